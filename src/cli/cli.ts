@@ -1,0 +1,15 @@
+import { Command } from 'commander'
+import { migrateCommand } from './commands/migrate.command.js'
+import { serveCommand } from './commands/serve.command.js'
+import { tokenCommand } from './commands/token.command.js'
+
+export function buildCli(): Command {
+  const program = new Command()
+    .name('intake')
+    .description('Intake: self-hosted data import service with an Assets-compatible import API')
+    .showHelpAfterError()
+  program.addCommand(serveCommand())
+  program.addCommand(migrateCommand())
+  program.addCommand(tokenCommand())
+  return program
+}

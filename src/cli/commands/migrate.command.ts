@@ -1,0 +1,27 @@
+import { Command } from 'commander'
+import { createStore } from '../../store/create-store.js'
+import { migrateToLatest } from '../../store/migrate.js'
+import { configOrExit } from '../config-or-exit.js'
+
+export function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('Bring the database schema to the latest version')
+    .action(async () => {
+      const config = configOrExit()
+      const store = createStore(config.database)
+      try {
+        const outcome = await migrateToLatest(store)
+        for (const name of outcome.applied) process.stdout.write(`applied ${name}\n`)
+        if (outcome.error !== undefined) {
+          process.stderr.write(
+            `migration failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}\n`,
+          )
+          process.exitCode = 1
+        } else if (outcome.applied.length === 0) {
+          process.stdout.write('the database is up to date\n')
+        }
+      } finally {
+        await store.close()
+      }
+    })
+}

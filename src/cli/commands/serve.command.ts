@@ -1,0 +1,37 @@
+import { Command } from 'commander'
+import { startServer } from '../../http/server.js'
+import { configOrExit } from '../config-or-exit.js'
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the HTTP API (migrates the database first)')
+    .action(async () => {
+      const config = configOrExit()
+      const server = await startServer(config)
+      const out = process.stdout
+      out.write(`\nIntake is listening on ${server.url}\n`)
+      out.write(
+        `  database:     ${config.database.dialect}${config.database.dialect === 'sqlite' ? ` (${config.database.url})` : ''}\n`,
+      )
+      out.write(`  workspace id: ${server.workspaceId}\n`)
+      out.write(`  API base:     ${server.url}/jsm/assets/workspace/${server.workspaceId}/v1\n`)
+      out.write(`  docs:         ${server.url}/docs\n`)
+      if (server.generatedAdminToken) {
+        out.write(`  admin token:  ${server.generatedAdminToken}\n`)
+        out.write('                (shown once; it is stored only as a hash — keep it now)\n')
+      }
+      out.write('\n')
+      const shutdown = (signal: string): void => {
+        server.app.log.info({ signal }, 'shutting down')
+        server.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            server.app.log.error({ err: error }, 'shutdown failed')
+            process.exit(1)
+          },
+        )
+      }
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+      process.once('SIGINT', () => shutdown('SIGINT'))
+    })
+}

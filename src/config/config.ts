@@ -1,0 +1,150 @@
+import path from 'node:path'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export interface DatabaseConfig {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** postgres connection string, or the SQLite file path (':memory:' allowed). */
+  readonly url: string
+}
+
+export interface AppConfig {
+  readonly port: number
+  readonly host: string
+  readonly database: DatabaseConfig
+  readonly dataDir: string
+  readonly adminToken: string | null
+  readonly workspaceId: string | null
+  readonly publicUrl: string | null
+  readonly maxBodyBytes: number
+  readonly workerConcurrency: number
+  readonly logLevel: LogLevel
+  /** Failed authentication attempts allowed per address and minute before 429. */
+  readonly authFailureLimit: number
+}
+
+export interface ConfigProblem {
+  name: string
+  value: string | undefined
+  expected: string
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[]
+  constructor(problems: ConfigProblem[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems
+          .map(
+            (p) =>
+              `  ${p.name}=${p.value === undefined ? '(unset)' : JSON.stringify(p.value)}: expected ${p.expected}`,
+          )
+          .join('\n'),
+    )
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** Reads and validates the environment once; lists every problem at once. The only reader of process.env. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: ConfigProblem[] = []
+  const read = (name: string): string | undefined => {
+    const v = env[name]
+    return v === undefined || v.trim() === '' ? undefined : v.trim()
+  }
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name)
+    if (raw === undefined) return fallback
+    const n = Number(raw)
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push({ name, value: raw, expected: `an integer from ${min} to ${max}` })
+      return fallback
+    }
+    return n
+  }
+
+  const port = int('PORT', 8080, 0, 65535)
+  const host = read('HOST') ?? '127.0.0.1'
+  const dataDir = path.resolve(read('INTAKE_DATA_DIR') ?? './data')
+
+  let database: DatabaseConfig = { dialect: 'sqlite', url: path.join(dataDir, 'intake.db') }
+  const dbUrl = read('DATABASE_URL')
+  if (dbUrl !== undefined) {
+    if (/^postgres(ql)?:\/\//i.test(dbUrl)) {
+      try {
+        const u = new URL(dbUrl)
+        if (u.hostname === '' && !u.searchParams.has('host')) throw new Error('no host')
+        database = { dialect: 'postgres', url: dbUrl }
+      } catch {
+        problems.push({
+          name: 'DATABASE_URL',
+          value: dbUrl,
+          expected: 'a valid postgres://user@host:port/db URL',
+        })
+      }
+    } else if (/^sqlite:/i.test(dbUrl)) {
+      const file = dbUrl.replace(/^sqlite:(\/\/)?/i, '')
+      database = { dialect: 'sqlite', url: file === ':memory:' ? file : path.resolve(file) }
+    } else {
+      problems.push({
+        name: 'DATABASE_URL',
+        value: dbUrl,
+        expected: 'postgres://… for PostgreSQL or sqlite:<file> (unset = SQLite in INTAKE_DATA_DIR)',
+      })
+    }
+  }
+
+  const adminToken = read('INTAKE_ADMIN_TOKEN') ?? null
+  if (adminToken !== null && adminToken.length < 16) {
+    problems.push({ name: 'INTAKE_ADMIN_TOKEN', value: '***', expected: 'at least 16 characters' })
+  }
+
+  const workspaceId = read('INTAKE_WORKSPACE_ID') ?? null
+  if (workspaceId !== null && !/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(workspaceId)) {
+    problems.push({
+      name: 'INTAKE_WORKSPACE_ID',
+      value: workspaceId,
+      expected: 'letters, digits and dashes, 1 to 64 characters (a UUID is typical)',
+    })
+  }
+
+  let publicUrl = read('INTAKE_PUBLIC_URL') ?? null
+  if (publicUrl !== null) {
+    try {
+      const u = new URL(publicUrl)
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme')
+      publicUrl = publicUrl.replace(/\/+$/, '')
+    } catch {
+      problems.push({ name: 'INTAKE_PUBLIC_URL', value: publicUrl, expected: 'an absolute http(s) URL' })
+      publicUrl = null
+    }
+  }
+
+  const maxBodyBytes = int('INTAKE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31)
+  const workerConcurrency = int('INTAKE_WORKER_CONCURRENCY', 1, 1, 64)
+  const authFailureLimit = int('INTAKE_AUTH_FAILURE_LIMIT', 20, 1, 100_000)
+
+  const logLevelRaw = read('LOG_LEVEL') ?? 'info'
+  let logLevel: LogLevel = 'info'
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel
+  else problems.push({ name: 'LOG_LEVEL', value: logLevelRaw, expected: LOG_LEVELS.join(' | ') })
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze({
+    port,
+    host,
+    database: Object.freeze(database),
+    dataDir,
+    adminToken,
+    workspaceId,
+    publicUrl,
+    maxBodyBytes,
+    workerConcurrency,
+    logLevel,
+    authFailureLimit,
+  })
+}

@@ -1,0 +1,24 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+
+/** Token secrets: 32 random bytes, shown once, stored only as a SHA-256 hash (high entropy needs no slow hash). */
+export const WORKSPACE_TOKEN_PREFIX = 'itk_'
+export const CONTAINER_TOKEN_PREFIX = 'itc_'
+
+export function generateSecret(prefix: string): string {
+  return prefix + randomBytes(32).toString('base64url')
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex')
+}
+
+/** The first characters of a secret, safe to show in listings. */
+export function displayPrefix(secret: string): string {
+  return secret.slice(0, 10)
+}
+
+export function hashesEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex')
+  const y = Buffer.from(b, 'hex')
+  return x.length === y.length && timingSafeEqual(x, y)
+}

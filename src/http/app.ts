@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Services } from '../services/services.js'
+import { registerAuth } from './plugins/auth.js'
+import { registerErrorHandling } from './plugins/error-handler.js'
+import { createMetrics, registerMetrics } from './plugins/metrics.js'
+import { healthRoutes } from './routes/health.routes.js'
+import { repositoryRoutes } from './routes/repository.routes.js'
+import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
+import { ErrorResponse } from './schemas/common.schema.js'
+import {
+  AttributeResource,
+  ObjectResource,
+  ObjectSchemaResource,
+  ObjectTypeResource,
+} from './schemas/repository.schema.js'
+
+export const API_PREFIX = '/jsm/assets/workspace/:workspaceId/v1'
+/** Aliases that answer exactly like API_PREFIX; hidden from the OpenAPI document. */
+export const API_ALIASES = [
+  '/jsm/insight/workspace/:workspaceId/v1',
+  '/ex/jira/:cloudId/jsm/assets/workspace/:workspaceId/v1',
+]
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger']
+}
+
+/** The whole HTTP API as a Fastify instance, without listening (tests use inject or listen on port 0). */
+export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: services.config.maxBodyBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true },
+    },
+  })
+
+  for (const schema of [
+    ErrorResponse,
+    ObjectSchemaResource,
+    ObjectTypeResource,
+    AttributeResource,
+    ObjectResource,
+  ]) {
+    app.addSchema(schema)
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Intake API',
+        version: '0.1.0',
+        description:
+          'Self-hosted import service. Paths under /jsm/assets/workspace/{workspaceId}/v1 are wire-compatible with the ' +
+          'Atlassian Assets API; /jsm/insight/… and /ex/jira/{cloudId}/jsm/assets/… are aliases.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          basic: { type: 'http', scheme: 'basic', description: 'Any user name; the token as the password' },
+        },
+      },
+      security: [{ bearer: [] }, { basic: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+
+  const metrics = createMetrics()
+  registerErrorHandling(app, services.config.maxBodyBytes)
+  registerAuth(app, services)
+  registerMetrics(app, metrics)
+
+  // swagger-ui's own routes are public; everything else declares its auth in route config.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), auth: { public: true } }
+  })
+
+  app.get('/openapi.json', { config: { auth: { public: true } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  )
+  healthRoutes(app, services, metrics.registry)
+
+  const api = async (scope: FastifyInstance): Promise<void> => {
+    repositoryRoutes(scope, services)
+    repositoryWriteRoutes(scope, services)
+  }
+  await app.register(api, { prefix: API_PREFIX })
+  for (const prefix of API_ALIASES) {
+    await app.register(
+      async (scope) => {
+        scope.addHook('onRoute', (route) => {
+          route.schema = { ...(route.schema ?? {}), hide: true }
+        })
+        await api(scope)
+      },
+      { prefix },
+    )
+  }
+  return app
+}

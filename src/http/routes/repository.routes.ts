@@ -1,0 +1,122 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Services } from '../../services/services.js'
+import { presentObjectById } from '../presenters/object-view.js'
+import { presentAttribute, presentSchema, presentType } from '../presenters/repository.presenter.js'
+import { authErrors, NumericId, paged, PagingQuery, WorkspaceParams } from '../schemas/common.schema.js'
+import {
+  AttributeResource,
+  ObjectResource,
+  ObjectSchemaResource,
+  ObjectTypeResource,
+} from '../schemas/repository.schema.js'
+
+const read = { auth: { scope: 'read:cmdb-object:jira' as const } }
+const IdParams = Type.Intersect([WorkspaceParams, Type.Object({ id: NumericId })])
+
+/** Read API of the object repository, with the Assets paths and names. */
+export function repositoryRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  r.get('/objectschema/list', {
+    config: read,
+    schema: {
+      tags: ['Object schemas'],
+      summary: 'List object schemas',
+      params: WorkspaceParams,
+      querystring: PagingQuery,
+      response: { 200: paged(Type.Ref(ObjectSchemaResource)), ...authErrors },
+    },
+    handler: async (req) => {
+      const page = await services.schemas.listSchemas(req.params.workspaceId, req.query)
+      return { ...page, values: page.values.map((s) => presentSchema(req.params.workspaceId, s)) }
+    },
+  })
+
+  r.get('/objectschema/:id', {
+    config: read,
+    schema: {
+      tags: ['Object schemas'],
+      summary: 'Get an object schema',
+      params: IdParams,
+      response: { 200: Type.Ref(ObjectSchemaResource), ...authErrors },
+    },
+    handler: async (req) =>
+      presentSchema(
+        req.params.workspaceId,
+        await services.schemas.viewSchema(req.params.workspaceId, Number(req.params.id)),
+      ),
+  })
+
+  r.get('/objectschema/:id/objecttypes/flat', {
+    config: read,
+    schema: {
+      tags: ['Object schemas'],
+      summary: 'All object types of a schema, parents before children',
+      description:
+        'Answers a JSON array as Assets does. startAt/maxResults slice it; the total is in the X-Total-Count header.',
+      params: IdParams,
+      querystring: Type.Object({
+        startAt: Type.Integer({ minimum: 0, default: 0 }),
+        maxResults: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+      }),
+      response: { 200: Type.Array(Type.Ref(ObjectTypeResource)), ...authErrors },
+    },
+    handler: async (req, reply) => {
+      const types = await services.schemas.listTypes(req.params.workspaceId, Number(req.params.id))
+      reply.header('x-total-count', String(types.length))
+      return types
+        .slice(req.query.startAt, req.query.startAt + req.query.maxResults)
+        .map((t) => presentType(req.params.workspaceId, t))
+    },
+  })
+
+  r.get('/objecttype/:id', {
+    config: read,
+    schema: {
+      tags: ['Object types'],
+      summary: 'Get an object type',
+      params: IdParams,
+      response: { 200: Type.Ref(ObjectTypeResource), ...authErrors },
+    },
+    handler: async (req) =>
+      presentType(
+        req.params.workspaceId,
+        await services.schemas.viewType(req.params.workspaceId, Number(req.params.id)),
+      ),
+  })
+
+  r.get('/objecttype/:id/attributes', {
+    config: read,
+    schema: {
+      tags: ['Object types'],
+      summary: 'The attributes of an object type',
+      description: 'Answers a JSON array as Assets does; the total is in the X-Total-Count header.',
+      params: IdParams,
+      querystring: Type.Object({
+        startAt: Type.Integer({ minimum: 0, default: 0 }),
+        maxResults: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+      }),
+      response: { 200: Type.Array(Type.Ref(AttributeResource)), ...authErrors },
+    },
+    handler: async (req, reply) => {
+      const attrs = await services.schemas.listAttributes(req.params.workspaceId, Number(req.params.id))
+      reply.header('x-total-count', String(attrs.length))
+      return attrs
+        .slice(req.query.startAt, req.query.startAt + req.query.maxResults)
+        .map((a) => presentAttribute(req.params.workspaceId, a))
+    },
+  })
+
+  r.get('/object/:id', {
+    config: read,
+    schema: {
+      tags: ['Objects'],
+      summary: 'Get an object with its values and references',
+      params: IdParams,
+      response: { 200: Type.Ref(ObjectResource), ...authErrors },
+    },
+    handler: async (req) => presentObjectById(services, req, req.params.workspaceId, Number(req.params.id)),
+  })
+}

@@ -1,0 +1,126 @@
+import { Type } from '@sinclair/typebox'
+
+const open = { additionalProperties: true }
+
+export const ObjectSchemaResource = Type.Object(
+  {
+    workspaceId: Type.String(),
+    globalId: Type.String(),
+    id: Type.String(),
+    name: Type.String(),
+    objectSchemaKey: Type.String(),
+    status: Type.String(),
+    description: Type.String(),
+    created: Type.String(),
+    updated: Type.String(),
+    objectCount: Type.Integer(),
+    objectTypeCount: Type.Integer(),
+  },
+  { ...open, $id: 'ObjectSchema' },
+)
+
+export const ObjectTypeResource = Type.Object(
+  {
+    workspaceId: Type.String(),
+    globalId: Type.String(),
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    iconKey: Type.Union([Type.String(), Type.Null()]),
+    position: Type.Integer(),
+    created: Type.String(),
+    updated: Type.String(),
+    objectCount: Type.Integer(),
+    objectSchemaId: Type.String(),
+    parentObjectTypeId: Type.Optional(Type.String()),
+    inherited: Type.Boolean(),
+    abstractObjectType: Type.Boolean(),
+    parentObjectTypeInherited: Type.Boolean(),
+  },
+  { ...open, $id: 'ObjectType' },
+)
+
+export const AttributeResource = Type.Object(
+  {
+    workspaceId: Type.String(),
+    globalId: Type.String(),
+    id: Type.String(),
+    objectTypeId: Type.String(),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    label: Type.Boolean(),
+    kind: Type.String({ description: 'Intake attribute type: one of the 14 schema-and-mapping types' }),
+    type: Type.Integer({ description: 'Assets attribute type: 0 default, 1 object reference, 7 status' }),
+    defaultType: Type.Optional(Type.Object({ id: Type.Integer(), name: Type.String() })),
+    description: Type.String(),
+    minimumCardinality: Type.Integer(),
+    maximumCardinality: Type.Integer(),
+    uniqueAttribute: Type.Boolean(),
+    options: Type.String({ description: 'Select options, comma-separated (Assets form)' }),
+    allowedValues: Type.Array(Type.String()),
+    position: Type.Integer(),
+    referenceObjectTypeId: Type.Optional(Type.String()),
+    editable: Type.Boolean(),
+    system: Type.Boolean(),
+    hidden: Type.Boolean(),
+    sortable: Type.Boolean(),
+    summable: Type.Boolean(),
+    indexed: Type.Boolean(),
+    removable: Type.Boolean(),
+    includeChildObjectTypes: Type.Boolean(),
+  },
+  { ...open, $id: 'ObjectTypeAttribute' },
+)
+
+const AttributeValue = Type.Object(
+  {
+    value: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+    displayValue: Type.String(),
+    searchValue: Type.String(),
+    referencedType: Type.Boolean(),
+    referencedObject: Type.Optional(
+      Type.Object({
+        id: Type.String(),
+        label: Type.String(),
+        objectKey: Type.String(),
+        objectTypeId: Type.String(),
+      }),
+    ),
+    status: Type.Optional(Type.Object({ id: Type.String(), name: Type.String(), category: Type.Integer() })),
+  },
+  open,
+)
+
+export const ObjectResource = Type.Object(
+  {
+    workspaceId: Type.String(),
+    globalId: Type.String(),
+    id: Type.String(),
+    label: Type.String(),
+    objectKey: Type.String(),
+    objectType: Type.Object({ id: Type.String(), name: Type.String(), objectSchemaId: Type.String() }, open),
+    created: Type.String(),
+    updated: Type.String(),
+    hasAvatar: Type.Boolean(),
+    timestamp: Type.Integer(),
+    importSourceId: Type.Union([Type.String(), Type.Null()], {
+      description: 'The import source that owns the object',
+    }),
+    attributes: Type.Array(
+      Type.Object(
+        {
+          workspaceId: Type.String(),
+          globalId: Type.String(),
+          id: Type.String(),
+          objectTypeAttributeId: Type.String(),
+          objectId: Type.String(),
+          objectAttributeValues: Type.Array(AttributeValue),
+        },
+        open,
+      ),
+    ),
+    _links: Type.Object({ self: Type.String() }),
+  },
+  { ...open, $id: 'Object' },
+)

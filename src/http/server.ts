@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppConfig } from '../config/config.js'
+import { bootstrap } from '../main.js'
+import { buildApp } from './app.js'
+
+/** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 25_000
+
+async function drain(count: () => number, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs
+  while (count() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+}
+
+export interface RunningServer {
+  app: FastifyInstance
+  url: string
+  workspaceId: string
+  generatedAdminToken: string | null
+  stop(): Promise<void>
+}
+
+/** Boots everything and listens. stop() stops accepting, lets in-flight requests finish, then closes the database. */
+export async function startServer(config: AppConfig): Promise<RunningServer> {
+  const booted = await bootstrap(config)
+  const app = await buildApp(booted.services, {
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.token', 'req.headers.cookie'],
+    },
+  })
+  const inFlight = new Set<string>()
+  app.addHook('onRequest', async (request) => {
+    inFlight.add(request.id)
+  })
+  app.addHook('onResponse', async (request) => {
+    inFlight.delete(request.id)
+  })
+  app.addHook('onRequestAbort', async (request) => {
+    inFlight.delete(request.id)
+  })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (error) {
+    await booted.close()
+    throw error
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  let stopping: Promise<void> | null = null
+  return {
+    app,
+    url: config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    workspaceId: booted.workspaceId,
+    generatedAdminToken: booted.generatedAdminToken,
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = app.close()
+        await drain(() => inFlight.size, SHUTDOWN_GRACE_MS)
+        // Sockets that never completed a request (half-sent headers, idle keep-alive) would hold close() open.
+        app.server.closeAllConnections()
+        await closed
+        await booted.close()
+      })()),
+  }
+}

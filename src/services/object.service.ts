@@ -1,0 +1,327 @@
+import { isoNow, systemClock, type Clock } from '../domain/clock.js'
+import { NotFoundError } from '../domain/errors.js'
+import { CardinalityError, UnknownAttributeError } from '../domain/schema/attribute-errors.js'
+import { sortKey, validateValues } from '../domain/schema/attribute-value.js'
+import { contentHash, valueText } from '../domain/schema/content-hash.js'
+import { InvalidReferenceError, UniqueValueTakenError } from '../domain/schema/object-errors.js'
+import type { AttributeDef, CanonicalValue, ObjectTypeDef, StatusDef } from '../domain/schema/types.js'
+import type { Db } from '../store/create-store.js'
+import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
+import { objectRepository as repo } from '../store/repositories/object.repository.js'
+import type { ObjectRow } from '../store/tables.js'
+import { ObjectSchemaService, toStatus } from './object-schema.service.js'
+
+export interface AttributeValuesInput {
+  /** Attribute id, or its name (case-insensitive). */
+  attribute: number | string
+  values: unknown[]
+}
+
+export interface ObjectView {
+  id: number
+  objectKey: string
+  label: string
+  objectTypeId: number
+  objectSchemaId: number
+  importSourceId: string | null
+  identity: string | null
+  created: string
+  updated: string
+  /** Attribute id → canonical values (references as target object ids). */
+  values: Map<number, CanonicalValue[]>
+  /** Target objects of reference values, for display. */
+  referenced: Map<number, { id: number; objectKey: string; label: string; objectTypeId: number }>
+}
+
+/** Creates, updates, reads and deletes objects, validating every value against its attribute. */
+export class ObjectService {
+  private readonly schemas: ObjectSchemaService
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.schemas = new ObjectSchemaService(db, clock)
+  }
+
+  in(trx: Db): ObjectService {
+    return new ObjectService(trx, this.clock)
+  }
+
+  async create(
+    workspaceId: string,
+    input: {
+      objectTypeId: number
+      attributes: AttributeValuesInput[]
+      importSourceId?: string
+      identity?: string
+    },
+  ): Promise<ObjectView> {
+    const type = await this.schemas.getType(workspaceId, input.objectTypeId)
+    const attrs = await this.schemas.listAttributes(workspaceId, type.id)
+    const values = await this.resolve(workspaceId, type, attrs, input.attributes, null)
+    for (const a of attrs) {
+      const count = values.get(a.id)?.length ?? 0
+      if (count < a.minimumCardinality) {
+        throw CardinalityError({
+          attribute: a.name,
+          min: a.minimumCardinality,
+          max: a.maximumCardinality,
+          count,
+        })
+      }
+    }
+    const schema = await this.schemas.getSchema(workspaceId, type.objectSchemaId)
+    const seq = await this.schemas.reserveObjectNumbers(schema.id, 1)
+    const key = `${schema.objectSchemaKey}-${seq}`
+    const now = isoNow(this.clock)
+    const id = await repo.insert(this.db, {
+      workspace_id: workspaceId,
+      object_schema_id: schema.id,
+      object_type_id: type.id,
+      object_key: key,
+      label: labelOf(attrs, values) ?? key,
+      identity: input.identity ?? null,
+      import_source_id: input.importSourceId ?? null,
+      content_hash: contentHash(values),
+      created_at: now,
+      updated_at: now,
+    })
+    await this.writeValues(id, attrs, values)
+    return this.get(workspaceId, id)
+  }
+
+  /** Replaces the values of the attributes named in `attributes`; the others keep theirs. */
+  async update(workspaceId: string, id: number, attributes: AttributeValuesInput[]): Promise<ObjectView> {
+    const current = await this.get(workspaceId, id)
+    const type = await this.schemas.getType(workspaceId, current.objectTypeId)
+    const attrs = await this.schemas.listAttributes(workspaceId, type.id)
+    const changes = await this.resolve(workspaceId, type, attrs, attributes, id)
+    for (const [attrId, vals] of changes) {
+      const a = attrs.find((x) => x.id === attrId)!
+      if (vals.length < a.minimumCardinality) {
+        throw CardinalityError({
+          attribute: a.name,
+          min: a.minimumCardinality,
+          max: a.maximumCardinality,
+          count: vals.length,
+        })
+      }
+    }
+    const merged = new Map(current.values)
+    for (const [attrId, vals] of changes) merged.set(attrId, vals)
+    await repo.update(this.db, id, {
+      label: labelOf(attrs, merged) ?? current.objectKey,
+      content_hash: contentHash(merged),
+      updated_at: isoNow(this.clock),
+    })
+    await this.writeValues(
+      id,
+      attrs.filter((a) => changes.has(a.id)),
+      changes,
+    )
+    return this.get(workspaceId, id)
+  }
+
+  async remove(workspaceId: string, id: number): Promise<void> {
+    await this.get(workspaceId, id)
+    await repo.remove(this.db, id)
+  }
+
+  async get(workspaceId: string, id: number): Promise<ObjectView> {
+    const row = await repo.find(this.db, workspaceId, id)
+    if (!row) throw NotFoundError({ entity: 'Object', id })
+    const [view] = await this.views(workspaceId, [row])
+    return view!
+  }
+
+  async views(workspaceId: string, rows: ObjectRow[]): Promise<ObjectView[]> {
+    const ids = rows.map((r) => Number(r.id))
+    const [valueRows, refRows] = await Promise.all([repo.values(this.db, ids), repo.references(this.db, ids)])
+    const attrIds = [...new Set(valueRows.map((v) => Number(v.attribute_id)))]
+    const kinds = new Map<number, AttributeDef>()
+    if (attrIds.length) {
+      const typeIds = [...new Set(rows.map((r) => Number(r.object_type_id)))]
+      for (const a of await this.schemas.attributesOfTypes(typeIds)) kinds.set(a.id, a)
+    }
+    const targets = await repo.findMany(this.db, workspaceId, [
+      ...new Set(refRows.map((r) => Number(r.target_object_id))),
+    ])
+    const referenced = new Map(
+      targets.map((t) => [
+        Number(t.id),
+        { id: Number(t.id), objectKey: t.object_key, label: t.label, objectTypeId: Number(t.object_type_id) },
+      ]),
+    )
+    return rows.map((r) => {
+      const values = new Map<number, CanonicalValue[]>()
+      const oid = Number(r.id)
+      for (const v of valueRows) {
+        if (Number(v.object_id) !== oid) continue
+        const a = kinds.get(Number(v.attribute_id))
+        const list = values.get(Number(v.attribute_id)) ?? []
+        list.push(a ? fromText(a, v.value_text) : v.value_text)
+        values.set(Number(v.attribute_id), list)
+      }
+      for (const ref of refRows) {
+        if (Number(ref.object_id) !== oid) continue
+        const list = values.get(Number(ref.attribute_id)) ?? []
+        list.push(Number(ref.target_object_id))
+        values.set(Number(ref.attribute_id), list)
+      }
+      return {
+        id: oid,
+        objectKey: r.object_key,
+        label: r.label,
+        objectTypeId: Number(r.object_type_id),
+        objectSchemaId: Number(r.object_schema_id),
+        importSourceId: r.import_source_id,
+        identity: r.identity,
+        created: r.created_at,
+        updated: r.updated_at,
+        values,
+        referenced,
+      }
+    })
+  }
+
+  /** Validates the given attribute inputs: types, cardinality, allowed values, uniqueness, reference targets. */
+  private async resolve(
+    workspaceId: string,
+    type: ObjectTypeDef,
+    attrs: AttributeDef[],
+    inputs: AttributeValuesInput[],
+    selfId: number | null,
+  ): Promise<Map<number, CanonicalValue[]>> {
+    const out = new Map<number, CanonicalValue[]>()
+    let statuses: StatusDef[] | undefined
+    for (const input of inputs) {
+      const a = attrs.find((x) =>
+        typeof input.attribute === 'number'
+          ? x.id === input.attribute
+          : x.name.toLowerCase() === input.attribute.toLowerCase(),
+      )
+      if (!a) throw UnknownAttributeError({ objectType: type.name, attribute: String(input.attribute) })
+      if (a.kind === 'status' && statuses === undefined) {
+        statuses = (await objectSchemaRepository.listStatuses(this.db, workspaceId, type.objectSchemaId)).map(
+          toStatus,
+        )
+      }
+      const values = validateValues(a, input.values, { statuses: (statuses ?? []).map((s) => s.name) })
+      if (a.kind === 'referenced_object') await this.checkTargets(workspaceId, a, values as number[])
+      if (a.unique && values.length) {
+        const taken = await repo.findValueHolders(
+          this.db,
+          a.id,
+          values.map((v) => valueText(v).toLowerCase()),
+          selfId,
+        )
+        if (taken[0])
+          throw UniqueValueTakenError({
+            attribute: a.name,
+            value: taken[0].value_text,
+            objectId: Number(taken[0].object_id),
+          })
+      }
+      out.set(a.id, values)
+    }
+    return out
+  }
+
+  private async checkTargets(workspaceId: string, a: AttributeDef, ids: number[]): Promise<void> {
+    const found = await repo.findMany(this.db, workspaceId, ids)
+    const allowedTypes = await this.typeAndDescendants(workspaceId, a.referenceObjectTypeId!)
+    for (const id of ids) {
+      const target = found.find((o) => Number(o.id) === id)
+      if (!target) throw InvalidReferenceError({ attribute: a.name, objectId: id, reason: 'no such object' })
+      if (!allowedTypes.has(Number(target.object_type_id))) {
+        throw InvalidReferenceError({
+          attribute: a.name,
+          objectId: id,
+          reason: 'the object is not of the referenced type',
+        })
+      }
+    }
+  }
+
+  private async typeAndDescendants(workspaceId: string, typeId: number): Promise<Set<number>> {
+    const root = await this.schemas.getType(workspaceId, typeId)
+    const all = await objectSchemaRepository.listTypes(this.db, root.objectSchemaId)
+    const ids = new Set([typeId])
+    let grew = true
+    while (grew) {
+      grew = false
+      for (const t of all) {
+        if (
+          t.parent_object_type_id !== null &&
+          ids.has(Number(t.parent_object_type_id)) &&
+          !ids.has(Number(t.id))
+        ) {
+          ids.add(Number(t.id))
+          grew = true
+        }
+      }
+    }
+    return ids
+  }
+
+  private async writeValues(
+    objectId: number,
+    attrs: AttributeDef[],
+    values: Map<number, CanonicalValue[]>,
+  ): Promise<void> {
+    for (const a of attrs) {
+      const vals = values.get(a.id)
+      if (vals === undefined) continue
+      if (a.kind === 'referenced_object') {
+        await repo.replaceReferences(
+          this.db,
+          objectId,
+          a.id,
+          vals.map((v, i) => ({
+            object_id: objectId,
+            attribute_id: a.id,
+            position: i,
+            target_object_id: Number(v),
+          })),
+        )
+      } else {
+        await repo.replaceValues(
+          this.db,
+          objectId,
+          a.id,
+          vals.map((v, i) => {
+            const text = valueText(v)
+            return {
+              object_id: objectId,
+              attribute_id: a.id,
+              position: i,
+              value_text: text,
+              value_ci: text.toLowerCase(),
+              value_num: sortKey(a.kind, v),
+            }
+          }),
+        )
+      }
+    }
+  }
+}
+
+function labelOf(attrs: AttributeDef[], values: ReadonlyMap<number, CanonicalValue[]>): string | null {
+  const label = attrs.find((a) => a.label)
+  const v = label ? values.get(label.id)?.[0] : undefined
+  return v === undefined ? null : valueText(v)
+}
+
+/** Stored text back to the canonical value of the attribute's kind. */
+function fromText(a: AttributeDef, text: string): CanonicalValue {
+  switch (a.kind) {
+    case 'integer':
+    case 'double':
+      return Number(text)
+    case 'boolean':
+      return text === 'true'
+    default:
+      return text
+  }
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { DatabaseConfig } from '../config/config.js'
+import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
+import type { Database } from './tables.js'
+
+export type Db = Kysely<Database>
+
+export interface Store {
+  readonly db: Db
+  readonly caps: DialectCapabilities
+  /** Answers whether the database responds (readiness). */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+const PG_INT8 = 20
+const PG_NUMERIC = 1700
+
+/** pg returns int8 and numeric as strings; ids and counters here fit in a double, so parse them. */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === PG_INT8 || oid === PG_NUMERIC) return (v: string) => (v === null ? null : Number(v))
+    return pg.types.getTypeParser(oid, format as 'text')
+  }) as typeof pg.types.getTypeParser,
+}
+
+export function createStore(config: DatabaseConfig, options: { poolSize?: number } = {}): Store {
+  const caps = capabilitiesFor(config.dialect)
+  if (config.dialect === 'sqlite') {
+    if (config.url !== ':memory:') fs.mkdirSync(path.dirname(config.url), { recursive: true })
+    const sqlite = new SqliteDatabase(config.url)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('foreign_keys = ON')
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+    return {
+      db,
+      caps,
+      ping: async () => {
+        try {
+          await sql`select 1`.execute(db)
+          return true
+        } catch {
+          return false
+        }
+      },
+      close: () => db.destroy(),
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    connectionTimeoutMillis: 5000,
+  })
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    caps,
+    ping: async () => {
+      try {
+        await sql`select 1`.execute(db)
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: () => db.destroy(),
+  }
+}

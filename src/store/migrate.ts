@@ -1,0 +1,40 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
+import type { DialectCapabilities } from './capabilities.js'
+import type { Store } from './create-store.js'
+import * as m0001 from './migrations/0001-foundation.js'
+
+type MigrationModule = {
+  up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
+}
+
+/** Ordered list of migrations; names sort in application order. Never edit one that has shipped. */
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-foundation': m0001,
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly caps: DialectCapabilities) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, mod]) => [name, { up: (db) => mod.up(db, this.caps) }]),
+    )
+  }
+}
+
+export interface MigrateOutcome {
+  applied: string[]
+  error?: unknown
+}
+
+/** Brings the schema to the latest version; returns what ran instead of throwing (Kysely's Migrator style). */
+export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new StaticProvider(store.caps),
+    migrationTableName: 'intake_migration',
+    migrationLockTableName: 'intake_migration_lock',
+  })
+  const result: MigrationResultSet = await migrator.migrateToLatest()
+  const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  return result.error === undefined ? { applied } : { applied, error: result.error }
+}

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+
+const BIN = path.resolve('dist/cli/bin.js')
+
+interface Started {
+  child: ChildProcessWithoutNullStreams
+  url: string
+  workspaceId: string
+  adminToken: string | null
+  exited: Promise<number | null>
+}
+
+/** Starts the built server as a child process on a free port and waits until /readyz answers. */
+async function startProcess(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 20_000
+  while (!/docs:/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  await new Promise((r) => setTimeout(r, 50))
+  const url = /listening on (\S+)/.exec(out)![1]!
+  const workspaceId = /workspace id: (\S+)/.exec(out)![1]!
+  const adminToken = /admin token: +(\S+)/.exec(out)?.[1] ?? null
+  for (;;) {
+    const res = await fetch(`${url}/readyz`).catch(() => null)
+    if (res?.ok) break
+    if (Date.now() > deadline) throw new Error('readyz never answered')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return { child, url, workspaceId, adminToken, exited }
+}
+
+describe('intake serve as a process', () => {
+  it('exits with status 2 listing every configuration problem', async () => {
+    expect(fs.existsSync(BIN), 'run npm run build first (npm test does)').toBe(true)
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      env: { PATH: process.env.PATH ?? '', PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' },
+    })
+    let err = ''
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(2)
+    expect(err).toContain('PORT="eighty"')
+    expect(err).toContain('LOG_LEVEL="loud"')
+    expect(err).toContain('DATABASE_URL="mysql://x"')
+  })
+
+  for (const dialect of dialects()) {
+    describe(`[${dialect}]`, () => {
+      let db: TestDatabase
+      afterAll(async () => db?.drop())
+
+      it('prints the admin token once, serves with it, and loses no acknowledged write on SIGTERM', async () => {
+        db = await createTestDatabase(dialect)
+        const first = await startProcess(db.env)
+        expect(first.adminToken).toMatch(/^itk_/)
+        const auth = { authorization: `Bearer ${first.adminToken}`, 'content-type': 'application/json' }
+        const api = `${first.url}/jsm/assets/workspace/${first.workspaceId}/v1`
+        const post = (p: string, body: unknown) =>
+          fetch(api + p, { method: 'POST', headers: auth, body: JSON.stringify(body) })
+        const schema: any = await (
+          await post('/objectschema/create', { name: 'E2E', objectSchemaKey: 'E2E' })
+        ).json()
+        const type: any = await (
+          await post('/objecttype/create', { name: 'Thing', objectSchemaId: schema.id })
+        ).json()
+        const attr: any = await (
+          await post(`/objecttypeattribute/${type.id}`, { name: 'Name', kind: 'text', label: true })
+        ).json()
+
+        // Fire writes and send SIGTERM as soon as the first is acknowledged, while the others are in flight:
+        // every acknowledged write must survive the shutdown.
+        let signalled = false
+        const writes = Array.from({ length: 60 }, (_, i) =>
+          post('/object/create', {
+            objectTypeId: type.id,
+            attributes: [
+              { objectTypeAttributeId: attr.id, objectAttributeValues: [{ value: `thing-${i}` }] },
+            ],
+          }).then(
+            async (r) => {
+              if (r.status !== 201) return null
+              const id = ((await r.json()) as { id: string }).id
+              if (!signalled) {
+                signalled = true
+                first.child.kill('SIGTERM')
+              }
+              return id
+            },
+            () => null,
+          ),
+        )
+        const acknowledged = (await Promise.all(writes)).filter((id): id is string => id !== null)
+        expect(await first.exited).toBe(0)
+        expect(acknowledged.length).toBeGreaterThan(0)
+
+        const second = await startProcess(db.env)
+        try {
+          expect(second.adminToken, 'the token is printed only the first time').toBeNull()
+          expect(second.workspaceId).toBe(first.workspaceId)
+          for (const id of acknowledged) {
+            const res = await fetch(`${api.replace(first.url, second.url)}/object/${id}`, { headers: auth })
+            expect(res.status, `object ${id}`).toBe(200)
+          }
+        } finally {
+          second.child.kill('SIGTERM')
+          expect(await second.exited).toBe(0)
+        }
+      })
+    })
+  }
+})

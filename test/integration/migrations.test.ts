@@ -1,0 +1,59 @@
+import { sql } from 'kysely'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config/config.js'
+import { createStore } from '../../src/store/create-store.js'
+import { migrateToLatest } from '../../src/store/migrate.js'
+import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+
+const TABLES = [
+  'workspace',
+  'api_token',
+  'object_schema',
+  'object_type',
+  'attribute',
+  'status',
+  'object',
+  'object_value',
+  'object_reference',
+]
+
+for (const dialect of dialects()) {
+  describe(`migrations [${dialect}]`, () => {
+    const dbs: TestDatabase[] = []
+    afterAll(async () => {
+      for (const db of dbs) await db.drop()
+    })
+
+    it('builds the whole schema on an empty database, and a second run applies nothing', async () => {
+      const db = await createTestDatabase(dialect)
+      dbs.push(db)
+      const store = createStore(loadConfig(db.env).database)
+      try {
+        const first = await migrateToLatest(store)
+        expect(first.error).toBeUndefined()
+        expect(first.applied).toEqual(['0001-foundation'])
+        const tables = await store.db.introspection.getTables()
+        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(TABLES))
+        const second = await migrateToLatest(store)
+        expect(second).toEqual({ applied: [] })
+      } finally {
+        await store.close()
+      }
+    })
+
+    it('enforces foreign keys on both engines', async () => {
+      const db = await createTestDatabase(dialect)
+      dbs.push(db)
+      const store = createStore(loadConfig(db.env).database)
+      try {
+        await migrateToLatest(store)
+        await expect(
+          sql`insert into object_type (workspace_id, object_schema_id, name, description, position, created_at, updated_at)
+              values ('nope', 999, 'X', '', 0, 'now', 'now')`.execute(store.db),
+        ).rejects.toThrow()
+      } finally {
+        await store.close()
+      }
+    })
+  })
+}
