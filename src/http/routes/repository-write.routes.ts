@@ -147,16 +147,12 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
     },
     handler: async (req, reply) => {
       const ws = req.params.workspaceId
-      const o = await services.store.db
-        .transaction()
-        .execute((trx) =>
-          services.objects
-            .in(trx)
-            .create(ws, {
-              objectTypeId: Number(req.body.objectTypeId),
-              attributes: toInputs(req.body.attributes),
-            }),
-        )
+      const o = await services.store.db.transaction().execute((trx) =>
+        services.objects.in(trx).create(ws, {
+          objectTypeId: Number(req.body.objectTypeId),
+          attributes: toInputs(req.body.attributes),
+        }),
+      )
       return reply.code(201).send(await presentObjectById(services, req, ws, o.id))
     },
   })
