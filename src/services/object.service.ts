@@ -1,9 +1,10 @@
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { NotFoundError } from '../domain/errors.js'
 import { CardinalityError, UnknownAttributeError } from '../domain/schema/attribute-errors.js'
-import { sortKey, validateValues } from '../domain/schema/attribute-value.js'
+import { validateValues } from '../domain/schema/attribute-value.js'
 import { contentHash, valueText } from '../domain/schema/content-hash.js'
 import { InvalidReferenceError, UniqueValueTakenError } from '../domain/schema/object-errors.js'
+import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue, ObjectTypeDef, StatusDef } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
@@ -84,10 +85,11 @@ export class ObjectService {
       identity: input.identity ?? null,
       import_source_id: input.importSourceId ?? null,
       content_hash: contentHash(values),
+      attribute_values: encodeValues(values, isReferenceIn(attrs)),
       created_at: now,
       updated_at: now,
     })
-    await this.writeValues(id, attrs, values)
+    await this.writeValues(id, attrs, new Map(), values)
     return this.get(workspaceId, id)
   }
 
@@ -113,18 +115,27 @@ export class ObjectService {
     await repo.update(this.db, id, {
       label: labelOf(attrs, merged) ?? current.objectKey,
       content_hash: contentHash(merged),
+      attribute_values: encodeValues(merged, isReferenceIn(attrs)),
       updated_at: isoNow(this.clock),
     })
     await this.writeValues(
       id,
       attrs.filter((a) => changes.has(a.id)),
+      current.values,
       changes,
     )
     return this.get(workspaceId, id)
   }
 
   async remove(workspaceId: string, id: number): Promise<void> {
-    await this.get(workspaceId, id)
+    const current = await this.get(workspaceId, id)
+    const attrs = await this.schemas.attributesOfTypes([current.objectTypeId])
+    await repo.deleteIndexRows(
+      this.db,
+      attrs
+        .filter((a) => a.kind !== 'referenced_object')
+        .flatMap((a) => indexRows(id, a, current.values.get(a.id) ?? [])),
+    )
     await repo.remove(this.db, id)
   }
 
@@ -137,13 +148,7 @@ export class ObjectService {
 
   async views(workspaceId: string, rows: ObjectRow[]): Promise<ObjectView[]> {
     const ids = rows.map((r) => Number(r.id))
-    const [valueRows, refRows] = await Promise.all([repo.values(this.db, ids), repo.references(this.db, ids)])
-    const attrIds = [...new Set(valueRows.map((v) => Number(v.attribute_id)))]
-    const kinds = new Map<number, AttributeDef>()
-    if (attrIds.length) {
-      const typeIds = [...new Set(rows.map((r) => Number(r.object_type_id)))]
-      for (const a of await this.schemas.attributesOfTypes(typeIds)) kinds.set(a.id, a)
-    }
+    const refRows = await repo.references(this.db, ids)
     const targets = await repo.findMany(this.db, workspaceId, [
       ...new Set(refRows.map((r) => Number(r.target_object_id))),
     ])
@@ -154,15 +159,8 @@ export class ObjectService {
       ]),
     )
     return rows.map((r) => {
-      const values = new Map<number, CanonicalValue[]>()
       const oid = Number(r.id)
-      for (const v of valueRows) {
-        if (Number(v.object_id) !== oid) continue
-        const a = kinds.get(Number(v.attribute_id))
-        const list = values.get(Number(v.attribute_id)) ?? []
-        list.push(a ? fromText(a, v.value_text) : v.value_text)
-        values.set(Number(v.attribute_id), list)
-      }
+      const values = decodeValues(r.attribute_values)
       for (const ref of refRows) {
         if (Number(ref.object_id) !== oid) continue
         const list = values.get(Number(ref.attribute_id)) ?? []
@@ -265,13 +263,15 @@ export class ObjectService {
     return ids
   }
 
+  /** Writes the references and the search-index rows of the given attributes, replacing their old values. */
   private async writeValues(
     objectId: number,
     attrs: AttributeDef[],
-    values: Map<number, CanonicalValue[]>,
+    before: ReadonlyMap<number, CanonicalValue[]>,
+    after: ReadonlyMap<number, CanonicalValue[]>,
   ): Promise<void> {
     for (const a of attrs) {
-      const vals = values.get(a.id)
+      const vals = after.get(a.id)
       if (vals === undefined) continue
       if (a.kind === 'referenced_object') {
         await repo.replaceReferences(
@@ -286,42 +286,20 @@ export class ObjectService {
           })),
         )
       } else {
-        await repo.replaceValues(
-          this.db,
-          objectId,
-          a.id,
-          vals.map((v, i) => {
-            const text = valueText(v)
-            return {
-              object_id: objectId,
-              attribute_id: a.id,
-              position: i,
-              value_text: text,
-              value_ci: text.toLowerCase(),
-              value_num: sortKey(a.kind, v),
-            }
-          }),
-        )
+        await repo.deleteIndexRows(this.db, indexRows(objectId, a, before.get(a.id) ?? []))
+        await repo.insertIndexRows(this.db, indexRows(objectId, a, vals))
       }
     }
   }
+}
+
+function isReferenceIn(attrs: AttributeDef[]): (attributeId: number) => boolean {
+  const refs = new Set(attrs.filter((a) => a.kind === 'referenced_object').map((a) => a.id))
+  return (id) => refs.has(id)
 }
 
 function labelOf(attrs: AttributeDef[], values: ReadonlyMap<number, CanonicalValue[]>): string | null {
   const label = attrs.find((a) => a.label)
   const v = label ? values.get(label.id)?.[0] : undefined
   return v === undefined ? null : valueText(v)
-}
-
-/** Stored text back to the canonical value of the attribute's kind. */
-function fromText(a: AttributeDef, text: string): CanonicalValue {
-  switch (a.kind) {
-    case 'integer':
-    case 'double':
-      return Number(text)
-    case 'boolean':
-      return text === 'true'
-    default:
-      return text
-  }
 }

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { DialectCapabilities } from './capabilities.js'
 import type { Store } from './create-store.js'
 import * as m0001 from './migrations/0001-foundation.js'
+import * as m0002 from './migrations/0002-import-sources.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -10,6 +11,7 @@ type MigrationModule = {
 /** Ordered list of migrations; names sort in application order. Never edit one that has shipped. */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': m0001,
+  '0002-import-sources': m0002,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -96,18 +96,23 @@ export interface ObjectTable {
   import_source_id: string | null
   /** Hash of the canonical values: an unchanged object is detected without reading its values. */
   content_hash: string
+  /** The source of truth for non-reference values: JSON `{ "<attributeId>": [canonical values…] }`. */
+  attribute_values: string
   created_at: string
   updated_at: string
 }
 
+/**
+ * Search index of attribute values (one row per value, clustered by attribute and folded value), derived from
+ * object.attribute_values. Rows are written and removed by their keys; there is no foreign key.
+ */
 export interface ObjectValueTable {
-  object_id: number
   attribute_id: number
+  value_ci: string
+  object_id: number
   position: number
   /** Canonical text form of the value. */
   value_text: string
-  /** Lower-cased value_text, for case-insensitive comparisons through an index. */
-  value_ci: string
   /** Numeric sort key (numbers, booleans, dates as epoch ms, times as seconds), else null. */
   value_num: number | null
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DialectCapabilities } from '../capabilities.js'
 
 /** Workspaces, tokens and the object repository. */
@@ -114,6 +114,7 @@ export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promis
     .addColumn('identity', text)
     .addColumn('import_source_id', text)
     .addColumn('content_hash', text, (c) => c.notNull())
+    .addColumn('attribute_values', text, (c) => c.notNull().defaultTo('{}'))
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('updated_at', text, (c) => c.notNull())
     .addUniqueConstraint('object_key_uq', ['workspace_id', 'object_key'])
@@ -125,27 +126,24 @@ export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promis
     .columns(['object_type_id', 'label'])
     .execute()
 
-  await db.schema
+  // The search index of attribute values, clustered on what queries look up. Maintained by the services and
+  // the import engine from object.attribute_values (no foreign key: rows are removed by their keys).
+  let valueIndex = db.schema
     .createTable('object_value')
-    .addColumn('object_id', caps.bigintType, (c) => c.notNull().references('object.id').onDelete('cascade'))
-    .addColumn('attribute_id', caps.bigintType, (c) =>
-      c.notNull().references('attribute.id').onDelete('cascade'),
-    )
+    .addColumn('attribute_id', caps.bigintType, (c) => c.notNull())
+    .addColumn('value_ci', text, (c) => c.notNull())
+    .addColumn('object_id', caps.bigintType, (c) => c.notNull())
     .addColumn('position', int, (c) => c.notNull())
     .addColumn('value_text', text, (c) => c.notNull())
-    .addColumn('value_ci', text, (c) => c.notNull())
     .addColumn('value_num', caps.doubleType)
-    .addPrimaryKeyConstraint('object_value_pk', ['object_id', 'attribute_id', 'position'])
-    .execute()
-  await db.schema
-    .createIndex('object_value_ci_idx')
-    .on('object_value')
-    .columns(['attribute_id', 'value_ci'])
-    .execute()
+    .addPrimaryKeyConstraint('object_value_pk', ['attribute_id', 'value_ci', 'object_id', 'position'])
+  if (caps.dialect === 'sqlite') valueIndex = valueIndex.modifyEnd(sql`without rowid`)
+  await valueIndex.execute()
   await db.schema
     .createIndex('object_value_num_idx')
     .on('object_value')
     .columns(['attribute_id', 'value_num'])
+    .where(sql.ref('value_num'), 'is not', null)
     .execute()
 
   await db.schema

@@ -5,7 +5,6 @@ import type {
   ObjectReferenceTable,
   ObjectRow,
   ObjectTable,
-  ObjectValueRow,
   ObjectValueTable,
 } from '../tables.js'
 
@@ -37,17 +36,6 @@ export const objectRepository = {
           .where('workspace_id', '=', workspaceId)
           .where('id', 'in', ids)
           .execute(),
-  values: (db: Db, objectIds: number[]): Promise<ObjectValueRow[]> =>
-    objectIds.length === 0
-      ? Promise.resolve([])
-      : db
-          .selectFrom('object_value')
-          .selectAll()
-          .where('object_id', 'in', objectIds)
-          .orderBy('object_id')
-          .orderBy('attribute_id')
-          .orderBy('position')
-          .execute(),
   references: (db: Db, objectIds: number[]): Promise<ObjectReferenceRow[]> =>
     objectIds.length === 0
       ? Promise.resolve([])
@@ -59,18 +47,28 @@ export const objectRepository = {
           .orderBy('attribute_id')
           .orderBy('position')
           .execute(),
-  replaceValues: async (
+  /** Adds search-index rows. */
+  insertIndexRows: async (db: Db, rows: ObjectValueTable[]): Promise<void> => {
+    for (let i = 0; i < rows.length; i += 500) {
+      await db
+        .insertInto('object_value')
+        .values(rows.slice(i, i + 500))
+        .execute()
+    }
+  },
+  /** Removes search-index rows by their keys (the index has no object_id lookup of its own). */
+  deleteIndexRows: async (
     db: Db,
-    objectId: number,
-    attributeId: number,
-    rows: ObjectValueTable[],
+    keys: Pick<ObjectValueTable, 'attribute_id' | 'value_ci' | 'object_id'>[],
   ): Promise<void> => {
-    await db
-      .deleteFrom('object_value')
-      .where('object_id', '=', objectId)
-      .where('attribute_id', '=', attributeId)
-      .execute()
-    if (rows.length) await db.insertInto('object_value').values(rows).execute()
+    for (const k of keys) {
+      await db
+        .deleteFrom('object_value')
+        .where('attribute_id', '=', k.attribute_id)
+        .where('value_ci', '=', k.value_ci)
+        .where('object_id', '=', k.object_id)
+        .execute()
+    }
   },
   replaceReferences: async (
     db: Db,
@@ -85,7 +83,7 @@ export const objectRepository = {
       .execute()
     if (rows.length) await db.insertInto('object_reference').values(rows).execute()
   },
-  /** Objects of a type holding a value equal (case-insensitively) to one of `valuesCi`, other than `exceptId`. */
+  /** Objects holding a value of the attribute equal (case-insensitively) to one of `valuesCi`, other than `exceptId`. */
   findValueHolders: (
     db: Db,
     attributeId: number,

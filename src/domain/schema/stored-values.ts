@@ -1,0 +1,56 @@
+import { foldCase } from '../aql/compare.js'
+import { sortKey } from './attribute-value.js'
+import { valueText } from './content-hash.js'
+import type { AttributeDef, CanonicalValue } from './types.js'
+
+/**
+ * How values are stored: `object.attribute_values` holds every non-reference value as JSON
+ * `{ "<attributeId>": [canonical values…] }` (the source of truth), and `object_value` holds one search-index row
+ * per value, derived from it. References live in `object_reference`.
+ */
+
+export type ValueMap = ReadonlyMap<number, readonly CanonicalValue[]>
+
+export function encodeValues(values: ValueMap, isReference: (attributeId: number) => boolean): string {
+  const out: Record<string, readonly CanonicalValue[]> = {}
+  for (const id of [...values.keys()].sort((a, b) => a - b)) {
+    const list = values.get(id)!
+    if (list.length > 0 && !isReference(id)) out[id] = list
+  }
+  return JSON.stringify(out)
+}
+
+export function decodeValues(json: string): Map<number, CanonicalValue[]> {
+  const parsed = JSON.parse(json) as Record<string, CanonicalValue[]>
+  const out = new Map<number, CanonicalValue[]>()
+  for (const [k, v] of Object.entries(parsed)) out.set(Number(k), v)
+  return out
+}
+
+export interface IndexRow {
+  attribute_id: number
+  value_ci: string
+  object_id: number
+  position: number
+  value_text: string
+  value_num: number | null
+}
+
+/** The search-index rows of one attribute's values on one object. */
+export function indexRows(
+  objectId: number,
+  attribute: Pick<AttributeDef, 'id' | 'kind'>,
+  values: readonly CanonicalValue[],
+): IndexRow[] {
+  return values.map((v, position) => {
+    const text = valueText(v)
+    return {
+      attribute_id: attribute.id,
+      value_ci: foldCase(text),
+      object_id: objectId,
+      position,
+      value_text: text,
+      value_num: sortKey(attribute.kind, v),
+    }
+  })
+}
