@@ -6,12 +6,15 @@ import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
 import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
+import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
 
 export type Db = Kysely<Database>
 
 export interface Store {
   readonly db: Db
   readonly caps: DialectCapabilities
+  /** Set-based writes for imports (see bulk.ts). */
+  readonly bulk: BulkWriter
   /** Answers whether the database responds (readiness). */
   ping(): Promise<boolean>
   close(): Promise<void>
@@ -41,6 +44,7 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     return {
       db,
       caps,
+      bulk: sqliteBulkWriter(sqlite),
       ping: async () => {
         try {
           await sql`select 1`.execute(db)
@@ -64,6 +68,7 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
   return {
     db,
     caps,
+    bulk: postgresBulkWriter(),
     ping: async () => {
       try {
         await sql`select 1`.execute(db)

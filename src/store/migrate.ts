@@ -3,6 +3,8 @@ import type { DialectCapabilities } from './capabilities.js'
 import type { Store } from './create-store.js'
 import * as m0001 from './migrations/0001-foundation.js'
 import * as m0002 from './migrations/0002-import-sources.js'
+import * as m0003 from './migrations/0003-aql-indexes.js'
+import * as m0004 from './migrations/0004-engine.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -12,6 +14,8 @@ type MigrationModule = {
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': m0001,
   '0002-import-sources': m0002,
+  '0003-aql-indexes': m0003,
+  '0004-engine': m0004,
 }
 
 class StaticProvider implements MigrationProvider {

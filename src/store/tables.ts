@@ -91,6 +91,11 @@ export interface ObjectTable {
   object_type_id: number
   object_key: string
   label: string
+  /**
+   * foldCase(label) (domain/aql/compare.ts), written with every label: AQL's case-insensitive label tests and its
+   * default order read it (migration 0003). objectRepository.insert/update fill it; bulk writers must too.
+   */
+  label_ci: string
   /** The joined externalIdPart values for objects owned by an import source. */
   identity: string | null
   import_source_id: string | null
@@ -98,6 +103,10 @@ export interface ObjectTable {
   content_hash: string
   /** The source of truth for non-reference values: JSON `{ "<attributeId>": [canonical values…] }`. */
   attribute_values: string
+  /** When the owning import source first missed the object (null while it is seen). */
+  missing_since: Generated<string | null>
+  /** How many consecutive executions of the owning source missed the object. */
+  missing_runs: Generated<number>
   created_at: string
   updated_at: string
 }
@@ -124,7 +133,93 @@ export interface ObjectReferenceTable {
   target_object_id: number
 }
 
+export interface ImportSourceTable {
+  id: string
+  workspace_id: string
+  name: string
+  description: string
+  /** 'external' (more kinds arrive with their connectors). */
+  type: string
+  /** The object schema the mapping created; null until the first mapping is applied. */
+  object_schema_id: number | null
+  /** JSON: concatenator, empty/unknown value defaults, date formats, zone. */
+  settings: string
+  /** JSON: connector configuration. */
+  config: string
+  enabled: number
+  /** JSON of the NormalizedDocument; null = no mapping yet (then mapping_version is 0). */
+  mapping: string | null
+  mapping_version: number
+  mapping_updated_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** One asynchronous PUT or PATCH of a mapping (`?async=true`). */
+export interface MappingProgressTable {
+  id: string
+  workspace_id: string
+  import_source_id: string
+  /** 'PUT' or 'PATCH'. */
+  operation: string
+  /** 'IN_PROGRESS' or 'FINISHED'. */
+  status: string
+  /** null while in progress, then 'OK' or 'FAILED'. */
+  result: string | null
+  message: string | null
+  /** JSON array of document problems of a failed operation. */
+  problems: string | null
+  /** JSON of the submitted document while the operation runs (cleared when it finishes). */
+  request: string | null
+  created_at: string
+  updated_at: string
+  finished_at: string | null
+}
+
+export interface ExecutionTable {
+  id: string
+  workspace_id: string
+  import_source_id: string
+  /** 'external' (push), 'pull' or 'upload'. */
+  kind: string
+  status: string
+  scheduled: number
+  dry_run: number
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+  /** JSON: live progress. */
+  progress: string | null
+  /** JSON: the engine's result (progressResult). */
+  result: string | null
+  failure_reason: string | null
+}
+
+export interface ExecutionProblemTable {
+  execution_id: string
+  seq: number
+  object_type_id: number | null
+  location: string
+  code: string
+  message: string
+  attribute: string | null
+  value: string | null
+}
+
+export interface ChangeBatchTable {
+  execution_id: string
+  seq: number
+  object_type_id: number
+  /** 'create' | 'update' | 'delete' | 'missing-update' | 'references'. */
+  operation: string
+  count: number
+  /** JSON array of { objectId, key, before, after }. */
+  changes: string
+}
+
 export interface Database {
+  import_source: ImportSourceTable
+  mapping_progress: MappingProgressTable
   workspace: WorkspaceTable
   api_token: ApiTokenTable
   object_schema: ObjectSchemaTable
@@ -134,8 +229,13 @@ export interface Database {
   object: ObjectTable
   object_value: ObjectValueTable
   object_reference: ObjectReferenceTable
+  execution: ExecutionTable
+  execution_problem: ExecutionProblemTable
+  change_batch: ChangeBatchTable
 }
 
+export type ImportSourceRow = Selectable<ImportSourceTable>
+export type MappingProgressRow = Selectable<MappingProgressTable>
 export type WorkspaceRow = Selectable<WorkspaceTable>
 export type ApiTokenRow = Selectable<ApiTokenTable>
 export type NewApiTokenRow = Insertable<ApiTokenTable>

@@ -1,0 +1,113 @@
+import type { BulkColumn } from '../store/bulk.js'
+import type { Db, Store } from '../store/create-store.js'
+import type { EntryProblem } from './engine-types.js'
+import type { PlannedChange } from './result.js'
+
+const CHANGE_BATCH: readonly BulkColumn[] = [
+  { name: 'execution_id', pg: 'text' },
+  { name: 'seq', pg: 'integer' },
+  { name: 'object_type_id', pg: 'bigint' },
+  { name: 'operation', pg: 'text' },
+  { name: 'count', pg: 'integer' },
+  { name: 'changes', pg: 'text' },
+]
+
+const PROBLEM: readonly BulkColumn[] = [
+  { name: 'execution_id', pg: 'text' },
+  { name: 'seq', pg: 'integer' },
+  { name: 'object_type_id', pg: 'bigint' },
+  { name: 'location', pg: 'text' },
+  { name: 'code', pg: 'text' },
+  { name: 'message', pg: 'text' },
+  { name: 'attribute', pg: 'text' },
+  { name: 'value', pg: 'text' },
+]
+
+export interface ChangeRecord {
+  objectId: number
+  key: string
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+}
+
+const BATCH = 500
+
+/**
+ * The change log of one execution, written in batches inside the execution's transaction, and its entry problems.
+ * In a dry run it also keeps the first `planLimit` changes per type as the plan.
+ */
+export class ChangeLog {
+  #seq = 0
+  #problemSeq = 0
+  readonly #buffers = new Map<string, { typeId: number; operation: string; changes: ChangeRecord[] }>()
+  readonly plan = new Map<number, PlannedChange[]>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly executionId: string,
+    private readonly planLimit: number,
+  ) {}
+
+  get problemCount(): number {
+    return this.#problemSeq
+  }
+
+  async record(
+    db: Db,
+    typeId: number,
+    operation: PlannedChange['operation'],
+    change: ChangeRecord,
+    planned?: () => PlannedChange,
+  ): Promise<void> {
+    if (planned) {
+      const list = this.plan.get(typeId) ?? []
+      if (list.length < this.planLimit) {
+        list.push(planned())
+        this.plan.set(typeId, list)
+      }
+    }
+    const key = `${typeId}:${operation}`
+    let buffer = this.#buffers.get(key)
+    if (!buffer) {
+      buffer = { typeId, operation, changes: [] }
+      this.#buffers.set(key, buffer)
+    }
+    buffer.changes.push(change)
+    if (buffer.changes.length >= BATCH) await this.#flushBuffer(db, key)
+  }
+
+  async problems(db: Db, problems: EntryProblem[]): Promise<void> {
+    if (problems.length === 0) return
+    const rows = problems.map((p) => [
+      this.executionId,
+      ++this.#problemSeq,
+      p.objectTypeId,
+      p.location,
+      p.code,
+      p.message,
+      p.attribute ?? null,
+      p.value ?? null,
+    ])
+    problems.length = 0
+    await this.store.bulk.insert(db, 'execution_problem', PROBLEM, rows)
+  }
+
+  async flush(db: Db): Promise<void> {
+    for (const key of [...this.#buffers.keys()]) await this.#flushBuffer(db, key)
+  }
+
+  async #flushBuffer(db: Db, key: string): Promise<void> {
+    const buffer = this.#buffers.get(key)
+    if (!buffer || buffer.changes.length === 0) return
+    const row = [
+      this.executionId,
+      ++this.#seq,
+      buffer.typeId,
+      buffer.operation,
+      buffer.changes.length,
+      JSON.stringify(buffer.changes),
+    ]
+    buffer.changes = []
+    await this.store.bulk.insert(db, 'change_batch', CHANGE_BATCH, [row])
+  }
+}

@@ -1,0 +1,49 @@
+import type { AqlCatalog } from '../domain/aql/catalog.js'
+import type { AttributeDef, ObjectSchemaDef, ObjectTypeDef } from '../domain/schema/types.js'
+import type { ObjectSchemaService } from '../services/object-schema.service.js'
+
+/** What the engine reads of the repository before an execution: the schema, its types, attributes and statuses. */
+export interface EngineCatalog {
+  schema: ObjectSchemaDef
+  types: ObjectTypeDef[]
+  typesByExternalId: Map<string, ObjectTypeDef>
+  attributesByType: Map<number, AttributeDef[]>
+  statusNames: string[]
+  aql: AqlCatalog
+}
+
+export async function loadEngineCatalog(
+  schemas: ObjectSchemaService,
+  workspaceId: string,
+  schemaId: number,
+): Promise<EngineCatalog> {
+  const schema = await schemas.getSchema(workspaceId, schemaId)
+  const types = await schemas.listTypes(workspaceId, schemaId)
+  const attributes = await schemas.attributesOfTypes(types.map((t) => t.id))
+  const attributesByType = new Map<number, AttributeDef[]>()
+  for (const a of attributes)
+    attributesByType.set(a.objectTypeId, [...(attributesByType.get(a.objectTypeId) ?? []), a])
+  const statusNames = (await schemas.listStatuses(workspaceId, schemaId)).map((s) => s.name)
+  return {
+    schema,
+    types,
+    typesByExternalId: new Map(types.filter((t) => t.externalId !== null).map((t) => [t.externalId!, t])),
+    attributesByType,
+    statusNames,
+    aql: {
+      objectSchemas: [{ id: schema.id, name: schema.name }],
+      objectTypes: types.map((t) => ({
+        id: t.id,
+        name: t.name,
+        parentObjectTypeId: t.parentObjectTypeId,
+        objectSchemaId: t.objectSchemaId,
+        attributes: (attributesByType.get(t.id) ?? []).map((a) => ({
+          id: a.id,
+          name: a.name,
+          kind: a.kind,
+          referenceObjectTypeId: a.referenceObjectTypeId,
+        })),
+      })),
+    },
+  }
+}

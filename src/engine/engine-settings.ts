@@ -1,0 +1,19 @@
+import type { ImportSourceSettings } from '../domain/import-source/import-source.types.js'
+import type { EngineSettings, EntryProblemPolicy } from './engine-types.js'
+
+/** The engine's settings from an import source's settings. */
+export function engineSettingsFrom(
+  settings: ImportSourceSettings,
+  entryProblems: EntryProblemPolicy = 'SKIP_VALUE',
+): EngineSettings {
+  return {
+    concatenator: settings.defaultConcatenator,
+    emptyValues: settings.defaultHandleEmptyValues,
+    unknownValues: settings.defaultHandleUnknownValues,
+    matchIdentifierIgnoreCase: settings.defaultMatchIdentifierIgnoreCase,
+    ...(settings.dateFormat ? { dateFormat: settings.dateFormat } : {}),
+    ...(settings.dateTimeFormat ? { dateTimeFormat: settings.dateTimeFormat } : {}),
+    zone: settings.zone,
+    entryProblems,
+  }
+}

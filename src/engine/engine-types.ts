@@ -1,0 +1,66 @@
+import type { NormalizedDocument } from '../domain/mapping/document.types.js'
+
+/** One `data` object of a push chunk, or what a file connector yields: selector roots → entries. */
+export type DataChunk = Record<string, unknown>
+
+export type EntryProblemPolicy = 'SKIP_VALUE' | 'SKIP_ENTRY' | 'FAIL'
+
+/** Source-level settings the engine reads (import source settings with defaults applied). */
+export interface EngineSettings {
+  /** Joins several locators of one attribute; `\s` stands for a space. */
+  concatenator: string
+  emptyValues: 'IGNORE' | 'REMOVE'
+  unknownValues: 'IGNORE' | 'ADD'
+  /** Default of a mapping's matchIdentifierIgnoreCase. */
+  matchIdentifierIgnoreCase: boolean
+  dateFormat?: string
+  dateTimeFormat?: string
+  /** IANA zone of dates and times without an offset. */
+  zone?: string
+  /** What a bad value does: drop the value, drop the entry, or fail the execution. */
+  entryProblems: EntryProblemPolicy
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = Object.freeze({
+  concatenator: '-',
+  emptyValues: 'IGNORE',
+  unknownValues: 'IGNORE',
+  matchIdentifierIgnoreCase: false,
+  entryProblems: 'SKIP_VALUE',
+})
+
+export interface EngineProgress {
+  phase: 'reading' | 'references' | 'missing' | 'finishing'
+  entriesRead: number
+  objectsWritten: number
+}
+
+export interface EngineInput {
+  workspaceId: string
+  importSourceId: string
+  executionId: string
+  objectSchemaId: number
+  document: NormalizedDocument
+  settings: EngineSettings
+  data: AsyncIterable<DataChunk>
+  /** Compute everything, write nothing, and return a plan. */
+  dryRun?: boolean
+  /** How many planned changes per type a dry run lists. */
+  planLimit?: number
+  signal?: AbortSignal
+  now?: Date
+  onProgress?: (progress: EngineProgress) => void
+}
+
+/** Where an entry came from, e.g. `hardDrives[3].files[0]`, or a CSV line. */
+export type EntryLocation = string
+
+/** A row-level problem: stored, counted and reported, never thrown. */
+export interface EntryProblem {
+  objectTypeId: number | null
+  location: EntryLocation
+  code: string
+  message: string
+  attribute?: string
+  value?: string
+}

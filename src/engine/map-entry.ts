@@ -1,0 +1,196 @@
+import { coerceValue, splitMultiValues, type CoerceOptions } from '../domain/mapping/coerce.js'
+import { foldCase } from '../domain/aql/compare.js'
+import { valueText } from '../domain/schema/content-hash.js'
+import type { CanonicalValue } from '../domain/schema/types.js'
+import type { EngineSettings, EntryProblem } from './engine-types.js'
+import type { AttributePlan, TypePlan } from './type-plan.js'
+
+/** An entry turned into the values of one object, before it is compared with the repository. */
+export interface MappedEntry {
+  location: string
+  identity: string
+  label: string
+  /** Non-reference attributes with at least one value. */
+  values: Map<number, CanonicalValue[]>
+  /** Mapped attributes that came empty (the empty-values policy decides what that means). */
+  empty: Set<number>
+  /** Reference attributes → lookup texts, resolved after all objects exist. */
+  references: Map<number, string[]>
+  /** Placeholder name → values, for the reference queries of this entry. */
+  placeholders: Map<string, string[]>
+  /** Select options / status names this entry brought that do not exist yet (unknownValues ADD). */
+  newOptions: Map<number, string[]>
+}
+
+export type MapOutcome =
+  | { kind: 'mapped'; mapped: MappedEntry }
+  | { kind: 'emptyExternalId' }
+  | { kind: 'emptyLabel' }
+  | { kind: 'skipped' }
+
+/** Thrown when the settings say a bad value fails the whole execution. */
+export class EntryProblemFailure extends Error {
+  constructor(readonly problem: EntryProblem) {
+    super(`${problem.location}: ${problem.message}`)
+  }
+}
+
+const PLACEHOLDER = /\$\{([^${}]+)(?:\$\{0\})?\}/g
+
+export function placeholderNames(query: string): string[] {
+  return [...new Set([...query.matchAll(PLACEHOLDER)].map((m) => m[1]!))]
+}
+
+export interface MapContext {
+  settings: EngineSettings
+  concatenator: string
+  coerceOptions: CoerceOptions
+  /** Known status names of the schema (for status attributes without typeValues). */
+  statusNames: readonly string[]
+  problems: EntryProblem[]
+}
+
+export function mapEntry(
+  plan: TypePlan,
+  entry: Record<string, unknown>,
+  location: string,
+  ctx: MapContext,
+): MapOutcome {
+  const values = new Map<number, CanonicalValue[]>()
+  const empty = new Set<number>()
+  const references = new Map<number, string[]>()
+  const placeholders = new Map<string, string[]>()
+  const newOptions = new Map<number, string[]>()
+  let skip = false
+  const problem = (a: AttributePlan, code: string, message: string, value?: unknown): void => {
+    const p: EntryProblem = {
+      objectTypeId: plan.type.id,
+      location,
+      code,
+      message: `${a.attribute.name}: ${message}`,
+      attribute: a.attribute.name,
+      ...(value === undefined ? {} : { value: String(value).slice(0, 200) }),
+    }
+    if (ctx.settings.entryProblems === 'FAIL') throw new EntryProblemFailure(p)
+    ctx.problems.push(p)
+    if (ctx.settings.entryProblems === 'SKIP_ENTRY') skip = true
+  }
+
+  for (const a of plan.attributes) {
+    const items = splitMultiValues(readJoined(a, entry, ctx.concatenator))
+    const kind = a.attribute.kind
+    if (kind === 'referenced_object') {
+      const texts = items.map((v) => String(v).trim()).filter((t) => t !== '')
+      if (texts.length) references.set(a.attribute.id, texts)
+      else empty.add(a.attribute.id)
+      if (a.referenceQuery) {
+        for (const name of placeholderNames(a.referenceQuery)) {
+          if (!placeholders.has(name))
+            placeholders.set(name, readPlaceholder(plan, name, entry, ctx.concatenator))
+        }
+      }
+      continue
+    }
+    const allowed =
+      kind === 'select'
+        ? a.attribute.allowedValues
+        : kind === 'status'
+          ? statusOptions(a, ctx.statusNames)
+          : undefined
+    const out: CanonicalValue[] = []
+    for (const item of items) {
+      const r = coerceValue(
+        kind,
+        item,
+        allowed ? { ...ctx.coerceOptions, allowedValues: allowed } : ctx.coerceOptions,
+      )
+      if (r.ok) {
+        if (!out.includes(r.value)) out.push(r.value)
+      } else if (r.unknownOption) {
+        if (plan.unknownValues === 'ADD') {
+          const name = String(item).trim()
+          out.push(name)
+          newOptions.set(a.attribute.id, [...(newOptions.get(a.attribute.id) ?? []), name])
+        }
+      } else if (r.reason !== 'empty value') {
+        problem(a, 'INVALID_VALUE', r.reason, item)
+      }
+    }
+    const max = a.attribute.maximumCardinality
+    if (max !== -1 && out.length > max) {
+      problem(
+        a,
+        'TOO_MANY_VALUES',
+        `takes at most ${max} value(s), got ${out.length}; the first ${max} are kept`,
+      )
+      out.length = max
+    }
+    if (out.length) values.set(a.attribute.id, out)
+    else empty.add(a.attribute.id)
+  }
+  if (skip) return { kind: 'skipped' }
+
+  const parts: string[] = []
+  for (const a of plan.attributes) {
+    if (!a.identity) continue
+    const v = values.get(a.attribute.id)?.[0] ?? references.get(a.attribute.id)?.[0]
+    if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyExternalId' }
+    parts.push(valueText(v))
+  }
+  if (parts.length === 0) return { kind: 'emptyExternalId' }
+  const joined = parts.length === 1 ? parts[0]! : JSON.stringify(parts)
+  const identity = plan.ignoreCase ? foldCase(joined) : joined
+
+  let label = joined
+  if (plan.labelAttribute && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)) {
+    const v = values.get(plan.labelAttribute.id)?.[0]
+    if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel' }
+    label = valueText(v)
+  }
+
+  for (const a of plan.attributes) {
+    const count = (values.get(a.attribute.id) ?? references.get(a.attribute.id) ?? []).length
+    if (count < a.attribute.minimumCardinality) {
+      problem(
+        a,
+        'MISSING_REQUIRED_VALUE',
+        `needs at least ${a.attribute.minimumCardinality} value(s); the entry is skipped`,
+      )
+      if (ctx.settings.entryProblems !== 'FAIL') return { kind: 'skipped' }
+    }
+  }
+  return {
+    kind: 'mapped',
+    mapped: { location, identity, label, values, empty, references, placeholders, newOptions },
+  }
+}
+
+function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenator: string): unknown {
+  if (a.readers.length === 1) return a.readers[0]!(entry)
+  const parts: string[] = []
+  for (const read of a.readers) {
+    const v = read(entry)
+    if (v === undefined || v === null || v === '') continue
+    parts.push(Array.isArray(v) ? v.map(String).join(concatenator) : String(v))
+  }
+  return parts.length ? parts.join(concatenator) : undefined
+}
+
+function readPlaceholder(
+  plan: TypePlan,
+  name: string,
+  entry: Record<string, unknown>,
+  concatenator: string,
+): string[] {
+  const own = plan.attributes.find((a) => a.locatorNames.length === 1 && a.locatorNames[0] === name)
+  const raw = own ? readJoined(own, entry, concatenator) : entry[name]
+  return splitMultiValues(raw)
+    .map((v) => String(v).trim())
+    .filter((t) => t !== '')
+}
+
+function statusOptions(a: AttributePlan, known: readonly string[]): readonly string[] {
+  if (a.attribute.allowedValues.length === 0) return known
+  const allowed = new Set(a.attribute.allowedValues.map((v) => v.toLowerCase()))
+  return known.filter((k) => allowed.has(k.toLowerCase()))
+}

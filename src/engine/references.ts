@@ -1,0 +1,255 @@
+import { sql } from 'kysely'
+import { foldCase } from '../domain/aql/compare.js'
+import { interpolate } from '../domain/aql/placeholders.js'
+import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
+import {
+  importWriteRepository as repo,
+  REFERENCE_INSERT,
+} from '../store/repositories/import-write.repository.js'
+import type { EntryProblem } from './engine-types.js'
+import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
+import { timed } from './result.js'
+import type { PendingReference, TypeState, WriteContext } from './type-writer.js'
+
+/** Evaluates a whole AQL query against objects of the given types (the general, slower path). */
+export type AqlResolver = (query: string, objectTypeIds: number[]) => Promise<number[]>
+
+export interface ReferenceContext {
+  types: ObjectTypeDef[]
+  attributesByType: Map<number, AttributeDef[]>
+  resolveAql: AqlResolver | null
+  problems: EntryProblem[]
+}
+
+/**
+ * The second pass: after every object of the execution exists, turn each entry's reference texts into object ids.
+ * Simple queries (`Name = ${x}`, `Key = ${x}`, `"Name" IN (${xs${0}})`, `Name like ${x}`) are answered for all
+ * entries at once from the value index — a few queries per thousand distinct values, never one per entry.
+ */
+export async function resolveReferences(
+  ctx: WriteContext,
+  states: Map<number, TypeState>,
+  rc: ReferenceContext,
+): Promise<void> {
+  const groups = new Map<number, PendingReference[]>()
+  for (const p of ctx.pending)
+    (groups.get(p.attributeId) ?? groups.set(p.attributeId, []).get(p.attributeId)!).push(p)
+  ctx.pending = []
+  for (const [attributeId, pending] of groups) {
+    const state = states.get(pending[0]!.typeId)!
+    await timed(state.result, 'postFunctionTimeInMs', () =>
+      resolveGroup(ctx, state, attributeId, pending, rc),
+    )
+  }
+}
+
+async function resolveGroup(
+  ctx: WriteContext,
+  state: TypeState,
+  attributeId: number,
+  pending: PendingReference[],
+  rc: ReferenceContext,
+): Promise<void> {
+  const attr = state.plan.allAttributes.get(attributeId)!
+  const query =
+    state.plan.attributes.find((a) => a.attribute.id === attributeId)?.referenceQuery ?? 'label = ${__self}'
+  const targetTypes = descendants(rc.types, attr.referenceObjectTypeId!)
+  const simple = parseSimpleReferenceQuery(query)
+  const resolved = new Map<PendingReference, number[]>()
+  const dirty: number[] = []
+  const problem = (p: PendingReference, code: string, message: string, value?: string): void => {
+    rc.problems.push({
+      objectTypeId: p.typeId,
+      location: p.location,
+      code,
+      message: `${attr.name}: ${message}`,
+      attribute: attr.name,
+      ...(value === undefined ? {} : { value }),
+    })
+  }
+  const lookupTexts = (p: PendingReference, placeholder: string): string[] =>
+    placeholder === '__self' ? p.texts : (p.placeholders.get(placeholder) ?? p.texts)
+
+  if (simple) {
+    const wanted = new Set<string>()
+    for (const p of pending) for (const t of lookupTexts(p, simple.placeholder)) wanted.add(t)
+    const found = await lookup(ctx, simple, targetTypes, rc, [...wanted])
+    for (const p of pending) {
+      const ids = new Set<number>()
+      let unresolved = false
+      for (const t of lookupTexts(p, simple.placeholder)) {
+        const hits = found(t)
+        if (hits.length === 0) {
+          problem(p, 'UNRESOLVED_REFERENCE', `no object matches ${query} for ${JSON.stringify(t)}`, t)
+          unresolved = true
+        } else if (hits.length > 1 && attr.maximumCardinality === 1) {
+          problem(
+            p,
+            'AMBIGUOUS_REFERENCE',
+            `${hits.length} objects match ${query} for ${JSON.stringify(t)}`,
+            t,
+          )
+          unresolved = true
+        } else hits.forEach((h) => ids.add(h))
+      }
+      if (unresolved) dirty.push(p.objectId)
+      resolved.set(p, [...ids])
+    }
+  } else {
+    const cache = new Map<string, number[]>()
+    for (const p of pending) {
+      if (!rc.resolveAql) {
+        problem(
+          p,
+          'UNSUPPORTED_REFERENCE_QUERY',
+          `the query ${query} needs the AQL evaluator, which is not available here`,
+        )
+        dirty.push(p.objectId)
+        continue
+      }
+      const text = interpolate(query, (name) => p.placeholders.get(name) ?? null)
+      let hits = cache.get(text)
+      if (!hits) cache.set(text, (hits = await rc.resolveAql(text, targetTypes)))
+      if (hits.length === 0 || (hits.length > 1 && attr.maximumCardinality === 1)) {
+        problem(
+          p,
+          hits.length === 0 ? 'UNRESOLVED_REFERENCE' : 'AMBIGUOUS_REFERENCE',
+          `${hits.length} objects match ${text}`,
+        )
+        dirty.push(p.objectId)
+      }
+      resolved.set(p, hits.length > 1 && attr.maximumCardinality === 1 ? [] : hits)
+    }
+  }
+  await writeReferences(ctx, state, attr, resolved)
+  if (dirty.length) {
+    for (let i = 0; i < dirty.length; i += 900) {
+      await ctx.db
+        .updateTable('object')
+        .set({ content_hash: sql`content_hash || '!'` })
+        .where('id', 'in', dirty.slice(i, i + 900))
+        .execute()
+    }
+  }
+}
+
+async function writeReferences(
+  ctx: WriteContext,
+  state: TypeState,
+  attr: AttributeDef,
+  resolved: Map<PendingReference, number[]>,
+): Promise<void> {
+  const max = attr.maximumCardinality
+  const existingIds = [...resolved.keys()].filter((p) => !p.created).map((p) => p.objectId)
+  const existing = new Map<number, number[]>()
+  for (const r of await repo.references(ctx.db, existingIds, [attr.id])) {
+    existing.set(r.object_id, [...(existing.get(r.object_id) ?? []), r.target_object_id])
+  }
+  const replace: number[] = []
+  const rows: unknown[][] = []
+  for (const [p, ids] of resolved) {
+    const targets = max === -1 ? ids : ids.slice(0, max)
+    const before = existing.get(p.objectId) ?? []
+    if (before.length === targets.length && before.every((t, i) => t === targets[i])) continue
+    if (!p.created) replace.push(p.objectId)
+    targets.forEach((t, i) => rows.push([p.objectId, attr.id, i, t]))
+    state.result.objectsWithUpdatedReferences++
+    await ctx.log.record(
+      ctx.db,
+      p.typeId,
+      'references',
+      {
+        objectId: p.objectId,
+        key: p.objectKey,
+        before: { [attr.id]: before },
+        after: { [attr.id]: targets },
+      },
+      ctx.dryRun
+        ? () => ({
+            operation: 'references',
+            objectKey: p.objectKey,
+            identity: null,
+            differences: { [attr.name]: { before, after: targets } },
+          })
+        : undefined,
+    )
+  }
+  await repo.deleteReferences(ctx.db, replace, attr.id)
+  await ctx.store.bulk.insert(ctx.db, 'object_reference', REFERENCE_INSERT, rows)
+}
+
+/** Answers, for each wanted text, the ids of target objects matching the simple query. */
+async function lookup(
+  ctx: WriteContext,
+  q: SimpleReferenceQuery,
+  typeIds: number[],
+  rc: ReferenceContext,
+  wanted: string[],
+): Promise<(text: string) => number[]> {
+  const byFolded = new Map<string, { id: number; text: string }[]>()
+  const add = (folded: string, id: number, text: string): void => {
+    const list = byFolded.get(folded) ?? []
+    if (!list.some((x) => x.id === id)) list.push({ id, text })
+    byFolded.set(folded, list)
+  }
+  const folded = [...new Set(wanted.map(foldCase))]
+  if (q.target.kind === 'key') {
+    for (let i = 0; i < wanted.length; i += 900) {
+      const rows = await ctx.db
+        .selectFrom('object')
+        .select(['id', 'object_key'])
+        .where('object_type_id', 'in', typeIds)
+        .where(
+          'object_key',
+          'in',
+          wanted.slice(i, i + 900).map((w) => w.toUpperCase()),
+        )
+        .execute()
+      for (const r of rows) add(foldCase(r.object_key), Number(r.id), r.object_key)
+    }
+  } else {
+    const name = q.target.kind === 'label' ? null : foldCase(q.target.name)
+    const attributeIds = typeIds.flatMap((t) =>
+      (rc.attributesByType.get(t) ?? [])
+        .filter((a) => (name === null ? a.label : foldCase(a.name) === name))
+        .map((a) => a.id),
+    )
+    if (attributeIds.length) {
+      for (let i = 0; i < folded.length; i += 900) {
+        const rows = await ctx.db
+          .selectFrom('object_value')
+          .select(['object_id', 'value_ci', 'value_text'])
+          .where('attribute_id', 'in', attributeIds)
+          .where('value_ci', 'in', folded.slice(i, i + 900))
+          .execute()
+        for (const r of rows) add(r.value_ci, Number(r.object_id), r.value_text)
+      }
+      if (q.operator === 'like') {
+        for (const f of folded.filter((x) => !byFolded.has(x))) {
+          const pattern = `%${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+          const rows = await ctx.db
+            .selectFrom('object_value')
+            .select(['object_id', 'value_text'])
+            .where('attribute_id', 'in', attributeIds)
+            .where(sql<boolean>`value_ci like ${pattern} escape '\\'`)
+            .limit(2)
+            .execute()
+          for (const r of rows) add(f, Number(r.object_id), r.value_text)
+        }
+      }
+    }
+  }
+  return (text) => {
+    const hits = byFolded.get(foldCase(text)) ?? []
+    return (q.operator === '==' ? hits.filter((h) => h.text === text) : hits)
+      .map((h) => h.id)
+      .sort((a, b) => a - b)
+  }
+}
+
+function descendants(types: ObjectTypeDef[], root: number): number[] {
+  const ids = [root]
+  for (let i = 0; i < ids.length; i++)
+    for (const t of types) if (t.parentObjectTypeId === ids[i]) ids.push(t.id)
+  return ids
+}

@@ -1,0 +1,125 @@
+/** The counters and timings of one object type in one execution — the Assets `objectTypeResultMap` entry. */
+export interface TypeResult {
+  id: null
+  objectTypeName: string
+  objectTypeId: number
+  objectsUpdated: number
+  objectsCreated: number
+  objectsIdentical: number
+  objectsMissingUpdated: number
+  objectsMissingDeleted: number
+  entriesInSource: number
+  /** Misspelt as in Assets; clients read this name. */
+  duplicateEnries: number
+  emptyLabelEntries: number
+  emptyExternalIdEntries: number
+  objectsFilteredWithQlQuery: number
+  errorMessages: string | null
+  readExternalDataTimeInMs: number
+  mapExternalDataTimeInMs: number
+  qlQueryFilteringTimeInMs: number
+  decidingActionsTimeInMs: number
+  writeInsightDataTimeInMs: number
+  postFunctionTimeInMs: number
+  executionTimeInMs: number
+  objectsWithUpdatedReferences: number
+  /** Intake: entries skipped or changed because of a problem, and how many problems they had. */
+  entriesWithProblems: number
+}
+
+export function newTypeResult(objectTypeId: number, objectTypeName: string): TypeResult {
+  return {
+    id: null,
+    objectTypeName,
+    objectTypeId,
+    objectsUpdated: 0,
+    objectsCreated: 0,
+    objectsIdentical: 0,
+    objectsMissingUpdated: 0,
+    objectsMissingDeleted: 0,
+    entriesInSource: 0,
+    duplicateEnries: 0,
+    emptyLabelEntries: 0,
+    emptyExternalIdEntries: 0,
+    objectsFilteredWithQlQuery: 0,
+    errorMessages: null,
+    readExternalDataTimeInMs: 0,
+    mapExternalDataTimeInMs: 0,
+    qlQueryFilteringTimeInMs: 0,
+    decidingActionsTimeInMs: 0,
+    writeInsightDataTimeInMs: 0,
+    postFunctionTimeInMs: 0,
+    executionTimeInMs: 0,
+    objectsWithUpdatedReferences: 0,
+    entriesWithProblems: 0,
+  }
+}
+
+export type TimingField =
+  | 'readExternalDataTimeInMs'
+  | 'mapExternalDataTimeInMs'
+  | 'qlQueryFilteringTimeInMs'
+  | 'decidingActionsTimeInMs'
+  | 'writeInsightDataTimeInMs'
+  | 'postFunctionTimeInMs'
+
+/** Adds the time `fn` takes to a timing field of a type result. */
+export async function timed<T>(result: TypeResult, field: TimingField, fn: () => Promise<T> | T): Promise<T> {
+  const start = performance.now()
+  try {
+    return await fn()
+  } finally {
+    result[field] += performance.now() - start
+  }
+}
+
+export interface PlannedChange {
+  operation: 'create' | 'update' | 'delete' | 'missing-update' | 'references'
+  objectKey: string | null
+  identity: string | null
+  /** Attribute name → { before, after } for the attributes that change. */
+  differences: Record<string, { before: unknown; after: unknown }>
+}
+
+/** The engine's answer: the Assets `progressResult` plus Intake's plan (dry run) and problem count. */
+export interface ImportResult {
+  type: 'IMPORT'
+  id: string
+  started: string
+  ended: string
+  objectSchemaId: number
+  result: 'OK' | 'FAILED' | 'CANCELLED'
+  status: 'FINISHED'
+  infoMessage: string | null
+  jobId: string
+  importSourceId: string
+  populatedObjectTypes: string[]
+  onlyExecutedForObjectTypes: string[]
+  objectTypeResultMap: Record<string, TypeResult>
+  errorMessages: string | null
+  totalNumberEntriesInImport: number
+  dryRun: boolean
+  problemCount: number
+  /** Dry run only: the first planned changes per object type id. */
+  plan?: Record<string, PlannedChange[]>
+}
+
+export function finishTimings(result: TypeResult): void {
+  for (const f of [
+    'readExternalDataTimeInMs',
+    'mapExternalDataTimeInMs',
+    'qlQueryFilteringTimeInMs',
+    'decidingActionsTimeInMs',
+    'writeInsightDataTimeInMs',
+    'postFunctionTimeInMs',
+  ] as const) {
+    result[f] = Math.round(result[f])
+  }
+  result.executionTimeInMs =
+    result.readExternalDataTimeInMs +
+    result.mapExternalDataTimeInMs +
+    result.qlQueryFilteringTimeInMs +
+    result.decidingActionsTimeInMs +
+    result.writeInsightDataTimeInMs +
+    result.postFunctionTimeInMs
+}

@@ -1,0 +1,245 @@
+import { prepareAql } from '../domain/aql/aql.js'
+import type { BoundQuery } from '../domain/aql/bound.js'
+import { matchesAql } from '../domain/aql/evaluate-memory.js'
+import type { AqlResolver as RecordResolver } from '../domain/aql/record.js'
+import { ObjectSchemaService } from '../services/object-schema.service.js'
+import type { Store } from '../store/create-store.js'
+import { ChangeLog } from './change-log.js'
+import { loadEngineCatalog } from './engine-catalog.js'
+import type { EngineInput, EntryProblem } from './engine-types.js'
+import { mapEntry, type MapContext } from './map-entry.js'
+import { handleMissing } from './missing-objects.js'
+import { resolveReferences, type AqlResolver } from './references.js'
+import { finishTimings, newTypeResult, type ImportResult } from './result.js'
+import { selectEntries, type SelectorProblem } from './selector.js'
+import { compilePlans } from './type-plan.js'
+import { flushBatch, type TypeState, type WriteContext } from './type-writer.js'
+
+export interface EngineDeps {
+  store: Store
+  /** Evaluates general reference queries; simple ones never need it. */
+  resolveAql?: AqlResolver | null
+  /** Test hook: called after each written batch (a throw here aborts the execution and rolls everything back). */
+  afterBatch?: (written: number) => void | Promise<void>
+}
+
+/** A cancel (the input's signal) ends the execution with nothing written. */
+export class ImportCancelled extends Error {
+  constructor() {
+    super('the execution was cancelled')
+    this.name = 'ImportCancelled'
+  }
+}
+
+class DryRunRollback extends Error {}
+
+const BATCH = 2000
+const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
+
+/**
+ * Runs one execution: read → map → filter → decide → write → references → missing objects, all inside one
+ * transaction, so that a failure or a cancel at any point leaves the repository exactly as it was. A dry run does
+ * the same work and rolls it back, answering the counters and a plan.
+ */
+export async function runImport(deps: EngineDeps, input: EngineInput): Promise<ImportResult> {
+  const started = new Date()
+  const now = (input.now ?? started).toISOString()
+  const schemasOutside = new ObjectSchemaService(deps.store.db)
+  const catalog = await loadEngineCatalog(schemasOutside, input.workspaceId, input.objectSchemaId)
+  const plans = compilePlans(input.document, catalog, input.settings)
+  const filters = new Map<number, BoundQuery>()
+  for (const p of plans) {
+    if (p.selectorQlQuery)
+      filters.set(
+        p.type.id,
+        prepareAql(p.selectorQlQuery, {
+          catalog: catalog.aql,
+          now: input.now ?? started,
+          objectTypeId: p.type.id,
+          ...(input.settings.zone ? { zone: input.settings.zone } : {}),
+        }),
+      )
+  }
+  const states = new Map<number, TypeState>(
+    plans.map((plan) => [
+      plan.type.id,
+      {
+        plan,
+        result: newTypeResult(plan.type.id, plan.type.name),
+        seenIdentities: new Set(),
+        seenIds: new Set(),
+        batch: [],
+      },
+    ]),
+  )
+  const problems: EntryProblem[] = []
+  const concatenator = input.settings.concatenator.replace(/\\s/g, ' ')
+  let log: ChangeLog | undefined
+  let total = 0
+  let written = 0
+
+  const work = async (trx: Store['db']): Promise<void> => {
+    log = new ChangeLog(deps.store, input.executionId, input.planLimit ?? 20)
+    const ctx: WriteContext = {
+      store: deps.store,
+      db: trx,
+      workspaceId: input.workspaceId,
+      importSourceId: input.importSourceId,
+      objectSchemaId: input.objectSchemaId,
+      schemaKey: catalog.schema.objectSchemaKey,
+      now,
+      dryRun: input.dryRun === true,
+      log,
+      pending: [],
+      schemas: schemasOutside.in(trx),
+      statusNames: catalog.statusNames,
+    }
+    const mapCtx: MapContext = {
+      settings: input.settings,
+      concatenator,
+      coerceOptions: {
+        ...(input.settings.dateFormat ? { dateFormat: input.settings.dateFormat } : {}),
+        ...(input.settings.dateTimeFormat ? { dateTimeFormat: input.settings.dateTimeFormat } : {}),
+        ...(input.settings.zone ? { zone: input.settings.zone } : {}),
+      },
+      statusNames: catalog.statusNames,
+      problems,
+    }
+    const flush = async (state: TypeState): Promise<void> => {
+      const n = state.batch.length
+      await flushBatch(ctx, state)
+      written += n
+      await log!.problems(trx, problems)
+      input.onProgress?.({ phase: 'reading', entriesRead: total, objectsWritten: written })
+      await deps.afterBatch?.(written)
+    }
+
+    const iterator = input.data[Symbol.asyncIterator]()
+    for (;;) {
+      const readStart = performance.now()
+      const next = await iterator.next()
+      const readMs = performance.now() - readStart
+      for (const s of states.values()) s.result.readExternalDataTimeInMs += readMs
+      if (next.done) break
+      checkCancelled(input.signal)
+      for (const state of states.values()) {
+        const { plan, result } = state
+        let mapStart = performance.now()
+        const selectorProblems: SelectorProblem[] = []
+        for (const { entry, location } of selectEntries(next.value, plan.selector, selectorProblems)) {
+          result.entriesInSource++
+          total++
+          mapCtx.statusNames = ctx.statusNames
+          const before = problems.length
+          const outcome = mapEntry(plan, entry, location, mapCtx)
+          if (problems.length > before) result.entriesWithProblems++
+          if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
+          else if (outcome.kind === 'emptyLabel') result.emptyLabelEntries++
+          if (outcome.kind !== 'mapped') continue
+          const m = outcome.mapped
+          const filter = filters.get(plan.type.id)
+          if (filter) {
+            const fStart = performance.now()
+            const keep = matchesAql(
+              filter,
+              {
+                id: 0,
+                key: '',
+                label: m.label,
+                objectTypeId: plan.type.id,
+                objectSchemaId: input.objectSchemaId,
+                attributes: m.values,
+                created: '',
+                updated: '',
+              },
+              NO_RESOLVER,
+            )
+            result.qlQueryFilteringTimeInMs += performance.now() - fStart
+            if (!keep) {
+              result.objectsFilteredWithQlQuery++
+              continue
+            }
+          }
+          if (state.seenIdentities.has(m.identity)) {
+            result.duplicateEnries++
+            continue
+          }
+          state.seenIdentities.add(m.identity)
+          state.batch.push(m)
+          if (state.batch.length >= BATCH) {
+            result.mapExternalDataTimeInMs += performance.now() - mapStart
+            await flush(state)
+            checkCancelled(input.signal)
+            mapStart = performance.now()
+          }
+        }
+        for (const sp of selectorProblems)
+          problems.push({
+            objectTypeId: plan.type.id,
+            location: sp.location,
+            code: 'INVALID_SELECTION',
+            message: sp.message,
+          })
+        result.mapExternalDataTimeInMs += Math.max(0, performance.now() - mapStart)
+      }
+    }
+    for (const state of states.values()) await flush(state)
+    checkCancelled(input.signal)
+    input.onProgress?.({ phase: 'references', entriesRead: total, objectsWritten: written })
+    await resolveReferences(ctx, states, {
+      types: catalog.types,
+      attributesByType: catalog.attributesByType,
+      resolveAql: deps.resolveAql ?? null,
+      problems,
+    })
+    checkCancelled(input.signal)
+    input.onProgress?.({ phase: 'missing', entriesRead: total, objectsWritten: written })
+    for (const state of states.values()) await handleMissing(ctx, state)
+    await log.problems(trx, problems)
+    await log.flush(trx)
+    checkCancelled(input.signal)
+    input.onProgress?.({ phase: 'finishing', entriesRead: total, objectsWritten: written })
+    if (input.dryRun) throw new DryRunRollback()
+  }
+
+  try {
+    await deps.store.db.transaction().execute(work)
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) throw error
+  }
+
+  const objectTypeResultMap: Record<string, ReturnType<typeof newTypeResult>> = {}
+  for (const s of states.values()) {
+    finishTimings(s.result)
+    objectTypeResultMap[String(s.plan.type.id)] = s.result
+  }
+  const plan = input.dryRun
+    ? Object.fromEntries([...(log?.plan ?? new Map())].map(([k, v]) => [String(k), v]))
+    : undefined
+  return {
+    type: 'IMPORT',
+    id: input.executionId,
+    started: started.toISOString(),
+    ended: new Date().toISOString(),
+    objectSchemaId: input.objectSchemaId,
+    result: 'OK',
+    status: 'FINISHED',
+    infoMessage: total === 0 ? 'No data to import' : null,
+    jobId: input.executionId,
+    importSourceId: input.importSourceId,
+    populatedObjectTypes: [...states.values()]
+      .filter((s) => s.result.entriesInSource > 0)
+      .map((s) => s.plan.type.name),
+    onlyExecutedForObjectTypes: [],
+    objectTypeResultMap,
+    errorMessages: null,
+    totalNumberEntriesInImport: total,
+    dryRun: input.dryRun === true,
+    problemCount: log?.problemCount ?? 0,
+    ...(plan ? { plan } : {}),
+  }
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ImportCancelled()
+}

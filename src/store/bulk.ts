@@ -1,0 +1,103 @@
+import type SqliteDatabase from 'better-sqlite3'
+import { sql } from 'kysely'
+import type { Db } from './create-store.js'
+
+/** A column of a bulk operation, with its PostgreSQL array element type. */
+export interface BulkColumn {
+  name: string
+  pg: 'bigint' | 'integer' | 'text' | 'double precision'
+}
+
+/**
+ * Set-based writes for the import engine, per dialect. On SQLite a cached prepared statement runs once per row on
+ * the connection that holds the caller's transaction (better-sqlite3 is synchronous and Kysely's SQLite driver has
+ * one connection); on PostgreSQL one statement per 5,000 rows passes every column as an array through `unnest`.
+ * Values must already be plain numbers, strings or null.
+ */
+export interface BulkWriter {
+  insert(db: Db, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>
+  /** `update table set <columns[1..]> where <columns[0]> = …` for every row. */
+  updateByKey(
+    db: Db,
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: readonly unknown[][],
+  ): Promise<void>
+  /** `delete from table where (<columns>) = (…)` for every row. */
+  deleteByKeys(
+    db: Db,
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: readonly unknown[][],
+  ): Promise<void>
+}
+
+export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  const statement = (text: string): SqliteDatabase.Statement => {
+    let st = cache.get(text)
+    if (!st) {
+      st = handle.prepare(text)
+      cache.set(text, st)
+    }
+    return st
+  }
+  const q = (name: string): string => `"${name}"`
+  return {
+    insert: async (_db, table, columns, rows) => {
+      const st = statement(
+        `insert into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      )
+      for (const row of rows) st.run(row)
+    },
+    updateByKey: async (_db, table, columns, rows) => {
+      const [key, ...rest] = columns
+      const st = statement(
+        `update ${q(table)} set ${rest.map((c) => `${q(c.name)} = ?`).join(', ')} where ${q(key!.name)} = ?`,
+      )
+      for (const row of rows) st.run([...row.slice(1), row[0]])
+    },
+    deleteByKeys: async (_db, table, columns, rows) => {
+      const st = statement(
+        `delete from ${q(table)} where ${columns.map((c) => `${q(c.name)} = ?`).join(' and ')}`,
+      )
+      for (const row of rows) st.run(row)
+    },
+  }
+}
+
+const PG_CHUNK = 5000
+
+export function postgresBulkWriter(): BulkWriter {
+  const arrays = (columns: readonly BulkColumn[], rows: readonly unknown[][]) =>
+    columns.map((c, i) => sql`${rows.map((r) => r[i] ?? null)}::${sql.raw(c.pg)}[]`)
+  const names = (columns: readonly BulkColumn[]) => columns.map((c) => sql.ref(c.name))
+  return {
+    insert: async (db, table, columns, rows) => {
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const chunk = rows.slice(i, i + PG_CHUNK)
+        await sql`insert into ${sql.table(table)} (${sql.join(names(columns))})
+          select * from unnest(${sql.join(arrays(columns, chunk))})`.execute(db)
+      }
+    },
+    updateByKey: async (db, table, columns, rows) => {
+      const [key, ...rest] = columns
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const chunk = rows.slice(i, i + PG_CHUNK)
+        const sets = rest.map((c) => sql`${sql.ref(c.name)} = v.${sql.ref(c.name)}`)
+        await sql`update ${sql.table(table)} as t set ${sql.join(sets)}
+          from unnest(${sql.join(arrays(columns, chunk))}) as v(${sql.join(names(columns))})
+          where t.${sql.ref(key!.name)} = v.${sql.ref(key!.name)}`.execute(db)
+      }
+    },
+    deleteByKeys: async (db, table, columns, rows) => {
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const chunk = rows.slice(i, i + PG_CHUNK)
+        const match = columns.map((c) => sql`t.${sql.ref(c.name)} = k.${sql.ref(c.name)}`)
+        await sql`delete from ${sql.table(table)} as t
+          using unnest(${sql.join(arrays(columns, chunk))}) as k(${sql.join(names(columns))})
+          where ${sql.join(match, sql` and `)}`.execute(db)
+      }
+    },
+  }
+}

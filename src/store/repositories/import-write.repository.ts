@@ -1,0 +1,206 @@
+import { sql } from 'kysely'
+import type { Db, Store } from '../create-store.js'
+import type { BulkColumn } from '../bulk.js'
+
+/** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
+
+export interface OwnedObject {
+  id: number
+  identity: string
+  content_hash: string
+  object_key: string
+  missing_runs: number
+}
+
+export const OBJECT_INSERT: readonly BulkColumn[] = [
+  { name: 'id', pg: 'bigint' },
+  { name: 'workspace_id', pg: 'text' },
+  { name: 'object_schema_id', pg: 'bigint' },
+  { name: 'object_type_id', pg: 'bigint' },
+  { name: 'object_key', pg: 'text' },
+  { name: 'label', pg: 'text' },
+  { name: 'identity', pg: 'text' },
+  { name: 'import_source_id', pg: 'text' },
+  { name: 'content_hash', pg: 'text' },
+  { name: 'attribute_values', pg: 'text' },
+  { name: 'created_at', pg: 'text' },
+  { name: 'updated_at', pg: 'text' },
+]
+
+export const OBJECT_UPDATE: readonly BulkColumn[] = [
+  { name: 'id', pg: 'bigint' },
+  { name: 'label', pg: 'text' },
+  { name: 'content_hash', pg: 'text' },
+  { name: 'attribute_values', pg: 'text' },
+  { name: 'updated_at', pg: 'text' },
+  { name: 'missing_since', pg: 'text' },
+  { name: 'missing_runs', pg: 'integer' },
+]
+
+export const OBJECT_HASH_UPDATE: readonly BulkColumn[] = [
+  { name: 'id', pg: 'bigint' },
+  { name: 'content_hash', pg: 'text' },
+  { name: 'missing_since', pg: 'text' },
+  { name: 'missing_runs', pg: 'integer' },
+]
+
+export const OBJECT_MISSING_UPDATE: readonly BulkColumn[] = [
+  { name: 'id', pg: 'bigint' },
+  { name: 'missing_since', pg: 'text' },
+  { name: 'missing_runs', pg: 'integer' },
+]
+
+export const VALUE_INDEX: readonly BulkColumn[] = [
+  { name: 'attribute_id', pg: 'bigint' },
+  { name: 'value_ci', pg: 'text' },
+  { name: 'object_id', pg: 'bigint' },
+  { name: 'position', pg: 'integer' },
+  { name: 'value_text', pg: 'text' },
+  { name: 'value_num', pg: 'double precision' },
+]
+
+export const VALUE_INDEX_KEY: readonly BulkColumn[] = VALUE_INDEX.slice(0, 3)
+
+export const REFERENCE_INSERT: readonly BulkColumn[] = [
+  { name: 'object_id', pg: 'bigint' },
+  { name: 'attribute_id', pg: 'bigint' },
+  { name: 'position', pg: 'integer' },
+  { name: 'target_object_id', pg: 'bigint' },
+]
+
+export const importWriteRepository = {
+  findOwned: async (
+    db: Db,
+    typeId: number,
+    sourceId: string,
+    identities: string[],
+  ): Promise<OwnedObject[]> => {
+    const out: OwnedObject[] = []
+    for (let i = 0; i < identities.length; i += 900) {
+      const rows = await db
+        .selectFrom('object')
+        .select(['id', 'identity', 'content_hash', 'object_key', 'missing_runs'])
+        .where('object_type_id', '=', typeId)
+        .where('import_source_id', '=', sourceId)
+        .where('identity', 'in', identities.slice(i, i + 900))
+        .execute()
+      for (const r of rows) {
+        out.push({
+          id: Number(r.id),
+          identity: r.identity ?? '',
+          content_hash: r.content_hash,
+          object_key: r.object_key,
+          missing_runs: Number(r.missing_runs),
+        })
+      }
+    }
+    return out
+  },
+
+  storedValues: async (db: Db, ids: number[]): Promise<Map<number, { values: string; label: string }>> => {
+    const out = new Map<number, { values: string; label: string }>()
+    for (let i = 0; i < ids.length; i += 900) {
+      const rows = await db
+        .selectFrom('object')
+        .select(['id', 'attribute_values', 'label'])
+        .where('id', 'in', ids.slice(i, i + 900))
+        .execute()
+      for (const r of rows) out.set(Number(r.id), { values: r.attribute_values, label: r.label })
+    }
+    return out
+  },
+
+  references: async (db: Db, ids: number[], attributeIds: number[]) => {
+    const out: { object_id: number; attribute_id: number; position: number; target_object_id: number }[] = []
+    for (let i = 0; i < ids.length; i += 900) {
+      const rows = await db
+        .selectFrom('object_reference')
+        .selectAll()
+        .where('object_id', 'in', ids.slice(i, i + 900))
+        .where('attribute_id', 'in', attributeIds)
+        .orderBy('object_id')
+        .orderBy('attribute_id')
+        .orderBy('position')
+        .execute()
+      for (const r of rows) {
+        out.push({
+          object_id: Number(r.object_id),
+          attribute_id: Number(r.attribute_id),
+          position: r.position,
+          target_object_id: Number(r.target_object_id),
+        })
+      }
+    }
+    return out
+  },
+
+  deleteReferences: async (db: Db, objectIds: number[], attributeId: number): Promise<void> => {
+    for (let i = 0; i < objectIds.length; i += 900) {
+      await db
+        .deleteFrom('object_reference')
+        .where('attribute_id', '=', attributeId)
+        .where('object_id', 'in', objectIds.slice(i, i + 900))
+        .execute()
+    }
+  },
+
+  /** Marks objects that refer to any of `ids` as changed, so the next import re-resolves their references. */
+  markReferrersDirty: async (db: Db, ids: number[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 900) {
+      const chunk = ids.slice(i, i + 900)
+      await db
+        .updateTable('object')
+        .set({ content_hash: sql`content_hash || '!'` })
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('object_reference').select('object_id').where('target_object_id', 'in', chunk),
+        )
+        .execute()
+    }
+  },
+
+  deleteObjects: async (db: Db, ids: number[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 900) {
+      await db
+        .deleteFrom('object')
+        .where('id', 'in', ids.slice(i, i + 900))
+        .execute()
+    }
+  },
+
+  /** Owned objects of a type after `afterId`, for the missing-objects pass (keyset pages). */
+  ownedPage: async (db: Db, typeId: number, sourceId: string, afterId: number, limit: number) =>
+    (
+      await db
+        .selectFrom('object')
+        .select(['id', 'object_key', 'missing_since', 'missing_runs'])
+        .where('import_source_id', '=', sourceId)
+        .where('object_type_id', '=', typeId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+    ).map((r) => ({
+      id: Number(r.id),
+      object_key: r.object_key,
+      missing_since: r.missing_since,
+      missing_runs: Number(r.missing_runs),
+    })),
+
+  /**
+   * Reserves `count` object ids. SQLite: the caller's transaction already holds the write lock (it reserved object
+   * keys first), so the next ids are max(sequence, max id) + 1… PostgreSQL: nextval of the identity sequence.
+   */
+  allocateObjectIds: async (store: Store, db: Db, count: number): Promise<number[]> => {
+    if (count === 0) return []
+    if (store.caps.dialect === 'sqlite') {
+      const r = await sql<{ m: number }>`select max(
+          coalesce((select seq from sqlite_sequence where name = 'object'), 0),
+          coalesce((select max(id) from object), 0)) as m`.execute(db)
+      const first = Number(r.rows[0]?.m ?? 0) + 1
+      return Array.from({ length: count }, (_, i) => first + i)
+    }
+    const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('object', 'id')) as id
+      from generate_series(1, ${count})`.execute(db)
+    return r.rows.map((x) => Number(x.id))
+  },
+}

@@ -1,0 +1,62 @@
+import { expect, it } from 'vitest'
+import { fixture, runEngine, sourceWithMapping } from '../helpers/engine-fixtures.js'
+import { describeEachDialect } from '../helpers/test-env.js'
+
+const seedData = {
+  hardDrives: [
+    { id: 'Hard drive ID', label: 'Hard drive label', files: [{ path: '/file/path', size: 123456 }] },
+  ],
+}
+
+describeEachDialect('import engine: the seed example', (env) => {
+  it('creates, then finds identical, then updates only what changed', async () => {
+    const { services } = env().booted
+    const ws = env().workspaceId
+    for (const name of ['Schema Scope Status', 'Global Scope Status']) {
+      await services.schemas.createStatus(ws, { objectSchemaId: null, name, category: 'active' })
+    }
+    const source = await sourceWithMapping(services, ws, fixture('mapping/seed-put.json'))
+    const first = await runEngine(services, ws, source.id, [seedData])
+    const byName = (r: typeof first) =>
+      Object.fromEntries(Object.values(r.objectTypeResultMap).map((t) => [t.objectTypeName, t]))
+    expect(byName(first)['Hard Drive']).toMatchObject({
+      entriesInSource: 1,
+      objectsCreated: 1,
+      objectsUpdated: 0,
+      objectsIdentical: 0,
+    })
+    expect(byName(first)['File']).toMatchObject({ entriesInSource: 1, objectsCreated: 1 })
+    expect(first.totalNumberEntriesInImport).toBe(2)
+    expect(first.populatedObjectTypes.sort()).toEqual(['File', 'Hard Drive'])
+
+    const again = await runEngine(services, ws, source.id, [seedData])
+    expect(byName(again)['Hard Drive']).toMatchObject({ objectsCreated: 0, objectsIdentical: 1 })
+    expect(byName(again)['File']).toMatchObject({ objectsCreated: 0, objectsIdentical: 1 })
+
+    const changed = structuredClone(seedData)
+    changed.hardDrives[0]!.label = 'Renamed label'
+    const third = await runEngine(services, ws, source.id, [changed])
+    expect(byName(third)['Hard Drive']).toMatchObject({ objectsUpdated: 1, objectsIdentical: 0 })
+    expect(byName(third)['File']).toMatchObject({ objectsIdentical: 1 })
+
+    const typeId = byName(third)['Hard Drive']!.objectTypeId
+    const res = await env().call('POST', `${env().api}/object/aql`, {
+      body: { qlQuery: `objectTypeId = ${typeId}` },
+    })
+    if (res.status === 200) {
+      expect(res.body.values[0].label).toBe('Hard drive ID')
+    }
+    const objects = await services.store.db
+      .selectFrom('object')
+      .selectAll()
+      .where('object_type_id', '=', typeId)
+      .execute()
+    expect(objects).toHaveLength(1)
+    expect(objects[0]!.label).toBe('Hard drive ID')
+    expect(JSON.parse(objects[0]!.attribute_values)).toMatchObject({})
+    const view = await services.objects.get(ws, Number(objects[0]!.id))
+    expect([...view.values.values()].flat()).toEqual(
+      expect.arrayContaining(['Hard drive ID', 'Renamed label']),
+    )
+  })
+})
