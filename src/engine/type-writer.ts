@@ -1,7 +1,7 @@
 import { contentHash } from '../domain/schema/content-hash.js'
 import { decodeValues, encodeValues, indexRows, type IndexRow } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
-import { ObjectSchemaService } from '../services/object-schema.service.js'
+import type { ObjectSchemaService } from '../services/object-schema.service.js'
 import type { Db, Store } from '../store/create-store.js'
 import {
   importWriteRepository as repo,
