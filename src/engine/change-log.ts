@@ -1,5 +1,5 @@
-import type { BulkColumn } from '../store/bulk.js'
-import type { Db, Store } from '../store/create-store.js'
+import type { BulkColumn, BulkWriter } from '../store/bulk.js'
+import type { Db } from '../store/create-store.js'
 import type { EntryProblem } from './engine-types.js'
 import type { PlannedChange } from './result.js'
 
@@ -43,7 +43,7 @@ export class ChangeLog {
   readonly plan = new Map<number, PlannedChange[]>()
 
   constructor(
-    private readonly store: Store,
+    private readonly bulk: BulkWriter,
     private readonly executionId: string,
     private readonly planLimit: number,
   ) {}
@@ -89,7 +89,7 @@ export class ChangeLog {
       p.value ?? null,
     ])
     problems.length = 0
-    await this.store.bulk.insert(db, 'execution_problem', PROBLEM, rows)
+    await this.bulk.insert(db, 'execution_problem', PROBLEM, rows)
   }
 
   async flush(db: Db): Promise<void> {
@@ -108,6 +108,6 @@ export class ChangeLog {
       JSON.stringify(buffer.changes),
     ]
     buffer.changes = []
-    await this.store.bulk.insert(db, 'change_batch', CHANGE_BATCH, [row])
+    await this.bulk.insert(db, 'change_batch', CHANGE_BATCH, [row])
   }
 }

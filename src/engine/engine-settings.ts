@@ -1,4 +1,5 @@
 import type { ImportSourceSettings } from '../domain/import-source/import-source.types.js'
+import { concatenatorText } from '../domain/import-source/settings.js'
 import type { EngineSettings, EntryProblemPolicy } from './engine-types.js'
 
 /** The engine's settings from an import source's settings. */
@@ -7,7 +8,8 @@ export function engineSettingsFrom(
   entryProblems: EntryProblemPolicy = 'SKIP_VALUE',
 ): EngineSettings {
   return {
-    concatenator: settings.defaultConcatenator,
+    // The text it stands for: a quoted concatenator ("\s") loses its quotes, and \s is a space.
+    concatenator: concatenatorText(settings.defaultConcatenator),
     emptyValues: settings.defaultHandleEmptyValues,
     unknownValues: settings.defaultHandleUnknownValues,
     matchIdentifierIgnoreCase: settings.defaultMatchIdentifierIgnoreCase,

@@ -98,6 +98,8 @@ export function mapEntry(
           ? statusOptions(a, ctx.statusNames)
           : undefined
     const out: CanonicalValue[] = []
+    // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
+    let invalid = false
     for (const item of items) {
       const r = coerceValue(
         kind,
@@ -114,6 +116,7 @@ export function mapEntry(
         }
       } else if (r.reason !== 'empty value') {
         problem(a, 'INVALID_VALUE', r.reason, item)
+        invalid = true
       }
     }
     const max = a.attribute.maximumCardinality
@@ -126,7 +129,7 @@ export function mapEntry(
       out.length = max
     }
     if (out.length) values.set(a.attribute.id, out)
-    else empty.add(a.attribute.id)
+    else if (!invalid) empty.add(a.attribute.id)
   }
   if (skip) return { kind: 'skipped' }
 

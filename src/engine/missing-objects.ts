@@ -42,7 +42,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       if (setting.policy === 'REMOVE' && due.length) await remove(ctx, state, due)
       else if (setting.policy === 'UPDATE' && due.length) await update(ctx, state, due)
       const removed = setting.policy === 'REMOVE' ? new Set(due.map((o) => o.id)) : new Set<number>()
-      await ctx.store.bulk.updateByKey(
+      await ctx.bulk.updateByKey(
         ctx.db,
         'object',
         OBJECT_MISSING_UPDATE,
@@ -83,7 +83,7 @@ async function remove(
     )
   }
   await repo.markReferrersDirty(ctx.db, ids)
-  await ctx.store.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, keys)
+  await ctx.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, keys)
   await repo.deleteObjects(ctx.db, ids)
   state.result.objectsMissingDeleted += ids.length
 }
@@ -152,7 +152,7 @@ async function update(
         : undefined,
     )
   }
-  await ctx.store.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
-  await ctx.store.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, removeKeys)
-  await ctx.store.bulk.insert(ctx.db, 'object_value', VALUE_INDEX, add)
+  await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
+  await ctx.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, removeKeys)
+  await ctx.bulk.insert(ctx.db, 'object_value', VALUE_INDEX, add)
 }

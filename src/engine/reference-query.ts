@@ -13,7 +13,16 @@ export interface SimpleReferenceQuery {
 const SIMPLE =
   /^\s*(?:"((?:[^"\\]|\\.)+)"|([A-Za-z_][\w-]*))\s*(==|=|like|in)\s*(\(\s*)?\$\{([^${}]+)(\$\{0\})?\}(\s*\))?\s*$/i
 
+const memo = new Map<string, SimpleReferenceQuery | null>()
+
 export function parseSimpleReferenceQuery(query: string): SimpleReferenceQuery | null {
+  if (memo.has(query)) return memo.get(query)!
+  const parsed = parse(query)
+  if (memo.size < 1000) memo.set(query, parsed)
+  return parsed
+}
+
+function parse(query: string): SimpleReferenceQuery | null {
   const m = SIMPLE.exec(query)
   if (!m) return null
   const name = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!

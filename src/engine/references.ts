@@ -67,8 +67,8 @@ async function resolveGroup(
       ...(value === undefined ? {} : { value }),
     })
   }
-  const lookupTexts = (p: PendingReference, placeholder: string): string[] =>
-    placeholder === '__self' ? p.texts : (p.placeholders.get(placeholder) ?? p.texts)
+  // queueReferences already put the simple query's placeholder values into `texts`.
+  const lookupTexts = (p: PendingReference, _placeholder: string): string[] => p.texts
 
   if (simple) {
     const wanted = new Set<string>()
@@ -175,7 +175,7 @@ async function writeReferences(
     )
   }
   await repo.deleteReferences(ctx.db, replace, attr.id)
-  await ctx.store.bulk.insert(ctx.db, 'object_reference', REFERENCE_INSERT, rows)
+  await ctx.bulk.insert(ctx.db, 'object_reference', REFERENCE_INSERT, rows)
 }
 
 /** Answers, for each wanted text, the ids of target objects matching the simple query. */

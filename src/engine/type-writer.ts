@@ -2,9 +2,11 @@ import { contentHash } from '../domain/schema/content-hash.js'
 import { decodeValues, encodeValues, indexRows, type IndexRow } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
 import type { ObjectSchemaService } from '../services/object-schema.service.js'
+import type { BulkWriter } from '../store/bulk.js'
 import type { Db, Store } from '../store/create-store.js'
 import {
   importWriteRepository as repo,
+  indexStage,
   OBJECT_HASH_UPDATE,
   OBJECT_INSERT,
   OBJECT_UPDATE,
@@ -12,6 +14,7 @@ import {
   VALUE_INDEX_KEY,
 } from '../store/repositories/import-write.repository.js'
 import type { ChangeLog } from './change-log.js'
+import { parseSimpleReferenceQuery } from './reference-query.js'
 import type { MappedEntry } from './map-entry.js'
 import { timed, type TypeResult } from './result.js'
 import type { TypePlan } from './type-plan.js'
@@ -22,7 +25,7 @@ export interface PendingReference {
   typeId: number
   attributeId: number
   texts: string[]
-  placeholders: Map<string, string[]>
+  placeholders: ReadonlyMap<string, string[]>
   location: string
   created: boolean
 }
@@ -30,6 +33,8 @@ export interface PendingReference {
 export interface WriteContext {
   store: Store
   db: Db
+  /** Set-based writers bound to the execution's transaction. */
+  bulk: BulkWriter
   workspaceId: string
   importSourceId: string
   objectSchemaId: number
@@ -53,8 +58,12 @@ export interface TypeState {
 
 /** The hash an import stores: what this mapping contributes, so an unchanged entry is found without reading values. */
 export function entryHash(plan: TypePlan, e: MappedEntry): string {
-  const all = new Map<number, readonly CanonicalValue[]>(e.values)
-  for (const [id, texts] of e.references) all.set(id, texts)
+  let all: ReadonlyMap<number, readonly CanonicalValue[]> = e.values
+  if (e.references.size > 0) {
+    const merged = new Map<number, readonly CanonicalValue[]>(e.values)
+    for (const [id, texts] of e.references) merged.set(id, texts)
+    all = merged
+  }
   return (plan.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(all)
 }
 
@@ -68,9 +77,7 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
 
   const decided = await timed(result, 'decidingActionsTimeInMs', async () => {
     const hashes = batch.map((e) => entryHash(plan, e))
-    const owned = await repo.findOwned(
-      ctx.db,
-      plan.type.id,
+    const owned = await repo.findOwned(ctx.db, ctx.store.caps.dialect, plan.type.id,
       ctx.importSourceId,
       batch.map((e) => e.identity),
     )
@@ -145,8 +152,8 @@ async function writeCreates(
     )
   }
   result.objectsCreated += creates.length
-  await ctx.store.bulk.insert(ctx.db, 'object', OBJECT_INSERT, rows)
-  await ctx.store.bulk.insert(ctx.db, 'object_value', VALUE_INDEX, index.map(indexTuple))
+  await ctx.bulk.insert(ctx.db, 'object', OBJECT_INSERT, rows)
+  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, index.map(indexTuple))
 }
 
 async function writeUpdates(
@@ -214,36 +221,37 @@ async function writeUpdates(
         : undefined,
     )
   }
-  await ctx.store.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
-  await ctx.store.bulk.updateByKey(ctx.db, 'object', OBJECT_HASH_UPDATE, hashOnly)
-  await ctx.store.bulk.deleteByKeys(
+  await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
+  await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_HASH_UPDATE, hashOnly)
+  await ctx.bulk.deleteByKeys(
     ctx.db,
     'object_value',
     VALUE_INDEX_KEY,
     removeIndex.map((r) => [r.attribute_id, r.value_ci, r.object_id]),
   )
-  await ctx.store.bulk.insert(ctx.db, 'object_value', VALUE_INDEX, addIndex.map(indexTuple))
+  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, addIndex.map(indexTuple))
 }
 
-function queueReferences(
-  ctx: WriteContext,
-  plan: TypePlan,
-  e: MappedEntry,
-  objectId: number,
-  objectKey: string,
-  created: boolean,
-): void {
+const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()
+
+/**
+ * Remembers the references of a written object for the second pass. For simple queries only the lookup texts are
+ * kept (a few bytes per entry); general queries keep the entry's placeholder values.
+ */
+function queueReferences(ctx: WriteContext, plan: TypePlan, e: MappedEntry, objectId: number, objectKey: string, created: boolean): void {
   for (const a of plan.attributes) {
     if (a.attribute.kind !== 'referenced_object') continue
-    const texts = e.references.get(a.attribute.id)
-    if (!texts && !(e.empty.has(a.attribute.id) && plan.emptyValues === 'REMOVE' && !created)) continue
+    const own = e.references.get(a.attribute.id)
+    if (!own && !(e.empty.has(a.attribute.id) && plan.emptyValues === 'REMOVE' && !created)) continue
+    const simple = a.referenceQuery === null ? null : parseSimpleReferenceQuery(a.referenceQuery)
+    const texts = simple && own ? (e.placeholders.get(simple.placeholder) ?? own) : (own ?? [])
     ctx.pending.push({
       objectId,
       objectKey,
       typeId: plan.type.id,
       attributeId: a.attribute.id,
-      texts: texts ?? [],
-      placeholders: e.placeholders,
+      texts,
+      placeholders: a.referenceQuery === null || simple ? NO_PLACEHOLDERS : e.placeholders,
       location: e.location,
       created,
     })
@@ -258,10 +266,23 @@ async function addNewOptions(ctx: WriteContext, plan: TypePlan, batch: MappedEnt
       for (const n of names) (wanted.get(id) ?? wanted.set(id, new Set()).get(id)!).add(n)
   for (const [attrId, names] of wanted) {
     const attr = plan.allAttributes.get(attrId)!
-    const known = new Set(
-      (attr.kind === 'status' ? ctx.statusNames : attr.allowedValues).map((v) => v.toLowerCase()),
-    )
-    const fresh = [...names].filter((n) => !known.has(n.toLowerCase()))
+    // One spelling per option, case-insensitively: the existing one, else the first this batch brought.
+    const spelling = new Map<string, string>()
+    for (const v of attr.kind === 'status' ? ctx.statusNames : attr.allowedValues)
+      if (!spelling.has(v.toLowerCase())) spelling.set(v.toLowerCase(), v)
+    const fresh: string[] = []
+    for (const n of names) {
+      if (spelling.has(n.toLowerCase())) continue
+      spelling.set(n.toLowerCase(), n)
+      fresh.push(n)
+    }
+    for (const e of batch) {
+      const vals = e.values.get(attrId)
+      if (vals)
+        e.values.set(attrId, [
+          ...new Set(vals.map((v) => (typeof v === 'string' ? (spelling.get(v.toLowerCase()) ?? v) : v))),
+        ])
+    }
     if (fresh.length === 0) continue
     if (attr.kind === 'select') {
       const allowedValues = [...attr.allowedValues, ...fresh]

@@ -1,5 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3'
 import { sql } from 'kysely'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
 import type { Db } from './create-store.js'
 
 /** A column of a bulk operation, with its PostgreSQL array element type. */
@@ -68,12 +70,41 @@ export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
 
 const PG_CHUNK = 5000
 
-export function postgresBulkWriter(): BulkWriter {
+/** COPY text format: tab-separated, `\N` for null, backslash escapes. */
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N'
+  const text = typeof v === 'string' ? v : String(v)
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text
+}
+
+async function copyRows(client: pg.PoolClient, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return
+  const stream = client.query(copyFrom(`copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin`))
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve)
+    stream.on('error', reject)
+  })
+  let text = ''
+  for (const row of rows) {
+    text += row.map(copyField).join('\t') + '\n'
+    if (text.length > 1 << 20) {
+      if (!stream.write(text)) await new Promise((r) => stream.once('drain', r))
+      text = ''
+    }
+  }
+  stream.end(text)
+  await done
+}
+
+export function postgresBulkWriter(client?: pg.PoolClient): BulkWriter {
   const arrays = (columns: readonly BulkColumn[], rows: readonly unknown[][]) =>
     columns.map((c, i) => sql`${rows.map((r) => r[i] ?? null)}::${sql.raw(c.pg)}[]`)
   const names = (columns: readonly BulkColumn[]) => columns.map((c) => sql.ref(c.name))
   return {
     insert: async (db, table, columns, rows) => {
+      if (client) return copyRows(client, table, columns, rows)
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
         const chunk = rows.slice(i, i + PG_CHUNK)
         await sql`insert into ${sql.table(table)} (${sql.join(names(columns))})

@@ -10,11 +10,19 @@ import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js
 
 export type Db = Kysely<Database>
 
+export interface BulkTransaction {
+  db: Db
+  bulk: BulkWriter
+}
+
 export interface Store {
   readonly db: Db
   readonly caps: DialectCapabilities
-  /** Set-based writes for imports (see bulk.ts). */
-  readonly bulk: BulkWriter
+  /**
+   * Runs `fn` in one transaction with set-based writers bound to it (see bulk.ts). On PostgreSQL the transaction
+   * owns one pooled connection, so COPY can stream into it.
+   */
+  bulkTransaction<T>(fn: (tx: BulkTransaction) => Promise<T>): Promise<T>
   /** Answers whether the database responds (readiness). */
   ping(): Promise<boolean>
   close(): Promise<void>
@@ -44,7 +52,7 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     return {
       db,
       caps,
-      bulk: sqliteBulkWriter(sqlite),
+      bulkTransaction: (fn) => db.transaction().execute((trx) => fn({ db: trx, bulk: sqliteBulkWriter(sqlite) })),
       ping: async () => {
         try {
           await sql`select 1`.execute(db)
@@ -68,7 +76,24 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
   return {
     db,
     caps,
-    bulk: postgresBulkWriter(),
+    bulkTransaction: async (fn) => {
+      const client = await pool.connect()
+      // A Kysely bound to this one connection: every query of the transaction, and the COPY streams, share it.
+      const single = { connect: async () => ({ query: client.query.bind(client), release: () => undefined }), end: async () => undefined }
+      const trx = new Kysely<Database>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) })
+      try {
+        await client.query('begin')
+        const result = await fn({ db: trx, bulk: postgresBulkWriter(client) })
+        await client.query('commit')
+        return result
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined)
+        throw error
+      } finally {
+        client.release()
+        await trx.destroy()
+      }
+    },
     ping: async () => {
       try {
         await sql`select 1`.execute(db)

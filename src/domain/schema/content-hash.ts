@@ -6,15 +6,13 @@ import type { CanonicalValue } from './types.js'
  * so an import decides "identical" without reading the stored values. Attributes with no values do not count.
  */
 export function contentHash(values: ReadonlyMap<number, readonly CanonicalValue[]>): string {
-  const ids = [...values.keys()].filter((id) => (values.get(id)?.length ?? 0) > 0).sort((a, b) => a - b)
-  const h = createHash('sha1')
-  for (const id of ids) {
-    h.update(String(id))
-    h.update('\u0000')
-    h.update(JSON.stringify(values.get(id)))
-    h.update('\u0001')
-  }
-  return h.digest('base64url')
+  const ids: number[] = []
+  for (const [id, list] of values) if (list.length > 0) ids.push(id)
+  ids.sort((a, b) => a - b)
+  // One string, one digest: far cheaper than one hash update per attribute on a million objects.
+  let text = ''
+  for (const id of ids) text += `${id}\u0000${JSON.stringify(values.get(id))}\u0001`
+  return createHash('sha1').update(text).digest('base64url')
 }
 
 /** The text form stored for a canonical value. */

@@ -71,18 +71,24 @@ export const REFERENCE_INSERT: readonly BulkColumn[] = [
 export const importWriteRepository = {
   findOwned: async (
     db: Db,
+    dialect: 'sqlite' | 'postgres',
     typeId: number,
     sourceId: string,
     identities: string[],
   ): Promise<OwnedObject[]> => {
     const out: OwnedObject[] = []
-    for (let i = 0; i < identities.length; i += 900) {
+    // PostgreSQL takes the whole batch as one array parameter; SQLite binds at most 900 values per statement.
+    const step = dialect === 'postgres' ? 10_000 : 900
+    for (let i = 0; i < identities.length; i += step) {
+      const chunk = identities.slice(i, i + step)
       const rows = await db
         .selectFrom('object')
         .select(['id', 'identity', 'content_hash', 'object_key', 'missing_runs'])
         .where('object_type_id', '=', typeId)
         .where('import_source_id', '=', sourceId)
-        .where('identity', 'in', identities.slice(i, i + 900))
+        .where((eb) =>
+          dialect === 'postgres' ? eb('identity', '=', sql<string>`any(${chunk}::text[])`) : eb('identity', 'in', chunk),
+        )
         .execute()
       for (const r of rows) {
         out.push({
@@ -202,5 +208,29 @@ export const importWriteRepository = {
     const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('object', 'id')) as id
       from generate_series(1, ${count})`.execute(db)
     return r.rows.map((x) => Number(x.id))
+  },
+}
+
+/**
+ * The value-index rows an execution adds are staged in a temporary table without indexes and moved into
+ * object_value in one sorted statement: inserting in key order turns a million random b-tree inserts into appends.
+ */
+export const indexStage = {
+  table: 'engine_index_stage',
+  create: async (store: Store, db: Db): Promise<void> => {
+    const columns = `attribute_id bigint, value_ci text, object_id bigint, position integer, value_text text, value_num ${store.caps.doubleType}`
+    if (store.caps.dialect === 'sqlite') {
+      await sql.raw(`create temp table if not exists engine_index_stage (${columns})`).execute(db)
+      await sql.raw('delete from engine_index_stage').execute(db)
+    } else {
+      await sql.raw(`create temp table if not exists engine_index_stage (${columns}) on commit drop`).execute(db)
+    }
+  },
+  /** Moves the staged rows into object_value in key order and empties the stage. */
+  apply: async (db: Db): Promise<void> => {
+    await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
+      select attribute_id, value_ci, object_id, position, value_text, value_num from engine_index_stage
+      order by attribute_id, value_ci, object_id, position`.execute(db)
+    await sql`delete from engine_index_stage`.execute(db)
   },
 }
