@@ -9,13 +9,25 @@ export class AppError<D extends ErrorDetails = ErrorDetails> extends Error {
   readonly code: string
   readonly status: number
   readonly details: D
+  /**
+   * Members the error body carries at its top level beside `code`, `message`, `error` and `requestId`, for routes
+   * whose Assets contract names other fields (such as `dataValidationErrors`). Never on 5xx answers.
+   */
+  readonly topLevel: Record<string, unknown>
 
-  constructor(code: string, status: number, message: string, details: D, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    details: D,
+    options?: { cause?: unknown; topLevel?: Record<string, unknown> },
+  ) {
     super(message, options)
     this.name = 'AppError'
     this.code = code
     this.status = status
     this.details = details
+    this.topLevel = options?.topLevel ?? {}
   }
 
   toJSON(): { code: string; message: string; details: D } {
@@ -33,17 +45,24 @@ export interface ErrorDefinition<D extends ErrorDetails> {
 
 const registry = new Map<string, { code: string; status: number; description: string }>()
 
-/** Defines an error kind. `describe` is the documentation line used by the generated error reference. */
+/**
+ * Defines an error kind. `description` is the documentation line used by the generated error reference;
+ * `topLevel`, when given, adds members to the top level of the error body (see AppError.topLevel).
+ */
 export function defineError<D extends ErrorDetails = Record<string, never>>(
   code: string,
   status: number,
   message: (details: D) => string,
   description: string,
+  topLevel?: (details: D) => Record<string, unknown>,
 ): ErrorDefinition<D> {
   if (registry.has(code)) throw new Error(`Error code ${code} defined twice`)
   registry.set(code, { code, status, description })
   const create = (details: D, options?: { cause?: unknown }): AppError<D> =>
-    new AppError(code, status, message(details), details, options)
+    new AppError(code, status, message(details), details, {
+      ...options,
+      ...(topLevel ? { topLevel: topLevel(details) } : {}),
+    })
   return Object.assign(create, {
     code,
     status,

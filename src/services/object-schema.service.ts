@@ -403,6 +403,26 @@ export class ObjectSchemaService {
     }
   }
 
+  /** Changes the description or category of a status (its name is its identity). */
+  async updateStatus(
+    workspaceId: string,
+    id: number,
+    patch: { description?: string; category?: StatusCategory },
+  ): Promise<void> {
+    if (!(await repo.findStatus(this.db, workspaceId, id))) throw NotFoundError({ entity: 'Status', id })
+    if (patch.category !== undefined && !isStatusCategory(patch.category)) {
+      throw ValidationError({
+        problems: [
+          { field: 'category', message: 'must be active, inactive or pending', value: patch.category },
+        ],
+      })
+    }
+    await repo.updateStatus(this.db, id, {
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.category !== undefined ? { category: patch.category } : {}),
+    })
+  }
+
   async listStatuses(workspaceId: string, schemaId: number | null): Promise<StatusDef[]> {
     return (await repo.listStatuses(this.db, workspaceId, schemaId)).map(toStatus)
   }

@@ -11,6 +11,10 @@ export const MappingDocumentInvalidError = defineError<{ problems: DocumentProbl
       return `Invalid schema and mapping: ${first.pointer || '/'} ${first.message}`
     return `Invalid schema and mapping: ${problems.length} problems`
   },
-  'The schema + mapping document breaks one or more rules; details.problems lists every one with its code ' +
-    '(see docs/mapping.md) and a JSON pointer into the submitted document. Nothing was applied.',
+  'The schema + mapping document breaks one or more rules; details.problems (and, for Assets clients, the ' +
+    'top-level dataValidationErrors) lists every one with its code (see docs/mapping.md) and a JSON pointer into ' +
+    'the submitted document. Nothing was applied.',
+  ({ problems }) => ({
+    dataValidationErrors: problems.map(({ code, pointer, message }) => ({ code, pointer, message })),
+  }),
 )

@@ -1,6 +1,6 @@
 /**
  * Problem codes of the schema + mapping document, each with its meaning and an example pointer. Codes are
- * stable once released (DOCUMENT-CODES.md mirrors this table; a unit test keeps the two in step).
+ * stable once released (docs/mapping.md mirrors this table; a unit test keeps the two in step).
  */
 import type { DocumentProblem } from './document.types.js'
 

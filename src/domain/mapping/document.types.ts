@@ -150,7 +150,7 @@ export interface NormalizedDocument {
 // ---- validation API -----------------------------------------------------------------------------
 
 export interface DocumentProblem {
-  /** Stable UPPER_SNAKE code (see DOCUMENT-CODES.md). */
+  /** Stable UPPER_SNAKE code (see docs/mapping.md). */
   code: DocumentProblemCode
   /** RFC 6901 JSON pointer into the submitted document ('' = the whole document). */
   pointer: string

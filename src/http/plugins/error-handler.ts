@@ -21,6 +21,7 @@ import { translateDbError } from '../../store/translate-error.js'
 export function errorBody(error: AppError, requestId: string): Record<string, unknown> {
   const internal = error.status >= 500
   return {
+    ...(internal ? {} : error.topLevel),
     code: error.status,
     message: error.message,
     error: { code: error.code, message: error.message, details: internal ? {} : error.details },

@@ -124,6 +124,16 @@ export const objectSchemaRepository = {
     const r = await db.insertInto('status').values(row).returning('id').executeTakeFirstOrThrow()
     return Number(r.id)
   },
+  findStatus: (db: Db, workspaceId: string, id: number): Promise<StatusRow | undefined> =>
+    db
+      .selectFrom('status')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+  updateStatus: async (db: Db, id: number, patch: Updateable<StatusTable>): Promise<void> => {
+    await db.updateTable('status').set(patch).where('id', '=', id).execute()
+  },
   /** Statuses visible in a schema: its own and the workspace's global ones. */
   listStatuses: (db: Db, workspaceId: string, schemaId: number | null): Promise<StatusRow[]> =>
     db

@@ -4,14 +4,19 @@ import { listErrors } from '../../../src/domain/errors.js'
 import { MappingDocumentInvalidError } from '../../../src/domain/mapping/document-errors.js'
 import { DOCUMENT_PROBLEM_CODES } from '../../../src/domain/mapping/document-problems.js'
 
-const markdown = readFileSync(
-  new URL('../../../src/domain/mapping/DOCUMENT-CODES.md', import.meta.url),
-  'utf8',
-)
+const markdown = readFileSync(new URL('../../../docs/mapping.md', import.meta.url), 'utf8')
 
-describe('DOCUMENT-CODES.md', () => {
+/** The "## Problem codes" section of docs/mapping.md (other sections have tables of their own). */
+function codesSection(): string {
+  const start = markdown.indexOf('\n## Problem codes\n')
+  expect(start).toBeGreaterThan(0)
+  const end = markdown.indexOf('\n## ', start + 1)
+  return markdown.slice(start, end === -1 ? undefined : end)
+}
+
+describe('docs/mapping.md', () => {
   it('lists every problem code with its meaning and example pointer, in the same order', () => {
-    const rows = markdown
+    const rows = codesSection()
       .split('\n')
       .filter((line) => line.startsWith('| `'))
       .map((line) =>
@@ -26,6 +31,16 @@ describe('DOCUMENT-CODES.md', () => {
       info.example,
     ])
     expect(rows).toEqual(expected)
+  })
+
+  it('gives an example of every problem code', () => {
+    const start = markdown.indexOf('\n## Problem examples\n')
+    const section = markdown.slice(start, markdown.indexOf('\n## ', start + 1))
+    const documented = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => /^\| `([A-Z_]+)`/.exec(line)?.[1])
+    expect(documented).toEqual(Object.keys(DOCUMENT_PROBLEM_CODES))
   })
 
   it('uses stable UPPER_SNAKE codes and pointers that start with a slash', () => {

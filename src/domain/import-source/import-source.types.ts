@@ -1,0 +1,70 @@
+/**
+ * Import sources: the configured pipe from one outside system into one object schema. Pure types and constants;
+ * the rules live next to them (settings.ts, schema-key.ts, config-status.ts).
+ */
+import type { EmptyValuesPolicy, UnknownValuesPolicy } from '../mapping/document.types.js'
+
+/** Every kind of source Intake knows; only `external` can be created until the connectors arrive. */
+export const IMPORT_SOURCE_TYPES = ['external', 'csv', 'json', 'xlsx', 'sql', 'ldap', 'rest'] as const
+export type ImportSourceType = (typeof IMPORT_SOURCE_TYPES)[number]
+
+/** The kinds that can be created today. */
+export const AVAILABLE_IMPORT_SOURCE_TYPES: readonly ImportSourceType[] = ['external']
+
+/** Assets' `importSourceModuleKey` of each kind (`rlabs-import-type-…` where Assets has one). */
+export const IMPORT_SOURCE_MODULE_KEYS: Readonly<Record<ImportSourceType, string>> = {
+  external: 'rlabs-import-type-external',
+  csv: 'rlabs-import-type-csv',
+  json: 'rlabs-import-type-json',
+  xlsx: 'intake-import-type-xlsx',
+  sql: 'intake-import-type-sql',
+  ldap: 'intake-import-type-ldap',
+  rest: 'intake-import-type-rest',
+}
+
+/** Source-level settings; the mapping's per-object-type extensions override the `default…` ones. */
+export interface ImportSourceSettings {
+  /** Joins the values of several locators mapped to one attribute; `\s` stands for a space (as in Assets). */
+  defaultConcatenator: string
+  defaultHandleEmptyValues: EmptyValuesPolicy
+  defaultHandleUnknownValues: UnknownValuesPolicy
+  /** Default of an object type mapping's `matchIdentifierIgnoreCase`. */
+  defaultMatchIdentifierIgnoreCase: boolean
+  /** Java SimpleDateFormat pattern of date values; null = ISO 8601. */
+  dateFormat: string | null
+  /** Java SimpleDateFormat pattern of date-time values; null = ISO 8601. */
+  dateTimeFormat: string | null
+  /** IANA zone of date-times written without an offset. */
+  zone: string
+}
+
+export const DEFAULT_SETTINGS: Readonly<ImportSourceSettings> = Object.freeze({
+  defaultConcatenator: ',',
+  defaultHandleEmptyValues: 'IGNORE',
+  defaultHandleUnknownValues: 'IGNORE',
+  defaultMatchIdentifierIgnoreCase: false,
+  dateFormat: null,
+  dateTimeFormat: null,
+  zone: 'UTC',
+})
+
+export interface ImportSource {
+  id: string
+  workspaceId: string
+  name: string
+  description: string
+  type: ImportSourceType
+  /** The object schema the mapping created; null until a mapping was applied. */
+  objectSchemaId: number | null
+  settings: ImportSourceSettings
+  config: Record<string, unknown>
+  enabled: boolean
+  /** 0 = no mapping yet; each applied PUT or PATCH that changes the document adds one. */
+  mappingVersion: number
+  mappingUpdatedAt: string | null
+  created: string
+  updated: string
+}
+
+/** What `configstatus` answers (RUNNING while an execution ingests or processes). */
+export type ConfigStatus = 'IDLE' | 'DISABLED' | 'MISSING_MAPPING' | 'RUNNING'

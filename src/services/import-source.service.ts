@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto'
+import { isoNow, systemClock, type Clock } from '../domain/clock.js'
+import { NotFoundError, ValidationError } from '../domain/errors.js'
+import { configStatus } from '../domain/import-source/config-status.js'
+import {
+  ImportSourceRunningError,
+  ImportSourceTypeNotAvailableError,
+} from '../domain/import-source/import-source-errors.js'
+import {
+  AVAILABLE_IMPORT_SOURCE_TYPES,
+  DEFAULT_SETTINGS,
+  type ConfigStatus,
+  type ImportSource,
+  type ImportSourceSettings,
+  type ImportSourceType,
+} from '../domain/import-source/import-source.types.js'
+import { mergeSettings, settingsFromStored } from '../domain/import-source/settings.js'
+import type { NormalizedDocument } from '../domain/mapping/document.types.js'
+import { pageOf, type Page, type PageRequest } from '../domain/paging.js'
+import type { Db } from '../store/create-store.js'
+import {
+  importSourceRepository as repo,
+  type ImportSourceHead,
+} from '../store/repositories/import-source.repository.js'
+import { tokenRepository } from '../store/repositories/token.repository.js'
+import type { TokenInfo, TokenService } from './token.service.js'
+
+/**
+ * Answers whether an execution of the source is ingesting or processing. The executions feature provides it;
+ * until then nothing ever runs.
+ */
+export type RunningProbe = (workspaceId: string, importSourceId: string) => Promise<boolean>
+
+export interface ImportSourceOptions {
+  isRunning?: RunningProbe
+}
+
+export interface NewImportSource {
+  name: string
+  description?: string
+  type: ImportSourceType
+  settings?: Partial<ImportSourceSettings>
+  config?: Record<string, unknown>
+  enabled?: boolean
+}
+
+export type ImportSourceChange = Partial<Omit<NewImportSource, 'type'>>
+
+export interface ImportSourceView extends ImportSource {
+  tokenGenerated: boolean
+  configStatus: ConfigStatus
+}
+
+/** The stored schema + mapping of a source, as executions read it. */
+export interface SourceMapping {
+  document: NormalizedDocument
+  version: number
+  objectSchemaId: number | null
+}
+
+const neverRunning: RunningProbe = async () => false
+
+/** Import sources of a workspace: create, read, change, delete, their container tokens and config status. */
+export class ImportSourceService {
+  private readonly isRunningProbe: RunningProbe
+
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock = systemClock,
+    private readonly options: ImportSourceOptions = {},
+  ) {
+    this.isRunningProbe = options.isRunning ?? neverRunning
+  }
+
+  /** The same service working inside a caller's transaction. */
+  in(trx: Db): ImportSourceService {
+    return new ImportSourceService(trx, this.tokens, this.clock, this.options)
+  }
+
+  async create(workspaceId: string, input: NewImportSource): Promise<ImportSource> {
+    if (!AVAILABLE_IMPORT_SOURCE_TYPES.includes(input.type)) {
+      throw ImportSourceTypeNotAvailableError({ type: input.type, available: AVAILABLE_IMPORT_SOURCE_TYPES })
+    }
+    const name = checkedName(input.name)
+    const settings = checkedSettings(DEFAULT_SETTINGS, input.settings ?? {})
+    const now = isoNow(this.clock)
+    const id = randomUUID()
+    await repo.insert(this.db, {
+      id,
+      workspace_id: workspaceId,
+      name,
+      description: input.description ?? '',
+      type: input.type,
+      object_schema_id: null,
+      settings: JSON.stringify(settings),
+      config: JSON.stringify(input.config ?? {}),
+      enabled: input.enabled === false ? 0 : 1,
+      mapping: null,
+      mapping_version: 0,
+      mapping_updated_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    return this.get(workspaceId, id)
+  }
+
+  /** The source, or 404 (also for a source of another workspace). */
+  async get(workspaceId: string, id: string): Promise<ImportSource> {
+    const row = await repo.find(this.db, workspaceId, id)
+    if (!row) throw NotFoundError({ entity: 'Import source', id })
+    return toImportSource(row)
+  }
+
+  async view(workspaceId: string, id: string): Promise<ImportSourceView> {
+    const source = await this.get(workspaceId, id)
+    const [view] = await this.views(workspaceId, [source])
+    return view!
+  }
+
+  async list(workspaceId: string, page: PageRequest): Promise<Page<ImportSourceView>> {
+    const [rows, total] = await Promise.all([
+      repo.list(this.db, workspaceId, page.startAt, page.maxResults),
+      repo.count(this.db, workspaceId),
+    ])
+    return pageOf(page, total, await this.views(workspaceId, rows.map(toImportSource)))
+  }
+
+  async update(workspaceId: string, id: string, change: ImportSourceChange): Promise<ImportSource> {
+    const source = await this.get(workspaceId, id)
+    const settings =
+      change.settings === undefined ? undefined : checkedSettings(source.settings, change.settings)
+    await repo.update(this.db, id, {
+      ...(change.name !== undefined && { name: checkedName(change.name) }),
+      ...(change.description !== undefined && { description: change.description }),
+      ...(settings !== undefined && { settings: JSON.stringify(settings) }),
+      ...(change.config !== undefined && { config: JSON.stringify(change.config) }),
+      ...(change.enabled !== undefined && { enabled: change.enabled ? 1 : 0 }),
+      updated_at: isoNow(this.clock),
+    })
+    return this.get(workspaceId, id)
+  }
+
+  /**
+   * Deletes the source, its mapping and progress rows, and revokes its container token. Refused while an
+   * execution runs. The object schema and the objects the source imported stay.
+   */
+  async remove(workspaceId: string, id: string): Promise<void> {
+    await this.get(workspaceId, id)
+    await this.assertNotRunning(workspaceId, id, 'delete it')
+    const work = async (trx: Db): Promise<void> => {
+      await tokenRepository.revokeForSource(trx, id, isoNow(this.clock))
+      await repo.remove(trx, id)
+    }
+    await (this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work))
+  }
+
+  isRunning(workspaceId: string, id: string): Promise<boolean> {
+    return this.isRunningProbe(workspaceId, id)
+  }
+
+  async assertNotRunning(workspaceId: string, id: string, action: string): Promise<void> {
+    if (await this.isRunning(workspaceId, id)) throw ImportSourceRunningError({ importSourceId: id, action })
+  }
+
+  async configStatus(workspaceId: string, id: string): Promise<ConfigStatus> {
+    const source = await this.get(workspaceId, id)
+    return configStatus({
+      enabled: source.enabled,
+      hasMapping: source.mappingVersion > 0,
+      running: await this.isRunning(workspaceId, id),
+    })
+  }
+
+  /** The stored schema + mapping of the source (null when none was applied yet); 404 for an unknown source. */
+  async mapping(workspaceId: string, id: string): Promise<SourceMapping | null> {
+    const row = await repo.findMapping(this.db, workspaceId, id)
+    if (!row) throw NotFoundError({ entity: 'Import source', id })
+    if (row.mapping === null) return null
+    return {
+      document: JSON.parse(row.mapping) as NormalizedDocument,
+      version: row.mapping_version,
+      objectSchemaId: row.object_schema_id === null ? null : Number(row.object_schema_id),
+    }
+  }
+
+  /** A new container token for the source; the previous one stops working. */
+  async createToken(workspaceId: string, id: string): Promise<string> {
+    await this.get(workspaceId, id)
+    return (await this.tokens.createContainerToken(workspaceId, id)).token
+  }
+
+  async tokenInfo(workspaceId: string, id: string): Promise<TokenInfo | null> {
+    await this.get(workspaceId, id)
+    return this.tokens.containerTokenInfo(workspaceId, id)
+  }
+
+  private async views(workspaceId: string, sources: ImportSource[]): Promise<ImportSourceView[]> {
+    const tokens = await tokenRepository.list(this.db, workspaceId, 'container')
+    const withToken = new Set(tokens.filter((t) => t.revoked_at === null).map((t) => t.import_source_id))
+    return Promise.all(
+      sources.map(async (source) => ({
+        ...source,
+        tokenGenerated: withToken.has(source.id),
+        configStatus: configStatus({
+          enabled: source.enabled,
+          hasMapping: source.mappingVersion > 0,
+          running: await this.isRunning(workspaceId, source.id),
+        }),
+      })),
+    )
+  }
+}
+
+function checkedName(name: string): string {
+  const trimmed = name.trim()
+  if (trimmed === '') {
+    throw ValidationError({ problems: [{ field: 'body.name', message: 'must not be blank', value: name }] })
+  }
+  return trimmed
+}
+
+function checkedSettings(
+  base: ImportSourceSettings,
+  change: Partial<ImportSourceSettings>,
+): ImportSourceSettings {
+  const merged = mergeSettings(base, change, 'body.settings')
+  if (!merged.ok) throw ValidationError({ problems: merged.problems })
+  return merged.settings
+}
+
+export function toImportSource(row: ImportSourceHead): ImportSource {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    description: row.description,
+    type: row.type as ImportSourceType,
+    objectSchemaId: row.object_schema_id === null ? null : Number(row.object_schema_id),
+    settings: settingsFromStored(JSON.parse(row.settings)),
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    enabled: row.enabled === 1,
+    mappingVersion: row.mapping_version,
+    mappingUpdatedAt: row.mapping_updated_at,
+    created: row.created_at,
+    updated: row.updated_at,
+  }
+}
