@@ -1,8 +1,14 @@
-import { coerceValue, splitMultiValues, type CoerceOptions } from '../domain/mapping/coerce.js'
+import {
+  coerceValue,
+  splitMultiValues,
+  type CoerceOptions,
+  type CoerceResult,
+} from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
+import { compileLocator } from './selector.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
 
 /** An entry turned into the values of one object, before it is compared with the repository. */
@@ -25,8 +31,9 @@ export interface MappedEntry {
 export type MapOutcome =
   | { kind: 'mapped'; mapped: MappedEntry }
   | { kind: 'emptyExternalId' }
-  | { kind: 'emptyLabel' }
-  | { kind: 'skipped' }
+  /** Skipped entries keep their identity (when it could be read): their objects count as seen, never as missing. */
+  | { kind: 'emptyLabel'; identity: string }
+  | { kind: 'skipped'; identity: string | null }
 
 /** Thrown when the settings say a bad value fails the whole execution. */
 export class EntryProblemFailure extends Error {
@@ -34,6 +41,12 @@ export class EntryProblemFailure extends Error {
     super(`${problem.location}: ${problem.message}`)
   }
 }
+
+const NO_SUCH_STATUS: CoerceResult = Object.freeze({
+  ok: false,
+  reason: 'not a known status',
+  unknownOption: true,
+})
 
 const PLACEHOLDER = /\$\{([^${}]+)(?:\$\{0\})?\}/g
 
@@ -81,6 +94,16 @@ export function mapEntry(
     const kind = a.attribute.kind
     if (kind === 'referenced_object') {
       const texts = items.map((v) => String(v).trim()).filter((t) => t !== '')
+      const max = a.attribute.maximumCardinality
+      const distinct = max !== -1 && texts.length > max ? new Set(texts).size : 0
+      if (max !== -1 && distinct > max) {
+        // The reference pass links the targets of the first texts only.
+        problem(
+          a,
+          'TOO_MANY_VALUES',
+          `takes at most ${max} value(s), got ${distinct}; the first ${max} are kept`,
+        )
+      }
       if (texts.length) references.set(a.attribute.id, texts)
       else empty.add(a.attribute.id)
       if (a.referenceQuery) {
@@ -100,12 +123,16 @@ export function mapEntry(
     const out: CanonicalValue[] = []
     // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
     let invalid = false
+    // No status to choose from: every status value is unknown (for coerceValue an empty list means "any name").
+    const noStatus = kind === 'status' && allowed!.length === 0
     for (const item of items) {
-      const r = coerceValue(
-        kind,
-        item,
-        allowed ? { ...ctx.coerceOptions, allowedValues: allowed } : ctx.coerceOptions,
-      )
+      const r = noStatus
+        ? NO_SUCH_STATUS
+        : coerceValue(
+            kind,
+            item,
+            allowed ? { ...ctx.coerceOptions, allowedValues: allowed } : ctx.coerceOptions,
+          )
       if (r.ok) {
         if (!out.includes(r.value)) out.push(r.value)
       } else if (r.unknownOption) {
@@ -131,23 +158,15 @@ export function mapEntry(
     if (out.length) values.set(a.attribute.id, out)
     else if (!invalid) empty.add(a.attribute.id)
   }
-  if (skip) return { kind: 'skipped' }
-
-  const parts: string[] = []
-  for (const a of plan.attributes) {
-    if (!a.identity) continue
-    const v = values.get(a.attribute.id)?.[0] ?? references.get(a.attribute.id)?.[0]
-    if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyExternalId' }
-    parts.push(valueText(v))
-  }
-  if (parts.length === 0) return { kind: 'emptyExternalId' }
-  const joined = parts.length === 1 ? parts[0]! : JSON.stringify(parts)
-  const identity = plan.ignoreCase ? foldCase(joined) : joined
+  const joined = identityText(plan, values, references)
+  const identity = joined === null ? null : plan.ignoreCase ? foldCase(joined) : joined
+  if (skip) return { kind: 'skipped', identity }
+  if (joined === null || identity === null) return { kind: 'emptyExternalId' }
 
   let label = joined
   if (plan.labelAttribute && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)) {
     const v = values.get(plan.labelAttribute.id)?.[0]
-    if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel' }
+    if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel', identity }
     label = valueText(v)
   }
 
@@ -159,13 +178,30 @@ export function mapEntry(
         'MISSING_REQUIRED_VALUE',
         `needs at least ${a.attribute.minimumCardinality} value(s); the entry is skipped`,
       )
-      if (ctx.settings.entryProblems !== 'FAIL') return { kind: 'skipped' }
+      if (ctx.settings.entryProblems !== 'FAIL') return { kind: 'skipped', identity }
     }
   }
   return {
     kind: 'mapped',
     mapped: { location, identity, label, values, empty, references, placeholders, newOptions },
   }
+}
+
+/** The externalIdPart values joined (a JSON array when there are several), or null when one is empty. */
+function identityText(
+  plan: TypePlan,
+  values: ReadonlyMap<number, CanonicalValue[]>,
+  references: ReadonlyMap<number, string[]>,
+): string | null {
+  const parts: string[] = []
+  for (const a of plan.attributes) {
+    if (!a.identity) continue
+    const v = values.get(a.attribute.id)?.[0] ?? references.get(a.attribute.id)?.[0]
+    if (v === undefined || valueText(v).trim() === '') return null
+    parts.push(valueText(v))
+  }
+  if (parts.length === 0) return null
+  return parts.length === 1 ? parts[0]! : JSON.stringify(parts)
 }
 
 function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenator: string): unknown {
@@ -186,10 +222,21 @@ function readPlaceholder(
   concatenator: string,
 ): string[] {
   const own = plan.attributes.find((a) => a.locatorNames.length === 1 && a.locatorNames[0] === name)
-  const raw = own ? readJoined(own, entry, concatenator) : entry[name]
+  const raw = own ? readJoined(own, entry, concatenator) : otherLocator(name)(entry)
   return splitMultiValues(raw)
     .map((v) => String(v).trim())
     .filter((t) => t !== '')
+}
+
+/** A placeholder that is not an attribute's own locator is read as a locator too (dotted paths included). */
+const otherLocators = new Map<string, (entry: Record<string, unknown>) => unknown>()
+function otherLocator(name: string): (entry: Record<string, unknown>) => unknown {
+  let read = otherLocators.get(name)
+  if (!read) {
+    read = compileLocator(name)
+    if (otherLocators.size < 1000) otherLocators.set(name, read)
+  }
+  return read
 }
 
 function statusOptions(a: AttributePlan, known: readonly string[]): readonly string[] {

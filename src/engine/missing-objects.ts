@@ -14,14 +14,29 @@ const PAGE = 5000
 const DAY_MS = 86_400_000
 
 /**
- * The third pass: objects this source owns, of a mapped type, that this execution did not see. Each one's missing
- * run count and first-missed time are tracked; IGNORE only tracks, UPDATE sets an attribute and REMOVE deletes —
- * both only once the threshold (runs or days) is reached. A threshold of 0 or 1 run acts at the first miss.
+ * After every entry is written, before references: objects this source owns, of a mapped type, that this execution
+ * did not see. Each one's missing run count and first-missed time are tracked; IGNORE only tracks, UPDATE sets an
+ * attribute and REMOVE deletes — both only once the threshold (runs or days) is reached. A threshold of 0 or 1 run
+ * acts at the first miss.
  */
 export async function handleMissing(ctx: WriteContext, state: TypeState): Promise<void> {
   await timed(state.result, 'postFunctionTimeInMs', async () => {
     const { plan } = state
     const setting = plan.missing
+    // A type that received no entry at all is far more often a broken export than an emptied source: its objects
+    // are left alone (the result says so) rather than all counted as missing.
+    if (state.result.entriesInSource === 0) {
+      state.missingSkipped = true
+      return
+    }
+    const protectedObjects = await repo.findOwned(
+      ctx.db,
+      ctx.store.caps.dialect,
+      plan.type.id,
+      ctx.importSourceId,
+      [...state.protectedIdentities],
+    )
+    for (const o of protectedObjects) state.seenIds.add(o.id)
     let after = 0
     for (;;) {
       const page = await repo.ownedPage(ctx.db, plan.type.id, ctx.importSourceId, after, PAGE)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { foldCase } from '../domain/aql/compare.js'
 import { interpolate } from '../domain/aql/placeholders.js'
+import { AppError } from '../domain/errors.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
 import {
   importWriteRepository as repo,
@@ -35,10 +36,12 @@ export async function resolveReferences(
   for (const p of ctx.pending)
     (groups.get(p.attributeId) ?? groups.set(p.attributeId, []).get(p.attributeId)!).push(p)
   ctx.pending = []
+  // objectsWithUpdatedReferences counts objects: one whose two reference attributes change counts once.
+  const relinked = new Set<number>()
   for (const [attributeId, pending] of groups) {
     const state = states.get(pending[0]!.typeId)!
     await timed(state.result, 'postFunctionTimeInMs', () =>
-      resolveGroup(ctx, state, attributeId, pending, rc),
+      resolveGroup(ctx, state, attributeId, pending, rc, relinked),
     )
   }
 }
@@ -49,6 +52,7 @@ async function resolveGroup(
   attributeId: number,
   pending: PendingReference[],
   rc: ReferenceContext,
+  relinked: Set<number>,
 ): Promise<void> {
   const attr = state.plan.allAttributes.get(attributeId)!
   const query =
@@ -107,7 +111,16 @@ async function resolveGroup(
         dirty.push(p.objectId)
         continue
       }
-      const text = interpolate(query, (name) => p.placeholders.get(name) ?? null)
+      let text: string
+      try {
+        text = interpolate(query, (name) => p.placeholders.get(name) ?? null)
+      } catch (error) {
+        // A ${x} placeholder given several values by this entry: a problem of the entry, not of the execution.
+        if (!(error instanceof AppError && error.code === 'AQL_PLACEHOLDER_MULTIPLE_VALUES')) throw error
+        problem(p, 'TOO_MANY_VALUES', error.message)
+        dirty.push(p.objectId)
+        continue
+      }
       let hits = cache.get(text)
       if (!hits) cache.set(text, (hits = await rc.resolveAql(text, targetTypes)))
       if (hits.length === 0 || (hits.length > 1 && attr.maximumCardinality === 1)) {
@@ -121,7 +134,7 @@ async function resolveGroup(
       resolved.set(p, hits.length > 1 && attr.maximumCardinality === 1 ? [] : hits)
     }
   }
-  await writeReferences(ctx, state, attr, resolved)
+  await writeReferences(ctx, state, attr, resolved, relinked)
   if (dirty.length) {
     for (let i = 0; i < dirty.length; i += 900) {
       await ctx.db
@@ -138,6 +151,7 @@ async function writeReferences(
   state: TypeState,
   attr: AttributeDef,
   resolved: Map<PendingReference, number[]>,
+  relinked: Set<number>,
 ): Promise<void> {
   const max = attr.maximumCardinality
   const existingIds = [...resolved.keys()].filter((p) => !p.created).map((p) => p.objectId)
@@ -153,7 +167,10 @@ async function writeReferences(
     if (before.length === targets.length && before.every((t, i) => t === targets[i])) continue
     if (!p.created) replace.push(p.objectId)
     targets.forEach((t, i) => rows.push([p.objectId, attr.id, i, t]))
-    state.result.objectsWithUpdatedReferences++
+    if (!relinked.has(p.objectId)) {
+      relinked.add(p.objectId)
+      state.result.objectsWithUpdatedReferences++
+    }
     await ctx.log.record(
       ctx.db,
       p.typeId,

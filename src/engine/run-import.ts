@@ -38,7 +38,7 @@ const BATCH = 5000
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
 
 /**
- * Runs one execution: read → map → filter → decide → write → references → missing objects, all inside one
+ * Runs one execution: read → map → filter → decide → write → missing objects → references, all inside one
  * transaction, so that a failure or a cancel at any point leaves the repository exactly as it was. A dry run does
  * the same work and rolls it back, answering the counters and a plan.
  */
@@ -68,6 +68,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         plan,
         result: newTypeResult(plan.type.id, plan.type.name),
         seenIdentities: new Set(),
+        protectedIdentities: new Set(),
         seenIds: new Set(),
         batch: [],
       },
@@ -117,6 +118,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     }
 
     await indexStage.create(deps.store, trx)
+    const rootOffsets = new Map<string, number>()
     const iterator = input.data[Symbol.asyncIterator]()
     for (;;) {
       const readStart = performance.now()
@@ -129,7 +131,13 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         const { plan, result } = state
         let mapStart = performance.now()
         const selectorProblems: SelectorProblem[] = []
-        for (const { entry, location } of selectEntries(next.value, plan.selector, selectorProblems)) {
+        const offset = rootOffsets.get(plan.selector[0]!) ?? 0
+        for (const { entry, location } of selectEntries(
+          next.value,
+          plan.selector,
+          selectorProblems,
+          offset,
+        )) {
           result.entriesInSource++
           total++
           mapCtx.statusNames = ctx.statusNames
@@ -138,6 +146,9 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
           if (problems.length > before) result.entriesWithProblems++
           if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
           else if (outcome.kind === 'emptyLabel') result.emptyLabelEntries++
+          if ((outcome.kind === 'skipped' || outcome.kind === 'emptyLabel') && outcome.identity !== null) {
+            state.protectedIdentities.add(outcome.identity)
+          }
           if (outcome.kind !== 'mapped') continue
           const m = outcome.mapped
           const filter = filters.get(plan.type.id)
@@ -185,12 +196,22 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
           })
         result.mapExternalDataTimeInMs += Math.max(0, performance.now() - mapStart)
       }
+      // Locations count the elements of each root over all chunks (the chunks concatenated).
+      for (const root of new Set([...states.values()].map((s) => s.plan.selector[0]!))) {
+        const items = next.value[root]
+        if (Array.isArray(items)) rootOffsets.set(root, (rootOffsets.get(root) ?? 0) + items.length)
+      }
     }
     for (const state of states.values()) await flush(state)
     checkCancelled(input.signal)
     // One statement moves the staged index rows of every type; its time counts once, on the first type.
     const first = states.values().next().value
     if (first) await timed(first.result, 'writeInsightDataTimeInMs', () => indexStage.apply(trx))
+    // Missing objects before references: a reference to an object this run removes is then reported as
+    // unresolved, instead of resolving and vanishing with its target.
+    input.onProgress?.({ phase: 'missing', entriesRead: total, objectsWritten: written })
+    for (const state of states.values()) await handleMissing(ctx, state)
+    checkCancelled(input.signal)
     input.onProgress?.({ phase: 'references', entriesRead: total, objectsWritten: written })
     await resolveReferences(ctx, states, {
       types: catalog.types,
@@ -198,9 +219,6 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       resolveAql: deps.resolveAql ?? null,
       problems,
     })
-    checkCancelled(input.signal)
-    input.onProgress?.({ phase: 'missing', entriesRead: total, objectsWritten: written })
-    for (const state of states.values()) await handleMissing(ctx, state)
     await log.problems(trx, problems)
     await log.flush(trx)
     checkCancelled(input.signal)
@@ -230,7 +248,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     objectSchemaId: input.objectSchemaId,
     result: 'OK',
     status: 'FINISHED',
-    infoMessage: total === 0 ? 'No data to import' : null,
+    infoMessage: infoMessage(total, [...states.values()]),
     jobId: input.executionId,
     importSourceId: input.importSourceId,
     populatedObjectTypes: [...states.values()]
@@ -244,6 +262,14 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     problemCount: log?.problemCount ?? 0,
     ...(plan ? { plan } : {}),
   }
+}
+
+function infoMessage(total: number, states: TypeState[]): string | null {
+  if (total === 0) return 'No data to import'
+  const skipped = states.filter((s) => s.missingSkipped).map((s) => s.plan.type.name)
+  return skipped.length
+    ? `No entries for ${skipped.join(', ')}: missing objects of ${skipped.length === 1 ? 'that type' : 'those types'} were not processed`
+    : null
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {

@@ -20,13 +20,18 @@ export function splitSelector(selector: string): string[] {
   return selector.split('.')
 }
 
-/** Walks `segments` through `root`, yielding each selected entry with its location. */
+/**
+ * Walks `segments` through `root`, yielding each selected entry with its location. `offset` numbers the top-level
+ * array from there on: the elements of earlier chunks of the same root come first (locations name one entry of
+ * the concatenated chunks).
+ */
 export function* selectEntries(
   root: Record<string, unknown>,
   segments: readonly string[],
   problems: SelectorProblem[],
+  offset = 0,
 ): Generator<SelectedEntry> {
-  yield* walk(root, segments, 0, '', problems)
+  yield* walk(root, segments, 0, '', problems, offset)
 }
 
 function* walk(
@@ -35,6 +40,7 @@ function* walk(
   depth: number,
   path: string,
   problems: SelectorProblem[],
+  offset = 0,
 ): Generator<SelectedEntry> {
   const key = segments[depth]!
   const value = node[key]
@@ -50,7 +56,7 @@ function* walk(
   const last = depth === segments.length - 1
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i]
-    const location = `${here}[${i}]`
+    const location = `${here}[${i + offset}]`
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       problems.push({ location, message: `an entry must be an object, found ${typeOf(item)}` })
       continue

@@ -52,6 +52,10 @@ export interface TypeState {
   plan: TypePlan
   result: TypeResult
   seenIdentities: Set<string>
+  /** Identities of entries skipped for a problem: their objects are kept as seen, never treated as missing. */
+  protectedIdentities: Set<string>
+  /** Set when the missing-objects pass was skipped because the type received no entries. */
+  missingSkipped?: boolean
   seenIds: Set<number>
   batch: MappedEntry[]
 }
@@ -77,7 +81,10 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
 
   const decided = await timed(result, 'decidingActionsTimeInMs', async () => {
     const hashes = batch.map((e) => entryHash(plan, e))
-    const owned = await repo.findOwned(ctx.db, ctx.store.caps.dialect, plan.type.id,
+    const owned = await repo.findOwned(
+      ctx.db,
+      ctx.store.caps.dialect,
+      plan.type.id,
       ctx.importSourceId,
       batch.map((e) => e.identity),
     )
@@ -238,7 +245,14 @@ const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()
  * Remembers the references of a written object for the second pass. For simple queries only the lookup texts are
  * kept (a few bytes per entry); general queries keep the entry's placeholder values.
  */
-function queueReferences(ctx: WriteContext, plan: TypePlan, e: MappedEntry, objectId: number, objectKey: string, created: boolean): void {
+function queueReferences(
+  ctx: WriteContext,
+  plan: TypePlan,
+  e: MappedEntry,
+  objectId: number,
+  objectKey: string,
+  created: boolean,
+): void {
   for (const a of plan.attributes) {
     if (a.attribute.kind !== 'referenced_object') continue
     const own = e.references.get(a.attribute.id)

@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001-foundation.js'
 import * as m0002 from './migrations/0002-import-sources.js'
 import * as m0003 from './migrations/0003-aql-indexes.js'
 import * as m0004 from './migrations/0004-engine.js'
+import * as m0005 from './migrations/0005-executions.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -16,7 +17,11 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002-import-sources': m0002,
   '0003-aql-indexes': m0003,
   '0004-engine': m0004,
+  '0005-executions': m0005,
 }
+
+/** Every migration, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS)
 
 class StaticProvider implements MigrationProvider {
   constructor(private readonly caps: DialectCapabilities) {}

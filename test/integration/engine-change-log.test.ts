@@ -1,0 +1,167 @@
+import { expect, it } from 'vitest'
+import { runEngine } from '../helpers/engine-fixtures.js'
+import { engineSource, objectByIdentity, type TypeSpec } from '../helpers/engine-documents.js'
+import { describeEachDialect } from '../helpers/test-env.js'
+
+interface Change {
+  objectId: number
+  key: string
+  before: Record<string, unknown[]> | null
+  after: Record<string, unknown[]> | null
+}
+
+const person: TypeSpec = {
+  key: 'person',
+  name: 'Person',
+  selector: 'people',
+  attributes: [{ name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] }],
+}
+
+function host(missingObjects: Record<string, unknown>): TypeSpec {
+  return {
+    key: 'host',
+    name: 'Host',
+    selector: 'hosts',
+    attributes: [
+      { name: 'Serial', type: 'text', label: true, identity: true, locators: ['serial'] },
+      { name: 'Size', type: 'integer', locators: ['size'] },
+      { name: 'Notes', type: 'text', locators: ['notes'] },
+      {
+        name: 'Owner',
+        type: 'referenced_object',
+        ref: 'person',
+        locators: ['owner'],
+        iql: 'Name = ${owner}',
+      },
+    ],
+    options: { missingObjects, emptyValues: 'REMOVE' },
+  }
+}
+
+describeEachDialect('import engine: change log', (env) => {
+  const services = () => env().booted.services
+  const ws = () => env().workspaceId
+
+  async function changeLog(executionId: string) {
+    const rows = await services()
+      .store.db.selectFrom('change_batch')
+      .selectAll()
+      .where('execution_id', '=', executionId)
+      .orderBy('seq')
+      .execute()
+    return rows.map((r) => {
+      const changes = JSON.parse(r.changes) as Change[]
+      expect(r.count).toBe(changes.length)
+      return { typeId: Number(r.object_type_id), operation: r.operation, changes }
+    })
+  }
+
+  /** All changes of one operation on one type, by object key. */
+  function changesOf(log: Awaited<ReturnType<typeof changeLog>>, typeId: number, operation: string) {
+    return Object.fromEntries(
+      log
+        .filter((b) => b.typeId === typeId && b.operation === operation)
+        .flatMap((b) => b.changes)
+        .map((c) => [c.key, c]),
+    )
+  }
+
+  it('records each created, updated, deleted and re-linked object with its values before and after', async () => {
+    const s = await engineSource(services(), ws(), [person, host({ policy: 'REMOVE' })])
+    const [size, notes, serial, owner] = ['Size', 'Notes', 'Serial', 'Owner'].map((n) =>
+      String(s.attributeId(`Host.${n}`)),
+    )
+    const hostType = s.typeId('Host')
+    const first = await runEngine(services(), ws(), s.source.id, [
+      {
+        people: [{ name: 'Ann' }, { name: 'Bob' }],
+        hosts: [
+          { serial: 'A', size: 1, notes: 'n', owner: 'Ann' },
+          { serial: 'B', size: 2, notes: 'n', owner: 'Ann' },
+          { serial: 'C', size: 3 },
+        ],
+      },
+    ])
+    const [a, b, c] = await Promise.all(
+      ['A', 'B', 'C'].map((id) => objectByIdentity(services(), hostType, id)),
+    )
+    const [ann, bob] = await Promise.all(
+      ['Ann', 'Bob'].map((n) => objectByIdentity(services(), s.typeId('Person'), n)),
+    )
+
+    const created = changesOf(await changeLog(first.id), hostType, 'create')
+    expect(created[a!.key]).toEqual({
+      objectId: a!.id,
+      key: a!.key,
+      before: null,
+      after: { [serial!]: ['A'], [size!]: [1], [notes!]: ['n'] },
+    })
+    expect(Object.keys(created)).toHaveLength(3)
+    const linked = changesOf(await changeLog(first.id), hostType, 'references')
+    expect(linked[a!.key]).toEqual({
+      objectId: a!.id,
+      key: a!.key,
+      before: { [owner!]: [] },
+      after: { [owner!]: [ann!.id] },
+    })
+    expect(Object.keys(linked).sort()).toEqual([a!.key, b!.key].sort())
+
+    const second = await runEngine(services(), ws(), s.source.id, [
+      {
+        people: [{ name: 'Ann' }, { name: 'Bob' }],
+        hosts: [
+          { serial: 'A', size: 1, notes: 'n', owner: 'Ann' },
+          { serial: 'B', size: 20, owner: 'Bob' },
+        ],
+      },
+    ])
+    const log = await changeLog(second.id)
+    // A is identical: nothing about it is logged.
+    expect(log.flatMap((batch) => batch.changes).some((ch) => ch.objectId === a!.id)).toBe(false)
+    expect(changesOf(log, hostType, 'update')).toEqual({
+      [b!.key]: {
+        objectId: b!.id,
+        key: b!.key,
+        before: { [size!]: [2], [notes!]: ['n'] },
+        after: { [size!]: [20], [notes!]: [] },
+      },
+    })
+    expect(changesOf(log, hostType, 'references')).toEqual({
+      [b!.key]: {
+        objectId: b!.id,
+        key: b!.key,
+        before: { [owner!]: [ann!.id] },
+        after: { [owner!]: [bob!.id] },
+      },
+    })
+    expect(changesOf(log, hostType, 'delete')).toEqual({
+      [c!.key]: { objectId: c!.id, key: c!.key, before: { [serial!]: ['C'], [size!]: [3] }, after: null },
+    })
+    expect(changesOf(log, hostType, 'create')).toEqual({})
+    expect(changesOf(log, s.typeId('Person'), 'update')).toEqual({})
+  })
+
+  it('records missing-object updates with the attribute before and after', async () => {
+    const s = await engineSource(services(), ws(), [
+      person,
+      host({ policy: 'UPDATE', attributeName: 'Notes', value: 'missing' }),
+    ])
+    await runEngine(services(), ws(), s.source.id, [
+      { hosts: [{ serial: 'A', notes: 'here' }, { serial: 'B' }] },
+    ])
+    const second = await runEngine(services(), ws(), s.source.id, [{ hosts: [{ serial: 'B' }] }])
+    const a = await objectByIdentity(services(), s.typeId('Host'), 'A')
+    const notes = String(s.attributeId('Host.Notes'))
+    expect(changesOf(await changeLog(second.id), s.typeId('Host'), 'missing-update')).toEqual({
+      [a.key]: { objectId: a.id, key: a.key, before: { [notes]: ['here'] }, after: { [notes]: ['missing'] } },
+    })
+  })
+
+  it('writes nothing to the change log for a run that changes nothing', async () => {
+    const s = await engineSource(services(), ws(), [person, host({ policy: 'IGNORE' })])
+    const data = [{ people: [{ name: 'Ann' }], hosts: [{ serial: 'A', size: 1, owner: 'Ann' }] }]
+    await runEngine(services(), ws(), s.source.id, data)
+    const again = await runEngine(services(), ws(), s.source.id, data)
+    expect(await changeLog(again.id)).toEqual([])
+  })
+})
