@@ -5,7 +5,9 @@ import { AppError } from '../domain/errors.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
 import {
   importWriteRepository as repo,
+  REF_STAGE,
   REFERENCE_INSERT,
+  refStage,
 } from '../store/repositories/import-write.repository.js'
 import type { EntryProblem } from './engine-types.js'
 import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
@@ -32,17 +34,68 @@ export async function resolveReferences(
   states: Map<number, TypeState>,
   rc: ReferenceContext,
 ): Promise<void> {
-  const groups = new Map<number, PendingReference[]>()
-  for (const p of ctx.pending)
-    (groups.get(p.attributeId) ?? groups.set(p.attributeId, []).get(p.attributeId)!).push(p)
-  ctx.pending = []
+  await stagePending(ctx)
   // objectsWithUpdatedReferences counts objects: one whose two reference attributes change counts once.
   const relinked = new Set<number>()
-  for (const [attributeId, pending] of groups) {
-    const state = states.get(pending[0]!.typeId)!
-    await timed(state.result, 'postFunctionTimeInMs', () =>
-      resolveGroup(ctx, state, attributeId, pending, rc, relinked),
-    )
+  for (const attributeId of await refStage.attributes(ctx.db)) {
+    let after = 0
+    for (;;) {
+      const page = await refStage.page(ctx.db, attributeId, after, REF_PAGE)
+      if (page.length === 0) break
+      after = page[page.length - 1]!.seq
+      const pending = page.map(toPending)
+      const state = states.get(pending[0]!.typeId)!
+      await timed(state.result, 'postFunctionTimeInMs', () =>
+        resolveGroup(ctx, state, attributeId, pending, rc, relinked),
+      )
+    }
+  }
+}
+
+const REF_PAGE = 10_000
+// Orders staged references; only increases, so it may be shared by executions (each has its own stage table).
+let stagedSeq = 0
+
+/** Moves the references queued by the last batches into the stage table (called after every batch). */
+export async function stagePending(ctx: WriteContext): Promise<void> {
+  if (ctx.pending.length === 0) return
+  const rows = ctx.pending.map((p) => [
+    ++stagedSeq,
+    p.attributeId,
+    p.objectId,
+    p.objectKey,
+    p.typeId,
+    p.created ? 1 : 0,
+    JSON.stringify(p.texts),
+    p.placeholders.size ? JSON.stringify(Object.fromEntries(p.placeholders)) : null,
+    p.location,
+  ])
+  ctx.pending = []
+  await ctx.bulk.insert(ctx.db, refStage.table, REF_STAGE, rows)
+}
+
+function toPending(r: {
+  attribute_id: number
+  object_id: number
+  object_key: string
+  type_id: number
+  created: number
+  texts: string
+  placeholders: string | null
+  location: string
+}): PendingReference {
+  return {
+    objectId: r.object_id,
+    objectKey: r.object_key,
+    typeId: r.type_id,
+    attributeId: r.attribute_id,
+    texts: JSON.parse(r.texts) as string[],
+    placeholders:
+      r.placeholders === null
+        ? new Map()
+        : new Map(Object.entries(JSON.parse(r.placeholders) as Record<string, string[]>)),
+    location: r.location,
+    created: r.created === 1,
   }
 }
 

@@ -4,13 +4,13 @@ import { matchesAql } from '../domain/aql/evaluate-memory.js'
 import type { AqlResolver as RecordResolver } from '../domain/aql/record.js'
 import { ObjectSchemaService } from '../services/object-schema.service.js'
 import type { BulkTransaction, Store } from '../store/create-store.js'
-import { indexStage } from '../store/repositories/import-write.repository.js'
+import { indexStage, refStage } from '../store/repositories/import-write.repository.js'
 import { ChangeLog } from './change-log.js'
 import { loadEngineCatalog } from './engine-catalog.js'
 import type { EngineInput, EntryProblem } from './engine-types.js'
 import { mapEntry, type MapContext } from './map-entry.js'
 import { handleMissing } from './missing-objects.js'
-import { resolveReferences, type AqlResolver } from './references.js'
+import { resolveReferences, stagePending, type AqlResolver } from './references.js'
 import { finishTimings, newTypeResult, timed, type ImportResult } from './result.js'
 import { selectEntries, type SelectorProblem } from './selector.js'
 import { compilePlans } from './type-plan.js'
@@ -111,6 +111,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     const flush = async (state: TypeState): Promise<void> => {
       const n = state.batch.length
       await flushBatch(ctx, state)
+      await stagePending(ctx)
       written += n
       await log!.problems(trx, problems)
       input.onProgress?.({ phase: 'reading', entriesRead: total, objectsWritten: written })
@@ -118,6 +119,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     }
 
     await indexStage.create(deps.store, trx)
+    await refStage.create(deps.store, trx)
     const rootOffsets = new Map<string, number>()
     const iterator = input.data[Symbol.asyncIterator]()
     for (;;) {

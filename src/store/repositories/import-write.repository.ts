@@ -87,7 +87,9 @@ export const importWriteRepository = {
         .where('object_type_id', '=', typeId)
         .where('import_source_id', '=', sourceId)
         .where((eb) =>
-          dialect === 'postgres' ? eb('identity', '=', sql<string>`any(${chunk}::text[])`) : eb('identity', 'in', chunk),
+          dialect === 'postgres'
+            ? eb('identity', '=', sql<string>`any(${chunk}::text[])`)
+            : eb('identity', 'in', chunk),
         )
         .execute()
       for (const r of rows) {
@@ -223,7 +225,9 @@ export const indexStage = {
       await sql.raw(`create temp table if not exists engine_index_stage (${columns})`).execute(db)
       await sql.raw('delete from engine_index_stage').execute(db)
     } else {
-      await sql.raw(`create temp table if not exists engine_index_stage (${columns}) on commit drop`).execute(db)
+      await sql
+        .raw(`create temp table if not exists engine_index_stage (${columns}) on commit drop`)
+        .execute(db)
     }
   },
   /** Moves the staged rows into object_value in key order and empties the stage. */
@@ -232,5 +236,69 @@ export const indexStage = {
       select attribute_id, value_ci, object_id, position, value_text, value_num from engine_index_stage
       order by attribute_id, value_ci, object_id, position`.execute(db)
     await sql`delete from engine_index_stage`.execute(db)
+  },
+}
+
+export const REF_STAGE: readonly BulkColumn[] = [
+  { name: 'seq', pg: 'bigint' },
+  { name: 'attribute_id', pg: 'bigint' },
+  { name: 'object_id', pg: 'bigint' },
+  { name: 'object_key', pg: 'text' },
+  { name: 'type_id', pg: 'bigint' },
+  { name: 'created', pg: 'integer' },
+  { name: 'texts', pg: 'text' },
+  { name: 'placeholders', pg: 'text' },
+  { name: 'location', pg: 'text' },
+]
+
+export interface StagedReference {
+  seq: number
+  attribute_id: number
+  object_id: number
+  object_key: string
+  type_id: number
+  created: number
+  texts: string
+  placeholders: string | null
+  location: string
+}
+
+/**
+ * References wait for the second pass in a temporary table, not in memory: a million entries with a parent link
+ * would otherwise hold a million objects on the heap until every object exists.
+ */
+export const refStage = {
+  table: 'engine_ref_stage',
+  create: async (store: Store, db: Db): Promise<void> => {
+    const columns =
+      'seq bigint, attribute_id bigint, object_id bigint, object_key text, type_id bigint, created integer, texts text, placeholders text, location text'
+    if (store.caps.dialect === 'sqlite') {
+      await sql.raw(`create temp table if not exists engine_ref_stage (${columns})`).execute(db)
+      await sql.raw('delete from engine_ref_stage').execute(db)
+    } else {
+      await sql
+        .raw(`create temp table if not exists engine_ref_stage (${columns}) on commit drop`)
+        .execute(db)
+    }
+  },
+  attributes: async (db: Db): Promise<number[]> => {
+    const r = await sql<{
+      a: number
+    }>`select distinct attribute_id as a from engine_ref_stage order by 1`.execute(db)
+    return r.rows.map((x) => Number(x.a))
+  },
+  page: async (db: Db, attributeId: number, afterSeq: number, limit: number): Promise<StagedReference[]> => {
+    const r =
+      await sql<StagedReference>`select seq, attribute_id, object_id, object_key, type_id, created, texts,
+        placeholders, location from engine_ref_stage where attribute_id = ${attributeId} and seq > ${afterSeq}
+        order by seq limit ${limit}`.execute(db)
+    return r.rows.map((x) => ({
+      ...x,
+      seq: Number(x.seq),
+      attribute_id: Number(x.attribute_id),
+      object_id: Number(x.object_id),
+      type_id: Number(x.type_id),
+      created: Number(x.created),
+    }))
   },
 }
