@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { migrateCommand } from './commands/migrate.command.js'
 import { serveCommand } from './commands/serve.command.js'
 import { tokenCommand } from './commands/token.command.js'
+import { workerCommand } from './commands/worker.command.js'
 
 export function buildCli(): Command {
   const program = new Command()
@@ -11,5 +12,6 @@ export function buildCli(): Command {
   program.addCommand(serveCommand())
   program.addCommand(migrateCommand())
   program.addCommand(tokenCommand())
+  program.addCommand(workerCommand())
   return program
 }

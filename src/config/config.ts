@@ -19,6 +19,10 @@ export interface AppConfig {
   readonly publicUrl: string | null
   readonly maxBodyBytes: number
   readonly workerConcurrency: number
+  /** Days after which the chunk payloads of finished executions are purged (results and problems stay). */
+  readonly chunkRetentionDays: number
+  /** Largest total size of the chunks of one execution. */
+  readonly maxExecutionBytes: number
   readonly logLevel: LogLevel
   /** Failed authentication attempts allowed per address and minute before 429. */
   readonly authFailureLimit: number
@@ -126,6 +130,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const maxBodyBytes = int('INTAKE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31)
   const workerConcurrency = int('INTAKE_WORKER_CONCURRENCY', 1, 1, 64)
+  const chunkRetentionDays = int('INTAKE_CHUNK_RETENTION_DAYS', 7, 0, 36_500)
+  const maxExecutionBytes = int('INTAKE_MAX_EXECUTION_BYTES', 8 * 1024 ** 3, 1024, 2 ** 50)
   const authFailureLimit = int('INTAKE_AUTH_FAILURE_LIMIT', 20, 1, 100_000)
 
   const logLevelRaw = read('LOG_LEVEL') ?? 'info'
@@ -144,6 +150,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl,
     maxBodyBytes,
     workerConcurrency,
+    chunkRetentionDays,
+    maxExecutionBytes,
     logLevel,
     authFailureLimit,
   })

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppConfig } from '../config/config.js'
+import { startExecutionWorker, type ExecutionWorker } from '../jobs/execution-worker.js'
 import { bootstrap } from '../main.js'
 import { buildApp } from './app.js'
 
@@ -19,8 +20,15 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-/** Boots everything and listens. stop() stops accepting, lets in-flight requests finish, then closes the database. */
-export async function startServer(config: AppConfig): Promise<RunningServer> {
+/**
+ * Boots everything and listens, with an in-process execution worker unless `worker` is false. stop() stops
+ * accepting, lets in-flight requests finish, stops the worker (running executions are resumed later), then
+ * closes the database.
+ */
+export async function startServer(
+  config: AppConfig,
+  options: { worker?: boolean } = {},
+): Promise<RunningServer> {
   const booted = await bootstrap(config)
   const app = await buildApp(booted.services, {
     logger: {
@@ -44,6 +52,8 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     await booted.close()
     throw error
   }
+  const worker: ExecutionWorker | null =
+    options.worker === false ? null : startExecutionWorker(booted.services, { log: app.log })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
@@ -60,6 +70,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
         // Sockets that never completed a request (half-sent headers, idle keep-alive) would hold close() open.
         app.server.closeAllConnections()
         await closed
+        await worker?.stop()
         await booted.close()
       })()),
   }

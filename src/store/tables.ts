@@ -193,6 +193,44 @@ export interface ExecutionTable {
   /** JSON: the engine's result (progressResult). */
   result: string | null
   failure_reason: string | null
+  /** JSON: the client's own progress (PUT …/progress). */
+  client_progress: string | null
+  chunk_count: Generated<number>
+  total_bytes: Generated<number>
+  completed_at: string | null
+  cancel_requested: Generated<number>
+  /** Set in the engine's transaction: the execution's data is in the repository. */
+  applied_at: string | null
+}
+
+export interface ExecutionChunkTable {
+  execution_id: string
+  seq: number
+  client_generated_id: string | null
+  body_hash: string
+  /** The chunk's data as JSON text; null once purged (or for a completion-only request). */
+  payload: string | null
+  size: number
+  created_at: string
+}
+
+export interface JobTable {
+  id: string
+  queue: string
+  kind: string
+  subject: string | null
+  payload: string
+  /** 'pending' | 'running' | 'done' | 'failed' | 'cancelled'. */
+  state: string
+  run_at: string
+  attempts: number
+  max_attempts: number
+  locked_by: string | null
+  locked_at: string | null
+  heartbeat_at: string | null
+  last_error: string | null
+  created_at: string
+  finished_at: string | null
 }
 
 export interface ExecutionProblemTable {
@@ -232,6 +270,8 @@ export interface Database {
   execution: ExecutionTable
   execution_problem: ExecutionProblemTable
   change_batch: ChangeBatchTable
+  execution_chunk: ExecutionChunkTable
+  job: JobTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

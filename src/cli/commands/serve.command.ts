@@ -4,10 +4,11 @@ import { configOrExit } from '../config-or-exit.js'
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('Run the HTTP API (migrates the database first)')
-    .action(async () => {
+    .description('Run the HTTP API and an execution worker (migrates the database first)')
+    .option('--no-worker', 'serve the API only; run `intake worker` processes for the executions')
+    .action(async (options: { worker: boolean }) => {
       const config = configOrExit()
-      const server = await startServer(config)
+      const server = await startServer(config, { worker: options.worker })
       const out = process.stdout
       out.write(`\nIntake is listening on ${server.url}\n`)
       out.write(
@@ -16,6 +17,9 @@ export function serveCommand(): Command {
       out.write(`  workspace id: ${server.workspaceId}\n`)
       out.write(`  API base:     ${server.url}/jsm/assets/workspace/${server.workspaceId}/v1\n`)
       out.write(`  docs:         ${server.url}/docs\n`)
+      out.write(
+        `  worker:       ${options.worker ? `in-process (${config.workerConcurrency})` : 'none (--no-worker)'}\n`,
+      )
       if (server.generatedAdminToken) {
         out.write(`  admin token:  ${server.generatedAdminToken}\n`)
         out.write('                (shown once; it is stored only as a hash — keep it now)\n')

@@ -142,7 +142,11 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
       const status = await sources.configStatus(ws, id)
       const running = status === 'RUNNING' ? await services.executions.running(ws, id) : null
       if (!running) return { status }
-      const { getExecutionStatus, cancel } = executionLinks(requestBase(req, services.config.publicUrl), id, running.id)
+      const { getExecutionStatus, cancel } = executionLinks(
+        requestBase(req, services.config.publicUrl),
+        id,
+        running.id,
+      )
       return { status, links: { getExecutionStatus, cancel } }
     },
   })

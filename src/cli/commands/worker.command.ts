@@ -1,0 +1,47 @@
+import { Command } from 'commander'
+import pino from 'pino'
+import { startExecutionWorker } from '../../jobs/execution-worker.js'
+import { bootstrap } from '../../main.js'
+import { configOrExit } from '../config-or-exit.js'
+
+/** `intake worker`: processes executions without serving HTTP (pair with `intake serve --no-worker`). */
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('Process executions from the job queue (no HTTP); several may share one PostgreSQL database')
+    .option('--stale-after-ms <ms>', 'recover jobs whose worker has not heartbeaten for this long', '30000')
+    .action(async (options: { staleAfterMs: string }) => {
+      const config = configOrExit()
+      const staleAfterMs = Number(options.staleAfterMs)
+      if (!Number.isSafeInteger(staleAfterMs) || staleAfterMs < 100) {
+        process.stderr.write('--stale-after-ms must be an integer of at least 100\n')
+        process.exit(2)
+      }
+      const log = pino({ level: config.logLevel })
+      const booted = await bootstrap(config, { provisionAdmin: false })
+      const running = startExecutionWorker(booted.services, {
+        log,
+        staleAfterMs,
+        reapEveryMs: Math.min(10_000, staleAfterMs),
+      })
+      log.info({ workerId: running.worker.id, concurrency: config.workerConcurrency }, 'worker started')
+      process.stdout.write(`Intake worker ${running.worker.id} is processing executions\n`)
+      let stopping = false
+      const shutdown = (signal: string): void => {
+        if (stopping) return
+        stopping = true
+        log.info({ signal }, 'worker shutting down')
+        running
+          .stop()
+          .then(() => booted.close())
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              log.error({ err: error }, 'worker shutdown failed')
+              process.exit(1)
+            },
+          )
+      }
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+      process.once('SIGINT', () => shutdown('SIGINT'))
+    })
+}

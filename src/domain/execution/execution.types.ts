@@ -1,0 +1,68 @@
+/** Push executions: statuses, the transitions between them and the client-facing shapes. */
+
+export const EXECUTION_STATUSES = ['INGESTING', 'PROCESSING', 'DONE', 'CANCELLED', 'FAILED'] as const
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number]
+
+/** Statuses in which the execution still counts as running for its source (configstatus RUNNING, 409s). */
+export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['INGESTING', 'PROCESSING']
+
+const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  INGESTING: ['PROCESSING', 'CANCELLED', 'FAILED'],
+  PROCESSING: ['DONE', 'CANCELLED', 'FAILED'],
+  DONE: [],
+  CANCELLED: [],
+  FAILED: [],
+}
+
+export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return TRANSITIONS[from].includes(to)
+}
+
+export function isActive(status: ExecutionStatus): boolean {
+  return ACTIVE_STATUSES.includes(status)
+}
+
+/** Assets' `failureReason` limit for `history/failed`. */
+export const MAX_FAILURE_REASON_LENGTH = 1024
+
+/** The client's own progress report (PUT …/progress); both parts optional. */
+export interface ClientProgress {
+  steps?: { total?: number; current?: number; description?: string }
+  objects?: { total?: number; processed?: number }
+}
+
+/** The engine's live progress while processing. */
+export interface LiveProgress {
+  phase: string
+  entriesRead: number
+  objectsWritten: number
+}
+
+export interface Execution {
+  id: string
+  workspaceId: string
+  importSourceId: string
+  kind: string
+  status: ExecutionStatus
+  scheduled: boolean
+  dryRun: boolean
+  created: string
+  started: string | null
+  completed: string | null
+  finished: string | null
+  chunkCount: number
+  totalBytes: number
+  clientProgress: ClientProgress | null
+  progress: LiveProgress | null
+  result: Record<string, unknown> | null
+  failureReason: string | null
+}
+
+export interface ChunkView {
+  seq: number
+  clientGeneratedId: string | null
+  size: number
+  created: string
+  /** The submitted data; null once purged by retention (or for a completion-only request). */
+  data: unknown
+}

@@ -1,0 +1,132 @@
+import type { Execution } from '../../domain/execution/execution.types.js'
+
+export interface ExecutionLinks {
+  submitProgress: string
+  submitResults: string
+  getExecutionStatus: string
+  cancel: string
+}
+
+/** The four HATEOAS links of an execution, under `base` (…/workspace/{id}/v1 of the request's own prefix). */
+export function executionLinks(base: string, importSourceId: string, executionId: string): ExecutionLinks {
+  const e = `${base}/importsource/${importSourceId}/executions/${executionId}`
+  return {
+    submitProgress: `${e}/progress`,
+    submitResults: `${e}/data`,
+    getExecutionStatus: `${e}/status`,
+    cancel: e,
+  }
+}
+
+const COUNTERS = [
+  'entriesInSource',
+  'objectsCreated',
+  'objectsUpdated',
+  'objectsIdentical',
+  'objectsMissingUpdated',
+  'objectsMissingDeleted',
+  'duplicateEnries',
+  'emptyLabelEntries',
+  'emptyExternalIdEntries',
+  'objectsFilteredWithQlQuery',
+  'objectsWithUpdatedReferences',
+] as const
+
+/** Sums of the result's per-type counters (empty before DONE). */
+export function counters(e: Execution): Record<string, number> {
+  const map = (e.result?.objectTypeResultMap ?? {}) as Record<string, Record<string, unknown>>
+  const sums: Record<string, number> = {}
+  for (const type of Object.values(map)) {
+    for (const c of COUNTERS) sums[c] = (sums[c] ?? 0) + (typeof type[c] === 'number' ? type[c] : 0)
+  }
+  return sums
+}
+
+/** `progressResult`: the engine's full result when DONE, else what is known now. */
+export function progressResult(e: Execution): unknown {
+  if (e.status === 'DONE' && e.result) return e.result
+  return {
+    type: 'IMPORT',
+    id: e.id,
+    jobId: e.id,
+    importSourceId: e.importSourceId,
+    started: e.started ?? e.created,
+    ended: e.finished,
+    status: e.status === 'INGESTING' || e.status === 'PROCESSING' ? 'IN_PROGRESS' : e.status,
+    result: e.status === 'FAILED' ? 'FAILED' : e.status === 'CANCELLED' ? 'CANCELLED' : null,
+    errorMessages: e.failureReason,
+    chunksReceived: e.chunkCount,
+    bytesReceived: e.totalBytes,
+    clientProgress: e.clientProgress,
+    engineProgress: e.progress,
+  }
+}
+
+export function presentStatus(e: Execution) {
+  return { executionId: e.id, status: e.status, progressResult: progressResult(e) }
+}
+
+export function presentExecution(e: Execution) {
+  return {
+    id: e.id,
+    importSourceId: e.importSourceId,
+    status: e.status,
+    scheduled: e.scheduled,
+    dryRun: e.dryRun,
+    created: e.created,
+    started: e.started,
+    completed: e.completed,
+    finished: e.finished,
+    chunks: e.chunkCount,
+    bytes: e.totalBytes,
+    failureReason: e.failureReason,
+    counters: counters(e),
+    clientProgress: e.clientProgress,
+  }
+}
+
+const PROGRESS_STATUS = {
+  INGESTING: 'IN_PROGRESS',
+  PROCESSING: 'IN_PROGRESS',
+  DONE: 'COMPLETED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+} as const
+
+/** Seed 000's progress resource over the six import steps; ingesting is step 2, processing step 5. */
+export function presentProgress(e: Execution) {
+  const total = e.clientProgress?.objects?.total ?? e.progress?.entriesRead ?? 0
+  const done =
+    e.status === 'PROCESSING'
+      ? (e.progress?.objectsWritten ?? 0)
+      : e.status === 'INGESTING'
+        ? (e.clientProgress?.objects?.processed ?? 0)
+        : total
+  const step =
+    e.status === 'INGESTING'
+      ? { n: 2, text: e.clientProgress?.steps?.description ?? 'Receiving data', pct: 20 }
+      : e.status === 'PROCESSING'
+        ? { n: 5, text: `Processing records (${e.progress?.phase ?? 'queued'})`, pct: 60 }
+        : {
+            n: 6,
+            text: e.status === 'DONE' ? 'Import finished' : `Import ${e.status.toLowerCase()}`,
+            pct: 100,
+          }
+  return {
+    progressInPercent: step.pct,
+    resourceId: e.id,
+    category: 'imports',
+    status: PROGRESS_STATUS[e.status],
+    stepDescription: step.text,
+    currentStep: step.n,
+    numberOfSteps: 6,
+    currentWorkUnits: Math.round(done),
+    currentWorkDescription: e.failureReason ?? step.text,
+    currentStepTotalWorkUnits: Math.round(total),
+    totalWorkUnits: Math.round(total),
+    actor: null,
+    startDate: e.started ?? e.created,
+    endDate: e.finished,
+    executionUUID: e.id,
+  }
+}

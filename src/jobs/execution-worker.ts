@@ -1,0 +1,60 @@
+import type { Services } from '../services/services.js'
+import { EXECUTION_QUEUE, PROCESS_EXECUTION } from '../services/execution.service.js'
+import { failExecution, processExecution } from '../services/execution-processor.js'
+import { createStore } from '../store/create-store.js'
+import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
+
+export interface ExecutionWorker {
+  worker: Worker
+  /** Stops claiming, aborts and awaits running executions (they are resumed later), closes its connection. */
+  stop(): Promise<void>
+}
+
+export type ExecutionWorkerOptions = Partial<
+  Pick<WorkerOptions, 'pollMs' | 'heartbeatMs' | 'staleAfterMs' | 'reapEveryMs' | 'workerId' | 'concurrency'>
+> & { log?: WorkerLog }
+
+const HOUR = 3_600_000
+
+/**
+ * The worker that processes push executions, with its own database connection for the engine (on SQLite a
+ * second connection, so the API and the chunk reader are never queued behind the engine's transaction).
+ */
+export function startExecutionWorker(
+  services: Services,
+  options: ExecutionWorkerOptions = {},
+): ExecutionWorker {
+  const { config, store, runs, clock } = services
+  const concurrency = options.concurrency ?? config.workerConcurrency
+  const engineStore = createStore(config.database, { poolSize: concurrency + 1 })
+  const worker = new Worker({
+    store,
+    queue: EXECUTION_QUEUE,
+    concurrency,
+    clock,
+    handlers: {
+      [PROCESS_EXECUTION]: processExecution({
+        store,
+        engineStore,
+        runs,
+        sources: services.importSources,
+        clock,
+      }),
+    },
+    onFailed: failExecution(store, clock),
+    // SQLite has one writer: while the engine holds it, a heartbeat or a reap would only wait (blocking the loop).
+    pauseWrites: () => store.caps.dialect === 'sqlite' && runs.size > 0,
+    periodic: [{ everyMs: HOUR, run: () => services.executions.purgeFinishedChunks() }],
+    ...options,
+  })
+  runs.onEnqueued = () => worker.wake()
+  worker.start()
+  return {
+    worker,
+    stop: async () => {
+      runs.onEnqueued = null
+      await worker.stop()
+      await engineStore.close()
+    },
+  }
+}

@@ -1,0 +1,168 @@
+import { isoNow, systemClock, type Clock } from '../domain/clock.js'
+import type { LiveProgress } from '../domain/execution/execution.types.js'
+import { engineSettingsFrom } from '../engine/engine-settings.js'
+import type { DataChunk } from '../engine/engine-types.js'
+import { ImportCancelled, runImport } from '../engine/run-import.js'
+import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
+import type { JobContext, JobHandler } from '../jobs/worker.js'
+import type { Db, Store } from '../store/create-store.js'
+import {
+  executionRepository as repo,
+  type ExecutionPatch,
+} from '../store/repositories/execution.repository.js'
+import type { ExecutionRuns } from './execution-runs.js'
+import type { ImportSourceService } from './import-source.service.js'
+
+/** Chunks are read this many at a time while the engine consumes them (bounded memory). */
+const CHUNK_PAGE = 8
+/** How often a run stores its progress and looks for a cancel request from another process (PostgreSQL). */
+const TICK_MS = 1000
+
+export interface ProcessorDeps {
+  /** The store of the API and the queue: chunks are read and outcomes written here. */
+  store: Store
+  /** The store the engine writes through (its own connection on SQLite, so chunk reads never wait on it). */
+  engineStore: Store
+  runs: ExecutionRuns
+  sources: ImportSourceService
+  clock?: Clock
+}
+
+class LostJob extends Error {}
+
+/** Streams the chunks of an execution in order, a page at a time. */
+export async function* storedChunks(db: Db, executionId: string): AsyncIterable<DataChunk> {
+  let after = 0
+  for (;;) {
+    const rows = await repo.payloadsAfter(db, executionId, after, CHUNK_PAGE)
+    if (rows.length === 0) return
+    for (const row of rows) {
+      after = row.seq
+      // better-sqlite3 answers synchronously: yield to the event loop so that the API stays responsive
+      // (status, cancel) while the engine works through the chunks.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (row.payload !== null) yield JSON.parse(row.payload) as DataChunk
+    }
+  }
+}
+
+/** The `process-execution` job: feeds the stored chunks to the engine and stores the outcome. */
+export function processExecution(deps: ProcessorDeps): JobHandler {
+  const clock = deps.clock ?? systemClock
+  const db = deps.store.db
+
+  /** Ends the job and the execution together; nothing happens when the job was taken from this worker. */
+  const finish = (job: JobRow, ctx: JobContext, state: JobEnd, patch: ExecutionPatch, error?: string) =>
+    db.transaction().execute(async (trx) => {
+      const now = isoNow(clock)
+      if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
+      await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
+    })
+
+  return async (job, ctx) => {
+    const executionId = job.subject ?? ''
+    const execution = await repo.findById(db, executionId)
+    if (!execution || execution.status !== 'PROCESSING') {
+      await jobQueue.complete(db, job.id, ctx.workerId, 'cancelled', isoNow(clock))
+      return
+    }
+    if (execution.cancel_requested === 1) return finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+    if (execution.applied_at !== null) {
+      const reason =
+        'The worker stopped after the data was committed; the repository holds the whole execution, its counters were lost'
+      return finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
+    }
+    const source = await deps.sources.get(execution.workspace_id, execution.import_source_id)
+    const mapping = await deps.sources.mapping(execution.workspace_id, execution.import_source_id)
+    if (!mapping || mapping.objectSchemaId === null) {
+      const reason = 'The import source has no schema and mapping'
+      return finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
+    }
+    await repo.updateIfStatus(db, executionId, ['PROCESSING'], { started_at: isoNow(clock) })
+
+    const run = deps.runs.begin(executionId)
+    const controller = new AbortController()
+    const onShutdown = () => controller.abort()
+    run.signal.addEventListener('abort', () => controller.abort())
+    ctx.shutdown.addEventListener('abort', onShutdown)
+    let latest: LiveProgress | null = null
+    // SQLite has one writer, held by the engine: there the progress stays in memory (ExecutionRuns).
+    const storeProgress = deps.store.caps.dialect === 'postgres'
+    const tick = setInterval(() => {
+      void (async () => {
+        const row = await repo.findById(db, executionId)
+        if (row?.cancel_requested === 1) controller.abort()
+        if (latest && storeProgress)
+          await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: JSON.stringify(latest) })
+      })().catch(() => undefined)
+    }, TICK_MS)
+    const dryRun = execution.dry_run === 1
+    // The engine's transaction also proves the job is still ours and records that the data is in.
+    const engineStore: Store = {
+      ...deps.engineStore,
+      bulkTransaction: (fn) =>
+        deps.engineStore.bulkTransaction(async (tx) => {
+          const result = await fn(tx)
+          const now = isoNow(clock)
+          const held = await jobQueue.heartbeat(tx.db, [job.id], ctx.workerId, now)
+          if (held.length === 0) throw new LostJob('the job was taken over by another worker')
+          await tx.db
+            .updateTable('execution')
+            .set({ applied_at: now })
+            .where('id', '=', executionId)
+            .execute()
+          return result
+        }),
+    }
+    try {
+      const result = await runImport(
+        { store: dryRun ? deps.engineStore : engineStore },
+        {
+          workspaceId: execution.workspace_id,
+          importSourceId: execution.import_source_id,
+          executionId,
+          objectSchemaId: mapping.objectSchemaId,
+          document: mapping.document,
+          settings: engineSettingsFrom(source.settings),
+          data: storedChunks(db, executionId),
+          dryRun,
+          signal: controller.signal,
+          onProgress: (p) => {
+            latest = p
+            run.report(p)
+          },
+        },
+      )
+      await finish(job, ctx, 'done', {
+        status: 'DONE',
+        result: JSON.stringify(result),
+        progress: JSON.stringify(latest),
+      })
+    } catch (error) {
+      if (error instanceof LostJob) return
+      if (!(error instanceof ImportCancelled)) throw error
+      if (run.signal.aborted || !ctx.shutdown.aborted) {
+        await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+      } else {
+        // Shutdown: nothing was written; the job goes back to the queue and is resumed by the next worker.
+        await jobQueue.release(db, job.id, ctx.workerId, isoNow(clock), 'worker shut down', false)
+      }
+    } finally {
+      clearInterval(tick)
+      ctx.shutdown.removeEventListener('abort', onShutdown)
+      run.finish()
+    }
+  }
+}
+
+/** Marks the execution of a job that failed for good as FAILED with the reason. */
+export function failExecution(store: Store, clock: Clock = systemClock) {
+  return async (job: JobRow, reason: string): Promise<void> => {
+    if (!job.subject) return
+    await repo.updateIfStatus(store.db, job.subject, ['PROCESSING'], {
+      status: 'FAILED',
+      failure_reason: reason.slice(0, 1024),
+      finished_at: isoNow(clock),
+    })
+  }
+}

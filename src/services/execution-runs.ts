@@ -1,0 +1,56 @@
+import type { LiveProgress } from '../domain/execution/execution.types.js'
+
+interface Run {
+  cancel: AbortController
+  progress: LiveProgress | null
+  done: Promise<void>
+}
+
+/**
+ * The executions this process is processing right now: their live progress and a cancel switch. The worker
+ * registers a run for the engine's duration; the service reads progress from it and cancels through it.
+ */
+export class ExecutionRuns {
+  private readonly runs = new Map<string, Run>()
+  /** Set by an in-process worker: wakes it when a job was just enqueued. */
+  onEnqueued: (() => void) | null = null
+
+  /** Registers a run; call `finish()` when the engine has ended (after its outcome is stored). */
+  begin(executionId: string): { signal: AbortSignal; report: (p: LiveProgress) => void; finish: () => void } {
+    let finish!: () => void
+    const done = new Promise<void>((resolve) => (finish = resolve))
+    const run: Run = { cancel: new AbortController(), progress: null, done }
+    this.runs.set(executionId, run)
+    return {
+      signal: run.cancel.signal,
+      report: (p) => {
+        run.progress = p
+      },
+      finish: () => {
+        this.runs.delete(executionId)
+        finish()
+      },
+    }
+  }
+
+  progress(executionId: string): LiveProgress | null {
+    return this.runs.get(executionId)?.progress ?? null
+  }
+
+  /** Aborts a local run and waits (up to `waitMs`) until its outcome is stored; false when it is not local. */
+  async cancel(executionId: string, waitMs = 30_000): Promise<boolean> {
+    const run = this.runs.get(executionId)
+    if (!run) return false
+    run.cancel.abort()
+    await Promise.race([run.done, new Promise((r) => setTimeout(r, waitMs).unref())])
+    return true
+  }
+
+  get size(): number {
+    return this.runs.size
+  }
+
+  notifyEnqueued(): void {
+    this.onEnqueued?.()
+  }
+}

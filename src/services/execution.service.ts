@@ -1,0 +1,277 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { isoNow, systemClock, type Clock } from '../domain/clock.js'
+import { NotFoundError } from '../domain/errors.js'
+import {
+  ChunkDataInvalidError,
+  ChunkIdConflictError,
+  ExecutionInProgressError,
+  ExecutionMissingMappingError,
+  ExecutionNotActiveError,
+  ExecutionNotIngestingError,
+  ExecutionSourceDisabledError,
+  ExecutionTooLargeError,
+  FailureHistoryNotAllowedError,
+  FailureReasonInvalidError,
+} from '../domain/execution/execution-errors.js'
+import {
+  ACTIVE_STATUSES,
+  MAX_FAILURE_REASON_LENGTH,
+  type ClientProgress,
+  type Execution,
+} from '../domain/execution/execution.types.js'
+import type { Db, Store } from '../store/create-store.js'
+import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { jobQueue } from '../jobs/job-queue.js'
+import type { ExecutionRuns } from './execution-runs.js'
+import { toExecution } from './execution-view.js'
+import type { ImportSourceService } from './import-source.service.js'
+
+export const EXECUTION_QUEUE = 'executions'
+export const PROCESS_EXECUTION = 'process-execution'
+
+export interface ChunkRequest {
+  data?: unknown
+  clientGeneratedId?: string
+  completed?: boolean
+}
+
+export interface ChunkOutcome {
+  /** False when the chunk repeated an accepted one (same clientGeneratedId and body): nothing new stored. */
+  stored: boolean
+  completed: boolean
+}
+
+/** Push executions: start, ingest chunks durably, complete, fail, cancel. Reads are in ExecutionQueries. */
+export class ExecutionService {
+  constructor(
+    private readonly store: Store,
+    private readonly sources: ImportSourceService,
+    private readonly runs: ExecutionRuns,
+    private readonly limits: { maxExecutionBytes: number; chunkRetentionDays: number },
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private get db(): Db {
+    return this.store.db
+  }
+
+  /** Whether the source has an execution ingesting or processing (the import-source service's probe). */
+  async isRunning(_workspaceId: string, importSourceId: string): Promise<boolean> {
+    return (await repo.active(this.db, importSourceId, ACTIVE_STATUSES)) !== undefined
+  }
+
+  /** The running execution of a source, if any. */
+  async running(workspaceId: string, importSourceId: string): Promise<Execution | null> {
+    const row = await repo.active(this.db, importSourceId, ACTIVE_STATUSES)
+    return row && row.workspace_id === workspaceId ? toExecution(row) : null
+  }
+
+  /** Starts an execution in INGESTING; 409 when the source runs one, is disabled or has no mapping. */
+  async start(
+    workspaceId: string,
+    importSourceId: string,
+    options: { scheduled?: boolean; dryRun?: boolean } = {},
+  ): Promise<Execution> {
+    const id = randomUUID()
+    await this.db.transaction().execute(async (trx) => {
+      // Serialises concurrent starts of one source on PostgreSQL; SQLite has one writer.
+      let lock = trx.selectFrom('import_source').select('id').where('id', '=', importSourceId)
+      if (this.store.caps.supportsSkipLocked) lock = lock.forUpdate()
+      await lock.execute()
+      const source = await this.sources.in(trx).get(workspaceId, importSourceId)
+      const active = await repo.active(trx, importSourceId, ACTIVE_STATUSES)
+      if (active) throw ExecutionInProgressError({ importSourceId, executionId: active.id })
+      if (!source.enabled) throw ExecutionSourceDisabledError({ importSourceId })
+      if (source.mappingVersion === 0) throw ExecutionMissingMappingError({ importSourceId })
+      await repo.insert(trx, {
+        id,
+        workspace_id: workspaceId,
+        import_source_id: importSourceId,
+        kind: 'external',
+        status: 'INGESTING',
+        scheduled: options.scheduled ? 1 : 0,
+        dry_run: options.dryRun ? 1 : 0,
+        created_at: isoNow(this.clock),
+        started_at: null,
+        finished_at: null,
+        progress: null,
+        result: null,
+        failure_reason: null,
+        client_progress: null,
+        completed_at: null,
+        applied_at: null,
+      })
+    })
+    return this.get(workspaceId, importSourceId, id)
+  }
+
+  async get(workspaceId: string, importSourceId: string, id: string): Promise<Execution> {
+    const row = await repo.find(this.db, workspaceId, importSourceId, id)
+    if (!row) throw NotFoundError({ entity: 'Execution', id })
+    return toExecution(row)
+  }
+
+  /**
+   * Stores a chunk durably (committed before this returns) and, with `completed`, ends ingestion in the same
+   * transaction. A clientGeneratedId seen before with the same body is accepted again without effect.
+   */
+  async submit(
+    workspaceId: string,
+    importSourceId: string,
+    id: string,
+    body: ChunkRequest,
+  ): Promise<ChunkOutcome> {
+    const hasData = body.data !== undefined
+    if (hasData && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
+      const got =
+        body.data === null ? 'null' : Array.isArray(body.data) ? 'an array' : `a ${typeof body.data}`
+      throw ChunkDataInvalidError({
+        field: 'body.data',
+        reason: `must be an object whose keys are selector roots, got ${got}`,
+      })
+    }
+    const payload = hasData ? JSON.stringify(body.data) : null
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ data: body.data ?? null, completed: body.completed === true }))
+      .digest('hex')
+    const execution = await this.get(workspaceId, importSourceId, id)
+    const outcome = await this.db.transaction().execute(async (trx): Promise<ChunkOutcome> => {
+      const cgid = body.clientGeneratedId
+      if (cgid !== undefined) {
+        const seen = await repo.findChunk(trx, id, cgid)
+        if (seen) {
+          if (seen.body_hash !== hash)
+            throw ChunkIdConflictError({ executionId: id, clientGeneratedId: cgid })
+          return { stored: false, completed: body.completed === true }
+        }
+      }
+      if (!hasData && cgid === undefined) {
+        if (body.completed === true)
+          return { stored: false, completed: await this.completeIn(trx, execution) }
+        return { stored: false, completed: false }
+      }
+      const size = payload === null ? 0 : Buffer.byteLength(payload)
+      const reserved = await repo.reserveChunk(trx, id, size)
+      if (!reserved) {
+        const current = await repo.findById(trx, id)
+        throw ExecutionNotIngestingError({ executionId: id, status: current?.status ?? execution.status })
+      }
+      if (Number(reserved.total_bytes) > this.limits.maxExecutionBytes) {
+        throw ExecutionTooLargeError({ executionId: id, limitBytes: this.limits.maxExecutionBytes })
+      }
+      await repo.insertChunk(trx, {
+        execution_id: id,
+        seq: Number(reserved.chunk_count),
+        client_generated_id: cgid ?? null,
+        body_hash: hash,
+        payload,
+        size,
+        created_at: isoNow(this.clock),
+      })
+      const completed = body.completed === true ? await this.completeIn(trx, execution) : false
+      return { stored: true, completed }
+    })
+    if (outcome.completed) this.runs.notifyEnqueued()
+    return outcome
+  }
+
+  /** `history/completed` and `{completed: true}`: ingestion ends, processing is queued. Repeats are harmless. */
+  async complete(workspaceId: string, importSourceId: string, id: string): Promise<void> {
+    const execution = await this.get(workspaceId, importSourceId, id)
+    await this.db.transaction().execute((trx) => this.completeIn(trx, execution))
+    this.runs.notifyEnqueued()
+  }
+
+  /** INGESTING → PROCESSING and the job that processes it, in the caller's transaction. */
+  private async completeIn(trx: Db, execution: Execution): Promise<boolean> {
+    const now = isoNow(this.clock)
+    const moved = await repo.updateIfStatus(trx, execution.id, ['INGESTING'], {
+      status: 'PROCESSING',
+      completed_at: now,
+    })
+    if (!moved) {
+      const current = await repo.findById(trx, execution.id)
+      if (current && (current.status === 'PROCESSING' || current.status === 'DONE')) return false
+      throw ExecutionNotIngestingError({ executionId: execution.id, status: current?.status ?? 'gone' })
+    }
+    await jobQueue.enqueue(
+      trx,
+      {
+        queue: EXECUTION_QUEUE,
+        kind: PROCESS_EXECUTION,
+        subject: execution.id,
+        payload: { executionId: execution.id },
+        runAt: now,
+      },
+      now,
+    )
+    return true
+  }
+
+  /** The client's own progress, shown in the status while ingesting. */
+  async reportProgress(
+    workspaceId: string,
+    importSourceId: string,
+    id: string,
+    progress: ClientProgress,
+  ): Promise<void> {
+    const execution = await this.get(workspaceId, importSourceId, id)
+    const ok = await repo.updateIfStatus(this.db, id, ['INGESTING'], {
+      client_progress: JSON.stringify(progress),
+    })
+    if (!ok) throw ExecutionNotIngestingError({ executionId: id, status: execution.status })
+  }
+
+  /** `history/failed`: only while ingesting (Assets answers 400 once completion was signalled). */
+  async reportFailure(
+    workspaceId: string,
+    importSourceId: string,
+    id: string,
+    reason: string,
+  ): Promise<void> {
+    if (reason.trim() === '') throw FailureReasonInvalidError({ reason: 'must not be blank' })
+    if (reason.length > MAX_FAILURE_REASON_LENGTH)
+      throw FailureReasonInvalidError({
+        reason: `must be at most ${MAX_FAILURE_REASON_LENGTH} characters, got ${reason.length}`,
+      })
+    const execution = await this.get(workspaceId, importSourceId, id)
+    const now = isoNow(this.clock)
+    const ok = await repo.updateIfStatus(this.db, id, ['INGESTING'], {
+      status: 'FAILED',
+      failure_reason: reason,
+      finished_at: now,
+    })
+    if (!ok) throw FailureHistoryNotAllowedError({ executionId: id, status: execution.status })
+  }
+
+  /**
+   * Cancels while ingesting or processing. A run of this process is aborted and awaited (the engine rolls back);
+   * a queued job is cancelled with the execution; a run in another worker process sees the request at its next
+   * progress tick.
+   */
+  async cancel(workspaceId: string, importSourceId: string, id: string): Promise<Execution> {
+    const execution = await this.get(workspaceId, importSourceId, id)
+    if (execution.status === 'PROCESSING' && (await this.runs.cancel(id))) {
+      return this.get(workspaceId, importSourceId, id)
+    }
+    const now = isoNow(this.clock)
+    await this.db.transaction().execute(async (trx) => {
+      if (await repo.updateIfStatus(trx, id, ['INGESTING'], { status: 'CANCELLED', finished_at: now })) return
+      if (await jobQueue.cancelPending(trx, id, now)) {
+        await repo.updateIfStatus(trx, id, ['PROCESSING'], { status: 'CANCELLED', finished_at: now })
+        return
+      }
+      if (!(await repo.updateIfStatus(trx, id, ['PROCESSING'], { cancel_requested: 1 }))) {
+        const current = await repo.findById(trx, id)
+        throw ExecutionNotActiveError({ executionId: id, status: current?.status ?? execution.status })
+      }
+    })
+    return this.get(workspaceId, importSourceId, id)
+  }
+
+  /** Retention: drops the chunk payloads of executions that finished more than the configured days ago. */
+  purgeFinishedChunks(): Promise<number> {
+    const cutoff = new Date(this.clock().getTime() - this.limits.chunkRetentionDays * 86_400_000)
+    return repo.purgePayloads(this.db, cutoff.toISOString())
+  }
+}
