@@ -21,7 +21,14 @@ if (process.argv.includes('--pg')) {
   await c.query(`create database ${name}`)
   await c.end()
   try {
-    rows.push(...(await benchEngine('postgres', { INTAKE_DATA_DIR: os.tmpdir(), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` }, n, console.log)))
+    rows.push(
+      ...(await benchEngine(
+        'postgres',
+        { INTAKE_DATA_DIR: os.tmpdir(), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` },
+        n,
+        console.log,
+      )),
+    )
   } finally {
     const d = new pg.Client({ connectionString: admin })
     await d.connect()

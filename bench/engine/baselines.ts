@@ -12,7 +12,9 @@ export async function sqliteBaseline(csv: string, dbFile: string): Promise<numbe
   const db = new Database(dbFile)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  db.exec(`create table baseline (${HEADER.map((h) => `"${h}" text`).join(', ')}); create unique index baseline_id on baseline(id)`)
+  db.exec(
+    `create table baseline (${HEADER.map((h) => `"${h}" text`).join(', ')}); create unique index baseline_id on baseline(id)`,
+  )
   const insert = db.prepare(`insert into baseline values (${HEADER.map(() => '?').join(', ')})`)
   const start = performance.now()
   db.exec('begin')
@@ -33,7 +35,10 @@ export async function postgresBaseline(csv: string, url: string): Promise<number
     await client.query(`create table baseline (${HEADER.map((h) => `"${h}" text`).join(', ')})`)
     await client.query('create unique index baseline_id on baseline(id)')
     const start = performance.now()
-    await pipeline(fs.createReadStream(csv), client.query(copyFrom('copy baseline from stdin with (format csv, header true)')))
+    await pipeline(
+      fs.createReadStream(csv),
+      client.query(copyFrom('copy baseline from stdin with (format csv, header true)')),
+    )
     const seconds = (performance.now() - start) / 1000
     await client.query('drop table baseline')
     return seconds

@@ -18,7 +18,14 @@ export interface EngineBenchRow {
   rows: number
   seconds: number
   baselineSeconds: number
-  phases: Pick<TypeResult, 'readExternalDataTimeInMs' | 'mapExternalDataTimeInMs' | 'decidingActionsTimeInMs' | 'writeInsightDataTimeInMs' | 'postFunctionTimeInMs'>
+  phases: Pick<
+    TypeResult,
+    | 'readExternalDataTimeInMs'
+    | 'mapExternalDataTimeInMs'
+    | 'decidingActionsTimeInMs'
+    | 'writeInsightDataTimeInMs'
+    | 'postFunctionTimeInMs'
+  >
   counters: string
   peakRssMb: number
 }
@@ -39,15 +46,27 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb:
  * The engine benchmark on one database: first load, re-import unchanged, re-import with 10 % changed, 5 % gone
  * (policy REMOVE) and 5 % new — each beside its raw baseline measured in the same run.
  */
-export async function benchEngine(engine: 'sqlite' | 'postgres', env: Record<string, string>, n: number, log: (s: string) => void): Promise<EngineBenchRow[]> {
+export async function benchEngine(
+  engine: 'sqlite' | 'postgres',
+  env: Record<string, string>,
+  n: number,
+  log: (s: string) => void,
+): Promise<EngineBenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-engine-bench-'))
   const files = {
     first: path.join(dir, 'first.csv'),
     changed: path.join(dir, 'changed.csv'),
   }
   const firstRows = writeCsv(files.first, { n })
-  const changedRows = writeCsv(files.changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
-  const booted = await bootstrap(loadConfig({ ...env, INTAKE_ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent' }))
+  const changedRows = writeCsv(files.changed, {
+    n,
+    changedEvery: 10,
+    goneEvery: 20,
+    extra: Math.floor(n / 20),
+  })
+  const booted = await bootstrap(
+    loadConfig({ ...env, INTAKE_ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent' }),
+  )
   const { services } = booted
   const ws = booted.workspaceId
   const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
@@ -58,7 +77,21 @@ export async function benchEngine(engine: 'sqlite' | 'postgres', env: Record<str
     const executionId = randomUUID()
     await services.store.db
       .insertInto('execution')
-      .values({ id: executionId, workspace_id: ws, import_source_id: source.id, kind: 'pull', status: 'PROCESSING', scheduled: 0, dry_run: 0, created_at: new Date().toISOString(), started_at: null, finished_at: null, progress: null, result: null, failure_reason: null })
+      .values({
+        id: executionId,
+        workspace_id: ws,
+        import_source_id: source.id,
+        kind: 'pull',
+        status: 'PROCESSING',
+        scheduled: 0,
+        dry_run: 0,
+        created_at: new Date().toISOString(),
+        started_at: null,
+        finished_at: null,
+        progress: null,
+        result: null,
+        failure_reason: null,
+      })
       .execute()
     return runImport(
       { store: services.store },
@@ -74,7 +107,9 @@ export async function benchEngine(engine: 'sqlite' | 'postgres', env: Record<str
     )
   }
   const baseline = (csv: string): Promise<number> =>
-    engine === 'sqlite' ? sqliteBaseline(csv, path.join(dir, 'baseline.db')) : postgresBaseline(csv, env.DATABASE_URL!)
+    engine === 'sqlite'
+      ? sqliteBaseline(csv, path.join(dir, 'baseline.db'))
+      : postgresBaseline(csv, env.DATABASE_URL!)
 
   const rows: EngineBenchRow[] = []
   const scenarios: [string, string, number][] = [
@@ -105,7 +140,9 @@ export async function benchEngine(engine: 'sqlite' | 'postgres', env: Record<str
         counters: `+${t.objectsCreated} ~${t.objectsUpdated} =${t.objectsIdentical} -${t.objectsMissingDeleted} refs ${t.objectsWithUpdatedReferences} problems ${result.problemCount}`,
         peakRssMb: peakMb,
       }
-      log(`${engine} ${scenario}: ${seconds.toFixed(1)} s (baseline ${baselineSeconds.toFixed(1)} s) ${row.counters}`)
+      log(
+        `${engine} ${scenario}: ${seconds.toFixed(1)} s (baseline ${baselineSeconds.toFixed(1)} s) ${row.counters}`,
+      )
       rows.push(row)
     }
   } finally {

@@ -7,7 +7,19 @@ import fs from 'node:fs'
 
 export const MANUFACTURERS = ['Dell', 'Lenovo', 'HP', 'Apple', 'Cisco', 'Juniper', 'Supermicro', 'Fujitsu']
 export const STATUSES = ['In Service', 'In Stock', 'Retired']
-export const HEADER = ['id', 'name', 'manufacturer', 'model', 'serial', 'status', 'size', 'purchase_date', 'owner', 'ip', 'parent']
+export const HEADER = [
+  'id',
+  'name',
+  'manufacturer',
+  'model',
+  'serial',
+  'status',
+  'size',
+  'purchase_date',
+  'owner',
+  'ip',
+  'parent',
+]
 
 /** A small, fast PRNG (mulberry32) so data is reproducible without a dependency. */
 function rng(seed: number): () => number {

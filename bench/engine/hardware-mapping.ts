@@ -47,14 +47,27 @@ export const hardwareDocument = {
         missingObjects: { policy: 'REMOVE', threshold: 0, thresholdType: 'RUNS' },
         unknownValues: 'ADD',
         attributesMapping: [
-          { attributeExternalId: 'hw/id', attributeName: 'Asset ID', attributeLocators: ['id'], externalIdPart: true },
+          {
+            attributeExternalId: 'hw/id',
+            attributeName: 'Asset ID',
+            attributeLocators: ['id'],
+            externalIdPart: true,
+          },
           { attributeExternalId: 'hw/name', attributeName: 'Name', attributeLocators: ['name'] },
-          { attributeExternalId: 'hw/manufacturer', attributeName: 'Manufacturer', attributeLocators: ['manufacturer'] },
+          {
+            attributeExternalId: 'hw/manufacturer',
+            attributeName: 'Manufacturer',
+            attributeLocators: ['manufacturer'],
+          },
           { attributeExternalId: 'hw/model', attributeName: 'Model', attributeLocators: ['model'] },
           { attributeExternalId: 'hw/serial', attributeName: 'Serial', attributeLocators: ['serial'] },
           { attributeExternalId: 'hw/status', attributeName: 'Status', attributeLocators: ['status'] },
           { attributeExternalId: 'hw/size', attributeName: 'Size', attributeLocators: ['size'] },
-          { attributeExternalId: 'hw/purchase', attributeName: 'Purchase date', attributeLocators: ['purchase_date'] },
+          {
+            attributeExternalId: 'hw/purchase',
+            attributeName: 'Purchase date',
+            attributeLocators: ['purchase_date'],
+          },
           { attributeExternalId: 'hw/owner', attributeName: 'Owner', attributeLocators: ['owner'] },
           { attributeExternalId: 'hw/ip', attributeName: 'IP address', attributeLocators: ['ip'] },
           {
