@@ -52,7 +52,8 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     return {
       db,
       caps,
-      bulkTransaction: (fn) => db.transaction().execute((trx) => fn({ db: trx, bulk: sqliteBulkWriter(sqlite) })),
+      bulkTransaction: (fn) =>
+        db.transaction().execute((trx) => fn({ db: trx, bulk: sqliteBulkWriter(sqlite) })),
       ping: async () => {
         try {
           await sql`select 1`.execute(db)
@@ -79,10 +80,19 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     bulkTransaction: async (fn) => {
       const client = await pool.connect()
       // A Kysely bound to this one connection: every query of the transaction, and the COPY streams, share it.
-      const single = { connect: async () => ({ query: client.query.bind(client), release: () => undefined }), end: async () => undefined }
-      const trx = new Kysely<Database>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) })
+      const single = {
+        connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
+        end: async () => undefined,
+      }
+      const trx = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }),
+      })
       try {
         await client.query('begin')
+        // Planner statistics do not see the rows this transaction adds, so after a few batches of a first load it
+        // would still think the tables tiny and scan them whole for every lookup. The engine's statements are
+        // all written for their indexes: make the planner use them.
+        await client.query('set local enable_seqscan = off')
         const result = await fn({ db: trx, bulk: postgresBulkWriter(client) })
         await client.query('commit')
         return result
