@@ -48,5 +48,9 @@ export async function renderErrorsMarkdown(): Promise<string> {
 
 /** Error modules of features that may or may not be present yet. */
 function optionalErrorModules(): string[] {
-  return ['../src/domain/aql/aql-errors.js', '../src/domain/mapping/document-errors.js']
+  return [
+    '../src/domain/aql/aql-errors.js',
+    '../src/domain/mapping/document-errors.js',
+    '../src/domain/import-source/import-source-errors.js',
+  ]
 }

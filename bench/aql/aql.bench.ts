@@ -37,15 +37,19 @@ export async function benchAql(
       // What autovacuum does shortly after a bulk load; SQLite keeps no statistics unless asked, so it gets none.
       await sql`analyze`.execute(services.store.db)
     }
+    const middle = repo.persons + Math.floor(repo.devices / 2)
+    const serial = `SN-${String(middle).padStart(7, '0')}`
     const queries: [string, string][] = [
-      ['objectType = Device AND Serial = "SN-0450000"', '< 50 ms'],
+      [`objectType = Device AND Serial = "${serial}"`, '< 50 ms'],
       [`objectType = Device AND Owner = "${repo.personLabel}"`, ''],
       ['objectType = Device AND Vendor = "Vendor 3"', ''],
       ['label like "abc"', '< 500 ms'],
       ['objectType = Device', ''],
-      ['Key = "AQB-500000"', ''],
+      [`Key = "AQB-${middle}"`, ''],
       ['objectType = Device AND Size >= 999000 order by Size desc', ''],
       ['objectType = Device AND Bought >= "2024-12-01" AND Vendor in ("Vendor 1", "Vendor 2")', ''],
+      [`object having inboundReferences(Serial = "${serial}")`, ''],
+      ['objectType = Device AND Vendor = "Vendor 3" order by Serial desc', ''],
     ]
     const rows: AqlBenchRow[] = []
     for (const [query, target] of queries) {

@@ -6,7 +6,12 @@ import type { Services } from '../services/services.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { createMetrics, registerMetrics } from './plugins/metrics.js'
+import { aqlRoutes } from './routes/aql.routes.js'
+import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
+import { importSourceRoutes } from './routes/import-source.routes.js'
+import { importsInfoRoutes } from './routes/imports-info.routes.js'
+import { mappingRoutes } from './routes/mapping.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
@@ -88,10 +93,17 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     app.swagger(),
   )
   healthRoutes(app, services, metrics.registry)
+  importsInfoRoutes(app, services)
+  // Mapping operations started with ?async=true finish before the server closes.
+  app.addHook('onClose', () => services.mappings.idle())
 
   const api = async (scope: FastifyInstance): Promise<void> => {
     repositoryRoutes(scope, services)
     repositoryWriteRoutes(scope, services)
+    aqlRoutes(scope, services)
+    importSourceRoutes(scope, services)
+    mappingRoutes(scope, services)
+    await executionScope(scope, services)
   }
   await app.register(api, { prefix: API_PREFIX })
   for (const prefix of API_ALIASES) {

@@ -79,9 +79,16 @@ function copyField(v: unknown): string {
     : text
 }
 
-async function copyRows(client: pg.PoolClient, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void> {
+async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly BulkColumn[],
+  rows: readonly unknown[][],
+): Promise<void> {
   if (rows.length === 0) return
-  const stream = client.query(copyFrom(`copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin`))
+  const stream = client.query(
+    copyFrom(`copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin`),
+  )
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)
     stream.on('error', reject)

@@ -15,6 +15,24 @@ export interface DialectCapabilities {
   readonly supportsSkipLocked: boolean
   /** Largest number of bound parameters in one statement. */
   readonly maxParameters: number
+  /**
+   * Whether text needs `COLLATE "C"` to compare and sort by Unicode code point (PostgreSQL, whose default
+   * collation may be a locale). SQLite's default BINARY collation already does.
+   */
+  readonly textCollateC: boolean
+  /** Whether LIKE is case-sensitive. SQLite's LIKE folds ASCII letters, so literal matching uses instr()/substr(). */
+  readonly caseSensitiveLike: boolean
+  /**
+   * Whether the server may JIT-compile a statement whose estimated cost is high (PostgreSQL's `jit`), which costs
+   * around half a second per statement: AQL statements turn it off for themselves (`set local jit = off`).
+   */
+  readonly jitCompiles: boolean
+  /**
+   * How a statement is made to read a selective set of object ids first and then look the objects up by key,
+   * whatever the planner estimates: SQLite keeps the written order of a CROSS JOIN; PostgreSQL evaluates
+   * `id = any(array(subquery))` once and then scans the primary key.
+   */
+  readonly idSetFirst: 'cross join' | 'any array'
 }
 
 const sqlite: DialectCapabilities = Object.freeze({
@@ -25,6 +43,10 @@ const sqlite: DialectCapabilities = Object.freeze({
   bigintType: 'integer' as const,
   supportsSkipLocked: false,
   maxParameters: 32_766,
+  textCollateC: false,
+  caseSensitiveLike: false,
+  jitCompiles: false,
+  idSetFirst: 'cross join' as const,
 })
 
 const postgres: DialectCapabilities = Object.freeze({
@@ -37,6 +59,10 @@ const postgres: DialectCapabilities = Object.freeze({
   bigintType: 'bigint' as const,
   supportsSkipLocked: true,
   maxParameters: 65_535,
+  textCollateC: true,
+  caseSensitiveLike: true,
+  jitCompiles: true,
+  idSetFirst: 'any array' as const,
 })
 
 export function capabilitiesFor(dialect: 'sqlite' | 'postgres'): DialectCapabilities {

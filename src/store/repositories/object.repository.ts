@@ -1,4 +1,5 @@
 import type { Insertable, Updateable } from 'kysely'
+import { foldCase } from '../../domain/aql/compare.js'
 import type { Db } from '../create-store.js'
 import type {
   ObjectReferenceRow,
@@ -10,12 +11,22 @@ import type {
 
 /** Objects, their values and references: queries only. */
 export const objectRepository = {
-  insert: async (db: Db, row: Insertable<ObjectTable>): Promise<number> => {
-    const r = await db.insertInto('object').values(row).returning('id').executeTakeFirstOrThrow()
+  /** label_ci, the folded label AQL reads, is derived here so that it never drifts from the label. */
+  insert: async (db: Db, row: Omit<Insertable<ObjectTable>, 'label_ci'>): Promise<number> => {
+    const r = await db
+      .insertInto('object')
+      .values({ ...row, label_ci: foldCase(row.label) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     return Number(r.id)
   },
-  update: async (db: Db, id: number, patch: Updateable<ObjectTable>): Promise<void> => {
-    await db.updateTable('object').set(patch).where('id', '=', id).execute()
+  update: async (db: Db, id: number, patch: Omit<Updateable<ObjectTable>, 'label_ci'>): Promise<void> => {
+    const folded = patch.label === undefined ? {} : { label_ci: foldCase(patch.label) }
+    await db
+      .updateTable('object')
+      .set({ ...patch, ...folded })
+      .where('id', '=', id)
+      .execute()
   },
   remove: async (db: Db, id: number): Promise<void> => {
     await db.deleteFrom('object').where('id', '=', id).execute()

@@ -1,0 +1,120 @@
+import { prepareAql } from '../domain/aql/aql.js'
+import type { BoundQuery } from '../domain/aql/bound.js'
+import type { AqlCatalog, AqlObjectType } from '../domain/aql/catalog.js'
+import { CatalogIndex } from '../domain/aql/catalog.js'
+import { systemClock, type Clock } from '../domain/clock.js'
+import { pageOf, type Page, type PageRequest } from '../domain/paging.js'
+import type { AttributeKind } from '../domain/schema/types.js'
+import type { DialectCapabilities } from '../store/capabilities.js'
+import type { Db } from '../store/create-store.js'
+import type { AqlScope } from '../store/aql/compile-query.js'
+import { aqlRepository as repo, type CatalogRows } from '../store/repositories/aql.repository.js'
+import { ObjectService, type ObjectView } from './object.service.js'
+
+export interface AqlOptions {
+  /** IANA zone for date functions and dates written without an offset (default UTC). */
+  readonly zone?: string
+  /** Resolve attribute names on this object type only (as imports do). */
+  readonly objectTypeId?: number
+  /** A catalog loaded earlier (catalog()), to check many queries against one schema state. */
+  readonly catalog?: AqlCatalog
+}
+
+/** A checked query with the catalog it was checked against. */
+export interface PreparedAql {
+  readonly query: BoundQuery
+  readonly catalog: AqlCatalog
+}
+
+/**
+ * AQL over the stored objects: checks the text against the workspace's schema, then runs the compiled query —
+ * a count and one page in SQL, never all objects in memory — and reads the page's objects in batches.
+ */
+export class AqlService {
+  readonly #objects: ObjectService
+
+  constructor(
+    private readonly db: Db,
+    private readonly caps: DialectCapabilities,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.#objects = new ObjectService(db, clock)
+  }
+
+  in(trx: Db): AqlService {
+    return new AqlService(trx, this.caps, this.clock)
+  }
+
+  /** The workspace's schemas, types and attributes as the checker needs them (attributes are per type). */
+  async catalog(workspaceId: string): Promise<AqlCatalog> {
+    return toCatalog(await repo.catalogRows(this.db, workspaceId))
+  }
+
+  /** Parses and checks; throws the AQL_* errors (400) with position, what was found and what was expected. */
+  async prepare(workspaceId: string, text: string, options: AqlOptions = {}): Promise<PreparedAql> {
+    const catalog = options.catalog ?? (await this.catalog(workspaceId))
+    const query = prepareAql(text, {
+      catalog,
+      now: this.clock(),
+      ...(options.zone === undefined ? {} : { zone: options.zone }),
+      ...(options.objectTypeId === undefined ? {} : { objectTypeId: options.objectTypeId }),
+    })
+    return { query, catalog }
+  }
+
+  /** One page of the objects matching `text`, with the total. */
+  async search(
+    workspaceId: string,
+    text: string,
+    page: PageRequest,
+    options: AqlOptions = {},
+  ): Promise<Page<ObjectView>> {
+    const prepared = await this.prepare(workspaceId, text, options)
+    const { total, rows } = await this.run(workspaceId, prepared, page)
+    return pageOf(page, total, await this.#objects.views(workspaceId, rows))
+  }
+
+  /** Runs a prepared query: the count and the rows of one page. */
+  async run(workspaceId: string, prepared: PreparedAql, page: PageRequest) {
+    const scope: AqlScope = {
+      caps: this.caps,
+      workspaceId,
+      referenceAttributeIds: new Set(new CatalogIndex(prepared.catalog).referenceAttributeIds()),
+    }
+    return repo.session(this.db, this.caps, async (db) => {
+      const plan = await repo.plan(db, scope, prepared.query)
+      return {
+        total: await repo.count(db, scope, prepared.query, plan),
+        rows: await repo.page(db, scope, prepared.query, plan, {
+          offset: page.startAt,
+          limit: page.maxResults,
+        }),
+      }
+    })
+  }
+}
+
+function toCatalog(rows: CatalogRows): AqlCatalog {
+  const attributesOf = new Map<number, AqlObjectType['attributes'][number][]>()
+  for (const a of rows.attributes) {
+    const list = attributesOf.get(Number(a.object_type_id)) ?? []
+    list.push({
+      id: Number(a.id),
+      name: a.name,
+      kind: a.kind as AttributeKind,
+      referenceObjectTypeId: a.reference_object_type_id === null ? null : Number(a.reference_object_type_id),
+    })
+    attributesOf.set(Number(a.object_type_id), list)
+  }
+  return {
+    objectSchemas: rows.schemas.map((s) => ({ id: Number(s.id), name: s.name })),
+    objectTypes: rows.types.map((t) => ({
+      id: Number(t.id),
+      name: t.name,
+      objectSchemaId: Number(t.object_schema_id),
+      parentObjectTypeId: t.parent_object_type_id === null ? null : Number(t.parent_object_type_id),
+      // Intake has no attribute inheritance yet: a type's attributes are its own.
+      attributes: attributesOf.get(Number(t.id)) ?? [],
+    })),
+  }
+}

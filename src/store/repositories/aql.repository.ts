@@ -1,0 +1,123 @@
+import { sql } from 'kysely'
+import type { BoundQuery } from '../../domain/aql/bound.js'
+import type { DialectCapabilities } from '../capabilities.js'
+import type { Db } from '../create-store.js'
+import { compileOrder, DEFAULT_ORDER, orderJoinsKeys } from '../aql/compile-order.js'
+import { compileQuery, driverProbes, type AqlPlan, type AqlScope } from '../aql/compile-query.js'
+import { col } from '../aql/sql-fragments.js'
+import type { ObjectRow } from '../tables.js'
+
+export interface CatalogRows {
+  schemas: { id: number; name: string }[]
+  types: { id: number; name: string; object_schema_id: number; parent_object_type_id: number | null }[]
+  attributes: {
+    id: number
+    object_type_id: number
+    name: string
+    kind: string
+    reference_object_type_id: number | null
+  }[]
+}
+
+/** Compiled AQL over the object tables; never loads more than a page of objects. */
+export const aqlRepository = {
+  /** The schema as the AQL checker sees it: names, the type tree and each type's attributes. */
+  catalogRows: async (db: Db, workspaceId: string): Promise<CatalogRows> => {
+    const [schemas, types, attributes] = await Promise.all([
+      db.selectFrom('object_schema').select(['id', 'name']).where('workspace_id', '=', workspaceId).execute(),
+      db
+        .selectFrom('object_type')
+        .select(['id', 'name', 'object_schema_id', 'parent_object_type_id'])
+        .where('workspace_id', '=', workspaceId)
+        .execute(),
+      db
+        .selectFrom('attribute')
+        .select(['id', 'object_type_id', 'name', 'kind', 'reference_object_type_id'])
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('object_type_id')
+        .orderBy('position')
+        .execute(),
+    ])
+    return { schemas, types, attributes }
+  },
+
+  /**
+   * Runs AQL statements as one unit. On PostgreSQL that is a transaction with JIT off: AQL's subqueries inflate
+   * cost estimates past jit_above_cost, and compiling then takes longer than running the query.
+   */
+  session: async <T>(db: Db, caps: DialectCapabilities, fn: (db: Db) => Promise<T>): Promise<T> => {
+    if (!caps.jitCompiles) return fn(db)
+    if (db.isTransaction) {
+      await sql`set local jit = off`.execute(db)
+      return fn(db)
+    }
+    return db.transaction().execute(async (trx) => {
+      await sql`set local jit = off`.execute(trx)
+      return fn(trx)
+    })
+  },
+
+  /**
+   * Chooses the driver (see drivers.ts): the best-ranked candidate, or among several on the objects' own values
+   * the one with the fewest ids, measured up to PROBE_LIMIT (ties keep the rank order).
+   */
+  plan: async (db: Db, scope: AqlScope, query: BoundQuery): Promise<AqlPlan> => {
+    const { candidates, probes } = driverProbes(scope, query)
+    if (probes.length === 0) return { driver: candidates[0] ?? null }
+    let best: { index: number; n: number } | null = null
+    for (const probe of probes) {
+      const { rows } = await probe.statement.execute(db)
+      const n = Number(rows[0]?.n ?? 0)
+      if (best === null || n < best.n) best = { index: probe.index, n }
+    }
+    return { driver: best!.index }
+  },
+
+  /** How many objects of the workspace match. */
+  count: async (db: Db, scope: AqlScope, query: BoundQuery, plan: AqlPlan): Promise<number> => {
+    const { from, where } = compileQuery(scope, query, plan)
+    const { rows } = await sql<{
+      total: number | string
+    }>`select count(*) as total from ${from} where ${where}`.execute(db)
+    return Number(rows[0]?.total ?? 0)
+  },
+
+  /**
+   * One page of the matching objects in the query's order (AQL's default: label, then id). The page's ids are
+   * found first, from the columns the order and the tests need (an index scan where one serves), and only then
+   * are the rows of those few objects read.
+   */
+  page: async (
+    db: Db,
+    scope: AqlScope,
+    query: BoundQuery,
+    plan: AqlPlan,
+    page: { offset: number; limit: number },
+  ): Promise<ObjectRow[]> => {
+    const bound = query.orderBy ?? DEFAULT_ORDER
+    // SQLite joins the derived table of text keys well (an automatic index on it) only from a plain scan.
+    const { compiler, o, from, where } = compileQuery(
+      scope,
+      query,
+      orderJoinsKeys(bound) ? { driver: null } : plan,
+    )
+    const order = compileOrder(scope.caps, bound, o, compiler)
+    const { rows: ids } = await sql<{ id: number }>`
+      select ${col(o, 'id')} as id from ${from}${order.joins}
+      where ${where}
+      order by ${order.orderBy}
+      limit ${page.limit} offset ${page.offset}`.execute(db)
+    if (ids.length === 0) return []
+    const rows = await db
+      .selectFrom('object')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        ids.map((r) => Number(r.id)),
+      )
+      .execute()
+    const position = new Map(ids.map((r, i) => [Number(r.id), i]))
+    return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!)
+  },
+}
