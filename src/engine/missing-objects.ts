@@ -1,3 +1,4 @@
+import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
 import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
 import {
@@ -142,6 +143,7 @@ async function update(
       ctx.now,
       o.missing_since,
       o.missing_runs,
+      foldCase(s.label),
     ])
     for (const r of indexRows(o.id, attr, prev)) removeKeys.push([r.attribute_id, r.value_ci, r.object_id])
     for (const r of indexRows(o.id, attr, [coerced.value]))

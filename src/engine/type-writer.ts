@@ -1,3 +1,4 @@
+import { foldCase } from '../domain/aql/compare.js'
 import { contentHash } from '../domain/schema/content-hash.js'
 import { decodeValues, encodeValues, indexRows, type IndexRow } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
@@ -140,6 +141,7 @@ async function writeCreates(
       encodeValues(e.values, () => false),
       ctx.now,
       ctx.now,
+      foldCase(e.label),
     ])
     for (const [attrId, vals] of e.values) index.push(...indexRows(id, plan.allAttributes.get(attrId)!, vals))
     queueReferences(ctx, plan, e, id, key, true)
@@ -210,7 +212,7 @@ async function writeUpdates(
       continue
     }
     result.objectsUpdated++
-    updates.push([c.id, label, c.hash, encodeValues(after, () => false), ctx.now, null, 0])
+    updates.push([c.id, label, c.hash, encodeValues(after, () => false), ctx.now, null, 0, foldCase(label)])
     const beforeChanged = Object.fromEntries(changed.map((id) => [id, before.get(id) ?? []]))
     const afterChanged = Object.fromEntries(changed.map((id) => [id, after.get(id) ?? []]))
     await ctx.log.record(

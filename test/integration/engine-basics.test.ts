@@ -29,6 +29,11 @@ describeEachDialect('import engine: the seed example', (env) => {
     expect(first.totalNumberEntriesInImport).toBe(2)
     expect(first.populatedObjectTypes.sort()).toEqual(['File', 'Hard Drive'])
 
+    const created = await env().call('POST', `${env().api}/object/aql`, {
+      body: { qlQuery: 'label = "/FILE/path"' },
+    })
+    expect(created.body.values.map((v: any) => v.label)).toEqual(['/file/path'])
+
     const again = await runEngine(services, ws, source.id, [seedData])
     expect(byName(again)['Hard Drive']).toMatchObject({ objectsCreated: 0, objectsIdentical: 1 })
     expect(byName(again)['File']).toMatchObject({ objectsCreated: 0, objectsIdentical: 1 })
@@ -40,11 +45,20 @@ describeEachDialect('import engine: the seed example', (env) => {
     expect(byName(third)['File']).toMatchObject({ objectsIdentical: 1 })
 
     const typeId = byName(third)['Hard Drive']!.objectTypeId
-    const res = await env().call('POST', `${env().api}/object/aql`, {
-      body: { qlQuery: `objectTypeId = ${typeId}` },
-    })
-    if (res.status === 200) {
-      expect(res.body.values[0].label).toBe('Hard drive ID')
+    // Imported objects answer AQL on their type, label and values like objects written through the API.
+    const queries = [
+      `objectTypeId = ${typeId}`,
+      'label = "hard DRIVE id"',
+      'label like "drive"',
+      '"Disk Label" = "renamed label"',
+    ]
+    for (const qlQuery of queries) {
+      const res = await env().call('POST', `${env().api}/object/aql`, { body: { qlQuery } })
+      expect(res.status, qlQuery).toBe(200)
+      expect(
+        res.body.values.map((v: any) => v.label),
+        qlQuery,
+      ).toEqual(['Hard drive ID'])
     }
     const objects = await services.store.db
       .selectFrom('object')

@@ -25,6 +25,7 @@ export const OBJECT_INSERT: readonly BulkColumn[] = [
   { name: 'attribute_values', pg: 'text' },
   { name: 'created_at', pg: 'text' },
   { name: 'updated_at', pg: 'text' },
+  { name: 'label_ci', pg: 'text' },
 ]
 
 export const OBJECT_UPDATE: readonly BulkColumn[] = [
@@ -35,6 +36,7 @@ export const OBJECT_UPDATE: readonly BulkColumn[] = [
   { name: 'updated_at', pg: 'text' },
   { name: 'missing_since', pg: 'text' },
   { name: 'missing_runs', pg: 'integer' },
+  { name: 'label_ci', pg: 'text' },
 ]
 
 export const OBJECT_HASH_UPDATE: readonly BulkColumn[] = [
