@@ -9,13 +9,17 @@ import {
   REFERENCE_INSERT,
   refStage,
 } from '../store/repositories/import-write.repository.js'
+import type { Db } from '../store/create-store.js'
 import type { EntryProblem } from './engine-types.js'
 import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
 import { timed } from './result.js'
 import type { PendingReference, TypeState, WriteContext } from './type-writer.js'
 
-/** Evaluates a whole AQL query against objects of the given types (the general, slower path). */
-export type AqlResolver = (query: string, objectTypeIds: number[]) => Promise<number[]>
+/**
+ * Evaluates a whole AQL query against objects of the given types (the general, slower path), on the execution's
+ * own transaction so that objects created by this execution are found.
+ */
+export type AqlResolver = (db: Db, query: string, objectTypeIds: number[]) => Promise<number[]>
 
 export interface ReferenceContext {
   types: ObjectTypeDef[]
@@ -127,7 +131,19 @@ async function resolveGroup(
   // queueReferences already put the simple query's placeholder values into `texts`.
   const lookupTexts = (p: PendingReference, _placeholder: string): string[] => p.texts
 
-  if (simple) {
+  const target = simple?.target
+  const unknownAttribute =
+    target?.kind === 'attribute' &&
+    !targetTypes.some((t) =>
+      (rc.attributesByType.get(t) ?? []).some((a) => foldCase(a.name) === foldCase(target.name)),
+    )
+  if (unknownAttribute) {
+    // A configuration mistake, reported on every entry that needs it (and retried on the next run once fixed).
+    for (const p of pending) {
+      problem(p, 'INVALID_REFERENCE_QUERY', `${query}: the referenced type has no attribute "${target.name}"`)
+      dirty.push(p.objectId)
+    }
+  } else if (simple) {
     const wanted = new Set<string>()
     for (const p of pending) for (const t of lookupTexts(p, simple.placeholder)) wanted.add(t)
     const found = await lookup(ctx, simple, targetTypes, rc, [...wanted])
@@ -175,7 +191,18 @@ async function resolveGroup(
         continue
       }
       let hits = cache.get(text)
-      if (!hits) cache.set(text, (hits = await rc.resolveAql(text, targetTypes)))
+      if (!hits) {
+        try {
+          hits = await rc.resolveAql(ctx.db, text, targetTypes)
+        } catch (error) {
+          // A query the schema cannot answer (unknown attribute, bad value) is this entry's problem, not a crash.
+          if (!(error instanceof AppError) || error.status !== 400) throw error
+          problem(p, 'INVALID_REFERENCE_QUERY', `${text}: ${error.message}`)
+          dirty.push(p.objectId)
+          continue
+        }
+        cache.set(text, hits)
+      }
       if (hits.length === 0 || (hits.length > 1 && attr.maximumCardinality === 1)) {
         problem(
           p,

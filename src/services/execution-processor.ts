@@ -3,6 +3,7 @@ import type { LiveProgress } from '../domain/execution/execution.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk } from '../engine/engine-types.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
+import { aqlReferenceResolver } from './aql-reference-resolver.js'
 import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
 import type { JobContext, JobHandler } from '../jobs/worker.js'
 import type { Db, Store } from '../store/create-store.js'
@@ -116,7 +117,10 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
     }
     try {
       const result = await runImport(
-        { store: dryRun ? deps.engineStore : engineStore },
+        {
+          store: dryRun ? deps.engineStore : engineStore,
+          resolveAql: aqlReferenceResolver(deps.engineStore.caps, execution.workspace_id),
+        },
         {
           workspaceId: execution.workspace_id,
           importSourceId: execution.import_source_id,

@@ -84,24 +84,22 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
         connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
         end: async () => undefined,
       }
-      const trx = new Kysely<Database>({
+      const connection = new Kysely<Database>({
         dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }),
       })
       try {
-        await client.query('begin')
-        // Planner statistics do not see the rows this transaction adds, so after a few batches of a first load it
-        // would still think the tables tiny and scan them whole for every lookup. The engine's statements are
-        // all written for their indexes: make the planner use them.
-        await client.query('set local enable_seqscan = off')
-        const result = await fn({ db: trx, bulk: postgresBulkWriter(client) })
-        await client.query('commit')
-        return result
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined)
-        throw error
+        // A real Kysely transaction (isTransaction is true), so that code run inside it — the AQL compiler's
+        // `set local` — never opens a transaction of its own whose COMMIT would end this one.
+        return await connection.transaction().execute(async (trx) => {
+          // Planner statistics do not see the rows this transaction adds, so after a few batches of a first load
+          // it would still think the tables tiny and scan them whole for every lookup. The engine's statements
+          // are all written for their indexes: make the planner use them.
+          await sql`set local enable_seqscan = off`.execute(trx)
+          return fn({ db: trx, bulk: postgresBulkWriter(client) })
+        })
       } finally {
         client.release()
-        await trx.destroy()
+        await connection.destroy()
       }
     },
     ping: async () => {

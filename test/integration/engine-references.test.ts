@@ -328,7 +328,7 @@ describeEachDialect('import engine: references', (env) => {
       ],
       {
         deps: {
-          resolveAql: async (query, typeIds) => {
+          resolveAql: async (_db, query, typeIds) => {
             calls.push([query, typeIds])
             return query.includes('"Ann"') ? [ann.id] : []
           },
@@ -347,11 +347,45 @@ describeEachDialect('import engine: references', (env) => {
     }
   })
 
-  it('without an AQL resolver such a query is an UNSUPPORTED_REFERENCE_QUERY problem per entry', async () => {
+  it('the AQL compiler resolves a general query, finding objects created in the same execution', async () => {
     const s = await engineSource(services(), ws(), [person, laptop('Name = ${owner} AND Team = "ops"')])
+    const result = await runEngine(services(), ws(), s.source.id, [
+      {
+        people: [
+          { name: 'Ann', team: 'ops' },
+          { name: 'Bob', team: 'dev' },
+        ],
+        laptops: [
+          { serial: 'L1', owner: 'Ann' },
+          { serial: 'L2', owner: 'Bob' },
+        ],
+      },
+    ])
+    const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
+    const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
+    expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([ann.id])
+    const problems = await storedProblems(services(), result.id)
+    expect(problems.map((p) => [p.code, p.location])).toEqual([['UNRESOLVED_REFERENCE', 'laptops[1]']])
+  })
+
+  it('a general query naming an attribute the target lacks is an INVALID_REFERENCE_QUERY problem, not a crash', async () => {
+    const s = await engineSource(services(), ws(), [person, laptop('Colour = ${owner}')])
     const result = await runEngine(services(), ws(), s.source.id, [
       { people: [{ name: 'Ann', team: 'ops' }], laptops: [{ serial: 'L1', owner: 'Ann' }] },
     ])
+    const problems = await storedProblems(services(), result.id)
+    expect(problems.map((p) => [p.code, p.location])).toEqual([['INVALID_REFERENCE_QUERY', 'laptops[0]']])
+  })
+
+  it('without an AQL resolver such a query is an UNSUPPORTED_REFERENCE_QUERY problem per entry', async () => {
+    const s = await engineSource(services(), ws(), [person, laptop('Name = ${owner} AND Team = "ops"')])
+    const result = await runEngine(
+      services(),
+      ws(),
+      s.source.id,
+      [{ people: [{ name: 'Ann', team: 'ops' }], laptops: [{ serial: 'L1', owner: 'Ann' }] }],
+      { deps: { resolveAql: null } },
+    )
     const problems = await storedProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location, p.attribute])).toEqual([
       ['UNSUPPORTED_REFERENCE_QUERY', 'laptops[0]', 'Owner'],
