@@ -8,6 +8,7 @@ import {
   REF_STAGE,
   REFERENCE_INSERT,
   refStage,
+  type StagedReference,
 } from '../store/repositories/import-write.repository.js'
 import type { Db } from '../store/create-store.js'
 import type { EntryProblem } from './engine-types.js'
@@ -78,16 +79,7 @@ export async function stagePending(ctx: WriteContext): Promise<void> {
   await ctx.bulk.insert(ctx.db, refStage.table, REF_STAGE, rows)
 }
 
-function toPending(r: {
-  attribute_id: number
-  object_id: number
-  object_key: string
-  type_id: number
-  created: number
-  texts: string
-  placeholders: string | null
-  location: string
-}): PendingReference {
+function toPending(r: StagedReference): PendingReference {
   return {
     objectId: r.object_id,
     objectKey: r.object_key,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { ErrorResponse } from './common.schema.js'
 
 /** Schemas of the schema + mapping routes. The document itself is read by the domain validator, not by Ajv. */
 
@@ -22,14 +23,7 @@ const DataValidationError = Type.Object({
 
 export const MappingErrorResponse = Type.Object(
   {
-    code: Type.Integer({ description: 'HTTP status' }),
-    message: Type.String(),
-    error: Type.Object({
-      code: Type.String({ description: 'Stable error code (see docs/errors.md)' }),
-      message: Type.String(),
-      details: Type.Record(Type.String(), Type.Unknown()),
-    }),
-    requestId: Type.String(),
+    ...ErrorResponse.properties,
     dataValidationErrors: Type.Optional(Type.Array(DataValidationError)),
   },
   { description: 'Error answer; MAPPING_DOCUMENT_INVALID adds dataValidationErrors at the top level' },
