@@ -23,12 +23,19 @@ const PROBLEM: readonly BulkColumn[] = [
   { name: 'value', pg: 'text' },
 ]
 
+/** JSON text already serialised elsewhere (a created object's encoded values), inserted into the log as is. */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
 export interface ChangeRecord {
   objectId: number
   key: string
-  before: Record<string, unknown> | null
-  after: Record<string, unknown> | null
+  before: Record<string, unknown> | RawJson | null
+  after: Record<string, unknown> | RawJson | null
 }
+
+const json = (v: ChangeRecord['before']): string => (v instanceof RawJson ? v.json : JSON.stringify(v))
 
 const BATCH = 500
 
@@ -39,7 +46,7 @@ const BATCH = 500
 export class ChangeLog {
   #seq = 0
   #problemSeq = 0
-  readonly #buffers = new Map<string, { typeId: number; operation: string; changes: ChangeRecord[] }>()
+  readonly #buffers = new Map<string, { typeId: number; operation: string; changes: string[] }>()
   readonly plan = new Map<number, PlannedChange[]>()
 
   constructor(
@@ -72,7 +79,10 @@ export class ChangeLog {
       buffer = { typeId, operation, changes: [] }
       this.#buffers.set(key, buffer)
     }
-    buffer.changes.push(change)
+    // Serialised now: the buffer holds one string per change instead of its value objects.
+    buffer.changes.push(
+      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}}`,
+    )
     if (buffer.changes.length >= BATCH) await this.#flushBuffer(db, key)
   }
 
@@ -105,7 +115,7 @@ export class ChangeLog {
       buffer.typeId,
       buffer.operation,
       buffer.changes.length,
-      JSON.stringify(buffer.changes),
+      `[${buffer.changes.join(',')}]`,
     ]
     buffer.changes = []
     await this.bulk.insert(db, 'change_batch', CHANGE_BATCH, [row])

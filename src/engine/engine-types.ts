@@ -43,6 +43,11 @@ export interface EngineInput {
   document: NormalizedDocument
   settings: EngineSettings
   data: AsyncIterable<DataChunk>
+  /**
+   * Problems of the source itself found while reading (a malformed CSV row, undecodable bytes), drained after each
+   * chunk is read: they are stored and reported with the entry problems, and the execution goes on.
+   */
+  drainSourceProblems?: () => EntryProblem[]
   /** Compute everything, write nothing, and return a plan. */
   dryRun?: boolean
   /** How many planned changes per type a dry run lists. */

@@ -50,8 +50,15 @@ const NO_SUCH_STATUS: CoerceResult = Object.freeze({
 
 const PLACEHOLDER = /\$\{([^${}]+)(?:\$\{0\})?\}/g
 
+const placeholderCache = new Map<string, string[]>()
+
 export function placeholderNames(query: string): string[] {
-  return [...new Set([...query.matchAll(PLACEHOLDER)].map((m) => m[1]!))]
+  let names = placeholderCache.get(query)
+  if (!names) {
+    names = [...new Set([...query.matchAll(PLACEHOLDER)].map((m) => m[1]!))]
+    if (placeholderCache.size < 1000) placeholderCache.set(query, names)
+  }
+  return names
 }
 
 export interface MapContext {
@@ -120,19 +127,14 @@ export function mapEntry(
         : kind === 'status'
           ? statusOptions(a, ctx.statusNames)
           : undefined
+    const options = allowed ? optionsWith(ctx.coerceOptions, allowed) : ctx.coerceOptions
     const out: CanonicalValue[] = []
     // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
     let invalid = false
     // No status to choose from: every status value is unknown (for coerceValue an empty list means "any name").
     const noStatus = kind === 'status' && allowed!.length === 0
     for (const item of items) {
-      const r = noStatus
-        ? NO_SUCH_STATUS
-        : coerceValue(
-            kind,
-            item,
-            allowed ? { ...ctx.coerceOptions, allowedValues: allowed } : ctx.coerceOptions,
-          )
+      const r = noStatus ? NO_SUCH_STATUS : coerceValue(kind, item, options)
       if (r.ok) {
         if (!out.includes(r.value)) out.push(r.value)
       } else if (r.unknownOption) {
@@ -164,7 +166,7 @@ export function mapEntry(
   if (joined === null || identity === null) return { kind: 'emptyExternalId' }
 
   let label = joined
-  if (plan.labelAttribute && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)) {
+  if (plan.labelAttribute && labelMapped(plan)) {
     const v = values.get(plan.labelAttribute.id)?.[0]
     if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel', identity }
     label = valueText(v)
@@ -239,8 +241,40 @@ function otherLocator(name: string): (entry: Record<string, unknown>) => unknown
   return read
 }
 
+/**
+ * The statuses an attribute accepts, computed once per list of known names (that list is replaced, never mutated,
+ * when an import adds a status): the same array each time also keeps the option lookup's cache warm.
+ */
+const statusCache = new WeakMap<readonly string[], Map<AttributePlan, readonly string[]>>()
 function statusOptions(a: AttributePlan, known: readonly string[]): readonly string[] {
   if (a.attribute.allowedValues.length === 0) return known
-  const allowed = new Set(a.attribute.allowedValues.map((v) => v.toLowerCase()))
-  return known.filter((k) => allowed.has(k.toLowerCase()))
+  let byAttribute = statusCache.get(known)
+  if (!byAttribute) statusCache.set(known, (byAttribute = new Map()))
+  let list = byAttribute.get(a)
+  if (!list) {
+    const allowed = new Set(a.attribute.allowedValues.map((v) => v.toLowerCase()))
+    list = known.filter((k) => allowed.has(k.toLowerCase()))
+    byAttribute.set(a, list)
+  }
+  return list
+}
+
+/** Coerce options with an attribute's allowed values, one object per (options, allowed list) pair. */
+const optionsCache = new WeakMap<CoerceOptions, WeakMap<readonly string[], CoerceOptions>>()
+function optionsWith(base: CoerceOptions, allowed: readonly string[]): CoerceOptions {
+  let byList = optionsCache.get(base)
+  if (!byList) optionsCache.set(base, (byList = new WeakMap()))
+  let options = byList.get(allowed)
+  if (!options) byList.set(allowed, (options = { ...base, allowedValues: allowed }))
+  return options
+}
+
+const labelMappedCache = new WeakMap<TypePlan, boolean>()
+function labelMapped(plan: TypePlan): boolean {
+  let mapped = labelMappedCache.get(plan)
+  if (mapped === undefined) {
+    mapped = plan.attributes.some((a) => a.attribute.id === plan.labelAttribute?.id)
+    labelMappedCache.set(plan, mapped)
+  }
+  return mapped
 }

@@ -127,6 +127,8 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       const next = await iterator.next()
       const readMs = performance.now() - readStart
       for (const s of states.values()) s.result.readExternalDataTimeInMs += readMs
+      const fromSource = input.drainSourceProblems?.()
+      if (fromSource?.length) problems.push(...fromSource)
       if (next.done) break
       checkCancelled(input.signal)
       for (const state of states.values()) {

@@ -1,6 +1,6 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { contentHash } from '../domain/schema/content-hash.js'
-import { decodeValues, encodeValues, indexRows, type IndexRow } from '../domain/schema/stored-values.js'
+import { decodeValues, encodeValues, pushIndexTuples } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
 import type { ObjectSchemaService } from '../services/object-schema.service.js'
 import type { BulkWriter } from '../store/bulk.js'
@@ -14,7 +14,7 @@ import {
   VALUE_INDEX,
   VALUE_INDEX_KEY,
 } from '../store/repositories/import-write.repository.js'
-import type { ChangeLog } from './change-log.js'
+import { RawJson, type ChangeLog } from './change-log.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
 import type { MappedEntry } from './map-entry.js'
 import { timed, type TypeResult } from './result.js'
@@ -122,12 +122,13 @@ async function writeCreates(
   const firstSeq = await ctx.schemas.reserveObjectNumbers(ctx.objectSchemaId, creates.length)
   const ids = await repo.allocateObjectIds(ctx.store, ctx.db, creates.length)
   const rows: unknown[][] = []
-  const index: IndexRow[] = []
+  const index: unknown[][] = []
   for (let i = 0; i < creates.length; i++) {
     const { e, hash } = creates[i]!
     const id = ids[i]!
     const key = `${ctx.schemaKey}-${firstSeq + i}`
     state.seenIds.add(id)
+    const encoded = encodeValues(e.values, () => false)
     rows.push([
       id,
       ctx.workspaceId,
@@ -138,18 +139,18 @@ async function writeCreates(
       e.identity,
       ctx.importSourceId,
       hash,
-      encodeValues(e.values, () => false),
+      encoded,
       ctx.now,
       ctx.now,
       foldCase(e.label),
     ])
-    for (const [attrId, vals] of e.values) index.push(...indexRows(id, plan.allAttributes.get(attrId)!, vals))
+    for (const [attrId, vals] of e.values) pushIndexTuples(index, id, plan.allAttributes.get(attrId)!, vals)
     queueReferences(ctx, plan, e, id, key, true)
     await ctx.log.record(
       ctx.db,
       plan.type.id,
       'create',
-      { objectId: id, key, before: null, after: Object.fromEntries(e.values) },
+      { objectId: id, key, before: null, after: new RawJson(encoded) },
       ctx.dryRun
         ? () => ({
             operation: 'create',
@@ -162,7 +163,7 @@ async function writeCreates(
   }
   result.objectsCreated += creates.length
   await ctx.bulk.insert(ctx.db, 'object', OBJECT_INSERT, rows)
-  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, index.map(indexTuple))
+  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, index)
 }
 
 async function writeUpdates(
@@ -179,8 +180,8 @@ async function writeUpdates(
       )
     : new Map()
   const updates: unknown[][] = []
-  const removeIndex: IndexRow[] = []
-  const addIndex: IndexRow[] = []
+  const removeIndex: unknown[][] = []
+  const addIndex: unknown[][] = []
   const labelMapped =
     plan.labelAttribute !== null && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)
   for (const c of candidates) {
@@ -201,8 +202,8 @@ async function writeUpdates(
       changed.push(attr.id)
       if (next.length) after.set(attr.id, next)
       else after.delete(attr.id)
-      removeIndex.push(...indexRows(c.id, attr, prev))
-      addIndex.push(...indexRows(c.id, attr, next))
+      pushIndexTuples(removeIndex, c.id, attr, prev)
+      pushIndexTuples(addIndex, c.id, attr, next)
     }
     const label = labelMapped ? c.e.label : s.label
     queueReferences(ctx, plan, c.e, c.id, c.key, false)
@@ -236,9 +237,9 @@ async function writeUpdates(
     ctx.db,
     'object_value',
     VALUE_INDEX_KEY,
-    removeIndex.map((r) => [r.attribute_id, r.value_ci, r.object_id]),
+    removeIndex.map((r) => [r[0], r[1], r[2]]),
   )
-  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, addIndex.map(indexTuple))
+  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, addIndex)
 }
 
 const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()
@@ -324,10 +325,6 @@ function replaceAttribute(plan: TypePlan, next: AttributeDef): void {
 
 function sameValues(a: readonly CanonicalValue[], b: readonly CanonicalValue[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
-}
-
-function indexTuple(r: IndexRow): unknown[] {
-  return [r.attribute_id, r.value_ci, r.object_id, r.position, r.value_text, r.value_num]
 }
 
 function named(

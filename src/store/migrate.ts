@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-import-sources.js'
 import * as m0003 from './migrations/0003-aql-indexes.js'
 import * as m0004 from './migrations/0004-engine.js'
 import * as m0005 from './migrations/0005-executions.js'
+import * as m0007 from './migrations/0007-bulk-storage.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-aql-indexes': m0003,
   '0004-engine': m0004,
   '0005-executions': m0005,
+  '0007-bulk-storage': m0007,
 }
 
 /** Every migration, in order. */

@@ -46,6 +46,29 @@ for (const dialect of dialects()) {
       }
     })
 
+    it.runIf(dialect === 'postgres')(
+      'stores the change log and pushed chunks with lz4 compression on PostgreSQL',
+      async () => {
+        const db = await createTestDatabase(dialect)
+        dbs.push(db)
+        const store = createStore(loadConfig(db.env).database)
+        try {
+          await migrateToLatest(store)
+          const { rows } = await sql<{ table: string; column: string; compression: string }>`
+            select c.relname as "table", a.attname as "column", a.attcompression as compression
+            from pg_attribute a join pg_class c on c.oid = a.attrelid
+            where (c.relname, a.attname) in (('change_batch', 'changes'), ('execution_chunk', 'payload'))
+            order by 1`.execute(store.db)
+          expect(rows).toEqual([
+            { table: 'change_batch', column: 'changes', compression: 'l' },
+            { table: 'execution_chunk', column: 'payload', compression: 'l' },
+          ])
+        } finally {
+          await store.close()
+        }
+      },
+    )
+
     it('enforces foreign keys on both engines', async () => {
       const db = await createTestDatabase(dialect)
       dbs.push(db)

@@ -36,6 +36,33 @@ export interface IndexRow {
   value_num: number | null
 }
 
+/**
+ * The search-index rows of one attribute's values on one object, appended to `out` as column tuples in the order
+ * (attribute_id, value_ci, object_id, position, value_text, value_num): the bulk path builds no row objects.
+ * `value_text` is null when it equals `value_ci` (most values: numbers, dates, lower-case text); whoever moves the
+ * tuples into object_value writes `coalesce(value_text, value_ci)`.
+ */
+export function pushIndexTuples(
+  out: unknown[][],
+  objectId: number,
+  attribute: Pick<AttributeDef, 'id' | 'kind'>,
+  values: readonly CanonicalValue[],
+): void {
+  for (let position = 0; position < values.length; position++) {
+    const v = values[position]!
+    const text = valueText(v)
+    const folded = foldCase(text)
+    out.push([
+      attribute.id,
+      folded,
+      objectId,
+      position,
+      folded === text ? null : text,
+      sortKey(attribute.kind, v),
+    ])
+  }
+}
+
 /** The search-index rows of one attribute's values on one object. */
 export function indexRows(
   objectId: number,

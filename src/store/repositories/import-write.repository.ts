@@ -235,7 +235,8 @@ export const indexStage = {
   /** Moves the staged rows into object_value in key order and empties the stage. */
   apply: async (db: Db): Promise<void> => {
     await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
-      select attribute_id, value_ci, object_id, position, value_text, value_num from engine_index_stage
+      select attribute_id, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
+      from engine_index_stage
       order by attribute_id, value_ci, object_id, position`.execute(db)
     await sql`delete from engine_index_stage`.execute(db)
   },
@@ -282,6 +283,11 @@ export const refStage = {
         .raw(`create temp table if not exists engine_ref_stage (${columns}) on commit drop`)
         .execute(db)
     }
+    // The second pass reads the stage in pages of (attribute, seq): without this index every page would scan the
+    // whole stage, and a million references would cost a hundred full scans.
+    await sql
+      .raw('create index if not exists engine_ref_stage_seq on engine_ref_stage (attribute_id, seq)')
+      .execute(db)
   },
   attributes: async (db: Db): Promise<number[]> => {
     const r = await sql<{
