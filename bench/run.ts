@@ -2,8 +2,9 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows (default 1,000,000)        --only=engine,aql,repository
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
+ *   --http-as-is    http: leave the token's last_used_at alone (shows the SQLite status-poll stall, see http.bench.ts)
  *   --repository=N  objects written through the API service (default 5,000)
  *
  * The Markdown tables print to stdout and go to bench/out/latest.md; copy the figures into docs/benchmarks.md.
@@ -12,6 +13,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { aqlTable, benchAql, type AqlBenchRow } from './aql/aql.bench.js'
 import { benchEngine, engineTable, type EngineBenchRow } from './engine/engine.bench.js'
+import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
 import { scratchDatabases } from './scratch.js'
 
@@ -25,6 +27,7 @@ const wanted = (part: string): boolean => !only || only.includes(part)
 const log = (line: string): void => void process.stderr.write(`${line}\n`)
 
 const engineRows: EngineBenchRow[] = []
+const httpRows: HttpBenchRow[] = []
 const aqlRows: AqlBenchRow[] = []
 const repositoryRows: RepositoryRow[] = []
 const rowsN = arg('rows', 1_000_000)
@@ -36,6 +39,13 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
     async (e, env) => void repositoryRows.push(...(await benchRepository(e, env, arg('repository', 5000)))),
   ],
   ['engine', async (e, env) => void engineRows.push(...(await benchEngine(e, env, rowsN, log)))],
+  [
+    'http',
+    async (e, env) =>
+      void httpRows.push(
+        ...(await benchHttp(e, env, rowsN, log, { avoidTokenTouch: !process.argv.includes('--http-as-is') })),
+      ),
+  ],
   ['aql', async (e, env) => void aqlRows.push(...(await benchAql(e, env, objectsN, log)))],
 ]
 for (const [part, fn] of parts) {
@@ -55,6 +65,7 @@ const out = [
   `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   ...(repositoryRows.length ? ['', '### Repository service', '', repositoryTable(repositoryRows)] : []),
   ...(engineRows.length ? ['', '### Import engine', '', engineTable(engineRows)] : []),
+  ...(httpRows.length ? ['', '### Push over HTTP', '', httpTable(httpRows)] : []),
   ...(aqlRows.length ? ['', '### AQL', '', aqlTable(objectsN, aqlRows)] : []),
 ].join('\n')
 fs.mkdirSync('bench/out', { recursive: true })

@@ -1,6 +1,9 @@
 import { Command } from 'commander'
+import { executionsCommand } from './commands/executions.command.js'
+import { importCommand } from './commands/import.command.js'
 import { migrateCommand } from './commands/migrate.command.js'
 import { serveCommand } from './commands/serve.command.js'
+import { sourcesCommand } from './commands/sources.command.js'
 import { tokenCommand } from './commands/token.command.js'
 import { workerCommand } from './commands/worker.command.js'
 
@@ -13,5 +16,8 @@ export function buildCli(): Command {
   program.addCommand(migrateCommand())
   program.addCommand(tokenCommand())
   program.addCommand(workerCommand())
+  program.addCommand(importCommand())
+  program.addCommand(sourcesCommand())
+  program.addCommand(executionsCommand())
   return program
 }

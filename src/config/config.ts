@@ -26,6 +26,10 @@ export interface AppConfig {
   readonly logLevel: LogLevel
   /** Failed authentication attempts allowed per address and minute before 429. */
   readonly authFailureLimit: number
+  /** Largest file a client may upload to a file import source (PUT …/file). */
+  readonly maxUploadBytes: number
+  /** The directory whose files `PUT …/file {"path"}` may name; null = server-side files are refused. */
+  readonly importDir: string | null
 }
 
 export interface ConfigProblem {
@@ -133,6 +137,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const chunkRetentionDays = int('INTAKE_CHUNK_RETENTION_DAYS', 7, 0, 36_500)
   const maxExecutionBytes = int('INTAKE_MAX_EXECUTION_BYTES', 8 * 1024 ** 3, 1024, 2 ** 50)
   const authFailureLimit = int('INTAKE_AUTH_FAILURE_LIMIT', 20, 1, 100_000)
+  const maxUploadBytes = int('INTAKE_MAX_UPLOAD_BYTES', 1024 ** 3, 1, 2 ** 50)
+  const importDirRaw = read('INTAKE_IMPORT_DIR')
+  const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)
 
   const logLevelRaw = read('LOG_LEVEL') ?? 'info'
   let logLevel: LogLevel = 'info'
@@ -154,5 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxExecutionBytes,
     logLevel,
     authFailureLimit,
+    maxUploadBytes,
+    importDir,
   })
 }

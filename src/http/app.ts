@@ -9,6 +9,7 @@ import { createMetrics, registerMetrics } from './plugins/metrics.js'
 import { aqlRoutes } from './routes/aql.routes.js'
 import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
+import { importFileScope } from './routes/import-file.routes.js'
 import { importSourceRoutes } from './routes/import-source.routes.js'
 import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
@@ -104,6 +105,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     importSourceRoutes(scope, services)
     mappingRoutes(scope, services)
     await executionScope(scope, services)
+    await importFileScope(scope, services)
   }
   await app.register(api, { prefix: API_PREFIX })
   for (const prefix of API_ALIASES) {

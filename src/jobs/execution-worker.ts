@@ -1,6 +1,8 @@
 import type { Services } from '../services/services.js'
 import { EXECUTION_QUEUE, PROCESS_EXECUTION } from '../services/execution.service.js'
 import { failExecution, processExecution } from '../services/execution-processor.js'
+import { processFileImport, type FileImportProcessorDeps } from '../services/file-import-processor.js'
+import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
 import { createStore } from '../store/create-store.js'
 import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
 
@@ -12,7 +14,7 @@ export interface ExecutionWorker {
 
 export type ExecutionWorkerOptions = Partial<
   Pick<WorkerOptions, 'pollMs' | 'heartbeatMs' | 'staleAfterMs' | 'reapEveryMs' | 'workerId' | 'concurrency'>
-> & { log?: WorkerLog }
+> & { log?: WorkerLog; fileImports?: Pick<FileImportProcessorDeps, 'batchSize' | 'beforeBatch'> }
 
 const HOUR = 3_600_000
 
@@ -39,6 +41,16 @@ export function startExecutionWorker(
         runs,
         sources: services.importSources,
         clock,
+      }),
+      [PROCESS_FILE_IMPORT]: processFileImport({
+        store,
+        engineStore,
+        runs,
+        sources: services.importSources,
+        files: services.importFiles,
+        connectors: services.connectors,
+        clock,
+        ...options.fileImports,
       }),
     },
     onFailed: failExecution(store, clock),

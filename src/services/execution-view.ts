@@ -27,5 +27,6 @@ export function toExecution(row: ExecutionRow): Execution {
     progress: parse<LiveProgress>(row.progress),
     result: parse<Record<string, unknown>>(row.result),
     failureReason: row.failure_reason,
+    actor: row.actor,
   }
 }

@@ -256,7 +256,9 @@ export class ExecutionService {
     }
     const now = isoNow(this.clock)
     await this.db.transaction().execute(async (trx) => {
-      if (await repo.updateIfStatus(trx, id, ['INGESTING'], { status: 'CANCELLED', finished_at: now })) return
+      const ended = { status: 'CANCELLED', finished_at: now }
+      // A paused file import holds nothing: it ends at once.
+      if (await repo.updateIfStatus(trx, id, ['INGESTING', 'PAUSED'], ended)) return
       if (await jobQueue.cancelPending(trx, id, now)) {
         await repo.updateIfStatus(trx, id, ['PROCESSING'], { status: 'CANCELLED', finished_at: now })
         return

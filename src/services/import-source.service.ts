@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
-import { NotFoundError, ValidationError } from '../domain/errors.js'
+import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.js'
 import { configStatus } from '../domain/import-source/config-status.js'
 import {
   ImportSourceRunningError,
@@ -33,6 +33,10 @@ export type RunningProbe = (workspaceId: string, importSourceId: string) => Prom
 
 export interface ImportSourceOptions {
   isRunning?: RunningProbe
+  /** Problems of a connector config for a source type (file sources: the connector's TypeBox schema). */
+  checkConfig?: (type: ImportSourceType, config: Record<string, unknown>, field: string) => FieldProblem[]
+  /** Called after a source was deleted (file sources: its uploads are removed). */
+  onRemoved?: (id: string) => Promise<void>
 }
 
 export interface NewImportSource {
@@ -84,6 +88,7 @@ export class ImportSourceService {
     }
     const name = checkedName(input.name)
     const settings = checkedSettings(DEFAULT_SETTINGS, input.settings ?? {})
+    this.checkConfig(input.type, input.config ?? {})
     const now = isoNow(this.clock)
     const id = randomUUID()
     await repo.insert(this.db, {
@@ -130,6 +135,7 @@ export class ImportSourceService {
     const source = await this.get(workspaceId, id)
     const settings =
       change.settings === undefined ? undefined : checkedSettings(source.settings, change.settings)
+    if (change.config !== undefined) this.checkConfig(source.type, change.config)
     await repo.update(this.db, id, {
       ...(change.name !== undefined && { name: checkedName(change.name) }),
       ...(change.description !== undefined && { description: change.description }),
@@ -153,6 +159,12 @@ export class ImportSourceService {
       await repo.remove(trx, id)
     }
     await (this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work))
+    await this.options.onRemoved?.(id)
+  }
+
+  private checkConfig(type: ImportSourceType, config: Record<string, unknown>): void {
+    const problems = this.options.checkConfig?.(type, config, 'body.config') ?? []
+    if (problems.length > 0) throw ValidationError({ problems })
   }
 
   isRunning(workspaceId: string, id: string): Promise<boolean> {

@@ -5,12 +5,16 @@ import { AqlService } from './aql.service.js'
 import { ExecutionQueries } from './execution-queries.service.js'
 import { ExecutionRuns } from './execution-runs.js'
 import { ExecutionService } from './execution.service.js'
+import { connectorConfigProblems, defaultConnectorCatalog, type ConnectorCatalog } from './file-connectors.js'
+import { FileImportService } from './file-import.service.js'
+import { ImportFileService } from './import-file.service.js'
 import { ImportSourceService } from './import-source.service.js'
 import { MappingService } from './mapping.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
 import { TokenService } from './token.service.js'
 import { WorkspaceService } from './workspace.service.js'
+import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 
 /** Every use case, wired once by the composition root and shared by HTTP, worker and CLI. */
 export interface Services {
@@ -28,16 +32,30 @@ export interface Services {
   readonly executionQueries: ExecutionQueries
   /** Executions this process is processing (live progress, cancel). */
   readonly runs: ExecutionRuns
+  /** The files of file import sources (uploads, INTAKE_IMPORT_DIR). */
+  readonly importFiles: ImportFileService
+  /** File imports: discovery, import/start, pause, resume, cancel. */
+  readonly fileImports: FileImportService
+  readonly connectors: ConnectorCatalog
 }
 
-export function createServices(config: AppConfig, store: Store, clock: Clock = systemClock): Services {
+export function createServices(
+  config: AppConfig,
+  store: Store,
+  clock: Clock = systemClock,
+  connectors: ConnectorCatalog = defaultConnectorCatalog,
+): Services {
   const tokens = new TokenService(store.db, clock)
   const schemas = new ObjectSchemaService(store.db, clock)
   // Executions answer the probe, so that RUNNING, DELETE and mapping changes see their runs.
   const runs = new ExecutionRuns()
   const importSources: ImportSourceService = new ImportSourceService(store.db, tokens, clock, {
     isRunning: (workspaceId: string, id: string): Promise<boolean> => executions.isRunning(workspaceId, id),
+    checkConfig: (type, sourceConfig, field) =>
+      isFileSourceType(type) ? connectorConfigProblems(connectors.connector(type), sourceConfig, field) : [],
+    onRemoved: (id) => importFiles.removeUploads(id),
   })
+  const importFiles: ImportFileService = new ImportFileService(store.db, importSources, config, clock)
   const executions: ExecutionService = new ExecutionService(store, importSources, runs, config, clock)
   return Object.freeze({
     config,
@@ -53,5 +71,8 @@ export function createServices(config: AppConfig, store: Store, clock: Clock = s
     executions,
     executionQueries: new ExecutionQueries(store.db, runs),
     runs,
+    importFiles,
+    fileImports: new FileImportService(store, importSources, importFiles, runs, connectors, clock),
+    connectors,
   })
 }

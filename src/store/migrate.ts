@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-import-sources.js'
 import * as m0003 from './migrations/0003-aql-indexes.js'
 import * as m0004 from './migrations/0004-engine.js'
 import * as m0005 from './migrations/0005-executions.js'
+import * as m0006 from './migrations/0006-import-files.js'
 import * as m0007 from './migrations/0007-bulk-storage.js'
 
 type MigrationModule = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-aql-indexes': m0003,
   '0004-engine': m0004,
   '0005-executions': m0005,
+  '0006-import-files': m0006,
   '0007-bulk-storage': m0007,
 }
 

@@ -180,7 +180,7 @@ export interface ExecutionTable {
   id: string
   workspace_id: string
   import_source_id: string
-  /** 'external' (push), 'pull' or 'upload'. */
+  /** 'external' (push) or 'file' (a file import started by import/start). */
   kind: string
   status: string
   scheduled: number
@@ -201,6 +201,20 @@ export interface ExecutionTable {
   cancel_requested: Generated<number>
   /** Set in the engine's transaction: the execution's data is in the repository. */
   applied_at: string | null
+  /** Who started it (`token:<id>`, `cli`), migration 0006. */
+  actor: string | null
+}
+
+/** The file of a file import source (migration 0006). */
+export interface ImportSourceFileTable {
+  import_source_id: string
+  /** 'upload' or 'server'. */
+  origin: string
+  name: string
+  path: string
+  size: number
+  content_type: string | null
+  uploaded_at: string
 }
 
 export interface ExecutionChunkTable {
@@ -272,6 +286,7 @@ export interface Database {
   change_batch: ChangeBatchTable
   execution_chunk: ExecutionChunkTable
   job: JobTable
+  import_source_file: ImportSourceFileTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

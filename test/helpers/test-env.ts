@@ -70,8 +70,15 @@ export interface TestEnv {
   ): Promise<{ status: number; body: any; headers: Headers }>
 }
 
-/** Runs `fn` once per dialect, each with its own database and a real listening server. */
-export function describeEachDialect(title: string, fn: (env: () => TestEnv) => void): void {
+/**
+ * Runs `fn` once per dialect, each with its own database and a real listening server; `extraEnv` adds
+ * configuration (such as INTAKE_IMPORT_DIR or INTAKE_MAX_UPLOAD_BYTES).
+ */
+export function describeEachDialect(
+  title: string,
+  fn: (env: () => TestEnv) => void,
+  extraEnv: Record<string, string> = {},
+): void {
   for (const dialect of dialects()) {
     describe(`${title} [${dialect}]`, () => {
       let env: TestEnv | undefined
@@ -80,6 +87,7 @@ export function describeEachDialect(title: string, fn: (env: () => TestEnv) => v
         db = await createTestDatabase(dialect)
         const config = loadConfig({
           ...db.env,
+          ...extraEnv,
           INTAKE_ADMIN_TOKEN: ADMIN_TOKEN,
           LOG_LEVEL: 'silent',
           PORT: '0',

@@ -1,14 +1,23 @@
-/** Push executions: statuses, the transitions between them and the client-facing shapes. */
+/** Executions (push and file imports): statuses, the transitions between them and the client-facing shapes. */
 
-export const EXECUTION_STATUSES = ['INGESTING', 'PROCESSING', 'DONE', 'CANCELLED', 'FAILED'] as const
+/** PAUSED is reached only by file imports (`progress/category/imports/{id}/pause`). */
+export const EXECUTION_STATUSES = [
+  'INGESTING',
+  'PROCESSING',
+  'PAUSED',
+  'DONE',
+  'CANCELLED',
+  'FAILED',
+] as const
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number]
 
 /** Statuses in which the execution still counts as running for its source (configstatus RUNNING, 409s). */
-export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['INGESTING', 'PROCESSING']
+export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['INGESTING', 'PROCESSING', 'PAUSED']
 
 const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   INGESTING: ['PROCESSING', 'CANCELLED', 'FAILED'],
-  PROCESSING: ['DONE', 'CANCELLED', 'FAILED'],
+  PROCESSING: ['DONE', 'CANCELLED', 'FAILED', 'PAUSED'],
+  PAUSED: ['PROCESSING', 'CANCELLED'],
   DONE: [],
   CANCELLED: [],
   FAILED: [],
@@ -38,6 +47,33 @@ export interface LiveProgress {
   objectsWritten: number
 }
 
+/** Execution kinds: pushed by a client, or read from the source's file by the worker. */
+export const EXECUTION_KINDS = ['external', 'file'] as const
+export type ExecutionKind = (typeof EXECUTION_KINDS)[number]
+
+/** The six steps of a file import (seed 000): validation … completion. */
+export const IMPORT_STEPS = [
+  'Validation',
+  'Connection',
+  'Schema discovery',
+  'Mapping',
+  'Processing',
+  'Completion',
+] as const
+
+/** The live progress of a file import: the engine's, plus the step and the bytes of the file read so far. */
+export interface FileImportProgress extends LiveProgress {
+  /** 1 … 6, see IMPORT_STEPS. */
+  step: number
+  description: string
+  bytesRead: number
+  totalBytes: number
+}
+
+export function isFileImportProgress(p: LiveProgress | null): p is FileImportProgress {
+  return p !== null && typeof (p as Partial<FileImportProgress>).step === 'number'
+}
+
 export interface Execution {
   id: string
   workspaceId: string
@@ -56,6 +92,8 @@ export interface Execution {
   progress: LiveProgress | null
   result: Record<string, unknown> | null
   failureReason: string | null
+  /** Who started it (file imports: `token:<id>` or `cli`); null for push executions. */
+  actor: string | null
 }
 
 export interface ChunkView {

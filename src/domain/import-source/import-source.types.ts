@@ -4,12 +4,23 @@
  */
 import type { EmptyValuesPolicy, UnknownValuesPolicy } from '../mapping/document.types.js'
 
-/** Every kind of source Intake knows; only `external` can be created until the connectors arrive. */
+/** Every kind of source Intake knows; `sql`, `ldap` and `rest` cannot be created until their connectors arrive. */
 export const IMPORT_SOURCE_TYPES = ['external', 'csv', 'json', 'xlsx', 'sql', 'ldap', 'rest'] as const
 export type ImportSourceType = (typeof IMPORT_SOURCE_TYPES)[number]
 
+/** The kinds that read a file (uploaded, or inside INTAKE_IMPORT_DIR) through their connector. */
+export const FILE_IMPORT_SOURCE_TYPES = ['csv', 'json', 'xlsx'] as const
+export type FileImportSourceType = (typeof FILE_IMPORT_SOURCE_TYPES)[number]
+
+export function isFileSourceType(type: string): type is FileImportSourceType {
+  return (FILE_IMPORT_SOURCE_TYPES as readonly string[]).includes(type)
+}
+
 /** The kinds that can be created today. */
-export const AVAILABLE_IMPORT_SOURCE_TYPES: readonly ImportSourceType[] = ['external']
+export const AVAILABLE_IMPORT_SOURCE_TYPES: readonly ImportSourceType[] = [
+  'external',
+  ...FILE_IMPORT_SOURCE_TYPES,
+]
 
 /** Assets' `importSourceModuleKey` of each kind (`rlabs-import-type-…` where Assets has one). */
 export const IMPORT_SOURCE_MODULE_KEYS: Readonly<Record<ImportSourceType, string>> = {

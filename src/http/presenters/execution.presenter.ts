@@ -1,4 +1,4 @@
-import type { Execution } from '../../domain/execution/execution.types.js'
+import { IMPORT_STEPS, isFileImportProgress, type Execution } from '../../domain/execution/execution.types.js'
 
 export interface ExecutionLinks {
   submitProgress: string
@@ -88,6 +88,7 @@ export function presentExecution(e: Execution) {
 const PROGRESS_STATUS = {
   INGESTING: 'IN_PROGRESS',
   PROCESSING: 'IN_PROGRESS',
+  PAUSED: 'PAUSED',
   DONE: 'COMPLETED',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
@@ -95,6 +96,7 @@ const PROGRESS_STATUS = {
 
 /** Seed 000's progress resource over the six import steps; ingesting is step 2, processing step 5. */
 export function presentProgress(e: Execution) {
+  if (e.kind === 'file') return presentFileProgress(e)
   const total = e.clientProgress?.objects?.total ?? e.progress?.entriesRead ?? 0
   const done =
     e.status === 'PROCESSING'
@@ -125,6 +127,53 @@ export function presentProgress(e: Execution) {
     currentStepTotalWorkUnits: Math.round(total),
     totalWorkUnits: Math.round(total),
     actor: null,
+    startDate: e.started ?? e.created,
+    endDate: e.finished,
+    executionUUID: e.id,
+  }
+}
+
+/**
+ * The progress resource of a file import: PENDING until the worker takes it, then the six steps; the work units of
+ * step 5 are the bytes of the file read so far (entries when the connector cannot tell).
+ */
+export function presentFileProgress(e: Execution) {
+  const p = isFileImportProgress(e.progress) ? e.progress : null
+  const ended = e.status === 'DONE' || e.status === 'FAILED' || e.status === 'CANCELLED'
+  const status =
+    e.status === 'PROCESSING' ? (p === null ? 'PENDING' : 'IN_PROGRESS') : PROGRESS_STATUS[e.status]
+  const step = ended ? 6 : (p?.step ?? 1)
+  const byBytes = p !== null && p.totalBytes > 0 && p.bytesRead > 0
+  const total = step < 5 || !p ? 0 : byBytes ? p.totalBytes : p.entriesRead
+  const done = step < 5 || !p ? 0 : byBytes ? Math.min(p.bytesRead, p.totalBytes) : p.entriesRead
+  let percent = (step - 1) * 5
+  if (step === 5 && p)
+    percent = p.phase === 'reading' && total > 0 ? 20 + Math.floor((75 * done) / total) : 95
+  if (ended) percent = 100
+  const stepName = IMPORT_STEPS[step - 1] ?? 'Completion'
+  const description =
+    status === 'PENDING'
+      ? 'Waiting for a worker'
+      : ended
+        ? e.status === 'DONE'
+          ? 'Import finished'
+          : `Import ${e.status.toLowerCase()}`
+        : e.status === 'PAUSED'
+          ? 'Paused; resume reads the file again from its beginning'
+          : (p?.description ?? stepName)
+  return {
+    progressInPercent: Math.min(100, Math.max(0, percent)),
+    resourceId: e.id,
+    category: 'imports',
+    status,
+    stepDescription: `${stepName}${status === 'PENDING' ? ' (queued)' : ''}`,
+    currentStep: step,
+    numberOfSteps: IMPORT_STEPS.length,
+    currentWorkUnits: Math.round(done),
+    currentWorkDescription: e.failureReason ?? description,
+    currentStepTotalWorkUnits: Math.round(total),
+    totalWorkUnits: Math.round(total),
+    actor: e.actor,
     startDate: e.started ?? e.created,
     endDate: e.finished,
     executionUUID: e.id,

@@ -25,6 +25,7 @@ import {
   StartExecutionResponse,
 } from '../schemas/execution.schema.js'
 import { ImportSourceParams } from '../schemas/import-source.schema.js'
+import { importProgressRoutes } from './import-progress.routes.js'
 
 const config = { auth: { scope: 'import:import-configuration:cmdb' as const, container: true } }
 const tags = ['Executions']
@@ -225,8 +226,9 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
 }
 
 /**
- * The execution routes in a scope of their own whose JSON parser accepts an empty body (`POST executions` and
- * `history/completed` are sent without one, sometimes with a JSON content type).
+ * The execution routes (and `import/start` with the progress resource) in a scope of their own whose JSON parser
+ * accepts an empty body (`POST executions`, `history/completed`, `import/start` are sent without one, sometimes
+ * with a JSON content type).
  */
 export async function executionScope(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
@@ -247,5 +249,6 @@ export async function executionScope(app: FastifyInstance, services: Services): 
       }
     })
     executionRoutes(scope, services)
+    importProgressRoutes(scope, services)
   })
 }

@@ -39,7 +39,9 @@ const Settings = Type.Object(
 )
 
 const Config = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'Connector configuration (nothing for external sources)',
+  description:
+    'Connector configuration, checked against the connector’s schema (csv: delimiter, quoteChar, escapeChar, ' +
+    'encoding, multiValueSeparator; xlsx: sheet, headerRow); never `path`. Nothing for external sources.',
 })
 
 export const CreateImportSourceBody = Type.Object(
@@ -48,7 +50,10 @@ export const CreateImportSourceBody = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     type: Type.Union(
       IMPORT_SOURCE_TYPES.map((t) => Type.Literal(t)),
-      { description: 'Only external can be created today; the others arrive with their connectors' },
+      {
+        description:
+          'external, csv, json and xlsx can be created; sql, ldap and rest arrive with their connectors',
+      },
     ),
     settings: Type.Optional(Type.Partial(Settings, { additionalProperties: false })),
     config: Type.Optional(Config),

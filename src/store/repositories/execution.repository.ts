@@ -26,6 +26,14 @@ export const executionRepository = {
       .where('id', '=', id)
       .executeTakeFirst(),
 
+  findInWorkspace: (db: Db, workspaceId: string, id: string): Promise<ExecutionRow | undefined> =>
+    db
+      .selectFrom('execution')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+
   findById: (db: Db, id: string): Promise<ExecutionRow | undefined> =>
     db.selectFrom('execution').selectAll().where('id', '=', id).executeTakeFirst(),
 

@@ -1,0 +1,81 @@
+import type { Command } from 'commander'
+import { loadConfig } from '../config/config.js'
+import { configOrExit } from './config-or-exit.js'
+import { CliError, httpClient, localClient, type ImportClient } from './import-client.js'
+
+export interface ClientOptions {
+  url: string
+  token?: string
+  workspace?: string
+  local?: boolean
+}
+
+/** The options every command that talks to Intake shares: a server over HTTP, or `--local`. */
+export function withClientOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'the Intake server', 'http://127.0.0.1:8080')
+    .option('--token <token>', 'an API token with import:import-configuration:cmdb (or admin)')
+    .option('--workspace <id>', 'the workspace id (default: INTAKE_WORKSPACE_ID)')
+    .option('--local', 'work directly on the database the environment configures (no server)')
+}
+
+export async function clientFrom(options: ClientOptions, local: { worker: boolean }): Promise<ImportClient> {
+  if (options.local) return localClient(configOrExit(), local)
+  if (!options.token) throw new CliError('--token is required to talk to a server (or use --local)')
+  let workspace = options.workspace
+  if (workspace === undefined) {
+    try {
+      workspace = loadConfig().workspaceId ?? undefined
+    } catch {
+      workspace = undefined
+    }
+  }
+  if (workspace === undefined) {
+    throw new CliError('--workspace is required (the server prints its workspace id when it starts)')
+  }
+  return httpClient({ url: options.url, token: options.token, workspace })
+}
+
+/** Runs a command body: CliError and AppError messages go to stderr with exit code 1 (2 for usage). */
+export async function runCli(fn: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await fn()
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const message = error instanceof Error ? error.message : String(error)
+    process.stderr.write(
+      `${typeof code === 'string' && !(error instanceof CliError) ? `${code}: ` : ''}${message}\n`,
+    )
+    process.exitCode = 1
+  }
+}
+
+/** Columns padded to their widest cell. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))]
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  return (
+    [line(cells[0]!), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n') + '\n'
+  )
+}
+
+/** The per-object-type result table of an execution's progressResult. */
+export function resultTable(progressResult: unknown): string {
+  const map = ((progressResult as { objectTypeResultMap?: Record<string, Record<string, unknown>> })
+    ?.objectTypeResultMap ?? {}) as Record<string, Record<string, unknown>>
+  const n = (v: unknown) => (typeof v === 'number' ? v : 0)
+  const rows = Object.values(map).map((t) => [
+    String(t.objectTypeName ?? t.objectTypeId ?? '?'),
+    n(t.objectsCreated),
+    n(t.objectsUpdated),
+    n(t.objectsIdentical),
+    n(t.objectsMissingUpdated) + n(t.objectsMissingDeleted),
+    n(t.entriesWithProblems),
+  ])
+  return table(['object type', 'created', 'updated', 'identical', 'missing', 'problems'], rows)
+}

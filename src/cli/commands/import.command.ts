@@ -1,0 +1,116 @@
+import fs from 'node:fs'
+import { Command } from 'commander'
+import cliProgress from 'cli-progress'
+import { clientFrom, resultTable, runCli, withClientOptions, type ClientOptions } from '../cli-options.js'
+import { CliError, type ImportClient, type ProgressView } from '../import-client.js'
+
+const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
+const POLL_MS = 250
+
+/** `intake import --source <id> <file>`: upload, start, follow the progress, print the result. */
+export function importCommand(): Command {
+  return withClientOptions(
+    new Command('import')
+      .description('Upload a file to a file import source (csv, json, xlsx), import it and print the result')
+      .requiredOption('--source <id>', 'the import source id')
+      .argument('<file>', 'the file to import'),
+  ).action(async (file: string, options: ClientOptions & { source: string }) =>
+    runCli(async () => {
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`no such file: ${file}`)
+      const client = await clientFrom(options, { worker: true })
+      try {
+        return await importFile(client, options.source, file)
+      } finally {
+        await client.close()
+      }
+    }),
+  )
+}
+
+async function importFile(client: ImportClient, sourceId: string, file: string): Promise<number> {
+  const out = process.stdout
+  const uploaded = await client.upload(sourceId, file)
+  out.write(`uploaded ${uploaded.name} (${uploaded.size} bytes) to ${client.where}\n`)
+  let progress = await client.start(sourceId)
+  const id = progress.resourceId
+  out.write(`import ${id} started\n`)
+
+  let interrupted = false
+  const onInterrupt = () => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    process.stderr.write('\ncancelling the import (Ctrl-C again to quit at once)…\n')
+    void client.cancel(id).catch(() => undefined)
+  }
+  process.on('SIGINT', onInterrupt)
+  const view = out.isTTY ? barView() : lineView()
+  try {
+    view.update(progress)
+    while (!ENDED.has(progress.status)) {
+      await new Promise((r) => setTimeout(r, POLL_MS))
+      progress = await client.progress(id)
+      view.update(progress)
+    }
+  } finally {
+    view.stop()
+    process.off('SIGINT', onInterrupt)
+  }
+
+  const status = await client.status(sourceId, progress.executionUUID)
+  out.write(`\nimport ${id}: ${progress.status}\n`)
+  if (progress.status === 'COMPLETED') out.write(resultTable(status.progressResult))
+  else out.write(`${progress.currentWorkDescription}\n`)
+  const problems = await client.problems(sourceId, progress.executionUUID)
+  if (problems.total > 0) {
+    out.write(
+      `\n${problems.total} problem(s)${problems.total > problems.values.length ? ', the first ones' : ''}:\n`,
+    )
+    for (const p of problems.values) out.write(`  ${p.location}  ${p.code}  ${p.message}\n`)
+  }
+  return progress.status === 'COMPLETED' ? 0 : 1
+}
+
+interface View {
+  update(p: ProgressView): void
+  stop(): void
+}
+
+/** A cli-progress bar over the percent, with the step (terminals). */
+function barView(): View {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: '{bar} {percentage}% | step {step}/6 {stepName} | {status} {work}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  )
+  bar.start(100, 0, { step: 1, stepName: '', status: 'PENDING', work: '' })
+  return {
+    update: (p) =>
+      bar.update(p.progressInPercent, {
+        step: p.currentStep,
+        stepName: p.stepDescription,
+        status: p.status,
+        work: p.totalWorkUnits > 0 ? `${p.currentWorkUnits}/${p.totalWorkUnits}` : '',
+      }),
+    stop: () => bar.stop(),
+  }
+}
+
+/** Plain lines (pipes, logs): one when something changed, at most one a second. */
+function lineView(): View {
+  let last = ''
+  let lastAt = 0
+  return {
+    update: (p) => {
+      const line = `${p.status} ${p.progressInPercent}% step ${p.currentStep}/${p.numberOfSteps} ${p.stepDescription}`
+      const now = Date.now()
+      if (line === last || (now - lastAt < 1000 && !ENDED.has(p.status))) return
+      last = line
+      lastAt = now
+      process.stdout.write(`${new Date(now).toISOString()} ${line}\n`)
+    },
+    stop: () => undefined,
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * The CSV connector: papaparse streaming over a decoded file stream, rows as entries `{ column: string | string[] }`
+ * under TABULAR_ROOT. Memory stays bounded: the file stream is paused while batches wait for the consumer
+ * (backpressure from the `for await` of the pipeline), so at most a couple of batches and one chunk are held.
+ *
+ * Rows that cannot be read are entry problems (data, never thrown), located by the 1-based physical line of the file
+ * where the row starts: CSV_ROW_FIELDS (wrong number of fields; skipped), CSV_UNTERMINATED_QUOTE (skipped; reading
+ * goes on at the next line), CSV_INVALID_QUOTE (text after a closing quote; skipped) and CSV_UNDECODABLE (bytes not
+ * valid in the encoding, kept with U+FFFD in their place). A file whose header row is missing, has an empty or
+ * repeated name, is an error thrown before the first batch.
+ */
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import Papa from 'papaparse'
+import type { ParseError, ParseResult } from 'papaparse'
+import type { ConnectionCheck, Connector, ReadOptions, RecordBatch, SourceSchema } from '../connector.js'
+import { TABULAR_ROOT } from '../connector.js'
+import { SourceHeaderInvalidError, SourceHeaderMissingError } from '../connector-errors.js'
+import { FieldCollector } from '../discovery.js'
+import { assertReadableFile, Batcher, checkFile, headerNames, parseCursor } from '../file-source.js'
+import { ChunkDecoder, decodeChunks } from './csv-decode.js'
+import { type CsvConfig, CsvConfigSchema, resolveCsvConfig, type ResolvedCsvConfig } from './csv.config.js'
+
+type CsvEntry = Record<string, string | string[]>
+
+/** Batches waiting for the consumer before the file stream is paused. */
+const READY_LIMIT = 2
+const READ_CHUNK_BYTES = 256 * 1024
+const REPLACEMENT = '\uFFFD'
+
+function countOf(text: string, char: string): number {
+  let n = 0
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++
+  return n
+}
+
+/**
+ * Turns papaparse's row arrays into entries, batches and problems, counting physical lines. One instance per read.
+ */
+class CsvRows {
+  /** The column names, once the header row was read. */
+  names: string[] | null = null
+  /** 1-based line where the next row starts. */
+  private line = 1
+  /** Data rows consumed (the cursor), blank lines not counted. */
+  consumed = 0
+  bytes = 0
+  /** `\n` counts lines of `\n` and `\r\n` files; `\r` those of old Mac files. */
+  private newline = '\n'
+
+  constructor(
+    private readonly config: ResolvedCsvConfig,
+    private readonly skip: number,
+    private readonly batcher: Batcher,
+    private readonly decoder: ChunkDecoder,
+  ) {}
+
+  /**
+   * Takes one parsed chunk. `text` is the text papaparse parsed (what it kept of the chunk before, then this chunk)
+   * and `end` where its complete rows end in it. Answers text to parse again after a malformed quote (see
+   * badQuote), or null.
+   */
+  take(results: ParseResult<string[]>, text: string, end: number): string | null {
+    const { data, errors } = results
+    if (results.meta.linebreak === '\r') this.newline = '\r'
+    let quoteErrors: Map<number, ParseError> | null = null
+    for (const error of errors) {
+      // A chunk may report errors of its last, incomplete row, which the next chunk parses again: skip those.
+      if (error.type !== 'Quotes' || error.row === undefined || error.row >= data.length) continue
+      quoteErrors ??= new Map()
+      if (!quoteErrors.has(error.row)) quoteErrors.set(error.row, error)
+    }
+    for (let i = 0; i < data.length; i++) {
+      const fields = data[i]!
+      const quoteError = quoteErrors?.get(i)
+      if (quoteError !== undefined) return this.badQuote(fields, quoteError, text, end)
+      if (fields.length === 1 && fields[0] === '') {
+        this.line++ // a blank line
+        continue
+      }
+      if (this.names === null) {
+        this.header(fields)
+        continue
+      }
+      this.row(fields)
+    }
+    return null
+  }
+
+  private header(fields: string[]): void {
+    if (this.decoder.sawReplacement && fields.some((f) => f.includes(REPLACEMENT))) {
+      throw SourceHeaderInvalidError({
+        path: this.config.path,
+        reason: `it holds bytes that are not valid ${this.decoder.encoding}`,
+      })
+    }
+    this.names = headerNames(fields)
+    this.line += this.linesOf(fields)
+  }
+
+  private linesOf(fields: string[]): number {
+    let lines = 1
+    for (const field of fields) if (field.includes(this.newline)) lines += countOf(field, this.newline)
+    return lines
+  }
+
+  private row(fields: string[]): void {
+    const names = this.names!
+    const line = this.line
+    const index = ++this.consumed
+    const skipped = index <= this.skip
+    if (fields.length !== names.length) {
+      this.line += this.linesOf(fields)
+      if (!skipped) {
+        this.batcher.problem({
+          objectTypeId: null,
+          location: `line ${line}`,
+          code: 'CSV_ROW_FIELDS',
+          message: `line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${names.length}; the row was skipped`,
+        })
+      }
+      return
+    }
+    const separator = this.config.multiValueSeparator
+    const newline = this.newline
+    let lines = 1
+    const entry: CsvEntry = {}
+    for (let c = 0; c < names.length; c++) {
+      const value = fields[c]!
+      if (value === '') entry[names[c]!] = value
+      else {
+        if (value.includes(newline)) lines += countOf(value, newline)
+        entry[names[c]!] = value.includes(separator) ? splitValues(value, separator) : value
+      }
+    }
+    this.line += lines
+    if (skipped) return
+    if (this.decoder.sawReplacement && fields.some((f) => f.includes(REPLACEMENT))) {
+      this.batcher.problem({
+        objectTypeId: null,
+        location: `line ${line}`,
+        code: 'CSV_UNDECODABLE',
+        message: `line ${line} holds bytes that are not valid ${this.decoder.encoding}; they read as U+FFFD (\uFFFD)`,
+      })
+    }
+    this.batcher.push(entry, index, this.bytes)
+  }
+
+  /** Whether the quoted field opened just before `from` has its closing quote on the same line. */
+  private closesOnLine(text: string, from: number): boolean {
+    const { quoteChar: quote, escapeChar: escape } = this.config
+    for (let i = from; i < text.length; i++) {
+      const char = text[i]
+      if (char === '\n' || char === '\r') return false
+      if (char === escape && text[i + 1] === quote)
+        i++ // an escaped quote (`""` when escape = quote)
+      else if (char === quote) return true
+    }
+    return false
+  }
+
+  /**
+   * A quote that is not closed where it should be: papaparse reads on to some later quote (or to the end of the
+   * file), swallowing the lines between into one field. The row is reported on its first line and skipped, and
+   * the text after that line is parsed again, so that the rows after a stray quote still come through. A field that
+   * ran over lines is CSV_UNTERMINATED_QUOTE; text after a closing quote on the same line is CSV_INVALID_QUOTE.
+   */
+  private badQuote(fields: string[], error: ParseError, text: string, end: number): string | null {
+    const line = this.line
+    const from = error.index ?? 0
+    const ranOver = !this.closesOnLine(text, from)
+    const what = ranOver
+      ? 'has a quoted field whose closing quote is missing'
+      : 'has text after the closing quote of a quoted field'
+    if (this.names === null) throw SourceHeaderInvalidError({ path: this.config.path, reason: `it ${what}` })
+    this.line++
+    if (++this.consumed > this.skip) {
+      this.batcher.problem({
+        objectTypeId: null,
+        location: `line ${line}`,
+        code: ranOver ? 'CSV_UNTERMINATED_QUOTE' : 'CSV_INVALID_QUOTE',
+        message: `line ${line} ${what}; the row was skipped`,
+      })
+    }
+    // papaparse's index is just after the opening quote; the row's first line ends at the next newline.
+    const lineEnd = text.indexOf(this.newline, from)
+    return lineEnd === -1 || lineEnd + 1 >= end ? null : text.slice(lineEnd + 1, end)
+  }
+}
+
+function splitValues(value: string, separator: string): string[] {
+  const parts = value.split(separator)
+  let kept = 0
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!.trim()
+    if (part !== '') parts[kept++] = part
+  }
+  parts.length = kept
+  return parts
+}
+
+/**
+ * Reads the file as batches. `onHeader` receives the column names before any batch (discovery lists columns of an
+ * empty file too). Errors of the header row are thrown by the first `next()`.
+ */
+async function* readCsv(
+  config: ResolvedCsvConfig,
+  options: ReadOptions,
+  onHeader?: (names: string[]) => void,
+): AsyncGenerator<RecordBatch> {
+  const { signal } = options
+  signal.throwIfAborted()
+  await assertReadableFile(config.path)
+  const skip = parseCursor(options.cursor)
+  const batcher = new Batcher(TABULAR_ROOT, Math.max(1, options.batchSize))
+  const decoder = new ChunkDecoder(config.encoding)
+  const marks: { bytes: number; text: string }[] = []
+  const rows = new CsvRows(config, skip, batcher, decoder)
+  const file = createReadStream(config.path, { highWaterMark: READ_CHUNK_BYTES })
+  const source = Readable.from(decodeChunks(file, decoder, marks), { objectMode: true, highWaterMark: 1 })
+  const parseOptions = {
+    delimiter: config.delimiter,
+    quoteChar: config.quoteChar,
+    escapeChar: config.escapeChar,
+    header: false,
+    dynamicTyping: false,
+    skipEmptyLines: false,
+  } as const
+
+  let done = false
+  let failure: unknown = null
+  let headerSent = false
+  let tail = ''
+  let base = 0
+  let wake: (() => void) | null = null
+  const notify = (): void => {
+    const resolve = wake
+    wake = null
+    resolve?.()
+  }
+  signal.addEventListener('abort', notify)
+
+  Papa.parse<string[]>(source, {
+    ...parseOptions,
+    chunk: (results, parser) => {
+      if (failure !== null) return
+      try {
+        const mark = marks.shift()
+        rows.bytes = mark?.bytes ?? decoder.bytes
+        // The text papaparse parsed: what it kept of the previous chunk (an incomplete row), then this chunk.
+        const text = tail + (mark?.text ?? '')
+        const end = results.meta.cursor - base
+        tail = text.slice(end)
+        base = results.meta.cursor
+        let again = rows.take(results, text, end)
+        while (again !== null) {
+          again = rows.take(Papa.parse<string[]>(again, parseOptions), again, again.length)
+        }
+        if (batcher.ready.length >= READY_LIMIT) source.pause()
+      } catch (error) {
+        failure = error
+        parser.abort()
+      }
+      notify()
+    },
+    complete: () => {
+      done = true
+      notify()
+    },
+    error: (error: Error) => {
+      failure ??= error
+      done = true
+      notify()
+    },
+  })
+
+  try {
+    for (;;) {
+      signal.throwIfAborted()
+      if (failure !== null) throw failure
+      if (!headerSent && rows.names !== null) {
+        headerSent = true
+        onHeader?.(rows.names)
+      }
+      const batch = batcher.ready.shift()
+      if (batch) {
+        yield batch
+        continue
+      }
+      if (done) {
+        if (rows.names === null) throw SourceHeaderMissingError({ path: config.path })
+        batcher.flush(rows.consumed, decoder.bytes)
+        const last = batcher.ready.shift()
+        if (last) yield last
+        return
+      }
+      if (source.isPaused()) source.resume()
+      await new Promise<void>((resolve) => (wake = resolve))
+    }
+  } finally {
+    signal.removeEventListener('abort', notify)
+    source.destroy()
+    file.destroy()
+  }
+}
+
+async function discoverCsv(
+  config: ResolvedCsvConfig,
+  options: { sampleSize: number; signal: AbortSignal },
+): Promise<SourceSchema> {
+  const collector = new FieldCollector(TABULAR_ROOT)
+  const sampleSize = Math.max(1, options.sampleSize)
+  let columns: string[] = []
+  for await (const batch of readCsv(
+    config,
+    { batchSize: sampleSize, signal: options.signal },
+    (names) => (columns = names),
+  )) {
+    for (const entry of batch.data[TABULAR_ROOT] as CsvEntry[]) {
+      if (collector.entries >= sampleSize) break
+      collector.add(entry)
+    }
+    if (collector.entries >= sampleSize) break
+  }
+  const [root] = collector.roots()
+  // Columns never filled in the sample are still columns: text, all empty.
+  const found = new Map(root!.fields.map((f) => [f.name, f]))
+  const fields = columns.map(
+    (name) =>
+      found.get(name) ?? {
+        name,
+        type: 'text' as const,
+        samples: [],
+        empty: collector.entries,
+        multiple: false,
+      },
+  )
+  return { roots: [{ name: TABULAR_ROOT, fields, sampledEntries: collector.entries }] }
+}
+
+export const csvConnector: Connector<CsvConfig> = {
+  type: 'csv',
+  version: 1,
+  configSchema: CsvConfigSchema,
+
+  testConnection(config: CsvConfig, signal: AbortSignal): Promise<ConnectionCheck> {
+    const resolved = resolveCsvConfig(config)
+    return checkFile(resolved.path, 'CSV_HEADER_INVALID', async () => {
+      for await (const _batch of readCsv(resolved, { batchSize: 1, signal })) break
+    })
+  },
+
+  discoverSchema(config, options) {
+    return discoverCsv(resolveCsvConfig(config), options)
+  },
+
+  read(config, options) {
+    return readCsv(resolveCsvConfig(config), options)
+  },
+}

@@ -1,0 +1,117 @@
+/** What the file connectors share: checking the file, the entry-count cursor, header names, batching. */
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import type { EntryProblem } from '../engine/engine-types.js'
+import type { ConnectionCheck, RecordBatch } from './connector.js'
+import {
+  SourceColumnNameDuplicateError,
+  SourceColumnNameEmptyError,
+  SourceCursorInvalidError,
+  SourceFileNotFoundError,
+  SourceFileNotReadableError,
+} from './connector-errors.js'
+
+/** Throws SOURCE_FILE_NOT_FOUND / SOURCE_FILE_NOT_READABLE unless `path` is a readable regular file. */
+export async function assertReadableFile(path: string): Promise<number> {
+  let size: number
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) throw SourceFileNotReadableError({ path, reason: 'not a regular file' })
+    size = info.size
+    await access(path, constants.R_OK)
+  } catch (error) {
+    if (SourceFileNotReadableError.is(error)) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw SourceFileNotFoundError({ path }, { cause: error })
+    throw SourceFileNotReadableError({ path, reason: code ?? String(error) }, { cause: error })
+  }
+  return size
+}
+
+/**
+ * testConnection of a file connector: the file is there and readable (`FILE_NOT_FOUND`, `FILE_NOT_READABLE`),
+ * then `probe` reads its beginning; an error it throws becomes `{ ok: false, code: failCode }`.
+ */
+export async function checkFile(
+  path: string,
+  failCode: string | ((error: unknown) => string),
+  probe: () => Promise<void>,
+): Promise<ConnectionCheck> {
+  try {
+    await assertReadableFile(path)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      ok: false,
+      code: SourceFileNotFoundError.is(error) ? 'FILE_NOT_FOUND' : 'FILE_NOT_READABLE',
+      message,
+    }
+  }
+  try {
+    await probe()
+    return { ok: true }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error
+    const code = typeof failCode === 'string' ? failCode : failCode(error)
+    return { ok: false, code, message: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** The cursor of every file connector: how many entries were consumed. */
+export function parseCursor(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0
+  if (!/^\d{1,15}$/.test(cursor)) throw SourceCursorInvalidError({ cursor })
+  return Number(cursor)
+}
+
+/** Checks a header row; answers the column names (trimmed). Throws naming the empty or repeated column. */
+export function headerNames(cells: readonly string[]): string[] {
+  const names = cells.map((cell) => cell.trim())
+  const seen = new Map<string, number>()
+  names.forEach((name, i) => {
+    if (name === '') throw SourceColumnNameEmptyError({ column: i + 1 })
+    const first = seen.get(name)
+    if (first !== undefined) throw SourceColumnNameDuplicateError({ name, columns: [first + 1, i + 1] })
+    seen.set(name, i)
+  })
+  return names
+}
+
+/** Cuts entries of one root into batches of exactly `size` (the last one shorter), with their problems. */
+export class Batcher {
+  private entries: unknown[] = []
+  private problems: EntryProblem[] = []
+  readonly ready: RecordBatch[] = []
+
+  constructor(
+    private readonly root: string,
+    private readonly size: number,
+  ) {}
+
+  get pending(): number {
+    return this.entries.length
+  }
+
+  /** Adds one entry; `consumed` is the cursor after it, `bytesRead` the progress so far. */
+  push(entry: unknown, consumed: number, bytesRead?: number): void {
+    this.entries.push(entry)
+    if (this.entries.length >= this.size) this.flush(consumed, bytesRead)
+  }
+
+  problem(problem: EntryProblem): void {
+    this.problems.push(problem)
+  }
+
+  /** Closes the current batch (when it holds anything) at cursor `consumed`. */
+  flush(consumed: number, bytesRead?: number): void {
+    if (this.entries.length === 0 && this.problems.length === 0) return
+    this.ready.push({
+      data: { [this.root]: this.entries },
+      problems: this.problems,
+      cursor: String(consumed),
+      ...(bytesRead === undefined ? {} : { bytesRead }),
+    })
+    this.entries = []
+    this.problems = []
+  }
+}

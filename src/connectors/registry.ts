@@ -1,0 +1,22 @@
+import type { Connector, ConnectorType } from './connector.js'
+import { csvConnector } from './csv/csv.connector.js'
+import { jsonConnector } from './json/json.connector.js'
+import { xlsxConnector } from './xlsx/xlsx.connector.js'
+
+/**
+ * Every connector by source type. Configs are validated against each connector's `configSchema` (defaults
+ * applied) before any call, which is why the map can hold them as `Connector<unknown>`.
+ */
+export const CONNECTORS: Readonly<Record<ConnectorType, Connector<unknown>>> = Object.freeze({
+  csv: csvConnector as Connector<unknown>,
+  json: jsonConnector as Connector<unknown>,
+  xlsx: xlsxConnector as Connector<unknown>,
+})
+
+export const CONNECTOR_TYPES = Object.keys(CONNECTORS) as ConnectorType[]
+
+export function connectorFor(type: ConnectorType): Connector<unknown> {
+  const connector = CONNECTORS[type]
+  if (!connector) throw new Error(`No connector for source type ${String(type)}`)
+  return connector
+}

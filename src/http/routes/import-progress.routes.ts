@@ -1,0 +1,85 @@
+import { Type } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Services } from '../../services/services.js'
+import { presentProgress } from '../presenters/execution.presenter.js'
+import { authErrors } from '../schemas/common.schema.js'
+import { ExecutionErrorResponse, ProgressResource } from '../schemas/execution.schema.js'
+import { ProgressParams } from '../schemas/file-import.schema.js'
+import { ImportSourceParams } from '../schemas/import-source.schema.js'
+
+const SCOPE = 'import:import-configuration:cmdb' as const
+const tags = ['File imports']
+const errors = { ...authErrors, 409: ExecutionErrorResponse }
+
+/** Who started it: the token's id (never its secret). */
+const actorOf = (req: FastifyRequest): string | undefined =>
+  req.principal ? `token:${req.principal.tokenId}` : undefined
+
+/** `import/start` and the progress resource of seed 000 with pause, resume and cancel. */
+export function importProgressRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  const imports = services.fileImports
+
+  r.post('/import/start/:importSourceId', {
+    config: { auth: { scope: SCOPE, container: true } },
+    schema: {
+      tags,
+      summary:
+        'Start an import of the source’s file; answers the progress resource (PENDING until a worker runs it)',
+      description:
+        'Only for csv, json and xlsx sources. 409 IN_PROGRESS while the source has an execution running or paused, ' +
+        'MISSING_MAPPING without a mapping, DISABLED, or IMPORT_FILE_MISSING before its file was uploaded.',
+      params: ImportSourceParams,
+      body: Type.Optional(Type.Union([Type.Null(), Type.Object({})])),
+      response: { 200: ProgressResource, ...errors },
+    },
+    handler: async (req) => {
+      const actor = actorOf(req)
+      const { workspaceId: ws, importSourceId: id } = req.params
+      return presentProgress(await imports.start(ws, id, actor === undefined ? {} : { actor }))
+    },
+  })
+
+  const P = '/progress/category/imports/:id'
+  r.get(P, {
+    config: { auth: { scope: SCOPE } },
+    schema: {
+      tags,
+      summary: 'The progress of an import (the id is the execution id)',
+      params: ProgressParams,
+      response: { 200: ProgressResource, ...authErrors },
+    },
+    handler: async ({ params: p }) => presentProgress(await imports.get(p.workspaceId, p.id)),
+  })
+
+  const actions = {
+    pause: {
+      summary:
+        'Pause: the engine’s transaction is rolled back (nothing written); resume reads the file again',
+      run: (ws: string, id: string) => imports.pause(ws, id),
+    },
+    resume: {
+      summary: 'Resume a PAUSED import from the beginning of its file',
+      run: (ws: string, id: string) => imports.resume(ws, id),
+    },
+    cancel: {
+      summary: 'Cancel a PENDING, IN_PROGRESS or PAUSED import; nothing of it is written',
+      run: (ws: string, id: string) => imports.cancel(ws, id),
+    },
+  }
+  for (const [action, { summary, run }] of Object.entries(actions)) {
+    r.post(`${P}/${action}`, {
+      config: { auth: { scope: SCOPE } },
+      schema: {
+        tags,
+        summary,
+        description: '409 IMPORT_TRANSITION_NOT_ALLOWED when the import’s status does not allow it.',
+        params: ProgressParams,
+        body: Type.Optional(Type.Union([Type.Null(), Type.Object({})])),
+        response: { 200: ProgressResource, ...errors },
+      },
+      handler: async ({ params: p }) => presentProgress(await run(p.workspaceId, p.id)),
+    })
+  }
+}

@@ -1,0 +1,268 @@
+import { Value } from '@sinclair/typebox/value'
+import { TABULAR_ROOT, type ConnectorType, type RecordBatch } from '../connectors/connector.js'
+import { isoNow, systemClock, type Clock } from '../domain/clock.js'
+import { DatabaseBusyError } from '../domain/errors.js'
+import { IMPORT_STEPS, type FileImportProgress } from '../domain/execution/execution.types.js'
+import { isFileSourceType } from '../domain/import-source/import-source.types.js'
+import type { NormalizedDocument } from '../domain/mapping/document.types.js'
+import { engineSettingsFrom } from '../engine/engine-settings.js'
+import type { DataChunk, EntryProblem } from '../engine/engine-types.js'
+import { ImportCancelled, runImport } from '../engine/run-import.js'
+import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
+import type { JobContext, JobHandler } from '../jobs/worker.js'
+import type { Store } from '../store/create-store.js'
+import { translateDbError } from '../store/translate-error.js'
+import {
+  executionRepository as repo,
+  type ExecutionPatch,
+} from '../store/repositories/execution.repository.js'
+import { aqlReferenceResolver } from './aql-reference-resolver.js'
+import type { ExecutionRuns } from './execution-runs.js'
+import { withPath, type AnyConnector, type ConnectorCatalog } from './file-connectors.js'
+import type { ImportFileService } from './import-file.service.js'
+import type { ImportSourceService } from './import-source.service.js'
+
+/** Entries per connector batch. */
+export const FILE_BATCH_SIZE = 5000
+/** How often a run stores its progress (PostgreSQL) and looks for a pause or cancel from another process. */
+const TICK_MS = 1000
+
+export interface FileImportProcessorDeps {
+  store: Store
+  engineStore: Store
+  runs: ExecutionRuns
+  sources: ImportSourceService
+  files: ImportFileService
+  connectors: ConnectorCatalog
+  clock?: Clock
+  /** Entries per batch (tests make it small to pause mid-file). */
+  batchSize?: number
+  /** Test hook: awaited before each batch is handed to the engine (`signal` aborts on pause, cancel, shutdown). */
+  beforeBatch?: (executionId: string, batchIndex: number, signal: AbortSignal) => Promise<void>
+}
+
+class LostJob extends Error {}
+/** A step failed for a reason the user must fix (the execution ends FAILED with it). */
+class StepFailed extends Error {}
+
+/**
+ * The selector roots the data must carry: tabular connectors put the same rows under every single-segment
+ * selector of the mapping (so any name works) and under `rows`.
+ */
+function tabularRoots(document: NormalizedDocument): string[] {
+  const roots = new Set<string>([TABULAR_ROOT])
+  for (const m of document.objectTypeMappings) {
+    if (!m.selector.includes('.')) roots.add(m.selector)
+  }
+  return [...roots]
+}
+
+/** The `process-file-import` job: the six steps of seed 000 over the source's file, then the engine. */
+export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
+  const clock = deps.clock ?? systemClock
+  const db = deps.store.db
+  const batchSize = deps.batchSize ?? FILE_BATCH_SIZE
+
+  const finish = (job: JobRow, ctx: JobContext, state: JobEnd, patch: ExecutionPatch, error?: string) =>
+    db.transaction().execute(async (trx) => {
+      const now = isoNow(clock)
+      if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
+      await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
+    })
+
+  return async (job, ctx) => {
+    const executionId = job.subject ?? ''
+    const execution = await repo.findById(db, executionId)
+    if (!execution || execution.status !== 'PROCESSING') {
+      await jobQueue.complete(db, job.id, ctx.workerId, 'cancelled', isoNow(clock))
+      return
+    }
+    if (execution.cancel_requested === 1) return finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+    if (execution.applied_at !== null) {
+      const reason =
+        'The worker stopped after the data was committed; the repository holds the whole import, its counters were lost'
+      return finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
+    }
+    const ws = execution.workspace_id
+    const sourceId = execution.import_source_id
+
+    const run = deps.runs.begin(executionId)
+    const controller = new AbortController()
+    const onShutdown = () => controller.abort()
+    run.signal.addEventListener('abort', () => controller.abort())
+    ctx.shutdown.addEventListener('abort', onShutdown)
+    let progress: FileImportProgress = {
+      step: 1,
+      description: 'Checking the configuration, the file and the mapping',
+      phase: 'validation',
+      entriesRead: 0,
+      objectsWritten: 0,
+      bytesRead: 0,
+      totalBytes: 0,
+    }
+    const report = (change: Partial<FileImportProgress>) => {
+      progress = { ...progress, ...change }
+      run.report(progress)
+    }
+    report({})
+    const storeProgress = deps.store.caps.dialect === 'postgres'
+    /** Before the engine's transaction nothing holds the write lock: steps are stored on both dialects. */
+    const step = async (n: number, description: string) => {
+      controller.signal.throwIfAborted()
+      report({ step: n, description, phase: IMPORT_STEPS[n - 1]!.toLowerCase() })
+      await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: JSON.stringify(progress) })
+    }
+    const tick = setInterval(() => {
+      void (async () => {
+        const row = await repo.findById(db, executionId)
+        if (row && (row.cancel_requested === 1 || row.status !== 'PROCESSING')) controller.abort()
+        if (storeProgress)
+          await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: JSON.stringify(progress) })
+      })().catch(() => undefined)
+    }, TICK_MS)
+
+    const signal = controller.signal
+    try {
+      await repo.updateIfStatus(db, executionId, ['PROCESSING'], {
+        started_at: execution.started_at ?? isoNow(clock),
+        progress: JSON.stringify(progress),
+      })
+      // 1 Validation: a file source with its file, a valid connector config and a mapping.
+      const source = await deps.sources.get(ws, sourceId)
+      if (!isFileSourceType(source.type))
+        throw new StepFailed(`Import source type ${source.type} reads no file`)
+      const mapping = await deps.sources.mapping(ws, sourceId)
+      if (!mapping || mapping.objectSchemaId === null)
+        throw new StepFailed('The import source has no schema and mapping')
+      const file = await deps.files.resolve(ws, sourceId)
+      const connector: AnyConnector = deps.connectors.connector(source.type as ConnectorType)
+      const config = withPath(connector, source.config, file.path)
+      const invalid = [...Value.Errors(connector.configSchema, config)]
+      if (invalid.length > 0) {
+        const list = invalid.map((e) => `${e.path || '/'} ${e.message}`).join('; ')
+        throw new StepFailed(`The connector configuration is invalid: ${list}`)
+      }
+      report({ totalBytes: file.size })
+
+      // 2 Connection
+      await step(2, `Opening ${file.info.name}`)
+      const check = await connector.testConnection(config, signal)
+      if (!check.ok) throw new StepFailed(`${check.code}: ${check.message}`)
+
+      // 3 Schema discovery: the header row of a tabular file (a JSON file's roots are found while it is read:
+      // discovering them would parse the whole file once more).
+      const tabular = source.type === 'csv' || source.type === 'xlsx'
+      if (tabular) {
+        await step(3, 'Reading the header of the file')
+        await connector.discoverSchema(config, { sampleSize: 1, signal })
+      } else {
+        await step(3, 'The roots of a JSON file are found while it is read')
+      }
+
+      // 4 Mapping
+      await step(4, 'Preparing the mapping')
+      const roots = tabular ? tabularRoots(mapping.document) : []
+
+      // 5 Processing
+      await step(5, 'Importing objects')
+      signal.throwIfAborted()
+      const pendingProblems: EntryProblem[] = []
+      let batchIndex = 0
+      const data = async function* (): AsyncIterable<DataChunk> {
+        for await (const batch of connector.read(config, {
+          batchSize,
+          signal,
+        }) as AsyncIterable<RecordBatch>) {
+          await deps.beforeBatch?.(executionId, batchIndex++, signal)
+          signal.throwIfAborted()
+          pendingProblems.push(...batch.problems)
+          if (batch.bytesRead !== undefined) report({ bytesRead: batch.bytesRead })
+          if (!tabular) {
+            yield batch.data
+            continue
+          }
+          const rows = batch.data[TABULAR_ROOT] ?? []
+          yield Object.fromEntries(roots.map((r) => [r, rows]))
+          // better-sqlite3 answers synchronously: let status, pause and cancel requests in between batches.
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+      }
+      const engineStore: Store = {
+        ...deps.engineStore,
+        bulkTransaction: (fn) =>
+          deps.engineStore.bulkTransaction(async (tx) => {
+            const result = await fn(tx)
+            const now = isoNow(clock)
+            const held = await jobQueue.heartbeat(tx.db, [job.id], ctx.workerId, now)
+            if (held.length === 0) throw new LostJob('the job was taken over by another worker')
+            // A pause or cancel that reached the database (another process) after the last tick: roll back.
+            const current = await tx.db
+              .selectFrom('execution')
+              .select(['status', 'cancel_requested'])
+              .where('id', '=', executionId)
+              .executeTakeFirst()
+            if (current?.status !== 'PROCESSING' || current.cancel_requested === 1)
+              throw new ImportCancelled()
+            signal.throwIfAborted()
+            await tx.db
+              .updateTable('execution')
+              .set({ applied_at: now })
+              .where('id', '=', executionId)
+              .execute()
+            return result
+          }),
+      }
+      const result = await runImport(
+        { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
+        {
+          workspaceId: ws,
+          importSourceId: sourceId,
+          executionId,
+          objectSchemaId: mapping.objectSchemaId,
+          document: mapping.document,
+          settings: engineSettingsFrom(source.settings),
+          data: data(),
+          drainSourceProblems: () => pendingProblems.splice(0),
+          signal,
+          onProgress: (p) =>
+            report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
+        },
+      )
+      report({ step: 6, description: 'Import finished', phase: 'completion', bytesRead: file.size })
+      await finish(job, ctx, 'done', {
+        status: 'DONE',
+        result: JSON.stringify(result),
+        progress: JSON.stringify(progress),
+      })
+    } catch (error) {
+      if (error instanceof LostJob) return
+      const stopped = error instanceof ImportCancelled || signal.aborted
+      if (stopped) {
+        if (ctx.shutdown.aborted && !run.signal.aborted) {
+          // Shutdown: nothing was written; the job goes back to the queue and starts again with the next worker.
+          await jobQueue.release(db, job.id, ctx.workerId, isoNow(clock), 'worker shut down', false)
+          await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: null })
+          return
+        }
+        const current = await repo.findById(db, executionId)
+        if (run.reason() === 'pause' || current?.status === 'PAUSED') {
+          await db.transaction().execute(async (trx) => {
+            if (!(await jobQueue.complete(trx, job.id, ctx.workerId, 'cancelled', isoNow(clock)))) return
+            await repo.updateIfStatus(trx, executionId, ['PROCESSING'], { status: 'PAUSED', progress: null })
+          })
+          return
+        }
+        await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+        return
+      }
+      const translated = translateDbError(error)
+      if (DatabaseBusyError.is(translated)) throw error
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1024)
+      await finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
+    } finally {
+      clearInterval(tick)
+      ctx.shutdown.removeEventListener('abort', onShutdown)
+      run.finish()
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { hostsCsv } from '../helpers/file-imports.js'
+import { ADMIN_TOKEN, createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+
+const BIN = path.resolve('dist/cli/bin.js')
+
+/** Runs the built CLI to its end; answers exit code and output. */
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+  })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })))
+}
+
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; workspaceId: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 20_000
+  while (!/docs:/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const url = /listening on (\S+)/.exec(out)![1]!
+  const workspaceId = /workspace id: (\S+)/.exec(out)![1]!
+  for (;;) {
+    const res = await fetch(`${url}/readyz`).catch(() => null)
+    if (res?.ok) break
+    if (Date.now() > deadline) throw new Error('readyz never answered')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return { child, url, workspaceId }
+}
+
+describe('intake import / sources / executions', () => {
+  for (const dialect of dialects()) {
+    describe(`[${dialect}]`, () => {
+      let db: TestDatabase
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-cli-'))
+      afterAll(async () => {
+        await db?.drop()
+        fs.rmSync(work, { recursive: true, force: true })
+      })
+
+      it('imports a CSV against a server, lists sources and executions, then again with --local', async () => {
+        expect(fs.existsSync(BIN), 'run npm run build first (npm test does)').toBe(true)
+        db = await createTestDatabase(dialect)
+        const env = { ...db.env, INTAKE_ADMIN_TOKEN: ADMIN_TOKEN }
+        const server = await startServer(env)
+        const api = `${server.url}/jsm/assets/workspace/${server.workspaceId}/v1`
+        const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }
+        const json = async (method: string, p: string, body?: unknown) => {
+          const res = await fetch(api + p, {
+            method,
+            headers,
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          })
+          const text = await res.text()
+          return { status: res.status, body: text ? JSON.parse(text) : null }
+        }
+        let exited = false
+        try {
+          const source = (await json('POST', '/importsource', { name: 'Hosts CSV', type: 'csv' })).body
+          const first = path.join(work, 'hosts.csv')
+          fs.writeFileSync(first, hostsCsv(5))
+          const up = await fetch(`${api}/importsource/${source.id}/file?name=hosts.csv`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+            body: fs.readFileSync(first),
+          })
+          expect(up.status).toBe(200)
+          const found = await json('GET', `/importsource/${source.id}/discover?generate=true`)
+          expect(found.status).toBe(200)
+          expect((await json('PUT', `/importsource/${source.id}/mapping`, found.body.document)).status).toBe(
+            204,
+          )
+
+          const bigger = path.join(work, 'more-hosts.csv')
+          fs.writeFileSync(bigger, hostsCsv(250))
+          const remote = ['--url', server.url, '--token', ADMIN_TOKEN, '--workspace', server.workspaceId]
+          const run = await cli(['import', '--source', source.id, bigger, ...remote], {})
+          expect(run.code, run.out + run.err).toBe(0)
+          expect(run.out).toContain('uploaded more-hosts.csv')
+          expect(run.out).toContain('COMPLETED')
+          expect(run.out).toMatch(/object type\s+created\s+updated\s+identical\s+missing\s+problems/)
+          expect(run.out).toMatch(/Hosts CSV\s+250\s+0\s+0\s+0\s+0/)
+
+          const sources = await cli(['sources', ...remote], {})
+          expect(sources.code, sources.err).toBe(0)
+          expect(sources.out).toMatch(new RegExp(`${source.id}\\s+Hosts CSV\\s+csv\\s+IDLE`))
+
+          const list = await cli(['executions', '--source', source.id, ...remote], {})
+          expect(list.code, list.err).toBe(0)
+          const executionId = /^([0-9a-f-]{36})\s+DONE/m.exec(list.out)?.[1]
+          expect(executionId, list.out).toBeDefined()
+
+          const noFile = (await json('POST', '/importsource', { name: 'Empty', type: 'csv' })).body
+          const failed = await cli(['import', '--source', noFile.id, first, ...remote], {})
+          expect(failed.code).toBe(1)
+          expect(failed.err).toContain('MISSING_MAPPING')
+
+          server.child.kill('SIGTERM')
+          await new Promise((r) => server.child.on('exit', r))
+          exited = true
+
+          // --local: the same services on the database the environment configures, the worker in-process.
+          const changed = path.join(work, 'changed.csv')
+          fs.writeFileSync(changed, hostsCsv(250).replace('Host 7,', 'Host seven,'))
+          const local = await cli(['import', '--local', '--source', source.id, changed], env)
+          expect(local.code, local.out + local.err).toBe(0)
+          expect(local.out).toMatch(/Hosts CSV\s+0\s+1\s+249\s+0\s+0/)
+          const localList = await cli(['executions', '--local', '--source', source.id], env)
+          const latest = /^([0-9a-f-]{36})\s+DONE/m.exec(localList.out)?.[1]
+          const one = await cli(['executions', '--local', '--source', source.id, latest!], env)
+          expect(one.code, one.err).toBe(0)
+          expect(one.out).toContain(`execution ${latest}: DONE`)
+          expect(one.out).toMatch(/Hosts CSV\s+0\s+1\s+249/)
+          const localSources = await cli(['sources', '--local'], env)
+          expect(localSources.out).toContain(source.id)
+        } finally {
+          if (!exited) server.child.kill('SIGTERM')
+        }
+      })
+    })
+  }
+})
