@@ -2,10 +2,16 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
  *   --http-as-is    http: leave the token's last_used_at alone (shows the SQLite status-poll stall, see http.bench.ts)
  *   --repository=N  objects written through the API service (default 5,000)
+ *   --db=sqlite,postgres  run only on these databases (default: SQLite, and PostgreSQL when DATABASE_URL is set)
+ *   file (see file.bench.ts): the --rows CSV and an XLSX through upload + import/start, and a large CSV's peak RSS
+ *   --xlsx-rows=N   rows of the XLSX (default --rows)
+ *   --gib-rows=N    rows of the large CSV (default 1,000,000), padded with a notes column to --gib-bytes=B
+ *                   (default 1 GiB − 1 MiB)
+ *   --file-parts=csv,xlsx,gib  which file scenarios run (default all)
  *
  * The Markdown tables print to stdout and go to bench/out/latest.md; copy the figures into docs/benchmarks.md.
  */
@@ -13,6 +19,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { aqlTable, benchAql, type AqlBenchRow } from './aql/aql.bench.js'
 import { benchEngine, engineTable, type EngineBenchRow } from './engine/engine.bench.js'
+import { benchFile, fileTable, type FileBenchRow, type FilePart } from './file.bench.js'
 import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
 import { scratchDatabases } from './scratch.js'
@@ -24,12 +31,17 @@ const only = process.argv
   ?.split('=')[1]
   ?.split(',')
 const wanted = (part: string): boolean => !only || only.includes(part)
+const databases = process.argv
+  .find((a) => a.startsWith('--db='))
+  ?.split('=')[1]
+  ?.split(',')
 const log = (line: string): void => void process.stderr.write(`${line}\n`)
 
 const engineRows: EngineBenchRow[] = []
 const httpRows: HttpBenchRow[] = []
 const aqlRows: AqlBenchRow[] = []
 const repositoryRows: RepositoryRow[] = []
+const fileRows: FileBenchRow[] = []
 const rowsN = arg('rows', 1_000_000)
 const objectsN = arg('objects', 1_000_000)
 
@@ -47,10 +59,35 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
       ),
   ],
   ['aql', async (e, env) => void aqlRows.push(...(await benchAql(e, env, objectsN, log)))],
+  [
+    'file',
+    async (e, env) =>
+      void fileRows.push(
+        ...(await benchFile(
+          e,
+          env,
+          {
+            rows: rowsN,
+            xlsxRows: arg('xlsx-rows', rowsN),
+            gibRows: arg('gib-rows', 1_000_000),
+            gibBytes: arg('gib-bytes', 2 ** 30 - 2 ** 20),
+            parts: (process.argv
+              .find((a) => a.startsWith('--file-parts='))
+              ?.split('=')[1]
+              ?.split(',') ?? ['csv', 'xlsx', 'gib']) as FilePart[],
+          },
+          log,
+        )),
+      ),
+  ],
 ]
 for (const [part, fn] of parts) {
   if (!wanted(part)) continue
   for (const db of await scratchDatabases(process.env.DATABASE_URL)) {
+    if (databases && !databases.includes(db.name)) {
+      await db.drop()
+      continue
+    }
     log(`== ${part} on ${db.name}`)
     try {
       await fn(db.name, db.env)
@@ -67,6 +104,7 @@ const out = [
   ...(engineRows.length ? ['', '### Import engine', '', engineTable(engineRows)] : []),
   ...(httpRows.length ? ['', '### Push over HTTP', '', httpTable(httpRows)] : []),
   ...(aqlRows.length ? ['', '### AQL', '', aqlTable(objectsN, aqlRows)] : []),
+  ...(fileRows.length ? ['', '### File imports', '', fileTable(fileRows)] : []),
 ].join('\n')
 fs.mkdirSync('bench/out', { recursive: true })
 fs.writeFileSync('bench/out/latest.md', out + '\n')

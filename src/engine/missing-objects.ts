@@ -1,3 +1,4 @@
+import { breathe } from './breathe.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
 import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
@@ -40,6 +41,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
     for (const o of protectedObjects) state.seenIds.add(o.id)
     let after = 0
     for (;;) {
+      await breathe()
       const page = await repo.ownedPage(ctx.db, plan.type.id, ctx.importSourceId, after, PAGE)
       if (page.length === 0) break
       after = page[page.length - 1]!.id

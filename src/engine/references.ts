@@ -13,6 +13,7 @@ import {
 import type { Db } from '../store/create-store.js'
 import type { EntryProblem } from './engine-types.js'
 import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
+import { breathe } from './breathe.js'
 import { timed } from './result.js'
 import type { PendingReference, TypeState, WriteContext } from './type-writer.js'
 
@@ -45,6 +46,7 @@ export async function resolveReferences(
   for (const attributeId of await refStage.attributes(ctx.db)) {
     let after = 0
     for (;;) {
+      await breathe()
       const page = await refStage.page(ctx.db, attributeId, after, REF_PAGE)
       if (page.length === 0) break
       after = page[page.length - 1]!.seq

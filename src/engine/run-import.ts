@@ -4,7 +4,8 @@ import { matchesAql } from '../domain/aql/evaluate-memory.js'
 import type { AqlResolver as RecordResolver } from '../domain/aql/record.js'
 import { ObjectSchemaService } from '../services/object-schema.service.js'
 import type { BulkTransaction, Store } from '../store/create-store.js'
-import { indexStage, refStage } from '../store/repositories/import-write.repository.js'
+import { IndexStage, refStage } from '../store/repositories/import-write.repository.js'
+import { breathe } from './breathe.js'
 import { ChangeLog } from './change-log.js'
 import { loadEngineCatalog } from './engine-catalog.js'
 import type { EngineInput, EntryProblem } from './engine-types.js'
@@ -86,6 +87,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       store: deps.store,
       db: trx,
       bulk,
+      indexStage: new IndexStage(deps.store, bulk),
       workspaceId: input.workspaceId,
       importSourceId: input.importSourceId,
       objectSchemaId: input.objectSchemaId,
@@ -116,9 +118,9 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       await log!.problems(trx, problems)
       input.onProgress?.({ phase: 'reading', entriesRead: total, objectsWritten: written })
       await deps.afterBatch?.(written)
+      await breathe()
     }
 
-    await indexStage.create(deps.store, trx)
     await refStage.create(deps.store, trx)
     const rootOffsets = new Map<string, number>()
     const iterator = input.data[Symbol.asyncIterator]()
@@ -210,7 +212,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     checkCancelled(input.signal)
     // One statement moves the staged index rows of every type; its time counts once, on the first type.
     const first = states.values().next().value
-    if (first) await timed(first.result, 'writeInsightDataTimeInMs', () => indexStage.apply(trx))
+    if (first) await timed(first.result, 'writeInsightDataTimeInMs', () => ctx.indexStage.apply(trx, breathe))
     // Missing objects before references: a reference to an object this run removes is then reported as
     // unresolved, instead of resolving and vanishing with its target.
     input.onProgress?.({ phase: 'missing', entriesRead: total, objectsWritten: written })

@@ -7,11 +7,10 @@ import type { BulkWriter } from '../store/bulk.js'
 import type { Db, Store } from '../store/create-store.js'
 import {
   importWriteRepository as repo,
-  indexStage,
+  type IndexStage,
   OBJECT_HASH_UPDATE,
   OBJECT_INSERT,
   OBJECT_UPDATE,
-  VALUE_INDEX,
   VALUE_INDEX_KEY,
 } from '../store/repositories/import-write.repository.js'
 import { RawJson, type ChangeLog } from './change-log.js'
@@ -36,6 +35,8 @@ export interface WriteContext {
   db: Db
   /** Set-based writers bound to the execution's transaction. */
   bulk: BulkWriter
+  /** Where the value-index rows of this execution wait until they are moved in key order. */
+  indexStage: IndexStage
   workspaceId: string
   importSourceId: string
   objectSchemaId: number
@@ -163,7 +164,7 @@ async function writeCreates(
   }
   result.objectsCreated += creates.length
   await ctx.bulk.insert(ctx.db, 'object', OBJECT_INSERT, rows)
-  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, index)
+  await ctx.indexStage.add(ctx.db, index)
 }
 
 async function writeUpdates(
@@ -239,7 +240,7 @@ async function writeUpdates(
     VALUE_INDEX_KEY,
     removeIndex.map((r) => [r[0], r[1], r[2]]),
   )
-  await ctx.bulk.insert(ctx.db, indexStage.table, VALUE_INDEX, addIndex)
+  await ctx.indexStage.add(ctx.db, addIndex)
 }
 
 const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()

@@ -72,6 +72,11 @@ export class ExecutionService {
     importSourceId: string,
     options: { scheduled?: boolean; dryRun?: boolean } = {},
   ): Promise<Execution> {
+    // A source that is already running answers 409 at once, without a write transaction: on SQLite that would
+    // wait for the running import's write lock. The check is repeated inside the transaction.
+    await this.sources.get(workspaceId, importSourceId)
+    const running = await repo.active(this.db, importSourceId, ACTIVE_STATUSES)
+    if (running) throw ExecutionInProgressError({ importSourceId, executionId: running.id })
     const id = randomUUID()
     await this.db.transaction().execute(async (trx) => {
       // Serialises concurrent starts of one source on PostgreSQL; SQLite has one writer.

@@ -126,6 +126,11 @@ export class FileImportService {
     options: { actor?: string } = {},
   ): Promise<Execution> {
     await this.files.fileSource(workspaceId, importSourceId)
+    // A source that is already running answers 409 at once, without a write transaction: on SQLite that would
+    // wait for the running import's write lock. The check is repeated inside the transaction.
+    await this.sources.get(workspaceId, importSourceId)
+    const running = await repo.active(this.db, importSourceId, ACTIVE_STATUSES)
+    if (running) throw ExecutionInProgressError({ importSourceId, executionId: running.id })
     const id = randomUUID()
     const now = isoNow(this.clock)
     await this.db.transaction().execute(async (trx) => {

@@ -45,10 +45,11 @@ export function createServices(
   clock: Clock = systemClock,
   connectors: ConnectorCatalog = defaultConnectorCatalog,
 ): Services {
-  const tokens = new TokenService(store.db, clock)
-  const schemas = new ObjectSchemaService(store.db, clock)
   // Executions answer the probe, so that RUNNING, DELETE and mapping changes see their runs.
   const runs = new ExecutionRuns()
+  // On SQLite an import in this process holds the only write lock: authentication must not wait for it.
+  const tokens = new TokenService(store.db, clock, () => store.caps.dialect === 'sqlite' && runs.size > 0)
+  const schemas = new ObjectSchemaService(store.db, clock)
   const importSources: ImportSourceService = new ImportSourceService(store.db, tokens, clock, {
     isRunning: (workspaceId: string, id: string): Promise<boolean> => executions.isRunning(workspaceId, id),
     checkConfig: (type, sourceConfig, field) =>

@@ -33,6 +33,8 @@ export class TokenService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
+    /** True while writes would wait for a lock held by this very process (an import on SQLite). */
+    private readonly writesBlocked: () => boolean = () => false,
   ) {}
 
   /** Creates a workspace API token; the secret is returned once and stored only as a hash. */
@@ -115,8 +117,10 @@ export class TokenService {
     const row = await tokenRepository.findActiveByHash(this.db, hash)
     if (!row || !hashesEqual(row.token_hash, hash)) return null
     const now = this.clock()
-    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
-      await tokenRepository.touch(this.db, row.id, now.toISOString())
+    const due = !row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS
+    if (due && !this.writesBlocked()) {
+      // Best effort: "last used" is information, and a busy database must never fail the request it describes.
+      await tokenRepository.touch(this.db, row.id, now.toISOString()).catch(() => undefined)
     }
     if (row.kind === 'container' && row.import_source_id) {
       return {

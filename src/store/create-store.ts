@@ -1,12 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
 import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
+import { PatientSqliteDialect } from './sqlite-patient-dialect.js'
 
 export type Db = Kysely<Database>
 
@@ -46,12 +47,12 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     const sqlite = new SqliteDatabase(config.url)
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = NORMAL')
-    sqlite.pragma('busy_timeout = 5000')
     sqlite.pragma('foreign_keys = ON')
     // 64 MiB of page cache (the default is 2 MiB), allocated as it is used: an import of a million objects touches
     // indexes far larger than the default, and every miss is a read from the file.
     sqlite.pragma('cache_size = -65536')
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+    // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
+    const db = new Kysely<Database>({ dialect: new PatientSqliteDialect({ database: sqlite }) })
     return {
       db,
       caps,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, Store } from '../create-store.js'
-import type { BulkColumn } from '../bulk.js'
+import type { BulkColumn, BulkWriter } from '../bulk.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
 
@@ -216,30 +216,60 @@ export const importWriteRepository = {
 }
 
 /**
- * The value-index rows an execution adds are staged in a temporary table without indexes and moved into
- * object_value in one sorted statement: inserting in key order turns a million random b-tree inserts into appends.
+ * The value-index rows an execution adds are staged in temporary tables without indexes, one per attribute, and
+ * moved into object_value at the end in key order: inserting in key order turns millions of random b-tree inserts
+ * into appends. One table per attribute keeps each move (and its sort) to one attribute's rows, so that between
+ * moves the engine can let the event loop run (better-sqlite3 blocks the process while a statement runs).
  */
-export const indexStage = {
-  table: 'engine_index_stage',
-  create: async (store: Store, db: Db): Promise<void> => {
-    const columns = `attribute_id bigint, value_ci text, object_id bigint, position integer, value_text text, value_num ${store.caps.doubleType}`
-    if (store.caps.dialect === 'sqlite') {
-      await sql.raw(`create temp table if not exists engine_index_stage (${columns})`).execute(db)
-      await sql.raw('delete from engine_index_stage').execute(db)
-    } else {
-      await sql
-        .raw(`create temp table if not exists engine_index_stage (${columns}) on commit drop`)
-        .execute(db)
+export class IndexStage {
+  readonly #tables = new Map<number, string>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly bulk: BulkWriter,
+  ) {}
+
+  /** Stages value-index tuples (attribute_id, value_ci, object_id, position, value_text | null, value_num). */
+  async add(db: Db, tuples: readonly unknown[][]): Promise<void> {
+    const byAttribute = new Map<number, unknown[][]>()
+    for (const t of tuples) {
+      const id = t[0] as number
+      let list = byAttribute.get(id)
+      if (!list) byAttribute.set(id, (list = []))
+      list.push(t)
     }
-  },
-  /** Moves the staged rows into object_value in key order and empties the stage. */
-  apply: async (db: Db): Promise<void> => {
-    await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
-      select attribute_id, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
-      from engine_index_stage
-      order by attribute_id, value_ci, object_id, position`.execute(db)
-    await sql`delete from engine_index_stage`.execute(db)
-  },
+    for (const [id, rows] of byAttribute)
+      await this.bulk.insert(db, await this.#table(db, id), VALUE_INDEX, rows)
+  }
+
+  /** Moves the staged rows into object_value, one attribute at a time in ascending order, calling `between`. */
+  async apply(db: Db, between: () => Promise<void>): Promise<void> {
+    for (const id of [...this.#tables.keys()].sort((a, b) => a - b)) {
+      const table = sql.table(this.#tables.get(id)!)
+      await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
+        select attribute_id, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
+        from ${table} order by value_ci, object_id, position`.execute(db)
+      await sql`drop table ${table}`.execute(db)
+      this.#tables.delete(id)
+      await between()
+    }
+  }
+
+  async #table(db: Db, attributeId: number): Promise<string> {
+    let name = this.#tables.get(attributeId)
+    if (name) return name
+    name = `engine_index_stage_${attributeId}`
+    const columns = `attribute_id bigint, value_ci text, object_id bigint, position integer, value_text text, value_num ${this.store.caps.doubleType}`
+    if (this.store.caps.dialect === 'sqlite') {
+      // Temporary tables belong to the connection: one left by an execution that failed is emptied first.
+      await sql.raw(`create temp table if not exists ${name} (${columns})`).execute(db)
+      await sql.raw(`delete from ${name}`).execute(db)
+    } else {
+      await sql.raw(`create temp table if not exists ${name} (${columns}) on commit drop`).execute(db)
+    }
+    this.#tables.set(attributeId, name)
+    return name
+  }
 }
 
 export const REF_STAGE: readonly BulkColumn[] = [

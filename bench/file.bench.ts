@@ -1,0 +1,673 @@
+/**
+ * The file-import benchmark (issue 7): the engine benchmark's hardware rows as a file, imported through the API of
+ * a real, listening Intake server (booted in this process by `startServer`, with its execution worker) exactly as
+ * a client does: create a `csv` or `xlsx` source, PUT the schema + mapping (the engine benchmark's document: its
+ * selector `assets` is single-segment, so the tabular connectors put every row under it, and its locators are the
+ * CSV header), PUT the file as a raw body streamed from disk over one keep-alive connection, POST import/start,
+ * then poll the progress resource every 250 ms until COMPLETED. Each scenario runs on a fresh database.
+ *
+ * - **csv**: the engine benchmark's CSV (`writeCsv`, the same N rows). Beside it, in the same run and on fresh
+ *   databases, the engine's own first load of the same file (runImport over csvChunks, as engine.bench.ts and
+ *   http.bench.ts) and the raw baseline (SQLite: one prepared insert per row; PostgreSQL: COPY): the ratios
+ *   end-to-end / engine first load and import / baseline.
+ * - **xlsx**: the same rows written with exceljs's streaming WorkbookWriter (rows committed as they are written;
+ *   the purchase date a real date cell, the size a number), imported through an `xlsx` source. Its ratio is to the
+ *   engine's first load of the CSV above (when both have the same rows): the cost of the XLSX path over the CSV.
+ * - **1 GiB csv**: the same columns plus a `notes` column padded so that `gibRows` rows fill `gibBytes` (default
+ *   just under 1 GiB, INTAKE_MAX_UPLOAD_BYTES' default), uploaded and imported for real (file imports have no dry
+ *   run), while this process's RSS is sampled every 100 ms; VmHWM of /proc/self/status is reset before the upload
+ *   (`clear_refs` 5) and read at the end. `notes` is not mapped: the connector parses it and the entries carry it
+ *   through the engine's read and map phases.
+ *
+ * The client shares this process with the server, so RSS is that of server + worker + a small client (the
+ * upload streams from disk; the progress polls are tiny).
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import ExcelJS from 'exceljs'
+import pg from 'pg'
+import { loadConfig } from '../src/config/config.js'
+import { engineSettingsFrom } from '../src/engine/engine-settings.js'
+import type { ImportResult, TypeResult } from '../src/engine/result.js'
+import { runImport } from '../src/engine/run-import.js'
+import { startServer } from '../src/http/server.js'
+import { bootstrap } from '../src/main.js'
+import { postgresBaseline, sqliteBaseline } from './engine/baselines.js'
+import { csvChunks } from './engine/csv-chunks.js'
+import { HEADER, row, writeCsv } from './engine/hardware-data.js'
+import { hardwareDocument } from './engine/hardware-mapping.js'
+
+const TOKEN = 'bench-admin-token-0123456789'
+const POLL_MS = 250
+const MB = 2 ** 20
+/** The engine's memory bound (issue 5): peak RSS while importing. */
+const RSS_BOUND_MB = 512
+
+type Phases = Pick<
+  TypeResult,
+  | 'readExternalDataTimeInMs'
+  | 'mapExternalDataTimeInMs'
+  | 'decidingActionsTimeInMs'
+  | 'writeInsightDataTimeInMs'
+  | 'postFunctionTimeInMs'
+>
+
+export type FilePart = 'csv' | 'xlsx' | 'gib'
+
+export interface FileBenchOptions {
+  /** Rows of the CSV (the engine benchmark's N). */
+  rows: number
+  /** Rows of the XLSX. */
+  xlsxRows: number
+  /** Rows of the large CSV, and its size in bytes (the `notes` column is padded to reach it). */
+  gibRows: number
+  gibBytes: number
+  parts: FilePart[]
+}
+
+export interface FileBenchRow {
+  engine: string
+  scenario: string
+  rows: number
+  fileBytes: number
+  /** Writing the file (not part of any ratio). */
+  writeSeconds: number
+  /** PUT …/file: first byte sent → answered. */
+  uploadSeconds: number
+  /** POST import/start → the progress resource answered COMPLETED. */
+  importSeconds: number
+  /** Of the import: created → the worker started, and the run, as the execution records them. */
+  queueSeconds: number
+  runSeconds: number
+  /** Upload start → COMPLETED. */
+  endToEndSeconds: number
+  /** The engine's first load of the same CSV on a fresh database, and the raw baseline of the file. */
+  engineSeconds: number | null
+  baselineSeconds: number | null
+  phases: Phases
+  enginePhases: Phases | null
+  /** Peak RSS sampled during upload + import (server + worker + client), at boot, and of the engine alone. */
+  peakRssMb: number
+  startRssMb: number
+  enginePeakRssMb: number | null
+  /** VmHWM of /proc/self/status at the end, reset (clear_refs) before the upload; null if not available. */
+  vmHwmMb: number | null
+  /** Progress polls while the import ran, distinct progressInPercent values seen, the highest before COMPLETED. */
+  polls: number
+  percentValues: number
+  maxPercentBeforeDone: number
+  busyPolls: number
+  longestStallSeconds: number
+  /** POST import/start → the progress first seen at step 5 (validation, connection, header read, mapping). */
+  toProcessingSeconds: number
+  counters: string
+}
+
+const phasesOf = (t: TypeResult): Phases => ({
+  readExternalDataTimeInMs: t.readExternalDataTimeInMs,
+  mapExternalDataTimeInMs: t.mapExternalDataTimeInMs,
+  decidingActionsTimeInMs: t.decidingActionsTimeInMs,
+  writeInsightDataTimeInMs: t.writeInsightDataTimeInMs,
+  postFunctionTimeInMs: t.postFunctionTimeInMs,
+})
+
+const phaseText = (p: Phases): string =>
+  [
+    p.readExternalDataTimeInMs,
+    p.mapExternalDataTimeInMs,
+    p.decidingActionsTimeInMs,
+    p.writeInsightDataTimeInMs,
+    p.postFunctionTimeInMs,
+  ]
+    .map((ms) => (ms / 1000).toFixed(1))
+    .join(' / ')
+
+const countersOf = (t: TypeResult, problems: number): string =>
+  `+${t.objectsCreated} ~${t.objectsUpdated} =${t.objectsIdentical} -${t.objectsMissingDeleted} refs ${t.objectsWithUpdatedReferences} problems ${problems}`
+
+/** Fails loudly unless the one type's result is a clean first load of n entries. */
+function expectFirstLoad(what: string, result: ImportResult, n: number): TypeResult {
+  const types = Object.values(result.objectTypeResultMap)
+  const t = types[0]
+  if (types.length !== 1 || !t || t.objectsCreated !== n || t.entriesInSource !== n) {
+    throw new Error(
+      `${what}: expected ${n} objects created, got ${JSON.stringify(types.map((x) => ({ created: x.objectsCreated, entries: x.entriesInSource })))} (${result.problemCount} problems)`,
+    )
+  }
+  return t
+}
+
+/** Samples this process's RSS every `everyMs` while `fn` runs. */
+async function withPeakRss<T>(everyMs: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), everyMs)
+  try {
+    const value = await fn()
+    return { value, peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / MB) }
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/** Resets the kernel's peak RSS of this process (VmHWM) to the current RSS; false where not allowed. */
+function resetHwm(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5')
+    return true
+  } catch {
+    return false
+  }
+}
+
+function vmHwmMb(): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]
+    return kb === undefined ? null : Math.round(Number(kb) / 1024)
+  } catch {
+    return null
+  }
+}
+
+/** Watches the event loop: answers the longest gap between two ticks of a 100 ms timer, less the 100 ms. */
+function stallTracker(): { stop: () => number } {
+  let last = performance.now()
+  let longest = 0
+  const timer = setInterval(() => {
+    const now = performance.now()
+    longest = Math.max(longest, now - last - 100)
+    last = now
+  }, 100)
+  return {
+    stop: () => {
+      clearInterval(timer)
+      return Math.max(longest, performance.now() - last - 100, 0)
+    },
+  }
+}
+
+/** One client over one keep-alive connection (node:http, maxSockets 1); bodies are JSON or a file streamed. */
+function httpClient() {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const call = (
+    method: string,
+    url: string,
+    body?: { json: unknown } | { file: string; contentType: string },
+  ): Promise<{ status: number; body: unknown }> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { authorization: `Bearer ${TOKEN}` }
+      let text: string | undefined
+      if (body && 'json' in body) {
+        text = JSON.stringify(body.json)
+        headers['content-type'] = 'application/json'
+        headers['content-length'] = Buffer.byteLength(text)
+      } else if (body) {
+        headers['content-type'] = body.contentType
+        headers['content-length'] = fs.statSync(body.file).size
+      }
+      const req = http.request(url, { method, agent, headers }, (res) => {
+        const parts: Buffer[] = []
+        res.on('data', (part: Buffer) => parts.push(part))
+        res.on('error', reject)
+        res.on('end', () => {
+          const raw = Buffer.concat(parts).toString('utf8')
+          let parsed: unknown = raw
+          try {
+            parsed = raw === '' ? null : JSON.parse(raw)
+          } catch {
+            /* not JSON: keep the text */
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed })
+        })
+      })
+      req.on('error', reject)
+      if (body && 'file' in body) {
+        const stream = fs.createReadStream(body.file, { highWaterMark: 1 << 20 })
+        stream.on('error', reject)
+        stream.pipe(req)
+      } else req.end(text)
+    })
+  const expect = async <T = unknown>(
+    status: number,
+    method: string,
+    url: string,
+    body?: { json: unknown } | { file: string; contentType: string },
+  ): Promise<T> => {
+    const res = await call(method, url, body)
+    if (res.status !== status) {
+      throw new Error(`${method} ${url}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`)
+    }
+    return res.body as T
+  }
+  return { call, expect, close: () => agent.destroy() }
+}
+
+/** A fresh database beside the one of `env` (SQLite: a new directory; PostgreSQL: a new database). */
+async function freshDatabase(
+  env: Record<string, string>,
+): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-file-bench-'))
+  if (!env.DATABASE_URL) {
+    return {
+      env: { INTAKE_DATA_DIR: dir },
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    }
+  }
+  const name = `intake_bench_${randomBytes(4).toString('hex')}`
+  const admin = async (statement: string): Promise<void> => {
+    const c = new pg.Client({ connectionString: env.DATABASE_URL })
+    await c.connect()
+    try {
+      await c.query(statement)
+    } finally {
+      await c.end()
+    }
+  }
+  await admin(`create database ${name}`)
+  const u = new URL(env.DATABASE_URL)
+  u.pathname = `/${name}`
+  return {
+    env: { INTAKE_DATA_DIR: dir, DATABASE_URL: u.toString() },
+    drop: async () => {
+      await admin(`drop database if exists ${name} with (force)`)
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The engine's first load of the CSV on a fresh database, as engine.bench.ts runs it (chunks of 2,000). */
+async function engineFirstLoad(
+  env: Record<string, string>,
+  csv: string,
+  n: number,
+): Promise<{ seconds: number; peakMb: number; type: TypeResult }> {
+  const db = await freshDatabase(env)
+  const booted = await bootstrap(loadConfig({ ...db.env, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent' }))
+  try {
+    const { services } = booted
+    const ws = booted.workspaceId
+    const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
+    await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
+    const mapping = (await services.importSources.mapping(ws, source.id))!
+    const executionId = randomUUID()
+    await services.store.db
+      .insertInto('execution')
+      .values({
+        id: executionId,
+        workspace_id: ws,
+        import_source_id: source.id,
+        kind: 'pull',
+        status: 'PROCESSING',
+        scheduled: 0,
+        dry_run: 0,
+        created_at: new Date().toISOString(),
+        started_at: null,
+        finished_at: null,
+        progress: null,
+        result: null,
+        failure_reason: null,
+      })
+      .execute()
+    const start = performance.now()
+    const { value: result, peakMb } = await withPeakRss(50, () =>
+      runImport(
+        { store: services.store },
+        {
+          workspaceId: ws,
+          importSourceId: source.id,
+          executionId,
+          objectSchemaId: mapping.objectSchemaId!,
+          document: mapping.document,
+          settings: engineSettingsFrom(source.settings),
+          data: csvChunks(csv, 'assets'),
+        },
+      ),
+    )
+    const seconds = (performance.now() - start) / 1000
+    return { seconds, peakMb, type: expectFirstLoad('engine first load', result, n) }
+  } finally {
+    await booted.close()
+    await db.drop()
+  }
+}
+
+/** The raw baseline of the CSV (engine bench): SQLite prepared inserts, PostgreSQL COPY, on a fresh database. */
+async function baseline(engine: 'sqlite' | 'postgres', env: Record<string, string>, csv: string) {
+  const db = await freshDatabase(env)
+  try {
+    return engine === 'sqlite'
+      ? await sqliteBaseline(csv, path.join(db.env.INTAKE_DATA_DIR!, 'baseline.db'))
+      : await postgresBaseline(csv, db.env.DATABASE_URL!)
+  } finally {
+    await db.drop()
+  }
+}
+
+/**
+ * The hardware rows as an .xlsx, written with exceljs's streaming WorkbookWriter (each row committed at once, so
+ * memory stays bounded; inline strings, no shared-strings table): the size a number, the purchase date a date
+ * cell (midnight UTC, formatted yyyy-mm-dd), an empty parent an empty cell.
+ */
+export async function writeXlsx(file: string, n: number): Promise<number> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useSharedStrings: false,
+    useStyles: true,
+  })
+  const sheet = workbook.addWorksheet('assets')
+  sheet.columns = HEADER.map((h) => ({
+    header: h,
+    key: h,
+    ...(h === 'purchase_date' && { style: { numFmt: 'yyyy-mm-dd' } }),
+  }))
+  const sizeAt = HEADER.indexOf('size')
+  const dateAt = HEADER.indexOf('purchase_date')
+  for (let i = 0; i < n; i++) {
+    const cells: (string | number | Date | null)[] = row(i)
+    const [y, m, d] = (cells[dateAt] as string).split('-').map(Number)
+    cells[sizeAt] = Number(cells[sizeAt])
+    cells[dateAt] = new Date(Date.UTC(y!, m! - 1, d!))
+    if (cells[cells.length - 1] === '') cells[cells.length - 1] = null
+    sheet.addRow(cells).commit()
+  }
+  sheet.commit()
+  await workbook.commit()
+  return fs.statSync(file).size
+}
+
+/**
+ * The hardware rows plus a `notes` column padded so that `rows` rows make about `bytes` bytes (never more): the
+ * padding is the same for every row. Answers the rows written and the size.
+ */
+export function writeWideCsv(file: string, rows: number, bytes: number): { rows: number; bytes: number } {
+  const header = [...HEADER, 'notes'].join(',') + '\n'
+  const sample = row(rows - 1).join(',').length + 2
+  const pad = Math.max(0, Math.floor((bytes - header.length) / rows) - sample)
+  const filler = 'x'.repeat(pad)
+  const fd = fs.openSync(file, 'w')
+  let size = header.length
+  let buffer = header
+  let count = 0
+  for (let i = 0; i < rows; i++) {
+    const line = `${row(i).join(',')},${filler}\n`
+    if (size + line.length > bytes) break
+    buffer += line
+    size += line.length
+    count++
+    if (buffer.length > 1 << 20) {
+      fs.writeSync(fd, buffer)
+      buffer = ''
+    }
+  }
+  fs.writeSync(fd, buffer)
+  fs.closeSync(fd)
+  return { rows: count, bytes: size }
+}
+
+interface ApiRun {
+  uploadSeconds: number
+  importSeconds: number
+  queueSeconds: number
+  runSeconds: number
+  endToEndSeconds: number
+  type: TypeResult
+  problems: number
+  polls: number
+  percentValues: number
+  maxPercentBeforeDone: number
+  busyPolls: number
+  longestStallSeconds: number
+  toProcessingSeconds: number
+  peakRssMb: number
+  startRssMb: number
+  vmHwmMb: number | null
+}
+
+interface Progress {
+  status: string
+  progressInPercent: number
+  currentStep: number
+  currentWorkDescription?: string | null
+}
+
+/**
+ * One file through the API on a fresh database: boot a server, create the source, PUT the mapping, upload the
+ * file (raw body, streamed from disk), start, poll the progress every 250 ms until COMPLETED, check the result.
+ */
+async function importThroughApi(
+  label: string,
+  env: Record<string, string>,
+  type: 'csv' | 'xlsx',
+  file: string,
+  n: number,
+  log: (s: string) => void,
+  rssEveryMs: number,
+): Promise<ApiRun> {
+  const db = await freshDatabase(env)
+  const client = httpClient()
+  const startRssMb = Math.round(process.memoryUsage().rss / MB)
+  try {
+    const server = await startServer(
+      loadConfig({ ...db.env, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' }),
+    )
+    try {
+      const api = `${server.url}/jsm/assets/workspace/${server.workspaceId}/v1`
+      const source = await client.expect<{ id: string }>(201, 'POST', `${api}/importsource`, {
+        json: { name: `File bench ${type}`, type, config: {} },
+      })
+      await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, { json: hardwareDocument })
+      const hwmReset = resetHwm()
+      const measured = await withPeakRss(rssEveryMs, async () => {
+        const t0 = performance.now()
+        const contentType =
+          type === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+        const uploaded = await client.expect<{ size: number }>(
+          200,
+          'PUT',
+          `${api}/importsource/${source.id}/file?name=${path.basename(file)}`,
+          { file, contentType },
+        )
+        const uploadedAt = performance.now()
+        if (uploaded.size !== fs.statSync(file).size) {
+          throw new Error(`upload: stored ${uploaded.size} bytes of ${fs.statSync(file).size}`)
+        }
+        log(
+          `  ${label}: uploaded ${(uploaded.size / MB).toFixed(0)} MB in ${((uploadedAt - t0) / 1000).toFixed(1)} s`,
+        )
+        const started = await client.expect<{ resourceId: string }>(
+          200,
+          'POST',
+          `${api}/import/start/${source.id}`,
+        )
+        const progressUrl = `${api}/progress/category/imports/${started.resourceId}`
+        const percents = new Set<number>()
+        let maxPercent = 0
+        let polls = 0
+        let busyPolls = 0
+        let lastLogged = performance.now()
+        let processingAt = NaN
+        const stalls = stallTracker()
+        let progress: Progress
+        for (;;) {
+          const res = await client.call('GET', progressUrl)
+          if (res.status === 503) busyPolls++
+          else if (res.status !== 200)
+            throw new Error(`GET progress: ${res.status} ${JSON.stringify(res.body)}`)
+          else {
+            progress = res.body as Progress
+            if (progress.status !== 'PENDING' && progress.status !== 'IN_PROGRESS') break
+            polls++
+            percents.add(progress.progressInPercent)
+            maxPercent = Math.max(maxPercent, progress.progressInPercent)
+            if (progress.currentStep >= 5 && Number.isNaN(processingAt)) processingAt = performance.now()
+            if (performance.now() - lastLogged > 15_000) {
+              lastLogged = performance.now()
+              log(
+                `  ${label}: ${progress.status} step ${progress.currentStep} ${progress.progressInPercent}% (${((lastLogged - uploadedAt) / 1000).toFixed(0)} s)`,
+              )
+            }
+          }
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+        }
+        const doneAt = performance.now()
+        const longestStallMs = stalls.stop()
+        if (progress.status !== 'COMPLETED')
+          throw new Error(`${label}: import ended ${JSON.stringify(progress)}`)
+        const base = `${api}/importsource/${source.id}/executions/${started.resourceId}`
+        const status = await client.expect<{ status: string; progressResult: ImportResult }>(
+          200,
+          'GET',
+          `${base}/status`,
+        )
+        const type_ = expectFirstLoad(label, status.progressResult, n)
+        const execution = await client.expect<{ created: string; started: string; finished: string }>(
+          200,
+          'GET',
+          base,
+        )
+        const at = (iso: string | null | undefined): number => (iso ? Date.parse(iso) : NaN)
+        return {
+          uploadSeconds: (uploadedAt - t0) / 1000,
+          importSeconds: (doneAt - uploadedAt) / 1000,
+          queueSeconds: (at(execution.started) - at(execution.created)) / 1000,
+          runSeconds: (at(execution.finished) - at(execution.started)) / 1000,
+          endToEndSeconds: (doneAt - t0) / 1000,
+          type: type_,
+          problems: status.progressResult.problemCount,
+          polls,
+          percentValues: percents.size,
+          maxPercentBeforeDone: maxPercent,
+          busyPolls,
+          longestStallSeconds: longestStallMs / 1000,
+          toProcessingSeconds: (processingAt - uploadedAt) / 1000,
+        }
+      })
+      const hwm = hwmReset ? vmHwmMb() : null
+      return { ...measured.value, peakRssMb: measured.peakMb, startRssMb, vmHwmMb: hwm }
+    } finally {
+      client.close()
+      await server.stop()
+    }
+  } finally {
+    await db.drop()
+  }
+}
+
+/** The file scenarios on one database engine. */
+export async function benchFile(
+  engine: 'sqlite' | 'postgres',
+  env: Record<string, string>,
+  options: FileBenchOptions,
+  log: (s: string) => void,
+): Promise<FileBenchRow[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-file-bench-files-'))
+  const rows: FileBenchRow[] = []
+  const timed = async <T>(fn: () => T | Promise<T>): Promise<{ value: T; seconds: number }> => {
+    const start = performance.now()
+    const value = await fn()
+    return { value, seconds: (performance.now() - start) / 1000 }
+  }
+  const rowOf = (
+    scenario: string,
+    n: number,
+    fileBytes: number,
+    writeSeconds: number,
+    r: ApiRun,
+    first: { seconds: number; peakMb: number; type: TypeResult } | null,
+    baselineSeconds: number | null,
+  ): FileBenchRow => ({
+    engine,
+    scenario,
+    rows: n,
+    fileBytes,
+    writeSeconds,
+    uploadSeconds: r.uploadSeconds,
+    importSeconds: r.importSeconds,
+    queueSeconds: r.queueSeconds,
+    runSeconds: r.runSeconds,
+    endToEndSeconds: r.endToEndSeconds,
+    engineSeconds: first?.seconds ?? null,
+    baselineSeconds,
+    phases: phasesOf(r.type),
+    enginePhases: first ? phasesOf(first.type) : null,
+    peakRssMb: r.peakRssMb,
+    startRssMb: r.startRssMb,
+    enginePeakRssMb: first?.peakMb ?? null,
+    vmHwmMb: r.vmHwmMb,
+    polls: r.polls,
+    percentValues: r.percentValues,
+    maxPercentBeforeDone: r.maxPercentBeforeDone,
+    busyPolls: r.busyPolls,
+    longestStallSeconds: r.longestStallSeconds,
+    toProcessingSeconds: r.toProcessingSeconds,
+    counters: countersOf(r.type, r.problems),
+  })
+  const summary = (label: string, r: ApiRun) =>
+    log(
+      `${label}: upload ${r.uploadSeconds.toFixed(1)} s, import ${r.importSeconds.toFixed(1)} s (step 5 after ${r.toProcessingSeconds.toFixed(1)} s; queue ${r.queueSeconds.toFixed(1)} / run ${r.runSeconds.toFixed(1)}; ${phaseText(phasesOf(r.type))}), end-to-end ${r.endToEndSeconds.toFixed(1)} s, peak RSS ${r.peakRssMb} MB (VmHWM ${r.vmHwmMb ?? '?'}), ${r.polls} polls, ${r.percentValues} distinct percents up to ${r.maxPercentBeforeDone}%, ${r.busyPolls} busy polls, longest stall ${r.longestStallSeconds.toFixed(1)} s`,
+    )
+  try {
+    let csvFirst: { seconds: number; peakMb: number; type: TypeResult } | null = null
+    if (options.parts.includes('csv')) {
+      const n = options.rows
+      const csv = path.join(dir, 'hardware.csv')
+      const written = await timed(() => writeCsv(csv, { n }))
+      const label = `${engine} csv ${n}`
+      const r = await importThroughApi(label, env, 'csv', csv, n, log, 50)
+      summary(label, r)
+      csvFirst = await engineFirstLoad(env, csv, n)
+      log(
+        `${engine} engine first load: ${csvFirst.seconds.toFixed(1)} s (${phaseText(phasesOf(csvFirst.type))})`,
+      )
+      const baselineSeconds = await baseline(engine, env, csv)
+      log(`${engine} baseline: ${baselineSeconds.toFixed(1)} s`)
+      rows.push(rowOf('csv', n, fs.statSync(csv).size, written.seconds, r, csvFirst, baselineSeconds))
+      fs.rmSync(csv, { force: true })
+    }
+    if (options.parts.includes('xlsx')) {
+      const n = options.xlsxRows
+      const xlsx = path.join(dir, 'hardware.xlsx')
+      const written = await timed(() => writeXlsx(xlsx, n))
+      log(
+        `${engine} xlsx: wrote ${n} rows (${(written.value / MB).toFixed(0)} MB) in ${written.seconds.toFixed(1)} s`,
+      )
+      const label = `${engine} xlsx ${n}`
+      const r = await importThroughApi(label, env, 'xlsx', xlsx, n, log, 50)
+      summary(label, r)
+      const first = csvFirst && options.rows === n ? csvFirst : null
+      rows.push(rowOf('xlsx', n, written.value, written.seconds, r, first, null))
+      fs.rmSync(xlsx, { force: true })
+    }
+    if (options.parts.includes('gib')) {
+      const big = path.join(dir, 'hardware-wide.csv')
+      const written = await timed(() => writeWideCsv(big, options.gibRows, options.gibBytes))
+      const { rows: n, bytes } = written.value
+      log(
+        `${engine} wide csv: wrote ${n} rows (${(bytes / MB).toFixed(0)} MB) in ${written.seconds.toFixed(1)} s`,
+      )
+      const label = `${engine} wide csv ${n}`
+      const r = await importThroughApi(label, env, 'csv', big, n, log, 100)
+      summary(label, r)
+      rows.push(rowOf(`csv + notes, ${(bytes / MB).toFixed(0)} MB`, n, bytes, written.seconds, r, null, null))
+      fs.rmSync(big, { force: true })
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return rows
+}
+
+export function fileTable(rows: FileBenchRow[]): string {
+  const s = (x: number) => x.toFixed(1)
+  const ratio = (a: number, b: number | null) => (b ? (a / b).toFixed(2) : '—')
+  return [
+    '| engine | file | rows | file MB | upload s | import s (queue / run) | step 5 after s | rows/s | read / map / decide / write / post s | end-to-end s | engine first load s | e2e / first load | baseline s | import / baseline | peak RSS MB (at boot; VmHWM; engine alone), ✗ over 512 | progress polls (distinct %, max % before done) | busy polls | longest loop stall s | result |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.engine} | ${r.scenario} | ${r.rows} | ${(r.fileBytes / MB).toFixed(0)} | ${s(r.uploadSeconds)} | ${s(r.importSeconds)} (${s(r.queueSeconds)} / ${s(r.runSeconds)}) | ${s(r.toProcessingSeconds)} | ${Math.round(r.rows / r.importSeconds)} | ${phaseText(r.phases)} | ${s(r.endToEndSeconds)} | ${r.engineSeconds === null ? '—' : s(r.engineSeconds)} | ${ratio(r.endToEndSeconds, r.engineSeconds)} | ${r.baselineSeconds === null ? '—' : s(r.baselineSeconds)} | ${ratio(r.importSeconds, r.baselineSeconds)} | ${r.peakRssMb} (${r.startRssMb}; ${r.vmHwmMb ?? '?'}; ${r.enginePeakRssMb ?? '—'})${Math.max(r.peakRssMb, r.vmHwmMb ?? 0) > RSS_BOUND_MB ? ' ✗' : ''} | ${r.polls} (${r.percentValues}, ${r.maxPercentBeforeDone}) | ${r.busyPolls} | ${s(r.longestStallSeconds)} | ${r.counters} |`,
+    ),
+  ].join('\n')
+}
