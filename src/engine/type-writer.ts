@@ -1,6 +1,6 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { contentHash } from '../domain/schema/content-hash.js'
-import { decodeValues, encodeValues, pushIndexTuples } from '../domain/schema/stored-values.js'
+import { decodeValues, encodeValues, pushIndexKeys, pushIndexTuples } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
 import type { ObjectSchemaService } from '../services/object-schema.service.js'
 import type { BulkWriter } from '../store/bulk.js'
@@ -123,7 +123,6 @@ async function writeCreates(
   const firstSeq = await ctx.schemas.reserveObjectNumbers(ctx.objectSchemaId, creates.length)
   const ids = await repo.allocateObjectIds(ctx.store, ctx.db, creates.length)
   const rows: unknown[][] = []
-  const index: unknown[][] = []
   for (let i = 0; i < creates.length; i++) {
     const { e, hash } = creates[i]!
     const id = ids[i]!
@@ -145,7 +144,8 @@ async function writeCreates(
       ctx.now,
       foldCase(e.label),
     ])
-    for (const [attrId, vals] of e.values) pushIndexTuples(index, id, plan.allAttributes.get(attrId)!, vals)
+    for (const [attrId, vals] of e.values)
+      pushIndexTuples(ctx.indexStage.bucket(attrId), id, plan.allAttributes.get(attrId)!, vals)
     queueReferences(ctx, plan, e, id, key, true)
     await ctx.log.record(
       ctx.db,
@@ -164,7 +164,7 @@ async function writeCreates(
   }
   result.objectsCreated += creates.length
   await ctx.bulk.insert(ctx.db, 'object', OBJECT_INSERT, rows)
-  await ctx.indexStage.add(ctx.db, index)
+  await ctx.indexStage.flush(ctx.db)
 }
 
 async function writeUpdates(
@@ -182,7 +182,6 @@ async function writeUpdates(
     : new Map()
   const updates: unknown[][] = []
   const removeIndex: unknown[][] = []
-  const addIndex: unknown[][] = []
   const labelMapped =
     plan.labelAttribute !== null && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)
   for (const c of candidates) {
@@ -203,8 +202,8 @@ async function writeUpdates(
       changed.push(attr.id)
       if (next.length) after.set(attr.id, next)
       else after.delete(attr.id)
-      pushIndexTuples(removeIndex, c.id, attr, prev)
-      pushIndexTuples(addIndex, c.id, attr, next)
+      pushIndexKeys(removeIndex, c.id, attr.id, prev)
+      pushIndexTuples(ctx.indexStage.bucket(attr.id), c.id, attr, next)
     }
     const label = labelMapped ? c.e.label : s.label
     queueReferences(ctx, plan, c.e, c.id, c.key, false)
@@ -234,13 +233,8 @@ async function writeUpdates(
   }
   await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
   await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_HASH_UPDATE, hashOnly)
-  await ctx.bulk.deleteByKeys(
-    ctx.db,
-    'object_value',
-    VALUE_INDEX_KEY,
-    removeIndex.map((r) => [r[0], r[1], r[2]]),
-  )
-  await ctx.indexStage.add(ctx.db, addIndex)
+  await ctx.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, removeIndex)
+  await ctx.indexStage.flush(ctx.db)
 }
 
 const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()

@@ -37,10 +37,10 @@ export interface IndexRow {
 }
 
 /**
- * The search-index rows of one attribute's values on one object, appended to `out` as column tuples in the order
- * (attribute_id, value_ci, object_id, position, value_text, value_num): the bulk path builds no row objects.
- * `value_text` is null when it equals `value_ci` (most values: numbers, dates, lower-case text); whoever moves the
- * tuples into object_value writes `coalesce(value_text, value_ci)`.
+ * The search-index rows of one attribute's values on one object, appended to `out` as column tuples
+ * (value_ci, object_id, position, value_text, value_num) — the attribute is the bucket's: the bulk path builds no row
+ * objects. `value_text` is null when it equals `value_ci` (most values: numbers, dates, lower-case text); whoever
+ * moves the tuples into object_value writes `coalesce(value_text, value_ci)`.
  */
 export function pushIndexTuples(
   out: unknown[][],
@@ -52,15 +52,18 @@ export function pushIndexTuples(
     const v = values[position]!
     const text = valueText(v)
     const folded = foldCase(text)
-    out.push([
-      attribute.id,
-      folded,
-      objectId,
-      position,
-      folded === text ? null : text,
-      sortKey(attribute.kind, v),
-    ])
+    out.push([folded, objectId, position, folded === text ? null : text, sortKey(attribute.kind, v)])
   }
+}
+
+/** The keys (attribute_id, value_ci, object_id) of one attribute's index rows on one object, appended to `out`. */
+export function pushIndexKeys(
+  out: unknown[][],
+  objectId: number,
+  attributeId: number,
+  values: readonly CanonicalValue[],
+): void {
+  for (const v of values) out.push([attributeId, foldCase(valueText(v)), objectId])
 }
 
 /** The search-index rows of one attribute's values on one object. */

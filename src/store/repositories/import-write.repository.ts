@@ -223,31 +223,36 @@ export const importWriteRepository = {
  */
 export class IndexStage {
   readonly #tables = new Map<number, string>()
+  readonly #buckets = new Map<number, unknown[][]>()
 
   constructor(
     private readonly store: Store,
     private readonly bulk: BulkWriter,
   ) {}
 
-  /** Stages value-index tuples (attribute_id, value_ci, object_id, position, value_text | null, value_num). */
-  async add(db: Db, tuples: readonly unknown[][]): Promise<void> {
-    const byAttribute = new Map<number, unknown[][]>()
-    for (const t of tuples) {
-      const id = t[0] as number
-      let list = byAttribute.get(id)
-      if (!list) byAttribute.set(id, (list = []))
-      list.push(t)
+  /** The rows waiting to be staged for one attribute: (value_ci, object_id, position, value_text | null, value_num). */
+  bucket(attributeId: number): unknown[][] {
+    let rows = this.#buckets.get(attributeId)
+    if (!rows) this.#buckets.set(attributeId, (rows = []))
+    return rows
+  }
+
+  /** Writes the waiting rows into the stage tables. */
+  async flush(db: Db): Promise<void> {
+    for (const [id, rows] of this.#buckets) {
+      if (rows.length === 0) continue
+      await this.bulk.insert(db, await this.#table(db, id), STAGED_VALUE, rows)
+      rows.length = 0
     }
-    for (const [id, rows] of byAttribute)
-      await this.bulk.insert(db, await this.#table(db, id), VALUE_INDEX, rows)
   }
 
   /** Moves the staged rows into object_value, one attribute at a time in ascending order, calling `between`. */
   async apply(db: Db, between: () => Promise<void>): Promise<void> {
+    await this.flush(db)
     for (const id of [...this.#tables.keys()].sort((a, b) => a - b)) {
       const table = sql.table(this.#tables.get(id)!)
       await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
-        select attribute_id, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
+        select ${sql.lit(id)}, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
         from ${table} order by value_ci, object_id, position`.execute(db)
       await sql`drop table ${table}`.execute(db)
       this.#tables.delete(id)
@@ -259,7 +264,7 @@ export class IndexStage {
     let name = this.#tables.get(attributeId)
     if (name) return name
     name = `engine_index_stage_${attributeId}`
-    const columns = `attribute_id bigint, value_ci text, object_id bigint, position integer, value_text text, value_num ${this.store.caps.doubleType}`
+    const columns = `value_ci text, object_id bigint, position integer, value_text text, value_num ${this.store.caps.doubleType}`
     if (this.store.caps.dialect === 'sqlite') {
       // Temporary tables belong to the connection: one left by an execution that failed is emptied first.
       await sql.raw(`create temp table if not exists ${name} (${columns})`).execute(db)
@@ -271,6 +276,9 @@ export class IndexStage {
     return name
   }
 }
+
+/** The columns of a staged value-index row (the attribute is the stage table's). */
+const STAGED_VALUE: readonly BulkColumn[] = VALUE_INDEX.slice(1)
 
 export const REF_STAGE: readonly BulkColumn[] = [
   { name: 'seq', pg: 'bigint' },
