@@ -190,6 +190,25 @@ export class FieldCollector {
   }
 }
 
+/**
+ * The schema of a tabular file (CSV, XLSX) from its header `columns` and a collector of sampled rows: the columns in
+ * header order; columns never filled in the sample are still columns: text, all empty.
+ */
+export function tabularSchema(collector: FieldCollector, columns: readonly string[]): SourceSchema {
+  const found = new Map(collector.roots()[0]!.fields.map((f) => [f.name, f]))
+  const fields = columns.map(
+    (name): DiscoveredField =>
+      found.get(name) ?? {
+        name,
+        type: 'text',
+        samples: [],
+        empty: collector.entries,
+        multiple: false,
+      },
+  )
+  return { roots: [{ name: collector.root, fields, sampledEntries: collector.entries }] }
+}
+
 // ---- the proposed document ----------------------------------------------------------------------
 
 export interface GenerateOptions {

@@ -1,8 +1,17 @@
-/** What the file connectors share: checking the file, the entry-count cursor, header names, batching. */
+/**
+ * What the file connectors share: checking the file, the entry-count cursor, header names, batching, the
+ * discovery of a tabular file.
+ */
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { EntryProblem } from '../engine/engine-types.js'
-import type { ConnectionCheck, RecordBatch } from './connector.js'
+import {
+  TABULAR_ROOT,
+  type ConnectionCheck,
+  type ReadOptions,
+  type RecordBatch,
+  type SourceSchema,
+} from './connector.js'
 import {
   SourceColumnNameDuplicateError,
   SourceColumnNameEmptyError,
@@ -10,6 +19,7 @@ import {
   SourceFileNotFoundError,
   SourceFileNotReadableError,
 } from './connector-errors.js'
+import { FieldCollector, tabularSchema } from './discovery.js'
 
 /** Throws SOURCE_FILE_NOT_FOUND / SOURCE_FILE_NOT_READABLE unless `path` is a readable regular file. */
 export async function assertReadableFile(path: string): Promise<number> {
@@ -114,4 +124,44 @@ export class Batcher {
     this.entries = []
     this.problems = []
   }
+}
+
+/**
+ * The start of a tabular reader (CSV, XLSX): not aborted, the file readable, the entries to skip (the cursor) and
+ * the batcher of the TABULAR_ROOT rows.
+ */
+export async function openTabular(
+  path: string,
+  options: ReadOptions,
+): Promise<{ skip: number; batcher: Batcher }> {
+  options.signal.throwIfAborted()
+  await assertReadableFile(path)
+  const skip = parseCursor(options.cursor)
+  return { skip, batcher: new Batcher(TABULAR_ROOT, Math.max(1, options.batchSize)) }
+}
+
+/**
+ * Schema discovery of a tabular file (CSV, XLSX): its header and the first `sampleSize` rows that `read` (the
+ * connector's reader, which passes the column names to `onHeader` before any batch) yields under TABULAR_ROOT.
+ */
+export async function discoverTabular<C>(
+  read: (config: C, options: ReadOptions, onHeader: (names: string[]) => void) => AsyncIterable<RecordBatch>,
+  config: C,
+  options: { sampleSize: number; signal: AbortSignal },
+): Promise<SourceSchema> {
+  const collector = new FieldCollector(TABULAR_ROOT)
+  const sampleSize = Math.max(1, options.sampleSize)
+  let columns: string[] = []
+  for await (const batch of read(
+    config,
+    { batchSize: sampleSize, signal: options.signal },
+    (names) => (columns = names),
+  )) {
+    for (const entry of batch.data[TABULAR_ROOT] as Record<string, unknown>[]) {
+      if (collector.entries >= sampleSize) break
+      collector.add(entry)
+    }
+    if (collector.entries >= sampleSize) break
+  }
+  return tabularSchema(collector, columns)
 }

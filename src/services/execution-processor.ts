@@ -4,13 +4,11 @@ import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk } from '../engine/engine-types.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
-import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
-import type { JobContext, JobHandler } from '../jobs/worker.js'
+import { jobQueue, type JobRow } from '../jobs/job-queue.js'
+import type { JobHandler } from '../jobs/worker.js'
 import type { Db, Store } from '../store/create-store.js'
-import {
-  executionRepository as repo,
-  type ExecutionPatch,
-} from '../store/repositories/execution.repository.js'
+import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
 
@@ -28,8 +26,6 @@ export interface ProcessorDeps {
   sources: ImportSourceService
   clock?: Clock
 }
-
-class LostJob extends Error {}
 
 /** Streams the chunks of an execution in order, a page at a time. */
 export async function* storedChunks(db: Db, executionId: string): AsyncIterable<DataChunk> {
@@ -52,27 +48,12 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
 
-  /** Ends the job and the execution together; nothing happens when the job was taken from this worker. */
-  const finish = (job: JobRow, ctx: JobContext, state: JobEnd, patch: ExecutionPatch, error?: string) =>
-    db.transaction().execute(async (trx) => {
-      const now = isoNow(clock)
-      if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
-      await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
-    })
+  const finish = jobFinisher(db, clock)
 
   return async (job, ctx) => {
     const executionId = job.subject ?? ''
-    const execution = await repo.findById(db, executionId)
-    if (!execution || execution.status !== 'PROCESSING') {
-      await jobQueue.complete(db, job.id, ctx.workerId, 'cancelled', isoNow(clock))
-      return
-    }
-    if (execution.cancel_requested === 1) return finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
-    if (execution.applied_at !== null) {
-      const reason =
-        'The worker stopped after the data was committed; the repository holds the whole execution, its counters were lost'
-      return finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
-    }
+    const execution = await executionToRun(db, clock, finish, job, ctx, 'execution')
+    if (!execution) return
     const source = await deps.sources.get(execution.workspace_id, execution.import_source_id)
     const mapping = await deps.sources.mapping(execution.workspace_id, execution.import_source_id)
     if (!mapping || mapping.objectSchemaId === null) {
@@ -99,22 +80,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
     }, TICK_MS)
     const dryRun = execution.dry_run === 1
     // The engine's transaction also proves the job is still ours and records that the data is in.
-    const engineStore: Store = {
-      ...deps.engineStore,
-      bulkTransaction: (fn) =>
-        deps.engineStore.bulkTransaction(async (tx) => {
-          const result = await fn(tx)
-          const now = isoNow(clock)
-          const held = await jobQueue.heartbeat(tx.db, [job.id], ctx.workerId, now)
-          if (held.length === 0) throw new LostJob('the job was taken over by another worker')
-          await tx.db
-            .updateTable('execution')
-            .set({ applied_at: now })
-            .where('id', '=', executionId)
-            .execute()
-          return result
-        }),
-    }
+    const engineStore = committingStore(deps.engineStore, clock, job, ctx)
     try {
       const result = await runImport(
         {

@@ -4,11 +4,8 @@ import { NotFoundError } from '../domain/errors.js'
 import {
   ChunkDataInvalidError,
   ChunkIdConflictError,
-  ExecutionInProgressError,
-  ExecutionMissingMappingError,
   ExecutionNotActiveError,
   ExecutionNotIngestingError,
-  ExecutionSourceDisabledError,
   ExecutionTooLargeError,
   FailureHistoryNotAllowedError,
   FailureReasonInvalidError,
@@ -23,6 +20,7 @@ import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import type { ExecutionRuns } from './execution-runs.js'
+import { NOT_STARTED, startExecutionIn } from './execution-start.js'
 import { toExecution } from './execution-view.js'
 import type { ImportSourceService } from './import-source.service.js'
 
@@ -72,22 +70,8 @@ export class ExecutionService {
     importSourceId: string,
     options: { scheduled?: boolean; dryRun?: boolean } = {},
   ): Promise<Execution> {
-    // A source that is already running answers 409 at once, without a write transaction: on SQLite that would
-    // wait for the running import's write lock. The check is repeated inside the transaction.
-    await this.sources.get(workspaceId, importSourceId)
-    const running = await repo.active(this.db, importSourceId, ACTIVE_STATUSES)
-    if (running) throw ExecutionInProgressError({ importSourceId, executionId: running.id })
     const id = randomUUID()
-    await this.db.transaction().execute(async (trx) => {
-      // Serialises concurrent starts of one source on PostgreSQL; SQLite has one writer.
-      let lock = trx.selectFrom('import_source').select('id').where('id', '=', importSourceId)
-      if (this.store.caps.supportsSkipLocked) lock = lock.forUpdate()
-      await lock.execute()
-      const source = await this.sources.in(trx).get(workspaceId, importSourceId)
-      const active = await repo.active(trx, importSourceId, ACTIVE_STATUSES)
-      if (active) throw ExecutionInProgressError({ importSourceId, executionId: active.id })
-      if (!source.enabled) throw ExecutionSourceDisabledError({ importSourceId })
-      if (source.mappingVersion === 0) throw ExecutionMissingMappingError({ importSourceId })
+    await startExecutionIn(this.store, this.sources, workspaceId, importSourceId, async (trx) => {
       await repo.insert(trx, {
         id,
         workspace_id: workspaceId,
@@ -97,14 +81,7 @@ export class ExecutionService {
         scheduled: options.scheduled ? 1 : 0,
         dry_run: options.dryRun ? 1 : 0,
         created_at: isoNow(this.clock),
-        started_at: null,
-        finished_at: null,
-        progress: null,
-        result: null,
-        failure_reason: null,
-        client_progress: null,
-        completed_at: null,
-        applied_at: null,
+        ...NOT_STARTED,
       })
     })
     return this.get(workspaceId, importSourceId, id)

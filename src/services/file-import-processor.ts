@@ -8,15 +8,13 @@ import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk, EntryProblem } from '../engine/engine-types.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
-import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
-import type { JobContext, JobHandler } from '../jobs/worker.js'
+import { jobQueue } from '../jobs/job-queue.js'
+import type { JobHandler } from '../jobs/worker.js'
 import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
-import {
-  executionRepository as repo,
-  type ExecutionPatch,
-} from '../store/repositories/execution.repository.js'
+import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
+import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { withPath, type AnyConnector, type ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileService } from './import-file.service.js'
@@ -41,7 +39,6 @@ export interface FileImportProcessorDeps {
   beforeBatch?: (executionId: string, batchIndex: number, signal: AbortSignal) => Promise<void>
 }
 
-class LostJob extends Error {}
 /** A step failed for a reason the user must fix (the execution ends FAILED with it). */
 class StepFailed extends Error {}
 
@@ -63,26 +60,12 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
   const db = deps.store.db
   const batchSize = deps.batchSize ?? FILE_BATCH_SIZE
 
-  const finish = (job: JobRow, ctx: JobContext, state: JobEnd, patch: ExecutionPatch, error?: string) =>
-    db.transaction().execute(async (trx) => {
-      const now = isoNow(clock)
-      if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
-      await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
-    })
+  const finish = jobFinisher(db, clock)
 
   return async (job, ctx) => {
     const executionId = job.subject ?? ''
-    const execution = await repo.findById(db, executionId)
-    if (!execution || execution.status !== 'PROCESSING') {
-      await jobQueue.complete(db, job.id, ctx.workerId, 'cancelled', isoNow(clock))
-      return
-    }
-    if (execution.cancel_requested === 1) return finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
-    if (execution.applied_at !== null) {
-      const reason =
-        'The worker stopped after the data was committed; the repository holds the whole import, its counters were lost'
-      return finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
-    }
+    const execution = await executionToRun(db, clock, finish, job, ctx, 'import')
+    if (!execution) return
     const ws = execution.workspace_id
     const sourceId = execution.import_source_id
 
@@ -187,31 +170,16 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           await new Promise((resolve) => setImmediate(resolve))
         }
       }
-      const engineStore: Store = {
-        ...deps.engineStore,
-        bulkTransaction: (fn) =>
-          deps.engineStore.bulkTransaction(async (tx) => {
-            const result = await fn(tx)
-            const now = isoNow(clock)
-            const held = await jobQueue.heartbeat(tx.db, [job.id], ctx.workerId, now)
-            if (held.length === 0) throw new LostJob('the job was taken over by another worker')
-            // A pause or cancel that reached the database (another process) after the last tick: roll back.
-            const current = await tx.db
-              .selectFrom('execution')
-              .select(['status', 'cancel_requested'])
-              .where('id', '=', executionId)
-              .executeTakeFirst()
-            if (current?.status !== 'PROCESSING' || current.cancel_requested === 1)
-              throw new ImportCancelled()
-            signal.throwIfAborted()
-            await tx.db
-              .updateTable('execution')
-              .set({ applied_at: now })
-              .where('id', '=', executionId)
-              .execute()
-            return result
-          }),
-      }
+      const engineStore = committingStore(deps.engineStore, clock, job, ctx, async (tx) => {
+        // A pause or cancel that reached the database (another process) after the last tick: roll back.
+        const current = await tx.db
+          .selectFrom('execution')
+          .select(['status', 'cancel_requested'])
+          .where('id', '=', executionId)
+          .executeTakeFirst()
+        if (current?.status !== 'PROCESSING' || current.cancel_requested === 1) throw new ImportCancelled()
+        signal.throwIfAborted()
+      })
       const result = await runImport(
         { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
         {

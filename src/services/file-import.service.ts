@@ -3,12 +3,7 @@ import type { SourceSchema } from '../connectors/connector.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import type { AppError } from '../domain/errors.js'
 import { NotFoundError } from '../domain/errors.js'
-import {
-  ExecutionInProgressError,
-  ExecutionMissingMappingError,
-  ExecutionSourceDisabledError,
-} from '../domain/execution/execution-errors.js'
-import { ACTIVE_STATUSES, type Execution } from '../domain/execution/execution.types.js'
+import type { Execution } from '../domain/execution/execution.types.js'
 import {
   ConnectionFailedError,
   ImportFileMissingError,
@@ -19,6 +14,7 @@ import { jobQueue } from '../jobs/job-queue.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import type { ExecutionRuns } from './execution-runs.js'
+import { NOT_STARTED, startExecutionIn } from './execution-start.js'
 import { toExecution } from './execution-view.js'
 import { EXECUTION_QUEUE } from './execution.service.js'
 import { withPath, type ConnectorCatalog } from './file-connectors.js'
@@ -126,22 +122,9 @@ export class FileImportService {
     options: { actor?: string } = {},
   ): Promise<Execution> {
     await this.files.fileSource(workspaceId, importSourceId)
-    // A source that is already running answers 409 at once, without a write transaction: on SQLite that would
-    // wait for the running import's write lock. The check is repeated inside the transaction.
-    await this.sources.get(workspaceId, importSourceId)
-    const running = await repo.active(this.db, importSourceId, ACTIVE_STATUSES)
-    if (running) throw ExecutionInProgressError({ importSourceId, executionId: running.id })
     const id = randomUUID()
     const now = isoNow(this.clock)
-    await this.db.transaction().execute(async (trx) => {
-      let lock = trx.selectFrom('import_source').select('id').where('id', '=', importSourceId)
-      if (this.store.caps.supportsSkipLocked) lock = lock.forUpdate()
-      await lock.execute()
-      const source = await this.sources.in(trx).get(workspaceId, importSourceId)
-      const active = await repo.active(trx, importSourceId, ACTIVE_STATUSES)
-      if (active) throw ExecutionInProgressError({ importSourceId, executionId: active.id })
-      if (!source.enabled) throw ExecutionSourceDisabledError({ importSourceId })
-      if (source.mappingVersion === 0) throw ExecutionMissingMappingError({ importSourceId })
+    await startExecutionIn(this.store, this.sources, workspaceId, importSourceId, async (trx) => {
       const file = await trx
         .selectFrom('import_source_file')
         .select('import_source_id')
@@ -157,14 +140,7 @@ export class FileImportService {
         scheduled: 0,
         dry_run: 0,
         created_at: now,
-        started_at: null,
-        finished_at: null,
-        progress: null,
-        result: null,
-        failure_reason: null,
-        client_progress: null,
-        completed_at: null,
-        applied_at: null,
+        ...NOT_STARTED,
         actor: options.actor ?? null,
       })
       await this.enqueue(trx, id, now)

@@ -13,11 +13,9 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import Papa from 'papaparse'
 import type { ParseError, ParseResult } from 'papaparse'
-import type { ConnectionCheck, Connector, ReadOptions, RecordBatch, SourceSchema } from '../connector.js'
-import { TABULAR_ROOT } from '../connector.js'
+import type { ConnectionCheck, Connector, ReadOptions, RecordBatch } from '../connector.js'
 import { SourceHeaderInvalidError, SourceHeaderMissingError } from '../connector-errors.js'
-import { FieldCollector } from '../discovery.js'
-import { assertReadableFile, Batcher, checkFile, headerNames, parseCursor } from '../file-source.js'
+import { checkFile, discoverTabular, headerNames, openTabular, type Batcher } from '../file-source.js'
 import { ChunkDecoder, decodeChunks } from './csv-decode.js'
 import { type CsvConfig, CsvConfigSchema, resolveCsvConfig, type ResolvedCsvConfig } from './csv.config.js'
 
@@ -209,10 +207,7 @@ async function* readCsv(
   onHeader?: (names: string[]) => void,
 ): AsyncGenerator<RecordBatch> {
   const { signal } = options
-  signal.throwIfAborted()
-  await assertReadableFile(config.path)
-  const skip = parseCursor(options.cursor)
-  const batcher = new Batcher(TABULAR_ROOT, Math.max(1, options.batchSize))
+  const { skip, batcher } = await openTabular(config.path, options)
   const decoder = new ChunkDecoder(config.encoding)
   const marks: { bytes: number; text: string }[] = []
   const rows = new CsvRows(config, skip, batcher, decoder)
@@ -304,40 +299,6 @@ async function* readCsv(
   }
 }
 
-async function discoverCsv(
-  config: ResolvedCsvConfig,
-  options: { sampleSize: number; signal: AbortSignal },
-): Promise<SourceSchema> {
-  const collector = new FieldCollector(TABULAR_ROOT)
-  const sampleSize = Math.max(1, options.sampleSize)
-  let columns: string[] = []
-  for await (const batch of readCsv(
-    config,
-    { batchSize: sampleSize, signal: options.signal },
-    (names) => (columns = names),
-  )) {
-    for (const entry of batch.data[TABULAR_ROOT] as CsvEntry[]) {
-      if (collector.entries >= sampleSize) break
-      collector.add(entry)
-    }
-    if (collector.entries >= sampleSize) break
-  }
-  const [root] = collector.roots()
-  // Columns never filled in the sample are still columns: text, all empty.
-  const found = new Map(root!.fields.map((f) => [f.name, f]))
-  const fields = columns.map(
-    (name) =>
-      found.get(name) ?? {
-        name,
-        type: 'text' as const,
-        samples: [],
-        empty: collector.entries,
-        multiple: false,
-      },
-  )
-  return { roots: [{ name: TABULAR_ROOT, fields, sampledEntries: collector.entries }] }
-}
-
 export const csvConnector: Connector<CsvConfig> = {
   type: 'csv',
   version: 1,
@@ -351,7 +312,7 @@ export const csvConnector: Connector<CsvConfig> = {
   },
 
   discoverSchema(config, options) {
-    return discoverCsv(resolveCsvConfig(config), options)
+    return discoverTabular(readCsv, resolveCsvConfig(config), options)
   },
 
   read(config, options) {

@@ -7,15 +7,13 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs'
 import ExcelJS from 'exceljs'
-import type { ConnectionCheck, Connector, ReadOptions, RecordBatch, SourceSchema } from '../connector.js'
-import { TABULAR_ROOT } from '../connector.js'
+import type { ConnectionCheck, Connector, ReadOptions, RecordBatch } from '../connector.js'
 import {
   SourceHeaderMissingError,
   SourceSheetNotFoundError,
   SourceWorkbookUnreadableError,
 } from '../connector-errors.js'
-import { FieldCollector } from '../discovery.js'
-import { assertReadableFile, Batcher, checkFile, headerNames, parseCursor } from '../file-source.js'
+import { checkFile, discoverTabular, headerNames, openTabular } from '../file-source.js'
 import { type XlsxConfig, XlsxConfigSchema } from './xlsx.config.js'
 
 type Cell = string | number | boolean
@@ -68,11 +66,8 @@ async function* readXlsx(
   onHeader?: (names: string[]) => void,
 ): AsyncGenerator<RecordBatch> {
   const { signal } = options
-  signal.throwIfAborted()
-  await assertReadableFile(config.path)
-  const skip = parseCursor(options.cursor)
+  const { skip, batcher } = await openTabular(config.path, options)
   const headerRow = config.headerRow ?? 1
-  const batcher = new Batcher(TABULAR_ROOT, Math.max(1, options.batchSize))
   const input: ReadStream = createReadStream(config.path)
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
@@ -135,35 +130,6 @@ async function* readXlsx(
   throw SourceSheetNotFoundError({ path: config.path, sheet: config.sheet ?? 1, sheets: seen })
 }
 
-async function discoverXlsx(
-  config: XlsxConfig,
-  options: { sampleSize: number; signal: AbortSignal },
-): Promise<SourceSchema> {
-  const collector = new FieldCollector(TABULAR_ROOT)
-  const sampleSize = Math.max(1, options.sampleSize)
-  let columns: string[] = []
-  for await (const batch of readXlsx(
-    config,
-    { batchSize: sampleSize, signal: options.signal },
-    (names) => (columns = names),
-  )) {
-    for (const entry of batch.data[TABULAR_ROOT] as XlsxEntry[]) collector.add(entry)
-    break
-  }
-  const found = new Map(collector.roots()[0]!.fields.map((f) => [f.name, f]))
-  const fields = columns.map(
-    (name) =>
-      found.get(name) ?? {
-        name,
-        type: 'text' as const,
-        samples: [],
-        empty: collector.entries,
-        multiple: false,
-      },
-  )
-  return { roots: [{ name: TABULAR_ROOT, fields, sampledEntries: collector.entries }] }
-}
-
 export const xlsxConnector: Connector<XlsxConfig> = {
   type: 'xlsx',
   version: 1,
@@ -182,7 +148,7 @@ export const xlsxConnector: Connector<XlsxConfig> = {
   },
 
   discoverSchema(config, options) {
-    return discoverXlsx(config, options)
+    return discoverTabular(readXlsx, config, options)
   },
 
   read(config, options) {

@@ -1,0 +1,92 @@
+/**
+ * What the two execution jobs (`process-execution`, `process-file-import`) share: their start, the engine's commit
+ * and their end.
+ */
+import { isoNow, type Clock } from '../domain/clock.js'
+import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
+import type { JobContext } from '../jobs/worker.js'
+import type { BulkTransaction, Db, Store } from '../store/create-store.js'
+import {
+  executionRepository as repo,
+  type ExecutionPatch,
+  type ExecutionRow,
+} from '../store/repositories/execution.repository.js'
+
+/** Ends the job and its execution (still PROCESSING) together. */
+export type FinishJob = (
+  job: JobRow,
+  ctx: JobContext,
+  state: JobEnd,
+  patch: ExecutionPatch,
+  error?: string,
+) => Promise<void>
+
+/** Ends the job and the execution together; nothing happens when the job was taken from this worker. */
+export function jobFinisher(db: Db, clock: Clock): FinishJob {
+  return (job, ctx, state, patch, error) =>
+    db.transaction().execute(async (trx) => {
+      const now = isoNow(clock)
+      if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
+      await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
+    })
+}
+
+/**
+ * The execution a job is to run, or `undefined` when the job has ended here already: the execution is gone or no
+ * longer PROCESSING (the job is completed as cancelled), a cancel was requested (CANCELLED), or a worker stopped
+ * after the data was committed (FAILED: the repository holds the whole `what`, its counters were lost).
+ */
+export async function executionToRun(
+  db: Db,
+  clock: Clock,
+  finish: FinishJob,
+  job: JobRow,
+  ctx: JobContext,
+  what: 'execution' | 'import',
+): Promise<ExecutionRow | undefined> {
+  const execution = await repo.findById(db, job.subject ?? '')
+  if (!execution || execution.status !== 'PROCESSING') {
+    await jobQueue.complete(db, job.id, ctx.workerId, 'cancelled', isoNow(clock))
+    return undefined
+  }
+  if (execution.cancel_requested === 1) {
+    await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+    return undefined
+  }
+  if (execution.applied_at !== null) {
+    const reason = `The worker stopped after the data was committed; the repository holds the whole ${what}, its counters were lost`
+    await finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
+    return undefined
+  }
+  return execution
+}
+
+/** The job was taken over by another worker: this one stops without a word. */
+export class LostJob extends Error {}
+
+/**
+ * The store the engine writes through: its transaction also proves the job is still this worker's (else LostJob)
+ * and records that the data is in (`applied_at`). `beforeCommit` runs in between and may throw to roll back.
+ */
+export function committingStore(
+  engineStore: Store,
+  clock: Clock,
+  job: JobRow,
+  ctx: JobContext,
+  beforeCommit?: (tx: BulkTransaction) => Promise<void>,
+): Store {
+  const executionId = job.subject ?? ''
+  return {
+    ...engineStore,
+    bulkTransaction: (fn) =>
+      engineStore.bulkTransaction(async (tx) => {
+        const result = await fn(tx)
+        const now = isoNow(clock)
+        const held = await jobQueue.heartbeat(tx.db, [job.id], ctx.workerId, now)
+        if (held.length === 0) throw new LostJob('the job was taken over by another worker')
+        await beforeCommit?.(tx)
+        await tx.db.updateTable('execution').set({ applied_at: now }).where('id', '=', executionId).execute()
+        return result
+      }),
+  }
+}
