@@ -10,9 +10,9 @@
  *   databases, the engine's own first load of the same file (runImport over csvChunks, as engine.bench.ts and
  *   http.bench.ts) and the raw baseline (SQLite: one prepared insert per row; PostgreSQL: COPY): the ratios
  *   end-to-end / engine first load and import / baseline.
- * - **xlsx**: the same rows written with exceljs's streaming WorkbookWriter (rows committed as they are written;
- *   the purchase date a real date cell, the size a number), imported through an `xlsx` source. Its ratio is to the
- *   engine's first load of the CSV above (when both have the same rows): the cost of the XLSX path over the CSV.
+ * - **xlsx**: the same rows written by bench/hardware-xlsx.ts in a child process (exceljs's streaming
+ *   WorkbookWriter; the purchase date a real date cell, the size a number), imported through an `xlsx` source. Its
+ *   ratio is to the engine's first load of the CSV above (when both have the same rows): the XLSX path's cost.
  * - **1 GiB csv**: the same columns plus a `notes` column padded so that `gibRows` rows fill `gibBytes` (default
  *   just under 1 GiB, INTAKE_MAX_UPLOAD_BYTES' default), uploaded and imported for real (file imports have no dry
  *   run), while this process's RSS is sampled every 100 ms; VmHWM of /proc/self/status is reset before the upload
@@ -20,14 +20,17 @@
  *   through the engine's read and map phases.
  *
  * The client shares this process with the server, so RSS is that of server + worker + a small client (the
- * upload streams from disk; the progress polls are tiny).
+ * upload streams from disk; the progress polls are tiny). The RSS sampler is a timer: it cannot run while the
+ * event loop is blocked, so VmHWM (the kernel's peak, reset before each upload) is the figure to trust; RSS left
+ * over from an earlier scenario of the same process shows as "at boot" — run one part per process for clean peaks.
  */
+import { execFileSync } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import ExcelJS from 'exceljs'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { loadConfig } from '../src/config/config.js'
 import { engineSettingsFrom } from '../src/engine/engine-settings.js'
@@ -345,36 +348,14 @@ async function baseline(engine: 'sqlite' | 'postgres', env: Record<string, strin
   }
 }
 
-/**
- * The hardware rows as an .xlsx, written with exceljs's streaming WorkbookWriter (each row committed at once, so
- * memory stays bounded; inline strings, no shared-strings table): the size a number, the purchase date a date
- * cell (midnight UTC, formatted yyyy-mm-dd), an empty parent an empty cell.
- */
-export async function writeXlsx(file: string, n: number): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    filename: file,
-    useSharedStrings: false,
-    useStyles: true,
+/** Writes the XLSX in a child process (bench/hardware-xlsx.ts); answers its size and the writer's peak RSS. */
+function writeXlsxApart(file: string, n: number): { bytes: number; writerPeakMb: number | null } {
+  const script = fileURLToPath(new URL('./hardware-xlsx.ts', import.meta.url))
+  const out = execFileSync(process.execPath, [...process.execArgv, script, file, String(n)], {
+    encoding: 'utf8',
   })
-  const sheet = workbook.addWorksheet('assets')
-  sheet.columns = HEADER.map((h) => ({
-    header: h,
-    key: h,
-    ...(h === 'purchase_date' && { style: { numFmt: 'yyyy-mm-dd' } }),
-  }))
-  const sizeAt = HEADER.indexOf('size')
-  const dateAt = HEADER.indexOf('purchase_date')
-  for (let i = 0; i < n; i++) {
-    const cells: (string | number | Date | null)[] = row(i)
-    const [y, m, d] = (cells[dateAt] as string).split('-').map(Number)
-    cells[sizeAt] = Number(cells[sizeAt])
-    cells[dateAt] = new Date(Date.UTC(y!, m! - 1, d!))
-    if (cells[cells.length - 1] === '') cells[cells.length - 1] = null
-    sheet.addRow(cells).commit()
-  }
-  sheet.commit()
-  await workbook.commit()
-  return fs.statSync(file).size
+  const [bytes, peak] = out.trim().split(' ')
+  return { bytes: Number(bytes), writerPeakMb: peak ? Number(peak) : null }
 }
 
 /**
@@ -629,15 +610,15 @@ export async function benchFile(
     if (options.parts.includes('xlsx')) {
       const n = options.xlsxRows
       const xlsx = path.join(dir, 'hardware.xlsx')
-      const written = await timed(() => writeXlsx(xlsx, n))
+      const written = await timed(() => writeXlsxApart(xlsx, n))
       log(
-        `${engine} xlsx: wrote ${n} rows (${(written.value / MB).toFixed(0)} MB) in ${written.seconds.toFixed(1)} s`,
+        `${engine} xlsx: wrote ${n} rows (${(written.value.bytes / MB).toFixed(0)} MB) in ${written.seconds.toFixed(1)} s in a child process (its peak RSS ${written.value.writerPeakMb} MB)`,
       )
       const label = `${engine} xlsx ${n}`
       const r = await importThroughApi(label, env, 'xlsx', xlsx, n, log, 50)
       summary(label, r)
       const first = csvFirst && options.rows === n ? csvFirst : null
-      rows.push(rowOf('xlsx', n, written.value, written.seconds, r, first, null))
+      rows.push(rowOf('xlsx', n, written.value.bytes, written.seconds, r, first, null))
       fs.rmSync(xlsx, { force: true })
     }
     if (options.parts.includes('gib')) {

@@ -88,8 +88,26 @@ export function headerNames(cells: readonly string[]): string[] {
 }
 
 /** Cuts entries of one root into batches of exactly `size` (the last one shorter), with their problems. */
+/**
+ * A batch also ends once its entries hold this many characters of text: batches are counted in entries, and a file
+ * of very wide rows (tens of KiB each) would otherwise put hundreds of MB in one batch of 5,000.
+ */
+export const BATCH_TEXT_BUDGET = 4 * 1024 * 1024
+
+/** The characters of text an entry holds, roughly (strings and nested values; 8 for anything else). */
+export function entryWeight(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length
+  if (value === null || typeof value !== 'object' || depth > 8) return 8
+  let n = 0
+  if (Array.isArray(value)) for (const v of value) n += entryWeight(v, depth + 1)
+  else
+    for (const key in value) n += key.length + entryWeight((value as Record<string, unknown>)[key], depth + 1)
+  return n
+}
+
 export class Batcher {
   private entries: unknown[] = []
+  private weight = 0
   private problems: EntryProblem[] = []
   readonly ready: RecordBatch[] = []
 
@@ -105,7 +123,8 @@ export class Batcher {
   /** Adds one entry; `consumed` is the cursor after it, `bytesRead` the progress so far. */
   push(entry: unknown, consumed: number, bytesRead?: number): void {
     this.entries.push(entry)
-    if (this.entries.length >= this.size) this.flush(consumed, bytesRead)
+    this.weight += entryWeight(entry)
+    if (this.entries.length >= this.size || this.weight >= BATCH_TEXT_BUDGET) this.flush(consumed, bytesRead)
   }
 
   problem(problem: EntryProblem): void {
@@ -122,6 +141,7 @@ export class Batcher {
       ...(bytesRead === undefined ? {} : { bytesRead }),
     })
     this.entries = []
+    this.weight = 0
     this.problems = []
   }
 }

@@ -278,3 +278,11 @@ function labelMapped(plan: TypePlan): boolean {
   }
   return mapped
 }
+
+/** The characters of text a mapped entry holds, roughly: what a batch of them weighs on the heap. */
+export function mappedWeight(m: MappedEntry): number {
+  let n = m.identity.length + m.label.length + m.location.length
+  for (const list of m.values.values()) for (const v of list) n += typeof v === 'string' ? v.length : 8
+  for (const list of m.references.values()) for (const t of list) n += t.length
+  return n
+}

@@ -9,7 +9,7 @@ import { breathe } from './breathe.js'
 import { ChangeLog } from './change-log.js'
 import { loadEngineCatalog } from './engine-catalog.js'
 import type { EngineInput, EntryProblem } from './engine-types.js'
-import { mapEntry, type MapContext } from './map-entry.js'
+import { mapEntry, mappedWeight, type MapContext } from './map-entry.js'
 import { handleMissing } from './missing-objects.js'
 import { resolveReferences, stagePending, type AqlResolver } from './references.js'
 import { finishTimings, newTypeResult, timed, type ImportResult } from './result.js'
@@ -36,6 +36,8 @@ export class ImportCancelled extends Error {
 class DryRunRollback extends Error {}
 
 const BATCH = 5000
+/** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
+const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
 
 /**
@@ -72,6 +74,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         protectedIdentities: new Set(),
         seenIds: new Set(),
         batch: [],
+        batchWeight: 0,
       },
     ]),
   )
@@ -186,7 +189,8 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
           }
           state.seenIdentities.add(m.identity)
           state.batch.push(m)
-          if (state.batch.length >= BATCH) {
+          state.batchWeight += mappedWeight(m)
+          if (state.batch.length >= BATCH || state.batchWeight >= BATCH_TEXT_BUDGET) {
             result.mapExternalDataTimeInMs += performance.now() - mapStart
             await flush(state)
             checkCancelled(input.signal)

@@ -60,6 +60,8 @@ export interface TypeState {
   missingSkipped?: boolean
   seenIds: Set<number>
   batch: MappedEntry[]
+  /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
+  batchWeight: number
 }
 
 /** The hash an import stores: what this mapping contributes, so an unchanged entry is found without reading values. */
@@ -77,6 +79,7 @@ export function entryHash(plan: TypePlan, e: MappedEntry): string {
 export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<void> {
   const batch = state.batch
   state.batch = []
+  state.batchWeight = 0
   if (batch.length === 0) return
   const { plan, result } = state
   await addNewOptions(ctx, plan, batch)

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest'
+import { counters, engineSource, type TypeSpec } from '../helpers/engine-documents.js'
 import { fixture, runEngine, sourceWithMapping } from '../helpers/engine-fixtures.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 
@@ -72,5 +73,35 @@ describeEachDialect('import engine: the seed example', (env) => {
     expect([...view.values.values()].flat()).toEqual(
       expect.arrayContaining(['Hard drive ID', 'Renamed label']),
     )
+  })
+})
+
+describeEachDialect('import engine: batches', (env) => {
+  it('writes a batch early when its entries carry a lot of text, so memory stays bounded', async () => {
+    const services = env().booted.services
+    const note: TypeSpec = {
+      key: 'note',
+      name: 'Note',
+      selector: 'notes',
+      attributes: [
+        { name: 'Id', type: 'text', label: true, identity: true, locators: ['id'] },
+        { name: 'Body', type: 'textarea', locators: ['body'] },
+      ],
+    }
+    const s = await engineSource(services, env().workspaceId, [note])
+    const body = 'n'.repeat(60_000)
+    const written: number[] = []
+    const result = await runEngine(
+      services,
+      env().workspaceId,
+      s.source.id,
+      [{ notes: Array.from({ length: 200 }, (_, i) => ({ id: `N-${i}`, body })) }],
+      { deps: { afterBatch: (n) => void written.push(n) } },
+    )
+    expect(counters(result, 'Note').objectsCreated).toBe(200)
+    // 200 entries of 60,000 characters are 12 M characters: more than one batch's budget of 8 M.
+    expect(written[0]).toBeGreaterThan(0)
+    expect(written[0]).toBeLessThan(200)
+    expect(written.at(-1)).toBe(200)
   })
 })

@@ -10,7 +10,7 @@ import type { ParsedElementInfo, ParsedTokenInfo } from '@streamparser/json'
 import type { ConnectionCheck, Connector, ReadOptions, RecordBatch, SourceSchema } from '../connector.js'
 import { SourceJsonMalformedError } from '../connector-errors.js'
 import { FieldCollector } from '../discovery.js'
-import { assertReadableFile, checkFile, parseCursor } from '../file-source.js'
+import { assertReadableFile, BATCH_TEXT_BUDGET, checkFile, entryWeight, parseCursor } from '../file-source.js'
 import { type JsonConfig, JsonConfigSchema } from './json.config.js'
 
 const READ_CHUNK_BYTES = 256 * 1024
@@ -100,12 +100,14 @@ async function* readJson(config: JsonConfig, options: ReadOptions): AsyncGenerat
   let consumed = 0
   let root: string | null = null
   let entries: unknown[] = []
+  let weight = 0
   let bytesRead = 0
   const flush = (): void => {
     if (root !== null && entries.length > 0) {
       ready.push({ data: { [root]: entries }, problems: [], cursor: String(consumed) })
     }
     entries = []
+    weight = 0
   }
   const items = await streamItems(
     config.path,
@@ -124,7 +126,8 @@ async function* readJson(config: JsonConfig, options: ReadOptions): AsyncGenerat
         return
       }
       entries.push(value)
-      if (entries.length >= size) flush()
+      weight += entryWeight(value)
+      if (entries.length >= size || weight >= BATCH_TEXT_BUDGET) flush()
     },
     function* (bytes) {
       // Batches are cut while a chunk is parsed: their progress is the end of that chunk.

@@ -133,10 +133,18 @@ export function presentProgress(e: Execution) {
   }
 }
 
+/** What the end of step 5 is doing once the file is read (the engine's phases after reading). */
+const ENGINE_PHASE_TEXT: Record<string, string> = {
+  missing: 'Handling missing objects',
+  references: 'Resolving references',
+  finishing: 'Committing the import',
+}
+
 /**
  * The progress resource of a file import: PENDING until the worker takes it, then the six steps; the work units of
  * step 5 are the bytes of the file read so far (entries when the connector cannot tell).
  */
+
 export function presentFileProgress(e: Execution) {
   const p = isFileImportProgress(e.progress) ? e.progress : null
   const ended = e.status === 'DONE' || e.status === 'FAILED' || e.status === 'CANCELLED'
@@ -160,7 +168,7 @@ export function presentFileProgress(e: Execution) {
           : `Import ${e.status.toLowerCase()}`
         : e.status === 'PAUSED'
           ? 'Paused; resume reads the file again from its beginning'
-          : (p?.description ?? stepName)
+          : ((step === 5 && p?.phase ? ENGINE_PHASE_TEXT[p.phase] : undefined) ?? p?.description ?? stepName)
   return {
     progressInPercent: Math.min(100, Math.max(0, percent)),
     resourceId: e.id,

@@ -83,6 +83,22 @@ describe('CSV connector: rows', () => {
   })
 })
 
+describe('CSV connector: batch size', () => {
+  it('ends a batch early when its rows hold more text than the budget (very wide rows)', async () => {
+    const wide = 'x'.repeat(200 * 1024)
+    const path = file(
+      'wide.csv',
+      'id,notes\n' + Array.from({ length: 60 }, (_, i) => `${i},${wide}\n`).join(''),
+    )
+    const { batches, entries } = await readAll(csvConnector, { path }, { batchSize: 5000 })
+    expect(entries).toHaveLength(60)
+    // 4 MiB of text per batch at most (one row over the budget closes it): 21 rows of 200 KiB.
+    expect(batches.length).toBeGreaterThanOrEqual(3)
+    for (const b of batches) expect((b.data.rows as unknown[]).length).toBeLessThanOrEqual(21)
+    expect(batches.at(-1)!.cursor).toBe('60')
+  })
+})
+
 describe('CSV connector: encodings', () => {
   const PEOPLE = [
     { id: '1', name: 'José', city: 'Málaga' },

@@ -124,6 +124,20 @@ describe('JSON connector: reading', () => {
   })
 })
 
+describe('JSON connector: batch size', () => {
+  it('ends a batch early when its entries hold more text than the budget', async () => {
+    const wide = 'y'.repeat(300 * 1024)
+    const path = file(
+      'wide.json',
+      JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ id: i, notes: wide })) }),
+    )
+    const { batches } = await readAll(jsonConnector, { path }, { batchSize: 5000, root: 'items' })
+    const sizes = batches.map((b) => (b.data.items as unknown[]).length)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(40)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(14)
+  })
+})
+
 describe('JSON connector: connection check and discovery', () => {
   it('checks the file and that it parses', async () => {
     expect(await jsonConnector.testConnection(inventory, signal())).toEqual({ ok: true })

@@ -40,6 +40,21 @@ const at = (p: Partial<FileImportProgress>): FileImportProgress => ({
 })
 
 describe('the progress resource of a file import', () => {
+  it('names the engine phase that runs once the whole file is read', () => {
+    const finishing = presentProgress({
+      ...base,
+      progress: at({ phase: 'references', bytesRead: 1000 }),
+    })
+    expect(finishing).toMatchObject({
+      currentStep: 5,
+      progressInPercent: 95,
+      currentWorkDescription: 'Resolving references',
+    })
+    expect(presentProgress({ ...base, progress: at({ bytesRead: 500 }) }).currentWorkDescription).toBe(
+      'Importing objects',
+    )
+  })
+
   it('is PENDING until the worker reports, then follows the steps and the bytes read', () => {
     expect(presentProgress(base)).toMatchObject({
       status: 'PENDING',
