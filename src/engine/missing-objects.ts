@@ -39,12 +39,12 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       [...state.protectedIdentities],
     )
     for (const o of protectedObjects) state.seenIds.add(o.id)
-    let after = 0
+    let after = ''
     for (;;) {
       await breathe()
       const page = await repo.ownedPage(ctx.db, plan.type.id, ctx.importSourceId, after, PAGE)
       if (page.length === 0) break
-      after = page[page.length - 1]!.id
+      after = page[page.length - 1]!.identity
       const missing = page.filter((o) => !state.seenIds.has(o.id))
       if (missing.length === 0) continue
       const tracked = missing.map((o) => ({

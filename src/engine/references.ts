@@ -289,6 +289,8 @@ async function lookup(
       const rows = await ctx.db
         .selectFrom('object')
         .select(['id', 'object_key'])
+        // The workspace makes the (workspace, key) index usable: without it every object of the types is scanned.
+        .where('workspace_id', '=', ctx.workspaceId)
         .where('object_type_id', 'in', typeIds)
         .where(
           'object_key',
@@ -307,13 +309,13 @@ async function lookup(
     )
     if (attributeIds.length) {
       for (let i = 0; i < folded.length; i += 900) {
-        const rows = await ctx.db
-          .selectFrom('object_value')
-          .select(['object_id', 'value_ci', 'value_text'])
-          .where('attribute_id', 'in', attributeIds)
-          .where('value_ci', 'in', folded.slice(i, i + 900))
-          .execute()
-        for (const r of rows) add(r.value_ci, Number(r.object_id), r.value_text)
+        for (const r of await repo.valuesMatching(
+          ctx.db,
+          ctx.store.caps.dialect,
+          attributeIds,
+          folded.slice(i, i + 900),
+        ))
+          add(r.value_ci, Number(r.object_id), r.value_text)
       }
       if (q.operator === 'like') {
         for (const f of folded.filter((x) => !byFolded.has(x))) {

@@ -7,7 +7,7 @@ import * as m0003 from './migrations/0003-aql-indexes.js'
 import * as m0004 from './migrations/0004-engine.js'
 import * as m0005 from './migrations/0005-executions.js'
 import * as m0006 from './migrations/0006-import-files.js'
-import * as m0007 from './migrations/0007-bulk-storage.js'
+import * as m0007 from './migrations/0007-engine-load-path.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -21,7 +21,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-engine': m0004,
   '0005-executions': m0005,
   '0006-import-files': m0006,
-  '0007-bulk-storage': m0007,
+  '0007-engine-load-path': m0007,
 }
 
 /** Every migration, in order. */

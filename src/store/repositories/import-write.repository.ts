@@ -12,6 +12,14 @@ export interface OwnedObject {
   missing_runs: number
 }
 
+interface OwnedRow {
+  id: number | string
+  identity: string | null
+  content_hash: string
+  object_key: string
+  missing_runs: number | string
+}
+
 export const OBJECT_INSERT: readonly BulkColumn[] = [
   { name: 'id', pg: 'bigint' },
   { name: 'workspace_id', pg: 'text' },
@@ -83,17 +91,27 @@ export const importWriteRepository = {
     const step = dialect === 'postgres' ? 10_000 : 900
     for (let i = 0; i < identities.length; i += step) {
       const chunk = identities.slice(i, i + step)
-      const rows = await db
-        .selectFrom('object')
-        .select(['id', 'identity', 'content_hash', 'object_key', 'missing_runs'])
-        .where('object_type_id', '=', typeId)
-        .where('import_source_id', '=', sourceId)
-        .where((eb) =>
-          dialect === 'postgres'
-            ? eb('identity', '=', sql<string>`any(${chunk}::text[])`)
-            : eb('identity', 'in', chunk),
-        )
-        .execute()
+      const rows =
+        dialect === 'postgres'
+          ? // One index probe per identity. `identity = any(array)` let the planner scan every object of the type
+            // and test each against the array (a million objects × 5,000 identities per batch); OFFSET 0 keeps the
+            // lateral subquery from being flattened into that scan.
+            (
+              await sql<OwnedRow>`select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs
+                from unnest(${chunk}::text[]) as k(identity)
+                cross join lateral (
+                  select id, identity, content_hash, object_key, missing_runs from object x
+                  where x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
+                    and x.identity = k.identity
+                  offset 0) o`.execute(db)
+            ).rows
+          : await db
+              .selectFrom('object')
+              .select(['id', 'identity', 'content_hash', 'object_key', 'missing_runs'])
+              .where('object_type_id', '=', typeId)
+              .where('import_source_id', '=', sourceId)
+              .where('identity', 'in', chunk)
+              .execute()
       for (const r of rows) {
         out.push({
           id: Number(r.id),
@@ -105,6 +123,33 @@ export const importWriteRepository = {
       }
     }
     return out
+  },
+
+  /** Value-index rows of the attributes whose folded value is one of `folded` (a reference lookup). */
+  valuesMatching: async (
+    db: Db,
+    dialect: 'sqlite' | 'postgres',
+    attributeIds: number[],
+    folded: string[],
+  ): Promise<{ object_id: number | string; value_ci: string; value_text: string }[]> => {
+    if (dialect === 'sqlite') {
+      return db
+        .selectFrom('object_value')
+        .select(['object_id', 'value_ci', 'value_text'])
+        .where('attribute_id', 'in', attributeIds)
+        .where('value_ci', 'in', folded)
+        .execute()
+    }
+    // One index probe per value: with `value_ci in (…)` the planner scanned every row of the attribute and tested
+    // each against the list. OFFSET 0 keeps the lateral subquery a per-value probe.
+    return (
+      await sql<{ object_id: string; value_ci: string; value_text: string }>`
+        select v.object_id, v.value_ci, v.value_text from unnest(${folded}::text[]) as k(value_ci)
+        cross join lateral (
+          select object_id, value_ci, value_text from object_value x
+          where x.attribute_id = any(${attributeIds}::bigint[]) and x.value_ci = k.value_ci
+          offset 0) v`.execute(db)
+    ).rows
   },
 
   storedValues: async (db: Db, ids: number[]): Promise<Map<number, { values: string; label: string }>> => {
@@ -177,20 +222,24 @@ export const importWriteRepository = {
     }
   },
 
-  /** Owned objects of a type after `afterId`, for the missing-objects pass (keyset pages). */
-  ownedPage: async (db: Db, typeId: number, sourceId: string, afterId: number, limit: number) =>
+  /**
+   * Owned objects of a type after identity `after`, for the missing-objects pass (keyset pages in identity order,
+   * read from the (type, source, identity) index — the one index the identity lookups must be able to count on).
+   */
+  ownedPage: async (db: Db, typeId: number, sourceId: string, after: string, limit: number) =>
     (
       await db
         .selectFrom('object')
-        .select(['id', 'object_key', 'missing_since', 'missing_runs'])
-        .where('import_source_id', '=', sourceId)
+        .select(['id', 'identity', 'object_key', 'missing_since', 'missing_runs'])
         .where('object_type_id', '=', typeId)
-        .where('id', '>', afterId)
-        .orderBy('id')
+        .where('import_source_id', '=', sourceId)
+        .where('identity', '>', after)
+        .orderBy('identity')
         .limit(limit)
         .execute()
     ).map((r) => ({
       id: Number(r.id),
+      identity: r.identity ?? '',
       object_key: r.object_key,
       missing_since: r.missing_since,
       missing_runs: Number(r.missing_runs),
