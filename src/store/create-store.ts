@@ -52,7 +52,7 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     // indexes far larger than the default, and every miss is a read from the file.
     sqlite.pragma('cache_size = -65536')
     // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
-    const db = new Kysely<Database>({ dialect: new PatientSqliteDialect({ database: sqlite }) })
+    const db = new Kysely<Database>({ dialect: new PatientSqliteDialect(sqlite) })
     return {
       db,
       caps,

@@ -1,11 +1,13 @@
 import type SqliteDatabase from 'better-sqlite3'
 import {
   CompiledQuery,
+  SelectQueryNode,
+  SqliteAdapter,
   SqliteDialect,
+  SqliteDriver,
   type DatabaseConnection,
   type Driver,
   type QueryResult,
-  type SqliteDialectConfig,
 } from 'kysely'
 
 /** How long a write waits for another connection's write lock before it fails with DATABASE_BUSY. */
@@ -15,75 +17,147 @@ const isBusy = (error: unknown): boolean =>
   typeof (error as { code?: unknown })?.code === 'string' &&
   (error as { code: string }).code.startsWith('SQLITE_BUSY')
 
+/** A FIFO async mutex: one user of the connection at a time (a transaction spans awaits). */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve()
+  #release: (() => void) | null = null
+
+  async lock(): Promise<void> {
+    const previous = this.#tail
+    let release!: () => void
+    this.#tail = new Promise<void>((resolve) => (release = resolve))
+    await previous
+    this.#release = release
+  }
+
+  unlock(): void {
+    const release = this.#release
+    this.#release = null
+    release?.()
+  }
+}
+
 /**
  * SQLite allows one writer. better-sqlite3's busy_timeout waits for the lock synchronously: the whole process stops,
  * and when the lock is held by another connection of this same process (the engine's, during an import) it can
- * never be released during the wait. This dialect sets busy_timeout to 0 and waits asynchronously instead, retrying
+ * never be released during the wait. This driver sets busy_timeout to 0 and waits asynchronously instead, retrying
  * with a short backoff, so the event loop — status polls, cancels, other requests — keeps running while a write
  * waits for an import to commit.
  *
- * Transactions begin IMMEDIATE (they take the write lock at BEGIN, where waiting is safe) so that a transaction never
- * meets the lock half-way, after its reads, where a retry could not help. Statements outside a transaction are
- * retried as they are.
+ * While it waits it also lets go of its connection, so that other queries of this process (an import reading its
+ * chunks through this connection, say) are never stuck behind a write that waits for that import. Transactions
+ * begin IMMEDIATE: they take the write lock at BEGIN, where waiting is safe, and never meet it half-way after their
+ * reads, where a retry could not help. Statements outside a transaction are retried as they are.
  */
-export class PatientSqliteDialect extends SqliteDialect {
-  readonly #handle: SqliteDatabase.Database
-  readonly #waitMs: number
+class PatientSqliteDriver implements Driver {
+  readonly #mutex = new Mutex()
+  readonly #connection: DatabaseConnection
+  /** Kysely's driver, for the savepoint statements (it only sends them through the connection it is given). */
+  readonly #inner: SqliteDriver
 
   constructor(
-    config: SqliteDialectConfig & { database: SqliteDatabase.Database },
-    waitMs = SQLITE_LOCK_WAIT_MS,
+    private readonly handle: SqliteDatabase.Database,
+    private readonly waitMs: number,
   ) {
-    super(config)
-    this.#handle = config.database
-    this.#waitMs = waitMs
-    this.#handle.pragma('busy_timeout = 0')
+    this.#inner = new SqliteDriver({ database: handle })
+    const patiently = this.#patiently.bind(this)
+    this.#connection = {
+      executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> =>
+        patiently(() => execute<R>(handle, query)),
+      streamQuery: <R>(query: CompiledQuery) => stream<R>(handle, query),
+    }
+  }
+
+  async init(): Promise<void> {
+    this.handle.pragma('busy_timeout = 0')
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock()
+    return this.#connection
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'))
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'))
+  }
+
+  savepoint: Driver['savepoint'] = (connection, name, compile) =>
+    this.#inner.savepoint(connection, name, compile)
+  rollbackToSavepoint: Driver['rollbackToSavepoint'] = (connection, name, compile) =>
+    this.#inner.rollbackToSavepoint(connection, name, compile)
+  releaseSavepoint: Driver['releaseSavepoint'] = (connection, name, compile) =>
+    this.#inner.releaseSavepoint(connection, name, compile)
+
+  async releaseConnection(): Promise<void> {
+    this.#mutex.unlock()
+  }
+
+  async destroy(): Promise<void> {
+    this.handle.close()
+  }
+
+  /**
+   * Runs `run`; while it meets another connection's write lock (and no transaction of ours is open), lets go of the
+   * connection, waits a little and tries again, up to the deadline.
+   */
+  async #patiently<T>(run: () => T): Promise<T> {
+    const deadline = Date.now() + this.waitMs
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      try {
+        return run()
+      } catch (error) {
+        if (!isBusy(error) || this.handle.inTransaction || Date.now() + delay > deadline) throw error
+        this.#mutex.unlock()
+        await new Promise((resolve) => setTimeout(resolve, delay))
+        await this.#mutex.lock()
+      }
+    }
+  }
+}
+
+function execute<R>(handle: SqliteDatabase.Database, query: CompiledQuery): QueryResult<R> {
+  const statement = handle.prepare(query.sql)
+  const parameters = query.parameters as unknown[]
+  if (statement.reader) return { rows: statement.all(parameters) as R[] }
+  const { changes, lastInsertRowid } = statement.run(parameters)
+  return {
+    numAffectedRows: BigInt(changes),
+    insertId: BigInt(lastInsertRowid),
+    rows: [],
+  }
+}
+
+async function* stream<R>(
+  handle: SqliteDatabase.Database,
+  query: CompiledQuery,
+): AsyncIterableIterator<QueryResult<R>> {
+  if (!SelectQueryNode.is(query.query)) throw new Error('SQLite streams select queries only')
+  for (const row of handle.prepare(query.sql).iterate(query.parameters as unknown[]))
+    yield { rows: [row as R] }
+}
+
+/** Kysely's SQLite dialect with the patient driver (see PatientSqliteDriver). */
+export class PatientSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly handle: SqliteDatabase.Database,
+    private readonly waitMs = SQLITE_LOCK_WAIT_MS,
+  ) {
+    super({ database: handle })
   }
 
   override createDriver(): Driver {
-    const inner = super.createDriver()
-    const handle = this.#handle
-    const waitMs = this.#waitMs
-    const patiently = async <T>(run: () => Promise<T>): Promise<T> => {
-      const deadline = Date.now() + waitMs
-      for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-        try {
-          return await run()
-        } catch (error) {
-          if (!isBusy(error) || handle.inTransaction || Date.now() + delay > deadline) throw error
-          await new Promise((resolve) => setTimeout(resolve, delay))
-        }
-      }
-    }
-    const wrap = (connection: DatabaseConnection): DatabaseConnection => ({
-      executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> =>
-        patiently(() => connection.executeQuery<R>(query)),
-      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) =>
-        connection.streamQuery<R>(query, chunkSize),
-    })
-    const connections = new WeakMap<DatabaseConnection, DatabaseConnection>()
-    const unwrap = new WeakMap<DatabaseConnection, DatabaseConnection>()
-    return {
-      init: () => inner.init(),
-      acquireConnection: async () => {
-        const connection = await inner.acquireConnection()
-        let wrapped = connections.get(connection)
-        if (!wrapped) {
-          wrapped = wrap(connection)
-          connections.set(connection, wrapped)
-          unwrap.set(wrapped, connection)
-        }
-        return wrapped
-      },
-      beginTransaction: (connection) =>
-        connection.executeQuery(CompiledQuery.raw('begin immediate')).then(() => {}),
-      commitTransaction: (connection, ...rest) => inner.commitTransaction(connection, ...rest),
-      rollbackTransaction: (connection, ...rest) => inner.rollbackTransaction(connection, ...rest),
-      savepoint: (connection, ...rest) => inner.savepoint!(connection, ...rest),
-      rollbackToSavepoint: (connection, ...rest) => inner.rollbackToSavepoint!(connection, ...rest),
-      releaseSavepoint: (connection, ...rest) => inner.releaseSavepoint!(connection, ...rest),
-      releaseConnection: (connection) => inner.releaseConnection(unwrap.get(connection) ?? connection),
-      destroy: () => inner.destroy(),
-    }
+    return new PatientSqliteDriver(this.handle, this.waitMs)
+  }
+
+  override createAdapter(): SqliteAdapter {
+    return new SqliteAdapter()
   }
 }
