@@ -25,38 +25,34 @@
  * over from an earlier scenario of the same process shows as "at boot" — run one part per process for clean peaks.
  */
 import { execFileSync } from 'node:child_process'
-import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { loadConfig } from '../src/config/config.js'
-import { engineSettingsFrom } from '../src/engine/engine-settings.js'
 import type { ImportResult, TypeResult } from '../src/engine/result.js'
-import { runImport } from '../src/engine/run-import.js'
 import { startServer } from '../src/http/server.js'
-import { bootstrap } from '../src/main.js'
+import {
+  BENCH_TOKEN,
+  countersOf,
+  expectFirstLoad,
+  httpClient,
+  phasesOf,
+  phaseText,
+  stallTracker,
+  withPeakRss,
+  type Phases,
+} from './bench-kit.js'
 import { postgresBaseline, sqliteBaseline } from './engine/baselines.js'
-import { csvChunks } from './engine/csv-chunks.js'
+import { engineFirstLoad } from './engine/engine-runner.js'
 import { HEADER, row, writeCsv } from './engine/hardware-data.js'
 import { hardwareDocument } from './engine/hardware-mapping.js'
+import { freshDatabase } from './scratch.js'
 
-const TOKEN = 'bench-admin-token-0123456789'
 const POLL_MS = 250
 const MB = 2 ** 20
 /** The engine's memory bound (issue 5): peak RSS while importing. */
 const RSS_BOUND_MB = 512
-
-type Phases = Pick<
-  TypeResult,
-  | 'readExternalDataTimeInMs'
-  | 'mapExternalDataTimeInMs'
-  | 'decidingActionsTimeInMs'
-  | 'writeInsightDataTimeInMs'
-  | 'postFunctionTimeInMs'
->
 
 export type FilePart = 'csv' | 'xlsx' | 'gib'
 
@@ -109,52 +105,6 @@ export interface FileBenchRow {
   counters: string
 }
 
-const phasesOf = (t: TypeResult): Phases => ({
-  readExternalDataTimeInMs: t.readExternalDataTimeInMs,
-  mapExternalDataTimeInMs: t.mapExternalDataTimeInMs,
-  decidingActionsTimeInMs: t.decidingActionsTimeInMs,
-  writeInsightDataTimeInMs: t.writeInsightDataTimeInMs,
-  postFunctionTimeInMs: t.postFunctionTimeInMs,
-})
-
-const phaseText = (p: Phases): string =>
-  [
-    p.readExternalDataTimeInMs,
-    p.mapExternalDataTimeInMs,
-    p.decidingActionsTimeInMs,
-    p.writeInsightDataTimeInMs,
-    p.postFunctionTimeInMs,
-  ]
-    .map((ms) => (ms / 1000).toFixed(1))
-    .join(' / ')
-
-const countersOf = (t: TypeResult, problems: number): string =>
-  `+${t.objectsCreated} ~${t.objectsUpdated} =${t.objectsIdentical} -${t.objectsMissingDeleted} refs ${t.objectsWithUpdatedReferences} problems ${problems}`
-
-/** Fails loudly unless the one type's result is a clean first load of n entries. */
-function expectFirstLoad(what: string, result: ImportResult, n: number): TypeResult {
-  const types = Object.values(result.objectTypeResultMap)
-  const t = types[0]
-  if (types.length !== 1 || !t || t.objectsCreated !== n || t.entriesInSource !== n) {
-    throw new Error(
-      `${what}: expected ${n} objects created, got ${JSON.stringify(types.map((x) => ({ created: x.objectsCreated, entries: x.entriesInSource })))} (${result.problemCount} problems)`,
-    )
-  }
-  return t
-}
-
-/** Samples this process's RSS every `everyMs` while `fn` runs. */
-async function withPeakRss<T>(everyMs: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), everyMs)
-  try {
-    const value = await fn()
-    return { value, peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / MB) }
-  } finally {
-    clearInterval(timer)
-  }
-}
-
 /** Resets the kernel's peak RSS of this process (VmHWM) to the current RSS; false where not allowed. */
 function resetHwm(): boolean {
   try {
@@ -171,168 +121,6 @@ function vmHwmMb(): number | null {
     return kb === undefined ? null : Math.round(Number(kb) / 1024)
   } catch {
     return null
-  }
-}
-
-/** Watches the event loop: answers the longest gap between two ticks of a 100 ms timer, less the 100 ms. */
-function stallTracker(): { stop: () => number } {
-  let last = performance.now()
-  let longest = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    longest = Math.max(longest, now - last - 100)
-    last = now
-  }, 100)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      return Math.max(longest, performance.now() - last - 100, 0)
-    },
-  }
-}
-
-/** One client over one keep-alive connection (node:http, maxSockets 1); bodies are JSON or a file streamed. */
-function httpClient() {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-  const call = (
-    method: string,
-    url: string,
-    body?: { json: unknown } | { file: string; contentType: string },
-  ): Promise<{ status: number; body: unknown }> =>
-    new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { authorization: `Bearer ${TOKEN}` }
-      let text: string | undefined
-      if (body && 'json' in body) {
-        text = JSON.stringify(body.json)
-        headers['content-type'] = 'application/json'
-        headers['content-length'] = Buffer.byteLength(text)
-      } else if (body) {
-        headers['content-type'] = body.contentType
-        headers['content-length'] = fs.statSync(body.file).size
-      }
-      const req = http.request(url, { method, agent, headers }, (res) => {
-        const parts: Buffer[] = []
-        res.on('data', (part: Buffer) => parts.push(part))
-        res.on('error', reject)
-        res.on('end', () => {
-          const raw = Buffer.concat(parts).toString('utf8')
-          let parsed: unknown = raw
-          try {
-            parsed = raw === '' ? null : JSON.parse(raw)
-          } catch {
-            /* not JSON: keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed })
-        })
-      })
-      req.on('error', reject)
-      if (body && 'file' in body) {
-        const stream = fs.createReadStream(body.file, { highWaterMark: 1 << 20 })
-        stream.on('error', reject)
-        stream.pipe(req)
-      } else req.end(text)
-    })
-  const expect = async <T = unknown>(
-    status: number,
-    method: string,
-    url: string,
-    body?: { json: unknown } | { file: string; contentType: string },
-  ): Promise<T> => {
-    const res = await call(method, url, body)
-    if (res.status !== status) {
-      throw new Error(`${method} ${url}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`)
-    }
-    return res.body as T
-  }
-  return { call, expect, close: () => agent.destroy() }
-}
-
-/** A fresh database beside the one of `env` (SQLite: a new directory; PostgreSQL: a new database). */
-async function freshDatabase(
-  env: Record<string, string>,
-): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-file-bench-'))
-  if (!env.DATABASE_URL) {
-    return {
-      env: { INTAKE_DATA_DIR: dir },
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    }
-  }
-  const name = `intake_bench_${randomBytes(4).toString('hex')}`
-  const admin = async (statement: string): Promise<void> => {
-    const c = new pg.Client({ connectionString: env.DATABASE_URL })
-    await c.connect()
-    try {
-      await c.query(statement)
-    } finally {
-      await c.end()
-    }
-  }
-  await admin(`create database ${name}`)
-  const u = new URL(env.DATABASE_URL)
-  u.pathname = `/${name}`
-  return {
-    env: { INTAKE_DATA_DIR: dir, DATABASE_URL: u.toString() },
-    drop: async () => {
-      await admin(`drop database if exists ${name} with (force)`)
-      fs.rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-/** The engine's first load of the CSV on a fresh database, as engine.bench.ts runs it (chunks of 2,000). */
-async function engineFirstLoad(
-  env: Record<string, string>,
-  csv: string,
-  n: number,
-): Promise<{ seconds: number; peakMb: number; type: TypeResult }> {
-  const db = await freshDatabase(env)
-  const booted = await bootstrap(loadConfig({ ...db.env, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent' }))
-  try {
-    const { services } = booted
-    const ws = booted.workspaceId
-    const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
-    await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
-    const mapping = (await services.importSources.mapping(ws, source.id))!
-    const executionId = randomUUID()
-    await services.store.db
-      .insertInto('execution')
-      .values({
-        id: executionId,
-        workspace_id: ws,
-        import_source_id: source.id,
-        kind: 'pull',
-        status: 'PROCESSING',
-        scheduled: 0,
-        dry_run: 0,
-        created_at: new Date().toISOString(),
-        started_at: null,
-        finished_at: null,
-        progress: null,
-        result: null,
-        failure_reason: null,
-      })
-      .execute()
-    const start = performance.now()
-    const { value: result, peakMb } = await withPeakRss(50, () =>
-      runImport(
-        { store: services.store },
-        {
-          workspaceId: ws,
-          importSourceId: source.id,
-          executionId,
-          objectSchemaId: mapping.objectSchemaId!,
-          document: mapping.document,
-          settings: engineSettingsFrom(source.settings),
-          data: csvChunks(csv, 'assets'),
-        },
-      ),
-    )
-    const seconds = (performance.now() - start) / 1000
-    return { seconds, peakMb, type: expectFirstLoad('engine first load', result, n) }
-  } finally {
-    await booted.close()
-    await db.drop()
   }
 }
 
@@ -431,7 +219,13 @@ async function importThroughApi(
   const startRssMb = Math.round(process.memoryUsage().rss / MB)
   try {
     const server = await startServer(
-      loadConfig({ ...db.env, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' }),
+      loadConfig({
+        ...db.env,
+        INTAKE_ADMIN_TOKEN: BENCH_TOKEN,
+        LOG_LEVEL: 'silent',
+        PORT: '0',
+        HOST: '127.0.0.1',
+      }),
     )
     try {
       const api = `${server.url}/jsm/assets/workspace/${server.workspaceId}/v1`
@@ -440,7 +234,7 @@ async function importThroughApi(
       })
       await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, { json: hardwareDocument })
       const hwmReset = resetHwm()
-      const measured = await withPeakRss(rssEveryMs, async () => {
+      const measured = await withPeakRss(async () => {
         const t0 = performance.now()
         const contentType =
           type === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -524,7 +318,7 @@ async function importThroughApi(
           longestStallSeconds: longestStallMs / 1000,
           toProcessingSeconds: (processingAt - uploadedAt) / 1000,
         }
-      })
+      }, rssEveryMs)
       const hwm = hwmReset ? vmHwmMb() : null
       return { ...measured.value, peakRssMb: measured.peakMb, startRssMb, vmHwmMb: hwm }
     } finally {

@@ -11,24 +11,27 @@
  * means the client cannot see the server freeze (its timers wait with the server's), so the longest event-loop
  * stall during processing is measured and shown: what any request would have waited for at worst.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { loadConfig } from '../src/config/config.js'
-import { engineSettingsFrom } from '../src/engine/engine-settings.js'
-import type { ImportResult, TypeResult } from '../src/engine/result.js'
-import { runImport } from '../src/engine/run-import.js'
+import type { ImportResult } from '../src/engine/result.js'
 import { startServer } from '../src/http/server.js'
-import { createStore } from '../src/store/create-store.js'
-import { bootstrap } from '../src/main.js'
-import { csvChunks } from './engine/csv-chunks.js'
+import {
+  BENCH_TOKEN,
+  countersOf,
+  expectFirstLoad,
+  httpClient,
+  phasesOf,
+  phaseText,
+  stallTracker,
+  withPeakRss,
+  type Phases,
+} from './bench-kit.js'
+import { engineFirstLoad } from './engine/engine-runner.js'
 import { HEADER, row, writeCsv } from './engine/hardware-data.js'
 import { hardwareDocument } from './engine/hardware-mapping.js'
 
-const TOKEN = 'bench-admin-token-0123456789'
 const CHUNK = 1000
 const POLL_MS = 250
 
@@ -41,15 +44,6 @@ interface ExecutionTimes {
   started: string | null
   finished: string | null
 }
-
-type Phases = Pick<
-  TypeResult,
-  | 'readExternalDataTimeInMs'
-  | 'mapExternalDataTimeInMs'
-  | 'decidingActionsTimeInMs'
-  | 'writeInsightDataTimeInMs'
-  | 'postFunctionTimeInMs'
->
 
 export interface HttpBenchRow {
   engine: string
@@ -86,229 +80,7 @@ export interface HttpBenchRow {
   pollErrors: number
   /** The longest the event loop (server, worker and client share it) went unanswered during processing. */
   longestStallSeconds: number
-  /** Whether the token's last_used_at was pushed ahead so authentication stays read-only (see benchHttp). */
-  tokenTouchAvoided: boolean
   counters: string
-}
-
-/** Samples the resident set size while `fn` runs. */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
-  try {
-    const value = await fn()
-    return { value, peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20) }
-  } finally {
-    clearInterval(timer)
-  }
-}
-
-const phasesOf = (t: TypeResult): Phases => ({
-  readExternalDataTimeInMs: t.readExternalDataTimeInMs,
-  mapExternalDataTimeInMs: t.mapExternalDataTimeInMs,
-  decidingActionsTimeInMs: t.decidingActionsTimeInMs,
-  writeInsightDataTimeInMs: t.writeInsightDataTimeInMs,
-  postFunctionTimeInMs: t.postFunctionTimeInMs,
-})
-
-const phaseText = (p: Phases): string =>
-  [
-    p.readExternalDataTimeInMs,
-    p.mapExternalDataTimeInMs,
-    p.decidingActionsTimeInMs,
-    p.writeInsightDataTimeInMs,
-    p.postFunctionTimeInMs,
-  ]
-    .map((ms) => (ms / 1000).toFixed(1))
-    .join(' / ')
-
-const countersOf = (t: TypeResult, problems: number): string =>
-  `+${t.objectsCreated} ~${t.objectsUpdated} =${t.objectsIdentical} -${t.objectsMissingDeleted} refs ${t.objectsWithUpdatedReferences} problems ${problems}`
-
-/** Fails loudly unless the one type's result is a clean first load of n entries. */
-function expectFirstLoad(what: string, result: ImportResult, n: number): TypeResult {
-  const types = Object.values(result.objectTypeResultMap)
-  const t = types[0]
-  if (types.length !== 1 || !t || t.objectsCreated !== n || t.entriesInSource !== n) {
-    throw new Error(
-      `${what}: expected ${n} objects created, got ${JSON.stringify(types.map((x) => ({ created: x.objectsCreated, entries: x.entriesInSource })))}`,
-    )
-  }
-  return t
-}
-
-/** Watches the event loop: answers the longest gap between two ticks of a 100 ms timer, less the 100 ms. */
-function stallTracker(): { stop: () => number } {
-  let last = performance.now()
-  let longest = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    longest = Math.max(longest, now - last - 100)
-    last = now
-  }, 100)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      return Math.max(longest, performance.now() - last - 100, 0)
-    },
-  }
-}
-
-/** One client over one keep-alive connection (node:http, maxSockets 1). */
-function httpClient() {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-  let connections = 0
-  const call = (method: string, url: string, body?: string): Promise<{ status: number; body: unknown }> =>
-    new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { authorization: `Bearer ${TOKEN}` }
-      if (body !== undefined) {
-        headers['content-type'] = 'application/json'
-        headers['content-length'] = Buffer.byteLength(body)
-      }
-      const req = http.request(url, { method, agent, headers }, (res) => {
-        const parts: Buffer[] = []
-        res.on('data', (part: Buffer) => parts.push(part))
-        res.on('error', reject)
-        res.on('end', () => {
-          const text = Buffer.concat(parts).toString('utf8')
-          let parsed: unknown = text
-          try {
-            parsed = text === '' ? null : JSON.parse(text)
-          } catch {
-            /* not JSON: keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed })
-        })
-      })
-      req.on('socket', () => {
-        if (!req.reusedSocket) connections++
-      })
-      req.on('error', reject)
-      req.end(body)
-    })
-  /** The call, failing loudly unless it answers `status`. */
-  const expect = async <T = unknown>(
-    status: number,
-    method: string,
-    url: string,
-    body?: unknown,
-  ): Promise<T> => {
-    const res = await call(method, url, body === undefined ? undefined : JSON.stringify(body))
-    if (res.status !== status) {
-      throw new Error(`${method} ${url}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`)
-    }
-    return res.body as T
-  }
-  return { call, expect, connections: () => connections, close: () => agent.destroy() }
-}
-
-/** A fresh database beside the one of `env` (SQLite: a new directory; PostgreSQL: a new database). */
-async function freshDatabase(
-  env: Record<string, string>,
-): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-http-bench-'))
-  if (!env.DATABASE_URL) {
-    return {
-      env: { INTAKE_DATA_DIR: dir },
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    }
-  }
-  const name = `intake_bench_${randomBytes(4).toString('hex')}`
-  const admin = async (statement: string): Promise<void> => {
-    const c = new pg.Client({ connectionString: env.DATABASE_URL })
-    await c.connect()
-    try {
-      await c.query(statement)
-    } finally {
-      await c.end()
-    }
-  }
-  await admin(`create database ${name}`)
-  const u = new URL(env.DATABASE_URL)
-  u.pathname = `/${name}`
-  return {
-    env: { INTAKE_DATA_DIR: dir, DATABASE_URL: u.toString() },
-    drop: async () => {
-      await admin(`drop database if exists ${name} with (force)`)
-      fs.rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-/** The engine's first load of n rows on a fresh database, as engine.bench.ts runs it (CSV in chunks of 2,000). */
-async function engineFirstLoad(
-  env: Record<string, string>,
-  n: number,
-): Promise<{ seconds: number; peakMb: number; type: TypeResult }> {
-  const db = await freshDatabase(env)
-  const csv = path.join(db.env.INTAKE_DATA_DIR!, 'first.csv')
-  writeCsv(csv, { n })
-  const booted = await bootstrap(loadConfig({ ...db.env, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent' }))
-  try {
-    const { services } = booted
-    const ws = booted.workspaceId
-    const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
-    await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
-    const mapping = (await services.importSources.mapping(ws, source.id))!
-    const executionId = randomUUID()
-    await services.store.db
-      .insertInto('execution')
-      .values({
-        id: executionId,
-        workspace_id: ws,
-        import_source_id: source.id,
-        kind: 'pull',
-        status: 'PROCESSING',
-        scheduled: 0,
-        dry_run: 0,
-        created_at: new Date().toISOString(),
-        started_at: null,
-        finished_at: null,
-        progress: null,
-        result: null,
-        failure_reason: null,
-      })
-      .execute()
-    const start = performance.now()
-    const { value: result, peakMb } = await withPeakRss(() =>
-      runImport(
-        { store: services.store },
-        {
-          workspaceId: ws,
-          importSourceId: source.id,
-          executionId,
-          objectSchemaId: mapping.objectSchemaId!,
-          document: mapping.document,
-          settings: engineSettingsFrom(source.settings),
-          data: csvChunks(csv, 'assets'),
-        },
-      ),
-    )
-    const seconds = (performance.now() - start) / 1000
-    return { seconds, peakMb, type: expectFirstLoad('engine first load', result, n) }
-  } finally {
-    await booted.close()
-    await db.drop()
-  }
-}
-
-/**
- * Works around a defect of src (reported with issue 6): authentication writes the token's last_used_at once a
- * minute, and on SQLite that write waits (busy_timeout, 5 s, synchronously) behind the engine's transaction, which
- * runs in this very thread — so once a minute into processing every status poll freezes the process for 5 s and
- * answers 503, and since the touch never succeeds, every later poll does the same. Pushing last_used_at a day
- * ahead keeps authentication read-only for the run; `--http-as-is` skips this to show the defect.
- */
-async function pushTokenTouchAhead(env: Record<string, string>): Promise<void> {
-  const store = createStore(loadConfig({ ...env, LOG_LEVEL: 'silent' }).database)
-  try {
-    await store.db
-      .updateTable('api_token')
-      .set({ last_used_at: new Date(Date.now() + 86_400_000).toISOString() })
-      .execute()
-  } finally {
-    await store.close()
-  }
 }
 
 /** The chunk bodies, built one at a time: `{ data: { assets: [1,000 entries] }, clientGeneratedId, completed }`. */
@@ -331,23 +103,25 @@ export async function benchHttp(
   env: Record<string, string>,
   n: number,
   log: (s: string) => void,
-  options: { avoidTokenTouch: boolean } = { avoidTokenTouch: true },
 ): Promise<HttpBenchRow[]> {
   const client = httpClient()
   const startRssMb = Math.round(process.memoryUsage().rss / 2 ** 20)
   const measured = await withPeakRss(async () => {
     const server = await startServer(
-      loadConfig({ ...env, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' }),
+      loadConfig({
+        ...env,
+        INTAKE_ADMIN_TOKEN: BENCH_TOKEN,
+        LOG_LEVEL: 'silent',
+        PORT: '0',
+        HOST: '127.0.0.1',
+      }),
     )
     try {
       const api = `${server.url}/jsm/assets/workspace/${server.workspaceId}/v1`
       const source = await client.expect<{ id: string }>(201, 'POST', `${api}/importsource`, {
-        name: 'HTTP bench',
-        type: 'external',
+        json: { name: 'HTTP bench', type: 'external' },
       })
-      await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, hardwareDocument)
-
-      if (options.avoidTokenTouch) await pushTokenTouchAhead(env)
+      await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, { json: hardwareDocument })
       const t0 = performance.now()
       const started = await client.expect<Started>(200, 'POST', `${api}/importsource/${source.id}/executions`)
       const ingestStart = performance.now()
@@ -357,7 +131,7 @@ export async function benchHttp(
       let next = performance.now()
       for (const body of chunkBodies(n)) {
         clientMs += performance.now() - next
-        const res = await client.call('POST', started.links.submitResults, body)
+        const res = await client.call('POST', started.links.submitResults, { text: body })
         if (res.status !== 200) throw new Error(`chunk ${chunks}: ${res.status} ${JSON.stringify(res.body)}`)
         chunks++
         requestBytes += Buffer.byteLength(body)
@@ -444,7 +218,12 @@ export async function benchHttp(
   log(
     `${engine} http: ingest ${h.ingestSeconds.toFixed(1)} s (client ${h.clientSeconds.toFixed(1)} s), processing ${h.processingSeconds.toFixed(1)} s (${phaseText(phasesOf(h.type))}), end-to-end ${h.endToEndSeconds.toFixed(1)} s, peak RSS ${measured.peakMb} MB (${startRssMb} MB at boot), ${client.connections()} connection(s), ${h.busyPolls} busy poll(s), slowest poll ${h.slowestPollSeconds.toFixed(1)} s, ${h.pollErrors} failed poll(s), longest event-loop stall ${h.longestStallSeconds.toFixed(1)} s`,
   )
-  const first = await engineFirstLoad(env, n)
+  const csvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-http-bench-'))
+  const csv = path.join(csvDir, 'first.csv')
+  writeCsv(csv, { n })
+  const first = await engineFirstLoad(env, csv, n).finally(() =>
+    fs.rmSync(csvDir, { recursive: true, force: true }),
+  )
   log(
     `${engine} engine first load: ${first.seconds.toFixed(1)} s (${phaseText(phasesOf(first.type))}), peak RSS ${first.peakMb} MB`,
   )
@@ -471,7 +250,6 @@ export async function benchHttp(
       slowestPollSeconds: h.slowestPollSeconds,
       pollErrors: h.pollErrors,
       longestStallSeconds: h.longestStallSeconds,
-      tokenTouchAvoided: options.avoidTokenTouch,
       counters: countersOf(h.type, h.problems),
     },
   ]
@@ -484,7 +262,7 @@ export function httpTable(rows: HttpBenchRow[]): string {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.rows} | ${r.chunks} | ${mb(r.requestBytes).toFixed(0)} | ${r.ingestSeconds.toFixed(1)} (${r.clientSeconds.toFixed(1)}) | ${Math.round(r.rows / r.ingestSeconds)} | ${(mb(r.requestBytes) / r.ingestSeconds).toFixed(1)} | ${r.processingSeconds.toFixed(1)} (${r.queueSeconds.toFixed(1)} / ${r.runSeconds.toFixed(1)}) | ${phaseText(r.phases)} | ${r.endToEndSeconds.toFixed(1)} | ${r.engineSeconds.toFixed(1)} (${phaseText(r.enginePhases)}) | ${(r.endToEndSeconds / r.engineSeconds).toFixed(2)} | ${r.peakRssMb} (${r.startRssMb}; ${r.enginePeakRssMb}) | ${r.busyPolls} / ${r.pollErrors} (${r.slowestPollSeconds.toFixed(1)})${r.tokenTouchAvoided ? '' : ' as-is'} | ${r.longestStallSeconds.toFixed(1)} | ${r.counters} |`,
+        `| ${r.engine} | ${r.rows} | ${r.chunks} | ${mb(r.requestBytes).toFixed(0)} | ${r.ingestSeconds.toFixed(1)} (${r.clientSeconds.toFixed(1)}) | ${Math.round(r.rows / r.ingestSeconds)} | ${(mb(r.requestBytes) / r.ingestSeconds).toFixed(1)} | ${r.processingSeconds.toFixed(1)} (${r.queueSeconds.toFixed(1)} / ${r.runSeconds.toFixed(1)}) | ${phaseText(r.phases)} | ${r.endToEndSeconds.toFixed(1)} | ${r.engineSeconds.toFixed(1)} (${phaseText(r.enginePhases)}) | ${(r.endToEndSeconds / r.engineSeconds).toFixed(2)} | ${r.peakRssMb} (${r.startRssMb}; ${r.enginePeakRssMb}) | ${r.busyPolls} / ${r.pollErrors} (${r.slowestPollSeconds.toFixed(1)}) | ${r.longestStallSeconds.toFixed(1)} | ${r.counters} |`,
     ),
   ].join('\n')
 }

@@ -4,7 +4,6 @@
  *
  *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
- *   --http-as-is    http: leave the token's last_used_at alone (shows the SQLite status-poll stall, see http.bench.ts)
  *   --repository=N  objects written through the API service (default 5,000)
  *   --db=sqlite,postgres  run only on these databases (default: SQLite, and PostgreSQL when DATABASE_URL is set)
  *   file (see file.bench.ts): the --rows CSV and an XLSX through upload + import/start, and a large CSV's peak RSS
@@ -51,13 +50,7 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
     async (e, env) => void repositoryRows.push(...(await benchRepository(e, env, arg('repository', 5000)))),
   ],
   ['engine', async (e, env) => void engineRows.push(...(await benchEngine(e, env, rowsN, log)))],
-  [
-    'http',
-    async (e, env) =>
-      void httpRows.push(
-        ...(await benchHttp(e, env, rowsN, log, { avoidTokenTouch: !process.argv.includes('--http-as-is') })),
-      ),
-  ],
+  ['http', async (e, env) => void httpRows.push(...(await benchHttp(e, env, rowsN, log)))],
   ['aql', async (e, env) => void aqlRows.push(...(await benchAql(e, env, objectsN, log)))],
   [
     'file',

@@ -20,29 +20,38 @@ async function run(url: string, statement: string): Promise<void> {
   }
 }
 
+/** A fresh, empty database: a new SQLite directory, or a new PostgreSQL database beside `databaseUrl`. */
+async function scratchDatabase(name: 'sqlite' | 'postgres', databaseUrl?: string): Promise<ScratchDatabase> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bench-'))
+  if (name === 'sqlite' || !databaseUrl) {
+    return {
+      name,
+      env: { INTAKE_DATA_DIR: dir },
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    }
+  }
+  const database = `intake_bench_${randomBytes(4).toString('hex')}`
+  await run(databaseUrl, `create database ${database}`)
+  const u = new URL(databaseUrl)
+  u.pathname = `/${database}`
+  return {
+    name,
+    env: { INTAKE_DATA_DIR: dir, DATABASE_URL: u.toString() },
+    drop: async () => {
+      await run(databaseUrl, `drop database if exists ${database} with (force)`)
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
 /** A fresh SQLite directory, and a fresh PostgreSQL database beside DATABASE_URL when it names one. */
 export async function scratchDatabases(databaseUrl: string | undefined): Promise<ScratchDatabase[]> {
-  const out: ScratchDatabase[] = []
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bench-'))
-  out.push({
-    name: 'sqlite',
-    env: { INTAKE_DATA_DIR: dir },
-    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-  })
-  if (databaseUrl && /^postgres/.test(databaseUrl)) {
-    const name = `intake_bench_${randomBytes(4).toString('hex')}`
-    await run(databaseUrl, `create database ${name}`)
-    const u = new URL(databaseUrl)
-    u.pathname = `/${name}`
-    const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bench-'))
-    out.push({
-      name: 'postgres',
-      env: { INTAKE_DATA_DIR: pgDir, DATABASE_URL: u.toString() },
-      drop: async () => {
-        await run(databaseUrl, `drop database if exists ${name} with (force)`)
-        fs.rmSync(pgDir, { recursive: true, force: true })
-      },
-    })
-  }
+  const out = [await scratchDatabase('sqlite')]
+  if (databaseUrl && /^postgres/.test(databaseUrl)) out.push(await scratchDatabase('postgres', databaseUrl))
   return out
+}
+
+/** A fresh database of the same engine as `env`'s (which scratchDatabases made), beside it. */
+export function freshDatabase(env: Record<string, string>): Promise<ScratchDatabase> {
+  return env.DATABASE_URL ? scratchDatabase('postgres', env.DATABASE_URL) : scratchDatabase('sqlite')
 }

@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { loadConfig } from '../../src/config/config.js'
-import { engineSettingsFrom } from '../../src/engine/engine-settings.js'
-import type { ImportResult, TypeResult } from '../../src/engine/result.js'
-import { runImport } from '../../src/engine/run-import.js'
-import { bootstrap } from '../../src/main.js'
+import { countersOf, phasesOf, withPeakRss, type Phases } from '../bench-kit.js'
 import { postgresBaseline, sqliteBaseline } from './baselines.js'
-import { csvChunks } from './csv-chunks.js'
+import { engineRunner } from './engine-runner.js'
 import { writeCsv } from './hardware-data.js'
-import { hardwareDocument } from './hardware-mapping.js'
 
 export interface EngineBenchRow {
   engine: string
@@ -18,28 +12,9 @@ export interface EngineBenchRow {
   rows: number
   seconds: number
   baselineSeconds: number
-  phases: Pick<
-    TypeResult,
-    | 'readExternalDataTimeInMs'
-    | 'mapExternalDataTimeInMs'
-    | 'decidingActionsTimeInMs'
-    | 'writeInsightDataTimeInMs'
-    | 'postFunctionTimeInMs'
-  >
+  phases: Phases
   counters: string
   peakRssMb: number
-}
-
-/** Samples the resident set size while `fn` runs. */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
-  try {
-    const value = await fn()
-    return { value, peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20) }
-  } finally {
-    clearInterval(timer)
-  }
 }
 
 /**
@@ -64,48 +39,7 @@ export async function benchEngine(
     goneEvery: 20,
     extra: Math.floor(n / 20),
   })
-  const booted = await bootstrap(
-    loadConfig({ ...env, INTAKE_ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent' }),
-  )
-  const { services } = booted
-  const ws = booted.workspaceId
-  const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
-  await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
-  const mapping = (await services.importSources.mapping(ws, source.id))!
-
-  const runOnce = async (csv: string): Promise<ImportResult> => {
-    const executionId = randomUUID()
-    await services.store.db
-      .insertInto('execution')
-      .values({
-        id: executionId,
-        workspace_id: ws,
-        import_source_id: source.id,
-        kind: 'pull',
-        status: 'PROCESSING',
-        scheduled: 0,
-        dry_run: 0,
-        created_at: new Date().toISOString(),
-        started_at: null,
-        finished_at: null,
-        progress: null,
-        result: null,
-        failure_reason: null,
-      })
-      .execute()
-    return runImport(
-      { store: services.store },
-      {
-        workspaceId: ws,
-        importSourceId: source.id,
-        executionId,
-        objectSchemaId: mapping.objectSchemaId!,
-        document: mapping.document,
-        settings: engineSettingsFrom(source.settings),
-        data: csvChunks(csv, 'assets'),
-      },
-    )
-  }
+  const { runOnce, close } = await engineRunner(env)
   const baseline = (csv: string): Promise<number> =>
     engine === 'sqlite'
       ? sqliteBaseline(csv, path.join(dir, 'baseline.db'))
@@ -130,14 +64,8 @@ export async function benchEngine(
         rows: count,
         seconds,
         baselineSeconds,
-        phases: {
-          readExternalDataTimeInMs: t.readExternalDataTimeInMs,
-          mapExternalDataTimeInMs: t.mapExternalDataTimeInMs,
-          decidingActionsTimeInMs: t.decidingActionsTimeInMs,
-          writeInsightDataTimeInMs: t.writeInsightDataTimeInMs,
-          postFunctionTimeInMs: t.postFunctionTimeInMs,
-        },
-        counters: `+${t.objectsCreated} ~${t.objectsUpdated} =${t.objectsIdentical} -${t.objectsMissingDeleted} refs ${t.objectsWithUpdatedReferences} problems ${result.problemCount}`,
+        phases: phasesOf(t),
+        counters: countersOf(t, result.problemCount),
         peakRssMb: peakMb,
       }
       log(
@@ -146,7 +74,7 @@ export async function benchEngine(
       rows.push(row)
     }
   } finally {
-    await booted.close()
+    await close()
     fs.rmSync(dir, { recursive: true, force: true })
   }
   return rows

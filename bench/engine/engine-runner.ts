@@ -1,0 +1,46 @@
+import { loadConfig } from '../../src/config/config.js'
+import type { ImportResult, TypeResult } from '../../src/engine/result.js'
+import { bootstrap } from '../../src/main.js'
+import { runEngine } from '../../test/helpers/engine-fixtures.js'
+import { BENCH_TOKEN, expectFirstLoad, withPeakRss } from '../bench-kit.js'
+import { freshDatabase } from '../scratch.js'
+import { csvChunks } from './csv-chunks.js'
+import { hardwareDocument } from './hardware-mapping.js'
+
+/** The selector root of the hardware mapping: engine chunks carry the CSV rows under it. */
+export const HARDWARE_ROOT = hardwareDocument.mapping.objectTypeMappings[0]!.selector
+
+/** A booted Intake with one external source carrying the hardware mapping; `runOnce` imports a CSV through it. */
+export async function engineRunner(env: Record<string, string>): Promise<{
+  runOnce: (csv: string) => Promise<ImportResult>
+  close: () => Promise<void>
+}> {
+  const booted = await bootstrap(loadConfig({ ...env, INTAKE_ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent' }))
+  const { services } = booted
+  const ws = booted.workspaceId
+  const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
+  await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
+  return {
+    runOnce: (csv) => runEngine(services, ws, source.id, csvChunks(csv, HARDWARE_ROOT)),
+    close: () => booted.close(),
+  }
+}
+
+/** The engine's first load of a CSV of n rows on a fresh database beside `env`'s (the ratio's denominator). */
+export async function engineFirstLoad(
+  env: Record<string, string>,
+  csv: string,
+  n: number,
+): Promise<{ seconds: number; peakMb: number; type: TypeResult }> {
+  const db = await freshDatabase(env)
+  const runner = await engineRunner(db.env)
+  try {
+    const start = performance.now()
+    const { value: result, peakMb } = await withPeakRss(() => runner.runOnce(csv))
+    const seconds = (performance.now() - start) / 1000
+    return { seconds, peakMb, type: expectFirstLoad('engine first load', result, n) }
+  } finally {
+    await runner.close()
+    await db.drop()
+  }
+}
