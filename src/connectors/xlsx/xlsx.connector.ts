@@ -86,7 +86,13 @@ async function* readXlsx(
       const tabs = reader.model?.sheets ?? []
       const tab = tabs.findIndex((s) => s.name === sheet.name)
       seen.push(sheet.name)
-      if (!isWanted(config.sheet, sheet, tab === -1 ? order : tab + 1)) continue
+      if (!isWanted(config.sheet, sheet, tab === -1 ? order : tab + 1)) {
+        // Read it through all the same: exceljs may have parked the sheet in a temp file that it deletes as soon as
+        // the parse moves on, while the sheet's reader opens that file lazily — skipped unread, the open came too
+        // late and threw an uncaught ENOENT.
+        for await (const _row of sheet) signal.throwIfAborted()
+        continue
+      }
       for await (const row of sheet) {
         signal.throwIfAborted()
         if (row.number < headerRow) continue
