@@ -1,4 +1,10 @@
 import type { AppConfig } from './config/config.js'
+import {
+  startExecutionWorker,
+  type ExecutionWorker,
+  type ExecutionWorkerOptions,
+} from './jobs/execution-worker.js'
+import { Scheduler } from './jobs/scheduler.js'
 import { createServices, type Services } from './services/services.js'
 import { createStore } from './store/create-store.js'
 import { migrateToLatest } from './store/migrate.js'
@@ -30,5 +36,36 @@ export async function bootstrap(
   } catch (error) {
     await store.close().catch(() => undefined)
     throw error
+  }
+}
+
+export interface Background extends ExecutionWorker {
+  scheduler: Scheduler
+}
+
+/**
+ * The background work of a process (`serve` without --no-worker, `worker`): the execution worker, which also
+ * carries out schedule runs, and the scheduler that claims them when due. Every worker process runs both; a due run
+ * is claimed by exactly one of them.
+ */
+export function startBackground(
+  services: Services,
+  options: ExecutionWorkerOptions & { schedulerTickMs?: number } = {},
+): Background {
+  const { schedulerTickMs, ...workerOptions } = options
+  const running = startExecutionWorker(services, workerOptions)
+  const scheduler = new Scheduler({
+    claimer: services.scheduleRuns,
+    ...(schedulerTickMs !== undefined && { everyMs: schedulerTickMs }),
+    ...(options.log !== undefined && { log: options.log }),
+  })
+  scheduler.start()
+  return {
+    worker: running.worker,
+    scheduler,
+    stop: async () => {
+      await scheduler.stop()
+      await running.stop()
+    },
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppConfig } from '../config/config.js'
-import { startExecutionWorker, type ExecutionWorker } from '../jobs/execution-worker.js'
-import { bootstrap } from '../main.js'
+import type { ExecutionWorker } from '../jobs/execution-worker.js'
+import { bootstrap, startBackground } from '../main.js'
 import { buildApp } from './app.js'
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
@@ -53,7 +53,7 @@ export async function startServer(
     throw error
   }
   const worker: ExecutionWorker | null =
-    options.worker === false ? null : startExecutionWorker(booted.services, { log: app.log })
+    options.worker === false ? null : startBackground(booted.services, { log: app.log })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host

@@ -3,6 +3,7 @@ import { EXECUTION_QUEUE, PROCESS_EXECUTION } from '../services/execution.servic
 import { failExecution, processExecution } from '../services/execution-processor.js'
 import { processFileImport, type FileImportProcessorDeps } from '../services/file-import-processor.js'
 import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
+import { RUN_SCHEDULE } from '../services/schedule-runs.js'
 import { createStore } from '../store/create-store.js'
 import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
 
@@ -19,7 +20,7 @@ export type ExecutionWorkerOptions = Partial<
 const HOUR = 3_600_000
 
 /**
- * The worker that processes push executions, with its own database connection for the engine (on SQLite a
+ * The worker that processes push executions, file imports and the runs of schedules, with its own database connection for the engine (on SQLite a
  * second connection, so the API and the chunk reader are never queued behind the engine's transaction).
  */
 export function startExecutionWorker(
@@ -52,8 +53,12 @@ export function startExecutionWorker(
         clock,
         ...options.fileImports,
       }),
+      [RUN_SCHEDULE]: services.scheduleRuns.handler(),
     },
-    onFailed: failExecution(store, clock),
+    onFailed: async (job, reason) => {
+      if (job.kind === RUN_SCHEDULE) return services.scheduleRuns.failRun(job, reason)
+      return failExecution(store, clock)(job, reason)
+    },
     // SQLite has one writer: while the engine holds it, a heartbeat or a reap would only wait (blocking the loop).
     pauseWrites: () => store.caps.dialect === 'sqlite' && runs.size > 0,
     periodic: [{ everyMs: HOUR, run: () => services.executions.purgeFinishedChunks() }],

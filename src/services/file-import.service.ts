@@ -119,7 +119,7 @@ export class FileImportService {
   async start(
     workspaceId: string,
     importSourceId: string,
-    options: { actor?: string } = {},
+    options: { actor?: string; scheduled?: boolean } = {},
   ): Promise<Execution> {
     await this.files.fileSource(workspaceId, importSourceId)
     const id = randomUUID()
@@ -137,7 +137,7 @@ export class FileImportService {
         import_source_id: importSourceId,
         kind: 'file',
         status: 'PROCESSING',
-        scheduled: 0,
+        scheduled: options.scheduled ? 1 : 0,
         dry_run: 0,
         created_at: now,
         ...NOT_STARTED,

@@ -12,6 +12,8 @@ import { ImportSourceService } from './import-source.service.js'
 import { MappingService } from './mapping.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
+import { ScheduleRunner } from './schedule-runs.js'
+import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
 import { WorkspaceService } from './workspace.service.js'
 import { isFileSourceType } from '../domain/import-source/import-source.types.js'
@@ -37,6 +39,10 @@ export interface Services {
   /** File imports: discovery, import/start, pause, resume, cancel. */
   readonly fileImports: FileImportService
   readonly connectors: ConnectorCatalog
+  /** Import schedules (Assets `importschedule`). */
+  readonly schedules: ScheduleService
+  /** Claims due schedule runs (the scheduler's tick) and carries them out (the `run-schedule` job). */
+  readonly scheduleRuns: ScheduleRunner
 }
 
 export function createServices(
@@ -58,6 +64,15 @@ export function createServices(
   })
   const importFiles: ImportFileService = new ImportFileService(store.db, importSources, config, clock)
   const executions: ExecutionService = new ExecutionService(store, importSources, runs, config, clock)
+  const fileImports = new FileImportService(store, importSources, importFiles, runs, connectors, clock)
+  const scheduleRuns = new ScheduleRunner({
+    store,
+    sources: importSources,
+    fileImports,
+    executions,
+    clock,
+    onQueued: () => runs.notifyEnqueued(),
+  })
   return Object.freeze({
     config,
     store,
@@ -73,7 +88,9 @@ export function createServices(
     executionQueries: new ExecutionQueries(store.db, runs),
     runs,
     importFiles,
-    fileImports: new FileImportService(store, importSources, importFiles, runs, connectors, clock),
+    fileImports,
     connectors,
+    schedules: new ScheduleService(store.db, importSources, clock),
+    scheduleRuns,
   })
 }

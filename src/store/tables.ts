@@ -269,6 +269,51 @@ export interface ChangeBatchTable {
   changes: string
 }
 
+/** An import schedule (migration 0010); one per import source at most. */
+export interface ImportScheduleTable {
+  id: string
+  workspace_id: string
+  import_source_id: string
+  /** ONCE, DAILY, WEEKLY or MONTHLY. */
+  run_frequency: string
+  start_time: string
+  timezone: string
+  callback_url: string | null
+  callback_secret: string
+  is_active: number
+  /** The due time the scheduler claims next; null when none is left. */
+  next_run_at: string | null
+  last_run_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** One due time of a schedule and what became of it. */
+export interface ScheduleRunTable {
+  id: string
+  schedule_id: string
+  workspace_id: string
+  import_source_id: string
+  due_at: string
+  catch_up: number
+  /** 'pending' | 'started' | 'delivered' | 'skipped' | 'failed'. */
+  outcome: string
+  reason: string | null
+  execution_id: string | null
+  created_at: string
+  finished_at: string | null
+}
+
+/** One delivery attempt of a schedule callback. */
+export interface ScheduleCallbackAttemptTable {
+  run_id: string
+  attempt: number
+  attempted_at: string
+  status_code: number | null
+  error: string | null
+  duration_ms: number
+}
+
 export interface Database {
   import_source: ImportSourceTable
   mapping_progress: MappingProgressTable
@@ -287,6 +332,9 @@ export interface Database {
   execution_chunk: ExecutionChunkTable
   job: JobTable
   import_source_file: ImportSourceFileTable
+  import_schedule: ImportScheduleTable
+  schedule_run: ScheduleRunTable
+  schedule_callback_attempt: ScheduleCallbackAttemptTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

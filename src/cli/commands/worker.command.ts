@@ -1,7 +1,6 @@
 import { Command } from 'commander'
 import pino from 'pino'
-import { startExecutionWorker } from '../../jobs/execution-worker.js'
-import { bootstrap } from '../../main.js'
+import { bootstrap, startBackground } from '../../main.js'
 import { configOrExit } from '../config-or-exit.js'
 
 /** `intake worker`: processes executions without serving HTTP (pair with `intake serve --no-worker`). */
@@ -18,13 +17,13 @@ export function workerCommand(): Command {
       }
       const log = pino({ level: config.logLevel })
       const booted = await bootstrap(config, { provisionAdmin: false })
-      const running = startExecutionWorker(booted.services, {
+      const running = startBackground(booted.services, {
         log,
         staleAfterMs,
         reapEveryMs: Math.min(10_000, staleAfterMs),
       })
       log.info({ workerId: running.worker.id, concurrency: config.workerConcurrency }, 'worker started')
-      process.stdout.write(`Intake worker ${running.worker.id} is processing executions\n`)
+      process.stdout.write(`Intake worker ${running.worker.id} is processing executions and schedules\n`)
       let stopping = false
       const shutdown = (signal: string): void => {
         if (stopping) return
