@@ -15,6 +15,7 @@ import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
+import { scheduleRoutes } from './routes/schedule.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
 import {
   AttributeResource,
@@ -104,6 +105,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     aqlRoutes(scope, services)
     importSourceRoutes(scope, services)
     mappingRoutes(scope, services)
+    scheduleRoutes(scope, services)
     await executionScope(scope, services)
     await importFileScope(scope, services)
   }

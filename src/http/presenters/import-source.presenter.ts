@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox'
 import { IMPORT_SOURCE_MODULE_KEYS } from '../../domain/import-source/import-source.types.js'
+import { wireTime, type ImportSchedule } from '../../domain/schedule/schedule.types.js'
 import type { ImportSourceView } from '../../services/import-source.service.js'
 import type { MappingProgress } from '../../services/mapping.service.js'
 import type { TokenInfo } from '../../services/token.service.js'
@@ -7,7 +8,10 @@ import type { ImportSourceResource, TokenInfoResponse } from '../schemas/import-
 import type { MappingProgressResponse } from '../schemas/mapping.schema.js'
 
 /** An import source as Assets' ImportSourceResponse (where its fields apply) plus Intake's own fields. */
-export function presentImportSource(s: ImportSourceView): Static<typeof ImportSourceResource> {
+export function presentImportSource(
+  s: ImportSourceView,
+  schedule: ImportSchedule | null = null,
+): Static<typeof ImportSourceResource> {
   const valid = s.mappingVersion > 0
   return {
     workspaceId: s.workspaceId,
@@ -41,7 +45,16 @@ export function presentImportSource(s: ImportSourceView): Static<typeof ImportSo
     configStatus: s.configStatus,
     mappingVersion: s.mappingVersion,
     mappingUpdated: s.mappingUpdatedAt,
-    isImportSourceSchedulingEnabled: false,
+    isImportSourceSchedulingEnabled: schedule?.isActive === true,
+    ...(schedule !== null && {
+      scheduledImportDetails: {
+        importScheduleId: schedule.id,
+        startTime: wireTime(schedule.startTime),
+        runFrequency: schedule.runFrequency,
+        nextScheduledTime: wireTime(schedule.nextRunAt),
+        createdAt: wireTime(schedule.createdAt),
+      },
+    }),
   }
 }
 

@@ -57,7 +57,8 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
     },
     handler: async (req) => {
       const page = await sources.list(req.params.workspaceId, req.query)
-      return { ...page, values: page.values.map(presentImportSource) }
+      const schedules = await services.schedules.bySource(req.params.workspaceId)
+      return { ...page, values: page.values.map((s) => presentImportSource(s, schedules.get(s.id) ?? null)) }
     },
   })
 
@@ -69,8 +70,10 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
       params: ImportSourceParams,
       response: { 200: ImportSourceResource, ...authErrors },
     },
-    handler: async (req) =>
-      presentImportSource(await sources.view(req.params.workspaceId, req.params.importSourceId)),
+    handler: async (req) => {
+      const { workspaceId: ws, importSourceId: id } = req.params
+      return presentImportSource(await sources.view(ws, id), await services.schedules.ofSource(ws, id))
+    },
   })
 
   r.patch('/importsource/:importSourceId', {
@@ -86,7 +89,7 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
       const { workspaceId: ws, importSourceId: id } = req.params
       const { settings, ...rest } = req.body
       await sources.update(ws, id, { ...rest, ...(settings !== undefined && { settings }) })
-      return presentImportSource(await sources.view(ws, id))
+      return presentImportSource(await sources.view(ws, id), await services.schedules.ofSource(ws, id))
     },
   })
 

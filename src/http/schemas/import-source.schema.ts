@@ -104,7 +104,21 @@ export const ImportSourceResource = Type.Object(
     configStatus: Type.String(),
     mappingVersion: Type.Integer(),
     mappingUpdated: Type.Union([Type.String(), Type.Null()]),
-    isImportSourceSchedulingEnabled: Type.Boolean(),
+    isImportSourceSchedulingEnabled: Type.Boolean({ description: 'Whether the source has an active schedule' }),
+    scheduledImportDetails: Type.Optional(
+      Type.Object(
+        {
+          importScheduleId: Type.String(),
+          startTime: Type.String(),
+          runFrequency: Type.String(),
+          nextScheduledTime: Type.Union([Type.String(), Type.Null()], {
+            description: 'null when nothing is due any more (inactive, or a ONCE schedule after its run)',
+          }),
+          createdAt: Type.String(),
+        },
+        { description: 'The source’s schedule, when it has one' },
+      ),
+    ),
   },
   { additionalProperties: true },
 )
