@@ -75,7 +75,8 @@ export class ScheduleRunner {
 
   private claim(schedule: ScheduleRow, now: Date): Promise<boolean> {
     const dueAt = schedule.next_run_at!
-    const next = nextRunAfter(cadenceOf(schedule), now)
+    // ONCE has one due time: once claimed, nothing is left (even when it was moved by hand).
+    const next = schedule.run_frequency === 'ONCE' ? null : nextRunAfter(cadenceOf(schedule), now)
     const nowIso = now.toISOString()
     return this.deps.store.db.transaction().execute(async (trx) => {
       const won = await repo.advance(trx, schedule.id, dueAt, {

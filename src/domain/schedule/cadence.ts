@@ -33,6 +33,7 @@ interface WallTime {
   hour: number
   minute: number
   second: number
+  millisecond?: number
 }
 
 /** The instant a wall-clock time names in `zone`: the first of two (fall back), the gap's end (spring forward). */
@@ -46,7 +47,7 @@ export function resolveWallTime(wall: WallTime, zone: string): Date {
   const found = exact(wall)
   if (found) return found.toJSDate()
   // In a DST gap: the first minute after it that exists (gaps are at most a few hours; a day is a safe bound).
-  const base = DateTime.fromObject({ ...wall, second: 0 }, { zone: 'UTC' })
+  const base = DateTime.fromObject({ ...wall, second: 0, millisecond: 0 }, { zone: 'UTC' })
   for (let k = 1; k <= 24 * 60; k++) {
     const next = base.plus({ minutes: k })
     const hit = exact({
@@ -67,7 +68,7 @@ export function occurrence(cadence: Cadence, n: number): Date | null {
   if (n === 0) return cadence.startTime
   if (n < 0 || cadence.runFrequency === 'ONCE') return null
   const start = DateTime.fromJSDate(cadence.startTime, { zone: cadence.timezone })
-  const time = { hour: start.hour, minute: start.minute, second: start.second }
+  const time = { hour: start.hour, minute: start.minute, second: start.second, millisecond: start.millisecond }
   const date = start.startOf('day')
   let day: DateTime
   if (cadence.runFrequency === 'DAILY') day = date.plus({ days: n })
