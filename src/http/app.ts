@@ -11,6 +11,7 @@ import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { importFileScope } from './routes/import-file.routes.js'
 import { importSourceRoutes } from './routes/import-source.routes.js'
+import { importStatusRoutes } from './routes/import-status.routes.js'
 import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
@@ -96,6 +97,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   )
   healthRoutes(app, services, metrics.registry)
   importsInfoRoutes(app, services)
+  importStatusRoutes(app, services)
   // Mapping operations started with ?async=true finish before the server closes.
   app.addHook('onClose', () => services.mappings.idle())
 

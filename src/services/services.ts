@@ -9,6 +9,7 @@ import { connectorConfigProblems, defaultConnectorCatalog, type ConnectorCatalog
 import { FileImportService } from './file-import.service.js'
 import { ImportFileService } from './import-file.service.js'
 import { ImportSourceService } from './import-source.service.js'
+import { ImportStatusService } from './import-status.service.js'
 import { MappingService } from './mapping.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
@@ -43,6 +44,8 @@ export interface Services {
   readonly schedules: ScheduleService
   /** Claims due schedule runs (the scheduler's tick) and carries them out (the `run-schedule` job). */
   readonly scheduleRuns: ScheduleRunner
+  /** `import_status.json`: the workspace's import state and its import run. */
+  readonly importStatus: ImportStatusService
 }
 
 export function createServices(
@@ -92,5 +95,6 @@ export function createServices(
     connectors,
     schedules: new ScheduleService(store.db, importSources, clock),
     scheduleRuns,
+    importStatus: new ImportStatusService(store.db, fileImports, clock),
   })
 }
