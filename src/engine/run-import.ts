@@ -13,7 +13,7 @@ import { mapEntry, mappedWeight, type MapContext } from './map-entry.js'
 import { handleMissing } from './missing-objects.js'
 import { resolveReferences, stagePending, type AqlResolver } from './references.js'
 import { finishTimings, newTypeResult, timed, type ImportResult } from './result.js'
-import { selectEntries, type SelectorProblem } from './selector.js'
+import { entriesForMapping, objectsRoot, type SelectorProblem } from './selector.js'
 import { compilePlans } from './type-plan.js'
 import { flushBatch, type TypeState, type WriteContext } from './type-writer.js'
 
@@ -140,12 +140,12 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         const { plan, result } = state
         let mapStart = performance.now()
         const selectorProblems: SelectorProblem[] = []
-        const offset = rootOffsets.get(plan.selector[0]!) ?? 0
-        for (const { entry, location } of selectEntries(
+        for (const { entry, location } of entriesForMapping(
           next.value,
           plan.selector,
+          plan.mapping.objectTypeExternalId,
           selectorProblems,
-          offset,
+          rootOffsets,
         )) {
           result.entriesInSource++
           total++
@@ -207,7 +207,11 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         result.mapExternalDataTimeInMs += Math.max(0, performance.now() - mapStart)
       }
       // Locations count the elements of each root over all chunks (the chunks concatenated).
-      for (const root of new Set([...states.values()].map((s) => s.plan.selector[0]!))) {
+      const roots = [...states.values()].flatMap((s) => [
+        s.plan.selector[0]!,
+        objectsRoot(s.plan.mapping.objectTypeExternalId),
+      ])
+      for (const root of new Set(roots)) {
         const items = next.value[root]
         if (Array.isArray(items)) rootOffsets.set(root, (rootOffsets.get(root) ?? 0) + items.length)
       }

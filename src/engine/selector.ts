@@ -16,6 +16,28 @@ export interface SelectorProblem {
   message: string
 }
 
+/**
+ * The root under which a chunk in the scheduled push format (seed 002: `objectTypeId` + `objects`, see
+ * domain/execution/push-objects.ts) carries its entries: they belong to that object type's mapping alone, whatever
+ * its selector. Selectors split on dots, so no selector ever names a root that contains one.
+ */
+export function objectsRoot(objectTypeExternalId: string): string {
+  return `intake.objects:${objectTypeExternalId}`
+}
+
+/** The entries of a chunk for one mapping: those its selector selects, then those addressed to its type. */
+export function* entriesForMapping(
+  chunk: Record<string, unknown>,
+  selector: readonly string[],
+  objectTypeExternalId: string,
+  problems: SelectorProblem[],
+  offsets: ReadonlyMap<string, number>,
+): Generator<SelectedEntry> {
+  yield* selectEntries(chunk, selector, problems, offsets.get(selector[0]!) ?? 0)
+  const own = objectsRoot(objectTypeExternalId)
+  if (chunk[own] !== undefined) yield* selectEntries(chunk, [own], problems, offsets.get(own) ?? 0)
+}
+
 export function splitSelector(selector: string): string[] {
   return selector.split('.')
 }

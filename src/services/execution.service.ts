@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
-import { NotFoundError } from '../domain/errors.js'
+import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.js'
+import { translateObjects, type PushObject } from '../domain/execution/push-objects.js'
 import {
   ChunkDataInvalidError,
   ChunkIdConflictError,
   ExecutionNotActiveError,
+  ExecutionMissingMappingError,
   ExecutionNotIngestingError,
   ExecutionTooLargeError,
   FailureHistoryNotAllowedError,
@@ -18,7 +20,9 @@ import {
 } from '../domain/execution/execution.types.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { objectsRoot } from '../engine/selector.js'
 import { jobQueue } from '../jobs/job-queue.js'
+import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { NOT_STARTED, startExecutionIn } from './execution-start.js'
 import { toExecution } from './execution-view.js'
@@ -29,6 +33,9 @@ export const PROCESS_EXECUTION = 'process-execution'
 
 export interface ChunkRequest {
   data?: unknown
+  /** The scheduled push format (seed 002): an object type and its objects, instead of `data`. */
+  objectTypeId?: string | number
+  objects?: PushObject[]
   clientGeneratedId?: string
   completed?: boolean
 }
@@ -103,6 +110,8 @@ export class ExecutionService {
     id: string,
     body: ChunkRequest,
   ): Promise<ChunkOutcome> {
+    const pushed = body.objectTypeId !== undefined || body.objects !== undefined
+    if (pushed) body = { ...body, data: await this.objectsData(workspaceId, importSourceId, body) }
     const hasData = body.data !== undefined
     if (hasData && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
       const got =
@@ -112,10 +121,15 @@ export class ExecutionService {
         reason: `must be an object whose keys are selector roots, got ${got}`,
       })
     }
+    const reserved = hasData && !pushed ? Object.keys(body.data as object).find(isObjectsRoot) : undefined
+    if (reserved !== undefined)
+      throw ChunkDataInvalidError({ field: `body.data.${reserved}`, reason: 'is a root Intake reserves' })
     const payload = hasData ? JSON.stringify(body.data) : null
-    const hash = createHash('sha256')
-      .update(JSON.stringify({ data: body.data ?? null, completed: body.completed === true }))
-      .digest('hex')
+    // The hash of what the client sent: a repeat of an objects chunk is recognised as such.
+    const sent = pushed
+      ? { objectTypeId: body.objectTypeId, objects: body.objects, completed: body.completed === true }
+      : { data: body.data ?? null, completed: body.completed === true }
+    const hash = createHash('sha256').update(JSON.stringify(sent)).digest('hex')
     const execution = await this.get(workspaceId, importSourceId, id)
     const outcome = await this.db.transaction().execute(async (trx): Promise<ChunkOutcome> => {
       const cgid = body.clientGeneratedId
@@ -155,6 +169,35 @@ export class ExecutionService {
     })
     if (outcome.completed) this.runs.notifyEnqueued()
     return outcome
+  }
+
+  /**
+   * The scheduled push format as a data chunk for the source's mapping (domain/execution/push-objects.ts): 400
+   * naming every field the mapping cannot apply; nothing is stored then.
+   */
+  private async objectsData(
+    workspaceId: string,
+    importSourceId: string,
+    body: ChunkRequest,
+  ): Promise<Record<string, unknown>> {
+    const problems: FieldProblem[] = []
+    if (body.data !== undefined)
+      problems.push({ field: 'body.data', message: 'cannot come with objectTypeId and objects in one chunk' })
+    if (body.objectTypeId === undefined)
+      problems.push({ field: 'body.objectTypeId', message: 'is required with objects' })
+    if (body.objects === undefined)
+      problems.push({ field: 'body.objects', message: 'is required with objectTypeId' })
+    if (problems.length > 0) throw ValidationError({ problems })
+    const mapping = await this.sources.mapping(workspaceId, importSourceId)
+    if (!mapping || mapping.objectSchemaId === null) throw ExecutionMissingMappingError({ importSourceId })
+    const types = await objectSchemaRepository.listTypes(this.db, mapping.objectSchemaId)
+    const translated = translateObjects(
+      { objectTypeId: body.objectTypeId!, objects: body.objects! },
+      mapping.document,
+      types.map((t) => ({ id: Number(t.id), externalId: t.external_id })),
+    )
+    if (!translated.ok) throw ValidationError({ problems: translated.problems })
+    return { [objectsRoot(translated.objectTypeExternalId)]: translated.entries }
   }
 
   /** `history/completed` and `{completed: true}`: ingestion ends, processing is queued. Repeats are harmless. */
@@ -259,3 +302,5 @@ export class ExecutionService {
     return repo.purgePayloads(this.db, cutoff.toISOString())
   }
 }
+
+const isObjectsRoot = (key: string): boolean => key.startsWith(objectsRoot(''))

@@ -52,7 +52,11 @@ export class ImportStatusService {
       now: this.clock(),
       running,
       lastEnded: ended
-        ? { status: ended.status, started: ended.started_at ?? ended.created_at, finished: ended.finished_at! }
+        ? {
+            status: ended.status,
+            started: ended.started_at ?? ended.created_at,
+            finished: ended.finished_at!,
+          }
         : null,
       lastSuccess: success?.finished_at ?? null,
       nextRun,

@@ -250,10 +250,7 @@ export function toSchedule(row: ScheduleRow): ImportSchedule {
   }
 }
 
-function toRun(
-  row: ScheduleRunRow,
-  attempts: Awaited<ReturnType<typeof repo.attempts>>,
-): ScheduleRun {
+function toRun(row: ScheduleRunRow, attempts: Awaited<ReturnType<typeof repo.attempts>>): ScheduleRun {
   return {
     id: row.id,
     scheduleId: row.schedule_id,

@@ -137,7 +137,9 @@ describeEachDialect('import_status.json (seed 003)', (env) => {
     })
     expect(after.body.last_success_time).toMatch(UTC_SECONDS)
     expect(after.body.last_import_time).toMatch(UTC_SECONDS)
-    expect(Date.parse(after.body.last_import_time)).toBeLessThanOrEqual(Date.parse(after.body.last_success_time))
+    expect(Date.parse(after.body.last_import_time)).toBeLessThanOrEqual(
+      Date.parse(after.body.last_success_time),
+    )
 
     // A schedule of a pull source is the next import.
     const startTime = inSeconds(3600)

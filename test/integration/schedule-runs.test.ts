@@ -140,14 +140,14 @@ describeEachDialect('schedule runs: claimed once, started, called back, skipped'
     expect(call!.headers['x-intake-timestamp']).toBe(String(body.timestamp))
     const expected = `sha256=${createHmac('sha256', schedule.callbackSecret).update(call!.raw).digest('hex')}`
     expect(call!.headers['x-intake-signature']).toBe(expected)
-    expect(createHmac('sha256', 'another secret').update(call!.raw).digest('hex')).not.toBe(
-      expected.slice(7),
-    )
+    expect(createHmac('sha256', 'another secret').update(call!.raw).digest('hex')).not.toBe(expected.slice(7))
 
     // The importer answers as the seed says: a new execution with {"scheduled": true}.
     const started = await startExecution(env(), source.id, { scheduled: true })
     const list = await env().call('GET', `${sourceUrl(env(), source.id)}/executions`)
-    expect(list.body.values.find((e: Json) => e.id === started.executionId)).toMatchObject({ scheduled: true })
+    expect(list.body.values.find((e: Json) => e.id === started.executionId)).toMatchObject({
+      scheduled: true,
+    })
     await env().call('DELETE', `${sourceUrl(env(), source.id)}/executions/${started.executionId}`)
   })
 

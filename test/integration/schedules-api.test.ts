@@ -107,7 +107,12 @@ describeEachDialect('import schedules: the seed’s importschedule resource', (e
       ['a start time without a zone', { startTime: '2030-01-01T00:00:00' }, 'body.startTime', 'external'],
       ['an external source without a callback', { callbackUrl: null }, 'body.callbackUrl', 'external'],
       ['a callback that is not http(s)', { callbackUrl: 'ftp://x' }, 'body.callbackUrl', 'external'],
-      ['runFrequency and runInterval that disagree', { runInterval: 'WEEKLY' }, 'body.runInterval', 'external'],
+      [
+        'runFrequency and runInterval that disagree',
+        { runInterval: 'WEEKLY' },
+        'body.runInterval',
+        'external',
+      ],
       ['no cadence at all', { runFrequency: undefined }, 'body.runFrequency', 'external'],
       ['an unknown cadence', { runFrequency: 'HOURLY' }, 'body.runFrequency', 'external'],
       ['an unknown member', { cron: '* * * * *' }, 'cron', 'external'],

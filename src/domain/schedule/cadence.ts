@@ -68,7 +68,12 @@ export function occurrence(cadence: Cadence, n: number): Date | null {
   if (n === 0) return cadence.startTime
   if (n < 0 || cadence.runFrequency === 'ONCE') return null
   const start = DateTime.fromJSDate(cadence.startTime, { zone: cadence.timezone })
-  const time = { hour: start.hour, minute: start.minute, second: start.second, millisecond: start.millisecond }
+  const time = {
+    hour: start.hour,
+    minute: start.minute,
+    second: start.second,
+    millisecond: start.millisecond,
+  }
   const date = start.startOf('day')
   let day: DateTime
   if (cadence.runFrequency === 'DAILY') day = date.plus({ days: n })

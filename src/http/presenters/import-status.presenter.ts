@@ -22,13 +22,7 @@ export function presentImportStatus(
     : ranBefore
       ? 100
       : 0
-  const mode = running
-    ? 'running'
-    : !ranBefore
-      ? 'none'
-      : facts.nextRun !== null
-        ? 'scheduled'
-        : 'idle'
+  const mode = running ? 'running' : !ranBefore ? 'none' : facts.nextRun !== null ? 'scheduled' : 'idle'
   const nextIn =
     facts.nextRun === null
       ? null

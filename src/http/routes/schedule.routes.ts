@@ -107,7 +107,8 @@ export function scheduleRoutes(app: FastifyInstance, services: Services): void {
     config,
     schema: {
       tags,
-      summary: 'The latest runs of a schedule (started, delivered, skipped with the reason, failed), newest first',
+      summary:
+        'The latest runs of a schedule (started, delivered, skipped with the reason, failed), newest first',
       params: ScheduleParams,
       response: { 200: ScheduleRunsResponse, ...authErrors },
     },

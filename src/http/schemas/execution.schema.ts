@@ -41,9 +41,31 @@ export const ExecutionErrorResponse = Type.Object(
   { description: 'Error answer; the 409s of POST executions add result and errorCode at the top level' },
 )
 
+export const PushObject = Type.Object(
+  {
+    externalId: Type.String({ minLength: 1, description: 'The object’s identity' }),
+    label: Type.Optional(Type.String({ description: 'Fills the type’s label attribute' })),
+    attributes: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'Values by attribute externalId (or name) as the mapping names it, e.g. {"key": ["value"]}',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 export const ChunkBody = Type.Object(
   {
     data: Type.Optional(Type.Unknown({ description: 'An object whose keys are the selector roots' })),
+    objectTypeId: Type.Optional(
+      Type.Union([Type.String({ minLength: 1 }), Type.Integer()], {
+        description: 'Scheduled push format (seed 002): the object type (id or externalId) of `objects`',
+      }),
+    ),
+    objects: Type.Optional(
+      Type.Array(PushObject, { description: 'Scheduled push format: the objects, instead of `data`' }),
+    ),
     clientGeneratedId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     completed: Type.Optional(Type.Boolean()),
   },

@@ -104,7 +104,9 @@ export const ImportSourceResource = Type.Object(
     configStatus: Type.String(),
     mappingVersion: Type.Integer(),
     mappingUpdated: Type.Union([Type.String(), Type.Null()]),
-    isImportSourceSchedulingEnabled: Type.Boolean({ description: 'Whether the source has an active schedule' }),
+    isImportSourceSchedulingEnabled: Type.Boolean({
+      description: 'Whether the source has an active schedule',
+    }),
     scheduledImportDetails: Type.Optional(
       Type.Object(
         {

@@ -34,7 +34,9 @@ export const ImportStatusResponse = Type.Object({
   last_status: nullable(
     Type.String({ description: 'Of the last ended import: successful, failed or cancelled' }),
   ),
-  last_import_time: nullable(Type.String({ description: 'When the last ended import started (ISO 8601 UTC)' })),
+  last_import_time: nullable(
+    Type.String({ description: 'When the last ended import started (ISO 8601 UTC)' }),
+  ),
   last_import_type: nullable(Type.String({ description: 'complete: Intake always reads a whole source' })),
   next_import_time: nullable(Type.String({ description: 'The next scheduled import of a pull source' })),
   next_import_time_in: nullable(Type.Integer({ description: 'Seconds until next_import_time' })),

@@ -27,12 +27,16 @@ const fields = {
     description: 'ISO 8601 date-time with Z or an offset; the first run; must be in the future',
   }),
   timezone: Type.Optional(
-    Type.String({ maxLength: 64, description: 'IANA time zone whose wall clock later runs keep (default UTC)' }),
+    Type.String({
+      maxLength: 64,
+      description: 'IANA time zone whose wall clock later runs keep (default UTC)',
+    }),
   ),
   // Null first: Ajv's type coercion would otherwise turn null into "" through the string branch.
   callbackUrl: Type.Optional(
     Type.Union([Type.Null(), Type.String({ maxLength: 2048 })], {
-      description: 'External sources only (required there): the URL Intake POSTs to when the schedule triggers',
+      description:
+        'External sources only (required there): the URL Intake POSTs to when the schedule triggers',
     }),
   ),
   isActive: Type.Optional(Type.Boolean({ description: 'false pauses the schedule (default true)' })),

@@ -14,8 +14,7 @@ const cadence = (runFrequency: RunFrequency, startTime: string, timezone: string
   timezone,
 })
 /** The first `count` runs after the start (`n` = 1…count). */
-const runs = (c: Cadence, count: number) =>
-  Array.from({ length: count }, (_, i) => iso(occurrence(c, i + 1)))
+const runs = (c: Cadence, count: number) => Array.from({ length: count }, (_, i) => iso(occurrence(c, i + 1)))
 
 describe('schedule cadences over DST changes', () => {
   it('keeps a DAILY 02:30 Europe/Berlin at 02:30 local time before and after both changes', () => {
