@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { ScheduleRunner } from '../../src/services/schedule-runs.js'
+import { callbackServer } from '../helpers/callback-server.js'
 import { FAST, sourceUrl, startExecution, withWorker } from '../helpers/executions.js'
 import {
   createFileSource,
@@ -14,38 +13,6 @@ import {
 import type { Json } from '../helpers/import-sources.js'
 import { createSchedule, inSeconds, mappedExternalSource, schedulesUrl } from '../helpers/schedules.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
-
-interface Received {
-  raw: string
-  headers: http.IncomingHttpHeaders
-}
-
-/** A real local HTTP server standing in for an external importer: records each callback, answers `next()`. */
-function callbackServer() {
-  const received: Received[] = []
-  let answers: number[] = []
-  let server: http.Server | undefined
-  return {
-    received,
-    answerWith(statuses: number[]) {
-      answers = [...statuses]
-    },
-    url: () => `http://127.0.0.1:${(server!.address() as AddressInfo).port}/hook`,
-    start: () =>
-      new Promise<void>((resolve) => {
-        server = http.createServer((req, res) => {
-          let raw = ''
-          req.on('data', (c: Buffer) => (raw += c.toString('utf8')))
-          req.on('end', () => {
-            received.push({ raw, headers: req.headers })
-            res.writeHead(answers.shift() ?? 204).end()
-          })
-        })
-        server.listen(0, '127.0.0.1', () => resolve())
-      }),
-    stop: () => new Promise<void>((resolve) => server?.close(() => resolve())),
-  }
-}
 
 /** Moves a schedule's next run into the past: it is due now, as if its time had come. */
 async function makeDue(env: TestEnv, scheduleId: string, secondsAgo = 5): Promise<string> {
