@@ -5,6 +5,8 @@ import {
   type ExecutionWorkerOptions,
 } from './jobs/execution-worker.js'
 import { Scheduler } from './jobs/scheduler.js'
+import { Worker } from './jobs/worker.js'
+import { RUN_SCHEDULE, SCHEDULE_QUEUE } from './services/schedule-runs.js'
 import { createServices, type Services } from './services/services.js'
 import { createStore } from './store/create-store.js'
 import { migrateToLatest } from './store/migrate.js'
@@ -39,32 +41,58 @@ export async function bootstrap(
   }
 }
 
+/** Schedule runs carried out at once per process (each is short: it queues an import or posts a callback). */
+const SCHEDULE_WORKER_CONCURRENCY = 2
+
 export interface Background extends ExecutionWorker {
   scheduler: Scheduler
+  /** Carries out schedule runs (its own queue: a run never waits behind a long import). */
+  scheduleWorker: Worker
 }
 
+export type BackgroundOptions = ExecutionWorkerOptions & { schedulerTickMs?: number }
+
 /**
- * The background work of a process (`serve` without --no-worker, `worker`): the execution worker, which also
- * carries out schedule runs, and the scheduler that claims them when due. Every worker process runs both; a due run
- * is claimed by exactly one of them.
+ * The background work of a process (`serve` without --no-worker, `worker`): the execution worker, the scheduler
+ * that claims due schedule runs, and the worker that carries them out. Every worker process runs all three; a due
+ * run is claimed by exactly one of them.
  */
-export function startBackground(
-  services: Services,
-  options: ExecutionWorkerOptions & { schedulerTickMs?: number } = {},
-): Background {
+export function startBackground(services: Services, options: BackgroundOptions = {}): Background {
   const { schedulerTickMs, ...workerOptions } = options
   const running = startExecutionWorker(services, workerOptions)
+  const { store, runs, scheduleRuns, clock } = services
+  const { pollMs, heartbeatMs, staleAfterMs, reapEveryMs, log } = workerOptions
+  const scheduleWorker = new Worker({
+    ...(pollMs !== undefined && { pollMs }),
+    ...(heartbeatMs !== undefined && { heartbeatMs }),
+    ...(staleAfterMs !== undefined && { staleAfterMs }),
+    ...(reapEveryMs !== undefined && { reapEveryMs }),
+    ...(log !== undefined && { log }),
+    store,
+    queue: SCHEDULE_QUEUE,
+    concurrency: SCHEDULE_WORKER_CONCURRENCY,
+    clock,
+    handlers: { [RUN_SCHEDULE]: scheduleRuns.handler() },
+    onFailed: (job, reason) => scheduleRuns.failRun(job, reason),
+    // SQLite has one writer: while an import of this process holds it, writes would only wait.
+    pauseWrites: () => store.caps.dialect === 'sqlite' && runs.size > 0,
+  })
+  scheduleRuns.onQueued = () => scheduleWorker.wake()
+  scheduleWorker.start()
   const scheduler = new Scheduler({
-    claimer: services.scheduleRuns,
+    claimer: scheduleRuns,
     ...(schedulerTickMs !== undefined && { everyMs: schedulerTickMs }),
-    ...(options.log !== undefined && { log: options.log }),
+    ...(log !== undefined && { log }),
   })
   scheduler.start()
   return {
     worker: running.worker,
     scheduler,
+    scheduleWorker,
     stop: async () => {
       await scheduler.stop()
+      scheduleRuns.onQueued = null
+      await scheduleWorker.stop()
       await running.stop()
     },
   }

@@ -20,7 +20,7 @@ export type ExecutionWorkerOptions = Partial<
 const HOUR = 3_600_000
 
 /**
- * The worker that processes push executions, file imports and the runs of schedules, with its own database connection for the engine (on SQLite a
+ * The worker that processes push executions, with its own database connection for the engine (on SQLite a
  * second connection, so the API and the chunk reader are never queued behind the engine's transaction).
  */
 export function startExecutionWorker(
@@ -53,8 +53,8 @@ export function startExecutionWorker(
         clock,
         ...options.fileImports,
       }),
-      [RUN_SCHEDULE]: services.scheduleRuns.handler(),
     },
+    // The reaper recovers jobs of every queue: a schedule run it gives up on ends as a failed run.
     onFailed: async (job, reason) => {
       if (job.kind === RUN_SCHEDULE) return services.scheduleRuns.failRun(job, reason)
       return failExecution(store, clock)(job, reason)

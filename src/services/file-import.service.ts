@@ -119,10 +119,10 @@ export class FileImportService {
   async start(
     workspaceId: string,
     importSourceId: string,
-    options: { actor?: string; scheduled?: boolean } = {},
+    options: { actor?: string; scheduled?: boolean; executionId?: string } = {},
   ): Promise<Execution> {
     await this.files.fileSource(workspaceId, importSourceId)
-    const id = randomUUID()
+    const id = options.executionId ?? randomUUID()
     const now = isoNow(this.clock)
     await startExecutionIn(this.store, this.sources, workspaceId, importSourceId, async (trx) => {
       const file = await trx

@@ -16,19 +16,24 @@ import {
 import { backoffMs, jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
 import type { JobContext, JobHandler } from '../jobs/worker.js'
 import type { Store } from '../store/create-store.js'
+import { executionRepository } from '../store/repositories/execution.repository.js'
 import {
   scheduleRepository as repo,
   type ScheduleRow,
   type ScheduleRunRow,
 } from '../store/repositories/schedule.repository.js'
-import { EXECUTION_QUEUE } from './execution.service.js'
 import type { ExecutionService } from './execution.service.js'
 import type { FileImportService } from './file-import.service.js'
 import type { ImportSourceService } from './import-source.service.js'
 import { callbackRequest, fetchCallbackSender, type CallbackSender } from './schedule-callback.js'
 import { cadenceOf } from './schedule.service.js'
 
-/** The job that carries out one claimed due time (same queue and worker as executions). */
+/**
+ * The queue of schedule runs, apart from executions: a run is short (it queues an import, or posts a callback) and
+ * must not wait behind a long import for a free worker slot.
+ */
+export const SCHEDULE_QUEUE = 'schedules'
+/** The job that carries out one claimed due time. */
 export const RUN_SCHEDULE = 'run-schedule'
 /** Due schedules claimed per tick at most; the rest wait for the next tick. */
 const CLAIM_BATCH = 50
@@ -42,13 +47,13 @@ export interface ScheduleRunnerDeps {
   clock?: Clock
   /** First retry delay of a failed callback (doubling, with jitter, at most a minute). */
   callbackRetryBaseMs?: number
-  /** Called after runs were queued (wakes this process's worker). */
-  onQueued?: () => void
 }
 
 export class ScheduleRunner {
   private readonly clock: Clock
   private readonly send: CallbackSender
+  /** Called after runs were queued; the composition root points it at this process's schedule worker. */
+  onQueued: (() => void) | null = null
 
   constructor(private readonly deps: ScheduleRunnerDeps) {
     this.clock = deps.clock ?? systemClock
@@ -69,7 +74,7 @@ export class ScheduleRunner {
     for (const schedule of due) {
       if (await this.claim(schedule, now)) claimed++
     }
-    if (claimed > 0) this.deps.onQueued?.()
+    if (claimed > 0) this.onQueued?.()
     return claimed
   }
 
@@ -103,7 +108,7 @@ export class ScheduleRunner {
       await jobQueue.enqueue(
         trx,
         {
-          queue: EXECUTION_QUEUE,
+          queue: SCHEDULE_QUEUE,
           kind: RUN_SCHEDULE,
           subject: runId,
           payload: { runId },
@@ -143,12 +148,19 @@ export class ScheduleRunner {
     }
   }
 
-  /** Starts the pull source's import as `import/start` does; a refusal (409: running, no file …) is a skip. */
+  /**
+   * Starts the pull source's import as `import/start` does; a refusal (409: running, no file …) is a skip. The
+   * execution gets the run's id: a job retried after its worker died finds the execution it started, and never
+   * starts a second one.
+   */
   private async startPull(job: JobRow, ctx: JobContext, run: ScheduleRunRow, schedule: ScheduleRow) {
+    const already = await executionRepository.findById(this.deps.store.db, run.id)
+    if (already) return this.end(job, ctx, run, 'started', null, 'done', already.id)
     try {
       const execution = await this.deps.fileImports.start(run.workspace_id, run.import_source_id, {
         actor: `schedule:${schedule.id}`,
         scheduled: true,
+        executionId: run.id,
       })
       await this.end(job, ctx, run, 'started', null, 'done', execution.id)
     } catch (error) {

@@ -74,7 +74,6 @@ export function createServices(
     fileImports,
     executions,
     clock,
-    onQueued: () => runs.notifyEnqueued(),
   })
   return Object.freeze({
     config,

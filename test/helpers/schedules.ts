@@ -1,6 +1,7 @@
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { startBackground, type Background, type BackgroundOptions } from '../../src/main.js'
 import { scopeExternalIds } from '../../src/services/file-import.service.js'
-import { ensureSeedStatuses, sourceUrl } from './executions.js'
+import { ensureSeedStatuses, FAST, sourceUrl } from './executions.js'
 import { createSource, mappingFixture, submitMapping, type Json } from './import-sources.js'
 import type { TestEnv } from './test-env.js'
 
@@ -26,4 +27,19 @@ export async function createSchedule(env: TestEnv, sourceId: string, body: Json)
   const res = await env.call('POST', schedulesUrl(env, sourceId), { body })
   expect(res.status, JSON.stringify(res.body)).toBe(201)
   return res.body as Json
+}
+
+/**
+ * Runs the background work of a process for the suite (execution worker, schedule worker and scheduler). The
+ * scheduler ticks once at start and then only hourly: tests claim due runs themselves.
+ */
+export function withBackground(env: () => TestEnv, options: BackgroundOptions = {}): () => Background {
+  let background: Background | undefined
+  beforeAll(() => {
+    background = startBackground(env().booted.services, { ...FAST, schedulerTickMs: 3_600_000, ...options })
+  })
+  afterAll(async () => {
+    await background?.stop()
+  })
+  return () => background!
 }

@@ -1,17 +1,26 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import { ScheduleRunner } from '../../src/services/schedule-runs.js'
+import { jobQueue } from '../../src/jobs/job-queue.js'
+import { RUN_SCHEDULE, SCHEDULE_QUEUE, ScheduleRunner } from '../../src/services/schedule-runs.js'
 import { callbackServer } from '../helpers/callback-server.js'
-import { FAST, sourceUrl, startExecution, withWorker } from '../helpers/executions.js'
+import { sourceUrl, startExecution } from '../helpers/executions.js'
 import {
   createFileSource,
   generateAndPutMapping,
   hostsCsv,
+  progressUrl,
   putFile,
+  startImport,
   waitForStatus,
 } from '../helpers/file-imports.js'
 import type { Json } from '../helpers/import-sources.js'
-import { createSchedule, inSeconds, mappedExternalSource, schedulesUrl } from '../helpers/schedules.js'
+import {
+  createSchedule,
+  inSeconds,
+  mappedExternalSource,
+  schedulesUrl,
+  withBackground,
+} from '../helpers/schedules.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
 
 /** Moves a schedule's next run into the past: it is due now, as if its time had come. */
@@ -37,8 +46,30 @@ async function waitForRun(env: TestEnv, sourceId: string, scheduleId: string): P
   }
 }
 
+/** Holds file imports at their first batch while `hold` is set (the processor's test hook). */
+function batchGate() {
+  let held: { promise: Promise<void>; release: () => void } | null = null
+  return {
+    hold(): void {
+      let release = () => undefined as void
+      const promise = new Promise<void>((r) => (release = r))
+      held = { promise, release }
+    },
+    release(): void {
+      held?.release()
+      held = null
+    },
+    hook: async (_id: string, _index: number, signal: AbortSignal): Promise<void> => {
+      if (!held) return
+      await Promise.race([held.promise, new Promise((r) => signal.addEventListener('abort', r))])
+    },
+  }
+}
+
 describeEachDialect('schedule runs: claimed once, started, called back, skipped', (env) => {
-  withWorker(env, FAST)
+  const gate = batchGate()
+  withBackground(env, { fileImports: { batchSize: 2, beforeBatch: gate.hook } })
+  afterAll(() => gate.release())
   const hook = callbackServer()
   beforeAll(() => hook.start())
   afterAll(() => hook.stop())
@@ -177,6 +208,66 @@ describeEachDialect('schedule runs: claimed once, started, called back, skipped'
     const after = await env().call('GET', `${schedulesUrl(env(), source.id)}/${schedule.id}`)
     expect(after.body).toMatchObject({ isActive: false, nextScheduledTime: null })
     expect(await services().scheduleRuns.claimDue()).toBe(0)
+  })
+
+  const csvSchedule = async () => {
+    const source = await createFileSource(env(), 'csv')
+    expect(
+      (await putFile(env(), source.id, hostsCsv(5), { 'content-type': 'text/csv' }, '?name=h.csv')).status,
+    ).toBe(200)
+    await generateAndPutMapping(env(), source.id)
+    const schedule = await createSchedule(env(), source.id, {
+      runFrequency: 'DAILY',
+      startTime: inSeconds(3600),
+    })
+    return { source, schedule }
+  }
+
+  it('records a pull run that is due while the source’s import is unfinished as skipped, and starts nothing', async () => {
+    const { source, schedule } = await csvSchedule()
+    gate.hold()
+    const manual = await startImport(env(), source.id)
+    await waitForStatus(env(), manual.resourceId, ['IN_PROGRESS'])
+    // Paused, the import holds no lock (SQLite has one writer) and still counts as running.
+    const paused = await env().call('POST', `${progressUrl(env(), manual.resourceId)}/pause`)
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200)
+    gate.release()
+    await makeDue(env(), schedule.id)
+    await services().scheduleRuns.claimDue()
+    const run = await waitForRun(env(), source.id, schedule.id)
+    expect(run).toMatchObject({ outcome: 'skipped', executionId: null })
+    expect(run.reason).toContain(manual.resourceId)
+    const list = await env().call('GET', `${sourceUrl(env(), source.id)}/executions`)
+    expect(list.body.values).toHaveLength(1)
+    await env().call('POST', `${progressUrl(env(), manual.resourceId)}/cancel`)
+  })
+
+  it('never starts a second import when a run’s job is carried out again (its worker died)', async () => {
+    const { source, schedule } = await csvSchedule()
+    await makeDue(env(), schedule.id)
+    await services().scheduleRuns.claimDue()
+    const run = await waitForRun(env(), source.id, schedule.id)
+    expect(run.outcome).toBe('started')
+    expect(run.executionId).toBe(run.id)
+    await waitForStatus(env(), run.executionId)
+    // What the reaper does with the job of a dead worker: the run is pending again and its job queued anew.
+    const db = services().store.db
+    await db
+      .updateTable('schedule_run')
+      .set({ outcome: 'pending', execution_id: null })
+      .where('id', '=', run.id)
+      .execute()
+    const now = new Date().toISOString()
+    await jobQueue.enqueue(
+      db,
+      { queue: SCHEDULE_QUEUE, kind: RUN_SCHEDULE, subject: run.id, payload: { runId: run.id }, runAt: now },
+      now,
+    )
+    services().scheduleRuns.onQueued?.()
+    const again = await waitForRun(env(), source.id, schedule.id)
+    expect(again).toMatchObject({ outcome: 'started', executionId: run.id })
+    const list = await env().call('GET', `${sourceUrl(env(), source.id)}/executions`)
+    expect(list.body.values).toHaveLength(1)
   })
 
   it('starts a pull source’s import as import/start does, marked as scheduled', async () => {
