@@ -15,6 +15,7 @@ import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
+import { uploadJobRoutes } from './routes/upload-job.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
 import {
   AttributeResource,
@@ -95,6 +96,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   )
   healthRoutes(app, services, metrics.registry)
   importsInfoRoutes(app, services)
+  await uploadJobRoutes(app, services)
   // Mapping operations started with ?async=true finish before the server closes.
   app.addHook('onClose', () => services.mappings.idle())
 
