@@ -1,7 +1,10 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { beforeAll, expect, it } from 'vitest'
 import type { CanonicalValue } from '../../src/domain/schema/types.js'
-import { withWorker } from '../helpers/executions.js'
+import { startExecutionWorker, type ExecutionWorker } from '../../src/jobs/execution-worker.js'
+import { FAST, withWorker } from '../helpers/executions.js'
 import { ADMIN_TOKEN, describeEachDialect, type TestEnv } from '../helpers/test-env.js'
 
 type Json = any
@@ -360,6 +363,9 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
     const missingJob = await env().call('GET', '/api/v1/job/00000000-0000-0000-0000-000000000000')
     expect(missingJob.status).toBe(404)
     expect(missingJob.body).toMatchObject({ error: true })
+
+    // Refused uploads leave no file behind, and ended jobs' files are removed.
+    expect(fs.readdirSync(path.join(env().config.dataDir, 'uploads', 'jobs'))).toEqual([])
   })
 })
 
@@ -377,3 +383,82 @@ describeEachDialect(
   },
   { INTAKE_MAX_UPLOAD_BYTES: '1024' },
 )
+
+describeEachDialect('upload jobs: progress, heartbeat and a restart mid-job', (env) => {
+  it('shows RUNNING with moving progress and a fresh heartbeat, and the next worker finishes it after a restart', async () => {
+    let release: (() => void) | null = null
+    let reached: (() => void) | null = null
+    const atSecondBatch = new Promise<void>((resolve) => (reached = resolve))
+    const first = startExecutionWorker(env().booted.services, {
+      ...FAST,
+      fileImports: {
+        batchSize: 10,
+        beforeBatch: async (_id, index, signal) => {
+          if (index !== 1) return
+          reached?.()
+          await new Promise<void>((resolve) => {
+            release = resolve
+            signal.addEventListener('abort', () => resolve(), { once: true })
+          })
+        },
+      },
+    })
+    let second: ExecutionWorker | undefined
+    try {
+      const c = await seedCatalog(env(), 'RST')
+      const lines = ['s,n']
+      for (let i = 1; i <= 30; i++) lines.push(`R${i},Row ${i}`)
+      const res = await upload(env(), c.assetId, {
+        type: 'csv',
+        mapping: { 1: 'Serial', 2: 'Name' },
+        file: csv(lines.join('\n') + '\n'),
+      })
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      const id = res.body.data.id
+      await atSecondBatch
+      const running = await env().call('GET', `/api/v1/job/${id}`)
+      expect(running.body.data).toMatchObject({ status: 'RUNNING', jobEnd: null })
+      expect(running.body.data.progress).toBeGreaterThan(0)
+      expect(running.body.data.progress).toBeLessThan(100)
+      expect(Date.now() - Date.parse(running.body.data.lastHeartbeat)).toBeLessThan(5_000)
+
+      // The server stops mid-job: nothing of the job is written, it goes back to the queue.
+      await first.stop()
+      const queued = await env().call('GET', `/api/v1/job/${id}`)
+      expect(queued.body.data.status).toBe('QUEUED')
+      expect((await objectsOf(env(), c.assetId)).size).toBe(0)
+
+      second = startExecutionWorker(env().booted.services, FAST)
+      const done = await waitForJob(env(), id)
+      expect(done.data).toMatchObject({ status: 'COMPLETED', output: { importedCount: 30, failedCount: 0 } })
+      expect((await objectsOf(env(), c.assetId)).size).toBe(30)
+    } finally {
+      ;(release as (() => void) | null)?.()
+      await first.stop()
+      await second?.stop()
+    }
+  })
+
+  it('refuses a second upload of an entity while its first is queued (409), and fails a job whose file is gone', async () => {
+    const c = await seedCatalog(env(), 'BSY')
+    const mapping = { 1: 'Serial', 2: 'Name' }
+    const queued = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n\nQ1,One\n') })
+    expect(queued.status).toBe(200)
+    expect(queued.body.data).toMatchObject({ status: 'QUEUED', progress: 0, jobStart: null, lastHeartbeat: null })
+    const busy = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n\nQ2,Two\n') })
+    expect(busy.status).toBe(409)
+    expect(busy.body).toMatchObject({ error: true, errors: [{ code: 'EXECUTION_IN_PROGRESS' }] })
+
+    // The stored file disappears before a worker takes the job: FAILED with the reason, never RUNNING forever.
+    const dir = path.join(env().config.dataDir, 'uploads', 'jobs')
+    for (const f of fs.readdirSync(dir)) if (f.startsWith(queued.body.data.id)) fs.rmSync(path.join(dir, f))
+    const worker = startExecutionWorker(env().booted.services, FAST)
+    try {
+      const failed = await waitForJob(env(), queued.body.data.id)
+      expect(failed.data).toMatchObject({ status: 'FAILED', progress: 100 })
+      expect(failed.data.output.reason).toMatch(/file of job .* is gone/)
+    } finally {
+      await worker.stop()
+    }
+  })
+})
