@@ -17,6 +17,7 @@ import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { uploadJobRoutes } from './routes/upload-job.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
+import { ErrorEnvelope as UploadErrorEnvelope } from './schemas/upload-job.schema.js'
 import {
   AttributeResource,
   ObjectResource,
@@ -55,6 +56,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     ObjectTypeResource,
     AttributeResource,
     ObjectResource,
+    UploadErrorEnvelope,
   ]) {
     app.addSchema(schema)
   }

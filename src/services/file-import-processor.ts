@@ -12,10 +12,7 @@ import { jobQueue } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
 import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
-import {
-  executionRepository as repo,
-  type ExecutionRow,
-} from '../store/repositories/execution.repository.js'
+import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
 import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
@@ -70,7 +67,8 @@ function sourceRun(deps: FileImportProcessorDeps): (execution: ExecutionRow) => 
     const ws = execution.workspace_id
     const sourceId = execution.import_source_id
     const source = await deps.sources.get(ws, sourceId)
-    if (!isFileSourceType(source.type)) throw new StepFailed(`Import source type ${source.type} reads no file`)
+    if (!isFileSourceType(source.type))
+      throw new StepFailed(`Import source type ${source.type} reads no file`)
     const mapping = await deps.sources.mapping(ws, sourceId)
     if (!mapping || mapping.objectSchemaId === null)
       throw new StepFailed('The import source has no schema and mapping')

@@ -281,16 +281,14 @@ export class UploadJobService {
       uploads.countFailedRows(db, id),
     ])
     const byAttribute = new Map(columns.map((c) => [c.attribute, c.index]))
-    const failed = problems.map(
-      (p): FailedRow => ({
-        row: rowOf(p.location),
-        column: p.attribute === null ? null : (byAttribute.get(p.attribute) ?? null),
-        property: p.attribute,
-        value: p.value,
-        code: p.code,
-        reason: p.message,
-      }),
-    )
+    const failed = problems.map((p): FailedRow => ({
+      row: rowOf(p.location),
+      column: p.attribute === null ? null : (byAttribute.get(p.attribute) ?? null),
+      property: p.attribute,
+      value: p.value,
+      code: p.code,
+      reason: p.message,
+    }))
     return {
       id,
       entity: Number(job.object_type_id),

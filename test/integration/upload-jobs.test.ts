@@ -52,7 +52,11 @@ interface Upload {
   headers?: Record<string, string>
 }
 
-async function upload(env: TestEnv, entity: string | number, u: Upload): Promise<{ status: number; body: Json }> {
+async function upload(
+  env: TestEnv,
+  entity: string | number,
+  u: Upload,
+): Promise<{ status: number; body: Json }> {
   const form = new FormData()
   if (u.type !== undefined) form.append('type', u.type)
   if (u.mapping !== undefined)
@@ -62,7 +66,12 @@ async function upload(env: TestEnv, entity: string | number, u: Upload): Promise
   if (u.file !== null && u.file !== undefined) form.append('file', u.file, u.fileName ?? 'upload')
   const res = await fetch(`${env.baseUrl}/api/v1/entities/${encodeURIComponent(String(entity))}/import`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, domain: env.workspaceId, version: '1.0.0', ...u.headers },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      domain: env.workspaceId,
+      version: '1.0.0',
+      ...u.headers,
+    },
     body: form,
   })
   return { status: res.status, body: await res.json() }
@@ -96,7 +105,9 @@ async function objectsOf(env: TestEnv, typeId: number): Promise<Map<string, Map<
     .select('id')
     .where('object_type_id', '=', typeId)
     .execute()
-  const views = await Promise.all(rows.map((r) => env.booted.services.objects.get(env.workspaceId, Number(r.id))))
+  const views = await Promise.all(
+    rows.map((r) => env.booted.services.objects.get(env.workspaceId, Number(r.id))),
+  )
   return new Map(views.map((v) => [v.label, v.values]))
 }
 
@@ -116,7 +127,9 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
       type: 'csv',
       fileName: 'assets.csv',
       mapping: MAPPING,
-      file: csv('serial,name,price,bought,seen,count\nS1,Laptop 1,1200.5,2024-12-31,2024-12-31T10:00:00Z,3\nS2,Laptop 2,99,2024-01-02,,1\n'),
+      file: csv(
+        'serial,name,price,bought,seen,count\nS1,Laptop 1,1200.5,2024-12-31,2024-12-31T10:00:00Z,3\nS2,Laptop 2,99,2024-01-02,,1\n',
+      ),
     })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     expect(res.body).toMatchObject({ status: 200, error: false, errors: [] })
@@ -160,7 +173,9 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
     })
     const done = await waitForJob(env(), res.body.data.id)
     expect(done.data.output.importedCount).toBe(2)
-    expect(done.data.output.failed).toEqual([expect.objectContaining({ row: 3, column: 3, property: 'Owner' })])
+    expect(done.data.output.failed).toEqual([
+      expect.objectContaining({ row: 3, column: 3, property: 'Owner' }),
+    ])
     const objects = await objectsOf(env(), c.assetId)
     expect(objects.get('Owned')!.get(c.attrs.owner)).toHaveLength(1)
   })
@@ -187,7 +202,12 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
       ['X1', 'Book 1', 10.25, new Date(Date.UTC(2024, 11, 31)), new Date(Date.UTC(2024, 11, 31, 8, 30)), 7],
       ['X2', 'Book 2', 3, new Date(Date.UTC(2023, 0, 5)), null, 1],
     ])
-    const res = await upload(env(), c.assetId, { type: 'xlsx', fileName: 'assets.xlsx', mapping: MAPPING, file })
+    const res = await upload(env(), c.assetId, {
+      type: 'xlsx',
+      fileName: 'assets.xlsx',
+      mapping: MAPPING,
+      file,
+    })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     const done = await waitForJob(env(), res.body.data.id)
     expect(done.data.output).toMatchObject({ importedCount: 2, failedCount: 0 })
@@ -257,13 +277,21 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
     const res = await upload(env(), c.assetId, {
       type: 'csv',
       mapping: MAPPING,
-      file: csv('s,n,p,b,l,c\nB1,Good 1,1,2024-01-01,,1\nB2,Bad,not-a-price,2024-01-01,,1\n,No serial,1,,,\nB3,Good 2,2,,,2\n'),
+      file: csv(
+        's,n,p,b,l,c\nB1,Good 1,1,2024-01-01,,1\nB2,Bad,not-a-price,2024-01-01,,1\n,No serial,1,,,\nB3,Good 2,2,,,2\n',
+      ),
     })
     const done = await waitForJob(env(), res.body.data.id)
     expect(done.data.output).toMatchObject({ importedCount: 2, failedCount: 2 })
     const failed = [...done.data.output.failed].sort((a: Json, b: Json) => a.row - b.row)
     expect(failed).toEqual([
-      expect.objectContaining({ row: 3, column: 3, property: 'Price', value: 'not-a-price', code: 'INVALID_VALUE' }),
+      expect.objectContaining({
+        row: 3,
+        column: 3,
+        property: 'Price',
+        value: 'not-a-price',
+        code: 'INVALID_VALUE',
+      }),
       expect.objectContaining({ row: 4, column: 1, property: 'Serial', code: 'EMPTY_IDENTITY' }),
     ])
     expect(failed[0].reason).toMatch(/Price: not a number/)
@@ -291,16 +319,27 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
   it('updates on a second upload of the same rows and never removes objects missing from the file', async () => {
     const c = await fresh()
     const mapping = { 1: 'Serial', 2: 'Name', 3: 'Price' }
-    const first = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n,p\nR1,One,1\nR2,Two,2\n') })
+    const first = await upload(env(), c.assetId, {
+      type: 'csv',
+      mapping,
+      file: csv('s,n,p\nR1,One,1\nR2,Two,2\n'),
+    })
     expect((await waitForJob(env(), first.body.data.id)).data.output).toMatchObject({ created: 2 })
-    const again = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n,p\nR1,One,1\nR2,Two,2\n') })
+    const again = await upload(env(), c.assetId, {
+      type: 'csv',
+      mapping,
+      file: csv('s,n,p\nR1,One,1\nR2,Two,2\n'),
+    })
     expect((await waitForJob(env(), again.body.data.id)).data.output).toMatchObject({
       importedCount: 2,
       created: 0,
       unchanged: 2,
     })
     const changed = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n,p\nR1,One,10\n') })
-    expect((await waitForJob(env(), changed.body.data.id)).data.output).toMatchObject({ created: 0, updated: 1 })
+    expect((await waitForJob(env(), changed.body.data.id)).data.output).toMatchObject({
+      created: 0,
+      updated: 1,
+    })
     const objects = await objectsOf(env(), c.assetId)
     expect(objects.size).toBe(2)
     expect(objects.get('One')!.get(c.attrs.price)).toEqual([10])
@@ -328,7 +367,13 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
     expect(noIdentity.status).toBe(400)
     expect(noIdentity.body.message).toMatch(/"Serial" or "Name"/)
 
-    const xlsxAsCsv = await upload(env(), cat.assetId, { ...ok, file: await xlsx([['s', 'n'], ['E1', 'x']]) })
+    const xlsxAsCsv = await upload(env(), cat.assetId, {
+      ...ok,
+      file: await xlsx([
+        ['s', 'n'],
+        ['E1', 'x'],
+      ]),
+    })
     expect(xlsxAsCsv.status).toBe(400)
     expect(xlsxAsCsv.body.errors[0]).toMatchObject({ code: 'UPLOAD_TYPE_MISMATCH' })
     const csvAsXlsx = await upload(env(), cat.assetId, { ...ok, type: 'xlsx' })
@@ -375,7 +420,11 @@ describeEachDialect(
     it('refuses a file over INTAKE_MAX_UPLOAD_BYTES with 413 in the envelope', async () => {
       const c = await seedCatalog(env(), 'LIM')
       const big = csv('s,n\n' + 'L1,xxxxxxxxxx\n'.repeat(200))
-      const res = await upload(env(), c.assetId, { type: 'csv', mapping: { 1: 'Serial', 2: 'Name' }, file: big })
+      const res = await upload(env(), c.assetId, {
+        type: 'csv',
+        mapping: { 1: 'Serial', 2: 'Name' },
+        file: big,
+      })
       expect(res.status).toBe(413)
       expect(res.body).toMatchObject({ status: 413, error: true, data: null })
       expect(res.body.errors[0]).toMatchObject({ code: 'UPLOAD_TOO_LARGE' })
@@ -444,7 +493,12 @@ describeEachDialect('upload jobs: progress, heartbeat and a restart mid-job', (e
     const mapping = { 1: 'Serial', 2: 'Name' }
     const queued = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n\nQ1,One\n') })
     expect(queued.status).toBe(200)
-    expect(queued.body.data).toMatchObject({ status: 'QUEUED', progress: 0, jobStart: null, lastHeartbeat: null })
+    expect(queued.body.data).toMatchObject({
+      status: 'QUEUED',
+      progress: 0,
+      jobStart: null,
+      lastHeartbeat: null,
+    })
     const busy = await upload(env(), c.assetId, { type: 'csv', mapping, file: csv('s,n\nQ2,Two\n') })
     expect(busy.status).toBe(409)
     expect(busy.body).toMatchObject({ error: true, errors: [{ code: 'EXECUTION_IN_PROGRESS' }] })

@@ -28,8 +28,7 @@ export function canonicalLocale(locale: string): string | null {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** A literal of a formatted number or date: spaces (also no-break spaces) match any run of blanks. */
-const literal = (s: string): string =>
-  [...s].map((c) => (/\s/.test(c) ? '\\s*' : escape(c))).join('')
+const literal = (s: string): string => [...s].map((c) => (/\s/.test(c) ? '\\s*' : escape(c))).join('')
 
 const TIME = String.raw`(?:,?\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])?\.?(?:[Mm]\.?)?`
 

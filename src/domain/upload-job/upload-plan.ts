@@ -38,14 +38,21 @@ export function planUpload(input: {
   const { type, attributes, header, mapping } = input
   const entries = Object.entries(mapping)
   if (entries.length === 0) {
-    throw UploadMappingInvalidError({ field: 'mapping', reason: 'maps no column; map at least the identity column' })
+    throw UploadMappingInvalidError({
+      field: 'mapping',
+      reason: 'maps no column; map at least the identity column',
+    })
   }
   const columns: UploadColumn[] = []
   const mapped = new Map<number, string>()
   for (const [key, value] of entries) {
     const field = `mapping.${key}`
     if (!COLUMN_INDEX.test(key)) {
-      throw UploadMappingInvalidError({ field, reason: 'a key must be a column number starting at 1', value: key })
+      throw UploadMappingInvalidError({
+        field,
+        reason: 'a key must be a column number starting at 1',
+        value: key,
+      })
     }
     const index = Number(key)
     if (index > header.length) {

@@ -5,7 +5,10 @@ import { presentFileProgress } from './execution.presenter.js'
 /** `10 seconds`, `1 second`: the time a job ran (so far). */
 export function durationText(start: string | null, end: string | null, now: Date): string {
   if (start === null) return '0 seconds'
-  const seconds = Math.max(0, Math.round(((end ? Date.parse(end) : now.getTime()) - Date.parse(start)) / 1000))
+  const seconds = Math.max(
+    0,
+    Math.round(((end ? Date.parse(end) : now.getTime()) - Date.parse(start)) / 1000),
+  )
   return `${seconds} second${seconds === 1 ? '' : 's'}`
 }
 
@@ -70,5 +73,12 @@ export function presentUploadError(error: AppError) {
             ...(internal ? {} : { details: error.details }),
           },
         ]
-  return { status: error.status, error: true as const, message: error.message, errors, data: null, pagination: null }
+  return {
+    status: error.status,
+    error: true as const,
+    message: error.message,
+    errors,
+    data: null,
+    pagination: null,
+  }
 }

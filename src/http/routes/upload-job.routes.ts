@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.js'
@@ -23,15 +24,16 @@ import {
 
 const config = { auth: { scope: 'import:import-configuration:cmdb' as const } }
 const tags = ['Upload jobs']
+const envelope = Type.Ref(ErrorEnvelope)
 const errors = {
-  400: ErrorEnvelope,
-  401: ErrorEnvelope,
-  403: ErrorEnvelope,
-  404: ErrorEnvelope,
-  409: ErrorEnvelope,
-  413: ErrorEnvelope,
-  415: ErrorEnvelope,
-  429: ErrorEnvelope,
+  400: envelope,
+  401: envelope,
+  403: envelope,
+  404: envelope,
+  409: envelope,
+  413: envelope,
+  415: envelope,
+  429: envelope,
 }
 /** Most minutes a time zone is away from UTC (UTC-12:00 … UTC+14:00). */
 const MAX_OFFSET_MINUTES = 14 * 60
@@ -40,7 +42,11 @@ const MAX_OFFSET_MINUTES = 14 * 60
  * The workspace a request targets: the token's. A `domain` header, when sent, must name it (by id or name);
  * any other domain is 404, as another workspace's path is.
  */
-async function workspaceOf(services: Services, req: FastifyRequest, domain: string | undefined): Promise<string> {
+async function workspaceOf(
+  services: Services,
+  req: FastifyRequest,
+  domain: string | undefined,
+): Promise<string> {
   const ws = req.principal!.workspaceId
   if (domain === undefined || domain.trim() === '' || domain === ws) return ws
   const workspace = await services.workspaces.get(ws)
@@ -64,19 +70,31 @@ function readFields(fields: Record<string, string>) {
   }
   if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
     throw ValidationError({
-      problems: [{ field: 'body.mapping', message: 'must be a JSON object of column index (from 1) → property name' }],
+      problems: [
+        { field: 'body.mapping', message: 'must be a JSON object of column index (from 1) → property name' },
+      ],
     })
   }
   const locale = fields.locale === undefined ? null : canonicalLocale(fields.locale)
   if (fields.locale !== undefined && locale === null) {
     throw ValidationError({
-      problems: [{ field: 'body.locale', message: `"${fields.locale}" is not a locale this server knows (such as de-DE)` }],
+      problems: [
+        {
+          field: 'body.locale',
+          message: `"${fields.locale}" is not a locale this server knows (such as de-DE)`,
+        },
+      ],
     })
   }
   const offset = fields.timezoneOffset === undefined ? null : Number(fields.timezoneOffset)
   if (offset !== null && Math.abs(offset) > MAX_OFFSET_MINUTES) {
     throw ValidationError({
-      problems: [{ field: 'body.timezoneOffset', message: `must be between -${MAX_OFFSET_MINUTES} and ${MAX_OFFSET_MINUTES} minutes` }],
+      problems: [
+        {
+          field: 'body.timezoneOffset',
+          message: `must be between -${MAX_OFFSET_MINUTES} and ${MAX_OFFSET_MINUTES} minutes`,
+        },
+      ],
     })
   }
   return {
@@ -144,9 +162,11 @@ export async function uploadJobRoutes(app: FastifyInstance, services: Services):
         try {
           const ws = await workspaceOf(services, req, req.headers.domain)
           const type = await jobs.entity(ws, req.params.entity)
-          if (!req.isMultipart()) throw UnsupportedMediaTypeError({ contentType: req.headers['content-type'] ?? '' })
+          if (!req.isMultipart())
+            throw UnsupportedMediaTypeError({ contentType: req.headers['content-type'] ?? '' })
           const declared = Number(req.headers['content-length'] ?? NaN)
-          if (Number.isFinite(declared) && declared > max + 1024 * 1024) throw UploadTooLargeError({ limitBytes: max })
+          if (Number.isFinite(declared) && declared > max + 1024 * 1024)
+            throw UploadTooLargeError({ limitBytes: max })
           const fields: Record<string, string> = {}
           for await (const part of req.parts()) {
             if (part.type === 'field') {
@@ -156,12 +176,18 @@ export async function uploadJobRoutes(app: FastifyInstance, services: Services):
             if (part.fieldname !== 'file' || stored !== null) {
               part.file.resume()
               throw ValidationError({
-                problems: [{ field: `body.${part.fieldname}`, message: 'only one file part, named "file", is expected' }],
+                problems: [
+                  {
+                    field: `body.${part.fieldname}`,
+                    message: 'only one file part, named "file", is expected',
+                  },
+                ],
               })
             }
             stored = await guarded(part.file, (body) => jobs.receive(body, part.filename))
           }
-          if (stored === null) throw UploadMissingError({ reason: 'the multipart body has no part named "file"' })
+          if (stored === null)
+            throw UploadMissingError({ reason: 'the multipart body has no part named "file"' })
           const request = readFields(fields)
           const job = await jobs.accept(ws, type, stored, {
             ...request,
@@ -194,7 +220,10 @@ export async function uploadJobRoutes(app: FastifyInstance, services: Services):
       handler: async (req) => {
         const ws = await workspaceOf(services, req, req.headers.domain)
         const { page, pageSize } = req.query
-        const job = await jobs.get(ws, req.params.id, { startAt: (page - 1) * pageSize, maxResults: pageSize })
+        const job = await jobs.get(ws, req.params.id, {
+          startAt: (page - 1) * pageSize,
+          maxResults: pageSize,
+        })
         return presentUploadJob(job, `Job ${job.status.toLowerCase()}`)
       },
     })

@@ -7,7 +7,9 @@ export const EntityParams = Type.Object({
   entity: Type.String({ minLength: 1, maxLength: 255, description: 'Object type id, or its name' }),
 })
 
-export const JobParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Job id' }) })
+export const JobParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, description: 'Job id' }),
+})
 
 export const UploadHeaders = Type.Object({
   domain: Type.Optional(
@@ -17,7 +19,9 @@ export const UploadHeaders = Type.Object({
         'The target workspace, by id or name; it must be the token’s workspace (default: the token’s workspace)',
     }),
   ),
-  version: Type.Optional(Type.String({ maxLength: 64, description: 'The client’s application version (recorded)' })),
+  version: Type.Optional(
+    Type.String({ maxLength: 64, description: 'The client’s application version (recorded)' }),
+  ),
 })
 
 /** The multipart text fields (the `file` part is streamed to disk, never validated as a field). */
@@ -30,7 +34,8 @@ export const UploadFields = Type.Object(
     mapping: Type.String({
       minLength: 2,
       maxLength: 65536,
-      description: 'JSON object: column index (from 1) → property (attribute) name, e.g. {"1":"Name","2":"Serial"}',
+      description:
+        'JSON object: column index (from 1) → property (attribute) name, e.g. {"1":"Name","2":"Serial"}',
     }),
     locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35, description: 'e.g. de-DE or en-US' })),
     timezoneOffset: Type.Optional(
@@ -109,18 +114,21 @@ export const JobEnvelope = Type.Object({
   pagination: Pagination,
 })
 
-export const ErrorEnvelope = Type.Object({
-  status: Type.Integer(),
-  error: Type.Literal(true),
-  message: Type.String(),
-  errors: Type.Array(
-    Type.Object({
-      code: Type.String({ description: 'Stable error code (docs/errors.md)' }),
-      message: Type.String(),
-      field: Type.Optional(Type.String()),
-      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    }),
-  ),
-  data: Type.Null(),
-  pagination: Type.Null(),
-})
+export const ErrorEnvelope = Type.Object(
+  {
+    status: Type.Integer(),
+    error: Type.Literal(true),
+    message: Type.String(),
+    errors: Type.Array(
+      Type.Object({
+        code: Type.String({ description: 'Stable error code (docs/errors.md)' }),
+        message: Type.String(),
+        field: Type.Optional(Type.String()),
+        details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      }),
+    ),
+    data: Type.Null(),
+    pagination: Type.Null(),
+  },
+  { $id: 'UploadErrorEnvelope', description: 'Every error of the upload job routes (seed 004’s envelope)' },
+)

@@ -18,9 +18,7 @@ export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promis
     .execute()
   await db.schema
     .createTable('upload_job')
-    .addColumn('execution_id', 'text', (c) =>
-      c.primaryKey().references('execution.id').onDelete('cascade'),
-    )
+    .addColumn('execution_id', 'text', (c) => c.primaryKey().references('execution.id').onDelete('cascade'))
     .addColumn('object_type_id', caps.bigintType, (c) => c.notNull())
     .addColumn('object_schema_id', caps.bigintType, (c) => c.notNull())
     /** The stored file, relative to `INTAKE_DATA_DIR/uploads/jobs/`; removed when the job ends. */
