@@ -417,20 +417,31 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
 describeEachDialect(
   'upload jobs: the upload limit',
   (env) => {
-    it('refuses a file over INTAKE_MAX_UPLOAD_BYTES with 413 in the envelope', async () => {
+    withWorker(env)
+
+    it('streams a file larger than the app’s body limit to disk and imports it', async () => {
+      const c = await seedCatalog(env(), 'BIG')
+      const lines = ['serial,name,notes']
+      for (let i = 0; i < 2_000; i++) lines.push(`B${i},Big ${i},${'x'.repeat(40)}`)
+      const file = csv(lines.join('\n') + '\n')
+      expect(file.size).toBeGreaterThan(Number(env().config.maxBodyBytes))
+      const res = await upload(env(), c.assetId, { type: 'csv', mapping: { 1: 'Serial', 2: 'Name' }, file })
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      expect(res.body.data.payload.size).toBe(file.size)
+      expect((await waitForJob(env(), res.body.data.id)).data.output).toMatchObject({ importedCount: 2_000 })
+    })
+
+    it('refuses a file over INTAKE_MAX_UPLOAD_BYTES with 413 in the envelope, keeping nothing', async () => {
       const c = await seedCatalog(env(), 'LIM')
-      const big = csv('s,n\n' + 'L1,xxxxxxxxxx\n'.repeat(200))
-      const res = await upload(env(), c.assetId, {
-        type: 'csv',
-        mapping: { 1: 'Serial', 2: 'Name' },
-        file: big,
-      })
+      const big = csv('s,n\n' + 'L1,xxxxxxxxxx\n'.repeat(300_000))
+      const res = await upload(env(), c.assetId, { type: 'csv', mapping: { 1: 'Serial', 2: 'Name' }, file: big })
       expect(res.status).toBe(413)
       expect(res.body).toMatchObject({ status: 413, error: true, data: null })
       expect(res.body.errors[0]).toMatchObject({ code: 'UPLOAD_TOO_LARGE' })
+      expect(fs.readdirSync(path.join(env().config.dataDir, 'uploads', 'jobs'))).toEqual([])
     })
   },
-  { INTAKE_MAX_UPLOAD_BYTES: '1024' },
+  { INTAKE_MAX_BODY_BYTES: '1024', INTAKE_MAX_UPLOAD_BYTES: String(3 * 1024 * 1024) },
 )
 
 describeEachDialect('upload jobs: progress, heartbeat and a restart mid-job', (env) => {
