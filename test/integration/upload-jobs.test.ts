@@ -434,7 +434,11 @@ describeEachDialect(
     it('refuses a file over INTAKE_MAX_UPLOAD_BYTES with 413 in the envelope, keeping nothing', async () => {
       const c = await seedCatalog(env(), 'LIM')
       const big = csv('s,n\n' + 'L1,xxxxxxxxxx\n'.repeat(300_000))
-      const res = await upload(env(), c.assetId, { type: 'csv', mapping: { 1: 'Serial', 2: 'Name' }, file: big })
+      const res = await upload(env(), c.assetId, {
+        type: 'csv',
+        mapping: { 1: 'Serial', 2: 'Name' },
+        file: big,
+      })
       expect(res.status).toBe(413)
       expect(res.body).toMatchObject({ status: 413, error: true, data: null })
       expect(res.body.errors[0]).toMatchObject({ code: 'UPLOAD_TOO_LARGE' })
