@@ -59,7 +59,7 @@ export interface FileRun {
 }
 
 /** A step failed for a reason the user must fix (the execution ends FAILED with it). */
-export class StepFailed extends Error {}
+class StepFailed extends Error {}
 
 /** Step 1 of an import source's run: a file source with its file, a valid connector config and a mapping. */
 function sourceRun(deps: FileImportProcessorDeps): (execution: ExecutionRow) => Promise<FileRun> {
@@ -114,6 +114,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
     if (!execution) return
     const ws = execution.workspace_id
     const sourceId = execution.import_source_id
+
     const run = deps.runs.begin(executionId)
     const controller = new AbortController()
     const onShutdown = () => controller.abort()

@@ -6,6 +6,7 @@ import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { NotFoundError } from '../domain/errors.js'
 import { ExecutionInProgressError } from '../domain/execution/execution-errors.js'
 import { ACTIVE_STATUSES, type Execution } from '../domain/execution/execution.types.js'
+import { DEFAULT_SETTINGS } from '../domain/import-source/import-source.types.js'
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import { pageOf, type Page, type PageRequest } from '../domain/paging.js'
 import type { ObjectTypeDef } from '../domain/schema/types.js'
@@ -29,6 +30,7 @@ import { jobQueue } from '../jobs/job-queue.js'
 import type { Store } from '../store/create-store.js'
 import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
 import { uploadJobRepository as uploads } from '../store/repositories/upload-job.repository.js'
+import { workspaceRepository } from '../store/repositories/workspace.repository.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { NOT_STARTED } from './execution-start.js'
 import { toExecution } from './execution-view.js'
@@ -38,7 +40,6 @@ import type { FileRun } from './file-import-processor.js'
 import { writeLimited } from './import-file.service.js'
 import type { ImportSourceService } from './import-source.service.js'
 import type { ObjectSchemaService } from './object-schema.service.js'
-import { DEFAULT_SETTINGS } from '../domain/import-source/import-source.types.js'
 
 /** The job that imports an upload (same queue, worker and processor as file imports). */
 export const PROCESS_UPLOAD_JOB = 'process-upload-job'
@@ -125,6 +126,19 @@ export class UploadJobService {
 
   get maxUploadBytes(): number {
     return this.limits.maxUploadBytes
+  }
+
+  /**
+   * The workspace a request targets: the token's. A `domain`, when given, must name it (by id, or by name ignoring
+   * case); any other domain is 404, as another workspace's path is.
+   */
+  async workspace(tokenWorkspaceId: string, domain: string | undefined): Promise<string> {
+    const wanted = domain?.trim() ?? ''
+    if (wanted === '' || wanted === tokenWorkspaceId) return tokenWorkspaceId
+    const workspace = await workspaceRepository.find(this.store.db, tokenWorkspaceId)
+    if (workspace?.name.toLowerCase() !== wanted.toLowerCase())
+      throw NotFoundError({ entity: 'Domain', id: wanted })
+    return tokenWorkspaceId
   }
 
   /** The object type `:entity` names: by id, else by name (ignoring case); 404, or 400 when a name is ambiguous. */

@@ -191,6 +191,11 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
     const list = await env().call('GET', `${env().api}/importsource/${sourceId}/executions`)
     expect(list.status).toBe(200)
     expect(JSON.stringify(list.body)).toContain(res.body.data.id)
+    // The domain header names the token's workspace by id or by name.
+    const byName = await env().call('GET', `/api/v1/job/${res.body.data.id}`, {
+      headers: { domain: 'default WORKSPACE' },
+    })
+    expect(byName.status).toBe(200)
     const progress = await env().call('GET', `${env().api}/progress/category/imports/${res.body.data.id}`)
     expect(progress.body).toMatchObject({ status: 'COMPLETED', progressInPercent: 100 })
   })

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.js'
+import { UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.js'
 import { UploadMissingError, UploadTooLargeError } from '../../domain/import-source/file-import-errors.js'
 import { canonicalLocale } from '../../domain/upload-job/locale-values.js'
 import type { UploadFileType } from '../../domain/upload-job/upload-job.types.js'
@@ -37,23 +37,6 @@ const errors = {
 }
 /** Most minutes a time zone is away from UTC (UTC-12:00 … UTC+14:00). */
 const MAX_OFFSET_MINUTES = 14 * 60
-
-/**
- * The workspace a request targets: the token's. A `domain` header, when sent, must name it (by id or name);
- * any other domain is 404, as another workspace's path is.
- */
-async function workspaceOf(
-  services: Services,
-  req: FastifyRequest,
-  domain: string | undefined,
-): Promise<string> {
-  const ws = req.principal!.workspaceId
-  if (domain === undefined || domain.trim() === '' || domain === ws) return ws
-  const workspace = await services.workspaces.get(ws)
-  if (domain.trim().toLowerCase() !== workspace.name.toLowerCase())
-    throw NotFoundError({ entity: 'Domain', id: domain })
-  return ws
-}
 
 /** The text fields checked against their schema; the mapping parsed. */
 function readFields(fields: Record<string, string>) {
@@ -160,7 +143,7 @@ export async function uploadJobRoutes(app: FastifyInstance, services: Services):
       handler: async (req) => {
         let stored: StoredUpload | null = null
         try {
-          const ws = await workspaceOf(services, req, req.headers.domain)
+          const ws = await jobs.workspace(req.principal!.workspaceId, req.headers.domain)
           const type = await jobs.entity(ws, req.params.entity)
           if (!req.isMultipart())
             throw UnsupportedMediaTypeError({ contentType: req.headers['content-type'] ?? '' })
@@ -218,7 +201,7 @@ export async function uploadJobRoutes(app: FastifyInstance, services: Services):
         response: { 200: JobEnvelope, ...errors },
       },
       handler: async (req) => {
-        const ws = await workspaceOf(services, req, req.headers.domain)
+        const ws = await jobs.workspace(req.principal!.workspaceId, req.headers.domain)
         const { page, pageSize } = req.query
         const job = await jobs.get(ws, req.params.id, {
           startAt: (page - 1) * pageSize,
