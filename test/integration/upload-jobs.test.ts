@@ -400,6 +400,17 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
     const badMapping = await upload(env(), cat.assetId, { ...ok, mapping: '[1,2]' })
     expect(badMapping.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body.mapping' })
 
+    const twice = new FormData()
+    twice.append('type', 'csv')
+    twice.append('type', 'xlsx')
+    const duplicate = await fetch(`${env().baseUrl}/api/v1/entities/${cat.assetId}/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: twice,
+    })
+    expect(duplicate.status).toBe(400)
+    expect((await duplicate.json()).errors[0]).toMatchObject({ field: 'body.type' })
+
     const badLocale = await upload(env(), cat.assetId, { ...ok, locale: 'not a locale' })
     expect(badLocale.body.errors[0]).toMatchObject({ field: 'body.locale' })
 

@@ -153,6 +153,11 @@ export async function uploadJobRoutes(app: FastifyInstance, services: Services):
           const fields: Record<string, string> = {}
           for await (const part of req.parts()) {
             if (part.type === 'field') {
+              if (Object.hasOwn(fields, part.fieldname)) {
+                throw ValidationError({
+                  problems: [{ field: `body.${part.fieldname}`, message: 'is sent more than once' }],
+                })
+              }
               fields[part.fieldname] = String(part.value)
               continue
             }
