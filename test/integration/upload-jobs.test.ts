@@ -409,7 +409,7 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
       body: twice,
     })
     expect(duplicate.status).toBe(400)
-    expect((await duplicate.json()).errors[0]).toMatchObject({ field: 'body.type' })
+    expect(((await duplicate.json()) as Json).errors[0]).toMatchObject({ field: 'body.type' })
 
     const badLocale = await upload(env(), cat.assetId, { ...ok, locale: 'not a locale' })
     expect(badLocale.body.errors[0]).toMatchObject({ field: 'body.locale' })
