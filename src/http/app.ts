@@ -15,7 +15,9 @@ import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
+import { uploadJobRoutes } from './routes/upload-job.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
+import { ErrorEnvelope as UploadErrorEnvelope } from './schemas/upload-job.schema.js'
 import {
   AttributeResource,
   ObjectResource,
@@ -54,6 +56,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     ObjectTypeResource,
     AttributeResource,
     ObjectResource,
+    UploadErrorEnvelope,
   ]) {
     app.addSchema(schema)
   }
@@ -95,6 +98,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   )
   healthRoutes(app, services, metrics.registry)
   importsInfoRoutes(app, services)
+  await uploadJobRoutes(app, services)
   // Mapping operations started with ?async=true finish before the server closes.
   app.addHook('onClose', () => services.mappings.idle())
 

@@ -3,6 +3,7 @@ import { EXECUTION_QUEUE, PROCESS_EXECUTION } from '../services/execution.servic
 import { failExecution, processExecution } from '../services/execution-processor.js'
 import { processFileImport, type FileImportProcessorDeps } from '../services/file-import-processor.js'
 import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
+import { PROCESS_UPLOAD_JOB } from '../services/upload-job.service.js'
 import { createStore } from '../store/create-store.js'
 import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
 
@@ -29,6 +30,18 @@ export function startExecutionWorker(
   const { config, store, runs, clock } = services
   const concurrency = options.concurrency ?? config.workerConcurrency
   const engineStore = createStore(config.database, { poolSize: concurrency + 1 })
+  const fileImportDeps: FileImportProcessorDeps = {
+    store,
+    engineStore,
+    runs,
+    sources: services.importSources,
+    files: services.importFiles,
+    connectors: services.connectors,
+    clock,
+    ...options.fileImports,
+  }
+  const uploadJobs = services.uploadJobs
+  const processUpload = processFileImport({ ...fileImportDeps, resolve: (e) => uploadJobs.run(e) })
   const worker = new Worker({
     store,
     queue: EXECUTION_QUEUE,
@@ -42,16 +55,12 @@ export function startExecutionWorker(
         sources: services.importSources,
         clock,
       }),
-      [PROCESS_FILE_IMPORT]: processFileImport({
-        store,
-        engineStore,
-        runs,
-        sources: services.importSources,
-        files: services.importFiles,
-        connectors: services.connectors,
-        clock,
-        ...options.fileImports,
-      }),
+      [PROCESS_FILE_IMPORT]: processFileImport(fileImportDeps),
+      // An upload job's file is removed once the job has ended (it stays while the job may run again).
+      [PROCESS_UPLOAD_JOB]: async (job, ctx) => {
+        await processUpload(job, ctx)
+        await uploadJobs.cleanup(job.subject ?? '')
+      },
     },
     onFailed: failExecution(store, clock),
     // SQLite has one writer: while the engine holds it, a heartbeat or a reap would only wait (blocking the loop).

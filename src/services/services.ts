@@ -13,6 +13,7 @@ import { MappingService } from './mapping.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
 import { TokenService } from './token.service.js'
+import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
 import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 
@@ -37,6 +38,8 @@ export interface Services {
   /** File imports: discovery, import/start, pause, resume, cancel. */
   readonly fileImports: FileImportService
   readonly connectors: ConnectorCatalog
+  /** Spreadsheet upload jobs (seed 004): POST /api/v1/entities/:entity/import, GET /api/v1/job/:id. */
+  readonly uploadJobs: UploadJobService
 }
 
 export function createServices(
@@ -75,5 +78,6 @@ export function createServices(
     importFiles,
     fileImports: new FileImportService(store, importSources, importFiles, runs, connectors, clock),
     connectors,
+    uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
   })
 }
