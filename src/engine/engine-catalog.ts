@@ -1,4 +1,5 @@
 import type { AqlCatalog } from '../domain/aql/catalog.js'
+import { objectTypeKey } from '../domain/mapping/mapping-keys.js'
 import type { AttributeDef, ObjectSchemaDef, ObjectTypeDef } from '../domain/schema/types.js'
 import type { ObjectSchemaService } from '../services/object-schema.service.js'
 
@@ -27,7 +28,8 @@ export async function loadEngineCatalog(
   return {
     schema,
     types,
-    typesByExternalId: new Map(types.filter((t) => t.externalId !== null).map((t) => [t.externalId!, t])),
+    // Types without an externalId are named by their id (upload jobs map them too).
+    typesByExternalId: new Map(types.map((t) => [objectTypeKey(t), t])),
     attributesByType,
     statusNames,
     aql: {

@@ -4,6 +4,7 @@ import type {
   MissingObjectsSetting,
 } from '../domain/mapping/document.types.js'
 import { DEFAULT_MISSING_OBJECTS } from '../domain/mapping/document.types.js'
+import { attributeKey } from '../domain/mapping/mapping-keys.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
 import type { EngineSettings } from './engine-types.js'
 import { compileLocator, splitSelector } from './selector.js'
@@ -56,7 +57,7 @@ export function compilePlans(
     if (!type)
       throw new Error(`mapping names object type ${mapping.objectTypeExternalId}, which the schema lacks`)
     const attrs = catalog.attributesByType.get(type.id) ?? []
-    const byExternalId = new Map(attrs.map((a) => [a.externalId ?? '', a]))
+    const byExternalId = new Map(attrs.map((a) => [attributeKey(a), a]))
     const attributes: AttributePlan[] = mapping.attributesMapping.map((m) => {
       const attribute = byExternalId.get(m.attributeExternalId)
       if (!attribute)

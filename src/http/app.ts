@@ -17,7 +17,9 @@ import { mappingRoutes } from './routes/mapping.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { scheduleRoutes } from './routes/schedule.routes.js'
+import { uploadJobRoutes } from './routes/upload-job.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
+import { ErrorEnvelope as UploadErrorEnvelope } from './schemas/upload-job.schema.js'
 import {
   AttributeResource,
   ObjectResource,
@@ -56,6 +58,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     ObjectTypeResource,
     AttributeResource,
     ObjectResource,
+    UploadErrorEnvelope,
   ]) {
     app.addSchema(schema)
   }
@@ -98,6 +101,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   healthRoutes(app, services, metrics.registry)
   importsInfoRoutes(app, services)
   importStatusRoutes(app, services)
+  await uploadJobRoutes(app, services)
   // Mapping operations started with ?async=true finish before the server closes.
   app.addHook('onClose', () => services.mappings.idle())
 

@@ -4,6 +4,7 @@ import { failExecution, processExecution } from '../services/execution-processor
 import { processFileImport, type FileImportProcessorDeps } from '../services/file-import-processor.js'
 import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
 import { RUN_SCHEDULE } from '../services/schedule-runs.js'
+import { PROCESS_UPLOAD_JOB } from '../services/upload-job.service.js'
 import { createStore } from '../store/create-store.js'
 import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
 
@@ -30,6 +31,18 @@ export function startExecutionWorker(
   const { config, store, runs, clock } = services
   const concurrency = options.concurrency ?? config.workerConcurrency
   const engineStore = createStore(config.database, { poolSize: concurrency + 1 })
+  const fileImportDeps: FileImportProcessorDeps = {
+    store,
+    engineStore,
+    runs,
+    sources: services.importSources,
+    files: services.importFiles,
+    connectors: services.connectors,
+    clock,
+    ...options.fileImports,
+  }
+  const uploadJobs = services.uploadJobs
+  const processUpload = processFileImport({ ...fileImportDeps, resolve: (e) => uploadJobs.run(e) })
   const worker = new Worker({
     store,
     queue: EXECUTION_QUEUE,
@@ -43,16 +56,12 @@ export function startExecutionWorker(
         sources: services.importSources,
         clock,
       }),
-      [PROCESS_FILE_IMPORT]: processFileImport({
-        store,
-        engineStore,
-        runs,
-        sources: services.importSources,
-        files: services.importFiles,
-        connectors: services.connectors,
-        clock,
-        ...options.fileImports,
-      }),
+      [PROCESS_FILE_IMPORT]: processFileImport(fileImportDeps),
+      // An upload job's file is removed once the job has ended (it stays while the job may run again).
+      [PROCESS_UPLOAD_JOB]: async (job, ctx) => {
+        await processUpload(job, ctx)
+        await uploadJobs.cleanup(job.subject ?? '')
+      },
     },
     // The reaper recovers jobs of every queue: a schedule run it gives up on ends as a failed run.
     onFailed: async (job, reason) => {

@@ -6,13 +6,13 @@ import { IMPORT_STEPS, type FileImportProgress } from '../domain/execution/execu
 import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
-import type { DataChunk, EntryProblem } from '../engine/engine-types.js'
+import type { DataChunk, EngineSettings, EntryProblem } from '../engine/engine-types.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
 import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
-import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
 import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
@@ -37,10 +37,55 @@ export interface FileImportProcessorDeps {
   batchSize?: number
   /** Test hook: awaited before each batch is handed to the engine (`signal` aborts on pause, cancel, shutdown). */
   beforeBatch?: (executionId: string, batchIndex: number, signal: AbortSignal) => Promise<void>
+  /**
+   * What the run reads and how it maps it (step 1). Default: the import source's file, connector config, stored
+   * mapping and settings. Upload jobs (POST /api/v1/entities/:entity/import) bring their own file and mapping.
+   */
+  resolve?: (execution: ExecutionRow) => Promise<FileRun>
+}
+
+/** Everything one file run needs: the connector and its config (with the file's path), the mapping, the settings. */
+export interface FileRun {
+  type: ConnectorType
+  connector: AnyConnector
+  config: Record<string, unknown>
+  fileName: string
+  fileSize: number
+  objectSchemaId: number
+  document: NormalizedDocument
+  settings: EngineSettings
+  /** Rewrites the rows of each tabular batch before the engine maps them; `offset` is the index of the first. */
+  prepareRows?: (rows: unknown[], offset: number) => { rows: unknown[]; problems: EntryProblem[] }
 }
 
 /** A step failed for a reason the user must fix (the execution ends FAILED with it). */
 class StepFailed extends Error {}
+
+/** Step 1 of an import source's run: a file source with its file, a valid connector config and a mapping. */
+function sourceRun(deps: FileImportProcessorDeps): (execution: ExecutionRow) => Promise<FileRun> {
+  return async (execution) => {
+    const ws = execution.workspace_id
+    const sourceId = execution.import_source_id
+    const source = await deps.sources.get(ws, sourceId)
+    if (!isFileSourceType(source.type))
+      throw new StepFailed(`Import source type ${source.type} reads no file`)
+    const mapping = await deps.sources.mapping(ws, sourceId)
+    if (!mapping || mapping.objectSchemaId === null)
+      throw new StepFailed('The import source has no schema and mapping')
+    const file = await deps.files.resolve(ws, sourceId)
+    const connector: AnyConnector = deps.connectors.connector(source.type as ConnectorType)
+    return {
+      type: source.type as ConnectorType,
+      connector,
+      config: withPath(connector, source.config, file.path),
+      fileName: file.info.name,
+      fileSize: file.size,
+      objectSchemaId: mapping.objectSchemaId,
+      document: mapping.document,
+      settings: engineSettingsFrom(source.settings),
+    }
+  }
+}
 
 /**
  * The selector roots the data must carry: tabular connectors put the same rows under every single-segment
@@ -59,6 +104,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
   const batchSize = deps.batchSize ?? FILE_BATCH_SIZE
+  const resolve = deps.resolve ?? sourceRun(deps)
 
   const finish = jobFinisher(db, clock)
 
@@ -110,31 +156,24 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         started_at: execution.started_at ?? isoNow(clock),
         progress: JSON.stringify(progress),
       })
-      // 1 Validation: a file source with its file, a valid connector config and a mapping.
-      const source = await deps.sources.get(ws, sourceId)
-      if (!isFileSourceType(source.type))
-        throw new StepFailed(`Import source type ${source.type} reads no file`)
-      const mapping = await deps.sources.mapping(ws, sourceId)
-      if (!mapping || mapping.objectSchemaId === null)
-        throw new StepFailed('The import source has no schema and mapping')
-      const file = await deps.files.resolve(ws, sourceId)
-      const connector: AnyConnector = deps.connectors.connector(source.type as ConnectorType)
-      const config = withPath(connector, source.config, file.path)
+      // 1 Validation: what to read (the file, confined again), the connector config valid, a mapping.
+      const plan = await resolve(execution)
+      const { connector, config } = plan
       const invalid = [...Value.Errors(connector.configSchema, config)]
       if (invalid.length > 0) {
         const list = invalid.map((e) => `${e.path || '/'} ${e.message}`).join('; ')
         throw new StepFailed(`The connector configuration is invalid: ${list}`)
       }
-      report({ totalBytes: file.size })
+      report({ totalBytes: plan.fileSize })
 
       // 2 Connection
-      await step(2, `Opening ${file.info.name}`)
+      await step(2, `Opening ${plan.fileName}`)
       const check = await connector.testConnection(config, signal)
       if (!check.ok) throw new StepFailed(`${check.code}: ${check.message}`)
 
       // 3 Schema discovery: the header row of a tabular file (a JSON file's roots are found while it is read:
       // discovering them would parse the whole file once more).
-      const tabular = source.type === 'csv' || source.type === 'xlsx'
+      const tabular = plan.type === 'csv' || plan.type === 'xlsx'
       if (tabular) {
         await step(3, 'Reading the header of the file')
         await connector.discoverSchema(config, { sampleSize: 1, signal })
@@ -144,13 +183,14 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
 
       // 4 Mapping
       await step(4, 'Preparing the mapping')
-      const roots = tabular ? tabularRoots(mapping.document) : []
+      const roots = tabular ? tabularRoots(plan.document) : []
 
       // 5 Processing
       await step(5, 'Importing objects')
       signal.throwIfAborted()
       const pendingProblems: EntryProblem[] = []
       let batchIndex = 0
+      let rowOffset = 0
       const data = async function* (): AsyncIterable<DataChunk> {
         for await (const batch of connector.read(config, {
           batchSize,
@@ -164,7 +204,13 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
             yield batch.data
             continue
           }
-          const rows = batch.data[TABULAR_ROOT] ?? []
+          let rows = (batch.data[TABULAR_ROOT] ?? []) as unknown[]
+          if (plan.prepareRows) {
+            const prepared = plan.prepareRows(rows, rowOffset)
+            pendingProblems.push(...prepared.problems)
+            rows = prepared.rows
+          }
+          rowOffset += rows.length
           yield Object.fromEntries(roots.map((r) => [r, rows]))
           // better-sqlite3 answers synchronously: let status, pause and cancel requests in between batches.
           await new Promise((resolve) => setImmediate(resolve))
@@ -186,9 +232,9 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           workspaceId: ws,
           importSourceId: sourceId,
           executionId,
-          objectSchemaId: mapping.objectSchemaId,
-          document: mapping.document,
-          settings: engineSettingsFrom(source.settings),
+          objectSchemaId: plan.objectSchemaId,
+          document: plan.document,
+          settings: plan.settings,
           data: data(),
           drainSourceProblems: () => pendingProblems.splice(0),
           signal,
@@ -196,7 +242,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
             report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
         },
       )
-      report({ step: 6, description: 'Import finished', phase: 'completion', bytesRead: file.size })
+      report({ step: 6, description: 'Import finished', phase: 'completion', bytesRead: plan.fileSize })
       await finish(job, ctx, 'done', {
         status: 'DONE',
         result: JSON.stringify(result),

@@ -234,7 +234,7 @@ export class FileImportService {
       throw ImportTransitionError({
         executionId: id,
         status: execution.status,
-        action: 'changed here (a push execution)',
+        action: `changed here (${execution.kind === 'upload' ? 'an upload job' : 'a push execution'})`,
       })
     }
     return execution

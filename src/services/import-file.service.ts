@@ -80,21 +80,7 @@ export class ImportFileService {
     const dir = this.uploadDir(id)
     await fsp.mkdir(dir, { recursive: true })
     const temp = path.join(dir, `.upload-${randomUUID()}.part`)
-    const limit = this.limits.maxUploadBytes
-    let size = 0
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length
-        if (size > limit) done(UploadTooLargeError({ limitBytes: limit }))
-        else done(null, chunk)
-      },
-    })
-    try {
-      await pipeline(body, counter, fs.createWriteStream(temp, { flags: 'wx' }))
-    } catch (error) {
-      await fsp.rm(temp, { force: true })
-      throw error
-    }
+    const size = await writeLimited(body, temp, this.limits.maxUploadBytes)
     if (size === 0) {
       await fsp.rm(temp, { force: true })
       throw UploadMissingError({ reason: 'the body is empty' })
@@ -233,6 +219,28 @@ export class ImportFileService {
       uploaded: row.uploaded_at,
     }
   }
+}
+
+/**
+ * Streams `body` into a new file at `file`, never holding it in memory; answers its size. Past `limitBytes` it stops
+ * with 413 UPLOAD_TOO_LARGE; on any failure the partial file is removed.
+ */
+export async function writeLimited(body: Readable, file: string, limitBytes: number): Promise<number> {
+  let size = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      if (size > limitBytes) done(UploadTooLargeError({ limitBytes }))
+      else done(null, chunk)
+    },
+  })
+  try {
+    await pipeline(body, counter, fs.createWriteStream(file, { flags: 'wx' }))
+  } catch (error) {
+    await fsp.rm(file, { force: true })
+    throw error
+  }
+  return size
 }
 
 function inside(root: string, candidate: string): boolean {

@@ -16,6 +16,7 @@ import { ObjectService } from './object.service.js'
 import { ScheduleRunner } from './schedule-runs.js'
 import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
+import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
 import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 
@@ -46,6 +47,8 @@ export interface Services {
   readonly scheduleRuns: ScheduleRunner
   /** `import_status.json`: the workspace's import state and its import run. */
   readonly importStatus: ImportStatusService
+  /** Spreadsheet upload jobs (seed 004): POST /api/v1/entities/:entity/import, GET /api/v1/job/:id. */
+  readonly uploadJobs: UploadJobService
 }
 
 export function createServices(
@@ -95,5 +98,6 @@ export function createServices(
     schedules: new ScheduleService(store.db, importSources, clock),
     scheduleRuns,
     importStatus: new ImportStatusService(store.db, fileImports, clock),
+    uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
   })
 }

@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005-executions.js'
 import * as m0006 from './migrations/0006-import-files.js'
 import * as m0007 from './migrations/0007-engine-load-path.js'
 import * as m0010 from './migrations/0010-schedules.js'
+import * as m0011 from './migrations/0011-upload-jobs.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-import-files': m0006,
   '0007-engine-load-path': m0007,
   '0010-schedules': m0010,
+  '0011-upload-jobs': m0011,
 }
 
 /** Every migration, in order. */

@@ -180,7 +180,7 @@ export interface ExecutionTable {
   id: string
   workspace_id: string
   import_source_id: string
-  /** 'external' (push) or 'file' (a file import started by import/start). */
+  /** 'external' (push), 'file' (a file import started by import/start) or 'upload' (an upload job). */
   kind: string
   status: string
   scheduled: number
@@ -203,6 +203,27 @@ export interface ExecutionTable {
   applied_at: string | null
   /** Who started it (`token:<id>`, `cli`), migration 0006. */
   actor: string | null
+}
+
+/** The import source owning the objects uploads create in one object type (migration 0011). */
+export interface UploadSourceTable {
+  object_type_id: number
+  import_source_id: string
+}
+
+/** One spreadsheet upload: the execution it is, and its request (migration 0011). */
+export interface UploadJobTable {
+  execution_id: string
+  object_type_id: number
+  object_schema_id: number
+  /** Relative to INTAKE_DATA_DIR/uploads/jobs/. */
+  file_path: string
+  /** JSON UploadRequest. */
+  request: string
+  /** JSON UploadColumn[]. */
+  columns: string
+  /** JSON NormalizedDocument. */
+  document: string
 }
 
 /** The file of a file import source (migration 0006). */
@@ -335,6 +356,8 @@ export interface Database {
   import_schedule: ImportScheduleTable
   schedule_run: ScheduleRunTable
   schedule_callback_attempt: ScheduleCallbackAttemptTable
+  upload_source: UploadSourceTable
+  upload_job: UploadJobTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

@@ -47,8 +47,11 @@ export interface LiveProgress {
   objectsWritten: number
 }
 
-/** Execution kinds: pushed by a client, or read from the source's file by the worker. */
-export const EXECUTION_KINDS = ['external', 'file'] as const
+/**
+ * Execution kinds: pushed by a client, read from the source's file by the worker, or a spreadsheet upload job
+ * (POST /api/v1/entities/:entity/import) read from its own file.
+ */
+export const EXECUTION_KINDS = ['external', 'file', 'upload'] as const
 export type ExecutionKind = (typeof EXECUTION_KINDS)[number]
 
 /** The six steps of a file import (seed 000): validation … completion. */

@@ -96,7 +96,7 @@ const PROGRESS_STATUS = {
 
 /** Seed 000's progress resource over the six import steps; ingesting is step 2, processing step 5. */
 export function presentProgress(e: Execution) {
-  if (e.kind === 'file') return presentFileProgress(e)
+  if (e.kind === 'file' || e.kind === 'upload') return presentFileProgress(e)
   const total = e.clientProgress?.objects?.total ?? e.progress?.entriesRead ?? 0
   const done =
     e.status === 'PROCESSING'
