@@ -200,6 +200,39 @@ describeEachDialect('schedule runs: claimed once, started, called back, skipped'
     expect(hook.received).toHaveLength(1)
   })
 
+  it('with an injected clock days ahead: one catch-up claim for the missed runs, the next run after that clock', async () => {
+    const { schedule } = await externalSchedule({ runFrequency: 'WEEKLY', timezone: 'Europe/Berlin' })
+    const start = Date.parse(schedule.startTime as string)
+    // 22 days and an hour after the start: runs at +0, +7, +14 and +21 days were missed.
+    const later = new Date(start + (22 * 24 + 1) * 3600_000)
+    const s = services()
+    const runner = new ScheduleRunner({
+      store: s.store,
+      sources: s.importSources,
+      fileImports: s.fileImports,
+      executions: s.executions,
+      clock: () => later,
+    })
+    expect(await runner.claimDue()).toBe(1)
+    expect(await runner.claimDue()).toBe(0)
+    const runs = await s.store.db
+      .selectFrom('schedule_run')
+      .selectAll()
+      .where('schedule_id', '=', schedule.id)
+      .execute()
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toMatchObject({ catch_up: 1, due_at: new Date(start).toISOString(), outcome: 'pending' })
+    const row = await s.store.db
+      .selectFrom('import_schedule')
+      .selectAll()
+      .where('id', '=', schedule.id)
+      .executeTakeFirstOrThrow()
+    expect(row.next_run_at).toBe(new Date(start + 28 * 24 * 3600_000).toISOString())
+    // Its job waits for its time (the injected clock's); remove it so the suite's worker never sees it.
+    await s.store.db.deleteFrom('schedule_run').where('schedule_id', '=', schedule.id).execute()
+    await s.store.db.deleteFrom('job').where('subject', '=', runs[0]!.id).execute()
+  })
+
   it('ends a ONCE schedule after its run', async () => {
     const { source, schedule } = await externalSchedule({ runFrequency: 'ONCE' })
     await makeDue(env(), schedule.id)
