@@ -213,7 +213,8 @@ describeEachDialect('schedule runs: claimed once, started, called back, skipped'
       executions: s.executions,
       clock: () => later,
     })
-    expect(await runner.claimDue()).toBe(1)
+    // Other tests' schedules fall due under that clock too; this one is claimed once.
+    expect(await runner.claimDue()).toBeGreaterThanOrEqual(1)
     expect(await runner.claimDue()).toBe(0)
     const runs = await s.store.db
       .selectFrom('schedule_run')
@@ -228,9 +229,12 @@ describeEachDialect('schedule runs: claimed once, started, called back, skipped'
       .where('id', '=', schedule.id)
       .executeTakeFirstOrThrow()
     expect(row.next_run_at).toBe(new Date(start + 28 * 24 * 3600_000).toISOString())
-    // Its job waits for its time (the injected clock's); remove it so the suite's worker never sees it.
-    await s.store.db.deleteFrom('schedule_run').where('schedule_id', '=', schedule.id).execute()
-    await s.store.db.deleteFrom('job').where('subject', '=', runs[0]!.id).execute()
+    // The claimed jobs wait for their time (the injected clock's): remove them so the suite's worker never sees them.
+    await s.store.db
+      .deleteFrom('job')
+      .where('kind', '=', 'run-schedule')
+      .where('run_at', '>', new Date().toISOString())
+      .execute()
   })
 
   it('ends a ONCE schedule after its run', async () => {
