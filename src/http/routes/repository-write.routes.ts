@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services/services.js'
+import { Empty, sendEmpty } from '../empty-response.js'
 import type { AttributeValuesInput } from '../../services/object.service.js'
 import { presentObjectById } from '../presenters/object-view.js'
 import { presentAttribute, presentSchema, presentType } from '../presenters/repository.presenter.js'
@@ -182,11 +183,11 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
       tags: ['Objects'],
       summary: 'Delete an object (its key is never reused)',
       params: IdParams,
-      response: { 204: Type.Null(), ...authErrors },
+      response: { 204: Empty('Deleted'), ...authErrors },
     },
     handler: async (req, reply) => {
       await services.objects.remove(req.params.workspaceId, Number(req.params.id))
-      return reply.code(204).send(null)
+      return sendEmpty(reply, 204)
     },
   })
 }
