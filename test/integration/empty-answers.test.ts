@@ -16,7 +16,7 @@ async function raw(
   method: string,
   url: string,
   body?: unknown,
-  redirect: RequestRedirect = 'follow',
+  redirect: 'follow' | 'manual' = 'follow',
 ) {
   const res = await fetch(url, {
     method,
