@@ -39,6 +39,7 @@ export function presentType(ws: string, t: ObjectTypeView): Static<typeof Object
     description: t.description,
     externalId: t.externalId,
     iconKey: t.iconKey,
+    icon: presentIcon(t.iconKey),
     position: t.position,
     created: t.created,
     updated: t.updated,
@@ -49,6 +50,14 @@ export function presentType(ws: string, t: ObjectTypeView): Static<typeof Object
     abstractObjectType: false,
     parentObjectTypeInherited: false,
   }
+}
+
+/**
+ * Intake keeps an object type's icon key (from the document's iconSchema or the create call), not icon images:
+ * the Assets Icon answers the key as id and name, and empty urls.
+ */
+function presentIcon(iconKey: string | null): Static<typeof ObjectTypeResource>['icon'] {
+  return { id: iconKey ?? '', name: iconKey ?? '', url16: '', url48: '' }
 }
 
 export function presentAttribute(ws: string, a: AttributeDef): Static<typeof AttributeResource> {
@@ -87,7 +96,7 @@ export function presentObject(
   ws: string,
   o: ObjectView,
   ctx: {
-    typeName: string
+    type: ObjectTypeView
     attributes: AttributeDef[]
     statuses: StatusDef[]
     selfUrl: string
@@ -113,7 +122,17 @@ export function presentObject(
     id: String(o.id),
     label: o.label,
     objectKey: o.objectKey,
-    objectType: { id: String(o.objectTypeId), name: ctx.typeName, objectSchemaId: String(o.objectSchemaId) },
+    avatar: {
+      workspaceId: ws,
+      globalId: `${ws}:${o.id}`,
+      url16: '',
+      url48: '',
+      url72: '',
+      url144: '',
+      url288: '',
+      objectId: String(o.id),
+    },
+    objectType: presentType(ws, ctx.type),
     created: o.created,
     updated: o.updated,
     hasAvatar: false,
