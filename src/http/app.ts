@@ -13,6 +13,9 @@ import { importFileScope } from './routes/import-file.routes.js'
 import { importSourceRoutes } from './routes/import-source.routes.js'
 import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
+import { schemaAdminRoutes } from './routes/schema-admin.routes.js'
+import { statusTypeRoutes } from './routes/status-type.routes.js'
+import { repositoryDetailRoutes } from './routes/repository-detail.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
@@ -101,6 +104,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   const api = async (scope: FastifyInstance): Promise<void> => {
     repositoryRoutes(scope, services)
     repositoryWriteRoutes(scope, services)
+    repositoryDetailRoutes(scope, services)
+    schemaAdminRoutes(scope, services)
+    statusTypeRoutes(scope, services)
     aqlRoutes(scope, services)
     importSourceRoutes(scope, services)
     mappingRoutes(scope, services)

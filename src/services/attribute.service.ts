@@ -23,6 +23,8 @@ export interface NewAttribute {
 }
 
 export interface AttributeChange {
+  /** Only the attribute's own type is accepted: a type never changes (its values would not fit). */
+  kind?: AttributeKind
   name?: string
   description?: string
   allowedValues?: string[]
@@ -125,6 +127,13 @@ export class AttributeService {
       change.maximumCardinality ?? attr.maximumCardinality,
       problems,
     )
+    if (change.kind !== undefined && change.kind !== attr.kind) {
+      problems.push({
+        field: 'kind',
+        message: `an attribute's type never changes (it is ${attr.kind}); add a new attribute instead`,
+        value: change.kind,
+      })
+    }
     if (change.allowedValues !== undefined && attr.kind !== 'select' && attr.kind !== 'status') {
       problems.push({
         field: 'allowedValues',

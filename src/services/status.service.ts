@@ -15,6 +15,8 @@ export interface NewStatus {
 }
 
 export interface StatusChange {
+  /** The scope never changes: when given, it must be the status's own (null = global). */
+  objectSchemaId?: number | null
   name?: string
   description?: string
   category?: StatusCategory

@@ -14,6 +14,25 @@ import type {
 
 const STATUS_CATEGORY_NUMBER: Record<StatusCategory, number> = { inactive: 0, active: 1, pending: 2 }
 
+/** A category as Assets sends it (0 inactive, 1 active, 2 pending) or by its name. */
+export function statusCategoryOf(input: number | StatusCategory): StatusCategory {
+  if (typeof input === 'string') return input
+  return (Object.keys(STATUS_CATEGORY_NUMBER) as StatusCategory[]).find(
+    (c) => STATUS_CATEGORY_NUMBER[c] === input,
+  )!
+}
+
+/** Assets' Status (status type). */
+export function presentStatus(s: StatusDef) {
+  return {
+    id: String(s.id),
+    name: s.name,
+    description: s.description,
+    category: STATUS_CATEGORY_NUMBER[s.category],
+    objectSchemaId: s.objectSchemaId === null ? null : String(s.objectSchemaId),
+  }
+}
+
 export function presentSchema(ws: string, s: ObjectSchemaView): Static<typeof ObjectSchemaResource> {
   return {
     workspaceId: ws,

@@ -30,7 +30,10 @@ export const ObjectTypeResource = Type.Object(
     iconKey: Type.Union([Type.String(), Type.Null()]),
     icon: Type.Object(
       { id: Type.String(), name: Type.String(), url16: Type.String(), url48: Type.String() },
-      { description: 'The Assets Icon: id and name are the icon key; Intake stores no icon images (urls empty)' },
+      {
+        description:
+          'The Assets Icon: id and name are the icon key; Intake stores no icon images (urls empty)',
+      },
     ),
     position: Type.Integer(),
     created: Type.String(),
@@ -140,4 +143,71 @@ export const ObjectResource = Type.Object(
     _links: Type.Object({ self: Type.String() }),
   },
   { ...open, $id: 'Object' },
+)
+
+export const StatusTypeResource = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    category: Type.Integer({ description: '0 inactive, 1 active, 2 pending' }),
+    objectSchemaId: Type.Union([Type.String(), Type.Null()], { description: 'null for a global status' }),
+  },
+  open,
+)
+
+/** One attribute of GET object/{id}/attributes: the object's attribute with its objectTypeAttribute. */
+export const ObjectAttributeResource = Type.Object(
+  {
+    workspaceId: Type.String(),
+    globalId: Type.String(),
+    id: Type.String(),
+    objectTypeAttributeId: Type.String(),
+    objectTypeAttribute: Type.Ref(AttributeResource),
+    objectId: Type.String(),
+    objectAttributeValues: Type.Array(AttributeValue),
+  },
+  open,
+)
+
+export const ObjectHistoryResource = Type.Object(
+  {
+    id: Type.String(),
+    objectId: Type.String(),
+    created: Type.String(),
+    actor: Type.Object(
+      {
+        key: Type.String({ description: '`token:<id>`, `cli`, or `intake` when unknown' }),
+        name: Type.String(),
+        displayName: Type.String(),
+      },
+      open,
+    ),
+    type: Type.Integer({ description: '0 object created, 1 attribute values changed' }),
+    affectedAttribute: Type.Optional(Type.String()),
+    oldValue: Type.Optional(Type.String()),
+    newValue: Type.Optional(Type.String()),
+  },
+  open,
+)
+
+export const ReferenceInfoResource = Type.Object(
+  {
+    objectType: Type.Ref(ObjectTypeResource),
+    numberOfReferencedObjects: Type.Integer(),
+    openIssuesExists: Type.Boolean(),
+    referenceTypes: Type.Array(
+      Type.Object(
+        {
+          workspaceId: Type.String(),
+          globalId: Type.String(),
+          id: Type.String({ description: 'The reference attribute' }),
+          name: Type.String({ description: 'The reference attribute’s name' }),
+          description: Type.String({ description: 'outbound (this object references) or inbound' }),
+        },
+        open,
+      ),
+    ),
+  },
+  open,
 )
