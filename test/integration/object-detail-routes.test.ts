@@ -75,10 +75,10 @@ describeEachDialect('Assets read routes around schemas and objects', (env) => {
     expect(attrs.body[0]).toMatchObject({ name: 'Name', objectTypeId: String(repo.person.id) })
     const found = await call(
       'GET',
-      `${api}/objectschema/${repo.schema.id}/attributes?query=MAIL&extended=true`,
+      `${api}/objectschema/${repo.schema.id}/attributes?query=SEEN&extended=true`,
     )
-    expect(found.body.map((a: Json) => a.name)).toEqual(['Email', 'Contact'])
-    expect(found.body[1].objectType).toMatchObject({ id: String(repo.hardware.id), name: 'Hardware' })
+    expect(found.body.map((a: Json) => a.name)).toEqual(['Last seen'])
+    expect(found.body[0].objectType).toMatchObject({ id: String(repo.hardware.id), name: 'Hardware' })
     expect((await call('GET', `${api}/objectschema/999999/attributes`)).status).toBe(404)
   })
 
