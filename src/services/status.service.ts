@@ -81,6 +81,13 @@ export class StatusService {
         value: change.category,
       })
     }
+    if (change.objectSchemaId !== undefined && change.objectSchemaId !== status.objectSchemaId) {
+      problems.push({
+        field: 'objectSchemaId',
+        message: 'a status cannot move between schemas (or between a schema and the global scope)',
+        value: change.objectSchemaId,
+      })
+    }
     if (problems.length) throw ValidationError({ problems })
     if (renamed) {
       await this.assertNameFree(workspaceId, status.objectSchemaId, change.name!, id)
