@@ -98,9 +98,9 @@ describeEachDialect('changing and deleting schemas, types, attributes and status
       await e.call('DELETE', `${e.api}/objectschema/${s.schema.id}`),
     ]
     expect(conflicts.map((c) => c.status)).toEqual([409, 409, 409, 409, 409])
-    expect(conflicts[0].body.error.message).toMatch(/1 object\(s\) of "Host" hold values of "Size"/)
-    expect(conflicts[3].body.error.message).toMatch(/"Owner" has 1 object\(s\)/)
-    expect(conflicts[4].body.error.message).toMatch(/has 2 object\(s\)/)
+    expect(conflicts[0]!.body.error.message).toMatch(/1 object\(s\) of "Host" hold values of "Size"/)
+    expect(conflicts[3]!.body.error.message).toMatch(/"Owner" has 1 object\(s\)/)
+    expect(conflicts[4]!.body.error.message).toMatch(/has 2 object\(s\)/)
     // Nothing was deleted by the refused requests.
     expect((await e.call('GET', `${e.api}/object/${hostObj.body.id}`)).body.attributes).toHaveLength(3)
 
