@@ -41,8 +41,12 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
     },
     handler: async (req, reply) => {
       const ws = req.params.workspaceId
-      const { settings, ...rest } = req.body
-      const created = await sources.create(ws, { ...rest, ...(settings !== undefined && { settings }) })
+      const { settings, objectSchemaId, ...rest } = req.body
+      const created = await sources.create(ws, {
+        ...rest,
+        ...(settings !== undefined && { settings }),
+        ...(objectSchemaId !== undefined && { objectSchemaId: Number(objectSchemaId) }),
+      })
       return reply.code(201).send(presentImportSource(await sources.view(ws, created.id)))
     },
   })
