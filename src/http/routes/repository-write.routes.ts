@@ -189,7 +189,10 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
       response: { 204: Empty('Deleted'), ...authErrors },
     },
     handler: async (req, reply) => {
-      await services.objects.remove(req.params.workspaceId, Number(req.params.id))
+      const ws = req.params.workspaceId
+      await services.store.db
+        .transaction()
+        .execute((trx) => services.objects.in(trx).remove(ws, Number(req.params.id)))
       return sendEmpty(reply, 204)
     },
   })
