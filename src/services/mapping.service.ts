@@ -15,6 +15,7 @@ import {
   existingSchemaDocument,
   type ExistingSchema,
 } from '../domain/mapping/existing-schema.js'
+import { declaredExternalIds } from '../domain/mapping/document-holds.js'
 import { mergeForPatch } from '../domain/mapping/merge-document.js'
 import { toWireDocument } from '../domain/mapping/to-wire-document.js'
 import { validateDocument } from '../domain/mapping/validate-document.js'
@@ -225,7 +226,7 @@ export class MappingService {
   ): Promise<DocumentContext> {
     const schemaId = current?.objectSchemaId ?? source.objectSchemaId
     const [inUse, statuses] = await Promise.all([
-      importSourceRepository.externalIdsOutside(this.db, workspaceId, schemaId),
+      this.externalIdsInUse(workspaceId, schemaId, current),
       this.schemas.listStatuses(workspaceId, schemaId),
     ])
     return {
@@ -234,6 +235,24 @@ export class MappingService {
       existingStatusNames: statuses.map((s) => s.name),
       checkAql,
     }
+  }
+
+  /**
+   * externalIds the document must not claim. Once a source has a mapping, every externalId of the workspace that its
+   * document does not declare — including those of another source sharing its schema (objectSchemaId), which a
+   * PATCH would otherwise take over. Before the first mapping, those outside the schema: the schema's own are
+   * checked by conflictsWithSchema with better messages.
+   */
+  private async externalIdsInUse(
+    workspaceId: string,
+    schemaId: number | null,
+    current: SourceMapping | null,
+  ): Promise<string[]> {
+    if (current === null) return importSourceRepository.externalIdsOutside(this.db, workspaceId, schemaId)
+    const own = declaredExternalIds(current.document)
+    return (await importSourceRepository.externalIdsOutside(this.db, workspaceId, null)).filter(
+      (id) => !own.has(id),
+    )
   }
 
   private async fail(id: string, operation: MappingOperation, error: unknown): Promise<void> {

@@ -106,4 +106,60 @@ describeEachDialect('import sources pointed at an existing object schema', (env)
     expect(doc.body.schema.objectSchema.name).toBe('Shared')
     expect(doc.body.mapping.objectTypeMappings).toHaveLength(2)
   })
+
+  it('two sources sharing a schema: a PATCH of one cannot take over the other’s types by externalId', async () => {
+    const e = env()
+    await ensureSeedStatuses(e)
+    const schema = await post(e, 'objectschema/create', { name: 'Two sources', objectSchemaKey: 'TWO' })
+    const first = await createSource(e, { objectSchemaId: schema.id })
+    const second = await createSource(e, { objectSchemaId: schema.id })
+    await e.call('PUT', `${sourceUrl(e, first.id)}/mapping`, { body: seedDocument('one') })
+    const put = await e.call('PUT', `${sourceUrl(e, second.id)}/mapping`, {
+      body: {
+        schema: {
+          objectSchema: {
+            name: 'ignored',
+            description: '',
+            objectTypes: [
+              {
+                externalId: 'two/server',
+                name: 'Server',
+                description: '',
+                attributes: [
+                  { externalId: 'two/server/name', name: 'Name', description: '', type: 'text', label: true },
+                ],
+              },
+            ],
+          },
+        },
+        mapping: { objectTypeMappings: [] },
+      },
+    })
+    expect(put.status, JSON.stringify(put.body)).toBe(204)
+    const patch = await e.call('PATCH', `${sourceUrl(e, first.id)}/mapping`, {
+      body: {
+        schema: {
+          objectSchema: {
+            name: 'ignored',
+            description: '',
+            objectTypes: [
+              {
+                externalId: 'two/server',
+                name: 'Server',
+                description: 'mine now',
+                attributes: [
+                  { externalId: 'one/server/name', name: 'Name', description: '', type: 'text', label: true },
+                ],
+              },
+            ],
+          },
+        },
+        mapping: { objectTypeMappings: [] },
+      },
+    })
+    expect(patch.status).toBe(400)
+    expect(patch.body.dataValidationErrors.map((p: Json) => [p.code, p.pointer])).toEqual([
+      ['EXTERNAL_ID_IN_USE', '/schema/objectSchema/objectTypes/0/externalId'],
+    ])
+  })
 })

@@ -11,3 +11,17 @@ export function documentDeclares(document: NormalizedDocument, externalId: strin
     )
   return visit(document.objectTypes)
 }
+
+/** Every externalId a stored document declares (object types and attributes). */
+export function declaredExternalIds(document: NormalizedDocument): Set<string> {
+  const out = new Set<string>()
+  const visit = (types: readonly NormalizedObjectType[]): void => {
+    for (const t of types) {
+      out.add(t.externalId)
+      for (const a of t.attributes) out.add(a.externalId)
+      visit(t.children)
+    }
+  }
+  visit(document.objectTypes)
+  return out
+}
