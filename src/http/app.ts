@@ -14,6 +14,9 @@ import { importSourceRoutes } from './routes/import-source.routes.js'
 import { importStatusRoutes } from './routes/import-status.routes.js'
 import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
+import { schemaAdminRoutes } from './routes/schema-admin.routes.js'
+import { statusTypeRoutes } from './routes/status-type.routes.js'
+import { repositoryDetailRoutes } from './routes/repository-detail.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { scheduleRoutes } from './routes/schedule.routes.js'
@@ -108,6 +111,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   const api = async (scope: FastifyInstance): Promise<void> => {
     repositoryRoutes(scope, services)
     repositoryWriteRoutes(scope, services)
+    repositoryDetailRoutes(scope, services)
+    schemaAdminRoutes(scope, services)
+    statusTypeRoutes(scope, services)
     aqlRoutes(scope, services)
     importSourceRoutes(scope, services)
     mappingRoutes(scope, services)

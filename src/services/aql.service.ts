@@ -74,13 +74,26 @@ export class AqlService {
     return pageOf(page, total, await this.#objects.views(workspaceId, rows))
   }
 
-  /** Runs a prepared query: the count and the rows of one page. */
-  async run(workspaceId: string, prepared: PreparedAql, page: PageRequest) {
-    const scope: AqlScope = {
+  /** How many objects match `text` (Assets' object/aql/totalcount); the count only, no rows are read. */
+  async count(workspaceId: string, text: string, options: AqlOptions = {}): Promise<number> {
+    const prepared = await this.prepare(workspaceId, text, options)
+    const scope = this.scope(workspaceId, prepared)
+    return repo.session(this.db, this.caps, async (db) =>
+      repo.count(db, scope, prepared.query, await repo.plan(db, scope, prepared.query)),
+    )
+  }
+
+  private scope(workspaceId: string, prepared: PreparedAql): AqlScope {
+    return {
       caps: this.caps,
       workspaceId,
       referenceAttributeIds: new Set(new CatalogIndex(prepared.catalog).referenceAttributeIds()),
     }
+  }
+
+  /** Runs a prepared query: the count and the rows of one page. */
+  async run(workspaceId: string, prepared: PreparedAql, page: PageRequest) {
+    const scope = this.scope(workspaceId, prepared)
     return repo.session(this.db, this.caps, async (db) => {
       const plan = await repo.plan(db, scope, prepared.query)
       return {

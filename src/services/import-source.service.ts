@@ -46,9 +46,11 @@ export interface NewImportSource {
   settings?: Partial<ImportSourceSettings>
   config?: Record<string, unknown>
   enabled?: boolean
+  /** An existing schema the first mapping adds its types to (otherwise the first mapping creates one). */
+  objectSchemaId?: number
 }
 
-export type ImportSourceChange = Partial<Omit<NewImportSource, 'type'>>
+export type ImportSourceChange = Partial<Omit<NewImportSource, 'type' | 'objectSchemaId'>>
 
 export interface ImportSourceView extends ImportSource {
   tokenGenerated: boolean
@@ -89,6 +91,20 @@ export class ImportSourceService {
     const name = checkedName(input.name)
     const settings = checkedSettings(DEFAULT_SETTINGS, input.settings ?? {})
     this.checkConfig(input.type, input.config ?? {})
+    if (
+      input.objectSchemaId !== undefined &&
+      !(await repo.schemaExists(this.db, workspaceId, input.objectSchemaId))
+    ) {
+      throw ValidationError({
+        problems: [
+          {
+            field: 'body.objectSchemaId',
+            message: 'must name an object schema of this workspace',
+            value: input.objectSchemaId,
+          },
+        ],
+      })
+    }
     const now = isoNow(this.clock)
     const id = randomUUID()
     await repo.insert(this.db, {
@@ -97,7 +113,7 @@ export class ImportSourceService {
       name,
       description: input.description ?? '',
       type: input.type,
-      object_schema_id: null,
+      object_schema_id: input.objectSchemaId ?? null,
       settings: JSON.stringify(settings),
       config: JSON.stringify(input.config ?? {}),
       enabled: input.enabled === false ? 0 : 1,

@@ -10,6 +10,12 @@ import {
 import type { ImportSource } from '../domain/import-source/import-source.types.js'
 import type { DocumentContext, DocumentProblem, WireDocument } from '../domain/mapping/document.types.js'
 import { MappingDocumentInvalidError } from '../domain/mapping/document-errors.js'
+import {
+  conflictsWithSchema,
+  existingSchemaDocument,
+  type ExistingSchema,
+} from '../domain/mapping/existing-schema.js'
+import { declaredExternalIds } from '../domain/mapping/document-holds.js'
 import { mergeForPatch } from '../domain/mapping/merge-document.js'
 import { toWireDocument } from '../domain/mapping/to-wire-document.js'
 import { validateDocument } from '../domain/mapping/validate-document.js'
@@ -75,6 +81,13 @@ export class MappingService {
     const result =
       operation === 'PUT' ? validateDocument(body, context) : mergeForPatch(current!.document, body, context)
     if (!result.ok) throw MappingDocumentInvalidError({ problems: result.problems })
+    if (current === null && source.objectSchemaId !== null) {
+      const conflicts = conflictsWithSchema(
+        result.document,
+        await this.existingSchema(workspaceId, source.objectSchemaId),
+      )
+      if (conflicts.length > 0) throw MappingDocumentInvalidError({ problems: conflicts })
+    }
     const json = JSON.stringify(result.document)
     if (current !== null && json === JSON.stringify(current.document)) {
       if (progressId !== undefined) await this.finish(this.db, progressId, 'OK', SUCCESS[operation])
@@ -166,12 +179,25 @@ export class MappingService {
   /** The stored document as GET schema-and-mapping answers it, with the object schema's real name. */
   async wireDocument(workspaceId: string, importSourceId: string): Promise<WireDocument> {
     const current = await this.sources.mapping(workspaceId, importSourceId)
-    if (current === null) throw MappingNotFoundError({ importSourceId })
+    if (current === null) {
+      // A source created with objectSchemaId answers that schema's types with an empty mapping until its first PUT.
+      const source = await this.sources.get(workspaceId, importSourceId)
+      if (source.objectSchemaId === null) throw MappingNotFoundError({ importSourceId })
+      return existingSchemaDocument(await this.existingSchema(workspaceId, source.objectSchemaId))
+    }
     const wire = toWireDocument(current.document)
     if (current.objectSchemaId !== null) {
       wire.schema.objectSchema.name = (await this.schemas.getSchema(workspaceId, current.objectSchemaId)).name
     }
     return wire
+  }
+
+  /** A schema as the existing-schema rules read it: its types (parents first) and their attributes. */
+  private async existingSchema(workspaceId: string, schemaId: number): Promise<ExistingSchema> {
+    const schema = await this.schemas.getSchema(workspaceId, schemaId)
+    const types = await this.schemas.listTypes(workspaceId, schemaId)
+    const attributes = await this.schemas.attributesOfTypes(types.map((t) => t.id))
+    return { name: schema.name, description: schema.description, types, attributes }
   }
 
   /** Resolves when every background operation started by this process has finished (tests, shutdown). */
@@ -200,7 +226,7 @@ export class MappingService {
   ): Promise<DocumentContext> {
     const schemaId = current?.objectSchemaId ?? source.objectSchemaId
     const [inUse, statuses] = await Promise.all([
-      importSourceRepository.externalIdsOutside(this.db, workspaceId, schemaId),
+      this.externalIdsInUse(workspaceId, schemaId, current),
       this.schemas.listStatuses(workspaceId, schemaId),
     ])
     return {
@@ -209,6 +235,24 @@ export class MappingService {
       existingStatusNames: statuses.map((s) => s.name),
       checkAql,
     }
+  }
+
+  /**
+   * externalIds the document must not claim. Once a source has a mapping, every externalId of the workspace that its
+   * document does not declare — including those of another source sharing its schema (objectSchemaId), which a
+   * PATCH would otherwise take over. Before the first mapping, those outside the schema: the schema's own are
+   * checked by conflictsWithSchema with better messages.
+   */
+  private async externalIdsInUse(
+    workspaceId: string,
+    schemaId: number | null,
+    current: SourceMapping | null,
+  ): Promise<string[]> {
+    if (current === null) return importSourceRepository.externalIdsOutside(this.db, workspaceId, schemaId)
+    const own = declaredExternalIds(current.document)
+    return (await importSourceRepository.externalIdsOutside(this.db, workspaceId, null)).filter(
+      (id) => !own.has(id),
+    )
   }
 
   private async fail(id: string, operation: MappingOperation, error: unknown): Promise<void> {

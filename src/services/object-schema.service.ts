@@ -1,17 +1,9 @@
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.js'
 import { pageOf, type Page, type PageRequest } from '../domain/paging.js'
-import {
-  checkCardinality,
-  checkName,
-  checkSchemaKey,
-  isAttributeKind,
-  isStatusCategory,
-  STATUS_NAME_PATTERN,
-} from '../domain/schema/definitions.js'
+import { checkName, checkSchemaKey } from '../domain/schema/definitions.js'
 import type {
   AttributeDef,
-  AttributeKind,
   ObjectSchemaDef,
   ObjectTypeDef,
   StatusCategory,
@@ -19,7 +11,16 @@ import type {
 } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
 import { objectSchemaRepository as repo } from '../store/repositories/object-schema.repository.js'
-import type { AttributeRow, ObjectSchemaRow, ObjectTypeRow, StatusRow } from '../store/tables.js'
+import { schemaUsageRepository as usage } from '../store/repositories/schema-usage.repository.js'
+import type { ObjectSchemaRow } from '../store/tables.js'
+import { AttributeService, type AttributeChange, type NewAttribute } from './attribute.service.js'
+import { ObjectTypeService, type NewObjectType, type ObjectTypeView } from './object-type.service.js'
+import { toSchema } from './schema-rows.js'
+import { StatusService } from './status.service.js'
+
+export type { NewAttribute } from './attribute.service.js'
+export type { ObjectTypeView } from './object-type.service.js'
+export { toAttribute, toSchema, toStatus, toType } from './schema-rows.js'
 
 export interface ObjectSchemaView extends ObjectSchemaDef {
   created: string
@@ -27,31 +28,30 @@ export interface ObjectSchemaView extends ObjectSchemaDef {
   objectCount: number
   objectTypeCount: number
 }
-export interface ObjectTypeView extends ObjectTypeDef {
-  created: string
-  updated: string
-  objectCount: number
-}
 
-export interface NewAttribute {
-  name: string
+export interface ObjectSchemaChange {
+  name?: string
+  objectSchemaKey?: string
   description?: string
-  kind: AttributeKind
-  externalId?: string | null
-  label?: boolean
-  minimumCardinality?: number
-  maximumCardinality?: number
-  unique?: boolean
-  referenceObjectTypeId?: number | null
-  allowedValues?: string[]
 }
 
-/** Object schemas, the object-type tree, attributes and statuses of one workspace. */
+/**
+ * Object schemas of one workspace, and the way in to their aggregates: `types`, `attributes` and `statuses` (one
+ * service each). The delegating methods below keep the callers that predate the split working.
+ */
 export class ObjectSchemaService {
+  readonly types: ObjectTypeService
+  readonly attributes: AttributeService
+  readonly statuses: StatusService
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.types = new ObjectTypeService(db, clock)
+    this.attributes = new AttributeService(db, this.types, clock)
+    this.statuses = new StatusService(db)
+  }
 
   /** The same service working inside a caller's transaction. */
   in(trx: Db): ObjectSchemaService {
@@ -66,12 +66,7 @@ export class ObjectSchemaService {
     checkName('name', input.name, problems)
     checkSchemaKey(input.objectSchemaKey, problems)
     if (problems.length) throw ValidationError({ problems })
-    if (await repo.findSchemaByKey(this.db, workspaceId, input.objectSchemaKey)) {
-      throw ConflictError({
-        entity: 'Object schema',
-        reason: `the key ${input.objectSchemaKey} is already used`,
-      })
-    }
+    await this.assertKeyFree(workspaceId, input.objectSchemaKey)
     const now = isoNow(this.clock)
     const id = await repo.insertSchema(this.db, {
       workspace_id: workspaceId,
@@ -85,20 +80,67 @@ export class ObjectSchemaService {
     return this.getSchema(workspaceId, id)
   }
 
-  async updateSchema(
-    workspaceId: string,
-    id: number,
-    patch: { name?: string; description?: string },
-  ): Promise<void> {
-    await this.getSchema(workspaceId, id)
+  /**
+   * Changes name, description or key. The key (the prefix of object keys) changes only while the schema has no
+   * objects: their keys would no longer match it.
+   */
+  async updateSchema(workspaceId: string, id: number, change: ObjectSchemaChange): Promise<void> {
+    const schema = await this.getSchema(workspaceId, id)
     const problems: FieldProblem[] = []
-    if (patch.name !== undefined) checkName('name', patch.name, problems)
+    if (change.name !== undefined) checkName('name', change.name, problems)
+    const newKey = change.objectSchemaKey !== undefined && change.objectSchemaKey !== schema.objectSchemaKey
+    if (newKey) checkSchemaKey(change.objectSchemaKey!, problems)
     if (problems.length) throw ValidationError({ problems })
+    if (newKey) {
+      await this.assertKeyFree(workspaceId, change.objectSchemaKey!)
+      const objects = await usage.countObjectsOfSchema(this.db, id)
+      if (objects > 0) {
+        throw ConflictError({
+          entity: 'Object schema',
+          reason: `the key of "${schema.name}" cannot change: its ${objects} object(s) carry keys ${schema.objectSchemaKey}-n`,
+        })
+      }
+    }
     await repo.updateSchema(this.db, id, {
-      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(change.name !== undefined ? { name: change.name.trim() } : {}),
+      ...(newKey ? { object_schema_key: change.objectSchemaKey! } : {}),
+      ...(change.description !== undefined ? { description: change.description } : {}),
       updated_at: isoNow(this.clock),
     })
+  }
+
+  /**
+   * Deletes an empty schema with its types, attributes and statuses. Refused (409) while it holds objects or an
+   * import source imports into it (delete or repoint the source first).
+   */
+  async removeSchema(workspaceId: string, id: number): Promise<void> {
+    const schema = await this.getSchema(workspaceId, id)
+    const objects = await usage.countObjectsOfSchema(this.db, id)
+    if (objects > 0) {
+      throw ConflictError({ entity: 'Object schema', reason: `"${schema.name}" has ${objects} object(s)` })
+    }
+    const sources = await usage.sourcesOfSchema(this.db, workspaceId, id)
+    if (sources.length > 0) {
+      const names = sources.map((s) => `"${s.name}" (${s.id})`).join(', ')
+      throw ConflictError({
+        entity: 'Object schema',
+        reason: `import sources import into "${schema.name}": ${names}`,
+      })
+    }
+    const types = await this.types.listOfSchema(id)
+    const outside = await usage.referencingAttributes(
+      this.db,
+      types.map((t) => t.id),
+    )
+    if (outside.length > 0) {
+      const names = outside.map((a) => `"${a.name}" (${a.id})`).join(', ')
+      throw ConflictError({
+        entity: 'Object schema',
+        reason: `attributes of other schemas reference its types: ${names}`,
+      })
+    }
+    await usage.deleteTypes(this.db, types.map((t) => t.id).reverse())
+    await usage.deleteSchema(this.db, id)
   }
 
   async getSchema(workspaceId: string, id: number): Promise<ObjectSchemaDef> {
@@ -122,6 +164,30 @@ export class ObjectSchemaService {
     return pageOf(page, total, await this.views(rows))
   }
 
+  /** Every type of a schema, parents before children (the `flat` listing). */
+  async listTypes(workspaceId: string, schemaId: number): Promise<ObjectTypeView[]> {
+    await this.getSchema(workspaceId, schemaId)
+    return this.types.listOfSchema(schemaId)
+  }
+
+  /** Every attribute of every type of a schema, in type order. */
+  async schemaAttributes(workspaceId: string, schemaId: number): Promise<AttributeDef[]> {
+    const types = await this.listTypes(workspaceId, schemaId)
+    const attrs = await this.attributes.ofTypes(types.map((t) => t.id))
+    const order = new Map(types.map((t, i) => [t.id, i]))
+    return attrs.sort((a, b) => order.get(a.objectTypeId)! - order.get(b.objectTypeId)!)
+  }
+
+  reserveObjectNumbers(schemaId: number, count: number): Promise<number> {
+    return repo.reserveObjectNumbers(this.db, schemaId, count)
+  }
+
+  private async assertKeyFree(workspaceId: string, key: string): Promise<void> {
+    if (await repo.findSchemaByKey(this.db, workspaceId, key)) {
+      throw ConflictError({ entity: 'Object schema', reason: `the key ${key} is already used` })
+    }
+  }
+
   private async views(rows: ObjectSchemaRow[]): Promise<ObjectSchemaView[]> {
     const ids = rows.map((r) => Number(r.id))
     const [types, objects] = await Promise.all([
@@ -137,365 +203,49 @@ export class ObjectSchemaService {
     }))
   }
 
-  async createType(
-    workspaceId: string,
-    input: {
-      objectSchemaId: number
-      name: string
-      description?: string
-      parentObjectTypeId?: number | null
-      externalId?: string | null
-      iconKey?: string | null
-    },
-  ): Promise<ObjectTypeDef> {
-    const problems: FieldProblem[] = []
-    checkName('name', input.name, problems)
-    if (problems.length) throw ValidationError({ problems })
-    await this.getSchema(workspaceId, input.objectSchemaId)
-    const siblings = await repo.listTypes(this.db, input.objectSchemaId)
-    if (input.parentObjectTypeId != null) {
-      const parent = siblings.find((t) => Number(t.id) === input.parentObjectTypeId)
-      if (!parent) {
-        throw ValidationError({
-          problems: [
-            {
-              field: 'parentObjectTypeId',
-              message: 'must name an object type of the same schema',
-              value: input.parentObjectTypeId,
-            },
-          ],
-        })
-      }
-    }
-    const name = input.name.trim()
-    if (siblings.some((t) => t.name.toLowerCase() === name.toLowerCase())) {
-      throw ConflictError({ entity: 'Object type', reason: `the schema already has a type named "${name}"` })
-    }
-    const now = isoNow(this.clock)
-    const id = await repo.insertType(this.db, {
-      workspace_id: workspaceId,
-      object_schema_id: input.objectSchemaId,
-      parent_object_type_id: input.parentObjectTypeId ?? null,
-      external_id: input.externalId ?? null,
-      name,
-      description: input.description ?? '',
-      icon_key: input.iconKey ?? null,
-      position: siblings.length,
-      created_at: now,
-      updated_at: now,
-    })
-    return this.getType(workspaceId, id)
-  }
+  // ---- delegates to the aggregate services (callers written before the split) ------------------------------
 
-  async updateType(
-    workspaceId: string,
-    id: number,
-    patch: { description?: string; iconKey?: string | null },
-  ): Promise<void> {
-    await this.getType(workspaceId, id)
-    await repo.updateType(this.db, id, {
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.iconKey !== undefined ? { icon_key: patch.iconKey } : {}),
-      updated_at: isoNow(this.clock),
-    })
+  createType(workspaceId: string, input: NewObjectType): Promise<ObjectTypeDef> {
+    return this.types.create(workspaceId, input)
   }
-
-  async getType(workspaceId: string, id: number): Promise<ObjectTypeDef> {
-    const row = await repo.findType(this.db, workspaceId, id)
-    if (!row) throw NotFoundError({ entity: 'Object type', id })
-    return toType(row)
+  updateType(workspaceId: string, id: number, patch: { description?: string; iconKey?: string | null }) {
+    return this.types.update(workspaceId, id, patch)
   }
-
-  async viewType(workspaceId: string, id: number): Promise<ObjectTypeView> {
-    const row = await repo.findType(this.db, workspaceId, id)
-    if (!row) throw NotFoundError({ entity: 'Object type', id })
-    const counts = await repo.countObjectsBy(this.db, 'object_type_id', [Number(row.id)])
-    return {
-      ...toType(row),
-      created: row.created_at,
-      updated: row.updated_at,
-      objectCount: counts.get(Number(row.id)) ?? 0,
-    }
+  getType(workspaceId: string, id: number): Promise<ObjectTypeDef> {
+    return this.types.get(workspaceId, id)
   }
-
-  /** Every type of a schema, parents before children (the `flat` listing). */
-  async listTypes(workspaceId: string, schemaId: number): Promise<ObjectTypeView[]> {
-    await this.getSchema(workspaceId, schemaId)
-    const rows = await repo.listTypes(this.db, schemaId)
-    const counts = await repo.countObjectsBy(
-      this.db,
-      'object_type_id',
-      rows.map((r) => Number(r.id)),
-    )
-    return treeOrder(rows).map((r) => ({
-      ...toType(r),
-      created: r.created_at,
-      updated: r.updated_at,
-      objectCount: counts.get(Number(r.id)) ?? 0,
-    }))
+  viewType(workspaceId: string, id: number): Promise<ObjectTypeView> {
+    return this.types.view(workspaceId, id)
   }
-
-  async createAttribute(
-    workspaceId: string,
-    objectTypeId: number,
-    input: NewAttribute,
-  ): Promise<AttributeDef> {
-    const type = await this.getType(workspaceId, objectTypeId)
-    const existing = await this.listAttributes(workspaceId, objectTypeId)
-    const problems: FieldProblem[] = []
-    checkName('name', input.name, problems)
-    if (!isAttributeKind(input.kind)) {
-      problems.push({ field: 'type', message: 'must be one of the 14 attribute types', value: input.kind })
-    }
-    const min = input.minimumCardinality ?? 0
-    const max = input.maximumCardinality ?? 1
-    checkCardinality(min, max, problems)
-    const allowed = input.allowedValues ?? []
-    if (allowed.length > 0 && input.kind !== 'select' && input.kind !== 'status') {
-      problems.push({
-        field: 'allowedValues',
-        message: 'only select and status attributes have allowed values',
-      })
-    }
-    if (input.kind === 'referenced_object') {
-      if (input.referenceObjectTypeId == null) {
-        problems.push({
-          field: 'referenceObjectTypeId',
-          message: 'is required for a referenced_object attribute',
-        })
-      } else {
-        const target = await repo.findType(this.db, workspaceId, input.referenceObjectTypeId)
-        if (!target) {
-          problems.push({
-            field: 'referenceObjectTypeId',
-            message: 'must name an object type of this workspace',
-            value: input.referenceObjectTypeId,
-          })
-        }
-      }
-    } else if (input.referenceObjectTypeId != null) {
-      problems.push({
-        field: 'referenceObjectTypeId',
-        message: 'only referenced_object attributes have a target type',
-      })
-    }
-    if (problems.length) throw ValidationError({ problems })
-    const name = input.name.trim()
-    if (existing.some((a) => a.name.toLowerCase() === name.toLowerCase())) {
-      throw ConflictError({
-        entity: 'Attribute',
-        reason: `the type "${type.name}" already has an attribute "${name}"`,
-      })
-    }
-    const now = isoNow(this.clock)
-    if (input.label) {
-      // One label per type: the new label attribute takes the role from the previous one.
-      for (const a of existing.filter((x) => x.label))
-        await repo.updateAttribute(this.db, a.id, { is_label: 0 })
-    }
-    const id = await repo.insertAttribute(this.db, {
-      workspace_id: workspaceId,
-      object_type_id: objectTypeId,
-      external_id: input.externalId ?? null,
-      name,
-      description: input.description ?? '',
-      kind: input.kind,
-      is_label: input.label ? 1 : 0,
-      minimum_cardinality: min,
-      maximum_cardinality: max,
-      is_unique: input.unique ? 1 : 0,
-      reference_object_type_id: input.referenceObjectTypeId ?? null,
-      allowed_values: JSON.stringify(allowed),
-      position: existing.length,
-      created_at: now,
-      updated_at: now,
-    })
-    const created = (await this.listAttributes(workspaceId, objectTypeId)).find((a) => a.id === id)
-    return created!
+  viewTypes(workspaceId: string, ids: number[]): Promise<ObjectTypeView[]> {
+    return this.types.viewMany(workspaceId, ids)
   }
-
-  async updateAttribute(
-    workspaceId: string,
-    attributeId: number,
-    objectTypeId: number,
-    patch: {
-      description?: string
-      allowedValues?: string[]
-      minimumCardinality?: number
-      maximumCardinality?: number
-      unique?: boolean
-      label?: boolean
-    },
-  ): Promise<void> {
-    const attrs = await this.listAttributes(workspaceId, objectTypeId)
-    const attr = attrs.find((a) => a.id === attributeId)
-    if (!attr) throw NotFoundError({ entity: 'Attribute', id: attributeId })
-    const problems: FieldProblem[] = []
-    checkCardinality(
-      patch.minimumCardinality ?? attr.minimumCardinality,
-      patch.maximumCardinality ?? attr.maximumCardinality,
-      problems,
-    )
-    if (problems.length) throw ValidationError({ problems })
-    if (patch.label) {
-      for (const a of attrs.filter((x) => x.label && x.id !== attributeId)) {
-        await repo.updateAttribute(this.db, a.id, { is_label: 0 })
-      }
-    }
-    await repo.updateAttribute(this.db, attributeId, {
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.allowedValues !== undefined ? { allowed_values: JSON.stringify(patch.allowedValues) } : {}),
-      ...(patch.minimumCardinality !== undefined ? { minimum_cardinality: patch.minimumCardinality } : {}),
-      ...(patch.maximumCardinality !== undefined ? { maximum_cardinality: patch.maximumCardinality } : {}),
-      ...(patch.unique !== undefined ? { is_unique: patch.unique ? 1 : 0 } : {}),
-      ...(patch.label !== undefined ? { is_label: patch.label ? 1 : 0 } : {}),
-      updated_at: isoNow(this.clock),
-    })
+  createAttribute(workspaceId: string, objectTypeId: number, input: NewAttribute): Promise<AttributeDef> {
+    return this.attributes.create(workspaceId, objectTypeId, input)
   }
-
-  async listAttributes(workspaceId: string, objectTypeId: number): Promise<AttributeDef[]> {
-    await this.getType(workspaceId, objectTypeId)
-    return (await repo.listAttributes(this.db, [objectTypeId])).map(toAttribute)
+  async updateAttribute(workspaceId: string, id: number, objectTypeId: number, patch: AttributeChange) {
+    await this.attributes.update(workspaceId, id, objectTypeId, patch)
   }
-
-  async attributesOfTypes(typeIds: number[]): Promise<AttributeDef[]> {
-    return (await repo.listAttributes(this.db, typeIds)).map(toAttribute)
+  listAttributes(workspaceId: string, objectTypeId: number): Promise<AttributeDef[]> {
+    return this.attributes.list(workspaceId, objectTypeId)
   }
-
-  async createStatus(
+  attributesOfTypes(typeIds: number[]): Promise<AttributeDef[]> {
+    return this.attributes.ofTypes(typeIds)
+  }
+  createStatus(
     workspaceId: string,
     input: { objectSchemaId: number | null; name: string; description?: string; category: StatusCategory },
   ): Promise<StatusDef> {
-    const problems: FieldProblem[] = []
-    if (typeof input.name !== 'string' || !STATUS_NAME_PATTERN.test(input.name)) {
-      problems.push({
-        field: 'name',
-        message: 'must be 2 to 30 letters, digits, spaces or dashes',
-        value: input.name,
-      })
-    }
-    if (!isStatusCategory(input.category)) {
-      problems.push({
-        field: 'category',
-        message: 'must be active, inactive or pending',
-        value: input.category,
-      })
-    }
-    if (problems.length) throw ValidationError({ problems })
-    if (input.objectSchemaId !== null) await this.getSchema(workspaceId, input.objectSchemaId)
-    const visible = await repo.listStatuses(this.db, workspaceId, input.objectSchemaId)
-    if (visible.some((s) => s.name.toLowerCase() === input.name.toLowerCase())) {
-      throw ConflictError({ entity: 'Status', reason: `a status named "${input.name}" already exists` })
-    }
-    const id = await repo.insertStatus(this.db, {
-      workspace_id: workspaceId,
-      object_schema_id: input.objectSchemaId,
-      name: input.name,
-      description: input.description ?? '',
-      category: input.category,
-    })
-    return {
-      id,
-      objectSchemaId: input.objectSchemaId,
-      name: input.name,
-      description: input.description ?? '',
-      category: input.category,
-    }
+    return this.statuses.create(workspaceId, input)
   }
-
-  /** Changes the description or category of a status (its name is its identity). */
   async updateStatus(
     workspaceId: string,
     id: number,
     patch: { description?: string; category?: StatusCategory },
-  ): Promise<void> {
-    if (!(await repo.findStatus(this.db, workspaceId, id))) throw NotFoundError({ entity: 'Status', id })
-    if (patch.category !== undefined && !isStatusCategory(patch.category)) {
-      throw ValidationError({
-        problems: [
-          { field: 'category', message: 'must be active, inactive or pending', value: patch.category },
-        ],
-      })
-    }
-    await repo.updateStatus(this.db, id, {
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.category !== undefined ? { category: patch.category } : {}),
-    })
+  ) {
+    await this.statuses.update(workspaceId, id, patch)
   }
-
-  async listStatuses(workspaceId: string, schemaId: number | null): Promise<StatusDef[]> {
-    return (await repo.listStatuses(this.db, workspaceId, schemaId)).map(toStatus)
-  }
-
-  reserveObjectNumbers(schemaId: number, count: number): Promise<number> {
-    return repo.reserveObjectNumbers(this.db, schemaId, count)
-  }
-}
-
-function treeOrder(rows: ObjectTypeRow[]): ObjectTypeRow[] {
-  const byParent = new Map<number | null, ObjectTypeRow[]>()
-  for (const r of rows) {
-    const key = r.parent_object_type_id === null ? null : Number(r.parent_object_type_id)
-    byParent.set(key, [...(byParent.get(key) ?? []), r])
-  }
-  const out: ObjectTypeRow[] = []
-  const visit = (parent: number | null): void => {
-    for (const r of byParent.get(parent) ?? []) {
-      out.push(r)
-      visit(Number(r.id))
-    }
-  }
-  visit(null)
-  return out
-}
-
-export function toSchema(r: ObjectSchemaRow): ObjectSchemaDef {
-  return {
-    id: Number(r.id),
-    workspaceId: r.workspace_id,
-    name: r.name,
-    objectSchemaKey: r.object_schema_key,
-    description: r.description,
-  }
-}
-
-export function toType(r: ObjectTypeRow): ObjectTypeDef {
-  return {
-    id: Number(r.id),
-    objectSchemaId: Number(r.object_schema_id),
-    parentObjectTypeId: r.parent_object_type_id === null ? null : Number(r.parent_object_type_id),
-    externalId: r.external_id,
-    name: r.name,
-    description: r.description,
-    iconKey: r.icon_key,
-    position: r.position,
-  }
-}
-
-export function toAttribute(r: AttributeRow): AttributeDef {
-  return {
-    id: Number(r.id),
-    objectTypeId: Number(r.object_type_id),
-    externalId: r.external_id,
-    name: r.name,
-    description: r.description,
-    kind: r.kind as AttributeKind,
-    label: r.is_label === 1,
-    minimumCardinality: r.minimum_cardinality,
-    maximumCardinality: r.maximum_cardinality,
-    unique: r.is_unique === 1,
-    referenceObjectTypeId: r.reference_object_type_id === null ? null : Number(r.reference_object_type_id),
-    allowedValues: JSON.parse(r.allowed_values) as string[],
-    position: r.position,
-  }
-}
-
-export function toStatus(r: StatusRow): StatusDef {
-  return {
-    id: Number(r.id),
-    objectSchemaId: r.object_schema_id === null ? null : Number(r.object_schema_id),
-    name: r.name,
-    description: r.description,
-    category: r.category as StatusCategory,
+  listStatuses(workspaceId: string, schemaId: number | null): Promise<StatusDef[]> {
+    return this.statuses.list(workspaceId, schemaId)
   }
 }

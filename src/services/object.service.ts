@@ -8,6 +8,7 @@ import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-v
 import type { AttributeDef, CanonicalValue, ObjectTypeDef, StatusDef } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
+import { objectHistoryRepository as historyRepo } from '../store/repositories/object-history.repository.js'
 import { objectRepository as repo } from '../store/repositories/object.repository.js'
 import type { ObjectRow } from '../store/tables.js'
 import { ObjectSchemaService, toStatus } from './object-schema.service.js'
@@ -56,6 +57,8 @@ export class ObjectService {
       attributes: AttributeValuesInput[]
       importSourceId?: string
       identity?: string
+      /** Who writes (`token:<id>`), for the object's history. */
+      actor?: string | null
     },
   ): Promise<ObjectView> {
     const type = await this.schemas.getType(workspaceId, input.objectTypeId)
@@ -90,11 +93,25 @@ export class ObjectService {
       updated_at: now,
     })
     await this.writeValues(id, attrs, new Map(), values)
+    await historyRepo.insert(this.db, {
+      workspace_id: workspaceId,
+      object_id: id,
+      operation: 'create',
+      actor: input.actor ?? null,
+      before: null,
+      after: JSON.stringify(Object.fromEntries(values)),
+      created_at: now,
+    })
     return this.get(workspaceId, id)
   }
 
   /** Replaces the values of the attributes named in `attributes`; the others keep theirs. */
-  async update(workspaceId: string, id: number, attributes: AttributeValuesInput[]): Promise<ObjectView> {
+  async update(
+    workspaceId: string,
+    id: number,
+    attributes: AttributeValuesInput[],
+    actor: string | null = null,
+  ): Promise<ObjectView> {
     const current = await this.get(workspaceId, id)
     const type = await this.schemas.getType(workspaceId, current.objectTypeId)
     const attrs = await this.schemas.listAttributes(workspaceId, type.id)
@@ -112,12 +129,27 @@ export class ObjectService {
     }
     const merged = new Map(current.values)
     for (const [attrId, vals] of changes) merged.set(attrId, vals)
+    const now = isoNow(this.clock)
     await repo.update(this.db, id, {
       label: labelOf(attrs, merged) ?? current.objectKey,
       content_hash: contentHash(merged),
       attribute_values: encodeValues(merged, isReferenceIn(attrs)),
-      updated_at: isoNow(this.clock),
+      updated_at: now,
     })
+    const changed = [...changes].filter(
+      ([attrId, vals]) => !sameValues(current.values.get(attrId) ?? [], vals),
+    )
+    if (changed.length > 0) {
+      await historyRepo.insert(this.db, {
+        workspace_id: workspaceId,
+        object_id: id,
+        operation: 'update',
+        actor,
+        before: JSON.stringify(Object.fromEntries(changed.map(([a]) => [a, current.values.get(a) ?? []]))),
+        after: JSON.stringify(Object.fromEntries(changed)),
+        created_at: now,
+      })
+    }
     await this.writeValues(
       id,
       attrs.filter((a) => changes.has(a.id)),
@@ -136,6 +168,7 @@ export class ObjectService {
         .filter((a) => a.kind !== 'referenced_object')
         .flatMap((a) => indexRows(id, a, current.values.get(a.id) ?? [])),
     )
+    await historyRepo.removeOfObject(this.db, id)
     await repo.remove(this.db, id)
   }
 
@@ -291,6 +324,10 @@ export class ObjectService {
       }
     }
   }
+}
+
+function sameValues(a: readonly CanonicalValue[], b: readonly CanonicalValue[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 function isReferenceIn(attrs: AttributeDef[]): (attributeId: number) => boolean {

@@ -11,6 +11,8 @@ import { ImportFileService } from './import-file.service.js'
 import { ImportSourceService } from './import-source.service.js'
 import { ImportStatusService } from './import-status.service.js'
 import { MappingService } from './mapping.service.js'
+import { ObjectHistoryService } from './object-history.service.js'
+import { ObjectLinksService } from './object-links.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
 import { ScheduleRunner } from './schedule-runs.js'
@@ -29,6 +31,9 @@ export interface Services {
   readonly tokens: TokenService
   readonly schemas: ObjectSchemaService
   readonly objects: ObjectService
+  /** Object history (imports' change log and object API writes) and reference info. */
+  readonly objectHistory: ObjectHistoryService
+  readonly objectLinks: ObjectLinksService
   readonly aql: AqlService
   readonly importSources: ImportSourceService
   readonly mappings: MappingService
@@ -62,6 +67,7 @@ export function createServices(
   // On SQLite an import in this process holds the only write lock: authentication must not wait for it.
   const tokens = new TokenService(store.db, clock, () => store.caps.dialect === 'sqlite' && runs.size > 0)
   const schemas = new ObjectSchemaService(store.db, clock)
+  const objects = new ObjectService(store.db, clock)
   const importSources: ImportSourceService = new ImportSourceService(store.db, tokens, clock, {
     isRunning: (workspaceId: string, id: string): Promise<boolean> => executions.isRunning(workspaceId, id),
     checkConfig: (type, sourceConfig, field) =>
@@ -85,7 +91,9 @@ export function createServices(
     workspaces: new WorkspaceService(store.db, clock),
     tokens,
     schemas,
-    objects: new ObjectService(store.db, clock),
+    objects,
+    objectHistory: new ObjectHistoryService(store.db, objects, schemas),
+    objectLinks: new ObjectLinksService(store.db, objects, schemas),
     aql: new AqlService(store.db, store.caps, clock),
     importSources,
     mappings: new MappingService(store.db, importSources, schemas, clock),

@@ -335,6 +335,20 @@ export interface ScheduleCallbackAttemptTable {
   duration_ms: number
 }
 
+/** History of objects written through the object API (migration 0013); imports log in change_batch. */
+export interface ObjectHistoryTable {
+  id: Generated<number>
+  workspace_id: string
+  object_id: number
+  /** 'create' | 'update'. */
+  operation: string
+  actor: string | null
+  /** JSON `{ "<attributeId>": [values] }`; null for a create. */
+  before: string | null
+  after: string
+  created_at: string
+}
+
 export interface Database {
   import_source: ImportSourceTable
   mapping_progress: MappingProgressTable
@@ -350,6 +364,7 @@ export interface Database {
   execution: ExecutionTable
   execution_problem: ExecutionProblemTable
   change_batch: ChangeBatchTable
+  object_history: ObjectHistoryTable
   execution_chunk: ExecutionChunkTable
   job: JobTable
   import_source_file: ImportSourceFileTable

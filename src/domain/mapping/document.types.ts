@@ -194,7 +194,8 @@ export interface WireAttribute {
 }
 
 export interface WireObjectType {
-  externalId: string
+  /** Absent only for a type created without one, listed before a source's first mapping (existing-schema.ts). */
+  externalId?: string
   name: string
   description: string
   iconKey?: string

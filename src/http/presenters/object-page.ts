@@ -26,16 +26,16 @@ export async function presentObjectPage(
   const typeIds = [...new Set(objects.map((o) => o.objectTypeId))]
   const schemaIds = [...new Set(objects.map((o) => o.objectSchemaId))]
   const [types, attributes, statuses] = await Promise.all([
-    Promise.all(typeIds.map((id) => services.schemas.getType(ws, id))),
+    services.schemas.viewTypes(ws, typeIds),
     services.schemas.attributesOfTypes(typeIds),
     Promise.all(schemaIds.map(async (id) => [id, await services.schemas.listStatuses(ws, id)] as const)),
   ])
-  const typeName = new Map(types.map((t) => [t.id, t.name]))
+  const typeOf = new Map(types.map((t) => [t.id, t]))
   const statusesOf = new Map(statuses)
   const base = workspaceBase(req, services.config.publicUrl, ws)
   const values = objects.map((o) =>
     presentObject(ws, o, {
-      typeName: typeName.get(o.objectTypeId) ?? '',
+      type: typeOf.get(o.objectTypeId)!,
       attributes: attributes.filter((a) => a.objectTypeId === o.objectTypeId),
       statuses: statusesOf.get(o.objectSchemaId) ?? [],
       selfUrl: `${base}/object/${o.id}`,

@@ -7,12 +7,12 @@ import { presentObject } from './repository.presenter.js'
 export async function presentObjectById(services: Services, req: FastifyRequest, ws: string, id: number) {
   const object = await services.objects.get(ws, id)
   const [type, attributes, statuses] = await Promise.all([
-    services.schemas.getType(ws, object.objectTypeId),
+    services.schemas.viewType(ws, object.objectTypeId),
     services.schemas.listAttributes(ws, object.objectTypeId),
     services.schemas.listStatuses(ws, object.objectSchemaId),
   ])
   return presentObject(ws, object, {
-    typeName: type.name,
+    type,
     attributes,
     statuses,
     selfUrl: `${workspaceBase(req, services.config.publicUrl, ws)}/object/${object.id}`,

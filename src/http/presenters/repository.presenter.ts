@@ -14,6 +14,25 @@ import type {
 
 const STATUS_CATEGORY_NUMBER: Record<StatusCategory, number> = { inactive: 0, active: 1, pending: 2 }
 
+/** A category as Assets sends it (0 inactive, 1 active, 2 pending) or by its name. */
+export function statusCategoryOf(input: number | StatusCategory): StatusCategory {
+  if (typeof input === 'string') return input
+  return (Object.keys(STATUS_CATEGORY_NUMBER) as StatusCategory[]).find(
+    (c) => STATUS_CATEGORY_NUMBER[c] === input,
+  )!
+}
+
+/** Assets' Status (status type). */
+export function presentStatus(s: StatusDef) {
+  return {
+    id: String(s.id),
+    name: s.name,
+    description: s.description,
+    category: STATUS_CATEGORY_NUMBER[s.category],
+    objectSchemaId: s.objectSchemaId === null ? null : String(s.objectSchemaId),
+  }
+}
+
 export function presentSchema(ws: string, s: ObjectSchemaView): Static<typeof ObjectSchemaResource> {
   return {
     workspaceId: ws,
@@ -39,6 +58,7 @@ export function presentType(ws: string, t: ObjectTypeView): Static<typeof Object
     description: t.description,
     externalId: t.externalId,
     iconKey: t.iconKey,
+    icon: presentIcon(t.iconKey),
     position: t.position,
     created: t.created,
     updated: t.updated,
@@ -49,6 +69,14 @@ export function presentType(ws: string, t: ObjectTypeView): Static<typeof Object
     abstractObjectType: false,
     parentObjectTypeInherited: false,
   }
+}
+
+/**
+ * Intake keeps an object type's icon key (from the document's iconSchema or the create call), not icon images:
+ * the Assets Icon answers the key as id and name, and empty urls.
+ */
+function presentIcon(iconKey: string | null): Static<typeof ObjectTypeResource>['icon'] {
+  return { id: iconKey ?? '', name: iconKey ?? '', url16: '', url48: '' }
 }
 
 export function presentAttribute(ws: string, a: AttributeDef): Static<typeof AttributeResource> {
@@ -87,7 +115,7 @@ export function presentObject(
   ws: string,
   o: ObjectView,
   ctx: {
-    typeName: string
+    type: ObjectTypeView
     attributes: AttributeDef[]
     statuses: StatusDef[]
     selfUrl: string
@@ -113,7 +141,17 @@ export function presentObject(
     id: String(o.id),
     label: o.label,
     objectKey: o.objectKey,
-    objectType: { id: String(o.objectTypeId), name: ctx.typeName, objectSchemaId: String(o.objectSchemaId) },
+    avatar: {
+      workspaceId: ws,
+      globalId: `${ws}:${o.id}`,
+      url16: '',
+      url48: '',
+      url72: '',
+      url144: '',
+      url288: '',
+      objectId: String(o.id),
+    },
+    objectType: presentType(ws, ctx.type),
     created: o.created,
     updated: o.updated,
     hasAvatar: false,

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services/services.js'
@@ -10,6 +11,7 @@ import {
   LegacyAqlQuery,
 } from '../schemas/aql.schema.js'
 import { authErrors, WorkspaceParams } from '../schemas/common.schema.js'
+import { AqlTotalCountBody } from '../schemas/repository-write.schema.js'
 
 const read = { auth: { scope: 'read:cmdb-object:jira' as const } }
 
@@ -47,6 +49,21 @@ export function aqlRoutes(app: FastifyInstance, services: Services): void {
         objectTypeAttributes: includeAttributes ? presented.objectTypeAttributes : [],
       }
     },
+  })
+
+  r.post('/object/aql/totalcount', {
+    config: read,
+    schema: {
+      tags: ['Objects'],
+      summary: 'How many objects match an AQL query',
+      description: `Counts in SQL; no object is read. ${AQL_ERRORS}`,
+      params: WorkspaceParams,
+      body: AqlTotalCountBody,
+      response: { 200: Type.Object({ totalCount: Type.Integer() }), ...authErrors },
+    },
+    handler: async (req) => ({
+      totalCount: await services.aql.count(req.params.workspaceId, req.body.qlQuery),
+    }),
   })
 
   r.get('/aql/objects', {

@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services/services.js'
+import { Empty, sendEmpty } from '../empty-response.js'
 import { origin } from '../links.js'
 import {
   executionLinks,
@@ -30,7 +30,6 @@ import { importProgressRoutes } from './import-progress.routes.js'
 const config = { auth: { scope: 'import:import-configuration:cmdb' as const, container: true } }
 const tags = ['Executions']
 const errors = { ...authErrors, 409: ExecutionErrorResponse, 413: ExecutionErrorResponse }
-const noContent = (description: string) => Type.Null({ description })
 
 /** …/workspace/{id}/v1 under the prefix the request came in on (/jsm/assets, /jsm/insight or /ex/jira/…). */
 export function requestBase(req: FastifyRequest, publicUrl: string | null): string {
@@ -131,11 +130,11 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
       summary: 'Submit the client’s progress while ingesting',
       params: ExecutionParams,
       body: ProgressBody,
-      response: { 200: noContent('Stored'), ...errors },
+      response: { 200: Empty('Stored'), ...errors },
     },
     handler: async ({ params: p, body }, reply) => {
       await ex.reportProgress(p.workspaceId, p.importSourceId, p.executionId, body)
-      return reply.code(200).send(null)
+      return sendEmpty(reply, 200)
     },
   })
 
@@ -146,11 +145,11 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
       summary: 'Submit a data chunk and/or signal completion; stored durably before the answer',
       params: ExecutionParams,
       body: ChunkBody,
-      response: { 200: noContent('Accepted'), ...errors },
+      response: { 200: Empty('Accepted'), ...errors },
     },
     handler: async ({ params: p, body }, reply) => {
       await ex.submit(p.workspaceId, p.importSourceId, p.executionId, body)
-      return reply.code(200).send(null)
+      return sendEmpty(reply, 200)
     },
   })
 
@@ -186,11 +185,11 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
         tags,
         summary: 'Cancel while ingesting or processing; nothing of the execution is written',
         params: ExecutionParams,
-        response: { 200: noContent('Cancelled'), ...errors },
+        response: { 200: Empty('Cancelled'), ...errors },
       },
       handler: async ({ params: p }, reply) => {
         await ex.cancel(p.workspaceId, p.importSourceId, p.executionId)
-        return reply.code(200).send(null)
+        return sendEmpty(reply, 200)
       },
     })
   }
@@ -202,11 +201,11 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
       summary: 'Report a failure of the client (only while INGESTING, else 400)',
       params: ExecutionParams,
       body: FailedBody,
-      response: { 204: noContent('Failure recorded'), ...errors },
+      response: { 204: Empty('Failure recorded'), ...errors },
     },
     handler: async ({ params: p, body }, reply) => {
       await ex.reportFailure(p.workspaceId, p.importSourceId, p.executionId, body.failureReason)
-      return reply.code(204).send(null)
+      return sendEmpty(reply, 204)
     },
   })
 
@@ -216,11 +215,11 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
       tags,
       summary: 'Signal that all data was submitted (same as a chunk with completed: true)',
       params: ExecutionParams,
-      response: { 204: noContent('Processing queued'), ...errors },
+      response: { 204: Empty('Processing queued'), ...errors },
     },
     handler: async ({ params: p }, reply) => {
       await ex.complete(p.workspaceId, p.importSourceId, p.executionId)
-      return reply.code(204).send(null)
+      return sendEmpty(reply, 204)
     },
   })
 }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services/services.js'
+import { Empty, sendEmpty } from '../empty-response.js'
 import { executionLinks } from '../presenters/execution.presenter.js'
 import { presentImportSource, presentTokenInfo } from '../presenters/import-source.presenter.js'
 import { requestBase } from './execution.routes.js'
@@ -40,8 +41,12 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
     },
     handler: async (req, reply) => {
       const ws = req.params.workspaceId
-      const { settings, ...rest } = req.body
-      const created = await sources.create(ws, { ...rest, ...(settings !== undefined && { settings }) })
+      const { settings, objectSchemaId, ...rest } = req.body
+      const created = await sources.create(ws, {
+        ...rest,
+        ...(settings !== undefined && { settings }),
+        ...(objectSchemaId !== undefined && { objectSchemaId: Number(objectSchemaId) }),
+      })
       return reply.code(201).send(presentImportSource(await sources.view(ws, created.id)))
     },
   })
@@ -99,11 +104,11 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
       tags,
       summary: 'Delete an import source (409 while an import runs; its schema and objects stay)',
       params: ImportSourceParams,
-      response: { 204: Type.Null(), ...errors409 },
+      response: { 204: Empty('Deleted'), ...errors409 },
     },
     handler: async (req, reply) => {
       await sources.remove(req.params.workspaceId, req.params.importSourceId)
-      return reply.code(204).send(null)
+      return sendEmpty(reply, 204)
     },
   })
 

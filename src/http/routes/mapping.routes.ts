@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { MappingOperation } from '../../services/mapping.service.js'
 import type { Services } from '../../services/services.js'
+import { Empty, sendEmpty } from '../empty-response.js'
 import { workspaceBase } from '../links.js'
 import { presentMappingProgress } from '../presenters/import-source.presenter.js'
 import { authErrors, ErrorResponse } from '../schemas/common.schema.js'
@@ -18,8 +19,8 @@ import {
 const sourceAuth = { auth: { scope: 'import:import-configuration:cmdb' as const, container: true } }
 const tags = ['Schema and mapping']
 const submitResponses = {
-  204: Type.Null({ description: 'Applied' }),
-  303: Type.Null({ description: 'Accepted (async=true): Location points to the progress resource' }),
+  204: Empty('Applied'),
+  303: Empty('Accepted (async=true): Location points to the progress resource'),
   ...authErrors,
   400: MappingErrorResponse,
   409: Type.Ref(ErrorResponse),
@@ -60,7 +61,7 @@ export function mappingRoutes(app: FastifyInstance, services: Services): void {
     handler: async (req, reply) => {
       const outcome = await submit(req, req.params, req.query.async, 'PUT', req.body)
       if (outcome.status === 303) reply.header('location', outcome.location)
-      return reply.code(outcome.status).send(null)
+      return sendEmpty(reply, outcome.status)
     },
   })
 
@@ -77,7 +78,7 @@ export function mappingRoutes(app: FastifyInstance, services: Services): void {
     handler: async (req, reply) => {
       const outcome = await submit(req, req.params, req.query.async, 'PATCH', req.body)
       if (outcome.status === 303) reply.header('location', outcome.location)
-      return reply.code(outcome.status).send(null)
+      return sendEmpty(reply, outcome.status)
     },
   })
 

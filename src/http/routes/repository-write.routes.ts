@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services/services.js'
+import { Empty, sendEmpty } from '../empty-response.js'
 import type { AttributeValuesInput } from '../../services/object.service.js'
 import { presentObjectById } from '../presenters/object-view.js'
 import { presentAttribute, presentSchema, presentType } from '../presenters/repository.presenter.js'
@@ -151,6 +152,7 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
         services.objects.in(trx).create(ws, {
           objectTypeId: Number(req.body.objectTypeId),
           attributes: toInputs(req.body.attributes),
+          actor: actorOf(req),
         }),
       )
       return reply.code(201).send(await presentObjectById(services, req, ws, o.id))
@@ -171,7 +173,9 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
       const id = Number(req.params.id)
       await services.store.db
         .transaction()
-        .execute((trx) => services.objects.in(trx).update(ws, id, toInputs(req.body.attributes)))
+        .execute((trx) =>
+          services.objects.in(trx).update(ws, id, toInputs(req.body.attributes), actorOf(req)),
+        )
       return presentObjectById(services, req, ws, id)
     },
   })
@@ -182,13 +186,21 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
       tags: ['Objects'],
       summary: 'Delete an object (its key is never reused)',
       params: IdParams,
-      response: { 204: Type.Null(), ...authErrors },
+      response: { 204: Empty('Deleted'), ...authErrors },
     },
     handler: async (req, reply) => {
-      await services.objects.remove(req.params.workspaceId, Number(req.params.id))
-      return reply.code(204).send(null)
+      const ws = req.params.workspaceId
+      await services.store.db
+        .transaction()
+        .execute((trx) => services.objects.in(trx).remove(ws, Number(req.params.id)))
+      return sendEmpty(reply, 204)
     },
   })
+}
+
+/** Who writes, for the object's history: the token's id (never its secret). */
+function actorOf(req: FastifyRequest): string | null {
+  return req.principal ? `token:${req.principal.tokenId}` : null
 }
 
 function toInputs(

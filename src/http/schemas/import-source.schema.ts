@@ -58,6 +58,13 @@ export const CreateImportSourceBody = Type.Object(
     settings: Type.Optional(Type.Partial(Settings, { additionalProperties: false })),
     config: Type.Optional(Config),
     enabled: Type.Optional(Type.Boolean()),
+    objectSchemaId: Type.Optional(
+      Type.Union([Type.String({ pattern: '^[0-9]{1,15}$' }), Type.Integer({ minimum: 1 })], {
+        description:
+          'An existing object schema of the workspace: the first mapping PUT adds its types to that schema ' +
+          'instead of creating one (a type whose name or externalId the schema already has is a 400)',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -81,7 +88,9 @@ export const ImportSourceResource = Type.Object(
     description: Type.String(),
     type: Type.String(),
     importSourceModuleKey: Type.String(),
-    objectSchemaId: Type.Optional(Type.String({ description: 'Absent until a mapping created the schema' })),
+    objectSchemaId: Type.Optional(
+      Type.String({ description: 'Absent until a mapping created the schema, unless given at creation' }),
+    ),
     created: Type.String(),
     updated: Type.String(),
     defaultConcatenator: Type.String(),

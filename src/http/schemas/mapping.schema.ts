@@ -56,7 +56,11 @@ const WireAttribute = Type.Object(
 
 const WireObjectType = Type.Object(
   {
-    externalId: Type.String(),
+    externalId: Type.Optional(
+      Type.String({
+        description: 'Absent only for a type created without one (a schema given at source creation)',
+      }),
+    ),
     name: Type.String(),
     description: Type.String(),
     iconKey: Type.Optional(Type.String()),

@@ -94,3 +94,71 @@ export const UpdateObjectBody = Type.Object(
   },
   { additionalProperties: false },
 )
+
+export const UpdateObjectSchemaBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    objectSchemaKey: Type.Optional(
+      Type.String({ description: 'Changes only while the schema has no objects (their keys carry it)' }),
+    ),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+)
+
+export const UpdateObjectTypeBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    iconId: Type.Optional(Type.String({ maxLength: 255, description: 'The icon key (Assets name)' })),
+    iconKey: Type.Optional(Type.String({ maxLength: 255, description: 'The icon key (Intake name)' })),
+    inherited: Type.Optional(Type.Literal(false, { description: 'Intake has no attribute inheritance' })),
+    abstractObjectType: Type.Optional(Type.Literal(false, { description: 'Intake has no abstract types' })),
+  },
+  { additionalProperties: false },
+)
+
+export const UpdateAttributeBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    label: Type.Optional(Type.Boolean()),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    kind: Type.Optional(
+      Type.Union(
+        ATTRIBUTE_KINDS.map((k) => Type.Literal(k)),
+        { description: 'Must be the attribute’s current type: a type never changes' },
+      ),
+    ),
+    minimumCardinality: Type.Optional(Type.Integer({ minimum: 0 })),
+    maximumCardinality: Type.Optional(Type.Integer({ minimum: -1 })),
+    uniqueAttribute: Type.Optional(Type.Boolean()),
+    options: Type.Optional(
+      Type.String({ maxLength: 65_536, description: 'Select options, comma-separated (Assets form)' }),
+    ),
+    allowedValues: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 1000 }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** Assets' StatusIn: category 0 inactive, 1 active, 2 pending (the names are accepted too). */
+export const StatusTypeBody = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    category: Type.Union([
+      Type.Integer({ minimum: 0, maximum: 2, description: '0 inactive, 1 active, 2 pending' }),
+      ...STATUS_CATEGORIES.map((c) => Type.Literal(c)),
+    ]),
+    objectSchemaId: Type.Optional(
+      Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 }), Type.Null()]),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const AqlTotalCountBody = Type.Object(
+  { qlQuery: Type.String({ maxLength: 65_536, description: 'AQL (docs/aql.md)' }) },
+  { additionalProperties: false },
+)

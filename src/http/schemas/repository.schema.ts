@@ -28,6 +28,13 @@ export const ObjectTypeResource = Type.Object(
     description: Type.String(),
     externalId: Type.Union([Type.String(), Type.Null()]),
     iconKey: Type.Union([Type.String(), Type.Null()]),
+    icon: Type.Object(
+      { id: Type.String(), name: Type.String(), url16: Type.String(), url48: Type.String() },
+      {
+        description:
+          'The Assets Icon: id and name are the icon key; Intake stores no icon images (urls empty)',
+      },
+    ),
     position: Type.Integer(),
     created: Type.String(),
     updated: Type.String(),
@@ -99,7 +106,20 @@ export const ObjectResource = Type.Object(
     id: Type.String(),
     label: Type.String(),
     objectKey: Type.String(),
-    objectType: Type.Object({ id: Type.String(), name: Type.String(), objectSchemaId: Type.String() }, open),
+    avatar: Type.Object(
+      {
+        workspaceId: Type.String(),
+        globalId: Type.String(),
+        url16: Type.String(),
+        url48: Type.String(),
+        url72: Type.String(),
+        url144: Type.String(),
+        url288: Type.String(),
+        objectId: Type.String(),
+      },
+      { description: 'The Assets Avatar; Intake objects have none (hasAvatar false, urls empty)' },
+    ),
+    objectType: Type.Ref(ObjectTypeResource),
     created: Type.String(),
     updated: Type.String(),
     hasAvatar: Type.Boolean(),
@@ -123,4 +143,71 @@ export const ObjectResource = Type.Object(
     _links: Type.Object({ self: Type.String() }),
   },
   { ...open, $id: 'Object' },
+)
+
+export const StatusTypeResource = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    category: Type.Integer({ description: '0 inactive, 1 active, 2 pending' }),
+    objectSchemaId: Type.Union([Type.String(), Type.Null()], { description: 'null for a global status' }),
+  },
+  open,
+)
+
+/** One attribute of GET object/{id}/attributes: the object's attribute with its objectTypeAttribute. */
+export const ObjectAttributeResource = Type.Object(
+  {
+    workspaceId: Type.String(),
+    globalId: Type.String(),
+    id: Type.String(),
+    objectTypeAttributeId: Type.String(),
+    objectTypeAttribute: Type.Ref(AttributeResource),
+    objectId: Type.String(),
+    objectAttributeValues: Type.Array(AttributeValue),
+  },
+  open,
+)
+
+export const ObjectHistoryResource = Type.Object(
+  {
+    id: Type.String(),
+    objectId: Type.String(),
+    created: Type.String(),
+    actor: Type.Object(
+      {
+        key: Type.String({ description: '`token:<id>`, `cli`, or `intake` when unknown' }),
+        name: Type.String(),
+        displayName: Type.String(),
+      },
+      open,
+    ),
+    type: Type.Integer({ description: '0 object created, 1 attribute values changed' }),
+    affectedAttribute: Type.Optional(Type.String()),
+    oldValue: Type.Optional(Type.String()),
+    newValue: Type.Optional(Type.String()),
+  },
+  open,
+)
+
+export const ReferenceInfoResource = Type.Object(
+  {
+    objectType: Type.Ref(ObjectTypeResource),
+    numberOfReferencedObjects: Type.Integer(),
+    openIssuesExists: Type.Boolean(),
+    referenceTypes: Type.Array(
+      Type.Object(
+        {
+          workspaceId: Type.String(),
+          globalId: Type.String(),
+          id: Type.String({ description: 'The reference attribute' }),
+          name: Type.String({ description: 'The reference attribute’s name' }),
+          description: Type.String({ description: 'outbound (this object references) or inbound' }),
+        },
+        open,
+      ),
+    ),
+  },
+  open,
 )

@@ -95,6 +95,15 @@ export const importSourceRepository = {
         .execute()
     ).map((r) => r.object_schema_key),
 
+  schemaExists: async (db: Db, workspaceId: string, schemaId: number): Promise<boolean> => {
+    const r = await db
+      .selectFrom('object_schema')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', schemaId)
+      .executeTakeFirst()
+    return r !== undefined
+  },
   schemaNamed: async (db: Db, workspaceId: string, name: string): Promise<number | undefined> => {
     const r = await db
       .selectFrom('object_schema')

@@ -108,6 +108,13 @@ export const objectSchemaRepository = {
   updateAttribute: async (db: Db, id: number, patch: Updateable<AttributeTable>): Promise<void> => {
     await db.updateTable('attribute').set(patch).where('id', '=', id).execute()
   },
+  findAttribute: (db: Db, workspaceId: string, id: number): Promise<AttributeRow | undefined> =>
+    db
+      .selectFrom('attribute')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
   listAttributes: (db: Db, typeIds: number[]): Promise<AttributeRow[]> =>
     typeIds.length === 0
       ? Promise.resolve([])

@@ -1,0 +1,98 @@
+import type { Db } from '../create-store.js'
+
+/**
+ * What depends on a schema element (objects, values, references, import sources), and the deletes of schema
+ * elements: queries only, the rules are in the services.
+ */
+export const schemaUsageRepository = {
+  countObjectsOfTypes: async (db: Db, typeIds: number[]): Promise<number> => {
+    if (typeIds.length === 0) return 0
+    const r = await db
+      .selectFrom('object')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('object_type_id', 'in', typeIds)
+      .executeTakeFirstOrThrow()
+    return Number(r.n)
+  },
+  countObjectsOfSchema: async (db: Db, schemaId: number): Promise<number> => {
+    const r = await db
+      .selectFrom('object')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('object_schema_id', '=', schemaId)
+      .executeTakeFirstOrThrow()
+    return Number(r.n)
+  },
+  /** Attributes of other types whose references point at one of `typeIds`. */
+  referencingAttributes: (
+    db: Db,
+    typeIds: number[],
+  ): Promise<{ id: number; name: string; object_type_id: number }[]> =>
+    typeIds.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('attribute')
+          .select(['id', 'name', 'object_type_id'])
+          .where('reference_object_type_id', 'in', typeIds)
+          .where('object_type_id', 'not in', typeIds)
+          .orderBy('id')
+          .execute(),
+  /** How many objects hold a value (or a reference) of the attribute. */
+  objectsWithValues: async (db: Db, attributeId: number): Promise<number> => {
+    const [values, refs] = await Promise.all([
+      db
+        .selectFrom('object_value')
+        .select((eb) => eb.fn.count<number>('object_id').distinct().as('n'))
+        .where('attribute_id', '=', attributeId)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('object_reference')
+        .select((eb) => eb.fn.count<number>('object_id').distinct().as('n'))
+        .where('attribute_id', '=', attributeId)
+        .executeTakeFirstOrThrow(),
+    ])
+    return Number(values.n) + Number(refs.n)
+  },
+  /** How many objects hold the status (by folded name) in a status attribute of the given schemas (null = any). */
+  objectsWithStatus: async (db: Db, nameCi: string, schemaId: number | null): Promise<number> => {
+    const r = await db
+      .selectFrom('object_value')
+      .innerJoin('attribute', 'attribute.id', 'object_value.attribute_id')
+      .innerJoin('object_type', 'object_type.id', 'attribute.object_type_id')
+      .select((eb) => eb.fn.count<number>('object_value.object_id').distinct().as('n'))
+      .where('attribute.kind', '=', 'status')
+      .where('object_value.value_ci', '=', nameCi)
+      .$if(schemaId !== null, (q) => q.where('object_type.object_schema_id', '=', schemaId!))
+      .executeTakeFirstOrThrow()
+    return Number(r.n)
+  },
+  /** Import sources whose schema is `schemaId`, with their stored mapping documents (JSON or null). */
+  sourcesOfSchema: (
+    db: Db,
+    workspaceId: string,
+    schemaId: number,
+  ): Promise<{ id: string; name: string; mapping: string | null }[]> =>
+    db
+      .selectFrom('import_source')
+      .select(['id', 'name', 'mapping'])
+      .where('workspace_id', '=', workspaceId)
+      .where('object_schema_id', '=', schemaId)
+      .orderBy('created_at')
+      .execute(),
+
+  deleteAttributes: async (db: Db, attributeIds: number[]): Promise<void> => {
+    if (attributeIds.length) await db.deleteFrom('attribute').where('id', 'in', attributeIds).execute()
+  },
+  /** Deletes types (and their attributes); children must come before their parents in `typeIds`. */
+  deleteTypes: async (db: Db, typeIds: number[]): Promise<void> => {
+    if (typeIds.length === 0) return
+    await db.deleteFrom('attribute').where('object_type_id', 'in', typeIds).execute()
+    for (const id of typeIds) await db.deleteFrom('object_type').where('id', '=', id).execute()
+  },
+  deleteStatus: async (db: Db, id: number): Promise<void> => {
+    await db.deleteFrom('status').where('id', '=', id).execute()
+  },
+  deleteSchema: async (db: Db, schemaId: number): Promise<void> => {
+    await db.deleteFrom('status').where('object_schema_id', '=', schemaId).execute()
+    await db.deleteFrom('object_schema').where('id', '=', schemaId).execute()
+  },
+}
