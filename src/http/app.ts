@@ -50,6 +50,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
   })
 
+  // Fastify reads text/plain by default; every route here takes JSON (file uploads read their own types), so a
+  // text body is answered 415 "send JSON" instead of failing validation as a string.
+  app.removeContentTypeParser('text/plain')
+
   for (const schema of [
     ErrorResponse,
     ObjectSchemaResource,
