@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config/config.js'
 import { configOrExit } from './config-or-exit.js'
+import { checkLocalDatabase } from './local-database.js'
+import { explainStartupFailure } from './startup-failure.js'
 import { CliError, httpClient, localClient, type ImportClient } from './import-client.js'
 
 export interface ClientOptions {
@@ -8,6 +10,7 @@ export interface ClientOptions {
   token?: string
   workspace?: string
   local?: boolean
+  create?: boolean
 }
 
 /** The options every command that talks to Intake shares: a server over HTTP, or `--local`. */
@@ -17,10 +20,15 @@ export function withClientOptions(command: Command): Command {
     .option('--token <token>', 'an API token with import:import-configuration:cmdb (or admin)')
     .option('--workspace <id>', 'the workspace id (default: INTAKE_WORKSPACE_ID)')
     .option('--local', 'work directly on the database the environment configures (no server)')
+    .option('--create', 'with --local: create the database when it holds no Intake data yet')
 }
 
 export async function clientFrom(options: ClientOptions, local: { worker: boolean }): Promise<ImportClient> {
-  if (options.local) return localClient(configOrExit(), local)
+  if (options.local) {
+    const config = configOrExit()
+    await checkLocalDatabase(config, options)
+    return localClient(config, local)
+  }
   if (!options.token) throw new CliError('--token is required to talk to a server (or use --local)')
   let workspace = options.workspace
   if (workspace === undefined) {
@@ -41,6 +49,12 @@ export async function runCli(fn: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await fn()
   } catch (error) {
+    const startup = explainStartupFailure(error)
+    if (startup !== null) {
+      process.stderr.write(`intake: ${startup}\n`)
+      process.exitCode = 1
+      return
+    }
     const code = (error as { code?: unknown }).code
     const message = error instanceof Error ? error.message : String(error)
     process.stderr.write(

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import pino from 'pino'
 import { startExecutionWorker } from '../../jobs/execution-worker.js'
 import { bootstrap } from '../../main.js'
+import { ensureWritableDir } from '../../store/data-dir.js'
 import { configOrExit } from '../config-or-exit.js'
 
 /** `intake worker`: processes executions without serving HTTP (pair with `intake serve --no-worker`). */
@@ -17,6 +18,7 @@ export function workerCommand(): Command {
         process.exit(2)
       }
       const log = pino({ level: config.logLevel })
+      ensureWritableDir(config.dataDir)
       const booted = await bootstrap(config, { provisionAdmin: false })
       const running = startExecutionWorker(booted.services, {
         log,
