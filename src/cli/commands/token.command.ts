@@ -4,6 +4,7 @@ import { bootstrap } from '../../main.js'
 import { configOrExit } from '../config-or-exit.js'
 import { CliError } from '../import-client.js'
 import { checkLocalDatabase } from '../local-database.js'
+import { requireUuid } from '../cli-ids.js'
 
 /** Token administration directly on the database (the same TokenService the API uses). */
 export function tokenCommand(): Command {
@@ -67,20 +68,30 @@ export function tokenCommand(): Command {
     .argument('<id>')
     .option(...create)
     .action(async (id: string, opts: { create?: boolean }) =>
-      withServices(opts, async (b) => {
-        await b.services.tokens.revoke(b.workspaceId, id)
-        process.stdout.write(`revoked ${id}\n`)
-      }),
+      withServices(
+        opts,
+        async (b) => {
+          await b.services.tokens.revoke(b.workspaceId, id)
+          process.stdout.write(`revoked ${id}\n`)
+        },
+        () => requireUuid('a token id', id, 'intake token list shows them in its first column'),
+      ),
     )
   return token
 }
 
+/**
+ * Runs `fn` on the services of the configured database: arguments checked first (`check`), then the database
+ * named and refused when it holds no Intake data (unless --create). CliError and AppError end with exit code 1.
+ */
 async function withServices(
   options: { create?: boolean },
   fn: (b: Awaited<ReturnType<typeof bootstrap>>) => Promise<void>,
+  check: () => void = () => undefined,
 ): Promise<void> {
   const config = configOrExit()
   try {
+    check()
     await checkLocalDatabase(config, options)
   } catch (error) {
     if (!(error instanceof CliError)) throw error
