@@ -42,7 +42,8 @@ export async function clientFrom(options: ClientOptions, local: { worker: boolea
     throw error
   }
   const token = options.token ?? env.token
-  if (token === null) throw new CliError('--token or INTAKE_TOKEN is required to talk to a server (or use --local)')
+  if (token === null)
+    throw new CliError('--token or INTAKE_TOKEN is required to talk to a server (or use --local)')
   const workspace = options.workspace ?? env.workspaceId
   if (workspace === null) {
     throw new CliError(

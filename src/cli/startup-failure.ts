@@ -21,7 +21,14 @@ interface ErrorFacts {
   message?: unknown
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'])
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+])
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC'])
 
 function explainOne(e: ErrorFacts): string | null {
@@ -51,7 +58,9 @@ function explainOne(e: ErrorFacts): string | null {
     const at = e.port === undefined ? host : `${host}:${String(e.port)}`
     return `cannot reach PostgreSQL at ${at} (${code}): start it, or fix the host and port in DATABASE_URL`
   }
-  if (/timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(message)) {
+  if (
+    /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(message)
+  ) {
     return 'PostgreSQL did not answer within 5 s: check that it runs and that DATABASE_URL names the right host and port'
   }
   if (NOT_WRITABLE.has(code) && typeof e.path === 'string') {

@@ -184,7 +184,9 @@ export function loadClientEnv(env: Env = process.env): ClientEnv {
   }
   const url = read('INTAKE_URL')
   if (url !== null && !/^https?:\/\/[^/]/i.test(url)) {
-    throw new ConfigError([{ name: 'INTAKE_URL', value: url, expected: 'an http(s) URL such as http://127.0.0.1:8080' }])
+    throw new ConfigError([
+      { name: 'INTAKE_URL', value: url, expected: 'an http(s) URL such as http://127.0.0.1:8080' },
+    ])
   }
   return Object.freeze({ url, token: read('INTAKE_TOKEN'), workspaceId: read('INTAKE_WORKSPACE_ID') })
 }

@@ -24,8 +24,9 @@ export async function holdsIntake(config: DatabaseConfig): Promise<boolean> {
     const sqlite = new SqliteDatabase(config.url, { readonly: true, fileMustExist: true })
     try {
       return (
-        sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE) !==
-        undefined
+        sqlite
+          .prepare(`select 1 from sqlite_master where type = 'table' and name = ?`)
+          .get(MIGRATION_TABLE) !== undefined
       )
     } finally {
       sqlite.close()

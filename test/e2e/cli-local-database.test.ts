@@ -36,9 +36,13 @@ describe('local commands (token, --local) name their database and never create o
       it('refuses a database without Intake data, creates it with --create, then uses it', async () => {
         expect(fs.existsSync(BIN), 'run npm run build first (npm test does)').toBe(true)
         db = await createTestDatabase(dialect)
-        const where = dialect === 'sqlite' ? `SQLite ${path.join(db.env.INTAKE_DATA_DIR!, 'intake.db')}` : 'PostgreSQL'
+        const where =
+          dialect === 'sqlite' ? `SQLite ${path.join(db.env.INTAKE_DATA_DIR!, 'intake.db')}` : 'PostgreSQL'
 
-        for (const args of [['token', 'list'], ['sources', '--local']]) {
+        for (const args of [
+          ['token', 'list'],
+          ['sources', '--local'],
+        ]) {
           const refused = await cli(args, db.env, work)
           expect(refused.code, refused.err).toBe(1)
           expect(refused.err).toContain(`database: ${where}`)
@@ -61,6 +65,11 @@ describe('local commands (token, --local) name their database and never create o
         expect(listed.code, listed.err).toBe(0)
         expect(listed.err).toContain(`database: ${where}`)
         expect(listed.out).toContain('"first"')
+
+        const migrated = await cli(['migrate'], db.env, work)
+        expect(migrated.code, migrated.err).toBe(0)
+        expect(migrated.err).toContain(`database: ${where}`)
+        expect(migrated.out).toContain('the database is up to date')
 
         const sources = await cli(['sources', '--local'], db.env, work)
         expect(sources.code, sources.err).toBe(0)

@@ -30,7 +30,10 @@ describe('npx intake right after npm ci', () => {
     expect(fs.existsSync(path.join(dir, pkg.bin.intake))).toBe(false)
 
     await run('npm', ['run', 'prepare', '--silent'], { cwd: dir, timeout: 240_000 })
-    const { stdout } = await run('npx', ['--no-install', 'intake', '--version'], { cwd: dir, timeout: 60_000 })
+    const { stdout } = await run('npx', ['--no-install', 'intake', '--version'], {
+      cwd: dir,
+      timeout: 60_000,
+    })
     expect(stdout.trim()).toBe(pkg.version)
   }, 300_000)
 })

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { createStore } from '../../store/create-store.js'
+import { describeDatabase } from '../../store/database-presence.js'
 import { migrateToLatest } from '../../store/migrate.js'
 import { configOrExit } from '../config-or-exit.js'
 import { explainStartupFailure } from '../startup-failure.js'
@@ -9,6 +10,7 @@ export function migrateCommand(): Command {
     .description('Bring the database schema to the latest version')
     .action(async () => {
       const config = configOrExit()
+      process.stderr.write(`database: ${describeDatabase(config.database)}\n`)
       const store = createStore(config.database)
       try {
         const outcome = await migrateToLatest(store)

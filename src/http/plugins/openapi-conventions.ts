@@ -46,13 +46,18 @@ export function registerOpenApiConventions(app: FastifyInstance, apiPrefix: stri
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const method = methods[0] ?? 'GET'
     if (method === 'HEAD') return
-    const operationId = (schema as { operationId?: string }).operationId ?? operationIdFor(method, route.url, apiPrefix)
+    const operationId =
+      (schema as { operationId?: string }).operationId ?? operationIdFor(method, route.url, apiPrefix)
     const isPublic = route.config?.auth?.public === true
     const codes: number[] = isPublic ? [] : [...AUTHENTICATED_ERRORS]
     if (!isPublic && methods.some((m) => BODY_METHODS.has(m))) codes.push(...BODY_ERRORS)
     const response = { ...((schema.response ?? {}) as Record<string, unknown>) }
     for (const code of codes) {
-      if (response[code] === undefined && response[String(code)] === undefined && response['4xx'] === undefined) {
+      if (
+        response[code] === undefined &&
+        response[String(code)] === undefined &&
+        response['4xx'] === undefined
+      ) {
         response[code] = Type.Ref(ErrorResponse) satisfies TSchema
       }
     }
