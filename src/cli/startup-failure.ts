@@ -1,3 +1,5 @@
+import { DataDirectoryError } from '../store/data-dir.js'
+
 /**
  * Why Intake could not start, as one line that says what to do — for the failures a person meets in the first hour:
  * the database missing or unreachable, the port taken, the data directory not writable. Anything else answers null
@@ -53,7 +55,8 @@ function explainOne(e: ErrorFacts): string | null {
   if (code === '28P01' || code === '28000') {
     return `PostgreSQL refused the login (${message}): fix the user or password in DATABASE_URL`
   }
-  if (UNREACHABLE.has(code) && e.syscall !== 'listen') {
+  // An aggregate of connection attempts carries the code but not the address: its members say where.
+  if (UNREACHABLE.has(code) && e.syscall !== 'listen' && !(e.address === undefined && hasMembers(e))) {
     const host = String(e.address ?? e.hostname ?? 'the host in DATABASE_URL')
     const at = e.port === undefined ? host : `${host}:${String(e.port)}`
     return `cannot reach PostgreSQL at ${at} (${code}): start it, or fix the host and port in DATABASE_URL`
@@ -63,8 +66,12 @@ function explainOne(e: ErrorFacts): string | null {
   ) {
     return 'PostgreSQL did not answer within 5 s: check that it runs and that DATABASE_URL names the right host and port'
   }
-  if (NOT_WRITABLE.has(code) && typeof e.path === 'string') {
-    return `cannot create or write ${e.path} (${code}): make it a directory the user Intake runs as can write, or set INTAKE_DATA_DIR to one`
+  if (e instanceof DataDirectoryError) {
+    return `cannot create or write the data directory ${e.dir} (${e.reason}): make it a directory the user Intake runs as can write, or set INTAKE_DATA_DIR to one`
+  }
+  // The SQLite database's directory, made when the store opens.
+  if (NOT_WRITABLE.has(code) && e.syscall === 'mkdir' && typeof e.path === 'string') {
+    return `cannot create the directory ${e.path} (${code}): make it writable by the user Intake runs as, or set INTAKE_DATA_DIR (or DATABASE_URL=sqlite:<file>) elsewhere`
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_READONLY_DIRECTORY') {
     return `cannot open the SQLite database for writing (${message}): make the data directory writable by the user Intake runs as, or set INTAKE_DATA_DIR (or DATABASE_URL=sqlite:<file>)`
@@ -73,6 +80,10 @@ function explainOne(e: ErrorFacts): string | null {
     return 'the SQLite database file is not a database: point INTAKE_DATA_DIR or DATABASE_URL at an Intake database'
   }
   return null
+}
+
+function hasMembers(e: ErrorFacts): boolean {
+  return Array.isArray((e as { errors?: unknown }).errors)
 }
 
 /** The error, its causes and the errors it aggregates (Node reports a refused dual-stack connect as several). */

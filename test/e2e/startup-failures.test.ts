@@ -69,14 +69,22 @@ describe('start-up failures say what to do in one line', () => {
     }
   })
 
-  it('names a data directory that cannot be created and INTAKE_DATA_DIR', async () => {
+  it('names a data directory (or SQLite directory) that cannot be created, and the variable to set', async () => {
     const file = path.join(dir, 'a-file')
     fs.writeFileSync(file, '')
     const dataDir = path.join(file, 'data')
     for (const command of ['serve', 'worker']) {
       const outcome = await run([command], { INTAKE_DATA_DIR: dataDir }, dir)
-      expectOneClearLine(outcome, new RegExp(`cannot create or write ${dataDir}.*INTAKE_DATA_DIR`))
+      expectOneClearLine(
+        outcome,
+        new RegExp(`cannot create or write the data directory ${dataDir} \\(ENOTDIR\\).*INTAKE_DATA_DIR`),
+      )
     }
+    const sqlite = await run(['migrate'], { DATABASE_URL: `sqlite:${path.join(dataDir, 'intake.db')}` }, dir)
+    expectOneClearLine(
+      sqlite,
+      new RegExp(`cannot create the directory ${dataDir} \\(ENOTDIR\\).*DATABASE_URL`),
+    )
   })
 
   it.skipIf(process.getuid?.() === 0)('names a data directory without write permission', async () => {
