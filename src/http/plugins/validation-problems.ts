@@ -9,13 +9,16 @@ export interface ValidationIssue {
   params?: Record<string, unknown>
 }
 
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-
-/** The patterns of the route schemas, in words a person reads (a regex is no answer to "what do I send?"). */
-const PATTERN_WORDS: Record<string, string> = {
-  '^[0-9]{1,15}$': 'must be a numeric id such as 42',
-  '^[0-9]+$': 'must be a numeric id such as 42',
-  [UUID]: 'must be a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+/**
+ * The patterns of the route schemas, in words a person reads (a regex is no answer to "what do I send?"): digit-only
+ * ids (`^[0-9]+$`, `^[0-9]{1,15}$`, …) and UUIDs, whatever the exact bounds a schema chose.
+ */
+function patternInWords(pattern: string): string | undefined {
+  if (/^\^\[0-9\](\+|\{\d+(,\d*)?\})\$$/.test(pattern)) return 'must be a numeric id such as 42'
+  if (pattern.includes('{8}-') && pattern.includes('{12}')) {
+    return 'must be a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301'
+  }
+  return undefined
 }
 
 /**
@@ -58,7 +61,7 @@ function fieldOf(v: ValidationIssue, context: string | undefined): string {
 
 function messageOf(v: ValidationIssue): string {
   if (v.keyword === 'pattern') {
-    const words = PATTERN_WORDS[String(v.params?.pattern)]
+    const words = patternInWords(String(v.params?.pattern))
     if (words !== undefined) return words
   }
   const allowed =

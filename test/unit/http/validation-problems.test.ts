@@ -86,3 +86,26 @@ describe('validation problems in words', () => {
     ])
   })
 })
+
+describe('patterns in words, whatever the bounds', () => {
+  for (const [pattern, words] of [
+    ['^[0-9]+$', 'numeric id'],
+    ['^[0-9]{1,18}$', 'numeric id'],
+    ['^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', 'UUID'],
+  ] as const) {
+    it(`${pattern} → ${words}`, () => {
+      const [problem] = toFieldProblems(
+        [
+          {
+            instancePath: '/x',
+            keyword: 'pattern',
+            params: { pattern },
+            message: `must match pattern "${pattern}"`,
+          },
+        ],
+        'params',
+      )
+      expect(problem!.message).toContain(words)
+    })
+  }
+})
