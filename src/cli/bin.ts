@@ -1,4 +1,12 @@
 #!/usr/bin/env node
 import { buildCli } from './cli.js'
+import { explainStartupFailure } from './startup-failure.js'
 
-await buildCli().parseAsync(process.argv)
+try {
+  await buildCli().parseAsync(process.argv)
+} catch (error) {
+  const line = explainStartupFailure(error)
+  if (line === null) throw error
+  process.stderr.write(`intake: ${line}\n`)
+  process.exit(1)
+}

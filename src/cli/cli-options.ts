@@ -1,39 +1,56 @@
 import type { Command } from 'commander'
-import { loadConfig } from '../config/config.js'
+import { ConfigError, loadClientEnv, type ClientEnv } from '../config/config.js'
 import { configOrExit } from './config-or-exit.js'
+import { checkLocalDatabase } from './local-database.js'
+import { explainStartupFailure } from './startup-failure.js'
 import { CliError, httpClient, localClient, type ImportClient } from './import-client.js'
 
 export interface ClientOptions {
-  url: string
+  url?: string
   token?: string
   workspace?: string
   local?: boolean
+  create?: boolean
 }
+
+const DEFAULT_URL = 'http://127.0.0.1:8080'
 
 /** The options every command that talks to Intake shares: a server over HTTP, or `--local`. */
 export function withClientOptions(command: Command): Command {
   return command
-    .option('--url <url>', 'the Intake server', 'http://127.0.0.1:8080')
-    .option('--token <token>', 'an API token with import:import-configuration:cmdb (or admin)')
+    .option('--url <url>', `the Intake server (default: INTAKE_URL, else ${DEFAULT_URL})`)
+    .option(
+      '--token <token>',
+      'an API token with import:import-configuration:cmdb or admin (default: INTAKE_TOKEN, which stays out of ps and shell history)',
+    )
     .option('--workspace <id>', 'the workspace id (default: INTAKE_WORKSPACE_ID)')
     .option('--local', 'work directly on the database the environment configures (no server)')
+    .option('--create', 'with --local: create the database when it holds no Intake data yet')
 }
 
 export async function clientFrom(options: ClientOptions, local: { worker: boolean }): Promise<ImportClient> {
-  if (options.local) return localClient(configOrExit(), local)
-  if (!options.token) throw new CliError('--token is required to talk to a server (or use --local)')
-  let workspace = options.workspace
-  if (workspace === undefined) {
-    try {
-      workspace = loadConfig().workspaceId ?? undefined
-    } catch {
-      workspace = undefined
-    }
+  if (options.local) {
+    const config = configOrExit()
+    await checkLocalDatabase(config, options)
+    return localClient(config, local)
   }
-  if (workspace === undefined) {
-    throw new CliError('--workspace is required (the server prints its workspace id when it starts)')
+  let env: ClientEnv
+  try {
+    env = loadClientEnv()
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message)
+    throw error
   }
-  return httpClient({ url: options.url, token: options.token, workspace })
+  const token = options.token ?? env.token
+  if (token === null)
+    throw new CliError('--token or INTAKE_TOKEN is required to talk to a server (or use --local)')
+  const workspace = options.workspace ?? env.workspaceId
+  if (workspace === null) {
+    throw new CliError(
+      '--workspace or INTAKE_WORKSPACE_ID is required (the server prints its workspace id when it starts)',
+    )
+  }
+  return httpClient({ url: options.url ?? env.url ?? DEFAULT_URL, token, workspace })
 }
 
 /** Runs a command body: CliError and AppError messages go to stderr with exit code 1 (2 for usage). */
@@ -41,6 +58,12 @@ export async function runCli(fn: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await fn()
   } catch (error) {
+    const startup = explainStartupFailure(error)
+    if (startup !== null) {
+      process.stderr.write(`intake: ${startup}\n`)
+      process.exitCode = 1
+      return
+    }
     const code = (error as { code?: unknown }).code
     const message = error instanceof Error ? error.message : String(error)
     process.stderr.write(

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { VERSION } from '../version.js'
 import { executionsCommand } from './commands/executions.command.js'
 import { importCommand } from './commands/import.command.js'
 import { migrateCommand } from './commands/migrate.command.js'
@@ -11,6 +12,7 @@ export function buildCli(): Command {
   const program = new Command()
     .name('intake')
     .description('Intake: self-hosted data import service with an Assets-compatible import API')
+    .version(VERSION, '-V, --version', 'print the version of Intake')
     .showHelpAfterError()
   program.addCommand(serveCommand())
   program.addCommand(migrateCommand())

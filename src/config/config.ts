@@ -165,3 +165,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
     importDir,
   })
 }
+
+/** What the CLI's client commands read from the environment, so that a token stays out of `ps` and shell history. */
+export interface ClientEnv {
+  /** INTAKE_URL: the server the commands talk to. */
+  readonly url: string | null
+  /** INTAKE_TOKEN: the API token they send. */
+  readonly token: string | null
+  /** INTAKE_WORKSPACE_ID: the workspace (the server prints its id when it starts). */
+  readonly workspaceId: string | null
+}
+
+/** Reads INTAKE_URL, INTAKE_TOKEN and INTAKE_WORKSPACE_ID (only these: a client needs no server settings). */
+export function loadClientEnv(env: Env = process.env): ClientEnv {
+  const read = (name: string): string | null => {
+    const v = env[name]?.trim()
+    return v === undefined || v === '' ? null : v
+  }
+  const url = read('INTAKE_URL')
+  if (url !== null && !/^https?:\/\/[^/]/i.test(url)) {
+    throw new ConfigError([
+      { name: 'INTAKE_URL', value: url, expected: 'an http(s) URL such as http://127.0.0.1:8080' },
+    ])
+  }
+  return Object.freeze({ url, token: read('INTAKE_TOKEN'), workspaceId: read('INTAKE_WORKSPACE_ID') })
+}

@@ -92,7 +92,10 @@ export const ValidationError = defineError<{ problems: FieldProblem[] }>(
   ({ problems }) =>
     problems.length === 1
       ? `Invalid request: ${problems[0]!.field} ${problems[0]!.message}`
-      : `Invalid request: ${problems.length} problems`,
+      : `Invalid request: ${problems.length} problems: ${problems
+          .slice(0, 3)
+          .map((p) => `${p.field} ${p.message}`)
+          .join('; ')}${problems.length > 3 ? '; …' : ''}`,
   'The request did not match the declared schema; details.problems names each field and what was expected.',
 )
 
@@ -185,7 +188,8 @@ export const RateLimitedError = defineError<{ retryAfterSeconds: number }>(
 export const UnsupportedMediaTypeError = defineError<{ contentType: string }>(
   'UNSUPPORTED_MEDIA_TYPE',
   415,
-  ({ contentType }) => `Content type ${contentType || '(none)'} is not accepted here; send application/json`,
+  ({ contentType }) =>
+    `Content type ${contentType || '(none)'} is not accepted here: send JSON with Content-Type: application/json`,
   'The request body has a content type the route does not read.',
 )
 

@@ -3,9 +3,11 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Services } from '../services/services.js'
+import { VERSION } from '../version.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { createMetrics, registerMetrics } from './plugins/metrics.js'
+import { registerOpenApiConventions } from './plugins/openapi-conventions.js'
 import { aqlRoutes } from './routes/aql.routes.js'
 import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
@@ -55,6 +57,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
   })
 
+  // Fastify reads text/plain by default; every route here takes JSON (file uploads read their own types), so a
+  // text body is answered 415 "send JSON" instead of failing validation as a string.
+  app.removeContentTypeParser('text/plain')
+
   for (const schema of [
     ErrorResponse,
     ObjectSchemaResource,
@@ -71,11 +77,14 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       openapi: '3.0.3',
       info: {
         title: 'Intake API',
-        version: '0.1.0',
+        version: VERSION,
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
         description:
           'Self-hosted import service. Paths under /jsm/assets/workspace/{workspaceId}/v1 are wire-compatible with the ' +
           'Atlassian Assets API; /jsm/insight/… and /ex/jira/{cloudId}/jsm/assets/… are aliases.',
       },
+      // Relative to where the document is served from, unless INTAKE_PUBLIC_URL names the public address.
+      servers: [{ url: services.config.publicUrl ?? '/', description: 'This Intake server' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -87,6 +96,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+  registerOpenApiConventions(app, API_PREFIX)
 
   const metrics = createMetrics()
   registerErrorHandling(app, services.config.maxBodyBytes)

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppConfig } from '../config/config.js'
 import type { ExecutionWorker } from '../jobs/execution-worker.js'
 import { bootstrap, startBackground } from '../main.js'
+import { ensureWritableDir } from '../store/data-dir.js'
 import { buildApp } from './app.js'
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
@@ -29,6 +30,7 @@ export async function startServer(
   config: AppConfig,
   options: { worker?: boolean } = {},
 ): Promise<RunningServer> {
+  ensureWritableDir(config.dataDir)
   const booted = await bootstrap(config)
   const app = await buildApp(booted.services, {
     logger: {

@@ -8,12 +8,9 @@ import * as m0004 from './migrations/0004-engine.js'
 import * as m0005 from './migrations/0005-executions.js'
 import * as m0006 from './migrations/0006-import-files.js'
 import * as m0007 from './migrations/0007-engine-load-path.js'
-<<<<<<< HEAD
 import * as m0010 from './migrations/0010-schedules.js'
 import * as m0011 from './migrations/0011-upload-jobs.js'
-=======
 import * as m0013 from './migrations/0013-object-history.js'
->>>>>>> assets-wire
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -28,12 +25,9 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-executions': m0005,
   '0006-import-files': m0006,
   '0007-engine-load-path': m0007,
-<<<<<<< HEAD
   '0010-schedules': m0010,
   '0011-upload-jobs': m0011,
-=======
   '0013-object-history': m0013,
->>>>>>> assets-wire
 }
 
 /** Every migration, in order. */

@@ -45,7 +45,7 @@ describeEachDialect('asynchronous schema + mapping', (env) => {
   it('a second async PUT is refused at once with 409', async () => {
     const res = await callManual('PUT', `${url()}/mapping?async=true`, mappingFixture('seed-put.json'))
     expect(res.status).toBe(409)
-    expect(res.body.message).toBe('A mapping already exists for this import')
+    expect(res.body.message).toMatch(/^A mapping already exists for this import/)
   })
 
   it('an invalid async PATCH finishes FAILED with its problems, and applies nothing', async () => {

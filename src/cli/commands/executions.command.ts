@@ -7,6 +7,7 @@ import {
   withClientOptions,
   type ClientOptions,
 } from '../cli-options.js'
+import { requireUuid, SOURCE_IDS_HINT } from '../cli-ids.js'
 
 /** `intake executions --source <id> [execId]`: the executions of a source, or one execution's result. */
 export function executionsCommand(): Command {
@@ -17,11 +18,15 @@ export function executionsCommand(): Command {
       .argument('[executionId]', 'show this execution’s result and problems'),
   ).action(async (executionId: string | undefined, options: ClientOptions & { source: string }) =>
     runCli(async () => {
+      const source = requireUuid('an import source id', options.source, SOURCE_IDS_HINT)
+      if (executionId !== undefined) {
+        requireUuid('an execution id', executionId, `intake executions --source ${source} lists them`)
+      }
       const client = await clientFrom(options, { worker: false })
       const out = process.stdout
       try {
         if (executionId === undefined) {
-          const rows = await client.listExecutions(options.source)
+          const rows = await client.listExecutions(source)
           const c = (e: (typeof rows)[number], k: string) => e.counters[k] ?? 0
           out.write(
             table(
@@ -39,11 +44,11 @@ export function executionsCommand(): Command {
           )
           return 0
         }
-        const status = await client.status(options.source, executionId)
+        const status = await client.status(source, executionId)
         out.write(`execution ${status.executionId}: ${status.status}\n`)
         if (status.status === 'DONE') out.write(resultTable(status.progressResult))
         else out.write(`${JSON.stringify(status.progressResult, null, 2)}\n`)
-        const problems = await client.problems(options.source, executionId)
+        const problems = await client.problems(source, executionId)
         if (problems.total > 0) {
           out.write(`\n${problems.total} problem(s):\n`)
           for (const p of problems.values) out.write(`  ${p.location}  ${p.code}  ${p.message}\n`)

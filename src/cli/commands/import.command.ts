@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { Command } from 'commander'
 import cliProgress from 'cli-progress'
 import { clientFrom, resultTable, runCli, withClientOptions, type ClientOptions } from '../cli-options.js'
+import { requireUuid, SOURCE_IDS_HINT } from '../cli-ids.js'
 import { CliError, type ImportClient, type ProgressView } from '../import-client.js'
 
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
@@ -16,10 +17,11 @@ export function importCommand(): Command {
       .argument('<file>', 'the file to import'),
   ).action(async (file: string, options: ClientOptions & { source: string }) =>
     runCli(async () => {
+      const source = requireUuid('an import source id', options.source, SOURCE_IDS_HINT)
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`no such file: ${file}`)
       const client = await clientFrom(options, { worker: true })
       try {
-        return await importFile(client, options.source, file)
+        return await importFile(client, source, file)
       } finally {
         await client.close()
       }

@@ -2,10 +2,16 @@ import { Command } from 'commander'
 import { AppError } from '../../domain/errors.js'
 import { bootstrap } from '../../main.js'
 import { configOrExit } from '../config-or-exit.js'
+import { CliError } from '../import-client.js'
+import { checkLocalDatabase } from '../local-database.js'
+import { requireUuid } from '../cli-ids.js'
 
 /** Token administration directly on the database (the same TokenService the API uses). */
 export function tokenCommand(): Command {
-  const token = new Command('token').description('Create, list and revoke workspace API tokens')
+  const token = new Command('token').description(
+    'Create, list and revoke workspace API tokens, directly on the database the environment configures (not through a server)',
+  )
+  const create = ['--create', 'create the database when it holds no Intake data yet'] as const
 
   token
     .command('create')
@@ -15,8 +21,9 @@ export function tokenCommand(): Command {
       '--scopes <scopes...>',
       'admin, import:import-configuration:cmdb, read:cmdb-object:jira, write:cmdb-object:jira',
     )
-    .action(async (opts: { name: string; scopes: string[] }) =>
-      withServices(async (b) => {
+    .option(...create)
+    .action(async (opts: { name: string; scopes: string[]; create?: boolean }) =>
+      withServices(opts, async (b) => {
         const scopes = opts.scopes
           .flatMap((s) => s.split(','))
           .map((s) => s.trim())
@@ -36,8 +43,9 @@ export function tokenCommand(): Command {
   token
     .command('list')
     .description('List the workspace tokens (never their secrets)')
-    .action(async () =>
-      withServices(async (b) => {
+    .option(...create)
+    .action(async (opts: { create?: boolean }) =>
+      withServices(opts, async (b) => {
         const rows = await b.services.tokens.list(b.workspaceId)
         for (const t of rows) {
           process.stdout.write(
@@ -58,17 +66,40 @@ export function tokenCommand(): Command {
     .command('revoke')
     .description('Revoke a token by id')
     .argument('<id>')
-    .action(async (id: string) =>
-      withServices(async (b) => {
-        await b.services.tokens.revoke(b.workspaceId, id)
-        process.stdout.write(`revoked ${id}\n`)
-      }),
+    .option(...create)
+    .action(async (id: string, opts: { create?: boolean }) =>
+      withServices(
+        opts,
+        async (b) => {
+          await b.services.tokens.revoke(b.workspaceId, id)
+          process.stdout.write(`revoked ${id}\n`)
+        },
+        () => requireUuid('a token id', id, 'intake token list shows them in its first column'),
+      ),
     )
   return token
 }
 
-async function withServices(fn: (b: Awaited<ReturnType<typeof bootstrap>>) => Promise<void>): Promise<void> {
-  const b = await bootstrap(configOrExit(), { provisionAdmin: false })
+/**
+ * Runs `fn` on the services of the configured database: arguments checked first (`check`), then the database
+ * named and refused when it holds no Intake data (unless --create). CliError and AppError end with exit code 1.
+ */
+async function withServices(
+  options: { create?: boolean },
+  fn: (b: Awaited<ReturnType<typeof bootstrap>>) => Promise<void>,
+  check: () => void = () => undefined,
+): Promise<void> {
+  const config = configOrExit()
+  try {
+    check()
+    await checkLocalDatabase(config, options)
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exitCode = 1
+    return
+  }
+  const b = await bootstrap(config, { provisionAdmin: false })
   try {
     await fn(b)
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import pino from 'pino'
 import { bootstrap, startBackground } from '../../main.js'
+import { ensureWritableDir } from '../../store/data-dir.js'
 import { configOrExit } from '../config-or-exit.js'
 
 /** `intake worker`: processes executions without serving HTTP (pair with `intake serve --no-worker`). */
@@ -16,6 +17,7 @@ export function workerCommand(): Command {
         process.exit(2)
       }
       const log = pino({ level: config.logLevel })
+      ensureWritableDir(config.dataDir)
       const booted = await bootstrap(config, { provisionAdmin: false })
       const running = startBackground(booted.services, {
         log,

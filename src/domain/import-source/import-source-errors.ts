@@ -13,7 +13,8 @@ export const ImportSourceTypeNotAvailableError = defineError<{ type: string; ava
 export const MappingExistsError = defineError<{ importSourceId: string }>(
   'MAPPING_EXISTS',
   409,
-  () => 'A mapping already exists for this import',
+  () =>
+    'A mapping already exists for this import; change it with PATCH on the same URL (PUT only submits the first one)',
   'PUT of a schema + mapping for a source that already has one; change it with PATCH.',
 )
 

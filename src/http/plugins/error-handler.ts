@@ -8,9 +8,9 @@ import {
   RouteNotFoundError,
   UnsupportedMediaTypeError,
   ValidationError,
-  type FieldProblem,
 } from '../../domain/errors.js'
 import { translateDbError } from '../../store/translate-error.js'
+import { toFieldProblems, type ValidationIssue } from './validation-problems.js'
 
 /**
  * The one place errors become HTTP answers. The body is
@@ -42,7 +42,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
     .send(errorBody(error, String(reply.request.id)))
 }
 
-export function toAppError(error: unknown, maxBodyBytes: number): AppError {
+export function toAppError(error: unknown, maxBodyBytes: number, contentType = ''): AppError {
   const translated = translateDbError(error)
   if (translated instanceof AppError) return translated
   const fe = translated as Partial<FastifyError> & {
@@ -50,13 +50,13 @@ export function toAppError(error: unknown, maxBodyBytes: number): AppError {
     validationContext?: string
   }
   if (Array.isArray(fe.validation)) {
-    return ValidationError({ problems: fe.validation.map((v) => toProblem(v, fe.validationContext)) })
+    return ValidationError({ problems: toFieldProblems(fe.validation, fe.validationContext) })
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return BodyTooLargeError({ limitBytes: maxBodyBytes })
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return UnsupportedMediaTypeError({ contentType: '' })
+      return UnsupportedMediaTypeError({ contentType })
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return MalformedBodyError({ reason: 'the content type is application/json but the body is empty' })
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -71,27 +71,9 @@ export function toAppError(error: unknown, maxBodyBytes: number): AppError {
   return InternalError({}, { cause: error })
 }
 
-interface ValidationIssue {
-  instancePath?: string
-  message?: string
-  keyword?: string
-  params?: Record<string, unknown>
-}
-
-function toProblem(v: ValidationIssue, context: string | undefined): FieldProblem {
-  const base = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
-  const missing = v.keyword === 'required' ? String(v.params?.missingProperty ?? '') : ''
-  const extra = v.keyword === 'additionalProperties' ? String(v.params?.additionalProperty ?? '') : ''
-  const leaf = [base, missing || extra].filter(Boolean).join('.')
-  const field = [context ?? 'body', leaf].filter(Boolean).join('.')
-  const allowed =
-    v.keyword === 'enum' ? ` (${(v.params?.allowedValues as unknown[] | undefined)?.join(', ')})` : ''
-  return { field, message: `${v.message ?? 'is invalid'}${allowed}` }
-}
-
 export function registerErrorHandling(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const appError = toAppError(error, maxBodyBytes)
+    const appError = toAppError(error, maxBodyBytes, request.headers['content-type'] ?? '')
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: appError.code }, appError.message)
     return sendError(reply, appError)
