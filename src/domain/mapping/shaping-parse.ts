@@ -314,7 +314,7 @@ export function checkShapingLiterals(
       problems.add(
         'INVALID_VALUE_FOR_TYPE',
         where,
-        `${JSON.stringify(v)} is not a ${kind} value: ${result.reason}`,
+        `${JSON.stringify(v)} cannot be a value of this ${kind} attribute: ${result.reason}`,
       )
     }
   }
