@@ -36,64 +36,48 @@ export class TransformFailure extends Error {
   }
 }
 
+/** A step that maps each text to one text (most steps): consecutive ones are fused into one pass per value. */
+type TextFn = (s: string) => string
+
+type Compiled = { text: TextFn } | { value: StepFn }
+
 /** Compiles one step; throws only for a step validation would have refused (never for stored documents). */
 export function compileStep(step: TransformStep, cx: StepContext): StepFn {
+  const compiled = compileOne(step, cx)
+  return 'text' in compiled ? eachText(compiled.text) : compiled.value
+}
+
+function compileOne(step: TransformStep, cx: StepContext): Compiled {
   switch (step.type) {
     case 'trim':
-      return eachText((s) => s.trim())
+      return { text: (s) => s.trim() }
     case 'lower':
-      return eachText((s) => s.toLowerCase())
+      return { text: (s) => s.toLowerCase() }
     case 'upper':
-      return eachText((s) => s.toUpperCase())
+      return { text: (s) => s.toUpperCase() }
     case 'replace':
-      return compileReplace(step)
-    case 'split': {
-      const separator = step.separator
-      return (value) => {
-        if (value === undefined || value === null) return value
-        const out: unknown[] = []
-        for (const v of Array.isArray(value) ? value : [value]) {
-          if (v === undefined || v === null) continue
-          if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-            out.push(...String(v).split(separator))
-          else out.push(v)
-        }
-        return out
-      }
-    }
-    case 'join': {
-      const separator = step.separator
-      return (value) =>
-        Array.isArray(value)
-          ? value
-              .filter((v) => v !== undefined && v !== null && v !== '')
-              .map(String)
-              .join(separator)
-          : value
-    }
+      return { text: compileReplace(step) }
+    case 'split':
+      return { value: compileSplit(step.separator) }
+    case 'join':
+      return { value: compileJoin(step.separator) }
     case 'substring':
-      return compileSubstring(step.start, step.length)
-    case 'pad': {
-      const { length, fill = ' ', side = 'start' } = step
-      return eachText((s) => {
-        const missing = length - codePointLength(s)
-        if (missing <= 0) return s
-        return side === 'start' ? fill.repeat(missing) + s : s + fill.repeat(missing)
-      })
-    }
+      return { text: compileSubstring(step.start, step.length) }
+    case 'pad':
+      return { text: compilePad(step.length, step.fill ?? ' ', step.side ?? 'start') }
     case 'lookup':
-      return compileLookup(step.table, step.fallback, step.ignoreCase === true)
+      return { text: compileLookup(step.table, step.fallback, step.ignoreCase === true) }
     case 'number':
-      return compileNumber(step.decimalSeparator ?? '.', step.groupSeparator, step.decimals)
+      return { value: compileNumber(step.decimalSeparator ?? '.', step.groupSeparator, step.decimals) }
     case 'date':
-      return compileDate(step.from, step.to, step.zone ?? cx.zone)
+      return { value: compileDate(step.from, step.to, step.zone ?? cx.zone) }
     case 'template':
-      return compileTemplate(step.template, cx)
+      return { value: compileTemplate(step.template, cx) }
   }
 }
 
 /** Applies `fn` to each text of a value; nothing stays nothing, objects and Dates pass unchanged. */
-function eachText(fn: (s: string) => string): StepFn {
+function eachText(fn: TextFn): StepFn {
   const one = (v: unknown): unknown => {
     if (typeof v === 'string') return fn(v)
     if (typeof v === 'number' || typeof v === 'boolean') return fn(String(v))
@@ -102,27 +86,52 @@ function eachText(fn: (s: string) => string): StepFn {
   return (value) => (Array.isArray(value) ? value.map(one) : one(value))
 }
 
-function compileReplace(step: Extract<TransformStep, { type: 'replace' }>): StepFn {
+function compileSplit(separator: string): StepFn {
+  return (value) => {
+    if (value === undefined || value === null) return value
+    const out: unknown[] = []
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v === undefined || v === null) continue
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        out.push(...String(v).split(separator))
+      else out.push(v)
+    }
+    return out
+  }
+}
+
+function compileJoin(separator: string): StepFn {
+  return (value) =>
+    Array.isArray(value)
+      ? value
+          .filter((v) => v !== undefined && v !== null && v !== '')
+          .map(String)
+          .join(separator)
+      : value
+}
+
+function compileReplace(step: Extract<TransformStep, { type: 'replace' }>): TextFn {
   const all = step.all !== false
   const replacement = step.replacement ?? ''
+  const literal = (): string => replacement
   if (step.regex !== true && step.ignoreCase !== true) {
     const find = step.find
-    return eachText((s) => (all ? s.split(find).join(replacement) : s.replace(find, () => replacement)))
+    return (s) => (!s.includes(find) ? s : all ? s.replaceAll(find, literal) : s.replace(find, literal))
   }
   const flags = `${all ? 'g' : ''}${step.ignoreCase === true ? 'i' : ''}`
   const pattern = step.regex === true ? step.find : escapeRegex(step.find)
   const checked = checkRegex(pattern, flags, SHAPING_LIMITS.regexPattern)
   if (!checked.ok) throw new Error(`replace: ${checked.reason}`)
   const { regex, inputLimit } = checked
-  if (step.regex !== true) return eachText((s) => s.replace(regex, () => replacement))
-  return eachText((s) => {
+  if (step.regex !== true) return (s) => s.replace(regex, literal)
+  return (s) => {
     if (s.length > inputLimit)
       throw new TransformFailure(
         `the text is ${s.length} characters long; this pattern reads at most ${inputLimit}`,
         s,
       )
     return s.replace(regex, replacement)
-  })
+  }
 }
 
 export function escapeRegex(text: string): string {
@@ -135,31 +144,43 @@ function codePointLength(s: string): number {
   return SURROGATE.test(s) ? Array.from(s).length : s.length
 }
 
-function compileSubstring(start: number, length: number | undefined): StepFn {
+function compileSubstring(start: number, length: number | undefined): TextFn {
   const cut = (chars: string[] | string): string => {
     const n = chars.length
     const from = start < 0 ? Math.max(0, n + start) : Math.min(start, n)
     const to = length === undefined ? n : Math.min(n, from + length)
     return typeof chars === 'string' ? chars.slice(from, to) : chars.slice(from, to).join('')
   }
-  return eachText((s) => (SURROGATE.test(s) ? cut(Array.from(s)) : cut(s)))
+  // Fast path: cut from the start, and the text has no more UTF-16 units (so no more characters) than it keeps.
+  const whole = start === 0 ? (length ?? Infinity) : -1
+  return (s) => (s.length <= whole ? s : SURROGATE.test(s) ? cut(Array.from(s)) : cut(s))
+}
+
+function compilePad(length: number, fill: string, side: 'start' | 'end'): TextFn {
+  return (s) => {
+    // Fast path: long enough even if every character were a surrogate pair.
+    if (s.length >= 2 * length) return s
+    const missing = length - codePointLength(s)
+    if (missing <= 0) return s
+    return side === 'start' ? fill.repeat(missing) + s : s + fill.repeat(missing)
+  }
 }
 
 function compileLookup(
   table: Record<string, string>,
   fallback: string | undefined,
   ignoreCase: boolean,
-): StepFn {
+): TextFn {
   const map = new Map<string, string>()
   for (const [key, value] of Object.entries(table)) {
     const k = ignoreCase ? key.toLowerCase() : key
     if (!map.has(k)) map.set(k, value)
   }
-  return eachText((s) => {
+  return (s) => {
     if (s === '') return s
     const hit = map.get(ignoreCase ? s.toLowerCase() : s)
     return hit ?? fallback ?? s
-  })
+  }
 }
 
 const CANONICAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
@@ -269,30 +290,62 @@ function compileTemplate(template: string, cx: StepContext): StepFn {
   }
 }
 
-/** The steps of one attribute as one function; a failure names the step (0-based) it happened in. */
+/**
+ * The steps of one attribute as one function; a failure names the step (0-based) it happened in. Consecutive text
+ * steps are fused, so each value is walked once through all of them (docs/benchmarks.md has the cost).
+ */
 export function compileSteps(steps: readonly TransformStep[], cx: StepContext): StepFn {
-  const fns = steps.map((s) => compileStep(s, cx))
-  const annotate = (error: unknown, i: number): unknown =>
-    error instanceof TransformFailure
-      ? new TransformFailure(error.message, error.value, i, steps[i]!.type)
-      : error
-  if (fns.length === 1) {
-    const only = fns[0]!
-    return (value, entry) => {
-      try {
-        return only(value, entry)
-      } catch (error) {
-        throw annotate(error, 0)
-      }
+  const stages: StepFn[] = []
+  let i = 0
+  while (i < steps.length) {
+    const first = i
+    const compiled = compileOne(steps[i]!, cx)
+    i++
+    if ('value' in compiled) {
+      stages.push(annotated(compiled.value, first, steps))
+      continue
     }
+    const texts: TextFn[] = [compiled.text]
+    for (; i < steps.length; i++) {
+      const next = compileOne(steps[i]!, cx)
+      if (!('text' in next)) break
+      texts.push(next.text)
+    }
+    // A value step that ended the run of text steps is compiled again next round (compiling is cheap and pure).
+    stages.push(annotated(eachText(fuse(texts, first, steps)), first, steps))
   }
+  if (stages.length === 1) return stages[0]!
   return (value, entry) => {
-    let i = 0
+    for (let s = 0; s < stages.length; s++) value = stages[s]!(value, entry)
+    return value
+  }
+}
+
+/** Text steps in one function; a failure inside is annotated with the index of the step that failed. */
+function fuse(texts: TextFn[], first: number, steps: readonly TransformStep[]): TextFn {
+  if (texts.length === 1) return texts[0]!
+  return (s) => {
+    let j = 0
     try {
-      for (; i < fns.length; i++) value = fns[i]!(value, entry)
-      return value
+      for (; j < texts.length; j++) s = texts[j]!(s)
+      return s
     } catch (error) {
-      throw annotate(error, i)
+      throw annotate(error, first + j, steps)
     }
   }
+}
+
+function annotated(fn: StepFn, index: number, steps: readonly TransformStep[]): StepFn {
+  return (value, entry) => {
+    try {
+      return fn(value, entry)
+    } catch (error) {
+      throw annotate(error, index, steps)
+    }
+  }
+}
+
+function annotate(error: unknown, index: number, steps: readonly TransformStep[]): unknown {
+  if (!(error instanceof TransformFailure) || error.step >= 0) return error
+  return new TransformFailure(error.message, error.value, index, steps[index]!.type)
 }
