@@ -60,6 +60,7 @@ describe('regular expressions of replace steps', () => {
     expect(checkRegex('^(\\w+), (\\w+)$', 'g', 500)).toMatchObject({ ok: true, inputLimit: 300 })
     expect(checkRegex('[(+*]+', 'g', 500)).toMatchObject({ ok: true })
     expect(checkRegex('\\p{L}+', 'g', 500)).toMatchObject({ ok: true })
+    expect(checkRegex('^(\\d{1,3}\\.){3}\\d{1,3}$', 'g', 500)).toMatchObject({ ok: true })
   })
 
   it.each([
