@@ -101,7 +101,7 @@ function scanPattern(p: string): number | { reason: string; position: number } {
     if (repeated && closed !== null && (closed.quantified || closed.alternation)) {
       return {
         reason:
-          'a group repeated without bound (*, +, {n,} or more than 10 times) must not contain another quantifier or an alternation (nested repetition can make matching run away)',
+          'nested repetition: a group repeated without bound (*, +, {n,} or over 10 times) must not hold a quantifier or an alternation',
         position: i,
       }
     }
