@@ -76,6 +76,23 @@ describe('shaping members in the schema + mapping document', () => {
     expect(patched.objectTypeMappings[0]!.attributesMapping[0]).not.toHaveProperty('transformations')
   })
 
+  it('are checked on PATCH too, with pointers into the patch, and the stored document stays as it was', () => {
+    const document = expectOk(validateDocument(withShaping(EVERYTHING), CONTEXT))
+    const patched = structuredClone(at(baseDocument(), 'mapping', 'objectTypeMappings', 0))
+    Object.assign(list(patched, 'attributesMapping')[0] as object, {
+      transformations: [{ type: 'substring', start: 0, length: -1 }],
+    })
+    const problems = expectProblems(
+      mergeForPatch(document, { mapping: { objectTypeMappings: [patched] } }, CONTEXT),
+    )
+    expect(problems.map((p) => [p.code, p.pointer])).toEqual([
+      ['INVALID_TRANSFORMATION', `${NAME}/transformations/0/length`],
+    ])
+    expect(document.objectTypeMappings[0]!.attributesMapping[0]!.transformations).toEqual(
+      EVERYTHING.transformations,
+    )
+  })
+
   it('reports each bad step, condition and value with a pointer to it, all at once', () => {
     const doc = withShaping(
       {
