@@ -42,11 +42,6 @@ type TextFn = (s: string) => string
 type Compiled = { text: TextFn } | { value: StepFn }
 
 /** Compiles one step; throws only for a step validation would have refused (never for stored documents). */
-export function compileStep(step: TransformStep, cx: StepContext): StepFn {
-  const compiled = compileOne(step, cx)
-  return 'text' in compiled ? eachText(compiled.text) : compiled.value
-}
-
 function compileOne(step: TransformStep, cx: StepContext): Compiled {
   switch (step.type) {
     case 'trim':
