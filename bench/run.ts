@@ -2,7 +2,8 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping
+ *   shaping (no database): mapping with five transformation steps per attribute, over min(--rows, 100,000) rows
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
  *   --repository=N  objects written through the API service (default 5,000)
  *   --db=sqlite,postgres  run only on these databases (default: SQLite, and PostgreSQL when DATABASE_URL is set)
@@ -21,6 +22,7 @@ import { benchEngine, engineTable, type EngineBenchRow } from './engine/engine.b
 import { benchFile, fileTable, type FileBenchRow, type FilePart } from './file.bench.js'
 import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
+import { benchShaping, shapingTable } from './engine/shaping.bench.js'
 import { scratchDatabases } from './scratch.js'
 
 const arg = (name: string, fallback: number): number =>
@@ -90,11 +92,14 @@ for (const [part, fn] of parts) {
   }
 }
 
+const shaping = wanted('shaping') ? benchShaping(Math.min(rowsN, 100_000)) : null
+
 const cpu = os.cpus()
 const out = [
   `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   ...(repositoryRows.length ? ['', '### Repository service', '', repositoryTable(repositoryRows)] : []),
   ...(engineRows.length ? ['', '### Import engine', '', engineTable(engineRows)] : []),
+  ...(shaping ? ['', '### Value shaping (mapping only)', '', shapingTable(shaping)] : []),
   ...(httpRows.length ? ['', '### Push over HTTP', '', httpTable(httpRows)] : []),
   ...(aqlRows.length ? ['', '### AQL', '', aqlTable(objectsN, aqlRows)] : []),
   ...(fileRows.length ? ['', '### File imports', '', fileTable(fileRows)] : []),

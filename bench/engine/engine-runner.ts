@@ -11,7 +11,10 @@ import { hardwareDocument } from './hardware-mapping.js'
 export const HARDWARE_ROOT = hardwareDocument.mapping.objectTypeMappings[0]!.selector
 
 /** A booted Intake with one external source carrying the hardware mapping; `runOnce` imports a CSV through it. */
-export async function engineRunner(env: Record<string, string>): Promise<{
+export async function engineRunner(
+  env: Record<string, string>,
+  document: unknown = hardwareDocument,
+): Promise<{
   runOnce: (csv: string) => Promise<ImportResult>
   close: () => Promise<void>
 }> {
@@ -19,7 +22,7 @@ export async function engineRunner(env: Record<string, string>): Promise<{
   const { services } = booted
   const ws = booted.workspaceId
   const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
-  await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
+  await services.mappings.submit(ws, source.id, 'PUT', document)
   return {
     runOnce: (csv) => runEngine(services, ws, source.id, csvChunks(csv, HARDWARE_ROOT)),
     close: () => booted.close(),
@@ -31,9 +34,10 @@ export async function engineFirstLoad(
   env: Record<string, string>,
   csv: string,
   n: number,
+  document: unknown = hardwareDocument,
 ): Promise<{ seconds: number; peakMb: number; type: TypeResult }> {
   const db = await freshDatabase(env)
-  const runner = await engineRunner(db.env)
+  const runner = await engineRunner(db.env, document)
   try {
     const start = performance.now()
     const { value: result, peakMb } = await withPeakRss(() => runner.runOnce(csv))

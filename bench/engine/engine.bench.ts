@@ -3,8 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { countersOf, phasesOf, withPeakRss, type Phases } from '../bench-kit.js'
 import { postgresBaseline, sqliteBaseline } from './baselines.js'
-import { engineRunner } from './engine-runner.js'
+import { engineFirstLoad, engineRunner } from './engine-runner.js'
 import { writeCsv } from './hardware-data.js'
+import { shapedHardwareDocument } from './shaping.bench.js'
 
 export interface EngineBenchRow {
   engine: string
@@ -19,7 +20,8 @@ export interface EngineBenchRow {
 
 /**
  * The engine benchmark on one database: first load, re-import unchanged, re-import with 10 % changed, 5 % gone
- * (policy REMOVE) and 5 % new — each beside its raw baseline measured in the same run.
+ * (policy REMOVE) and 5 % new — each beside its raw baseline measured in the same run; then the first load again on
+ * a fresh database with five transformation steps on every attribute (its map phase beside the first load's).
  */
 export async function benchEngine(
   engine: 'sqlite' | 'postgres',
@@ -73,6 +75,20 @@ export async function benchEngine(
       )
       rows.push(row)
     }
+    const scenario = 'first load, 5 transformation steps per attribute'
+    const shaped = await engineFirstLoad(env, files.first, firstRows, shapedHardwareDocument())
+    const row: EngineBenchRow = {
+      engine,
+      scenario,
+      rows: firstRows,
+      seconds: shaped.seconds,
+      baselineSeconds: rows[0]!.baselineSeconds,
+      phases: phasesOf(shaped.type),
+      counters: countersOf(shaped.type, 0),
+      peakRssMb: shaped.peakMb,
+    }
+    log(`${engine} ${scenario}: ${shaped.seconds.toFixed(1)} s ${row.counters}`)
+    rows.push(row)
   } finally {
     await close()
     fs.rmSync(dir, { recursive: true, force: true })

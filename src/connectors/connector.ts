@@ -17,6 +17,11 @@ export interface DiscoveredField {
   empty: number
   /** Whether some sampled entry held several values (an array, or `||` in a cell). */
   multiple: boolean
+  /**
+   * A text field whose every sample is a date in one recognised non-ISO format (`dd/MM/yyyy`…): the proposed
+   * document maps it to a date attribute through a `date` transformation step reading this pattern.
+   */
+  dateFormat?: string
 }
 
 /** What discovery found: for each selector root (a JSON top-level key; `rows` for tabular files) its fields. */

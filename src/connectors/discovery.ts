@@ -9,6 +9,7 @@ import type { AttributeKind } from '../domain/schema/types.js'
 import { splitMultiValues } from '../domain/mapping/coerce.js'
 import { parseIsoParts } from '../domain/mapping/simple-date-format.js'
 import type { DiscoveredField, SourceSchema } from './connector.js'
+import { ALL_DATE_FORMATS, dateFormatsOf, singleDateFormat } from './discovery-date-formats.js'
 
 const MAX_SAMPLES = 5
 /** The separator the engine splits string values on (mapping/coerce.ts splitMultiValues). */
@@ -98,6 +99,8 @@ class FieldStats {
   multiple = false
   /** Sampled entries that had a non-empty value for the field. */
   filled = 0
+  /** Recognised non-ISO date formats every value so far is a date in (discovery-date-formats.ts). */
+  dateFormats = ALL_DATE_FORMATS
   readonly samples = new Set<string>()
 
   constructor(readonly name: string) {}
@@ -124,6 +127,8 @@ class FieldStats {
     if (found === null) return false
     this.sawValue = true
     this.mask &= found.fits
+    if (this.dateFormats !== 0)
+      this.dateFormats = typeof value === 'string' ? this.dateFormats & dateFormatsOf(found.text) : 0
     if (found.text.length > this.longest) this.longest = found.text.length
     if (this.samples.size < MAX_SAMPLES) this.samples.add(found.text)
     return true
@@ -131,6 +136,11 @@ class FieldStats {
 
   kind(): AttributeKind {
     return this.sawValue ? kindOf(this.mask, this.longest) : 'text'
+  }
+
+  /** The one recognised non-ISO date format of a text field, if its values have one. */
+  dateFormat(): string | undefined {
+    return this.sawValue && this.kind() === 'text' ? singleDateFormat(this.dateFormats) : undefined
   }
 }
 
@@ -176,13 +186,17 @@ export class FieldCollector {
 
   /** This root and its nested roots (depth first), as discovery answers them. */
   roots(): SourceSchema['roots'] {
-    const fields: DiscoveredField[] = [...this.fields.values()].map((s) => ({
-      name: s.name,
-      type: s.kind(),
-      samples: [...s.samples],
-      empty: this.entries - s.filled,
-      multiple: s.multiple,
-    }))
+    const fields: DiscoveredField[] = [...this.fields.values()].map((s) => {
+      const dateFormat = s.dateFormat()
+      return {
+        name: s.name,
+        type: s.kind(),
+        samples: [...s.samples],
+        empty: this.entries - s.filled,
+        multiple: s.multiple,
+        ...(dateFormat !== undefined && { dateFormat }),
+      }
+    })
     return [
       { name: this.root, fields, sampledEntries: this.entries },
       ...[...this.nested.values()].flatMap((child) => child.roots()),
@@ -296,7 +310,7 @@ export function generateDocument(
             description: field.samples.length
               ? `e.g. ${field.samples.slice(0, 3).join(', ')}`.slice(0, 200)
               : '',
-            type: field.type,
+            type: field.dateFormat !== undefined ? 'date' : field.type,
             label: field === t.label,
             minimumCardinality: field === t.identity ? 1 : 0,
             maximumCardinality: field.multiple ? -1 : 1,
@@ -316,6 +330,9 @@ export function generateDocument(
           attributeName: name,
           attributeLocators: [field.name],
           externalIdPart: field === t.identity,
+          ...(field.dateFormat !== undefined && {
+            transformations: [{ type: 'date', from: field.dateFormat }],
+          }),
         })),
       })),
     },

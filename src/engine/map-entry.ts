@@ -7,6 +7,7 @@ import {
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
+import { TransformFailure } from '../domain/mapping/transform-steps.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
 import { compileLocator } from './selector.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
@@ -107,7 +108,20 @@ export function mapEntry(
   }
 
   for (const a of plan.attributes) {
-    const items = splitMultiValues(readJoined(a, entry, ctx.concatenator))
+    let raw = readJoined(a, entry, ctx.concatenator)
+    // A value a transformation step cannot read is dropped like an invalid one: never taken for an empty value.
+    let failed = false
+    if (a.shape) {
+      try {
+        raw = a.shape(raw, entry)
+      } catch (error) {
+        if (!(error instanceof TransformFailure)) throw error
+        problem(a, 'TRANSFORMATION_FAILED', transformProblem(error), error.value)
+        failed = true
+        raw = undefined
+      }
+    }
+    const items = splitMultiValues(raw)
     const kind = a.attribute.kind
     if (kind === 'referenced_object') {
       const texts = items.map((v) => detach(String(v).trim())).filter((t) => t !== '')
@@ -122,7 +136,7 @@ export function mapEntry(
         )
       }
       if (texts.length) references.set(a.attribute.id, texts)
-      else empty.add(a.attribute.id)
+      else if (!failed) empty.add(a.attribute.id)
       if (a.referenceQuery) {
         for (const name of placeholderNames(a.referenceQuery)) {
           if (!placeholders.has(name))
@@ -169,7 +183,7 @@ export function mapEntry(
       out.length = max
     }
     if (out.length) values.set(a.attribute.id, out)
-    else if (!invalid) empty.add(a.attribute.id)
+    else if (!invalid && !failed) empty.add(a.attribute.id)
   }
   const joined = identityText(plan, values, references)
   const identity = joined === null ? null : plan.ignoreCase ? foldCase(joined) : joined
@@ -235,10 +249,29 @@ function readPlaceholder(
   concatenator: string,
 ): string[] {
   const own = plan.attributes.find((a) => a.locatorNames.length === 1 && a.locatorNames[0] === name)
-  const raw = own ? readJoined(own, entry, concatenator) : otherLocator(name)(entry)
+  const raw = own
+    ? shapedOrNothing(own, readJoined(own, entry, concatenator), entry)
+    : otherLocator(name)(entry)
   return splitMultiValues(raw)
     .map((v) => detach(String(v).trim()))
     .filter((t) => t !== '')
+}
+
+/** An attribute's shaped value for a reference placeholder; a failed step was already reported by the entry. */
+function shapedOrNothing(a: AttributePlan, raw: unknown, entry: Record<string, unknown>): unknown {
+  if (!a.shape) return raw
+  try {
+    return a.shape(raw, entry)
+  } catch (error) {
+    if (error instanceof TransformFailure) return undefined
+    throw error
+  }
+}
+
+function transformProblem(failure: TransformFailure): string {
+  return failure.step < 0
+    ? failure.message
+    : `transformation ${failure.step} (${failure.stepType}): ${failure.message}`
 }
 
 /** A placeholder that is not an attribute's own locator is read as a locator too (dotted paths included). */

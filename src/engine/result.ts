@@ -14,6 +14,8 @@ export interface TypeResult {
   emptyLabelEntries: number
   emptyExternalIdEntries: number
   objectsFilteredWithQlQuery: number
+  /** Intake: entries the mapping's `condition` filtered out before mapping. */
+  entriesFilteredByCondition: number
   errorMessages: string | null
   readExternalDataTimeInMs: number
   mapExternalDataTimeInMs: number
@@ -42,6 +44,7 @@ export function newTypeResult(objectTypeId: number, objectTypeName: string): Typ
     emptyLabelEntries: 0,
     emptyExternalIdEntries: 0,
     objectsFilteredWithQlQuery: 0,
+    entriesFilteredByCondition: 0,
     errorMessages: null,
     readExternalDataTimeInMs: 0,
     mapExternalDataTimeInMs: 0,

@@ -149,6 +149,10 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         )) {
           result.entriesInSource++
           total++
+          if (plan.condition && !plan.condition(entry)) {
+            result.entriesFilteredByCondition++
+            continue
+          }
           mapCtx.statusNames = ctx.statusNames
           const before = problems.length
           const outcome = mapEntry(plan, entry, location, mapCtx)

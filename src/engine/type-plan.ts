@@ -6,6 +6,9 @@ import type {
 import { DEFAULT_MISSING_OBJECTS } from '../domain/mapping/document.types.js'
 import { attributeKey } from '../domain/mapping/mapping-keys.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
+import type { AttributeShaper } from '../domain/mapping/attribute-shaping.js'
+import { compileAttributeShaping, compileEntryCondition } from '../domain/mapping/attribute-shaping.js'
+import type { EntryPredicate } from '../domain/mapping/entry-condition.js'
 import type { EngineSettings } from './engine-types.js'
 import { compileLocator, splitSelector } from './selector.js'
 
@@ -18,6 +21,8 @@ export interface AttributePlan {
   referenceQuery: string | null
   /** Name of the first locator, used for `${…}` placeholders. */
   locatorNames: string[]
+  /** Conditional values, transformations and default value, compiled once; null when the mapping has none. */
+  shape?: AttributeShaper | null
 }
 
 /** Everything the engine needs to turn entries of one object type mapping into objects. */
@@ -34,6 +39,8 @@ export interface TypePlan {
   ignoreCase: boolean
   missing: MissingObjectsSetting
   selectorQlQuery: string | null
+  /** The mapping's entry filter, compiled once; null = every entry is mapped. */
+  condition?: EntryPredicate | null
 }
 
 export interface PlanCatalog {
@@ -51,6 +58,11 @@ export function compilePlans(
   settings: EngineSettings,
 ): TypePlan[] {
   const plans: TypePlan[] = []
+  const shaping = {
+    concatenator: settings.concatenator.replace(/\\s/g, ' '),
+    zone: settings.zone,
+    locator: compileLocator,
+  }
   for (const mapping of document.objectTypeMappings) {
     if (mapping.disabled) continue
     const type = catalog.typesByExternalId.get(mapping.objectTypeExternalId)
@@ -68,6 +80,7 @@ export function compilePlans(
         identity: m.externalIdPart,
         referenceQuery: m.objectMappingIQL,
         locatorNames: m.attributeLocators,
+        shape: compileAttributeShaping(m, shaping),
       }
     })
     plans.push({
@@ -82,6 +95,7 @@ export function compilePlans(
       ignoreCase: mapping.matchIdentifierIgnoreCase ?? settings.matchIdentifierIgnoreCase,
       missing: mapping.missingObjects ?? DEFAULT_MISSING_OBJECTS,
       selectorQlQuery: mapping.selectorQlQuery,
+      condition: mapping.condition === undefined ? null : compileEntryCondition(mapping.condition, shaping),
     })
   }
   return dependencyOrder(plans)

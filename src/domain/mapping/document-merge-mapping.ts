@@ -12,6 +12,7 @@ import type { MergeState } from './document-merge-state.js'
 import { findTypeByName } from './document-merge-state.js'
 import type { ParsedAttributeMapping, ParsedObjectTypeMapping } from './document-parsed.types.js'
 import { pointer } from './document-problems.js'
+import { checkShapingLiterals } from './shaping-parse.js'
 
 export function mergeMappings(state: MergeState, mappings: readonly ParsedObjectTypeMapping[]): void {
   const claimed = new Map<string, string>()
@@ -40,6 +41,7 @@ export function mergeMappings(state: MergeState, mappings: readonly ParsedObject
       unknownValues: src.unknownValues ?? null,
       matchIdentifierIgnoreCase: src.matchIdentifierIgnoreCase ?? null,
       disabled: src.disabled ?? false,
+      ...(src.condition !== undefined && { condition: src.condition }),
     }
     const index = state.draft.mappings.findIndex((m) => m.value.objectTypeExternalId === type.externalId)
     if (index >= 0) state.draft.mappings[index] = { value, src }
@@ -96,12 +98,14 @@ function resolveAttributeMappings(
     }
     mapped.add(attribute.externalId)
     checkObjectMappingIql(state, entry, attribute)
+    checkShapingLiterals(state.problems, entry.ptr, entry.shaping, attribute.type)
     out.push({
       attributeExternalId: attribute.externalId,
       attributeName: attribute.name,
       attributeLocators: entry.attributeLocators ?? [],
       externalIdPart: entry.externalIdPart ?? false,
       objectMappingIQL: entry.objectMappingIQL ?? null,
+      ...entry.shaping,
     })
   }
   return out

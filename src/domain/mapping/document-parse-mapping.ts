@@ -14,6 +14,7 @@ import type {
 } from './document-parsed.types.js'
 import { pointer } from './document-problems.js'
 import { readExternalId } from './document-parse-schema.js'
+import { readAttributeShaping, readCondition } from './shaping-parse.js'
 
 export function parseObjectTypeMapping(
   r: FieldReader,
@@ -35,6 +36,7 @@ export function parseObjectTypeMapping(
     unknownValues: r.oneOf('unknownValues', UNKNOWN_VALUES_POLICIES),
     matchIdentifierIgnoreCase: r.boolean('matchIdentifierIgnoreCase'),
     disabled: r.boolean('disabled'),
+    condition: readCondition(r),
   }
 }
 
@@ -46,6 +48,7 @@ function parseAttributeMapping(r: FieldReader, version: DocumentVersion): Parsed
     attributeLocators: readLocators(r),
     externalIdPart: r.boolean('externalIdPart'),
     objectMappingIQL: r.string('objectMappingIQL', { nonEmpty: true }),
+    shaping: readAttributeShaping(r),
   }
 }
 

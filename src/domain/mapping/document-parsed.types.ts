@@ -10,6 +10,7 @@ import type {
   ThresholdType,
   UnknownValuesPolicy,
 } from './document.types.js'
+import type { AttributeShaping } from './shaping.types.js'
 
 export type ParseMode = 'put' | 'patch'
 
@@ -60,6 +61,8 @@ export interface ParsedAttributeMapping {
   attributeLocators: string[] | undefined
   externalIdPart: boolean | undefined
   objectMappingIQL: string | undefined
+  /** The value-shaping members that were present and valid. */
+  shaping: AttributeShaping
 }
 
 export interface ParsedMissingObjects {
@@ -84,6 +87,7 @@ export interface ParsedObjectTypeMapping {
   unknownValues: UnknownValuesPolicy | undefined
   matchIdentifierIgnoreCase: boolean | undefined
   disabled: boolean | undefined
+  condition: string | undefined
 }
 
 export interface ParsedDocument {

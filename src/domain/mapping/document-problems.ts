@@ -166,6 +166,27 @@ export const DOCUMENT_PROBLEM_CODES = {
     meaning: 'missingObjects.threshold is not a non-negative integer.',
     example: `${OTM}/0/missingObjects/threshold`,
   },
+  // value shaping (transformations, conditions, default values)
+  INVALID_TRANSFORMATION: {
+    meaning:
+      'A transformation step is not usable: an option out of range, a bad date format or template, too many steps.',
+    example: `${OTM}/0/attributesMapping/1/transformations/2/length`,
+  },
+  INVALID_REGEX: {
+    meaning:
+      "A replace step's pattern is not a regular expression, or could run away (backreference, lookaround, nested repetition, more than two open-ended quantifiers).",
+    example: `${OTM}/0/attributesMapping/1/transformations/0/find`,
+  },
+  INVALID_CONDITION: {
+    meaning:
+      "A condition (an object type mapping's condition, a conditional value's when) does not parse or uses what an entry does not have.",
+    example: `${OTM}/0/condition`,
+  },
+  INVALID_VALUE_FOR_TYPE: {
+    meaning:
+      "A defaultValue or conditional value is not a value of the attribute's type (integer, double, boolean).",
+    example: `${OTM}/0/attributesMapping/2/defaultValue`,
+  },
   // PATCH
   RENAME_NOT_ALLOWED: {
     meaning: 'PATCH gives an existing object type or attribute (same externalId) another name.',

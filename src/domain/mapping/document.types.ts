@@ -9,6 +9,7 @@
 import type { AttributeKind, StatusCategory } from '../schema/types.js'
 import { ATTRIBUTE_KINDS } from '../schema/types.js'
 import type { DocumentProblemCode } from './document-problems.js'
+import type { AttributeShaping } from './shaping.types.js'
 
 /** Chosen by the PRESENCE of externalIds, never by `$schema`. */
 export type DocumentVersion = '2021_09_15' | '2023_10_19'
@@ -115,7 +116,8 @@ export const DEFAULT_MISSING_OBJECTS: Readonly<MissingObjectsSetting> = {
   thresholdType: 'RUNS',
 }
 
-export interface NormalizedAttributeMapping {
+/** With the optional value-shaping members (shaping.types.ts); absent = not set. */
+export interface NormalizedAttributeMapping extends AttributeShaping {
   attributeExternalId: string
   attributeName: string
   attributeLocators: string[]
@@ -136,6 +138,8 @@ export interface NormalizedObjectTypeMapping {
   unknownValues: UnknownValuesPolicy | null
   matchIdentifierIgnoreCase: boolean | null
   disabled: boolean
+  /** Entry filter evaluated before mapping (shaping.types.ts); absent = every entry is mapped. */
+  condition?: string
 }
 
 export interface NormalizedDocument {
@@ -203,7 +207,7 @@ export interface WireObjectType {
   children?: WireObjectType[]
 }
 
-export interface WireAttributeMapping {
+export interface WireAttributeMapping extends AttributeShaping {
   attributeExternalId: string
   attributeName: string
   attributeLocators: string[]
@@ -231,6 +235,7 @@ export interface WireObjectTypeMapping {
   unknownValues?: UnknownValuesPolicy
   matchIdentifierIgnoreCase?: boolean
   disabled?: boolean
+  condition?: string
 }
 
 export interface WireDocument {

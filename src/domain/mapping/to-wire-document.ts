@@ -15,6 +15,7 @@ import type {
   WireObjectTypeMapping,
 } from './document.types.js'
 import { SYSTEM_KEY_ATTRIBUTE } from './document.types.js'
+import { wireShaping } from './shaping-wire.js'
 
 export interface WireOptions {
   /** Emit the system attribute Key (without externalId) first on every type, as Assets does. Default true. */
@@ -92,6 +93,7 @@ function toMapping(mapping: NormalizedObjectTypeMapping): WireObjectTypeMapping 
       attributeLocators: [...entry.attributeLocators],
       externalIdPart: entry.externalIdPart,
       ...(entry.objectMappingIQL !== null && { objectMappingIQL: entry.objectMappingIQL }),
+      ...wireShaping(entry),
     })),
     ...(mapping.selectorQlQuery !== null && { selectorQlQuery: mapping.selectorQlQuery }),
     ...(missingObjects !== undefined && { missingObjects }),
@@ -101,5 +103,6 @@ function toMapping(mapping: NormalizedObjectTypeMapping): WireObjectTypeMapping 
       matchIdentifierIgnoreCase: mapping.matchIdentifierIgnoreCase,
     }),
     ...(mapping.disabled && { disabled: true }),
+    ...(mapping.condition !== undefined && { condition: mapping.condition }),
   }
 }

@@ -29,6 +29,7 @@ const COUNTERS = [
   'emptyLabelEntries',
   'emptyExternalIdEntries',
   'objectsFilteredWithQlQuery',
+  'entriesFilteredByCondition',
   'objectsWithUpdatedReferences',
 ] as const
 

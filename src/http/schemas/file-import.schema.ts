@@ -54,6 +54,12 @@ const DiscoveredField = Type.Object({
   samples: Type.Array(Type.String()),
   empty: Type.Integer(),
   multiple: Type.Boolean(),
+  dateFormat: Type.Optional(
+    Type.String({
+      description:
+        'A text field whose samples are all dates in this non-ISO pattern; the generated document maps it through a date transformation step',
+    }),
+  ),
 })
 
 export const DiscoveryResource = Type.Object({

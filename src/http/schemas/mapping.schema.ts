@@ -83,6 +83,17 @@ const WireObjectTypeMapping = Type.Object(
         attributeLocators: Type.Array(Type.String()),
         externalIdPart: Type.Boolean(),
         objectMappingIQL: Type.Optional(Type.String()),
+        defaultValue: Type.Optional(Type.Unknown({ description: 'Used when the locators read nothing' })),
+        transformations: Type.Optional(
+          Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true }), {
+            description: 'Named steps applied in order (docs/mapping.md, "Shaping values")',
+          }),
+        ),
+        conditionalValues: Type.Optional(
+          Type.Array(Type.Object({ when: Type.String(), value: Type.Unknown() }), {
+            description: 'The first `when` matching the entry gives the value',
+          }),
+        ),
       }),
     ),
     selectorQlQuery: Type.Optional(Type.String()),
@@ -99,6 +110,7 @@ const WireObjectTypeMapping = Type.Object(
     unknownValues: Type.Optional(Type.String()),
     matchIdentifierIgnoreCase: Type.Optional(Type.Boolean()),
     disabled: Type.Optional(Type.Boolean()),
+    condition: Type.Optional(Type.String({ description: 'Entry filter evaluated before mapping' })),
   },
   { additionalProperties: true },
 )

@@ -7,8 +7,9 @@ import { CONTEXT, at, baseDocument, expectOk, expectProblems, list } from './hel
 import { INVALID_PATCH_CASES } from './invalid-patch-cases.js'
 import { INVALID_PUT_CASES as SCHEMA_CASES } from './invalid-put-cases.js'
 import { INVALID_PUT_CASES_MAPPING } from './invalid-put-cases-mapping.js'
+import { INVALID_PUT_CASES_SHAPING } from './invalid-put-cases-shaping.js'
 
-const INVALID_PUT_CASES = [...SCHEMA_CASES, ...INVALID_PUT_CASES_MAPPING]
+const INVALID_PUT_CASES = [...SCHEMA_CASES, ...INVALID_PUT_CASES_MAPPING, ...INVALID_PUT_CASES_SHAPING]
 
 function putCaseResult(index: number): ReturnType<typeof validateDocument> {
   const testCase = INVALID_PUT_CASES[index]
