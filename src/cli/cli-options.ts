@@ -77,5 +77,21 @@ export function resultTable(progressResult: unknown): string {
     n(t.objectsMissingUpdated) + n(t.objectsMissingDeleted),
     n(t.entriesWithProblems),
   ])
-  return table(['object type', 'created', 'updated', 'identical', 'missing', 'problems'], rows)
+  const dropped = Object.values(map).flatMap((t) => {
+    const counts = DROPPING_COUNTERS.filter(([c]) => n(t[c]) > 0).map(([c, words]) => `${n(t[c])} ${words} (${c})`)
+    return counts.length ? [`${String(t.objectTypeName ?? t.objectTypeId ?? '?')}: ${counts.join(', ')}\n`] : []
+  })
+  return (
+    table(['object type', 'created', 'updated', 'identical', 'missing', 'problems'], rows) +
+    (dropped.length ? `\nentries that did not become objects:\n${dropped.map((d) => `  ${d}`).join('')}` : '')
+  )
 }
+
+/** The counters of entries that did not become objects, with what they mean. */
+const DROPPING_COUNTERS = [
+  ['emptyExternalIdEntries', 'without an identity'],
+  ['emptyLabelEntries', 'without a label'],
+  ['duplicateEnries', 'repeating an earlier identity'],
+  ['objectsFilteredWithQlQuery', 'filtered out by selectorQlQuery'],
+  ['entriesSkipped', 'skipped for a problem'],
+] as const

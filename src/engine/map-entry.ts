@@ -218,11 +218,16 @@ function identityText(
 }
 
 function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenator: string): unknown {
-  if (a.readers.length === 1) return a.readers[0]!(entry)
+  if (a.readers.length === 1) {
+    const v = a.readers[0]!(entry)
+    if (!a.readSomething[0] && v !== undefined && v !== null && v !== '') a.readSomething[0] = true
+    return v
+  }
   const parts: string[] = []
-  for (const read of a.readers) {
-    const v = read(entry)
+  for (let i = 0; i < a.readers.length; i++) {
+    const v = a.readers[i]!(entry)
     if (v === undefined || v === null || v === '') continue
+    a.readSomething[i] = true
     parts.push(Array.isArray(v) ? v.map(String).join(concatenator) : String(v))
   }
   return parts.length ? parts.join(concatenator) : undefined

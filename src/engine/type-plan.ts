@@ -17,6 +17,8 @@ export interface AttributePlan {
   referenceQuery: string | null
   /** Name of the first locator, used for `${…}` placeholders. */
   locatorNames: string[]
+  /** Per locator: whether it read a value in some entry of this execution (set while mapping). */
+  readSomething: boolean[]
 }
 
 /** Everything the engine needs to turn entries of one object type mapping into objects. */
@@ -67,6 +69,7 @@ export function compilePlans(
         identity: m.externalIdPart,
         referenceQuery: m.objectMappingIQL,
         locatorNames: m.attributeLocators,
+        readSomething: m.attributeLocators.map(() => false),
       }
     })
     plans.push({

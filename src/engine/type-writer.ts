@@ -56,7 +56,9 @@ export interface TypeState {
   seenIdentities: Set<string>
   /** Identities of entries skipped for a problem: their objects are kept as seen, never treated as missing. */
   protectedIdentities: Set<string>
-  /** Set when the missing-objects pass was skipped because the type received no entries. */
+  /** Keys of the type's first entry: what a locator that read nothing is compared with. */
+  firstEntryKeys?: string[]
+  /** Set when the missing-objects pass was skipped because no entry of the type became an object. */
   missingSkipped?: boolean
   seenIds: Set<number>
   batch: MappedEntry[]

@@ -58,8 +58,9 @@ async function importFile(client: ImportClient, sourceId: string, file: string):
 
   const status = await client.status(sourceId, progress.executionUUID)
   out.write(`\nimport ${id}: ${progress.status}\n`)
-  if (progress.status === 'COMPLETED') out.write(resultTable(status.progressResult))
-  else out.write(`${progress.currentWorkDescription}\n`)
+  if (progress.status !== 'COMPLETED') out.write(`${progress.currentWorkDescription}\n`)
+  // A FAILED import that ran to its end (every entry dropped) has a result too: its counters say why.
+  if (hasResult(status.progressResult)) out.write(resultTable(status.progressResult))
   const problems = await client.problems(sourceId, progress.executionUUID)
   if (problems.total > 0) {
     out.write(
@@ -68,6 +69,10 @@ async function importFile(client: ImportClient, sourceId: string, file: string):
     for (const p of problems.values) out.write(`  ${p.location}  ${p.code}  ${p.message}\n`)
   }
   return progress.status === 'COMPLETED' ? 0 : 1
+}
+
+function hasResult(progressResult: unknown): boolean {
+  return typeof progressResult === 'object' && progressResult !== null && 'objectTypeResultMap' in progressResult
 }
 
 interface View {
