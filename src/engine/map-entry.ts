@@ -6,6 +6,7 @@ import {
 } from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
+import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
 import { compileLocator } from './selector.js'
@@ -151,6 +152,17 @@ export function mapEntry(
       } else if (r.unknownOption) {
         if (plan.unknownValues === 'ADD') {
           const name = detach(String(item).trim())
+          if (kind === 'status' && !STATUS_NAME_PATTERN.test(name)) {
+            // Not a name a status can have: a problem of this entry's value, never of the whole execution.
+            problem(
+              a,
+              'INVALID_STATUS_NAME',
+              `"${name}" cannot become a status (a status name has 2 to 30 letters, digits, spaces or dashes); the value is dropped`,
+              item,
+            )
+            invalid = true
+            continue
+          }
           out.push(name)
           newOptions.set(a.attribute.id, [...(newOptions.get(a.attribute.id) ?? []), name])
         }

@@ -13,6 +13,7 @@ import {
   OBJECT_UPDATE,
   VALUE_INDEX_KEY,
 } from '../store/repositories/import-write.repository.js'
+import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import { RawJson, type ChangeLog } from './change-log.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
 import type { MappedEntry } from './map-entry.js'
@@ -306,10 +307,14 @@ async function addNewOptions(ctx: WriteContext, plan: TypePlan, batch: MappedEnt
       await ctx.schemas.updateAttribute(ctx.workspaceId, attr.id, attr.objectTypeId, { allowedValues })
       replaceAttribute(plan, { ...attr, allowedValues })
     } else {
+      // Names were checked while mapping (STATUS_NAME_PATTERN) and against the known statuses above: the rows are
+      // written as they are, not through the API's request validation, which would fail the whole execution.
       for (const name of fresh) {
-        await ctx.schemas.createStatus(ctx.workspaceId, {
-          objectSchemaId: ctx.objectSchemaId,
+        await objectSchemaRepository.insertStatus(ctx.db, {
+          workspace_id: ctx.workspaceId,
+          object_schema_id: ctx.objectSchemaId,
           name,
+          description: '',
           category: 'active',
         })
       }
