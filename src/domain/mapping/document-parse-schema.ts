@@ -63,10 +63,11 @@ function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribu
     type,
     typeValues: readTypeValues(r, type),
     label: r.boolean('label'),
-    // 2021_09_15 has no cardinality or unique: there they are unknown members, ignored.
-    minimumCardinality: is2023 ? readCardinality(r, 'minimumCardinality') : undefined,
-    maximumCardinality: is2023 ? readCardinality(r, 'maximumCardinality') : undefined,
-    unique: is2023 ? r.boolean('unique') : undefined,
+    // Read in both versions: the 2021_09_15 schema has no cardinality or unique, but clients send them in documents
+    // without externalIds too, and a member accepted must be applied (where versions disagree, accept both).
+    minimumCardinality: readCardinality(r, 'minimumCardinality'),
+    maximumCardinality: readCardinality(r, 'maximumCardinality'),
+    unique: r.boolean('unique'),
     referenceObjectTypeExternalId: is2023
       ? readReference(r, 'referenceObjectTypeExternalId', type)
       : undefined,
