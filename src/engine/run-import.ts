@@ -80,6 +80,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         protectedIdentities: new Set(),
         seenIds: new Set(),
         batch: [],
+        uniqueHeld: new Map(),
         batchWeight: 0,
       },
     ]),
@@ -107,6 +108,8 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       pending: [],
       schemas: schemasOutside.in(trx),
       statusNames: catalog.statusNames,
+      problems,
+      entryProblems: input.settings.entryProblems,
     }
     const mapCtx: MapContext = {
       settings: input.settings,

@@ -16,7 +16,9 @@ import {
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import { RawJson, type ChangeLog } from './change-log.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
+import type { EntryProblem, EntryProblemPolicy } from './engine-types.js'
 import type { MappedEntry } from './map-entry.js'
+import { enforceUnique } from './unique-values.js'
 import { timed, type TypeResult } from './result.js'
 import type { TypePlan } from './type-plan.js'
 
@@ -49,6 +51,9 @@ export interface WriteContext {
   schemas: ObjectSchemaService
   /** Status names of the schema; replaced (not mutated) when unknownValues ADD creates one. */
   statusNames: string[]
+  /** Where the write stage reports entry problems (a unique value already held), and what they do. */
+  problems: EntryProblem[]
+  entryProblems: EntryProblemPolicy
 }
 
 export interface TypeState {
@@ -63,6 +68,8 @@ export interface TypeState {
   missingSkipped?: boolean
   seenIds: Set<number>
   batch: MappedEntry[]
+  /** Unique attribute id → folded value → identity of the entry of this execution that holds it. */
+  uniqueHeld: Map<number, Map<string, string>>
   /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
   batchWeight: number
 }
@@ -80,10 +87,11 @@ export function entryHash(plan: TypePlan, e: MappedEntry): string {
 
 /** Decides and writes one batch of mapped entries of one type: create, update (changed attributes only), identical. */
 export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<void> {
-  const batch = state.batch
+  const batch0 = state.batch
   state.batch = []
   state.batchWeight = 0
-  if (batch.length === 0) return
+  if (batch0.length === 0) return
+  const batch = await enforceUnique(ctx, state, batch0)
   const { plan, result } = state
   await addNewOptions(ctx, plan, batch)
 
