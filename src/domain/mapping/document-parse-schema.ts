@@ -45,10 +45,15 @@ export function parseObjectType(r: FieldReader, version: DocumentVersion): Parse
   }
 }
 
-/** Answers undefined for the echo of the system attribute Key (no externalId), which is skipped. */
+/**
+ * Answers undefined for the echo of the system attribute Key, which is skipped: an attribute named Key without
+ * externalId in a document that has externalIds (GET answers that form). A document without externalIds has no
+ * echo to skip (GET never answers that form): there an attribute named Key is the document's own.
+ */
 function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribute | undefined {
   const rawName = r.value['name']
   const isKeyEcho =
+    version === '2023_10_19' &&
     typeof rawName === 'string' &&
     rawName.toLowerCase() === SYSTEM_KEY_ATTRIBUTE.name.toLowerCase() &&
     !r.has('externalId')
