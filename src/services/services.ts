@@ -58,6 +58,7 @@ export function createServices(
   })
   const importFiles: ImportFileService = new ImportFileService(store.db, importSources, config, clock)
   const executions: ExecutionService = new ExecutionService(store, importSources, runs, config, clock)
+  const fileImports = new FileImportService(store, importSources, importFiles, runs, connectors, clock)
   return Object.freeze({
     config,
     store,
@@ -68,12 +69,14 @@ export function createServices(
     objects: new ObjectService(store.db, clock),
     aql: new AqlService(store.db, store.caps, clock),
     importSources,
-    mappings: new MappingService(store.db, importSources, schemas, clock),
+    mappings: new MappingService(store.db, importSources, schemas, clock, (ws, source) =>
+      fileImports.columns(ws, source),
+    ),
     executions,
     executionQueries: new ExecutionQueries(store.db, runs),
     runs,
     importFiles,
-    fileImports: new FileImportService(store, importSources, importFiles, runs, connectors, clock),
+    fileImports,
     connectors,
   })
 }

@@ -137,6 +137,11 @@ export const DOCUMENT_PROBLEM_CODES = {
       'A mapping points at an object type, or an attribute of its type, that the schema does not have (code as in Assets dataValidationErrors).',
     example: `${OTM}/0/attributesMapping/1/attributeExternalId`,
   },
+  UNKNOWN_COLUMN: {
+    meaning:
+      "A locator names a column the source's file does not have (CSV and XLSX sources with a file: the header is known); the message names the closest column.",
+    example: `${OTM}/0/attributesMapping/0/attributeLocators/0`,
+  },
   DUPLICATE_OBJECT_TYPE_MAPPING: {
     meaning: 'A second mapping for the same object type.',
     example: `${OTM}/2/objectTypeExternalId`,
