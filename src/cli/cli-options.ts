@@ -64,6 +64,11 @@ export function table(header: string[], rows: (string | number)[][]): string {
   )
 }
 
+/** Whether a progressResult is the engine's result (DONE, or FAILED because every entry was dropped). */
+export function hasResult(progressResult: unknown): boolean {
+  return typeof progressResult === 'object' && progressResult !== null && 'objectTypeResultMap' in progressResult
+}
+
 /** The per-object-type result table of an execution's progressResult. */
 export function resultTable(progressResult: unknown): string {
   const map = ((progressResult as { objectTypeResultMap?: Record<string, Record<string, unknown>> })

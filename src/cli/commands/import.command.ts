@@ -1,7 +1,14 @@
 import fs from 'node:fs'
 import { Command } from 'commander'
 import cliProgress from 'cli-progress'
-import { clientFrom, resultTable, runCli, withClientOptions, type ClientOptions } from '../cli-options.js'
+import {
+  clientFrom,
+  hasResult,
+  resultTable,
+  runCli,
+  withClientOptions,
+  type ClientOptions,
+} from '../cli-options.js'
 import { CliError, type ImportClient, type ProgressView } from '../import-client.js'
 
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
@@ -69,10 +76,6 @@ async function importFile(client: ImportClient, sourceId: string, file: string):
     for (const p of problems.values) out.write(`  ${p.location}  ${p.code}  ${p.message}\n`)
   }
   return progress.status === 'COMPLETED' ? 0 : 1
-}
-
-function hasResult(progressResult: unknown): boolean {
-  return typeof progressResult === 'object' && progressResult !== null && 'objectTypeResultMap' in progressResult
 }
 
 interface View {
