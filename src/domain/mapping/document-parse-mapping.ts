@@ -22,7 +22,8 @@ export function parseObjectTypeMapping(
   context: DocumentContext,
 ): ParsedObjectTypeMapping {
   const parsed = readObjectTypeMapping(r, version, context)
-  if (context.sourceColumns !== undefined && parsed.disabled !== true) checkColumns(r, parsed, context.sourceColumns)
+  if (context.sourceColumns !== undefined && parsed.disabled !== true)
+    checkColumns(r, parsed, context.sourceColumns)
   return parsed
 }
 

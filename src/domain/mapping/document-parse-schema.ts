@@ -72,7 +72,7 @@ function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribu
     // without externalIds too, and a member accepted must be applied (where versions disagree, accept both).
     minimumCardinality: readCardinality(r, 'minimumCardinality'),
     maximumCardinality: readCardinality(r, 'maximumCardinality'),
-    unique: r.boolean('unique'),
+    unique: readUnique(r, type),
     referenceObjectTypeExternalId: is2023
       ? readReference(r, 'referenceObjectTypeExternalId', type)
       : undefined,
@@ -124,6 +124,18 @@ function readCardinality(
   if (valid) return value
   const rule = key === 'minimumCardinality' ? 'an integer ≥ 0' : 'an integer ≥ 1, or -1 for unlimited'
   r.report('INVALID_CARDINALITY', key, `${key} must be ${rule}, got ${value}`)
+  return undefined
+}
+
+/** Intake keeps values unique, not references: `unique: true` on a referenced_object attribute is refused. */
+function readUnique(r: FieldReader, type: AttributeKind | undefined): boolean | undefined {
+  const unique = r.boolean('unique')
+  if (unique !== true || type !== 'referenced_object') return unique
+  r.report(
+    'FIELD_NOT_ALLOWED',
+    'unique',
+    'unique applies to value attributes; Intake does not keep references unique (send false or leave it out)',
+  )
   return undefined
 }
 

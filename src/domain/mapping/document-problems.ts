@@ -36,7 +36,7 @@ export const DOCUMENT_PROBLEM_CODES = {
   },
   FIELD_NOT_ALLOWED: {
     meaning:
-      'A member does not apply here: typeValues off a status attribute, a reference target or objectMappingIQL off a referenced_object attribute, missingObjects attributeName/value off UPDATE.',
+      'A member does not apply here: typeValues off status, a reference target or objectMappingIQL off (unique on) a referenced_object attribute, missingObjects attributeName/value off UPDATE.',
     example: `${OT}/0/attributes/1/typeValues`,
   },
   // externalIds

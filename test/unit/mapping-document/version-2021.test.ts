@@ -55,18 +55,18 @@ describe('a 2021_09_15 document (no externalIds)', () => {
     Object.assign(at(doc, 'schema', 'objectSchema', 'objectTypes', 0, 'attributes', 2), {
       minimumCardinality: 1,
       maximumCardinality: -1,
-      unique: true,
     })
+    at(doc, 'schema', 'objectSchema', 'objectTypes', 0, 'attributes', 1)['unique'] = true
     const document = expectOk(validateDocument(doc, CONTEXT))
     expect(typeNamed(document, 'Hard Drive').attributes[1]).toMatchObject({
       name: 'Disk Label',
       maximumCardinality: 5,
+      unique: true,
     })
     expect(typeNamed(document, 'Hard Drive').attributes[2]).toMatchObject({
       name: 'Operating System',
       minimumCardinality: 1,
       maximumCardinality: -1,
-      unique: true,
     })
     at(doc, 'schema', 'objectSchema', 'objectTypes', 0, 'attributes', 1)['maximumCardinality'] = 0
     expect(expectProblems(validateDocument(doc, CONTEXT)).map((p) => [p.code, p.pointer])).toEqual([
