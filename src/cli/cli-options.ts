@@ -66,7 +66,9 @@ export function table(header: string[], rows: (string | number)[][]): string {
 
 /** Whether a progressResult is the engine's result (DONE, or FAILED because every entry was dropped). */
 export function hasResult(progressResult: unknown): boolean {
-  return typeof progressResult === 'object' && progressResult !== null && 'objectTypeResultMap' in progressResult
+  return (
+    typeof progressResult === 'object' && progressResult !== null && 'objectTypeResultMap' in progressResult
+  )
 }
 
 /** The per-object-type result table of an execution's progressResult. */
@@ -83,8 +85,12 @@ export function resultTable(progressResult: unknown): string {
     n(t.entriesWithProblems),
   ])
   const dropped = Object.values(map).flatMap((t) => {
-    const counts = DROPPING_COUNTERS.filter(([c]) => n(t[c]) > 0).map(([c, words]) => `${n(t[c])} ${words} (${c})`)
-    return counts.length ? [`${String(t.objectTypeName ?? t.objectTypeId ?? '?')}: ${counts.join(', ')}\n`] : []
+    const counts = DROPPING_COUNTERS.filter(([c]) => n(t[c]) > 0).map(
+      ([c, words]) => `${n(t[c])} ${words} (${c})`,
+    )
+    return counts.length
+      ? [`${String(t.objectTypeName ?? t.objectTypeId ?? '?')}: ${counts.join(', ')}\n`]
+      : []
   })
   return (
     table(['object type', 'created', 'updated', 'identical', 'missing', 'problems'], rows) +

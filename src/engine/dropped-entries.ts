@@ -42,7 +42,8 @@ export function droppedEntryProblem(plan: TypePlan, location: string, dropped: D
   return {
     ...base,
     code: 'DUPLICATE_ENTRY',
-    message: 'an earlier entry has the same identity; the first one wins and this one is skipped (duplicateEnries)',
+    message:
+      'an earlier entry has the same identity; the first one wins and this one is skipped (duplicateEnries)',
     value: dropped.identity.slice(0, 200),
   }
 }

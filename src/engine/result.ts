@@ -133,7 +133,12 @@ export function finishTimings(result: TypeResult): void {
 }
 
 /** Counters of a type result whose entries did not become objects because of a defect of the entry. */
-const FAILED_COUNTERS = ['emptyExternalIdEntries', 'emptyLabelEntries', 'duplicateEnries', 'entriesSkipped'] as const
+const FAILED_COUNTERS = [
+  'emptyExternalIdEntries',
+  'emptyLabelEntries',
+  'duplicateEnries',
+  'entriesSkipped',
+] as const
 
 /**
  * The summary members some Assets clients read from `progressResult`, as sums over the types: entries read from

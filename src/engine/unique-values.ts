@@ -95,7 +95,12 @@ async function storedHolders(
   const rows: { object_id: number | string; value_ci: string }[] = []
   for (let i = 0; i < list.length; i += IN_LIST)
     rows.push(
-      ...(await repo.valuesMatching(ctx.db, ctx.store.caps.dialect, [attributeId], list.slice(i, i + IN_LIST))),
+      ...(await repo.valuesMatching(
+        ctx.db,
+        ctx.store.caps.dialect,
+        [attributeId],
+        list.slice(i, i + IN_LIST),
+      )),
     )
   const ids = [...new Set(rows.map((r) => Number(r.object_id)))]
   const owners = new Map<number, { identity: string | null; own: boolean }>()

@@ -49,9 +49,16 @@ describeEachDialect('execution: dropped entries are reported', (env) => {
     expect(result.errorMessages).toContain('2 emptyExternalIdEntries')
     expect(byType(status, 'Hard Drive').emptyExternalIdEntries).toBe(2)
     expect(byType(status, 'Hard Drive').errorMessages).toContain('None of the 2 entries became an object')
-    expect(result).toMatchObject({ entriesProcessed: 2, entriesCreated: 0, entriesUpdated: 0, entriesFailed: 2 })
+    expect(result).toMatchObject({
+      entriesProcessed: 2,
+      entriesCreated: 0,
+      entriesUpdated: 0,
+      entriesFailed: 2,
+    })
     const locator = problems.find((p) => p.code === 'LOCATOR_READ_NOTHING' && p.message.startsWith('DUID'))
-    expect(locator?.message).toBe('DUID: locator "id" read no value in any of the 2 entries; did you mean "ID"?')
+    expect(locator?.message).toBe(
+      'DUID: locator "id" read no value in any of the 2 entries; did you mean "ID"?',
+    )
     expect(locator?.location).toBe('selector hardDrives')
     const empty = problems.filter((p) => p.code === 'EMPTY_EXTERNAL_ID')
     expect(empty.map((p) => p.location)).toEqual(['hardDrives[0]', 'hardDrives[1]'])

@@ -46,8 +46,7 @@ export function executionsCommand(): Command {
           const reason = (status.progressResult as { errorMessages?: unknown }).errorMessages
           if (typeof reason === 'string') out.write(`${reason}\n`)
           out.write(resultTable(status.progressResult))
-        }
-        else out.write(`${JSON.stringify(status.progressResult, null, 2)}\n`)
+        } else out.write(`${JSON.stringify(status.progressResult, null, 2)}\n`)
         const problems = await client.problems(options.source, executionId)
         if (problems.total > 0) {
           out.write(`\n${problems.total} problem(s):\n`)
