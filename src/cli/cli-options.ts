@@ -87,6 +87,13 @@ export function table(header: string[], rows: (string | number)[][]): string {
   )
 }
 
+/** Whether a progressResult is the engine's result (DONE, or FAILED because every entry was dropped). */
+export function hasResult(progressResult: unknown): boolean {
+  return (
+    typeof progressResult === 'object' && progressResult !== null && 'objectTypeResultMap' in progressResult
+  )
+}
+
 /** The per-object-type result table of an execution's progressResult. */
 export function resultTable(progressResult: unknown): string {
   const map = ((progressResult as { objectTypeResultMap?: Record<string, Record<string, unknown>> })
@@ -100,5 +107,25 @@ export function resultTable(progressResult: unknown): string {
     n(t.objectsMissingUpdated) + n(t.objectsMissingDeleted),
     n(t.entriesWithProblems),
   ])
-  return table(['object type', 'created', 'updated', 'identical', 'missing', 'problems'], rows)
+  const dropped = Object.values(map).flatMap((t) => {
+    const counts = DROPPING_COUNTERS.filter(([c]) => n(t[c]) > 0).map(
+      ([c, words]) => `${n(t[c])} ${words} (${c})`,
+    )
+    return counts.length
+      ? [`${String(t.objectTypeName ?? t.objectTypeId ?? '?')}: ${counts.join(', ')}\n`]
+      : []
+  })
+  return (
+    table(['object type', 'created', 'updated', 'identical', 'missing', 'problems'], rows) +
+    (dropped.length ? `\nentries that did not become objects:\n${dropped.map((d) => `  ${d}`).join('')}` : '')
+  )
 }
+
+/** The counters of entries that did not become objects, with what they mean. */
+const DROPPING_COUNTERS = [
+  ['emptyExternalIdEntries', 'without an identity'],
+  ['emptyLabelEntries', 'without a label'],
+  ['duplicateEnries', 'repeating an earlier identity'],
+  ['objectsFilteredWithQlQuery', 'filtered out by selectorQlQuery'],
+  ['entriesSkipped', 'skipped for a problem'],
+] as const

@@ -6,6 +6,7 @@ import {
 } from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
+import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import { TransformFailure } from '../domain/mapping/transform-steps.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
@@ -165,6 +166,17 @@ export function mapEntry(
       } else if (r.unknownOption) {
         if (plan.unknownValues === 'ADD') {
           const name = detach(String(item).trim())
+          if (kind === 'status' && !STATUS_NAME_PATTERN.test(name)) {
+            // Not a name a status can have: a problem of this entry's value, never of the whole execution.
+            problem(
+              a,
+              'INVALID_STATUS_NAME',
+              `"${name}" cannot become a status (a status name has 2 to 30 letters, digits, spaces or dashes); the value is dropped`,
+              item,
+            )
+            invalid = true
+            continue
+          }
           out.push(name)
           newOptions.set(a.attribute.id, [...(newOptions.get(a.attribute.id) ?? []), name])
         }
@@ -232,11 +244,16 @@ function identityText(
 }
 
 function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenator: string): unknown {
-  if (a.readers.length === 1) return a.readers[0]!(entry)
+  if (a.readers.length === 1) {
+    const v = a.readers[0]!(entry)
+    if (!a.readSomething[0] && v !== undefined && v !== null && v !== '') a.readSomething[0] = true
+    return v
+  }
   const parts: string[] = []
-  for (const read of a.readers) {
-    const v = read(entry)
+  for (let i = 0; i < a.readers.length; i++) {
+    const v = a.readers[i]!(entry)
     if (v === undefined || v === null || v === '') continue
+    a.readSomething[i] = true
     parts.push(Array.isArray(v) ? v.map(String).join(concatenator) : String(v))
   }
   return parts.length ? parts.join(concatenator) : undefined

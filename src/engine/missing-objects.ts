@@ -25,9 +25,10 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
   await timed(state.result, 'postFunctionTimeInMs', async () => {
     const { plan } = state
     const setting = plan.missing
-    // A type that received no entry at all is far more often a broken export than an emptied source: its objects
-    // are left alone (the result says so) rather than all counted as missing.
-    if (state.result.entriesInSource === 0) {
+    // A type of which no entry became an object (none received, or every one dropped: no identity, no label…) is
+    // far more often a broken export or mapping than an emptied source: its objects are left alone (the result says
+    // so) rather than all counted as missing.
+    if (state.seenIdentities.size === 0) {
       state.missingSkipped = true
       return
     }

@@ -284,7 +284,14 @@ async function lookup(
     byFolded.set(folded, list)
   }
   const folded = [...new Set(wanted.map(foldCase))]
-  if (q.target.kind === 'key') {
+  // As in AQL: bare Key is the object key; quoted "Key" is the type's own attribute Key, or the object key when the
+  // type has no such attribute.
+  const quotedKey = q.target.kind === 'attribute' && foldCase(q.target.name) === 'key'
+  const byObjectKey =
+    q.target.kind === 'key' ||
+    (quotedKey &&
+      !typeIds.some((t) => (rc.attributesByType.get(t) ?? []).some((a) => foldCase(a.name) === 'key')))
+  if (byObjectKey) {
     for (let i = 0; i < wanted.length; i += 900) {
       const rows = await ctx.db
         .selectFrom('object')
@@ -301,7 +308,7 @@ async function lookup(
       for (const r of rows) add(foldCase(r.object_key), Number(r.id), r.object_key)
     }
   } else {
-    const name = q.target.kind === 'label' ? null : foldCase(q.target.name)
+    const name = q.target.kind === 'attribute' ? foldCase(q.target.name) : null
     const attributeIds = typeIds.flatMap((t) =>
       (rc.attributesByType.get(t) ?? [])
         .filter((a) => (name === null ? a.label : foldCase(a.name) === name))

@@ -27,6 +27,8 @@ export interface TypeResult {
   objectsWithUpdatedReferences: number
   /** Intake: entries skipped or changed because of a problem, and how many problems they had. */
   entriesWithProblems: number
+  /** Intake: entries skipped for a problem (a missing required value, or any problem under SKIP_ENTRY). */
+  entriesSkipped: number
 }
 
 export function newTypeResult(objectTypeId: number, objectTypeName: string): TypeResult {
@@ -55,6 +57,7 @@ export function newTypeResult(objectTypeId: number, objectTypeName: string): Typ
     executionTimeInMs: 0,
     objectsWithUpdatedReferences: 0,
     entriesWithProblems: 0,
+    entriesSkipped: 0,
   }
 }
 
@@ -99,6 +102,11 @@ export interface ImportResult {
   populatedObjectTypes: string[]
   onlyExecutedForObjectTypes: string[]
   objectTypeResultMap: Record<string, TypeResult>
+  /** Sums over the types that some Assets clients read (see summaryCounters). */
+  entriesProcessed: number
+  entriesCreated: number
+  entriesUpdated: number
+  entriesFailed: number
   errorMessages: string | null
   totalNumberEntriesInImport: number
   dryRun: boolean
@@ -125,4 +133,35 @@ export function finishTimings(result: TypeResult): void {
     result.decidingActionsTimeInMs +
     result.writeInsightDataTimeInMs +
     result.postFunctionTimeInMs
+}
+
+/** Counters of a type result whose entries did not become objects because of a defect of the entry. */
+const FAILED_COUNTERS = [
+  'emptyExternalIdEntries',
+  'emptyLabelEntries',
+  'duplicateEnries',
+  'entriesSkipped',
+] as const
+
+/**
+ * The summary members some Assets clients read from `progressResult`, as sums over the types: entries read from
+ * the source, objects created, objects updated, and entries that did not become objects because of a defect
+ * (no identity, no label, a repeated identity, skipped for a problem; entries filtered by selectorQlQuery are
+ * left out on purpose, they are not failures).
+ */
+export function summaryCounters(map: Readonly<Record<string, Partial<TypeResult>>>): {
+  entriesProcessed: number
+  entriesCreated: number
+  entriesUpdated: number
+  entriesFailed: number
+} {
+  const n = (v: unknown): number => (typeof v === 'number' ? v : 0)
+  const sum = { entriesProcessed: 0, entriesCreated: 0, entriesUpdated: 0, entriesFailed: 0 }
+  for (const t of Object.values(map)) {
+    sum.entriesProcessed += n(t.entriesInSource)
+    sum.entriesCreated += n(t.objectsCreated)
+    sum.entriesUpdated += n(t.objectsUpdated)
+    for (const c of FAILED_COUNTERS) sum.entriesFailed += n(t[c])
+  }
+  return sum
 }

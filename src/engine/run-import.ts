@@ -12,9 +12,15 @@ import type { EngineInput, EntryProblem } from './engine-types.js'
 import { mapEntry, mappedWeight, type MapContext } from './map-entry.js'
 import { handleMissing } from './missing-objects.js'
 import { resolveReferences, stagePending, type AqlResolver } from './references.js'
-import { finishTimings, newTypeResult, timed, type ImportResult } from './result.js'
+import { finishTimings, newTypeResult, summaryCounters, timed, type ImportResult } from './result.js'
 import { entriesForMapping, objectsRoot, type SelectorProblem } from './selector.js'
 import { compilePlans } from './type-plan.js'
+import {
+  droppedCounters,
+  droppedEntryProblem,
+  everyEntryDropped,
+  locatorsThatReadNothing,
+} from './dropped-entries.js'
 import { flushBatch, type TypeState, type WriteContext } from './type-writer.js'
 
 export interface EngineDeps {
@@ -74,6 +80,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         protectedIdentities: new Set(),
         seenIds: new Set(),
         batch: [],
+        uniqueHeld: new Map(),
         batchWeight: 0,
       },
     ]),
@@ -101,6 +108,8 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       pending: [],
       schemas: schemasOutside.in(trx),
       statusNames: catalog.statusNames,
+      problems,
+      entryProblems: input.settings.entryProblems,
     }
     const mapCtx: MapContext = {
       settings: input.settings,
@@ -157,8 +166,12 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
           const before = problems.length
           const outcome = mapEntry(plan, entry, location, mapCtx)
           if (problems.length > before) result.entriesWithProblems++
-          if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
-          else if (outcome.kind === 'emptyLabel') result.emptyLabelEntries++
+          if (outcome.kind === 'emptyExternalId' || outcome.kind === 'emptyLabel') {
+            if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
+            else result.emptyLabelEntries++
+            problems.push(droppedEntryProblem(plan, location, outcome))
+          } else if (outcome.kind === 'skipped') result.entriesSkipped++
+          if (state.firstEntryKeys === undefined) state.firstEntryKeys = Object.keys(entry)
           if ((outcome.kind === 'skipped' || outcome.kind === 'emptyLabel') && outcome.identity !== null) {
             state.protectedIdentities.add(outcome.identity)
           }
@@ -189,6 +202,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
           }
           if (state.seenIdentities.has(m.identity)) {
             result.duplicateEnries++
+            problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
             continue
           }
           state.seenIdentities.add(m.identity)
@@ -220,6 +234,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         if (Array.isArray(items)) rootOffsets.set(root, (rootOffsets.get(root) ?? 0) + items.length)
       }
     }
+    for (const state of states.values()) problems.push(...locatorsThatReadNothing(state))
     for (const state of states.values()) await flush(state)
     checkCancelled(input.signal)
     // One statement moves the staged index rows of every type; its time counts once, on the first type.
@@ -258,13 +273,18 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
   const plan = input.dryRun
     ? Object.fromEntries([...(log?.plan ?? new Map())].map(([k, v]) => [String(k), v]))
     : undefined
+  const allDropped = everyEntryDropped(total, [...states.values()])
+  for (const s of states.values()) {
+    if (s.result.entriesInSource > 0 && s.seenIdentities.size === 0)
+      s.result.errorMessages = `None of the ${s.result.entriesInSource} entries became an object: ${droppedCounters(s.result)}`
+  }
   return {
     type: 'IMPORT',
     id: input.executionId,
     started: started.toISOString(),
     ended: new Date().toISOString(),
     objectSchemaId: input.objectSchemaId,
-    result: 'OK',
+    result: allDropped ? 'FAILED' : 'OK',
     status: 'FINISHED',
     infoMessage: infoMessage(total, [...states.values()]),
     jobId: input.executionId,
@@ -274,7 +294,8 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       .map((s) => s.plan.type.name),
     onlyExecutedForObjectTypes: [],
     objectTypeResultMap,
-    errorMessages: null,
+    ...summaryCounters(objectTypeResultMap),
+    errorMessages: allDropped,
     totalNumberEntriesInImport: total,
     dryRun: input.dryRun === true,
     problemCount: log?.problemCount ?? 0,
@@ -286,7 +307,7 @@ function infoMessage(total: number, states: TypeState[]): string | null {
   if (total === 0) return 'No data to import'
   const skipped = states.filter((s) => s.missingSkipped).map((s) => s.plan.type.name)
   return skipped.length
-    ? `No entries for ${skipped.join(', ')}: missing objects of ${skipped.length === 1 ? 'that type' : 'those types'} were not processed`
+    ? `No usable entries for ${skipped.join(', ')}: missing objects of ${skipped.length === 1 ? 'that type' : 'those types'} were not processed`
     : null
 }
 

@@ -23,6 +23,8 @@ export interface AttributePlan {
   locatorNames: string[]
   /** Conditional values, transformations and default value, compiled once; null when the mapping has none. */
   shape?: AttributeShaper | null
+  /** Per locator: whether it read a value in some entry of this execution (set while mapping). */
+  readSomething: boolean[]
 }
 
 /** Everything the engine needs to turn entries of one object type mapping into objects. */
@@ -81,6 +83,7 @@ export function compilePlans(
         referenceQuery: m.objectMappingIQL,
         locatorNames: m.attributeLocators,
         shape: compileAttributeShaping(m, shaping),
+        readSomething: m.attributeLocators.map(() => false),
       }
     })
     plans.push({

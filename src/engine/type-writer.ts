@@ -13,9 +13,12 @@ import {
   OBJECT_UPDATE,
   VALUE_INDEX_KEY,
 } from '../store/repositories/import-write.repository.js'
+import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import { RawJson, type ChangeLog } from './change-log.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
+import type { EntryProblem, EntryProblemPolicy } from './engine-types.js'
 import type { MappedEntry } from './map-entry.js'
+import { enforceUnique } from './unique-values.js'
 import { timed, type TypeResult } from './result.js'
 import type { TypePlan } from './type-plan.js'
 
@@ -48,6 +51,9 @@ export interface WriteContext {
   schemas: ObjectSchemaService
   /** Status names of the schema; replaced (not mutated) when unknownValues ADD creates one. */
   statusNames: string[]
+  /** Where the write stage reports entry problems (a unique value already held), and what they do. */
+  problems: EntryProblem[]
+  entryProblems: EntryProblemPolicy
 }
 
 export interface TypeState {
@@ -56,10 +62,14 @@ export interface TypeState {
   seenIdentities: Set<string>
   /** Identities of entries skipped for a problem: their objects are kept as seen, never treated as missing. */
   protectedIdentities: Set<string>
-  /** Set when the missing-objects pass was skipped because the type received no entries. */
+  /** Keys of the type's first entry: what a locator that read nothing is compared with. */
+  firstEntryKeys?: string[]
+  /** Set when the missing-objects pass was skipped because no entry of the type became an object. */
   missingSkipped?: boolean
   seenIds: Set<number>
   batch: MappedEntry[]
+  /** Unique attribute id → folded value → identity of the entry of this execution that holds it. */
+  uniqueHeld: Map<number, Map<string, string>>
   /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
   batchWeight: number
 }
@@ -77,10 +87,11 @@ export function entryHash(plan: TypePlan, e: MappedEntry): string {
 
 /** Decides and writes one batch of mapped entries of one type: create, update (changed attributes only), identical. */
 export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<void> {
-  const batch = state.batch
+  const batch0 = state.batch
   state.batch = []
   state.batchWeight = 0
-  if (batch.length === 0) return
+  if (batch0.length === 0) return
+  const batch = await enforceUnique(ctx, state, batch0)
   const { plan, result } = state
   await addNewOptions(ctx, plan, batch)
 
@@ -304,10 +315,14 @@ async function addNewOptions(ctx: WriteContext, plan: TypePlan, batch: MappedEnt
       await ctx.schemas.updateAttribute(ctx.workspaceId, attr.id, attr.objectTypeId, { allowedValues })
       replaceAttribute(plan, { ...attr, allowedValues })
     } else {
+      // Names were checked while mapping (STATUS_NAME_PATTERN) and against the known statuses above: the rows are
+      // written as they are, not through the API's request validation, which would fail the whole execution.
       for (const name of fresh) {
-        await ctx.schemas.createStatus(ctx.workspaceId, {
-          objectSchemaId: ctx.objectSchemaId,
+        await objectSchemaRepository.insertStatus(ctx.db, {
+          workspace_id: ctx.workspaceId,
+          object_schema_id: ctx.objectSchemaId,
           name,
+          description: '',
           category: 'active',
         })
       }

@@ -61,6 +61,20 @@ export async function executionToRun(
   return execution
 }
 
+/**
+ * How an execution whose engine run returned ends: DONE, or FAILED (with the result kept, so its counters and
+ * problems stay readable) when the engine says the run failed — every entry of the source was dropped.
+ */
+export function engineOutcome(
+  result: { result: string; errorMessages: string | null },
+  progress: unknown,
+): { state: JobEnd; patch: ExecutionPatch; error?: string } {
+  const common = { result: JSON.stringify(result), progress: JSON.stringify(progress) }
+  if (result.result !== 'FAILED') return { state: 'done', patch: { status: 'DONE', ...common } }
+  const reason = (result.errorMessages ?? 'The import failed').slice(0, 1024)
+  return { state: 'failed', patch: { status: 'FAILED', failure_reason: reason, ...common }, error: reason }
+}
+
 /** The job was taken over by another worker: this one stops without a word. */
 export class LostJob extends Error {}
 

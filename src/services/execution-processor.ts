@@ -8,7 +8,7 @@ import { jobQueue, type JobRow } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
-import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
 
@@ -103,11 +103,8 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           },
         },
       )
-      await finish(job, ctx, 'done', {
-        status: 'DONE',
-        result: JSON.stringify(result),
-        progress: JSON.stringify(latest),
-      })
+      const end = engineOutcome(result, latest)
+      await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {
       if (error instanceof LostJob) return
       if (!(error instanceof ImportCancelled)) throw error

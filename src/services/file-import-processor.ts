@@ -14,7 +14,7 @@ import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
 import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
-import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { withPath, type AnyConnector, type ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileService } from './import-file.service.js'
@@ -243,11 +243,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         },
       )
       report({ step: 6, description: 'Import finished', phase: 'completion', bytesRead: plan.fileSize })
-      await finish(job, ctx, 'done', {
-        status: 'DONE',
-        result: JSON.stringify(result),
-        progress: JSON.stringify(progress),
-      })
+      const end = engineOutcome(result, progress)
+      await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {
       if (error instanceof LostJob) return
       const stopped = error instanceof ImportCancelled || signal.aborted

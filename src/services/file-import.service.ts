@@ -9,7 +9,7 @@ import {
   ImportFileMissingError,
   ImportTransitionError,
 } from '../domain/import-source/file-import-errors.js'
-import type { FileImportSourceType } from '../domain/import-source/import-source.types.js'
+import type { FileImportSourceType, ImportSource } from '../domain/import-source/import-source.types.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
@@ -110,6 +110,25 @@ export class FileImportService {
       discovery.document = scopeExternalIds(document, `source-${id.slice(0, 8)}/`) as Record<string, unknown>
     }
     return discovery
+  }
+
+  /**
+   * The header of a tabular source's file (CSV, XLSX) — what its mapping's locators must name — or null when that is
+   * not known: not a tabular source, no file yet, or a file that cannot be read now (the run reports it then).
+   */
+  async columns(workspaceId: string, source: ImportSource): Promise<string[] | null> {
+    if (source.type !== 'csv' && source.type !== 'xlsx') return null
+    try {
+      const file = await this.files.resolve(workspaceId, source.id)
+      const connector = this.connectors.connector(source.type)
+      const config = withPath(connector, source.config, file.path)
+      const signal = AbortSignal.timeout(30_000)
+      if (!(await connector.testConnection(config, signal)).ok) return null
+      const schema = await connector.discoverSchema(config, { sampleSize: 1, signal })
+      return schema.roots[0]?.fields.map((f) => f.name) ?? null
+    } catch {
+      return null
+    }
   }
 
   /**

@@ -64,6 +64,11 @@ export class MappingService {
     private readonly sources: ImportSourceService,
     private readonly schemas: ObjectSchemaService,
     private readonly clock: Clock = systemClock,
+    /** The columns a source's data has, when known (a tabular file's header): locators are checked against them. */
+    private readonly sourceColumns: (
+      workspaceId: string,
+      source: ImportSource,
+    ) => Promise<readonly string[] | null> = async () => null,
   ) {
     this.applier = new MappingApplier(schemas)
   }
@@ -225,15 +230,17 @@ export class MappingService {
     current: SourceMapping | null,
   ): Promise<DocumentContext> {
     const schemaId = current?.objectSchemaId ?? source.objectSchemaId
-    const [inUse, statuses] = await Promise.all([
+    const [inUse, statuses, columns] = await Promise.all([
       this.externalIdsInUse(workspaceId, schemaId, current),
       this.schemas.listStatuses(workspaceId, schemaId),
+      this.sourceColumns(workspaceId, source),
     ])
     return {
       importSourceId: source.id,
       externalIdsInUse: inUse,
       existingStatusNames: statuses.map((s) => s.name),
       checkAql,
+      ...(columns === null ? {} : { sourceColumns: columns }),
     }
   }
 

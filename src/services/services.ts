@@ -96,7 +96,9 @@ export function createServices(
     objectLinks: new ObjectLinksService(store.db, objects, schemas),
     aql: new AqlService(store.db, store.caps, clock),
     importSources,
-    mappings: new MappingService(store.db, importSources, schemas, clock),
+    mappings: new MappingService(store.db, importSources, schemas, clock, (ws, source) =>
+      fileImports.columns(ws, source),
+    ),
     executions,
     executionQueries: new ExecutionQueries(store.db, runs),
     runs,

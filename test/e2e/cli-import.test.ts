@@ -100,6 +100,18 @@ describe('intake import / sources / executions', () => {
           expect(run.out).toContain('COMPLETED')
           expect(run.out).toMatch(/object type\s+created\s+updated\s+identical\s+missing\s+problems/)
           expect(run.out).toMatch(/Hosts CSV\s+250\s+0\s+0\s+0\s+0/)
+          expect(run.out).not.toContain('did not become objects')
+
+          // A file the mapping cannot read (another delimiter): nothing imported is a failure, exit 1, and the
+          // counters that dropped the entries are shown.
+          const semicolons = path.join(work, 'semicolons.csv')
+          fs.writeFileSync(semicolons, hostsCsv(4).replaceAll(',', ';'))
+          const unread = await cli(['import', '--source', source.id, semicolons, ...remote], {})
+          expect(unread.code, unread.out + unread.err).toBe(1)
+          expect(unread.out).toContain('FAILED')
+          expect(unread.out).toContain('Every one of the 4 entries was dropped')
+          expect(unread.out).toContain('Hosts CSV: 4 without an identity (emptyExternalIdEntries)')
+          expect(unread.out).toMatch(/LOCATOR_READ_NOTHING/)
 
           const sources = await cli(['sources', ...remote], {})
           expect(sources.code, sources.err).toBe(0)
@@ -136,7 +148,7 @@ describe('intake import / sources / executions', () => {
         } finally {
           if (!exited) server.child.kill('SIGTERM')
         }
-      })
+      }, 120_000) // a dozen CLI processes and two servers: more than the default 30 s on a loaded machine
     })
   }
 })

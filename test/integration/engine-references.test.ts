@@ -10,6 +10,7 @@ import {
   type TypeSpec,
 } from '../helpers/engine-documents.js'
 import { describeEachDialect } from '../helpers/test-env.js'
+import type { Services } from '../../src/services/services.js'
 
 /**
  * The reference example of the reference (§1.7): Operating System referenced by `Name Like ${os}` and the Backups
@@ -36,6 +37,11 @@ function referenceExample(): Record<string, any> {
     attributeLocators: ['name'],
   })
   return doc
+}
+
+/** The stored problems but LOCATOR_READ_NOTHING: most entries here leave out mapped keys such as Person.Team. */
+async function entryProblems(services: Services, executionId: string) {
+  return (await storedProblems(services, executionId)).filter((p) => p.code !== 'LOCATOR_READ_NOTHING')
 }
 
 const person: TypeSpec = {
@@ -87,7 +93,7 @@ describeEachDialect('import engine: references', (env) => {
         operatingSystems: [{ name: 'macOS Big Sur' }, { name: 'Windows 11' }, { name: 'Windows 10' }],
       },
     ])
-    expect(result.problemCount).toBe(0)
+    expect(await entryProblems(services(), result.id)).toHaveLength(0)
     expect(counters(result, 'Hard Drive')).toMatchObject({
       objectsCreated: 3,
       objectsWithUpdatedReferences: 3,
@@ -118,7 +124,7 @@ describeEachDialect('import engine: references', (env) => {
         ],
       },
     ])
-    expect(result.problemCount).toBe(0)
+    expect(await entryProblems(services(), result.id)).toHaveLength(0)
     expect(counters(result, 'Hard Drive')).toMatchObject({
       objectsCreated: 3,
       objectsWithUpdatedReferences: 2,
@@ -143,12 +149,12 @@ describeEachDialect('import engine: references', (env) => {
         ],
       },
     ])
-    const problems = await storedProblems(services(), result.id)
+    const problems = await entryProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location, p.attribute, p.value, Number(p.object_type_id)])).toEqual(
       [['AMBIGUOUS_REFERENCE', 'hardDrives[1]', 'Operating System', 'Windows', typeId('Hard Drive')]],
     )
     expect(problems[0]!.message).toBe('Operating System: 2 objects match Name Like ${os} for "Windows"')
-    expect(result.problemCount).toBe(1)
+    expect(await entryProblems(services(), result.id)).toHaveLength(1)
     const vague = await objectByIdentity(services(), typeId('Hard Drive'), 'HD-2')
     expect(
       await referenceTargets(services(), vague.id, attributeId('Hard Drive', 'Operating System')),
@@ -170,7 +176,7 @@ describeEachDialect('import engine: references', (env) => {
     const first = await runEngine(services(), ws(), source.id, [
       { ...drives, operatingSystems: [{ name: 'macOS' }] },
     ])
-    const problems = await storedProblems(services(), first.id)
+    const problems = await entryProblems(services(), first.id)
     expect(problems.map((p) => [p.code, p.location, p.attribute, p.value])).toEqual([
       ['UNRESOLVED_REFERENCE', 'hardDrives[1]', 'Operating System', 'Plan 9'],
     ])
@@ -183,7 +189,7 @@ describeEachDialect('import engine: references', (env) => {
     const second = await runEngine(services(), ws(), source.id, [
       { ...drives, operatingSystems: [{ name: 'macOS' }, { name: 'Plan 9' }] },
     ])
-    expect(await storedProblems(services(), second.id)).toEqual([])
+    expect(await entryProblems(services(), second.id)).toEqual([])
     const plan9 = await objectByIdentity(services(), typeId('Operating System'), 'Plan 9')
     expect(await referenceTargets(services(), hd2.id, os)).toEqual([plan9.id])
     expect(counters(second, 'Hard Drive')).toMatchObject({
@@ -223,7 +229,7 @@ describeEachDialect('import engine: references', (env) => {
     const second = await runEngine(services(), ws(), s.source.id, [
       { people, laptops: [{ serial: 'L1', owner: 'Zed' }] },
     ])
-    expect((await storedProblems(services(), second.id)).map((p) => [p.code, p.value])).toEqual([
+    expect((await entryProblems(services(), second.id)).map((p) => [p.code, p.value])).toEqual([
       ['UNRESOLVED_REFERENCE', 'Zed'],
     ])
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
@@ -242,14 +248,14 @@ describeEachDialect('import engine: references', (env) => {
         ],
       },
     ])
-    expect((await storedProblems(services(), result.id)).map((p) => [p.code, p.location])).toEqual([
+    expect((await entryProblems(services(), result.id)).map((p) => [p.code, p.location])).toEqual([
       ['UNRESOLVED_REFERENCE', 'laptops[1]'],
     ])
     const loose = await engineSource(services(), ws(), [person, laptop('Name = ${owner}')])
     const ok = await runEngine(services(), ws(), loose.source.id, [
       { people: [{ name: 'Ann' }], laptops: [{ serial: 'L2', owner: 'ann' }] },
     ])
-    expect(ok.problemCount).toBe(0)
+    expect(await entryProblems(services(), ok.id)).toHaveLength(0)
     expect(counters(ok, 'Laptop').objectsWithUpdatedReferences).toBe(1)
   })
 
@@ -261,7 +267,7 @@ describeEachDialect('import engine: references', (env) => {
         laptops: [{ serial: 'L1', owner: 'Cy||Ann' }],
       },
     ])
-    expect(result.problemCount).toBe(0)
+    expect(await entryProblems(services(), result.id)).toHaveLength(0)
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
     const ids = await Promise.all(
       ['Cy', 'Ann'].map((n) => objectByIdentity(services(), s.typeId('Person'), n)),
@@ -279,7 +285,7 @@ describeEachDialect('import engine: references', (env) => {
     const result = await runEngine(services(), ws(), s.source.id, [
       { people: [{ name: 'Ann' }], laptops: [{ serial: 'L1', owner: ann.key.toLowerCase() }] },
     ])
-    expect(result.problemCount).toBe(0)
+    expect(await entryProblems(services(), result.id)).toHaveLength(0)
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([ann.id])
   })
@@ -293,7 +299,7 @@ describeEachDialect('import engine: references', (env) => {
     const result = await runEngine(services(), ws(), s.source.id, [
       { laptops: [{ serial: 'L1', owner: 'Manual' }] },
     ])
-    expect(result.problemCount).toBe(0)
+    expect(await entryProblems(services(), result.id)).toHaveLength(0)
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([
       Number(manual.id),
@@ -310,7 +316,7 @@ describeEachDialect('import engine: references', (env) => {
         ],
       },
     ])
-    expect(first.problemCount).toBe(0)
+    expect(await entryProblems(services(), first.id)).toHaveLength(0)
     const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
     const calls: [string, number[]][] = []
     const result = await runEngine(
@@ -339,7 +345,7 @@ describeEachDialect('import engine: references', (env) => {
       ['Name = "Ann" AND Team = "ops"', [s.typeId('Person')]],
       ['Name = "Bob" AND Team = "ops"', [s.typeId('Person')]],
     ])
-    const problems = await storedProblems(services(), result.id)
+    const problems = await entryProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location])).toEqual([['UNRESOLVED_REFERENCE', 'laptops[2]']])
     for (const serial of ['L1', 'L2']) {
       const o = await objectByIdentity(services(), s.typeId('Laptop'), serial)
@@ -364,7 +370,7 @@ describeEachDialect('import engine: references', (env) => {
     const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([ann.id])
-    const problems = await storedProblems(services(), result.id)
+    const problems = await entryProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location])).toEqual([['UNRESOLVED_REFERENCE', 'laptops[1]']])
   })
 
@@ -373,7 +379,7 @@ describeEachDialect('import engine: references', (env) => {
     const result = await runEngine(services(), ws(), s.source.id, [
       { people: [{ name: 'Ann', team: 'ops' }], laptops: [{ serial: 'L1', owner: 'Ann' }] },
     ])
-    const problems = await storedProblems(services(), result.id)
+    const problems = await entryProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location])).toEqual([['INVALID_REFERENCE_QUERY', 'laptops[0]']])
   })
 
@@ -386,7 +392,7 @@ describeEachDialect('import engine: references', (env) => {
       [{ people: [{ name: 'Ann', team: 'ops' }], laptops: [{ serial: 'L1', owner: 'Ann' }] }],
       { deps: { resolveAql: null } },
     )
-    const problems = await storedProblems(services(), result.id)
+    const problems = await entryProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location, p.attribute])).toEqual([
       ['UNSUPPORTED_REFERENCE_QUERY', 'laptops[0]', 'Owner'],
     ])
@@ -426,7 +432,7 @@ describeEachDialect('import engine: reference placeholders', (env) => {
     const result = await runEngine(services(), ws(), s.source.id, [
       { people: [{ name: 'Ann' }], laptops: [{ serial: 'L1', owner: 'ignored', contact: { name: 'Ann' } }] },
     ])
-    expect(result.problemCount).toBe(0)
+    expect(await entryProblems(services(), result.id)).toHaveLength(0)
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
     const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([ann.id])
@@ -437,7 +443,7 @@ describeEachDialect('import engine: reference placeholders', (env) => {
     const result = await runEngine(services(), ws(), s.source.id, [
       { people: [{ name: 'Ann' }, { name: 'Bob' }], laptops: [{ serial: 'L1', owner: 'Bob||Ann' }] },
     ])
-    expect((await storedProblems(services(), result.id)).map((p) => [p.code, p.location])).toEqual([
+    expect((await entryProblems(services(), result.id)).map((p) => [p.code, p.location])).toEqual([
       ['TOO_MANY_VALUES', 'laptops[0]'],
     ])
     const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
@@ -465,7 +471,7 @@ describeEachDialect('import engine: reference placeholders', (env) => {
       ],
       { deps: { resolveAql: async () => [] } },
     )
-    const problems = await storedProblems(services(), result.id)
+    const problems = await entryProblems(services(), result.id)
     expect(problems.map((p) => [p.code, p.location])).toEqual([
       ['TOO_MANY_VALUES', 'laptops[0]'],
       ['UNRESOLVED_REFERENCE', 'laptops[1]'],

@@ -9,8 +9,11 @@ import { INVALID_PUT_CASES_MAPPING } from '../unit/mapping-document/invalid-put-
 // The domain's invalid-document tables, sent through HTTP: each must answer 400 MAPPING_DOCUMENT_INVALID with
 // exactly its problem, in details.problems and in the top-level dataValidationErrors of Assets, and apply nothing.
 const PUT_CASES = [...SCHEMA_CASES, ...INVALID_PUT_CASES_MAPPING]
-const usesOtherSource = (c: { context?: { externalIdsInUse?: Iterable<string> } }) =>
-  c.context?.externalIdsInUse !== undefined
+// Cases whose context an external source cannot have through HTTP: another source's externalIds, or the header of
+// a tabular source's file (UNKNOWN_COLUMN has its own test, file-import-mapping-columns).
+const usesOtherSource = (c: {
+  context?: { externalIdsInUse?: Iterable<string>; sourceColumns?: readonly string[] }
+}) => c.context?.externalIdsInUse !== undefined || c.context?.sourceColumns !== undefined
 const PLAIN_PUT_CASES = PUT_CASES.filter((c) => !usesOtherSource(c))
 const PLAIN_PATCH_CASES = INVALID_PATCH_CASES.filter((c) => !usesOtherSource(c))
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import {
   clientFrom,
+  hasResult,
   resultTable,
   runCli,
   table,
@@ -46,8 +47,11 @@ export function executionsCommand(): Command {
         }
         const status = await client.status(source, executionId)
         out.write(`execution ${status.executionId}: ${status.status}\n`)
-        if (status.status === 'DONE') out.write(resultTable(status.progressResult))
-        else out.write(`${JSON.stringify(status.progressResult, null, 2)}\n`)
+        if (hasResult(status.progressResult)) {
+          const reason = (status.progressResult as { errorMessages?: unknown }).errorMessages
+          if (typeof reason === 'string') out.write(`${reason}\n`)
+          out.write(resultTable(status.progressResult))
+        } else out.write(`${JSON.stringify(status.progressResult, null, 2)}\n`)
         const problems = await client.problems(source, executionId)
         if (problems.total > 0) {
           out.write(`\n${problems.total} problem(s):\n`)

@@ -1,7 +1,14 @@
 import fs from 'node:fs'
 import { Command } from 'commander'
 import cliProgress from 'cli-progress'
-import { clientFrom, resultTable, runCli, withClientOptions, type ClientOptions } from '../cli-options.js'
+import {
+  clientFrom,
+  hasResult,
+  resultTable,
+  runCli,
+  withClientOptions,
+  type ClientOptions,
+} from '../cli-options.js'
 import { requireUuid, SOURCE_IDS_HINT } from '../cli-ids.js'
 import { CliError, type ImportClient, type ProgressView } from '../import-client.js'
 
@@ -60,8 +67,9 @@ async function importFile(client: ImportClient, sourceId: string, file: string):
 
   const status = await client.status(sourceId, progress.executionUUID)
   out.write(`\nimport ${id}: ${progress.status}\n`)
-  if (progress.status === 'COMPLETED') out.write(resultTable(status.progressResult))
-  else out.write(`${progress.currentWorkDescription}\n`)
+  if (progress.status !== 'COMPLETED') out.write(`${progress.currentWorkDescription}\n`)
+  // A FAILED import that ran to its end (every entry dropped) has a result too: its counters say why.
+  if (hasResult(status.progressResult)) out.write(resultTable(status.progressResult))
   const problems = await client.problems(sourceId, progress.executionUUID)
   if (problems.total > 0) {
     out.write(

@@ -15,8 +15,43 @@ import type {
 import { pointer } from './document-problems.js'
 import { readExternalId } from './document-parse-schema.js'
 import { readAttributeShaping, readCondition } from './shaping-parse.js'
+import { closestName } from '../aql/suggest.js'
 
 export function parseObjectTypeMapping(
+  r: FieldReader,
+  version: DocumentVersion,
+  context: DocumentContext,
+): ParsedObjectTypeMapping {
+  const parsed = readObjectTypeMapping(r, version, context)
+  if (context.sourceColumns !== undefined && parsed.disabled !== true)
+    checkColumns(r, parsed, context.sourceColumns)
+  return parsed
+}
+
+/**
+ * A mapping that reads the rows of a tabular file (its selector is one segment) names columns in its locators: one
+ * the header lacks would read nothing in every row, so it is refused with the closest column.
+ */
+function checkColumns(r: FieldReader, parsed: ParsedObjectTypeMapping, columns: readonly string[]): void {
+  if (parsed.selector === undefined || parsed.selector.includes('.')) return
+  const known = new Set(columns)
+  parsed.attributesMapping.forEach((entry, index) => {
+    entry.attributeLocators?.forEach((locator, k) => {
+      if (known.has(locator)) return
+      const near = closestName(locator, columns)
+      const shown = columns.slice(0, 20).map((c) => `"${c}"`)
+      if (columns.length > 20) shown.push(`… ${columns.length - 20} more`)
+      const header = shown.length ? shown.join(', ') : 'no columns'
+      r.problems.add(
+        'UNKNOWN_COLUMN',
+        pointer(r.at('attributesMapping'), index, 'attributeLocators', k),
+        `the source's file has no column "${locator}"${near === null ? '' : `; did you mean "${near}"?`} (its header: ${header})`,
+      )
+    })
+  })
+}
+
+function readObjectTypeMapping(
   r: FieldReader,
   version: DocumentVersion,
   context: DocumentContext,

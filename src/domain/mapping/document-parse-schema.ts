@@ -45,10 +45,15 @@ export function parseObjectType(r: FieldReader, version: DocumentVersion): Parse
   }
 }
 
-/** Answers undefined for the echo of the system attribute Key (no externalId), which is skipped. */
+/**
+ * Answers undefined for the echo of the system attribute Key, which is skipped: an attribute named Key without
+ * externalId in a document that has externalIds (GET answers that form). A document without externalIds has no
+ * echo to skip (GET never answers that form): there an attribute named Key is the document's own.
+ */
 function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribute | undefined {
   const rawName = r.value['name']
   const isKeyEcho =
+    version === '2023_10_19' &&
     typeof rawName === 'string' &&
     rawName.toLowerCase() === SYSTEM_KEY_ATTRIBUTE.name.toLowerCase() &&
     !r.has('externalId')
@@ -63,10 +68,11 @@ function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribu
     type,
     typeValues: readTypeValues(r, type),
     label: r.boolean('label'),
-    // 2021_09_15 has no cardinality or unique: there they are unknown members, ignored.
-    minimumCardinality: is2023 ? readCardinality(r, 'minimumCardinality') : undefined,
-    maximumCardinality: is2023 ? readCardinality(r, 'maximumCardinality') : undefined,
-    unique: is2023 ? r.boolean('unique') : undefined,
+    // Read in both versions: the 2021_09_15 schema has no cardinality or unique, but clients send them in documents
+    // without externalIds too, and a member accepted must be applied (where versions disagree, accept both).
+    minimumCardinality: readCardinality(r, 'minimumCardinality'),
+    maximumCardinality: readCardinality(r, 'maximumCardinality'),
+    unique: readUnique(r, type),
     referenceObjectTypeExternalId: is2023
       ? readReference(r, 'referenceObjectTypeExternalId', type)
       : undefined,
@@ -118,6 +124,18 @@ function readCardinality(
   if (valid) return value
   const rule = key === 'minimumCardinality' ? 'an integer ≥ 0' : 'an integer ≥ 1, or -1 for unlimited'
   r.report('INVALID_CARDINALITY', key, `${key} must be ${rule}, got ${value}`)
+  return undefined
+}
+
+/** Intake keeps values unique, not references: `unique: true` on a referenced_object attribute is refused. */
+function readUnique(r: FieldReader, type: AttributeKind | undefined): boolean | undefined {
+  const unique = r.boolean('unique')
+  if (unique !== true || type !== 'referenced_object') return unique
+  r.report(
+    'FIELD_NOT_ALLOWED',
+    'unique',
+    'unique applies to value attributes; Intake does not keep references unique (send false or leave it out)',
+  )
   return undefined
 }
 

@@ -36,7 +36,7 @@ export const DOCUMENT_PROBLEM_CODES = {
   },
   FIELD_NOT_ALLOWED: {
     meaning:
-      'A member does not apply here: typeValues off a status attribute, a reference target or objectMappingIQL off a referenced_object attribute, missingObjects attributeName/value off UPDATE.',
+      'A member does not apply here: typeValues off status, a reference target or objectMappingIQL off (unique on) a referenced_object attribute, missingObjects attributeName/value off UPDATE.',
     example: `${OT}/0/attributes/1/typeValues`,
   },
   // externalIds
@@ -136,6 +136,11 @@ export const DOCUMENT_PROBLEM_CODES = {
     meaning:
       'A mapping points at an object type, or an attribute of its type, that the schema does not have (code as in Assets dataValidationErrors).',
     example: `${OTM}/0/attributesMapping/1/attributeExternalId`,
+  },
+  UNKNOWN_COLUMN: {
+    meaning:
+      "A locator names a column the source's file does not have (CSV and XLSX sources with a file: the header is known); the message names the closest column.",
+    example: `${OTM}/0/attributesMapping/0/attributeLocators/0`,
   },
   DUPLICATE_OBJECT_TYPE_MAPPING: {
     meaning: 'A second mapping for the same object type.',

@@ -179,6 +179,11 @@ export interface DocumentContext {
   readonly existingStatusNames?: Iterable<string>
   /** Checks a `selectorQlQuery`; answers an error message, or null when the query is valid. */
   readonly checkAql?: (query: string) => string | null
+  /**
+   * The columns of a tabular source's file (CSV, XLSX: its header), when known. Every locator of an enabled mapping
+   * whose selector is one segment (such a mapping reads the rows) must then name one (UNKNOWN_COLUMN).
+   */
+  readonly sourceColumns?: readonly string[]
 }
 
 // ---- wire form (GET schema-and-mapping) -------------------------------------------------------

@@ -18,7 +18,10 @@ import { SYSTEM_KEY_ATTRIBUTE } from './document.types.js'
 import { wireShaping } from './shaping-wire.js'
 
 export interface WireOptions {
-  /** Emit the system attribute Key (without externalId) first on every type, as Assets does. Default true. */
+  /**
+   * Emit the system attribute Key (without externalId) first on every type, as Assets does — except on a type that
+   * has its own attribute named Key. Default true.
+   */
   includeKeyAttribute?: boolean
 }
 
@@ -29,7 +32,11 @@ export function toWireDocument(document: NormalizedDocument, options: WireOption
     name: type.name,
     description: type.description,
     ...(type.iconKey !== null && { iconKey: type.iconKey }),
-    attributes: [...(withKey ? [{ ...SYSTEM_KEY_ATTRIBUTE }] : []), ...type.attributes.map(toAttribute)],
+    // A type's own attribute named Key wins: never two attributes of one name (clients look attributes up by name).
+    attributes: [
+      ...(withKey && !hasOwnKey(type) ? [{ ...SYSTEM_KEY_ATTRIBUTE }] : []),
+      ...type.attributes.map(toAttribute),
+    ],
     ...(type.children.length > 0 && { children: type.children.map(toType) }),
   })
   return {
@@ -48,6 +55,11 @@ export function toWireDocument(document: NormalizedDocument, options: WireOption
     },
     mapping: { objectTypeMappings: document.objectTypeMappings.map(toMapping) },
   }
+}
+
+function hasOwnKey(type: NormalizedObjectType): boolean {
+  const key = SYSTEM_KEY_ATTRIBUTE.name.toLowerCase()
+  return type.attributes.some((a) => a.name.toLowerCase() === key)
 }
 
 function toAttribute(attribute: NormalizedAttribute): WireAttribute {

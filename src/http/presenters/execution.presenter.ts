@@ -1,4 +1,5 @@
 import { IMPORT_STEPS, isFileImportProgress, type Execution } from '../../domain/execution/execution.types.js'
+import { summaryCounters, type TypeResult } from '../../engine/result.js'
 
 export interface ExecutionLinks {
   submitProgress: string
@@ -43,9 +44,15 @@ export function counters(e: Execution): Record<string, number> {
   return sums
 }
 
-/** `progressResult`: the engine's full result when DONE, else what is known now. */
+/**
+ * `progressResult`: the engine's full result when it ran to the end (DONE, or FAILED because every entry was
+ * dropped), with the summary sums some clients read; else what is known now.
+ */
 export function progressResult(e: Execution): unknown {
-  if (e.status === 'DONE' && e.result) return e.result
+  if ((e.status === 'DONE' || e.status === 'FAILED') && e.result) {
+    const map = (e.result.objectTypeResultMap ?? {}) as Record<string, Partial<TypeResult>>
+    return { ...e.result, ...summaryCounters(map) }
+  }
   return {
     type: 'IMPORT',
     id: e.id,
@@ -56,6 +63,11 @@ export function progressResult(e: Execution): unknown {
     status: e.status === 'INGESTING' || e.status === 'PROCESSING' ? 'IN_PROGRESS' : e.status,
     result: e.status === 'FAILED' ? 'FAILED' : e.status === 'CANCELLED' ? 'CANCELLED' : null,
     errorMessages: e.failureReason,
+    // Not known before the engine's result: the summary sums are null until then (entriesProcessed: read so far).
+    entriesProcessed: e.progress?.entriesRead ?? null,
+    entriesCreated: null,
+    entriesUpdated: null,
+    entriesFailed: null,
     chunksReceived: e.chunkCount,
     bytesReceived: e.totalBytes,
     clientProgress: e.clientProgress,

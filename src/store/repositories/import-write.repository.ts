@@ -125,6 +125,13 @@ export const importWriteRepository = {
     return out
   },
 
+  /** Identity and owning import source of objects, by id (who holds a unique value). */
+  objectOwners: (
+    db: Db,
+    ids: number[],
+  ): Promise<{ id: number | string; identity: string | null; import_source_id: string | null }[]> =>
+    db.selectFrom('object').select(['id', 'identity', 'import_source_id']).where('id', 'in', ids).execute(),
+
   /** Value-index rows of the attributes whose folded value is one of `folded` (a reference lookup). */
   valuesMatching: async (
     db: Db,

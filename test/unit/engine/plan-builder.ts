@@ -58,6 +58,7 @@ export function plan(mapped: MappedAttribute[], options: PlanOptions = {}): Type
     identity: m.identity === true,
     referenceQuery: m.query ?? null,
     locatorNames: m.locators,
+    readSomething: m.locators.map(() => false),
   }))
   const all = [...mapped.map((m) => m.attribute), ...(options.unmapped ?? [])]
   const selector = options.selector ?? 'items'

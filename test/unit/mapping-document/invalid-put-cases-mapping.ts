@@ -136,6 +136,13 @@ export const INVALID_PUT_CASES_MAPPING: InvalidCase[] = [
     code: 'INVALID_SELECTOR',
     pointer: `${OTM}/1/selector`,
   },
+  {
+    name: 'locator of a column the source file lacks (header known)',
+    change: (d) => (entry(d, 0, 1)['attributeLocators'] = ['IPs']),
+    context: { sourceColumns: ['name', 'ips', 'os'] },
+    code: 'UNKNOWN_COLUMN',
+    pointer: `${OTM}/0/attributesMapping/1/attributeLocators/0`,
+  },
   // extensions
   {
     name: 'selectorQlQuery rejected by the AQL checker',

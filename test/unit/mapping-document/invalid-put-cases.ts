@@ -103,6 +103,12 @@ export const INVALID_PUT_CASES: InvalidCase[] = [
     pointer: '/schema/statusSchema/statuses/0/category',
   },
   {
+    name: 'unique on a referenced_object attribute (accepted, it could not be applied)',
+    change: (d) => (hostAttr(d, 3)['unique'] = true),
+    code: 'FIELD_NOT_ALLOWED',
+    pointer: `${OT}/0/attributes/3/unique`,
+  },
+  {
     name: 'typeValues on an ipaddress attribute',
     change: (d) => (hostAttr(d, 1)['typeValues'] = ['Running']),
     code: 'FIELD_NOT_ALLOWED',

@@ -50,12 +50,28 @@ describe('a 2021_09_15 document (no externalIds)', () => {
     expect(fileMapping?.objectTypeExternalId).toBe(typeNamed(document, 'File').externalId)
   })
 
-  it('ignores cardinality (not part of 2021_09_15) and makes the first text attribute the label', () => {
-    const document = expectOk(validateDocument(legacy(), CONTEXT))
+  it('honours cardinality and unique as a 2023_10_19 document does (accepted, so applied) and makes the first text attribute the label', () => {
+    const doc = legacy()
+    Object.assign(at(doc, 'schema', 'objectSchema', 'objectTypes', 0, 'attributes', 2), {
+      minimumCardinality: 1,
+      maximumCardinality: -1,
+    })
+    at(doc, 'schema', 'objectSchema', 'objectTypes', 0, 'attributes', 1)['unique'] = true
+    const document = expectOk(validateDocument(doc, CONTEXT))
     expect(typeNamed(document, 'Hard Drive').attributes[1]).toMatchObject({
       name: 'Disk Label',
-      maximumCardinality: 1,
+      maximumCardinality: 5,
+      unique: true,
     })
+    expect(typeNamed(document, 'Hard Drive').attributes[2]).toMatchObject({
+      name: 'Operating System',
+      minimumCardinality: 1,
+      maximumCardinality: -1,
+    })
+    at(doc, 'schema', 'objectSchema', 'objectTypes', 0, 'attributes', 1)['maximumCardinality'] = 0
+    expect(expectProblems(validateDocument(doc, CONTEXT)).map((p) => [p.code, p.pointer])).toEqual([
+      ['INVALID_CARDINALITY', '/schema/objectSchema/objectTypes/0/attributes/1/maximumCardinality'],
+    ])
     expect(typeNamed(document, 'Operating System').attributes[0]).toMatchObject({ name: 'Name', label: true })
   })
 

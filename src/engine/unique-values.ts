@@ -1,0 +1,118 @@
+/**
+ * `unique` attributes: a value already held by another object of the type (stored, or given to an earlier entry of
+ * this execution) is not written twice. It is an entry problem of that attribute, handled as the source's
+ * entryProblems setting says (drop the value, drop the entry, or fail the execution).
+ */
+import { foldCase } from '../domain/aql/compare.js'
+import { valueText } from '../domain/schema/content-hash.js'
+import type { CanonicalValue } from '../domain/schema/types.js'
+import { importWriteRepository as repo } from '../store/repositories/import-write.repository.js'
+import type { EntryProblem } from './engine-types.js'
+import { EntryProblemFailure, type MappedEntry } from './map-entry.js'
+import type { TypeState, WriteContext } from './type-writer.js'
+
+const IN_LIST = 900
+
+/** Answers the entries of the batch that are still to be written (SKIP_ENTRY leaves some out). */
+export async function enforceUnique(
+  ctx: WriteContext,
+  state: TypeState,
+  batch: MappedEntry[],
+): Promise<MappedEntry[]> {
+  const { plan } = state
+  const unique = plan.attributes.filter((a) => a.attribute.unique && a.attribute.kind !== 'referenced_object')
+  if (unique.length === 0) return batch
+  const skipped = new Set<MappedEntry>()
+  const withProblem = new Set<MappedEntry>()
+  for (const { attribute } of unique) {
+    const held = state.uniqueHeld.get(attribute.id) ?? new Map<string, string>()
+    state.uniqueHeld.set(attribute.id, held)
+    const holders = await storedHolders(ctx, attribute.id, batch)
+    for (const e of batch) {
+      const values = e.values.get(attribute.id)
+      if (!values || skipped.has(e)) continue
+      const keep: CanonicalValue[] = []
+      for (const v of values) {
+        const folded = foldCase(valueText(v))
+        const inRun = held.get(folded)
+        const taken =
+          inRun !== undefined
+            ? inRun !== e.identity
+            : (holders.get(folded) ?? []).some(
+                // The entry's own object may hold it; an object this execution already wrote holds what `held` says.
+                (h) => !(h.own && h.identity === e.identity) && !(h.own && state.seenIds.has(h.id)),
+              )
+        if (!taken) {
+          keep.push(v)
+          held.set(folded, e.identity)
+          continue
+        }
+        const problem: EntryProblem = {
+          objectTypeId: plan.type.id,
+          location: e.location,
+          code: 'UNIQUE_VALUE_TAKEN',
+          message: `${attribute.name}: "${valueText(v)}" is unique and another object of ${plan.type.name} already has it; ${ctx.entryProblems === 'SKIP_ENTRY' ? 'the entry is skipped' : 'the value is dropped'}`,
+          attribute: attribute.name,
+          value: valueText(v).slice(0, 200),
+        }
+        if (ctx.entryProblems === 'FAIL') throw new EntryProblemFailure(problem)
+        ctx.problems.push(problem)
+        withProblem.add(e)
+        if (ctx.entryProblems === 'SKIP_ENTRY') skipped.add(e)
+      }
+      // A dropped value is not an empty value: the stored one stays, whatever emptyValues says.
+      if (keep.length === values.length) continue
+      if (keep.length) e.values.set(attribute.id, keep)
+      else e.values.delete(attribute.id)
+    }
+  }
+  state.result.entriesWithProblems += withProblem.size
+  if (skipped.size === 0) return batch
+  state.result.entriesSkipped += skipped.size
+  for (const e of skipped) {
+    state.seenIdentities.delete(e.identity)
+    state.protectedIdentities.add(e.identity)
+  }
+  return batch.filter((e) => !skipped.has(e))
+}
+
+interface Holder {
+  id: number
+  identity: string | null
+  /** Owned by this import source (so `identity` compares with this execution's entries). */
+  own: boolean
+}
+
+/** Stored objects holding the batch's values of one attribute, by folded value. */
+async function storedHolders(
+  ctx: WriteContext,
+  attributeId: number,
+  batch: MappedEntry[],
+): Promise<Map<string, Holder[]>> {
+  const wanted = new Set<string>()
+  for (const e of batch) for (const v of e.values.get(attributeId) ?? []) wanted.add(foldCase(valueText(v)))
+  const list = [...wanted]
+  const rows: { object_id: number | string; value_ci: string }[] = []
+  for (let i = 0; i < list.length; i += IN_LIST)
+    rows.push(
+      ...(await repo.valuesMatching(
+        ctx.db,
+        ctx.store.caps.dialect,
+        [attributeId],
+        list.slice(i, i + IN_LIST),
+      )),
+    )
+  const ids = [...new Set(rows.map((r) => Number(r.object_id)))]
+  const owners = new Map<number, { identity: string | null; own: boolean }>()
+  for (let i = 0; i < ids.length; i += IN_LIST) {
+    for (const o of await repo.objectOwners(ctx.db, ids.slice(i, i + IN_LIST)))
+      owners.set(Number(o.id), { identity: o.identity, own: o.import_source_id === ctx.importSourceId })
+  }
+  const out = new Map<string, Holder[]>()
+  for (const r of rows) {
+    const id = Number(r.object_id)
+    const owner = owners.get(id) ?? { identity: null, own: false }
+    out.set(r.value_ci, [...(out.get(r.value_ci) ?? []), { id, ...owner }])
+  }
+  return out
+}
