@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Services } from '../services/services.js'
 import { registerAuth } from './plugins/auth.js'
+import { registerBodyParsers } from './plugins/body-parsers.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { createMetrics, registerMetrics } from './plugins/metrics.js'
 import { aqlRoutes } from './routes/aql.routes.js'
@@ -82,6 +83,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
 
   const metrics = createMetrics()
   registerErrorHandling(app, services.config.maxBodyBytes)
+  registerBodyParsers(app)
   registerAuth(app, services)
   registerMetrics(app, metrics)
 
