@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Services } from '../services/services.js'
+import { capConnections, connectionOptions, trustProxyOption } from './connection-options.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBodyParsers } from './plugins/body-parsers.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
@@ -42,12 +43,15 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     bodyLimit: services.config.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: false,
+    trustProxy: trustProxyOption(services.config.trustProxy),
+    ...connectionOptions(services.config.connections),
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true },
     },
   })
+
+  capConnections(app, services.config.connections)
 
   for (const schema of [
     ErrorResponse,
