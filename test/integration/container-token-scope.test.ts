@@ -23,7 +23,11 @@ describeEachDialect(
     it('runs imports/info → status → mapping → start → data and progress → status, executions, cancel', async () => {
       const info = await as('GET', `${env().baseUrl}/jsm/assets/v1/imports/info`)
       expect(info.status).toBe(200)
-      const { getStatus, mapping, start } = info.body.links as Record<string, string>
+      const { getStatus, mapping, start } = info.body.links as {
+        getStatus: string
+        mapping: string
+        start: string
+      }
       expect((await as('GET', getStatus)).body.status).toBe('IDLE')
 
       const doc = await as('GET', mapping.replace(/\/mapping$/, '/schema-and-mapping'))
@@ -34,12 +38,15 @@ describeEachDialect(
 
       const started = await as('POST', start)
       expect(started.status, JSON.stringify(started.body)).toBe(200)
-      const links = started.body.links as Record<string, string>
-      expect((await as('PUT', links.submitProgress!, { steps: { total: 2, current: 1 } })).status).toBe(200)
-      expect((await as('POST', links.submitResults!, SEED_CHUNK)).status).toBe(200)
-      const ended = await waitForEnd(env(), links.getExecutionStatus!)
+      const links = started.body.links as Record<
+        'submitProgress' | 'submitResults' | 'getExecutionStatus',
+        string
+      >
+      expect((await as('PUT', links.submitProgress, { steps: { total: 2, current: 1 } })).status).toBe(200)
+      expect((await as('POST', links.submitResults, SEED_CHUNK)).status).toBe(200)
+      const ended = await waitForEnd(env(), links.getExecutionStatus)
       expect(ended.status).toBe('DONE')
-      expect((await as('GET', links.getExecutionStatus!)).body.status).toBe('DONE')
+      expect((await as('GET', links.getExecutionStatus)).body.status).toBe('DONE')
       const list = await as('GET', start)
       expect(list.status).toBe(200)
       expect(list.body.values.map((e: Json) => e.id)).toContain(started.body.executionId)
