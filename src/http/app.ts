@@ -6,8 +6,10 @@ import type { Services } from '../services/services.js'
 import { capConnections, connectionOptions, trustProxyOption } from './connection-options.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerBodyParsers } from './plugins/body-parsers.js'
+import { registerCors } from './plugins/cors.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { createMetrics, registerMetrics } from './plugins/metrics.js'
+import { docsCsp, registerSecurityHeaders } from './plugins/security-headers.js'
 import { aqlRoutes } from './routes/aql.routes.js'
 import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
@@ -63,6 +65,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     app.addSchema(schema)
   }
 
+  // Before any route, the docs' included: hooks apply to the routes registered after them.
+  registerSecurityHeaders(app)
+  registerCors(app, services.config.corsOrigins)
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -83,7 +89,12 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
+    transformStaticCSP: docsCsp,
+  })
 
   const metrics = createMetrics()
   registerErrorHandling(app, services.config.maxBodyBytes)
