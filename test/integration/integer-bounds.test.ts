@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, expect, it } from 'vitest'
-import { createSource, type Json } from '../helpers/import-sources.js'
+import { ensureSeedStatuses } from '../helpers/executions.js'
+import { createSource, mappingFixture, type Json } from '../helpers/import-sources.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 
 const HUGE = ['1e21', '1e300', '9999999999999999999']
@@ -98,6 +99,33 @@ describeEachDialect('integer parameters are bounded in the schemas', (env) => {
         res.body.error.details.problems.map((p: Json) => p.field),
         what,
       ).toContain(field)
+    }
+  })
+
+  it('cardinalities and missing-object thresholds of a mapping document answer 400 with their pointer when out of range', async () => {
+    await ensureSeedStatuses(env())
+    const cases: [(doc: Json) => void, string][] = [
+      (d: Json) => (d.schema.objectSchema.objectTypes[0].attributes[1].maximumCardinality = 1e21),
+      (d: Json) => (d.schema.objectSchema.objectTypes[0].attributes[1].minimumCardinality = 1e19),
+      (d: Json) =>
+        (d.mapping.objectTypeMappings[0].missingObjects = {
+          policy: 'REMOVE',
+          threshold: 1e300,
+          thresholdType: 'RUNS',
+        }),
+    ].map((mutate, i) => [mutate, ['maximumCardinality', 'minimumCardinality', 'threshold'][i]!])
+    for (const [mutate, member] of cases) {
+      const target = await createSource(env())
+      const doc = mappingFixture('seed-put.json')
+      doc.schema.objectSchema.name = `Bounds ${member}`
+      mutate(doc)
+      const res = await env().call('PUT', `${env().api}/importsource/${target.id}/mapping`, { body: doc })
+      expect(res.status, `${member}: ${JSON.stringify(res.body)}`).toBe(400)
+      const pointers = res.body.error.details.problems.map((p: Json) => p.pointer)
+      expect(
+        pointers.some((p: string) => p.endsWith(`/${member}`)),
+        JSON.stringify(pointers),
+      ).toBe(true)
     }
   })
 })
