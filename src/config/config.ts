@@ -30,6 +30,32 @@ export interface AppConfig {
   readonly maxUploadBytes: number
   /** The directory whose files `PUT …/file {"path"}` may name; null = server-side files are refused. */
   readonly importDir: string | null
+  /** Connection limits of the HTTP server (see ConnectionLimits). */
+  readonly connections: ConnectionLimits
+  /**
+   * Which proxies' X-Forwarded-For / -Proto / -Host to believe (Fastify's `trustProxy`): false (none), true (any),
+   * a hop count, or addresses and CIDR ranges. The client address it yields is what the failed-auth limiter counts.
+   */
+  readonly trustProxy: boolean | number | string[]
+  /** Origins allowed to call the API from a browser (CORS); empty = no CORS headers at all. `*` allows any. */
+  readonly corsOrigins: readonly string[]
+}
+
+/**
+ * Timeouts and the connection cap of the HTTP server. Every timeout measures inactivity or the header block, never
+ * the length of a whole upload, unless `requestTimeoutMs` is set.
+ */
+export interface ConnectionLimits {
+  /** The request line and headers must have arrived within this time of the request's start. */
+  readonly headersTimeoutMs: number
+  /** A socket with no bytes in either direction for this long is closed (an upload that keeps sending lives on). */
+  readonly idleTimeoutMs: number
+  /** An idle kept-alive connection between two requests is closed after this. */
+  readonly keepAliveTimeoutMs: number
+  /** Time to receive a whole request, body included; 0 = no limit (long uploads are bounded by inactivity). */
+  readonly requestTimeoutMs: number
+  /** Sockets open at once; further connections are refused until some close. */
+  readonly maxConnections: number
 }
 
 export interface ConfigProblem {
@@ -56,6 +82,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
 
 /** Reads and validates the environment once; lists every problem at once. The only reader of process.env. */
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -141,6 +172,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const importDirRaw = read('INTAKE_IMPORT_DIR')
   const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)
 
+  const connections: ConnectionLimits = Object.freeze({
+    headersTimeoutMs: int('INTAKE_HEADERS_TIMEOUT_MS', 30 * SECOND, 100, HOUR),
+    idleTimeoutMs: int('INTAKE_IDLE_TIMEOUT_MS', 2 * MINUTE, 100, DAY),
+    keepAliveTimeoutMs: int('INTAKE_KEEP_ALIVE_TIMEOUT_MS', 72 * SECOND, 100, HOUR),
+    requestTimeoutMs: int('INTAKE_REQUEST_TIMEOUT_MS', 0, 0, DAY),
+    maxConnections: int('INTAKE_MAX_CONNECTIONS', 512, 1, 1_000_000),
+  })
+  if (connections.requestTimeoutMs > 0 && connections.requestTimeoutMs < connections.headersTimeoutMs) {
+    problems.push({
+      name: 'INTAKE_REQUEST_TIMEOUT_MS',
+      value: String(connections.requestTimeoutMs),
+      expected: `0 or at least INTAKE_HEADERS_TIMEOUT_MS (${connections.headersTimeoutMs})`,
+    })
+  }
+
+  const trustProxy = parseTrustProxy(read('INTAKE_TRUST_PROXY'), problems)
+  const corsOrigins = parseCorsOrigins(read('INTAKE_CORS_ORIGINS'), problems)
+
   const logLevelRaw = read('LOG_LEVEL') ?? 'info'
   let logLevel: LogLevel = 'info'
   if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel
@@ -163,6 +212,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailureLimit,
     maxUploadBytes,
     importDir,
+    connections,
+    trustProxy: Array.isArray(trustProxy) ? (Object.freeze(trustProxy) as string[]) : trustProxy,
+    corsOrigins: Object.freeze(corsOrigins),
   })
 }
 
@@ -189,4 +241,55 @@ export function loadClientEnv(env: Env = process.env): ClientEnv {
     ])
   }
   return Object.freeze({ url, token: read('INTAKE_TOKEN'), workspaceId: read('INTAKE_WORKSPACE_ID') })
+}
+
+/** `false`/unset, `true`, a hop count, or a comma-separated list of addresses and CIDR ranges. */
+function parseTrustProxy(raw: string | undefined, problems: ConfigProblem[]): boolean | number | string[] {
+  if (raw === undefined || /^(false|no|0)$/i.test(raw)) return false
+  if (/^(true|yes)$/i.test(raw)) return true
+  if (/^\d{1,2}$/.test(raw)) return Number(raw)
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+  const address = /^(?:[0-9.]+|[0-9a-f:]+)(?:\/\d{1,3})?$/i
+  const bad = entries.filter((e) => !address.test(e) && !['loopback', 'linklocal', 'uniquelocal'].includes(e))
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push({
+      name: 'INTAKE_TRUST_PROXY',
+      value: raw,
+      expected:
+        'true, false, a hop count, or addresses / CIDR ranges (10.0.0.0/8, loopback, …) separated by commas',
+    })
+    return false
+  }
+  return entries
+}
+
+/** `*` or a comma-separated list of origins (`https://console.example.com`, no path). */
+function parseCorsOrigins(raw: string | undefined, problems: ConfigProblem[]): string[] {
+  if (raw === undefined) return []
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim().replace(/\/+$/, ''))
+    .filter(Boolean)
+  const bad = entries.filter((e) => {
+    if (e === '*') return false
+    try {
+      const u = new URL(e)
+      return (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== e
+    } catch {
+      return true
+    }
+  })
+  if (bad.length > 0) {
+    problems.push({
+      name: 'INTAKE_CORS_ORIGINS',
+      value: raw,
+      expected:
+        '* or origins such as https://console.example.com separated by commas (scheme, host and port only)',
+    })
+    return []
+  }
+  return entries
 }

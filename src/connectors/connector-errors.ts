@@ -1,32 +1,66 @@
-import { defineError } from '../domain/errors.js'
+import path from 'node:path'
+import { defineError, type AppError, type ErrorDefinition } from '../domain/errors.js'
+import { fileNamesOnly } from '../domain/file-names-only.js'
 
 /**
  * Errors of the file connectors (CSV, JSON, XLSX). They fail a discovery or an execution as a whole; problems of
  * single rows (a CSV row with the wrong number of fields, undecodable bytes) are entry problems instead, never thrown.
+ *
+ * Their answers name the file, never its path on the server (`uploads/<source id>/…` under INTAKE_DATA_DIR, or a
+ * file inside INTAKE_IMPORT_DIR): callers pass the `path` they read, the error keeps only its `file` name, and a
+ * `reason` that quotes a path (a driver message) gets the name instead.
  */
 
-export const SourceFileNotFoundError = defineError<{ path: string }>(
-  'SOURCE_FILE_NOT_FOUND',
-  400,
-  ({ path }) => `The source file ${path} does not exist`,
-  'The file of a CSV, JSON or XLSX source does not exist (any more).',
+type Named<D> = Omit<D, 'file'> & { path: string }
+
+/** An error definition whose callers give the file's path and whose details and message carry its name only. */
+function naming<D extends { file: string; reason?: string }>(
+  definition: ErrorDefinition<D>,
+): ErrorDefinition<D> & ((details: Named<D>, options?: { cause?: unknown }) => AppError<D>) {
+  const create = (details: Named<D> | D, options?: { cause?: unknown }): AppError<D> => {
+    if (!('path' in details)) return definition(details, options)
+    const { path: full, ...rest } = details
+    const file = path.basename(full)
+    const reason =
+      typeof rest.reason === 'string' ? fileNamesOnly(rest.reason.split(full).join(file)) : undefined
+    return definition({ ...rest, file, ...(reason !== undefined && { reason }) } as unknown as D, options)
+  }
+  return Object.assign(create, {
+    code: definition.code,
+    status: definition.status,
+    description: definition.description,
+    is: definition.is,
+  }) as ErrorDefinition<D> & ((details: Named<D>, options?: { cause?: unknown }) => AppError<D>)
+}
+
+export const SourceFileNotFoundError = naming(
+  defineError<{ file: string }>(
+    'SOURCE_FILE_NOT_FOUND',
+    400,
+    ({ file }) => `The source file ${file} does not exist`,
+    'The file of a CSV, JSON or XLSX source does not exist (any more).',
+  ),
 )
 
-export const SourceFileNotReadableError = defineError<{ path: string; reason: string }>(
-  'SOURCE_FILE_NOT_READABLE',
-  400,
-  ({ path, reason }) => `The source file ${path} cannot be read: ${reason}`,
-  'The file of a CSV, JSON or XLSX source exists but cannot be opened or is not a regular file.',
+export const SourceFileNotReadableError = naming(
+  defineError<{ file: string; reason: string }>(
+    'SOURCE_FILE_NOT_READABLE',
+    400,
+    ({ file, reason }) => `The source file ${file} cannot be read: ${reason}`,
+    'The file of a CSV, JSON or XLSX source exists but cannot be opened or is not a regular file.',
+  ),
 )
 
-export const SourceHeaderMissingError = defineError<{ path: string; row?: number }>(
-  'SOURCE_HEADER_MISSING',
-  400,
-  ({ path, row }) =>
-    row === undefined
-      ? `The source file ${path} has no header row: it is empty`
-      : `The source file ${path} has no header row: row ${row} is empty or missing`,
-  'A CSV or XLSX source has no header row (an empty file or sheet); the header names the columns.',
+export const SourceHeaderMissingError = naming(
+  defineError<{ file: string; row?: number }>(
+    'SOURCE_HEADER_MISSING',
+    400,
+    ({ file, row }) =>
+      row === undefined
+        ? `The source file ${file} has no header row: it is empty`
+        : `The source file ${file} has no header row: row ${row} is empty or missing`,
+    'A CSV or XLSX source has no header row (an empty file or sheet); the header names the columns.',
+  ),
 )
 
 export const SourceColumnNameEmptyError = defineError<{ column: number }>(
@@ -44,37 +78,45 @@ export const SourceColumnNameDuplicateError = defineError<{ name: string; column
   'Two header cells of a CSV or XLSX source have the same name; `columns` are their 1-based positions.',
 )
 
-export const SourceHeaderInvalidError = defineError<{ path: string; reason: string }>(
-  'SOURCE_HEADER_INVALID',
-  400,
-  ({ path, reason }) => `The header row of ${path} cannot be read: ${reason}`,
-  'The header row of a CSV source is malformed (an unterminated quote, undecodable bytes).',
+export const SourceHeaderInvalidError = naming(
+  defineError<{ file: string; reason: string }>(
+    'SOURCE_HEADER_INVALID',
+    400,
+    ({ file, reason }) => `The header row of ${file} cannot be read: ${reason}`,
+    'The header row of a CSV source is malformed (an unterminated quote, undecodable bytes).',
+  ),
 )
 
-export const SourceJsonMalformedError = defineError<{ path: string; position: number; reason: string }>(
-  'SOURCE_JSON_MALFORMED',
-  400,
-  ({ path, position, reason }) => `The JSON file ${path} is malformed near byte ${position}: ${reason}`,
-  'A JSON source file is not valid JSON, or its top level is not an object of selector roots; the execution fails.',
+export const SourceJsonMalformedError = naming(
+  defineError<{ file: string; position: number; reason: string }>(
+    'SOURCE_JSON_MALFORMED',
+    400,
+    ({ file, position, reason }) => `The JSON file ${file} is malformed near byte ${position}: ${reason}`,
+    'A JSON source file is not valid JSON, or its top level is not an object of selector roots; the execution fails.',
+  ),
 )
 
-export const SourceSheetNotFoundError = defineError<{
-  path: string
-  sheet: string | number
-  sheets: string[]
-}>(
-  'SOURCE_SHEET_NOT_FOUND',
-  400,
-  ({ path, sheet, sheets }) =>
-    `The workbook ${path} has no sheet ${typeof sheet === 'number' ? `number ${sheet}` : `"${sheet}"`}; its sheets are: ${sheets.join(', ') || 'none'}`,
-  'The sheet named by an XLSX source (by name or 1-based position) is not in the workbook.',
+export const SourceSheetNotFoundError = naming(
+  defineError<{
+    file: string
+    sheet: string | number
+    sheets: string[]
+  }>(
+    'SOURCE_SHEET_NOT_FOUND',
+    400,
+    ({ file, sheet, sheets }) =>
+      `The workbook ${file} has no sheet ${typeof sheet === 'number' ? `number ${sheet}` : `"${sheet}"`}; its sheets are: ${sheets.join(', ') || 'none'}`,
+    'The sheet named by an XLSX source (by name or 1-based position) is not in the workbook.',
+  ),
 )
 
-export const SourceWorkbookUnreadableError = defineError<{ path: string; reason: string }>(
-  'SOURCE_WORKBOOK_UNREADABLE',
-  400,
-  ({ path, reason }) => `The workbook ${path} cannot be read: ${reason}`,
-  'An XLSX source file is not a readable Excel workbook (not a zip archive, or a damaged one).',
+export const SourceWorkbookUnreadableError = naming(
+  defineError<{ file: string; reason: string }>(
+    'SOURCE_WORKBOOK_UNREADABLE',
+    400,
+    ({ file, reason }) => `The workbook ${file} cannot be read: ${reason}`,
+    'An XLSX source file is not a readable Excel workbook (not a zip archive, or a damaged one).',
+  ),
 )
 
 export const SourceCursorInvalidError = defineError<{ cursor: string }>(

@@ -106,6 +106,13 @@ export const MalformedBodyError = defineError<{ reason: string }>(
   'The body is not valid JSON or has the wrong content type.',
 )
 
+export const JsonTooDeepError = defineError<{ limit: number }>(
+  'JSON_TOO_DEEP',
+  400,
+  ({ limit }) => `The JSON body nests objects and arrays deeper than the limit of ${limit} levels`,
+  'A JSON body nests objects and arrays deeper than the limit (details.limit); flatten the data.',
+)
+
 export const BodyTooLargeError = defineError<{ limitBytes: number }>(
   'BODY_TOO_LARGE',
   413,

@@ -4,10 +4,14 @@ import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Services } from '../services/services.js'
 import { VERSION } from '../version.js'
+import { capConnections, connectionOptions, trustProxyOption } from './connection-options.js'
 import { registerAuth } from './plugins/auth.js'
+import { registerBodyParsers } from './plugins/body-parsers.js'
+import { registerCors } from './plugins/cors.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { createMetrics, registerMetrics } from './plugins/metrics.js'
 import { registerOpenApiConventions } from './plugins/openapi-conventions.js'
+import { docsCsp, registerSecurityHeaders } from './plugins/security-headers.js'
 import { aqlRoutes } from './routes/aql.routes.js'
 import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
@@ -50,16 +54,15 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     bodyLimit: services.config.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: false,
+    trustProxy: trustProxyOption(services.config.trustProxy),
+    ...connectionOptions(services.config.connections),
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true },
     },
   })
 
-  // Fastify reads text/plain by default; every route here takes JSON (file uploads read their own types), so a
-  // text body is answered 415 "send JSON" instead of failing validation as a string.
-  app.removeContentTypeParser('text/plain')
+  capConnections(app, services.config.connections)
 
   for (const schema of [
     ErrorResponse,
@@ -71,6 +74,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   ]) {
     app.addSchema(schema)
   }
+
+  // Before any route, the docs' included: hooks apply to the routes registered after them.
+  registerSecurityHeaders(app)
+  registerCors(app, services.config.corsOrigins)
 
   await app.register(swagger, {
     openapi: {
@@ -95,11 +102,17 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
+    transformStaticCSP: docsCsp,
+  })
   registerOpenApiConventions(app, API_PREFIX)
 
   const metrics = createMetrics()
   registerErrorHandling(app, services.config.maxBodyBytes)
+  registerBodyParsers(app)
   registerAuth(app, services)
   registerMetrics(app, metrics)
 

@@ -3,6 +3,7 @@ import type { ChunkView, Execution } from '../domain/execution/execution.types.j
 import { pageOf, type Page, type PageRequest } from '../domain/paging.js'
 import type { Db } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { importSourceRepository } from '../store/repositories/import-source.repository.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { toExecution } from './execution-view.js'
 
@@ -36,7 +37,11 @@ export class ExecutionQueries {
     return this.live(toExecution(row))
   }
 
+  /** A page of the source's executions; 404 for a missing source or one of another workspace, like its siblings. */
   async list(workspaceId: string, importSourceId: string, page: PageRequest): Promise<Page<Execution>> {
+    if (!(await importSourceRepository.find(this.db, workspaceId, importSourceId))) {
+      throw NotFoundError({ entity: 'Import source', id: importSourceId })
+    }
     const [rows, total] = await Promise.all([
       repo.list(this.db, workspaceId, importSourceId, page.startAt, page.maxResults),
       repo.count(this.db, workspaceId, importSourceId),

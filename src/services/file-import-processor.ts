@@ -2,6 +2,7 @@ import { Value } from '@sinclair/typebox/value'
 import { TABULAR_ROOT, type ConnectorType, type RecordBatch } from '../connectors/connector.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { DatabaseBusyError } from '../domain/errors.js'
+import { fileNamesOnly } from '../domain/file-names-only.js'
 import { IMPORT_STEPS, type FileImportProgress } from '../domain/execution/execution.types.js'
 import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
@@ -268,7 +269,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       }
       const translated = translateDbError(error)
       if (DatabaseBusyError.is(translated)) throw error
-      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1024)
+      // Stored and shown to clients: a file system message names the file, not where the server keeps it.
+      const reason = fileNamesOnly(error instanceof Error ? error.message : String(error)).slice(0, 1024)
       await finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
     } finally {
       clearInterval(tick)

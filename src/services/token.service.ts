@@ -20,6 +20,7 @@ export interface TokenInfo {
   kind: 'workspace' | 'container'
   importSourceId: string | null
   scopes: string[]
+  /** The start of a generated secret; empty for a secret the operator chose (nothing of it is stored). */
   prefix: string
   createdAt: string
   lastUsedAt: string | null
@@ -55,7 +56,7 @@ export class TokenService {
       kind: 'workspace',
       import_source_id: null,
       scopes: scopes.join(' '),
-      token_prefix: displayPrefix(secret),
+      token_prefix: displayPrefix(secret, input.secret === undefined ? 'generated' : 'chosen'),
       token_hash: hashSecret(secret),
       created_at: isoNow(this.clock),
       last_used_at: null,
@@ -79,7 +80,7 @@ export class TokenService {
       kind: 'container',
       import_source_id: importSourceId,
       scopes: '',
-      token_prefix: displayPrefix(secret),
+      token_prefix: displayPrefix(secret, 'generated'),
       token_hash: hashSecret(secret),
       created_at: now,
       last_used_at: null,

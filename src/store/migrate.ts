@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004-engine.js'
 import * as m0005 from './migrations/0005-executions.js'
 import * as m0006 from './migrations/0006-import-files.js'
 import * as m0007 from './migrations/0007-engine-load-path.js'
+import * as m0008 from './migrations/0008-token-prefixes.js'
 import * as m0010 from './migrations/0010-schedules.js'
 import * as m0011 from './migrations/0011-upload-jobs.js'
 import * as m0013 from './migrations/0013-object-history.js'
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-executions': m0005,
   '0006-import-files': m0006,
   '0007-engine-load-path': m0007,
+  '0008-token-prefixes': m0008,
   '0010-schedules': m0010,
   '0011-upload-jobs': m0011,
   '0013-object-history': m0013,
@@ -47,15 +49,26 @@ export interface MigrateOutcome {
   error?: unknown
 }
 
-/** Brings the schema to the latest version; returns what ran instead of throwing (Kysely's Migrator style). */
-export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
-  const migrator = new Migrator({
+function migrator(store: Store): Migrator {
+  return new Migrator({
     db: store.db,
     provider: new StaticProvider(store.caps),
     migrationTableName: 'intake_migration',
     migrationLockTableName: 'intake_migration_lock',
   })
-  const result: MigrationResultSet = await migrator.migrateToLatest()
+}
+
+/** Brings the schema to the latest version; returns what ran instead of throwing (Kysely's Migrator style). */
+export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
+  return outcome(await migrator(store).migrateToLatest())
+}
+
+/** Brings the schema up to and including the migration `name` (tests of a migration start from its predecessor). */
+export async function migrateUpTo(store: Store, name: string): Promise<MigrateOutcome> {
+  return outcome(await migrator(store).migrateTo(name))
+}
+
+function outcome(result: MigrationResultSet): MigrateOutcome {
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
   return result.error === undefined ? { applied } : { applied, error: result.error }
 }

@@ -136,7 +136,7 @@ describeEachDialect('container tokens and imports/info', (env) => {
   })
 
   it('a new token revokes the previous one: 401 {"code":401,…} on imports/info', async () => {
-    const fresh = (await env().call('POST', src(b, '/token'), { token: tokenB })).body.token
+    const fresh = (await env().call('POST', src(b, '/token'))).body.token
     expect(fresh).not.toBe(tokenB)
     const revoked = await env().call('GET', `${env().baseUrl}${INFO_PATHS[0]}`, { token: tokenB })
     expect(revoked.status).toBe(401)

@@ -51,7 +51,7 @@ export function tokenCommand(): Command {
           process.stdout.write(
             [
               t.id,
-              t.prefix + '…',
+              t.prefix === '' ? '(chosen secret)' : t.prefix + '…',
               JSON.stringify(t.name),
               t.scopes.join(','),
               t.revokedAt ? `revoked ${t.revokedAt}` : 'active',

@@ -12,9 +12,13 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex')
 }
 
-/** The first characters of a secret, safe to show in listings. */
-export function displayPrefix(secret: string): string {
-  return secret.slice(0, 10)
+/**
+ * What listings show of a secret. A generated secret shows its kind and 6 of its 43 random characters, enough to
+ * tell tokens apart and nothing worth guessing from; a secret the operator chose (INTAKE_ADMIN_TOKEN) shows nothing,
+ * since any part of it is part of a password.
+ */
+export function displayPrefix(secret: string, origin: 'generated' | 'chosen'): string {
+  return origin === 'generated' ? secret.slice(0, 10) : ''
 }
 
 export function hashesEqual(a: string, b: string): boolean {

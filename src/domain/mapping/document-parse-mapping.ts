@@ -161,10 +161,17 @@ function readScalar(r: FieldReader, key: string, required: boolean): string | nu
   return undefined
 }
 
+/** Runs or days; bounded like every integer Intake reads, so that none overflows a database integer. */
+const MAX_THRESHOLD = 2 ** 31 - 1
+
 function readThreshold(r: FieldReader): number | undefined {
   const threshold = r.number('threshold')
   if (threshold === undefined) return undefined
-  if (Number.isInteger(threshold) && threshold >= 0) return threshold
-  r.report('INVALID_THRESHOLD', 'threshold', `threshold must be an integer ≥ 0, got ${threshold}`)
+  if (Number.isInteger(threshold) && threshold >= 0 && threshold <= MAX_THRESHOLD) return threshold
+  r.report(
+    'INVALID_THRESHOLD',
+    'threshold',
+    `threshold must be an integer from 0 to ${MAX_THRESHOLD}, got ${threshold}`,
+  )
   return undefined
 }

@@ -113,6 +113,9 @@ function readTypeValues(r: FieldReader, type: AttributeKind | undefined): Parsed
   return values
 }
 
+/** The largest cardinality a database integer column holds (1e21 passed as an integer and failed in PostgreSQL). */
+const MAX_CARDINALITY = 2 ** 31 - 1
+
 function readCardinality(
   r: FieldReader,
   key: 'minimumCardinality' | 'maximumCardinality',
@@ -120,9 +123,14 @@ function readCardinality(
   const value = r.number(key)
   if (value === undefined) return undefined
   const valid =
-    Number.isInteger(value) && (key === 'minimumCardinality' ? value >= 0 : value === -1 || value >= 1)
+    Number.isInteger(value) &&
+    value <= MAX_CARDINALITY &&
+    (key === 'minimumCardinality' ? value >= 0 : value === -1 || value >= 1)
   if (valid) return value
-  const rule = key === 'minimumCardinality' ? 'an integer ≥ 0' : 'an integer ≥ 1, or -1 for unlimited'
+  const rule =
+    key === 'minimumCardinality'
+      ? `an integer from 0 to ${MAX_CARDINALITY}`
+      : `an integer from 1 to ${MAX_CARDINALITY}, or -1 for unlimited`
   r.report('INVALID_CARDINALITY', key, `${key} must be ${rule}, got ${value}`)
   return undefined
 }

@@ -41,8 +41,9 @@ export function presentedSecret(request: FastifyRequest): string | null {
 }
 
 /**
- * Authentication and authorisation for every route: 401 without valid credentials, 429 after repeated
- * failures from one address, 404 for another workspace, 403 for a valid token without the scope.
+ * Authentication and authorisation for every route: 401 without valid credentials (429 instead once an address
+ * has failed too often — valid credentials still pass), 404 for another workspace, 403 for a valid token without
+ * the scope.
  */
 export function registerAuth(app: FastifyInstance, services: Services): void {
   const limiter = new AuthFailureLimiter(services.config.authFailureLimit)
@@ -50,18 +51,18 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth
     if (!auth || auth.public) return
-    const address = request.ip
-    const wait = limiter.retryAfter(address)
-    if (wait > 0) throw RateLimitedError({ retryAfterSeconds: wait })
+    // Valid credentials are checked first and always pass: the limit slows an address that keeps failing, and
+    // never locks out the good tokens of the clients that share its address (behind a proxy or NAT).
     const secret = presentedSecret(request)
-    if (secret === null) {
-      limiter.fail(address)
-      throw AuthRequiredError({ reason: 'send Authorization: Bearer <token>' })
-    }
-    const principal = await services.tokens.authenticate(secret)
+    const principal = secret === null ? null : await services.tokens.authenticate(secret)
     if (principal === null) {
+      const address = request.ip
+      const wait = limiter.retryAfter(address)
+      if (wait > 0) throw RateLimitedError({ retryAfterSeconds: wait })
       limiter.fail(address)
-      throw AuthRequiredError({ reason: 'the token is unknown or revoked' })
+      throw AuthRequiredError({
+        reason: secret === null ? 'send Authorization: Bearer <token>' : 'the token is unknown or revoked',
+      })
     }
     request.principal = principal
     const params = (request.params ?? {}) as Record<string, string | undefined>

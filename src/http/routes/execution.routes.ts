@@ -224,30 +224,8 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
   })
 }
 
-/**
- * The execution routes (and `import/start` with the progress resource) in a scope of their own whose JSON parser
- * accepts an empty body (`POST executions`, `history/completed`, `import/start` are sent without one, sometimes
- * with a JSON content type).
- */
+/** The execution routes, and `import/start` with the progress resource. */
 export async function executionScope(app: FastifyInstance, services: Services): Promise<void> {
-  await app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json')
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8')
-      if (text.trim() === '') return done(null, undefined)
-      try {
-        done(null, JSON.parse(text))
-      } catch {
-        done(
-          Object.assign(new Error('invalid JSON'), {
-            code: 'FST_ERR_CTP_INVALID_JSON_BODY',
-            statusCode: 400,
-          }),
-          undefined,
-        )
-      }
-    })
-    executionRoutes(scope, services)
-    importProgressRoutes(scope, services)
-  })
+  executionRoutes(app, services)
+  importProgressRoutes(app, services)
 }

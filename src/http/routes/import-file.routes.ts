@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream'
+import { finished, PassThrough, Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import { Value } from '@sinclair/typebox/value'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -7,6 +7,7 @@ import { ValidationError } from '../../domain/errors.js'
 import { UploadMissingError, UploadTooLargeError } from '../../domain/import-source/file-import-errors.js'
 import type { ImportFileInfo } from '../../services/import-file.service.js'
 import type { Services } from '../../services/services.js'
+import { malformedMultipart } from '../multipart-errors.js'
 import { Type } from '@sinclair/typebox'
 import { authErrors, ErrorResponse } from '../schemas/common.schema.js'
 import {
@@ -56,13 +57,23 @@ async function readAll(stream: Readable): Promise<Buffer> {
  */
 async function guarded<T>(source: Readable, store: (body: Readable) => Promise<T>): Promise<T> {
   const pass = new PassThrough()
+  // The store hears the pass-through's errors while it reads; one that comes after it let go (a truncated multipart
+  // part fails twice) would be rethrown by pipe() as an uncaught exception.
+  pass.on('error', () => undefined)
   source.pipe(pass)
+  // `pipe` forwards the end of the body, never its loss: a client that closes mid-body would leave the store waiting
+  // forever, holding its file open. Whatever stops the source early fails the store, which then removes its file.
+  const stopWatching = finished(source, (error) => {
+    if (error) pass.destroy(error)
+  })
   try {
     return await store(pass)
   } catch (error) {
     source.unpipe(pass)
     source.resume()
     throw error
+  } finally {
+    stopWatching()
   }
 }
 
@@ -111,6 +122,8 @@ export async function importFileScope(app: FastifyInstance, services: Services):
         }
         const onError = (error: unknown) => {
           if (UploadTooLargeError.is(error)) void reply.header('connection', 'close')
+          const malformed = malformedMultipart(error)
+          if (malformed) throw malformed
           const code = (error as { code?: unknown }).code
           if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') {
             throw UploadMissingError({ reason: 'the upload was interrupted before its end' })
@@ -118,7 +131,9 @@ export async function importFileScope(app: FastifyInstance, services: Services):
           throw error
         }
         if (req.isMultipart()) {
-          const part = await req.file()
+          const part = await req.file().catch((error: unknown) => {
+            throw malformedMultipart(error) ?? error
+          })
           if (!part) throw UploadMissingError({ reason: 'the multipart body has no file part' })
           if (part.fieldname !== 'file') {
             part.file.resume()

@@ -22,6 +22,11 @@ const SCOPE = 'import:import-configuration:cmdb' as const
 const workspaceOnly = { auth: { scope: SCOPE } }
 /** Workspace tokens with the scope, or the container token of the source in the path. */
 const sourceAuth = { auth: { scope: SCOPE, container: true } }
+/**
+ * Workspace tokens only, also for the source's own container token: a leaked push credential may run the import
+ * workflow imports/info hands it, but not disable, change, delete or re-token its source.
+ */
+const sourceAdmin = { auth: { scope: SCOPE } }
 const errors409 = { ...authErrors, 409: Type.Ref(ErrorResponse) }
 const tags = ['Import sources']
 
@@ -82,10 +87,11 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
   })
 
   r.patch('/importsource/:importSourceId', {
-    config: sourceAuth,
+    config: sourceAdmin,
     schema: {
       tags,
-      summary: 'Change name, description, settings, config, or enable / disable an import source',
+      summary:
+        'Change name, description, settings, config, or enable / disable an import source (not with its container token)',
       params: ImportSourceParams,
       body: UpdateImportSourceBody,
       response: { 200: ImportSourceResource, ...authErrors },
@@ -99,10 +105,11 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
   })
 
   r.delete('/importsource/:importSourceId', {
-    config: sourceAuth,
+    config: sourceAdmin,
     schema: {
       tags,
-      summary: 'Delete an import source (409 while an import runs; its schema and objects stay)',
+      summary:
+        'Delete an import source (409 while an import runs; its schema and objects stay); not with its container token',
       params: ImportSourceParams,
       response: { 204: Empty('Deleted'), ...errors409 },
     },
@@ -113,10 +120,11 @@ export function importSourceRoutes(app: FastifyInstance, services: Services): vo
   })
 
   r.post('/importsource/:importSourceId/token', {
-    config: sourceAuth,
+    config: sourceAdmin,
     schema: {
       tags,
-      summary: 'Generate the container token of the source (the previous one stops working)',
+      summary:
+        'Generate the container token of the source (the previous one stops working); a workspace token only',
       params: ImportSourceParams,
       response: { 200: TokenResponse, ...authErrors },
     },

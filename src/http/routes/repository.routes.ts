@@ -4,7 +4,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Services } from '../../services/services.js'
 import { presentObjectById } from '../presenters/object-view.js'
 import { presentAttribute, presentSchema, presentType } from '../presenters/repository.presenter.js'
-import { authErrors, NumericId, paged, PagingQuery, WorkspaceParams } from '../schemas/common.schema.js'
+import {
+  authErrors,
+  BoundedInteger,
+  NumericId,
+  paged,
+  PagingQuery,
+  WorkspaceParams,
+} from '../schemas/common.schema.js'
 import {
   AttributeResource,
   ObjectResource,
@@ -58,8 +65,8 @@ export function repositoryRoutes(app: FastifyInstance, services: Services): void
         'Answers a JSON array as Assets does. startAt/maxResults slice it; the total is in the X-Total-Count header.',
       params: IdParams,
       querystring: Type.Object({
-        startAt: Type.Integer({ minimum: 0, default: 0 }),
-        maxResults: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+        startAt: BoundedInteger({ default: 0 }),
+        maxResults: BoundedInteger({ minimum: 1, maximum: 1000, default: 1000 }),
       }),
       response: { 200: Type.Array(Type.Ref(ObjectTypeResource)), ...authErrors },
     },
@@ -95,8 +102,8 @@ export function repositoryRoutes(app: FastifyInstance, services: Services): void
       description: 'Answers a JSON array as Assets does; the total is in the X-Total-Count header.',
       params: IdParams,
       querystring: Type.Object({
-        startAt: Type.Integer({ minimum: 0, default: 0 }),
-        maxResults: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+        startAt: BoundedInteger({ default: 0 }),
+        maxResults: BoundedInteger({ minimum: 1, maximum: 1000, default: 1000 }),
       }),
       response: { 200: Type.Array(Type.Ref(AttributeResource)), ...authErrors },
     },

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { BoundedInteger } from './common.schema.js'
 import { AttributeResource, ObjectResource } from './repository.schema.js'
 
 /** Request and response shapes of the AQL search routes (Assets' findObjectsByAql and the legacy aql/objects). */
@@ -11,8 +12,8 @@ export const AqlSearchBody = Type.Object({
 })
 
 export const AqlSearchQuery = Type.Object({
-  startAt: Type.Integer({ minimum: 0, default: 0, description: 'Index of the first object (0-based)' }),
-  maxResults: Type.Integer({
+  startAt: BoundedInteger({ default: 0, description: 'Index of the first object (0-based)' }),
+  maxResults: BoundedInteger({
     minimum: 1,
     maximum: 1000,
     default: 25,
@@ -44,8 +45,8 @@ export const AqlSearchPage = Type.Object({
 
 export const LegacyAqlQuery = Type.Object({
   qlQuery: Type.String({ maxLength: 65_536, description: QL_QUERY_DESCRIPTION }),
-  page: Type.Integer({ minimum: 1, default: 1, description: 'Page number, 1-based' }),
-  resultPerPage: Type.Integer({ minimum: 1, maximum: 1000, default: 25, description: 'Objects per page' }),
+  page: BoundedInteger({ minimum: 1, default: 1, description: 'Page number, 1-based' }),
+  resultPerPage: BoundedInteger({ minimum: 1, maximum: 1000, default: 25, description: 'Objects per page' }),
   includeAttributes: Type.Boolean({ default: true }),
   includeTypeAttributes: Type.Boolean({ default: false, description: 'Fill objectTypeAttributes' }),
 })

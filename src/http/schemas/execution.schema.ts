@@ -72,7 +72,7 @@ export const ChunkBody = Type.Object(
   { additionalProperties: true },
 )
 
-const Count = Type.Optional(Type.Number({ minimum: 0 }))
+const Count = Type.Optional(Type.Number({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }))
 export const ProgressBody = Type.Object({
   steps: Type.Optional(
     Type.Object({

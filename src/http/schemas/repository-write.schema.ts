@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { ATTRIBUTE_KINDS, STATUS_CATEGORIES } from '../../domain/schema/types.js'
+import { BodyId, BoundedInteger } from './common.schema.js'
 
 export const CreateObjectSchemaBody = Type.Object(
   {
@@ -14,10 +15,8 @@ export const CreateObjectTypeBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 255 }),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
-    objectSchemaId: Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
-    parentObjectTypeId: Type.Optional(
-      Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
-    ),
+    objectSchemaId: BodyId,
+    parentObjectTypeId: Type.Optional(BodyId),
     externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     iconKey: Type.Optional(Type.String({ maxLength: 255 })),
   },
@@ -33,12 +32,10 @@ export const CreateAttributeBody = Type.Object(
     ),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     label: Type.Optional(Type.Boolean()),
-    minimumCardinality: Type.Optional(Type.Integer({ minimum: 0 })),
-    maximumCardinality: Type.Optional(Type.Integer({ minimum: -1 })),
+    minimumCardinality: Type.Optional(BoundedInteger()),
+    maximumCardinality: Type.Optional(BoundedInteger({ minimum: -1 })),
     uniqueAttribute: Type.Optional(Type.Boolean()),
-    referenceObjectTypeId: Type.Optional(
-      Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
-    ),
+    referenceObjectTypeId: Type.Optional(BodyId),
     allowedValues: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 1000 }),
     ),
@@ -52,9 +49,7 @@ export const CreateStatusBody = Type.Object(
     name: Type.String(),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     category: Type.Union(STATUS_CATEGORIES.map((c) => Type.Literal(c))),
-    objectSchemaId: Type.Optional(
-      Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
-    ),
+    objectSchemaId: Type.Optional(BodyId),
   },
   { additionalProperties: false },
 )
@@ -63,7 +58,7 @@ export const CreateStatusBody = Type.Object(
 const ObjectAttributesInput = Type.Array(
   Type.Object(
     {
-      objectTypeAttributeId: Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
+      objectTypeAttributeId: BodyId,
       objectAttributeValues: Type.Array(
         Type.Object(
           { value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]) },
@@ -79,7 +74,7 @@ const ObjectAttributesInput = Type.Array(
 
 export const CreateObjectBody = Type.Object(
   {
-    objectTypeId: Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
+    objectTypeId: BodyId,
     attributes: ObjectAttributesInput,
   },
   { additionalProperties: false },
@@ -87,9 +82,7 @@ export const CreateObjectBody = Type.Object(
 
 export const UpdateObjectBody = Type.Object(
   {
-    objectTypeId: Type.Optional(
-      Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Integer({ minimum: 1 })]),
-    ),
+    objectTypeId: Type.Optional(BodyId),
     attributes: ObjectAttributesInput,
   },
   { additionalProperties: false },

@@ -17,7 +17,8 @@ describe('token secrets and scopes', () => {
     expect(hashSecret(a)).not.toContain(a.slice(4))
     expect(hashesEqual(hashSecret(a), hashSecret(a))).toBe(true)
     expect(hashesEqual(hashSecret(a), hashSecret(b))).toBe(false)
-    expect(displayPrefix(a)).toBe(a.slice(0, 10))
+    expect(displayPrefix(a, 'generated')).toBe(a.slice(0, 10))
+    expect(displayPrefix('my-own-chosen-admin-secret', 'chosen')).toBe('')
   })
 
   it('lets admin pass every scope and container tokens none', () => {
