@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream'
+import { finished, PassThrough, Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import { Value } from '@sinclair/typebox/value'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -57,12 +57,19 @@ async function readAll(stream: Readable): Promise<Buffer> {
 async function guarded<T>(source: Readable, store: (body: Readable) => Promise<T>): Promise<T> {
   const pass = new PassThrough()
   source.pipe(pass)
+  // `pipe` forwards the end of the body, never its loss: a client that closes mid-body would leave the store waiting
+  // forever, holding its file open. Whatever stops the source early fails the store, which then removes its file.
+  const stopWatching = finished(source, (error) => {
+    if (error) pass.destroy(error)
+  })
   try {
     return await store(pass)
   } catch (error) {
     source.unpipe(pass)
     source.resume()
     throw error
+  } finally {
+    stopWatching()
   }
 }
 
