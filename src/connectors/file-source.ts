@@ -13,6 +13,7 @@ import {
   type SourceSchema,
 } from './connector.js'
 import {
+  SourceLimitExceededError,
   SourceColumnNameDuplicateError,
   SourceColumnNameEmptyError,
   SourceCursorInvalidError,
@@ -20,6 +21,16 @@ import {
   SourceFileNotReadableError,
 } from './connector-errors.js'
 import { FieldCollector, tabularSchema } from './discovery.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js'
+
+/** SOURCE_LIMIT_EXCEEDED for a header of `columns` columns, over INTAKE_SOURCE_MAX_COLUMNS. */
+export function tooManyColumns(limits: SourceLimits, columns: number): Error {
+  return SourceLimitExceededError({
+    limit: 'INTAKE_SOURCE_MAX_COLUMNS',
+    max: limits.maxColumns,
+    reason: `the header row has ${columns} columns, more than ${limits.maxColumns}`,
+  })
+}
 
 /** Throws SOURCE_FILE_NOT_FOUND / SOURCE_FILE_NOT_READABLE unless `path` is a readable regular file. */
 export async function assertReadableFile(path: string): Promise<number> {
@@ -168,8 +179,9 @@ export async function discoverTabular<C>(
   read: (config: C, options: ReadOptions, onHeader: (names: string[]) => void) => AsyncIterable<RecordBatch>,
   config: C,
   options: { sampleSize: number; signal: AbortSignal },
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
 ): Promise<SourceSchema> {
-  const collector = new FieldCollector(TABULAR_ROOT)
+  const collector = new FieldCollector(TABULAR_ROOT, limits)
   const sampleSize = Math.max(1, options.sampleSize)
   let columns: string[] = []
   for await (const batch of read(

@@ -60,7 +60,7 @@ describeEachDialect('interrupted uploads', (env) => {
     expect(info.body.size).toBe(12)
   })
 
-  it('removes partial uploads a crash left behind when the server starts', async () => {
+  it('removes partial uploads and parked XLSX sheets a crash left behind when the server starts, not fresh ones', async () => {
     const source = await createFileSource(env(), 'csv')
     const dir = path.join(env().config.dataDir, 'uploads', source.id)
     fs.mkdirSync(dir, { recursive: true })
@@ -70,7 +70,12 @@ describeEachDialect('interrupted uploads', (env) => {
     fs.utimesSync(leftover, old, old)
     const fresh = path.join(dir, '.upload-1111-in-flight.part')
     fs.writeFileSync(fresh, 'being written by another process')
+    const parkedSheet = path.join(env().config.dataDir, 'tmp', 'xlsx-0000-crashed.xml')
+    fs.mkdirSync(path.dirname(parkedSheet), { recursive: true })
+    fs.writeFileSync(parkedSheet, '<worksheet/>')
+    fs.utimesSync(parkedSheet, old, old)
     await env().booted.services.importFiles.cleanTempFiles()
+    expect(fs.existsSync(parkedSheet)).toBe(false)
     expect(fs.existsSync(fresh)).toBe(true)
     expect(fs.existsSync(leftover)).toBe(false)
   })

@@ -15,7 +15,15 @@ import Papa from 'papaparse'
 import type { ParseError, ParseResult } from 'papaparse'
 import type { ConnectionCheck, Connector, ReadOptions, RecordBatch } from '../connector.js'
 import { SourceHeaderInvalidError, SourceHeaderMissingError } from '../connector-errors.js'
-import { checkFile, discoverTabular, headerNames, openTabular, type Batcher } from '../file-source.js'
+import {
+  checkFile,
+  discoverTabular,
+  headerNames,
+  openTabular,
+  tooManyColumns,
+  type Batcher,
+} from '../file-source.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from '../source-limits.js'
 import { ChunkDecoder, decodeChunks } from './csv-decode.js'
 import { type CsvConfig, CsvConfigSchema, resolveCsvConfig, type ResolvedCsvConfig } from './csv.config.js'
 
@@ -51,6 +59,7 @@ class CsvRows {
     private readonly skip: number,
     private readonly batcher: Batcher,
     private readonly decoder: ChunkDecoder,
+    private readonly limits: SourceLimits,
   ) {}
 
   /**
@@ -92,6 +101,7 @@ class CsvRows {
         reason: `it holds bytes that are not valid ${this.decoder.encoding}`,
       })
     }
+    if (fields.length > this.limits.maxColumns) throw tooManyColumns(this.limits, fields.length)
     this.names = headerNames(fields)
     this.line += this.linesOf(fields)
   }
@@ -202,6 +212,7 @@ function splitValues(value: string, separator: string): string[] {
  * empty file too). Errors of the header row are thrown by the first `next()`.
  */
 async function* readCsv(
+  limits: SourceLimits,
   config: ResolvedCsvConfig,
   options: ReadOptions,
   onHeader?: (names: string[]) => void,
@@ -210,7 +221,7 @@ async function* readCsv(
   const { skip, batcher } = await openTabular(config.path, options)
   const decoder = new ChunkDecoder(config.encoding)
   const marks: { bytes: number; text: string }[] = []
-  const rows = new CsvRows(config, skip, batcher, decoder)
+  const rows = new CsvRows(config, skip, batcher, decoder, limits)
   const file = createReadStream(config.path, { highWaterMark: READ_CHUNK_BYTES })
   const source = Readable.from(decodeChunks(file, decoder, marks), { objectMode: true, highWaterMark: 1 })
   const parseOptions = {
@@ -299,23 +310,30 @@ async function* readCsv(
   }
 }
 
-export const csvConnector: Connector<CsvConfig> = {
-  type: 'csv',
-  version: 1,
-  configSchema: CsvConfigSchema,
+/** The CSV connector within `limits` (columns; discovery sample length). */
+export function createCsvConnector(limits: SourceLimits): Connector<CsvConfig> {
+  const read = (config: ResolvedCsvConfig, options: ReadOptions, onHeader?: (names: string[]) => void) =>
+    readCsv(limits, config, options, onHeader)
+  return {
+    type: 'csv',
+    version: 1,
+    configSchema: CsvConfigSchema,
 
-  testConnection(config: CsvConfig, signal: AbortSignal): Promise<ConnectionCheck> {
-    const resolved = resolveCsvConfig(config)
-    return checkFile(resolved.path, 'CSV_HEADER_INVALID', async () => {
-      for await (const _batch of readCsv(resolved, { batchSize: 1, signal })) break
-    })
-  },
+    testConnection(config: CsvConfig, signal: AbortSignal): Promise<ConnectionCheck> {
+      const resolved = resolveCsvConfig(config)
+      return checkFile(resolved.path, 'CSV_HEADER_INVALID', async () => {
+        for await (const _batch of read(resolved, { batchSize: 1, signal })) break
+      })
+    },
 
-  discoverSchema(config, options) {
-    return discoverTabular(readCsv, resolveCsvConfig(config), options)
-  },
+    discoverSchema(config, options) {
+      return discoverTabular(read, resolveCsvConfig(config), options, limits)
+    },
 
-  read(config, options) {
-    return readCsv(resolveCsvConfig(config), options)
-  },
+    read(config, options) {
+      return read(resolveCsvConfig(config), options)
+    },
+  }
 }
+
+export const csvConnector: Connector<CsvConfig> = createCsvConnector(DEFAULT_SOURCE_LIMITS)
