@@ -151,7 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const xlsxMaxBytes = int('INTAKE_XLSX_MAX_BYTES', 1024 ** 3, 1024, 2 ** 50)
   const xlsxMaxCells = int('INTAKE_XLSX_MAX_CELLS', 50_000_000, 1, 2 ** 40)
   const sourceMaxColumns = int('INTAKE_SOURCE_MAX_COLUMNS', 2_000, 1, 1_000_000)
-  const discoverMaxSampleSize = int('INTAKE_DISCOVER_MAX_SAMPLE_SIZE', 1_000, 1, 100_000)
+  const discoverMaxSampleSize = int('INTAKE_DISCOVER_MAX_SAMPLE_SIZE', 1_000, 100, 100_000)
   const discoverMaxSampleChars = int('INTAKE_DISCOVER_MAX_SAMPLE_CHARS', 200, 8, 1_000_000)
   const importDirRaw = read('INTAKE_IMPORT_DIR')
   const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)

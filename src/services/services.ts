@@ -86,7 +86,15 @@ export function createServices(
     executionQueries: new ExecutionQueries(store.db, runs),
     runs,
     importFiles,
-    fileImports: new FileImportService(store, importSources, importFiles, runs, connectors, clock),
+    fileImports: new FileImportService(
+      store,
+      importSources,
+      importFiles,
+      runs,
+      connectors,
+      clock,
+      config.discoverMaxSampleSize,
+    ),
     connectors,
   })
 }

@@ -31,8 +31,10 @@ type CsvEntry = Record<string, string | string[]>
 
 /** Batches waiting for the consumer before the file stream is paused. */
 const READY_LIMIT = 2
-const READ_CHUNK_BYTES = 256 * 1024
+const READ_CHUNK_BYTES = 64 * 1024
 const REPLACEMENT = '\uFFFD'
+/** A header row longer than INTAKE_SOURCE_MAX_COLUMNS × this many characters has too many columns (or absurd names). */
+const HEADER_CHARS_PER_COLUMN = 1024
 
 function countOf(text: string, char: string): number {
   let n = 0
@@ -208,6 +210,38 @@ function splitValues(value: string, separator: string): string[] {
 }
 
 /**
+ * Hands papaparse text in pieces at least as long as the row it carries over (`pending`). papaparse parses that row
+ * again, from its start, with every new piece: read in fixed pieces, a 50 MB field was parsed (and copied) some 200
+ * times over — seconds of event loop and most of a GB of heap. Pieces that grow with the row make that a handful of
+ * parses, each at least doubling what is known of the row. `marks` receives each piece with the bytes consumed up to
+ * its end (see decodeChunks).
+ */
+async function* coalesce(
+  pieces: AsyncIterable<string>,
+  marks: { bytes: number; text: string }[],
+  pending: () => number,
+  bytesOf: () => number,
+): AsyncGenerator<string> {
+  let held: string[] = []
+  let size = 0
+  for await (const piece of pieces) {
+    held.push(piece)
+    size += piece.length
+    if (size < pending()) continue
+    const text = held.length === 1 ? held[0]! : held.join('')
+    held = []
+    size = 0
+    marks.push({ bytes: bytesOf(), text })
+    yield text
+  }
+  if (held.length > 0) {
+    const text = held.join('')
+    marks.push({ bytes: bytesOf(), text })
+    yield text
+  }
+}
+
+/**
  * Reads the file as batches. `onHeader` receives the column names before any batch (discovery lists columns of an
  * empty file too). Errors of the header row are thrown by the first `next()`.
  */
@@ -223,7 +257,14 @@ async function* readCsv(
   const marks: { bytes: number; text: string }[] = []
   const rows = new CsvRows(config, skip, batcher, decoder, limits)
   const file = createReadStream(config.path, { highWaterMark: READ_CHUNK_BYTES })
-  const source = Readable.from(decodeChunks(file, decoder, marks), { objectMode: true, highWaterMark: 1 })
+  // `tail` (below) is the incomplete row papaparse carries over to the next chunk.
+  const chunks = coalesce(
+    decodeChunks(file, decoder, []),
+    marks,
+    () => tail.length,
+    () => decoder.bytes,
+  )
+  const source = Readable.from(chunks, { objectMode: true, highWaterMark: 1 })
   const parseOptions = {
     delimiter: config.delimiter,
     quoteChar: config.quoteChar,
@@ -258,6 +299,10 @@ async function* readCsv(
         const end = results.meta.cursor - base
         tail = text.slice(end)
         base = results.meta.cursor
+        if (rows.names === null && tail.length > limits.maxColumns * HEADER_CHARS_PER_COLUMN) {
+          // Refused before papaparse parses a header row of a million columns in one go.
+          throw tooManyColumns(limits, null)
+        }
         let again = rows.take(results, text, end)
         while (again !== null) {
           again = rows.take(Papa.parse<string[]>(again, parseOptions), again, again.length)
