@@ -181,6 +181,13 @@ function typedValue(schema: Schema, depth: number): fc.Arbitrary<unknown> | null
 
 // ---- requests ---------------------------------------------------------------------------------------------------
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** encodeURIComponent, with a lone surrogate (which it refuses) sent as the bytes of its CESU-8 form: invalid UTF-8. */
+export function encodePathSegment(value: string): string {
+  return value.split(LONE_SURROGATE).map(encodeURIComponent).join('%ED%A0%80')
+}
+
 /** A path parameter: a real id of the kind its name suggests, or something else. */
 function pathValue(name: string, targets: FuzzTargets): fc.Arbitrary<string> {
   const real: string[] =
@@ -201,7 +208,7 @@ function pathValue(name: string, targets: FuzzTargets): fc.Arbitrary<string> {
       { weight: 4, arbitrary: fc.constantFrom(...(real.length > 0 ? real : ['1'])) },
       { weight: 1, arbitrary: other },
     )
-    .map((v) => encodeURIComponent(v))
+    .map(encodePathSegment)
 }
 
 function queryText(value: unknown): string {
