@@ -17,14 +17,28 @@ function uploadFiles(env: TestEnv): string[] {
     .map((e) => path.join(e.parentPath, e.name))
 }
 
-/** PUT …/file announcing `declared` bytes, sends `sent` of them, then closes the socket without waiting. */
-function abortedUpload(env: TestEnv, sourceId: string, declared: number, sent: number): Promise<void> {
+/**
+ * PUT …/file announcing `declared` bytes, sends `sent` of them, then closes the socket without waiting. `multipart`
+ * sends them as the file part of a multipart/form-data body.
+ */
+function abortedUpload(
+  env: TestEnv,
+  sourceId: string,
+  declared: number,
+  sent: number,
+  multipart = false,
+): Promise<void> {
   const url = new URL(`${env.api}/importsource/${sourceId}/file`)
+  const contentType = multipart ? 'multipart/form-data; boundary=XyZ' : 'text/csv'
+  const prefix = multipart
+    ? '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n'
+    : ''
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname, () => {
       socket.write(
         `PUT ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
-          `Content-Type: text/csv\r\nContent-Length: ${declared}\r\n\r\n` +
+          `Content-Type: ${contentType}\r\nContent-Length: ${declared}\r\n\r\n` +
+          prefix +
           'x'.repeat(sent),
         () => setTimeout(() => socket.destroy(), 30),
       )
@@ -40,7 +54,7 @@ async function settle(check: () => boolean, timeoutMs = 5_000): Promise<void> {
 }
 
 describeEachDialect('interrupted uploads', (env) => {
-  it('closes the stream and deletes the partial file of every upload interrupted mid-body', async () => {
+  it('closes the stream and deletes the partial file of every upload interrupted mid-body, raw or multipart', async () => {
     const source = await createFileSource(env(), 'csv')
     // A first upload that completes, so the source's directory exists and holds one kept file.
     const ok = await env().call('PUT', `${env().api}/importsource/${source.id}/file`, {
@@ -50,7 +64,7 @@ describeEachDialect('interrupted uploads', (env) => {
     expect(ok.status).toBe(200)
     const filesBefore = uploadFiles(env())
     const fdsBefore = openFds()
-    for (let i = 0; i < 25; i++) await abortedUpload(env(), source.id, 100_000, 5_000)
+    for (let i = 0; i < 25; i++) await abortedUpload(env(), source.id, 100_000, 5_000, i % 2 === 1)
     await settle(() => openFds() <= fdsBefore + 2 && uploadFiles(env()).length === filesBefore.length)
     expect(uploadFiles(env())).toEqual(filesBefore)
     expect(openFds()).toBeLessThanOrEqual(fdsBefore + 2)

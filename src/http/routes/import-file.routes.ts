@@ -50,6 +50,8 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+const ignoreLateError = (): void => undefined
+
 /**
  * Streams `source` through a pass-through that the store may destroy on a size overrun, without destroying the
  * request itself: the rest of the body is drained so that the 413 answer reaches the client.
@@ -62,6 +64,10 @@ async function guarded<T>(source: Readable, store: (body: Readable) => Promise<T
   const stopWatching = finished(source, (error) => {
     if (error) pass.destroy(error)
   })
+  // The store may not listen to `pass` yet (it checks the source first): the error it meets then is kept by the
+  // destroyed stream for the store's pipeline, and must not be thrown as uncaught by `pipe` meanwhile (the process
+  // would end).
+  pass.on('error', ignoreLateError)
   try {
     return await store(pass)
   } catch (error) {
