@@ -15,6 +15,7 @@ import {
 } from '../mapping/simple-date-format.js'
 import type { AttributeDef, AttributeKind, CanonicalValue } from './types.js'
 import { UNLIMITED } from './types.js'
+import { loneSurrogateAt, loneSurrogateReason } from '../unicode.js'
 
 /** Longest accepted value per string kind, in characters (Unicode code points). */
 export const MAX_LENGTH = {
@@ -78,6 +79,8 @@ function longerThan(value: string, max: number): boolean {
 export function checkString(value: string, max: number): ValueResult {
   if (!NON_SPACE.test(value)) return fail('empty value; send no value to clear the attribute')
   if (longerThan(value, max)) return fail(`longer than ${max} characters`)
+  const lone = loneSurrogateAt(value)
+  if (lone !== -1) return fail(loneSurrogateReason(value, lone))
   if (value.includes('\u0000')) return fail('contains a NUL character')
   return ok(value)
 }
