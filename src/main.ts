@@ -29,6 +29,7 @@ export async function bootstrap(
     const migrated = await migrateToLatest(store)
     if (migrated.error !== undefined) throw migrated.error
     const services = createServices(config, store)
+    await services.importFiles.cleanTempFiles()
     const { workspace } = await services.workspaces.ensureDefault(config.workspaceId)
     let generatedAdminToken: string | null = null
     if (config.adminToken !== null) await services.tokens.ensureAdminSecret(workspace.id, config.adminToken)

@@ -39,6 +39,16 @@ export interface AppConfig {
   readonly trustProxy: boolean | number | string[]
   /** Origins allowed to call the API from a browser (CORS); empty = no CORS headers at all. `*` allows any. */
   readonly corsOrigins: readonly string[]
+  /** Most bytes the parts of an XLSX workbook that are read may decompress to (an XLSX bomb stops there). */
+  readonly xlsxMaxBytes: number
+  /** Most cells (rows × columns spanned) the sheets of an XLSX workbook may hold. */
+  readonly xlsxMaxCells: number
+  /** Most columns of a CSV or XLSX header, and distinct fields a JSON discovery may find. */
+  readonly sourceMaxColumns: number
+  /** Largest `sampleSize` a discovery may ask for. */
+  readonly discoverMaxSampleSize: number
+  /** A discovery sample longer than this many characters is cut. */
+  readonly discoverMaxSampleChars: number
 }
 
 /**
@@ -169,6 +179,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const maxExecutionBytes = int('INTAKE_MAX_EXECUTION_BYTES', 8 * 1024 ** 3, 1024, 2 ** 50)
   const authFailureLimit = int('INTAKE_AUTH_FAILURE_LIMIT', 20, 1, 100_000)
   const maxUploadBytes = int('INTAKE_MAX_UPLOAD_BYTES', 1024 ** 3, 1, 2 ** 50)
+  const xlsxMaxBytes = int('INTAKE_XLSX_MAX_BYTES', 1024 ** 3, 1024, 2 ** 50)
+  const xlsxMaxCells = int('INTAKE_XLSX_MAX_CELLS', 50_000_000, 1, 2 ** 40)
+  const sourceMaxColumns = int('INTAKE_SOURCE_MAX_COLUMNS', 2_000, 1, 1_000_000)
+  const discoverMaxSampleSize = int('INTAKE_DISCOVER_MAX_SAMPLE_SIZE', 1_000, 100, 100_000)
+  const discoverMaxSampleChars = int('INTAKE_DISCOVER_MAX_SAMPLE_CHARS', 200, 8, 1_000_000)
   const importDirRaw = read('INTAKE_IMPORT_DIR')
   const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)
 
@@ -215,6 +230,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     connections,
     trustProxy: Array.isArray(trustProxy) ? (Object.freeze(trustProxy) as string[]) : trustProxy,
     corsOrigins: Object.freeze(corsOrigins),
+    xlsxMaxBytes,
+    xlsxMaxCells,
+    sourceMaxColumns,
+    discoverMaxSampleSize,
+    discoverMaxSampleChars,
   })
 }
 

@@ -125,3 +125,12 @@ export const SourceCursorInvalidError = defineError<{ cursor: string }>(
   ({ cursor }) => `The read cursor "${cursor}" is not a position this connector wrote`,
   'A connector read was resumed with a cursor that is not a count of consumed entries.',
 )
+
+export const SourceLimitExceededError = defineError<{ limit: string; max: number; reason: string }>(
+  'SOURCE_LIMIT_EXCEEDED',
+  400,
+  ({ limit, max, reason }) => `The source file is over a limit of this server: ${reason} (${limit}=${max})`,
+  'A source file goes past a configured bound (`limit` names the setting, `max` its value): an XLSX workbook that ' +
+    'decompresses to more than INTAKE_XLSX_MAX_BYTES, a sheet with more than INTAKE_XLSX_MAX_CELLS cells, more ' +
+    'columns than INTAKE_SOURCE_MAX_COLUMNS. Discovery answers 400; an import fails with this reason.',
+)

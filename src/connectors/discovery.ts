@@ -10,6 +10,8 @@ import { splitMultiValues } from '../domain/mapping/coerce.js'
 import { parseIsoParts } from '../domain/mapping/simple-date-format.js'
 import type { DiscoveredField, SourceSchema } from './connector.js'
 import { ALL_DATE_FORMATS, dateFormatsOf, singleDateFormat } from './discovery-date-formats.js'
+import { SourceLimitExceededError } from './connector-errors.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js'
 
 const MAX_SAMPLES = 5
 /** The separator the engine splits string values on (mapping/coerce.ts splitMultiValues). */
@@ -103,7 +105,10 @@ class FieldStats {
   dateFormats = ALL_DATE_FORMATS
   readonly samples = new Set<string>()
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly sampleMaxChars = DEFAULT_SOURCE_LIMITS.sampleMaxChars,
+  ) {}
 
   /**
    * Adds the field's value in one entry: an array, or a string with `||` (which the engine splits, see
@@ -130,7 +135,7 @@ class FieldStats {
     if (this.dateFormats !== 0)
       this.dateFormats = typeof value === 'string' ? this.dateFormats & dateFormatsOf(found.text) : 0
     if (found.text.length > this.longest) this.longest = found.text.length
-    if (this.samples.size < MAX_SAMPLES) this.samples.add(found.text)
+    if (this.samples.size < MAX_SAMPLES) this.samples.add(cut(found.text, this.sampleMaxChars))
     return true
   }
 
@@ -142,6 +147,11 @@ class FieldStats {
   dateFormat(): string | undefined {
     return this.sawValue && this.kind() === 'text' ? singleDateFormat(this.dateFormats) : undefined
   }
+}
+
+/** A sample of at most `max` characters: a longer one is cut, and ends with … (a sample shows, it does not carry). */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -157,7 +167,12 @@ export class FieldCollector {
   private readonly nested = new Map<string, FieldCollector>()
   entries = 0
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+    /** Fields of this root and its nested roots together, shared with them (bounded by limits.maxColumns). */
+    private readonly total: { fields: number } = { fields: 0 },
+  ) {}
 
   add(entry: Record<string, unknown>): void {
     this.entries++
@@ -174,12 +189,22 @@ export class FieldCollector {
       }
       if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
         let child = this.nested.get(name)
-        if (!child) this.nested.set(name, (child = new FieldCollector(`${this.root}.${name}`)))
+        if (!child)
+          this.nested.set(name, (child = new FieldCollector(`${this.root}.${name}`, this.limits, this.total)))
         for (const element of value) child.add(element)
         continue
       }
       let stats = this.fields.get(name)
-      if (!stats) this.fields.set(name, (stats = new FieldStats(name)))
+      if (!stats) {
+        if (++this.total.fields > this.limits.maxColumns) {
+          throw SourceLimitExceededError({
+            limit: 'INTAKE_SOURCE_MAX_COLUMNS',
+            max: this.limits.maxColumns,
+            reason: `the sampled entries have more than ${this.limits.maxColumns} distinct fields`,
+          })
+        }
+        this.fields.set(name, (stats = new FieldStats(name, this.limits.sampleMaxChars)))
+      }
       stats.add(value)
     }
   }

@@ -13,6 +13,7 @@ import {
   type SourceSchema,
 } from './connector.js'
 import {
+  SourceLimitExceededError,
   SourceColumnNameDuplicateError,
   SourceColumnNameEmptyError,
   SourceCursorInvalidError,
@@ -20,6 +21,31 @@ import {
   SourceFileNotReadableError,
 } from './connector-errors.js'
 import { FieldCollector, tabularSchema } from './discovery.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js'
+
+/** Yields to the event loop once `sliceMs` of synchronous work went by since the last time. */
+export class Breather {
+  #since = performance.now()
+  constructor(private readonly sliceMs = 10) {}
+
+  async breathe(): Promise<void> {
+    if (performance.now() - this.#since < this.sliceMs) return
+    await new Promise((resolve) => setImmediate(resolve))
+    this.#since = performance.now()
+  }
+}
+
+/** SOURCE_LIMIT_EXCEEDED for a header of `columns` columns, over INTAKE_SOURCE_MAX_COLUMNS. */
+export function tooManyColumns(limits: SourceLimits, columns: number | null): Error {
+  return SourceLimitExceededError({
+    limit: 'INTAKE_SOURCE_MAX_COLUMNS',
+    max: limits.maxColumns,
+    reason:
+      columns === null
+        ? `the header row is longer than ${limits.maxColumns} columns can be`
+        : `the header row has ${columns} columns, more than ${limits.maxColumns}`,
+  })
+}
 
 /** Throws SOURCE_FILE_NOT_FOUND / SOURCE_FILE_NOT_READABLE unless `path` is a readable regular file. */
 export async function assertReadableFile(path: string): Promise<number> {
@@ -168,8 +194,11 @@ export async function discoverTabular<C>(
   read: (config: C, options: ReadOptions, onHeader: (names: string[]) => void) => AsyncIterable<RecordBatch>,
   config: C,
   options: { sampleSize: number; signal: AbortSignal },
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
 ): Promise<SourceSchema> {
-  const collector = new FieldCollector(TABULAR_ROOT)
+  const collector = new FieldCollector(TABULAR_ROOT, limits)
+  // Discovery runs on the request path: wide rows (thousands of fields each) yield to other requests in between.
+  const breather = new Breather()
   const sampleSize = Math.max(1, options.sampleSize)
   let columns: string[] = []
   for await (const batch of read(
@@ -180,6 +209,7 @@ export async function discoverTabular<C>(
     for (const entry of batch.data[TABULAR_ROOT] as Record<string, unknown>[]) {
       if (collector.entries >= sampleSize) break
       collector.add(entry)
+      await breather.breathe()
     }
     if (collector.entries >= sampleSize) break
   }

@@ -1,17 +1,23 @@
 import type { Connector, ConnectorType } from './connector.js'
-import { csvConnector } from './csv/csv.connector.js'
-import { jsonConnector } from './json/json.connector.js'
-import { xlsxConnector } from './xlsx/xlsx.connector.js'
+import { createCsvConnector } from './csv/csv.connector.js'
+import { createJsonConnector } from './json/json.connector.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js'
+import { createXlsxConnector } from './xlsx/xlsx.connector.js'
 
 /**
- * Every connector by source type. Configs are validated against each connector's `configSchema` (defaults
- * applied) before any call, which is why the map can hold them as `Connector<unknown>`.
+ * Every connector by source type, within `limits`. Configs are validated against each connector's `configSchema`
+ * (defaults applied) before any call, which is why the map can hold them as `Connector<unknown>`.
  */
-export const CONNECTORS: Readonly<Record<ConnectorType, Connector<unknown>>> = Object.freeze({
-  csv: csvConnector as Connector<unknown>,
-  json: jsonConnector as Connector<unknown>,
-  xlsx: xlsxConnector as Connector<unknown>,
-})
+export function createConnectors(limits: SourceLimits): Readonly<Record<ConnectorType, Connector<unknown>>> {
+  return Object.freeze({
+    csv: createCsvConnector(limits) as Connector<unknown>,
+    json: createJsonConnector(limits) as Connector<unknown>,
+    xlsx: createXlsxConnector(limits) as Connector<unknown>,
+  })
+}
+
+/** The connectors with the default limits (temp files in the system temp directory). */
+export const CONNECTORS = createConnectors(DEFAULT_SOURCE_LIMITS)
 
 export const CONNECTOR_TYPES = Object.keys(CONNECTORS) as ConnectorType[]
 

@@ -101,7 +101,8 @@ export function mapEntry(
       code,
       message: `${a.attribute.name}: ${message}`,
       attribute: a.attribute.name,
-      ...(value === undefined ? {} : { value: String(value).slice(0, 200) }),
+      // detached: a slice of a huge value would keep all of it alive until the problems are written
+      ...(value === undefined ? {} : { value: detach(String(value).slice(0, 200)) }),
     }
     if (ctx.settings.entryProblems === 'FAIL') throw new EntryProblemFailure(p)
     ctx.problems.push(p)

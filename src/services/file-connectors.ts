@@ -1,7 +1,8 @@
 import { Value } from '@sinclair/typebox/value'
 import type { Connector, ConnectorType, SourceSchema } from '../connectors/connector.js'
 import { generateDocument } from '../connectors/discovery.js'
-import { connectorFor } from '../connectors/registry.js'
+import { connectorFor, createConnectors } from '../connectors/registry.js'
+import type { SourceLimits } from '../connectors/source-limits.js'
 import type { FieldProblem } from '../domain/errors.js'
 
 export type AnyConnector = Connector<Record<string, unknown>>
@@ -18,6 +19,15 @@ export interface ConnectorCatalog {
 export const defaultConnectorCatalog: ConnectorCatalog = {
   connector: (type) => connectorFor(type) as unknown as AnyConnector,
   generateDocument: (schema, options) => generateDocument(schema, options),
+}
+
+/** The catalog of a server: its connectors keep `limits` (temp files under INTAKE_DATA_DIR, sizes, columns). */
+export function connectorCatalog(limits: SourceLimits): ConnectorCatalog {
+  const connectors = createConnectors(limits)
+  return {
+    connector: (type) => connectors[type] as unknown as AnyConnector,
+    generateDocument: (schema, options) => generateDocument(schema, options),
+  }
 }
 
 /** A placeholder for the path while a client's config is checked: the path is never the client's to choose. */

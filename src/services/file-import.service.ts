@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { SourceSchema } from '../connectors/connector.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import type { AppError } from '../domain/errors.js'
-import { NotFoundError } from '../domain/errors.js'
+import { NotFoundError, ValidationError } from '../domain/errors.js'
 import type { Execution } from '../domain/execution/execution.types.js'
 import {
   ConnectionFailedError,
@@ -83,6 +83,8 @@ export class FileImportService {
     private readonly runs: ExecutionRuns,
     private readonly connectors: ConnectorCatalog,
     private readonly clock: Clock = systemClock,
+    /** INTAKE_DISCOVER_MAX_SAMPLE_SIZE: the largest `sampleSize` a discovery may ask for. */
+    private readonly maxSampleSize = 1_000,
   ) {}
 
   private get db(): Db {
@@ -91,6 +93,18 @@ export class FileImportService {
 
   /** The connector's schema discovery on the source's file; with `generate` also the proposed document. */
   async discover(workspaceId: string, id: string, options: DiscoverOptions = {}): Promise<Discovery> {
+    const sampleSize = options.sampleSize ?? Math.min(100, this.maxSampleSize)
+    if (sampleSize > this.maxSampleSize) {
+      throw ValidationError({
+        problems: [
+          {
+            field: 'querystring.sampleSize',
+            message: `must be at most ${this.maxSampleSize} (INTAKE_DISCOVER_MAX_SAMPLE_SIZE)`,
+            value: sampleSize,
+          },
+        ],
+      })
+    }
     const source = await this.files.fileSource(workspaceId, id)
     const type = source.type as FileImportSourceType
     const file = await this.files.resolve(workspaceId, id)
@@ -100,7 +114,7 @@ export class FileImportService {
     const check = await connector.testConnection(config, signal)
     if (!check.ok)
       throw ConnectionFailedError({ importSourceId: id, reason: check.message, cause: check.code })
-    const schema = await connector.discoverSchema(config, { sampleSize: options.sampleSize ?? 100, signal })
+    const schema = await connector.discoverSchema(config, { sampleSize, signal })
     const discovery: Discovery = { importSourceId: id, type, file: file.info, schema }
     if (options.generate) {
       const document = this.connectors.generateDocument(schema, {

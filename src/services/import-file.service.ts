@@ -18,6 +18,7 @@ import {
 import { isFileSourceType, type ImportSource } from '../domain/import-source/import-source.types.js'
 import type { Db } from '../store/create-store.js'
 import type { ImportSourceService } from './import-source.service.js'
+import { removeStaleTempFiles } from './temp-files.js'
 
 export type FileOrigin = 'upload' | 'server'
 
@@ -87,14 +88,22 @@ export class ImportFileService {
     }
     const name = safeName(meta.name, source.type)
     const stored = `${randomUUID().slice(0, 8)}-${name}`
-    await fsp.rename(temp, path.join(dir, stored))
-    return this.record(id, {
-      origin: 'upload',
-      name,
-      path: stored,
-      size,
-      contentType: meta.contentType ?? null,
+    await fsp.rename(temp, path.join(dir, stored)).catch(async (error: unknown) => {
+      await fsp.rm(temp, { force: true })
+      throw error
     })
+    try {
+      return await this.record(id, {
+        origin: 'upload',
+        name,
+        path: stored,
+        size,
+        contentType: meta.contentType ?? null,
+      })
+    } catch (error) {
+      await fsp.rm(path.join(dir, stored), { force: true })
+      throw error
+    }
   }
 
   /**
@@ -134,6 +143,11 @@ export class ImportFileService {
     const stat = await fsp.stat(file).catch(() => null)
     if (!stat?.isFile()) throw ImportFileMissingError({ importSourceId: id })
     return { path: file, size: stat.size, info }
+  }
+
+  /** Removes partial uploads and XLSX temp sheets that a crash left behind (see temp-files.ts); answers how many. */
+  cleanTempFiles(olderThanMs?: number): Promise<number> {
+    return removeStaleTempFiles(this.limits.dataDir, olderThanMs)
   }
 
   /** Removes the stored uploads of a source (after the source was deleted). */

@@ -5,7 +5,9 @@ import { AqlService } from './aql.service.js'
 import { ExecutionQueries } from './execution-queries.service.js'
 import { ExecutionRuns } from './execution-runs.js'
 import { ExecutionService } from './execution.service.js'
-import { connectorConfigProblems, defaultConnectorCatalog, type ConnectorCatalog } from './file-connectors.js'
+import { connectorCatalog, connectorConfigProblems, type ConnectorCatalog } from './file-connectors.js'
+import { tempDir } from './temp-files.js'
+import type { SourceLimits } from '../connectors/source-limits.js'
 import { FileImportService } from './file-import.service.js'
 import { ImportFileService } from './import-file.service.js'
 import { ImportSourceService } from './import-source.service.js'
@@ -56,11 +58,22 @@ export interface Services {
   readonly uploadJobs: UploadJobService
 }
 
+/** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
+export function sourceLimitsOf(config: AppConfig): SourceLimits {
+  return {
+    tempDir: tempDir(config.dataDir),
+    xlsxMaxBytes: config.xlsxMaxBytes,
+    xlsxMaxCells: config.xlsxMaxCells,
+    maxColumns: config.sourceMaxColumns,
+    sampleMaxChars: config.discoverMaxSampleChars,
+  }
+}
+
 export function createServices(
   config: AppConfig,
   store: Store,
   clock: Clock = systemClock,
-  connectors: ConnectorCatalog = defaultConnectorCatalog,
+  connectors: ConnectorCatalog = connectorCatalog(sourceLimitsOf(config)),
 ): Services {
   // Executions answer the probe, so that RUNNING, DELETE and mapping changes see their runs.
   const runs = new ExecutionRuns()
@@ -76,7 +89,15 @@ export function createServices(
   })
   const importFiles: ImportFileService = new ImportFileService(store.db, importSources, config, clock)
   const executions: ExecutionService = new ExecutionService(store, importSources, runs, config, clock)
-  const fileImports = new FileImportService(store, importSources, importFiles, runs, connectors, clock)
+  const fileImports = new FileImportService(
+    store,
+    importSources,
+    importFiles,
+    runs,
+    connectors,
+    clock,
+    config.discoverMaxSampleSize,
+  )
   const scheduleRuns = new ScheduleRunner({
     store,
     sources: importSources,

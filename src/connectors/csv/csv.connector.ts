@@ -15,7 +15,15 @@ import Papa from 'papaparse'
 import type { ParseError, ParseResult } from 'papaparse'
 import type { ConnectionCheck, Connector, ReadOptions, RecordBatch } from '../connector.js'
 import { SourceHeaderInvalidError, SourceHeaderMissingError } from '../connector-errors.js'
-import { checkFile, discoverTabular, headerNames, openTabular, type Batcher } from '../file-source.js'
+import {
+  checkFile,
+  discoverTabular,
+  headerNames,
+  openTabular,
+  tooManyColumns,
+  type Batcher,
+} from '../file-source.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from '../source-limits.js'
 import { ChunkDecoder, decodeChunks } from './csv-decode.js'
 import { type CsvConfig, CsvConfigSchema, resolveCsvConfig, type ResolvedCsvConfig } from './csv.config.js'
 
@@ -23,8 +31,10 @@ type CsvEntry = Record<string, string | string[]>
 
 /** Batches waiting for the consumer before the file stream is paused. */
 const READY_LIMIT = 2
-const READ_CHUNK_BYTES = 256 * 1024
+const READ_CHUNK_BYTES = 64 * 1024
 const REPLACEMENT = '\uFFFD'
+/** A header row longer than INTAKE_SOURCE_MAX_COLUMNS × this many characters has too many columns (or absurd names). */
+const HEADER_CHARS_PER_COLUMN = 1024
 
 function countOf(text: string, char: string): number {
   let n = 0
@@ -51,6 +61,7 @@ class CsvRows {
     private readonly skip: number,
     private readonly batcher: Batcher,
     private readonly decoder: ChunkDecoder,
+    private readonly limits: SourceLimits,
   ) {}
 
   /**
@@ -92,6 +103,7 @@ class CsvRows {
         reason: `it holds bytes that are not valid ${this.decoder.encoding}`,
       })
     }
+    if (fields.length > this.limits.maxColumns) throw tooManyColumns(this.limits, fields.length)
     this.names = headerNames(fields)
     this.line += this.linesOf(fields)
   }
@@ -198,10 +210,43 @@ function splitValues(value: string, separator: string): string[] {
 }
 
 /**
+ * Hands papaparse text in pieces at least as long as the row it carries over (`pending`). papaparse parses that row
+ * again, from its start, with every new piece: read in fixed pieces, a 50 MB field was parsed (and copied) some 200
+ * times over — seconds of event loop and most of a GB of heap. Pieces that grow with the row make that a handful of
+ * parses, each at least doubling what is known of the row. `marks` receives each piece with the bytes consumed up to
+ * its end (see decodeChunks).
+ */
+async function* coalesce(
+  pieces: AsyncIterable<string>,
+  marks: { bytes: number; text: string }[],
+  pending: () => number,
+  bytesOf: () => number,
+): AsyncGenerator<string> {
+  let held: string[] = []
+  let size = 0
+  for await (const piece of pieces) {
+    held.push(piece)
+    size += piece.length
+    if (size < pending()) continue
+    const text = held.length === 1 ? held[0]! : held.join('')
+    held = []
+    size = 0
+    marks.push({ bytes: bytesOf(), text })
+    yield text
+  }
+  if (held.length > 0) {
+    const text = held.join('')
+    marks.push({ bytes: bytesOf(), text })
+    yield text
+  }
+}
+
+/**
  * Reads the file as batches. `onHeader` receives the column names before any batch (discovery lists columns of an
  * empty file too). Errors of the header row are thrown by the first `next()`.
  */
 async function* readCsv(
+  limits: SourceLimits,
   config: ResolvedCsvConfig,
   options: ReadOptions,
   onHeader?: (names: string[]) => void,
@@ -210,9 +255,16 @@ async function* readCsv(
   const { skip, batcher } = await openTabular(config.path, options)
   const decoder = new ChunkDecoder(config.encoding)
   const marks: { bytes: number; text: string }[] = []
-  const rows = new CsvRows(config, skip, batcher, decoder)
+  const rows = new CsvRows(config, skip, batcher, decoder, limits)
   const file = createReadStream(config.path, { highWaterMark: READ_CHUNK_BYTES })
-  const source = Readable.from(decodeChunks(file, decoder, marks), { objectMode: true, highWaterMark: 1 })
+  // `tail` (below) is the incomplete row papaparse carries over to the next chunk.
+  const chunks = coalesce(
+    decodeChunks(file, decoder, []),
+    marks,
+    () => tail.length,
+    () => decoder.bytes,
+  )
+  const source = Readable.from(chunks, { objectMode: true, highWaterMark: 1 })
   const parseOptions = {
     delimiter: config.delimiter,
     quoteChar: config.quoteChar,
@@ -247,6 +299,10 @@ async function* readCsv(
         const end = results.meta.cursor - base
         tail = text.slice(end)
         base = results.meta.cursor
+        if (rows.names === null && tail.length > limits.maxColumns * HEADER_CHARS_PER_COLUMN) {
+          // Refused before papaparse parses a header row of a million columns in one go.
+          throw tooManyColumns(limits, null)
+        }
         let again = rows.take(results, text, end)
         while (again !== null) {
           again = rows.take(Papa.parse<string[]>(again, parseOptions), again, again.length)
@@ -299,23 +355,30 @@ async function* readCsv(
   }
 }
 
-export const csvConnector: Connector<CsvConfig> = {
-  type: 'csv',
-  version: 1,
-  configSchema: CsvConfigSchema,
+/** The CSV connector within `limits` (columns; discovery sample length). */
+export function createCsvConnector(limits: SourceLimits): Connector<CsvConfig> {
+  const read = (config: ResolvedCsvConfig, options: ReadOptions, onHeader?: (names: string[]) => void) =>
+    readCsv(limits, config, options, onHeader)
+  return {
+    type: 'csv',
+    version: 1,
+    configSchema: CsvConfigSchema,
 
-  testConnection(config: CsvConfig, signal: AbortSignal): Promise<ConnectionCheck> {
-    const resolved = resolveCsvConfig(config)
-    return checkFile(resolved.path, 'CSV_HEADER_INVALID', async () => {
-      for await (const _batch of readCsv(resolved, { batchSize: 1, signal })) break
-    })
-  },
+    testConnection(config: CsvConfig, signal: AbortSignal): Promise<ConnectionCheck> {
+      const resolved = resolveCsvConfig(config)
+      return checkFile(resolved.path, 'CSV_HEADER_INVALID', async () => {
+        for await (const _batch of read(resolved, { batchSize: 1, signal })) break
+      })
+    },
 
-  discoverSchema(config, options) {
-    return discoverTabular(readCsv, resolveCsvConfig(config), options)
-  },
+    discoverSchema(config, options) {
+      return discoverTabular(read, resolveCsvConfig(config), options, limits)
+    },
 
-  read(config, options) {
-    return readCsv(resolveCsvConfig(config), options)
-  },
+    read(config, options) {
+      return read(resolveCsvConfig(config), options)
+    },
+  }
 }
+
+export const csvConnector: Connector<CsvConfig> = createCsvConnector(DEFAULT_SOURCE_LIMITS)

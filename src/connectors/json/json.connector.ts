@@ -10,6 +10,7 @@ import type { ParsedElementInfo, ParsedTokenInfo } from '@streamparser/json'
 import type { ConnectionCheck, Connector, ReadOptions, RecordBatch, SourceSchema } from '../connector.js'
 import { SourceJsonMalformedError } from '../connector-errors.js'
 import { FieldCollector } from '../discovery.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from '../source-limits.js'
 import { assertReadableFile, BATCH_TEXT_BUDGET, checkFile, entryWeight, parseCursor } from '../file-source.js'
 import { type JsonConfig, JsonConfigSchema } from './json.config.js'
 
@@ -141,11 +142,13 @@ async function* readJson(config: JsonConfig, options: ReadOptions): AsyncGenerat
 }
 
 async function discoverJson(
+  limits: SourceLimits,
   config: JsonConfig,
   options: { sampleSize: number; signal: AbortSignal },
 ): Promise<SourceSchema> {
   const sampleSize = Math.max(1, options.sampleSize)
   const collectors = new Map<string, FieldCollector>()
+  const total = { fields: 0 } // fields of all roots together, bounded by limits.maxColumns
   // Every root is sampled, so the whole file is parsed (roots may come after a large array); only sampleSize
   // entries per root are looked at.
   const items = await streamItems(
@@ -154,7 +157,7 @@ async function discoverJson(
     ({ root, value, element }) => {
       if (!element) return
       let collector = collectors.get(root)
-      if (!collector) collectors.set(root, (collector = new FieldCollector(root)))
+      if (!collector) collectors.set(root, (collector = new FieldCollector(root, limits, total)))
       if (collector.entries >= sampleSize) return
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         collector.add(value as Record<string, unknown>)
@@ -168,30 +171,35 @@ async function discoverJson(
   return { roots: [...collectors.values()].flatMap((c) => c.roots()) }
 }
 
-export const jsonConnector: Connector<JsonConfig> = {
-  type: 'json',
-  version: 1,
-  configSchema: JsonConfigSchema,
+/** The JSON connector; `limits` bound its discovery (fields, sample length). */
+export function createJsonConnector(limits: SourceLimits): Connector<JsonConfig> {
+  return {
+    type: 'json',
+    version: 1,
+    configSchema: JsonConfigSchema,
 
-  testConnection(config: JsonConfig, signal: AbortSignal): Promise<ConnectionCheck> {
-    // The whole file is parsed: a JSON file is only known to be well-formed at its end.
-    return checkFile(config.path, 'JSON_MALFORMED', async () => {
-      for await (const _ of await streamItems(
-        config.path,
-        signal,
-        () => undefined,
-        () => [],
-      )) {
-        // parse only
-      }
-    })
-  },
+    testConnection(config: JsonConfig, signal: AbortSignal): Promise<ConnectionCheck> {
+      // The whole file is parsed: a JSON file is only known to be well-formed at its end.
+      return checkFile(config.path, 'JSON_MALFORMED', async () => {
+        for await (const _ of await streamItems(
+          config.path,
+          signal,
+          () => undefined,
+          () => [],
+        )) {
+          // parse only
+        }
+      })
+    },
 
-  discoverSchema(config, options) {
-    return discoverJson(config, options)
-  },
+    discoverSchema(config, options) {
+      return discoverJson(limits, config, options)
+    },
 
-  read(config, options) {
-    return readJson(config, options)
-  },
+    read(config, options) {
+      return readJson(config, options)
+    },
+  }
 }
+
+export const jsonConnector: Connector<JsonConfig> = createJsonConnector(DEFAULT_SOURCE_LIMITS)

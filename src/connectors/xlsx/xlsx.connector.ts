@@ -6,14 +6,17 @@
  * and not counted.
  */
 import { createReadStream, type ReadStream } from 'node:fs'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import type { ConnectionCheck, Connector, ReadOptions, RecordBatch } from '../connector.js'
 import {
   SourceHeaderMissingError,
+  SourceLimitExceededError,
   SourceSheetNotFoundError,
   SourceWorkbookUnreadableError,
 } from '../connector-errors.js'
-import { checkFile, discoverTabular, headerNames, openTabular } from '../file-source.js'
+import { checkFile, discoverTabular, headerNames, openTabular, tooManyColumns } from '../file-source.js'
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from '../source-limits.js'
+import { BoundedWorkbookReader } from './bounded-workbook-reader.js'
 import { type XlsxConfig, XlsxConfigSchema } from './xlsx.config.js'
 
 type Cell = string | number | boolean
@@ -61,6 +64,7 @@ function isWanted(sheet: string | number | undefined, reader: SheetReader, posit
 }
 
 async function* readXlsx(
+  limits: SourceLimits,
   config: XlsxConfig,
   options: ReadOptions,
   onHeader?: (names: string[]) => void,
@@ -69,16 +73,31 @@ async function* readXlsx(
   const { skip, batcher } = await openTabular(config.path, options)
   const headerRow = config.headerRow ?? 1
   const input: ReadStream = createReadStream(config.path)
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache', // number formats tell date cells from numbers
-    entries: 'emit',
-  }) as unknown as WorkbookReaderLike
+  const reader = new BoundedWorkbookReader(
+    input,
+    {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'cache', // number formats tell date cells from numbers
+      entries: 'emit',
+    },
+    { tempDir: limits.tempDir, maxBytes: limits.xlsxMaxBytes, maxBytesSetting: 'INTAKE_XLSX_MAX_BYTES' },
+  ) as unknown as WorkbookReaderLike
   const seen: string[] = []
   let names: string[] | null = null
   let consumed = 0
+  // Cells spanned by the rows read (empty cells inside a row count: exceljs holds a slot for each).
+  let cells = 0
+  const countCells = (row: ExcelJS.Row): void => {
+    cells += Math.max(0, (row.values as unknown[]).length - 1)
+    if (cells > limits.xlsxMaxCells)
+      throw SourceLimitExceededError({
+        limit: 'INTAKE_XLSX_MAX_CELLS',
+        max: limits.xlsxMaxCells,
+        reason: `the workbook's sheets hold more than ${limits.xlsxMaxCells} cells`,
+      })
+  }
   try {
     let order = 0
     for await (const sheet of reader) {
@@ -87,18 +106,21 @@ async function* readXlsx(
       const tab = tabs.findIndex((s) => s.name === sheet.name)
       seen.push(sheet.name)
       if (!isWanted(config.sheet, sheet, tab === -1 ? order : tab + 1)) {
-        // Read it through all the same: exceljs may have parked the sheet in a temp file that it deletes as soon as
-        // the parse moves on, while the sheet's reader opens that file lazily — skipped unread, the open came too
-        // late and threw an uncaught ENOENT.
-        for await (const _row of sheet) signal.throwIfAborted()
+        // Read through, as exceljs's own parse needs (a later sheet comes after this one in the zip).
+        for await (const row of sheet) {
+          signal.throwIfAborted()
+          countCells(row)
+        }
         continue
       }
       for await (const row of sheet) {
         signal.throwIfAborted()
+        countCells(row)
         if (row.number < headerRow) continue
         const values = row.values as unknown[]
         if (names === null) {
           if (row.number > headerRow) throw SourceHeaderMissingError({ path: config.path, row: headerRow })
+          if (values.length - 1 > limits.maxColumns) throw tooManyColumns(limits, values.length - 1)
           const cells: string[] = [] // values is sparse (1-based, holes for empty cells)
           for (let c = 1; c < values.length; c++) cells.push(String(cellValue(values[c]) ?? ''))
           while (cells.length > 0 && cells[cells.length - 1]!.trim() === '') cells.pop()
@@ -136,28 +158,37 @@ async function* readXlsx(
   throw SourceSheetNotFoundError({ path: config.path, sheet: config.sheet ?? 1, sheets: seen })
 }
 
-export const xlsxConnector: Connector<XlsxConfig> = {
-  type: 'xlsx',
-  version: 1,
-  configSchema: XlsxConfigSchema,
+/** The XLSX connector within `limits` (temp files, decompressed size, cells, columns). */
+export function createXlsxConnector(limits: SourceLimits): Connector<XlsxConfig> {
+  const read = (config: XlsxConfig, options: ReadOptions, onHeader?: (names: string[]) => void) =>
+    readXlsx(limits, config, options, onHeader)
+  return {
+    type: 'xlsx',
+    version: 1,
+    configSchema: XlsxConfigSchema,
 
-  testConnection(config: XlsxConfig, signal: AbortSignal): Promise<ConnectionCheck> {
-    const code = (error: unknown): string =>
-      SourceSheetNotFoundError.is(error)
-        ? 'XLSX_SHEET_NOT_FOUND'
-        : SourceWorkbookUnreadableError.is(error)
-          ? 'XLSX_NOT_READABLE'
-          : 'XLSX_HEADER_INVALID'
-    return checkFile(config.path, code, async () => {
-      for await (const _batch of readXlsx(config, { batchSize: 1, signal })) break
-    })
-  },
+    testConnection(config: XlsxConfig, signal: AbortSignal): Promise<ConnectionCheck> {
+      const code = (error: unknown): string =>
+        SourceSheetNotFoundError.is(error)
+          ? 'XLSX_SHEET_NOT_FOUND'
+          : SourceWorkbookUnreadableError.is(error)
+            ? 'XLSX_NOT_READABLE'
+            : SourceLimitExceededError.is(error)
+              ? 'XLSX_TOO_LARGE'
+              : 'XLSX_HEADER_INVALID'
+      return checkFile(config.path, code, async () => {
+        for await (const _batch of read(config, { batchSize: 1, signal })) break
+      })
+    },
 
-  discoverSchema(config, options) {
-    return discoverTabular(readXlsx, config, options)
-  },
+    discoverSchema(config, options) {
+      return discoverTabular(read, config, options, limits)
+    },
 
-  read(config, options) {
-    return readXlsx(config, options)
-  },
+    read(config, options) {
+      return read(config, options)
+    },
+  }
 }
+
+export const xlsxConnector: Connector<XlsxConfig> = createXlsxConnector(DEFAULT_SOURCE_LIMITS)

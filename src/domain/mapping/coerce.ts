@@ -6,6 +6,7 @@
  */
 import { checkString, checkValue, MAX_LENGTH } from '../schema/attribute-value.js'
 import type { AttributeKind, CanonicalValue } from '../schema/types.js'
+import { loneSurrogateAt, loneSurrogateReason } from '../unicode.js'
 import {
   compileDateFormat,
   dateText,
@@ -229,6 +230,11 @@ export function coerceValue(
   options: CoerceOptions = NO_OPTIONS,
 ): CoerceResult {
   if (raw === null || raw === undefined) return EMPTY
+  if (typeof raw === 'string') {
+    // Stored as U+FFFD by either database, such a value would no longer equal itself on the next import.
+    const at = loneSurrogateAt(raw)
+    if (at !== -1) return fail(loneSurrogateReason(raw, at))
+  }
   switch (kind) {
     case 'integer':
     case 'double':

@@ -15,6 +15,7 @@ import {
 } from '../mapping/simple-date-format.js'
 import type { AttributeDef, AttributeKind, CanonicalValue } from './types.js'
 import { UNLIMITED } from './types.js'
+import { loneSurrogateAt, loneSurrogateReason } from '../unicode.js'
 
 /** Longest accepted value per string kind, in characters (Unicode code points). */
 export const MAX_LENGTH = {
@@ -63,9 +64,23 @@ const expected = (what: string, value: unknown): ValueResult =>
   fail(`expected ${what}, got ${typeName(value)}`)
 
 /** A non-blank string of at most `max` characters without NUL (PostgreSQL text cannot hold it). */
+/**
+ * Whether `value` has more than `max` code points, counted without copying it: a 50 MB cell spread into an array of
+ * characters cost some 400 MB. A code point is one or two UTF-16 units.
+ */
+function longerThan(value: string, max: number): boolean {
+  if (value.length <= max) return false
+  if (value.length > 2 * max) return true
+  let n = 0
+  for (const _ of value) if (++n > max) return true
+  return false
+}
+
 export function checkString(value: string, max: number): ValueResult {
   if (!NON_SPACE.test(value)) return fail('empty value; send no value to clear the attribute')
-  if (value.length > max && [...value].length > max) return fail(`longer than ${max} characters`)
+  if (longerThan(value, max)) return fail(`longer than ${max} characters`)
+  const lone = loneSurrogateAt(value)
+  if (lone !== -1) return fail(loneSurrogateReason(value, lone))
   if (value.includes('\u0000')) return fail('contains a NUL character')
   return ok(value)
 }

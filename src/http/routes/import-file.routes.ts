@@ -1,4 +1,4 @@
-import { finished, PassThrough, Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import { Value } from '@sinclair/typebox/value'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -8,6 +8,7 @@ import { UploadMissingError, UploadTooLargeError } from '../../domain/import-sou
 import type { ImportFileInfo } from '../../services/import-file.service.js'
 import type { Services } from '../../services/services.js'
 import { malformedMultipart } from '../multipart-errors.js'
+import { guarded } from '../upload-stream.js'
 import { Type } from '@sinclair/typebox'
 import { authErrors, ErrorResponse } from '../schemas/common.schema.js'
 import {
@@ -49,32 +50,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
-}
-
-/**
- * Streams `source` through a pass-through that the store may destroy on a size overrun, without destroying the
- * request itself: the rest of the body is drained so that the 413 answer reaches the client.
- */
-async function guarded<T>(source: Readable, store: (body: Readable) => Promise<T>): Promise<T> {
-  const pass = new PassThrough()
-  // The store hears the pass-through's errors while it reads; one that comes after it let go (a truncated multipart
-  // part fails twice) would be rethrown by pipe() as an uncaught exception.
-  pass.on('error', () => undefined)
-  source.pipe(pass)
-  // `pipe` forwards the end of the body, never its loss: a client that closes mid-body would leave the store waiting
-  // forever, holding its file open. Whatever stops the source early fails the store, which then removes its file.
-  const stopWatching = finished(source, (error) => {
-    if (error) pass.destroy(error)
-  })
-  try {
-    return await store(pass)
-  } catch (error) {
-    source.unpipe(pass)
-    source.resume()
-    throw error
-  } finally {
-    stopWatching()
-  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import { PassThrough, type Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -11,6 +10,7 @@ import type { UploadFileType } from '../../domain/upload-job/upload-job.types.js
 import type { Services } from '../../services/services.js'
 import type { StoredUpload } from '../../services/upload-job.service.js'
 import { toAppError } from '../plugins/error-handler.js'
+import { guarded } from '../upload-stream.js'
 import { presentUploadError, presentUploadJob } from '../presenters/upload-job.presenter.js'
 import {
   EntityParams,
@@ -85,19 +85,6 @@ function readFields(fields: Record<string, string>) {
     mapping: mapping as Record<string, unknown>,
     locale,
     timezoneOffset: offset === 0 ? 0 : offset,
-  }
-}
-
-/** Streams `source` through a pass-through so a size overrun does not destroy the request (413 must reach the client). */
-async function guarded<T>(source: Readable, store: (body: Readable) => Promise<T>): Promise<T> {
-  const pass = new PassThrough()
-  source.pipe(pass)
-  try {
-    return await store(pass)
-  } catch (error) {
-    source.unpipe(pass)
-    source.resume()
-    throw error
   }
 }
 

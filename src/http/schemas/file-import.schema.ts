@@ -39,7 +39,12 @@ export const DiscoverQuery = Type.Object({
     default: false,
     description: 'Also answer the proposed schema + mapping document',
   }),
-  sampleSize: Type.Integer({ minimum: 1, maximum: 100_000, default: 100, description: 'Entries sampled' }),
+  sampleSize: Type.Integer({
+    minimum: 1,
+    maximum: 100_000,
+    default: 100,
+    description: 'Entries sampled: at most INTAKE_DISCOVER_MAX_SAMPLE_SIZE (1,000 unless configured)',
+  }),
   objectTypeName: Type.Optional(
     Type.String({ minLength: 1, maxLength: 255, description: 'Default: the import source’s name' }),
   ),

@@ -72,6 +72,10 @@ const BAD: [AttributeKind, unknown, string][] = [
   ['text', '', 'empty value'],
   ['text', '   ', 'empty value'],
   ['text', 'x'.repeat(256), 'longer than 255 characters'],
+  // Both databases would store U+FFFD instead, and the stored value would not equal the one written (issue 13).
+  ['text', 'HD-\ud800-a', 'lone UTF-16 surrogate (U+D800) at character 4'],
+  ['textarea', '\udc00', 'lone UTF-16 surrogate (U+DC00) at character 1'],
+  ['select', 'Dell\ud83d', 'lone UTF-16 surrogate'],
   ['text', 12, 'expected a string, got a number'],
   ['text', null, 'expected a string, got null'],
   ['text', 'a\u0000b', 'NUL'],
