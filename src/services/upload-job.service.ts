@@ -82,7 +82,18 @@ export interface UploadOutcome {
   unchanged: number
   /** Rows repeating the identity of an earlier row: the first wins, these are ignored. */
   duplicateRows: number
+  /** What concerns no single row, such as a mapped column that was empty in every row. */
+  warnings: { code: string; property: string | null; message: string }[]
 }
+
+interface UploadWarning {
+  code: string
+  attribute: string | null
+  message: string
+}
+
+/** Warnings a job answers at most (they are per column, so few). */
+const MAX_WARNINGS = 100
 
 export interface UploadJob {
   id: string
@@ -289,10 +300,11 @@ export class UploadJobService {
       .where('subject', '=', id)
       .orderBy('created_at', 'desc')
       .executeTakeFirst()
-    const [problems, total, failedCount] = await Promise.all([
-      repo.listProblems(db, id, page.startAt, page.maxResults),
-      repo.countOf(db, 'execution_problem', id),
+    const [problems, total, failedCount, warnings] = await Promise.all([
+      uploads.rowProblems(db, id, page.startAt, page.maxResults),
+      uploads.countRowProblems(db, id),
       uploads.countFailedRows(db, id),
+      uploads.warnings(db, id, MAX_WARNINGS),
     ])
     const byAttribute = new Map(columns.map((c) => [c.attribute, c.index]))
     const failed = problems.map((p): FailedRow => ({
@@ -312,7 +324,11 @@ export class UploadJobService {
       columns,
       // A run of this process is alive while it reports progress (on SQLite the queue's heartbeat pauses meanwhile).
       lastHeartbeat: live ? isoNow(this.clock) : (heartbeat?.heartbeat_at ?? null),
-      outcome: row.status === 'DONE' ? outcomeOf(execution.result, failedCount) : null,
+      // A FAILED run that read its rows (none became an object) has a result too: its counts are answered.
+      outcome:
+        row.status === 'DONE' || (row.status === 'FAILED' && execution.result !== null)
+          ? outcomeOf(execution.result, failedCount, warnings)
+          : null,
       failed: pageOf(page, total, failed),
     }
   }
@@ -377,7 +393,11 @@ function jobStatus(e: Execution): UploadJobStatus {
   }
 }
 
-function outcomeOf(result: Record<string, unknown> | null, failedCount: number): UploadOutcome {
+function outcomeOf(
+  result: Record<string, unknown> | null,
+  failedCount: number,
+  warnings: UploadWarning[],
+): UploadOutcome {
   const types = Object.values((result?.objectTypeResultMap ?? {}) as Record<string, TypeResult>)
   const sum = (f: (t: TypeResult) => number) => types.reduce((n, t) => n + f(t), 0)
   const created = sum((t) => t.objectsCreated)
@@ -390,6 +410,7 @@ function outcomeOf(result: Record<string, unknown> | null, failedCount: number):
     updated,
     unchanged,
     duplicateRows: sum((t) => t.duplicateEnries),
+    warnings: warnings.map((w) => ({ code: w.code, property: w.attribute, message: w.message })),
   }
 }
 

@@ -43,9 +43,13 @@ describeEachDialect('integer parameters are bounded in the schemas', (env) => {
           const res = await env().call('GET', `${url}?${qs}`)
           const what = `GET ${path}?${p.name}=${value}: ${JSON.stringify(res.body)}`
           expect(res.status, what).toBe(400)
-          expect(res.body.error.code, what).toBe('VALIDATION_FAILED')
+          // Seed 004's routes answer their own envelope: `error: true` and one entry per field in `errors`.
+          const seed004 = res.body.error === true
+          const code = seed004 ? res.body.errors[0].code : res.body.error.code
+          const fields = seed004 ? res.body.errors : res.body.error.details.problems
+          expect(code, what).toBe('VALIDATION_FAILED')
           expect(
-            res.body.error.details.problems.map((x: Json) => x.field),
+            fields.map((x: Json) => x.field),
             what,
           ).toContain(`querystring.${p.name}`)
         }

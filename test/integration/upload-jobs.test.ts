@@ -297,10 +297,32 @@ describeEachDialect('upload jobs: POST /api/v1/entities/:entity/import and GET /
         value: 'not-a-price',
         code: 'INVALID_VALUE',
       }),
-      expect.objectContaining({ row: 4, column: 1, property: 'Serial', code: 'EMPTY_IDENTITY' }),
+      expect.objectContaining({ row: 4, column: 1, property: 'Serial', code: 'EMPTY_EXTERNAL_ID' }),
     ])
+    // A mapped column empty in every row is no failed row, but the client is told.
+    expect(done.data.output.warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'LOCATOR_READ_NOTHING' })]),
+    )
     expect(failed[0].reason).toMatch(/Price: not a number/)
     expect([...(await objectsOf(env(), c.assetId)).keys()].sort()).toEqual(['Good 1', 'Good 2'])
+  })
+
+  it('fails a job of which no row became an object, answering the reason and every failed row', async () => {
+    const c = await fresh()
+    const res = await upload(env(), c.assetId, {
+      type: 'csv',
+      mapping: MAPPING,
+      file: csv('s,n,p,b,l,c\n,No serial 1,1,,,\n,No serial 2,2,,,\n'),
+    })
+    const done = await waitForJob(env(), res.body.data.id)
+    expect(done.data.status).toBe('FAILED')
+    expect(done.data.output).toMatchObject({ importedCount: 0, failedCount: 2 })
+    expect(done.data.output.reason).toEqual(expect.any(String))
+    expect(done.data.output.failed.map((f: Json) => [f.row, f.code])).toEqual([
+      [2, 'EMPTY_EXTERNAL_ID'],
+      [3, 'EMPTY_EXTERNAL_ID'],
+    ])
+    expect((await objectsOf(env(), c.assetId)).size).toBe(0)
   })
 
   it('pages the failed rows when there are many', async () => {

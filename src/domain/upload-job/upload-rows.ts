@@ -1,20 +1,15 @@
 /**
  * Prepares the rows of an upload for the engine: numbers and dates written the way the upload's locale writes them
- * become the engine's canonical text, date-times without an offset get the upload's timezoneOffset, and rows without
- * an identity or a label become problems with their row (the engine would skip them without a word).
+ * become the engine's canonical text, and date-times without an offset get the upload's timezoneOffset. Rows without
+ * an identity or a label are the engine's to report (EMPTY_EXTERNAL_ID, EMPTY_LABEL, with their row).
  */
 import type { EntryProblem } from '../../engine/engine-types.js'
 import { offsetText, type LocaleReader } from './locale-values.js'
 import type { UploadColumn } from './upload-job.types.js'
-import { UPLOAD_SELECTOR } from './upload-plan.js'
 
 const ISO_WALL = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
-
-function blank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
-}
 
 /** The wall-clock fields of a Date read as UTC (how spreadsheet cells hold them), as ISO text without an offset. */
 function wallText(date: Date): string {
@@ -59,29 +54,13 @@ export function uploadRowPreparer(
     }
   }
   const converted = columns.filter((c) => ['integer', 'double', 'date', 'date_time'].includes(c.kind))
-  const identity = columns.find((c) => c.identity)
-  const label = columns.find((c) => c.label && !c.identity)
-  return (rows, first) => {
+  return (rows) => {
     const problems: EntryProblem[] = []
-    rows.forEach((row, i) => {
+    rows.forEach((row) => {
       if (row === null || typeof row !== 'object') return
       const cells = row as Record<string, unknown>
-      const location = `${UPLOAD_SELECTOR}[${first + i}]`
       for (const c of converted) {
         if (c.header in cells) cells[c.header] = convert(c.kind, cells[c.header])
-      }
-      for (const c of [identity, label]) {
-        if (c && blank(cells[c.header])) {
-          problems.push({
-            objectTypeId,
-            location,
-            code: c.identity ? 'EMPTY_IDENTITY' : 'EMPTY_LABEL',
-            message: `${c.attribute}: the ${c.identity ? 'identity' : 'label'} column ${c.index} is empty; the row is skipped`,
-            attribute: c.attribute,
-            value: '',
-          })
-          break
-        }
       }
     })
     return { rows, problems }

@@ -17,12 +17,9 @@ export function presentUploadJob(job: UploadJob, message: string, now: Date = ne
   const e = job.execution
   const identity = job.columns.find((c) => c.identity)
   const times = [e.created, e.started, e.finished, job.lastHeartbeat].filter((t): t is string => t !== null)
-  const output =
-    job.status === 'FAILED'
-      ? { reason: e.failureReason ?? 'The job failed' }
-      : job.outcome
-        ? { ...job.outcome, failed: job.failed.values }
-        : {}
+  // A job that FAILED after reading its rows (none became an object) still answers its counts and failed rows.
+  const counts = job.outcome ? { ...job.outcome, failed: job.failed.values } : {}
+  const output = job.status === 'FAILED' ? { ...counts, reason: e.failureReason ?? 'The job failed' } : counts
   const pageSize = job.failed.maxResults
   return {
     status: 200,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { BoundedInteger } from './common.schema.js'
 import { UPLOAD_FILE_TYPES, UPLOAD_JOB_STATUSES } from '../../domain/upload-job/upload-job.types.js'
 
 /** Spreadsheet upload jobs (seed 004): the multipart fields, the job, and the seed's envelope around both. */
@@ -49,8 +50,13 @@ export const UploadFields = Type.Object(
 )
 
 export const JobQuery = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1, description: 'Page of output.failed (from 1)' }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Failed rows per page' }),
+  page: BoundedInteger({
+    minimum: 1,
+    maximum: 2 ** 31 / 1000,
+    default: 1,
+    description: 'Page of output.failed (from 1)',
+  }),
+  pageSize: BoundedInteger({ minimum: 1, maximum: 1000, default: 100, description: 'Failed rows per page' }),
 })
 
 const FailedRow = Type.Object({
@@ -89,6 +95,19 @@ export const JobResource = Type.Object({
     unchanged: Type.Optional(Type.Integer()),
     duplicateRows: Type.Optional(Type.Integer()),
     failed: Type.Optional(Type.Array(FailedRow, { description: 'One page (see pagination)' })),
+    warnings: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.String(),
+          property: Type.Union([Type.String(), Type.Null()]),
+          message: Type.String(),
+        }),
+        {
+          description:
+            'What concerns no single row: a mapped column that was empty in every row (LOCATOR_READ_NOTHING)',
+        },
+      ),
+    ),
     reason: Type.Optional(Type.String({ description: 'Why a FAILED job failed' })),
   }),
   jobStart: Type.Union([Type.String(), Type.Null()]),

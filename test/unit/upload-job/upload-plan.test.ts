@@ -89,19 +89,4 @@ describe('upload rows', () => {
     expect(rows[0]).toMatchObject({ price: '1234.5', seen: '2024-12-31T10:00:00+01:00' })
     expect(rows[1]).toMatchObject({ price: 'abc', seen: '2024-01-02T03:04:05+01:00' })
   })
-
-  it('reports rows without an identity or a label at their position', () => {
-    const prepare = uploadRowPreparer(7, columns, null, null)
-    const { problems } = prepare(
-      [
-        { serial: ' ', name: 'x' },
-        { serial: 'C', name: '' },
-      ],
-      40,
-    )
-    expect(problems).toEqual([
-      expect.objectContaining({ location: 'rows[40]', code: 'EMPTY_IDENTITY', attribute: 'Serial' }),
-      expect.objectContaining({ location: 'rows[41]', code: 'EMPTY_LABEL', attribute: 'Name' }),
-    ])
-  })
 })
