@@ -30,6 +30,11 @@ export interface AppConfig {
   readonly maxUploadBytes: number
   /** The directory whose files `PUT …/file {"path"}` may name; null = server-side files are refused. */
   readonly importDir: string | null
+  /**
+   * INTAKE_SECRET_KEY: the 32-byte AES-256-GCM key that encrypts the secrets of source configs (passwords,
+   * tokens). null = secrets are refused (409 SECRET_KEY_MISSING) and stored ones cannot be read.
+   */
+  readonly secretKey: Uint8Array | null
 }
 
 export interface ConfigProblem {
@@ -141,6 +146,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const importDirRaw = read('INTAKE_IMPORT_DIR')
   const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)
 
+  const secretKey = parseSecretKey(read('INTAKE_SECRET_KEY'), problems)
+
   const logLevelRaw = read('LOG_LEVEL') ?? 'info'
   let logLevel: LogLevel = 'info'
   if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel
@@ -163,5 +170,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailureLimit,
     maxUploadBytes,
     importDir,
+    secretKey,
   })
+}
+
+/** INTAKE_SECRET_KEY: 32 bytes as 64 hex digits or as base64 / base64url (44 or 43 characters). */
+function parseSecretKey(raw: string | undefined, problems: ConfigProblem[]): Uint8Array | null {
+  if (raw === undefined) return null
+  let key: Buffer | null = null
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) key = Buffer.from(raw, 'hex')
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(raw)) key = Buffer.from(raw, 'base64')
+  if (key?.length === 32) return new Uint8Array(key)
+  problems.push({
+    name: 'INTAKE_SECRET_KEY',
+    value: '***',
+    expected: '32 random bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)',
+  })
+  return null
 }

@@ -1,13 +1,15 @@
 import { Value } from '@sinclair/typebox/value'
 import type { Connector, ConnectorType, SourceSchema } from '../connectors/connector.js'
 import { generateDocument } from '../connectors/discovery.js'
-import { connectorFor } from '../connectors/registry.js'
+import { CONNECTOR_TYPES, connectorFor } from '../connectors/registry.js'
 import type { FieldProblem } from '../domain/errors.js'
 
 export type AnyConnector = Connector<Record<string, unknown>>
 
-/** What the file import services need of the connectors: one per source type, and the proposed document. */
+/** What the pull import services need of the connectors: one per source type, and the proposed document. */
 export interface ConnectorCatalog {
+  /** The types that have a connector. */
+  types(): readonly ConnectorType[]
   connector(type: ConnectorType): AnyConnector
   generateDocument(
     schema: SourceSchema,
@@ -16,6 +18,7 @@ export interface ConnectorCatalog {
 }
 
 export const defaultConnectorCatalog: ConnectorCatalog = {
+  types: () => CONNECTOR_TYPES,
   connector: (type) => connectorFor(type) as unknown as AnyConnector,
   generateDocument: (schema, options) => generateDocument(schema, options),
 }
@@ -24,14 +27,24 @@ export const defaultConnectorCatalog: ConnectorCatalog = {
 const PLACEHOLDER_PATH = '/intake/the-source-file'
 
 /**
- * Checks a client's connector config against the connector's TypeBox schema (defaults applied, `path` filled in
- * by Intake); answers the problems, named under `field` (`body.config`).
+ * Checks a client's connector config against the connector's TypeBox schema (defaults applied; a file
+ * connector's `path` filled in by Intake); answers the problems, named under `field` (`body.config`). The value
+ * of a secret field is never echoed.
  */
 export function connectorConfigProblems(
   connector: AnyConnector,
   config: Record<string, unknown>,
   field: string,
 ): FieldProblem[] {
+  const secrets = new Set(connector.secretFields ?? [])
+  if (connector.origin === 'connection') {
+    const candidate = withDefaults(connector, config)
+    return [...Value.Errors(connector.configSchema, candidate)].map((error) => {
+      const at = error.path.replace(/^\//, '').replace(/\//g, '.')
+      const problem: FieldProblem = { field: at ? `${field}.${at}` : field, message: error.message }
+      return secrets.has(at) ? problem : { ...problem, value: error.value }
+    })
+  }
   const problems: FieldProblem[] = []
   if (Object.hasOwn(config, 'path')) {
     problems.push({
@@ -48,6 +61,14 @@ export function connectorConfigProblems(
     problems.push({ field: at ? `${field}.${at}` : field, message: error.message, value: error.value })
   }
   return problems
+}
+
+/** A connection connector's config for one call: the (decrypted) config with the schema's defaults applied. */
+export function withDefaults(
+  connector: AnyConnector,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
+  return Value.Default(connector.configSchema, Value.Clone(config)) as Record<string, unknown>
 }
 
 /** The connector's config for one read: the stored config with defaults applied and the confined file path. */

@@ -1,9 +1,8 @@
 import { Value } from '@sinclair/typebox/value'
-import { TABULAR_ROOT, type ConnectorType, type RecordBatch } from '../connectors/connector.js'
+import { TABULAR_ROOT, type ReadState, type RecordBatch } from '../connectors/connector.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { DatabaseBusyError } from '../domain/errors.js'
 import { IMPORT_STEPS, type FileImportProgress } from '../domain/execution/execution.types.js'
-import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk, EntryProblem } from '../engine/engine-types.js'
@@ -13,12 +12,14 @@ import type { JobHandler } from '../jobs/worker.js'
 import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { readStateRepository } from '../store/repositories/read-state.repository.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
 import { committingStore, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
-import { withPath, type AnyConnector, type ConnectorCatalog } from './file-connectors.js'
+import type { ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileService } from './import-file.service.js'
 import type { ImportSourceService } from './import-source.service.js'
+import { preparePullSource } from './pull-source.js'
 
 /** Entries per connector batch. */
 export const FILE_BATCH_SIZE = 5000
@@ -54,7 +55,10 @@ function tabularRoots(document: NormalizedDocument): string[] {
   return [...roots]
 }
 
-/** The `process-file-import` job: the six steps of seed 000 over the source's file, then the engine. */
+/**
+ * The `process-file-import` job: the six steps of seed 000 over the source (its file, or the connection its
+ * config names), then the engine.
+ */
 export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
@@ -76,7 +80,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
     ctx.shutdown.addEventListener('abort', onShutdown)
     let progress: FileImportProgress = {
       step: 1,
-      description: 'Checking the configuration, the file and the mapping',
+      description: 'Checking the configuration, the source and the mapping',
       phase: 'validation',
       entriesRead: 0,
       objectsWritten: 0,
@@ -110,41 +114,42 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         started_at: execution.started_at ?? isoNow(clock),
         progress: JSON.stringify(progress),
       })
-      // 1 Validation: a file source with its file, a valid connector config and a mapping.
-      const source = await deps.sources.get(ws, sourceId)
-      if (!isFileSourceType(source.type))
-        throw new StepFailed(`Import source type ${source.type} reads no file`)
+      // 1 Validation: a source a connector reads (with its file, for a file connector), a valid connector config
+      // and a mapping.
       const mapping = await deps.sources.mapping(ws, sourceId)
       if (!mapping || mapping.objectSchemaId === null)
         throw new StepFailed('The import source has no schema and mapping')
-      const file = await deps.files.resolve(ws, sourceId)
-      const connector: AnyConnector = deps.connectors.connector(source.type as ConnectorType)
-      const config = withPath(connector, source.config, file.path)
+      const { source, connector, config, file } = await preparePullSource(deps, ws, sourceId)
       const invalid = [...Value.Errors(connector.configSchema, config)]
       if (invalid.length > 0) {
         const list = invalid.map((e) => `${e.path || '/'} ${e.message}`).join('; ')
         throw new StepFailed(`The connector configuration is invalid: ${list}`)
       }
-      report({ totalBytes: file.size })
+      if (file !== null) report({ totalBytes: file.size })
+      const what = file !== null ? file.info.name : `the ${source.type} source`
 
       // 2 Connection
-      await step(2, `Opening ${file.info.name}`)
+      await step(2, `Opening ${what}`)
       const check = await connector.testConnection(config, signal)
       if (!check.ok) throw new StepFailed(`${check.code}: ${check.message}`)
 
-      // 3 Schema discovery: the header row of a tabular file (a JSON file's roots are found while it is read:
-      // discovering them would parse the whole file once more).
-      const tabular = source.type === 'csv' || source.type === 'xlsx'
+      // 3 Schema discovery: the header row of a tabular file. The roots of other sources are found while they
+      // are read (discovering them would read them once more).
+      const tabular = connector.tabular
       if (tabular) {
         await step(3, 'Reading the header of the file')
         await connector.discoverSchema(config, { sampleSize: 1, signal })
       } else {
-        await step(3, 'The roots of a JSON file are found while it is read')
+        await step(3, 'The roots of the source are found while it is read')
       }
 
       // 4 Mapping
       await step(4, 'Preparing the mapping')
       const roots = tabular ? tabularRoots(mapping.document) : []
+      // Incremental reads: the state the last completed run ended with, unless this run reads everything.
+      const stored = execution.full_read === 1 ? null : await readStateRepository.find(db, sourceId)
+      const since = stored === null ? undefined : (JSON.parse(stored) as ReadState)
+      let readState: ReadState | undefined
 
       // 5 Processing
       await step(5, 'Importing objects')
@@ -155,10 +160,12 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         for await (const batch of connector.read(config, {
           batchSize,
           signal,
+          ...(since !== undefined && { since }),
         }) as AsyncIterable<RecordBatch>) {
           await deps.beforeBatch?.(executionId, batchIndex++, signal)
           signal.throwIfAborted()
           pendingProblems.push(...batch.problems)
+          if (batch.readState !== undefined) readState = batch.readState
           if (batch.bytesRead !== undefined) report({ bytesRead: batch.bytesRead })
           if (!tabular) {
             yield batch.data
@@ -179,6 +186,15 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           .executeTakeFirst()
         if (current?.status !== 'PROCESSING' || current.cancel_requested === 1) throw new ImportCancelled()
         signal.throwIfAborted()
+        // The read state commits with the data it describes: a run that rolls back leaves the previous one.
+        if (readState !== undefined)
+          await readStateRepository.put(
+            tx.db,
+            sourceId,
+            JSON.stringify(readState),
+            executionId,
+            isoNow(clock),
+          )
       })
       const result = await runImport(
         { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
@@ -189,6 +205,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           objectSchemaId: mapping.objectSchemaId,
           document: mapping.document,
           settings: engineSettingsFrom(source.settings),
+          // Only what changed since the stored state was read: objects not seen are not missing.
+          partialRead: since !== undefined,
           data: data(),
           drainSourceProblems: () => pendingProblems.splice(0),
           signal,
@@ -196,7 +214,12 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
             report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
         },
       )
-      report({ step: 6, description: 'Import finished', phase: 'completion', bytesRead: file.size })
+      report({
+        step: 6,
+        description: 'Import finished',
+        phase: 'completion',
+        ...(file !== null && { bytesRead: file.size }),
+      })
       await finish(job, ctx, 'done', {
         status: 'DONE',
         result: JSON.stringify(result),

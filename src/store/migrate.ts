@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004-engine.js'
 import * as m0005 from './migrations/0005-executions.js'
 import * as m0006 from './migrations/0006-import-files.js'
 import * as m0007 from './migrations/0007-engine-load-path.js'
+import * as m0016 from './migrations/0016-pull-read-state.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-executions': m0005,
   '0006-import-files': m0006,
   '0007-engine-load-path': m0007,
+  '0016-pull-read-state': m0016,
 }
 
 /** Every migration, in order. */

@@ -301,6 +301,8 @@ async function* readCsv(
 
 export const csvConnector: Connector<CsvConfig> = {
   type: 'csv',
+  origin: 'file',
+  tabular: true,
   version: 1,
   configSchema: CsvConfigSchema,
 

@@ -170,6 +170,8 @@ async function discoverJson(
 
 export const jsonConnector: Connector<JsonConfig> = {
   type: 'json',
+  origin: 'file',
+  tabular: false,
   version: 1,
   configSchema: JsonConfigSchema,
 

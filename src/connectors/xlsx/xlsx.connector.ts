@@ -138,6 +138,8 @@ async function* readXlsx(
 
 export const xlsxConnector: Connector<XlsxConfig> = {
   type: 'xlsx',
+  origin: 'file',
+  tabular: true,
   version: 1,
   configSchema: XlsxConfigSchema,
 
