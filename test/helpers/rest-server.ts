@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { Value } from '@sinclair/typebox/value'
+import { expect } from 'vitest'
+import { type RestConfig, RestConfigSchema } from '../../src/connectors/rest/rest.config.js'
 
 export interface SeenRequest {
   method: string
@@ -83,4 +86,11 @@ export function devices(count: number, from = 1): Record<string, unknown>[] {
     const i = from + k
     return { id: `d${i}`, name: `Device ${i}`, ip: `10.0.${Math.floor(i / 250)}.${i % 250}`, ram: 1024 * i }
   })
+}
+
+/** A REST source config with the schema's defaults applied, checked against the schema. */
+export function restConfig(config: Record<string, unknown>): RestConfig {
+  const value = Value.Default(RestConfigSchema, Value.Clone(config)) as RestConfig
+  expect([...Value.Errors(RestConfigSchema, value)].map((e) => `${e.path} ${e.message}`)).toEqual([])
+  return value
 }

@@ -1,22 +1,13 @@
-import { Value } from '@sinclair/typebox/value'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RecordBatch } from '../../../src/connectors/connector.js'
-import { type RestConfig, RestConfigSchema } from '../../../src/connectors/rest/rest.config.js'
+import type { RestConfig } from '../../../src/connectors/rest/rest.config.js'
 import { restConnector } from '../../../src/connectors/rest/rest.connector.js'
 import { RestSourceError } from '../../../src/connectors/rest/rest-errors.js'
-import { devices, json, type RestServer, startRestServer } from '../../helpers/rest-server.js'
+import { devices, json, restConfig, type RestServer, startRestServer } from '../../helpers/rest-server.js'
 import { signal } from './helpers.js'
 
 let server: RestServer
 afterEach(async () => server?.close())
-
-/** A config with the schema's defaults applied, checked against the schema. */
-export function restConfig(config: Record<string, unknown>): RestConfig {
-  const value = Value.Default(RestConfigSchema, Value.Clone(config)) as RestConfig
-  const errors = [...Value.Errors(RestConfigSchema, value)].map((e) => `${e.path} ${e.message}`)
-  expect(errors).toEqual([])
-  return value
-}
 
 async function readAll(config: RestConfig, batchSize = 100, cursor?: string) {
   const batches: RecordBatch[] = []
