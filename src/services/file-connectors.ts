@@ -1,4 +1,5 @@
-import { Value } from '@sinclair/typebox/value'
+import type { TSchema } from '@sinclair/typebox'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import type { Connector, ConnectorType, SourceSchema } from '../connectors/connector.js'
 import { generateDocument } from '../connectors/discovery.js'
 import { CONNECTOR_TYPES, connectorFor } from '../connectors/registry.js'
@@ -36,13 +37,15 @@ export function connectorConfigProblems(
   config: Record<string, unknown>,
   field: string,
 ): FieldProblem[] {
-  const secrets = new Set(connector.secretFields ?? [])
+  const secrets = connector.secretFields ?? []
+  // A value is echoed unless it is a secret or holds one (`auth` around `auth.password`, the whole config).
+  const holdsSecret = (at: string) => secrets.some((s) => at === '' || s === at || s.startsWith(`${at}.`))
   if (connector.origin === 'connection') {
     const candidate = withDefaults(connector, config)
-    return [...Value.Errors(connector.configSchema, candidate)].map((error) => {
+    return [...configErrors(connector.configSchema, candidate)].map((error) => {
       const at = error.path.replace(/^\//, '').replace(/\//g, '.')
       const problem: FieldProblem = { field: at ? `${field}.${at}` : field, message: error.message }
-      return secrets.has(at) ? problem : { ...problem, value: error.value }
+      return holdsSecret(at) ? problem : { ...problem, value: error.value }
     })
   }
   const problems: FieldProblem[] = []
@@ -83,4 +86,32 @@ export function withPath(
     unknown
   >
   return value
+}
+
+/** The `type` constant of each variant of a union of objects (`{ type: 'basic', … } | { type: 'bearer', … }`). */
+const variantType = (variant: TSchema): unknown =>
+  (variant as { properties?: { type?: { const?: unknown } } }).properties?.type?.const
+
+/**
+ * The schema errors of a config, with the errors of a union of `type`-tagged objects (a REST source's `auth`,
+ * `pagination`) explained by the variant its `type` names (`auth.x Unexpected property`) or by the types there
+ * are, instead of TypeBox's bare "Expected union value".
+ */
+function* configErrors(schema: TSchema, value: unknown): Generator<ValueError> {
+  for (const error of Value.Errors(schema, value)) {
+    const variants = (error.schema as { anyOf?: TSchema[] }).anyOf
+    const tagged = variants?.every((v) => variantType(v) !== undefined) ?? false
+    const inner = error.value as { type?: unknown } | null
+    if (!variants || !tagged || inner === null || typeof inner !== 'object') {
+      yield error
+      continue
+    }
+    const match = variants.find((v) => variantType(v) === inner.type)
+    if (!match) {
+      const types = variants.map((v) => JSON.stringify(variantType(v))).join(', ')
+      yield { ...error, path: `${error.path}/type`, message: `Expected one of ${types}`, value: inner.type }
+      continue
+    }
+    for (const nested of configErrors(match, inner)) yield { ...nested, path: `${error.path}${nested.path}` }
+  }
 }

@@ -37,9 +37,13 @@ export function json(
   res.end(JSON.stringify(body))
 }
 
-/** A real HTTP server on 127.0.0.1 and a free port; every request is recorded, then handed to the handler. */
+/**
+ * A real HTTP server on 127.0.0.1 and a free port (or `port`, to start again where a stopped one was); every
+ * request is recorded, then handed to the handler.
+ */
 export async function startRestServer(
   handler: RestHandler = (_q, res) => json(res, []),
+  port = 0,
 ): Promise<RestServer> {
   let current = handler
   const requests: SeenRequest[] = []
@@ -66,10 +70,10 @@ export async function startRestServer(
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const address = server.address() as AddressInfo
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${address.port}`,
     requests,
     handle: (h) => (current = h),
     close: () =>
