@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RestConfig } from '../../../src/connectors/rest/rest.config.js'
 import { restConnector } from '../../../src/connectors/rest/rest.connector.js'
@@ -29,7 +30,7 @@ const paged = (extra: Record<string, unknown> = {}) =>
   })
 
 /** Pages of 5 devices; `before(n, res)` may answer request n (1-based) itself and return true. */
-function api(before: (n: number, res: import('node:http').ServerResponse) => boolean) {
+function api(before: (n: number, res: ServerResponse) => boolean) {
   let n = 0
   return startRestServer((_req, res, url) => {
     if (before(++n, res)) return
