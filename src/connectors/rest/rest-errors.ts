@@ -16,6 +16,8 @@ export type RestFailureCode =
   | 'PAGE_TOO_LARGE'
   | 'PAGINATION_INVALID'
   | 'URL_INVALID'
+  | 'REDIRECT_REFUSED'
+  | 'REQUEST_INVALID'
 
 /**
  * A REST source cannot be reached or read. `url` is the request that failed (a page's URL mid-read, never with

@@ -70,6 +70,56 @@ async function readBody(response: Response, url: string): Promise<{ text: string
   return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)), bytes }
 }
 
+/** undici's network failures: `fetch failed` (connect) or `terminated` (the body cut off), with a cause. */
+const isNetworkError = (error: unknown): boolean =>
+  error instanceof TypeError && (error as { cause?: unknown }).cause !== undefined
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+
+/**
+ * fetch, following redirects on the request's own origin only: the request carries credentials (an API key header
+ * too, which fetch would forward to any host), so a redirect to another host is refused, naming it.
+ */
+async function fetchSameOrigin(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+  const origin = new URL(request.url).origin
+  let { url, method, body } = request
+  let headers = request.headers
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(url, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      redirect: 'manual',
+      signal,
+    })
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || location === null) return response
+    await response.body?.cancel().catch(() => undefined)
+    const target = URL.canParse(location, url) ? new URL(location, url) : null
+    if (target === null || target.origin !== origin || hops >= MAX_REDIRECTS) {
+      throw fail(
+        'REDIRECT_REFUSED',
+        request.url,
+        target === null || target.origin !== origin
+          ? `${shownUrl(request.url)} redirects to ${target === null ? `"${location}"` : shownUrl(target)}; Intake ` +
+              `follows redirects on ${origin} only, where it sends the credentials: configure the URL it redirects to`
+          : `${shownUrl(request.url)} redirects more than ${MAX_REDIRECTS} times`,
+        response.status,
+      )
+    }
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    ) {
+      method = 'GET'
+      body = undefined
+      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type'))
+    }
+    url = target.toString()
+  }
+}
+
 export class HttpClient {
   private readonly limiter: RateLimiter
 
@@ -94,13 +144,7 @@ export class HttpClient {
       let failure: Error
       let waitMs: number | null = null
       try {
-        const response = await fetch(url, {
-          method: request.method,
-          headers: request.headers,
-          ...(request.body === undefined ? {} : { body: request.body }),
-          redirect: 'follow',
-          signal: both,
-        })
+        const response = await fetchSameOrigin(request, both)
         const retryable = response.status === 429 || response.status >= 500
         if (!retryable) {
           const { text, bytes } = await readBody(response, url)
@@ -136,8 +180,17 @@ export class HttpClient {
               )
       } catch (error) {
         if (signal.aborted) throw signal.reason
-        // A page too large, or a Retry-After beyond the limit: no point in trying again.
+        // A page too large, a Retry-After beyond the limit, a redirect elsewhere: no point in trying again.
         if (RestSourceError.is(error)) throw error
+        if (!timeout.aborted && !isNetworkError(error)) {
+          throw fail(
+            'REQUEST_INVALID',
+            url,
+            `The request to ${shownUrl(url)} cannot be sent: ${error instanceof Error ? error.message : String(error)}`,
+            undefined,
+            error,
+          )
+        }
         failure = timeout.aborted
           ? fail(
               'TIMEOUT',

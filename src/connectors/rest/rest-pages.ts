@@ -134,7 +134,7 @@ function nextPageUrl(
     }
     case 'linkHeader': {
       const link = nextLink(answer.headers.get('link'))
-      return link === null ? null : new URL(link, url).toString()
+      return link === null ? null : resolveNext(link, url)
     }
     case 'nextUrl': {
       const next = valueAt(body, p.nextUrlPath)
@@ -146,9 +146,19 @@ function nextPageUrl(
           reason: `The next URL at "${p.nextUrlPath}" of ${shownUrl(url)} is ${describe(next)}, not a URL`,
         })
       }
-      return new URL(next, url).toString()
+      return resolveNext(next, url)
     }
   }
+}
+
+/** A next page's URL, relative to the page that names it. */
+function resolveNext(next: string, url: string): string {
+  if (URL.canParse(next, url)) return new URL(next, url).toString()
+  throw RestSourceError({
+    code: 'PAGINATION_INVALID',
+    url: shownUrl(url),
+    reason: `${shownUrl(url)} names its next page "${next.slice(0, 200)}", which is not a URL`,
+  })
 }
 
 /** Refuses a next page on another origin (credentials go to baseUrl's host only) or the same page again (a loop). */
@@ -234,7 +244,8 @@ export async function fetchPage(
   const where = shownUrl(url)
   let body: unknown
   try {
-    body = JSON.parse(answer.text)
+    // A byte order mark is not JSON, but some servers send one.
+    body = JSON.parse(answer.text.replace(/^\uFEFF/, ''))
   } catch {
     const type = answer.headers.get('content-type') ?? 'no content type'
     throw RestSourceError({

@@ -6,6 +6,9 @@ const HTTP_URL = '^https?://[^\\s]+$'
 /** A dotted path into a JSON body (`data.items`); '' is the body itself. */
 const JSON_PATH = '^$|^[^.\\s]+(\\.[^.\\s]+)*$'
 const PARAM = { minLength: 1, maxLength: 200 }
+/** An HTTP header name (RFC 9110 token) and a value fetch can send (no CR, LF, NUL; Latin-1). */
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+const HEADER_VALUE = '^[\\t\\x20-\\x7e\\x80-\\xff]*$'
 
 const Params = (description: string) =>
   Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ maxLength: 4096 }), {
@@ -27,7 +30,7 @@ export const RestAuthSchema = Type.Union(
     Type.Object(
       {
         type: Type.Literal('bearer'),
-        token: Type.String({ minLength: 1, maxLength: 8192, description: 'A secret' }),
+        token: Type.String({ minLength: 1, maxLength: 8192, pattern: HEADER_VALUE, description: 'A secret' }),
       },
       { additionalProperties: false },
     ),
@@ -36,10 +39,10 @@ export const RestAuthSchema = Type.Union(
         type: Type.Literal('apiKey'),
         header: Type.String({
           ...PARAM,
-          pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+          pattern: HEADER_NAME,
           description: 'e.g. X-API-Key',
         }),
-        value: Type.String({ minLength: 1, maxLength: 8192, description: 'A secret' }),
+        value: Type.String({ minLength: 1, maxLength: 8192, pattern: HEADER_VALUE, description: 'A secret' }),
       },
       { additionalProperties: false },
     ),
@@ -157,11 +160,20 @@ export const RestConfigSchema = Type.Object(
       maxLength: 4096,
       description: 'e.g. https://mdm.example.com/api/v2',
     }),
-    headers: Params('Headers of every request'),
+    headers: Type.Record(
+      Type.String({ pattern: HEADER_NAME, maxLength: 200 }),
+      Type.String({ maxLength: 8192, pattern: HEADER_VALUE }),
+      {
+        default: {},
+        additionalProperties: false,
+        description: 'Headers of every request (no line breaks; Latin-1)',
+      },
+    ),
     query: Params('Query parameters of every request'),
     auth: Type.Optional(RestAuthSchema),
     endpoints: Type.Record(Type.String({ pattern: ROOT_NAME }), RestEndpointSchema, {
       minProperties: 1,
+      additionalProperties: false,
       description: 'Selector root → its endpoint; the mapping selects entries by these names',
     }),
     timeoutMs: Type.Integer({

@@ -1,6 +1,7 @@
+import { Value } from '@sinclair/typebox/value'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RecordBatch } from '../../../src/connectors/connector.js'
-import type { RestConfig } from '../../../src/connectors/rest/rest.config.js'
+import { type RestConfig, RestConfigSchema } from '../../../src/connectors/rest/rest.config.js'
 import { restConnector } from '../../../src/connectors/rest/rest.connector.js'
 import { RestSourceError } from '../../../src/connectors/rest/rest-errors.js'
 import { devices, json, restConfig, type RestServer, startRestServer } from '../../helpers/rest-server.js'
@@ -305,5 +306,57 @@ describe('REST connector: discovery and connection checks', () => {
         `Cannot reach ${origin}: connection refused (ECONNREFUSED) (2 attempt(s))`,
       ),
     })
+  })
+})
+
+describe('REST connector: redirects and config checks', () => {
+  it('follows a redirect on the same origin, and refuses one to another host without sending it the key', async () => {
+    const elsewhere = await startRestServer((_req, res) => json(res, [{ id: 'stolen' }]))
+    try {
+      server = await startRestServer((req, res, url) => {
+        if (req.headers['x-api-key'] !== 'k-1') return json(res, {}, 401)
+        if (url.pathname === '/old') {
+          res.writeHead(301, { location: '/new' })
+          return res.end()
+        }
+        if (url.pathname === '/away') {
+          res.writeHead(302, { location: `${elsewhere.origin}/steal` })
+          return res.end()
+        }
+        json(res, [{ id: 'd1' }])
+      })
+      const config = (path: string) =>
+        restConfig({
+          baseUrl: server.origin,
+          auth: { type: 'apiKey', header: 'X-API-Key', value: 'k-1' },
+          endpoints: { devices: { path } },
+        })
+      expect((await readAll(config('old'))).ids).toEqual(['d1'])
+      expect(server.requests.map((r) => r.url)).toEqual(['/old', '/new'])
+      await expect(readAll(config('away'))).rejects.toMatchObject({
+        details: { code: 'REDIRECT_REFUSED', status: 302 },
+        message: expect.stringContaining(
+          `redirects to ${elsewhere.origin}/steal; Intake follows redirects on`,
+        ),
+      })
+      expect(elsewhere.requests).toHaveLength(0)
+    } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it('refuses headers fetch cannot send (line breaks, bad names) in the config, naming them', () => {
+    const errors = (extra: Record<string, unknown>) =>
+      [
+        ...Value.Errors(
+          RestConfigSchema,
+          Value.Default(RestConfigSchema, { baseUrl: 'http://x', endpoints: { d: {} }, ...extra }),
+        ),
+      ].map((e) => e.path)
+    expect(errors({ headers: { 'x-ok': 'a\r\nInjected: 1' } })).toContain('/headers/x-ok')
+    expect(errors({ headers: { 'bad name': 'x' } })).toContain('/headers/bad name')
+    expect(errors({ headers: { 'x-ok': 'Latin-1 é is fine' } })).toEqual([])
+    expect(errors({ auth: { type: 'bearer', token: 'a\nb' } })).toContain('/auth')
+    expect(errors({ endpoints: { 'not a root': {} } })).toContain('/endpoints/not a root')
   })
 })
