@@ -316,12 +316,12 @@ describe('REST connector: redirects and config checks', () => {
       server = await startRestServer((req, res, url) => {
         if (req.headers['x-api-key'] !== 'k-1') return json(res, {}, 401)
         if (url.pathname === '/old') {
-          res.writeHead(301, { location: '/new' })
-          return res.end()
+          res.writeHead(301, { location: '/new' }).end()
+          return
         }
         if (url.pathname === '/away') {
-          res.writeHead(302, { location: `${elsewhere.origin}/steal` })
-          return res.end()
+          res.writeHead(302, { location: `${elsewhere.origin}/steal` }).end()
+          return
         }
         json(res, [{ id: 'd1' }])
       })
