@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { withWorker } from '../helpers/executions.js'
-import { generateAndPutMapping, objectCount, startImport, waitForStatus } from '../helpers/file-imports.js'
+import {
+  generateAndPutMapping,
+  objectCount,
+  progressUrl,
+  startImport,
+  waitForStatus,
+} from '../helpers/file-imports.js'
 import type { Json } from '../helpers/import-sources.js'
 import { devices, json, type RestServer, startRestServer } from '../helpers/rest-server.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
@@ -215,6 +221,23 @@ describeEachDialect(
         objectsIdentical: ROWS - 1,
       })
       expect(await objectCount(env(), schemaId)).toBe(ROWS + 1)
+    })
+
+    it('pauses mid-read (nothing written), resumes from the first page and completes', async () => {
+      const source = await created(config())
+      await generateAndPutMapping(env(), source.id)
+      const held = gate.holdAt(2) // page 2 fetched, its first batch waiting
+      const started = await startImport(env(), source.id)
+      await held
+      const paused = await env().call('POST', `${progressUrl(env(), started.resourceId)}/pause`)
+      expect(paused.body.status).toBe('PAUSED')
+      const schemaId = (await env().call('GET', `${env().api}/importsource/${source.id}`)).body.objectSchemaId
+      expect(await objectCount(env(), schemaId)).toBe(0)
+      gate.release()
+      const resumed = await env().call('POST', `${progressUrl(env(), started.resourceId)}/resume`)
+      expect(resumed.status, JSON.stringify(resumed.body)).toBe(200)
+      expect((await waitForStatus(env(), started.resourceId)).status).toBe('COMPLETED')
+      expect(await objectCount(env(), schemaId)).toBe(ROWS)
     })
 
     it('fails the execution cleanly with the reason when the REST server stops mid-read (nothing written)', async () => {
