@@ -102,7 +102,7 @@ function* configErrors(schema: TSchema, value: unknown): Generator<ValueError> {
     const variants = (error.schema as { anyOf?: TSchema[] }).anyOf
     const tagged = variants?.every((v) => variantType(v) !== undefined) ?? false
     const inner = error.value as { type?: unknown } | null
-    if (!variants || !tagged || inner === null || typeof inner !== 'object') {
+    if (!variants || !tagged || inner === null || typeof inner !== 'object' || Array.isArray(inner)) {
       yield error
       continue
     }
