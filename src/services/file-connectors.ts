@@ -39,11 +39,15 @@ export function connectorConfigProblems(
   const secrets = new Set(connector.secretFields ?? [])
   if (connector.origin === 'connection') {
     const candidate = withDefaults(connector, config)
-    return [...Value.Errors(connector.configSchema, candidate)].map((error) => {
+    const problems = [...Value.Errors(connector.configSchema, candidate)].map((error) => {
       const at = error.path.replace(/^\//, '').replace(/\//g, '.')
       const problem: FieldProblem = { field: at ? `${field}.${at}` : field, message: error.message }
       return secrets.has(at) ? problem : { ...problem, value: error.value }
     })
+    if (problems.length > 0 || !connector.configProblems) return problems
+    return connector
+      .configProblems(candidate)
+      .map((p) => ({ field: `${field}.${p.path}`, message: p.message }))
   }
   const problems: FieldProblem[] = []
   if (Object.hasOwn(config, 'path')) {
