@@ -87,8 +87,15 @@ export interface Connector<C> {
    * answered by GET (masked), never logged. See docs/sources.md.
    */
   readonly secretFields?: readonly string[]
+  /**
+   * Which config fields (dotted paths) name a file on the server (a SQLite database): Intake confines each to
+   * INTAKE_IMPORT_DIR and hands the connector the resolved path, exactly as for an uploaded file's `path`.
+   */
+  serverFiles?(config: C): readonly string[]
   /** TypeBox schema of the connector's configuration (validated before any call). */
   readonly configSchema: TSchema
+  /** Problems the schema cannot express (one field or another, fields that go together), after it passed. */
+  configProblems?(config: C): { path: string; message: string }[]
   testConnection(config: C, signal: AbortSignal): Promise<ConnectionCheck>
   discoverSchema(config: C, options: { sampleSize: number; signal: AbortSignal }): Promise<SourceSchema>
   read(config: C, options: ReadOptions): AsyncIterable<RecordBatch>

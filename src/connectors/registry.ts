@@ -2,6 +2,7 @@ import type { Connector, ConnectorType } from './connector.js'
 import { csvConnector } from './csv/csv.connector.js'
 import { jsonConnector } from './json/json.connector.js'
 import { restConnector } from './rest/rest.connector.js'
+import { sqlConnector } from './sql/sql.connector.js'
 import { xlsxConnector } from './xlsx/xlsx.connector.js'
 
 /**
@@ -13,6 +14,7 @@ export const CONNECTORS: Readonly<Partial<Record<ConnectorType, Connector<unknow
   csv: csvConnector as Connector<unknown>,
   json: jsonConnector as Connector<unknown>,
   xlsx: xlsxConnector as Connector<unknown>,
+  sql: sqlConnector as Connector<unknown>,
   rest: restConnector as Connector<unknown>,
 })
 

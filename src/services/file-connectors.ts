@@ -42,11 +42,15 @@ export function connectorConfigProblems(
   const holdsSecret = (at: string) => secrets.some((s) => at === '' || s === at || s.startsWith(`${at}.`))
   if (connector.origin === 'connection') {
     const candidate = withDefaults(connector, config)
-    return [...configErrors(connector.configSchema, candidate)].map((error) => {
+    const problems = [...configErrors(connector.configSchema, candidate)].map((error) => {
       const at = error.path.replace(/^\//, '').replace(/\//g, '.')
       const problem: FieldProblem = { field: at ? `${field}.${at}` : field, message: error.message }
       return holdsSecret(at) ? problem : { ...problem, value: error.value }
     })
+    if (problems.length > 0 || !connector.configProblems) return problems
+    return connector
+      .configProblems(candidate)
+      .map((p) => ({ field: `${field}.${p.path}`, message: p.message }))
   }
   const problems: FieldProblem[] = []
   if (Object.hasOwn(config, 'path')) {

@@ -49,5 +49,11 @@ export async function preparePullSource(
     const file = await deps.files.resolve(workspaceId, id)
     return { source, connector, config: withPath(connector, plain, file.path), file }
   }
-  return { source, connector, config: withDefaults(connector, plain), file: null }
+  const config = withDefaults(connector, plain)
+  // A file a connection names on this server (a SQLite database) is confined like a server-side file.
+  for (const field of connector.serverFiles?.(config) ?? []) {
+    const named = config[field]
+    if (typeof named === 'string') config[field] = await deps.files.confineServerFile(named)
+  }
+  return { source, connector, config, file: null }
 }
