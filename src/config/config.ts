@@ -49,6 +49,11 @@ export interface AppConfig {
   readonly discoverMaxSampleSize: number
   /** A discovery sample longer than this many characters is cut. */
   readonly discoverMaxSampleChars: number
+  /**
+   * INTAKE_SECRET_KEY: the 32-byte AES-256-GCM key that encrypts the secrets of source configs (passwords,
+   * tokens). null = secrets are refused (409 SECRET_KEY_MISSING) and stored ones cannot be read.
+   */
+  readonly secretKey: Uint8Array | null
 }
 
 /**
@@ -204,6 +209,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const trustProxy = parseTrustProxy(read('INTAKE_TRUST_PROXY'), problems)
   const corsOrigins = parseCorsOrigins(read('INTAKE_CORS_ORIGINS'), problems)
+  const secretKey = parseSecretKey(read('INTAKE_SECRET_KEY'), problems)
 
   const logLevelRaw = read('LOG_LEVEL') ?? 'info'
   let logLevel: LogLevel = 'info'
@@ -235,6 +241,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sourceMaxColumns,
     discoverMaxSampleSize,
     discoverMaxSampleChars,
+    secretKey,
   })
 }
 
@@ -312,4 +319,19 @@ function parseCorsOrigins(raw: string | undefined, problems: ConfigProblem[]): s
     return []
   }
   return entries
+}
+
+/** INTAKE_SECRET_KEY: 32 bytes as 64 hex digits or as base64 / base64url (44 or 43 characters). */
+function parseSecretKey(raw: string | undefined, problems: ConfigProblem[]): Uint8Array | null {
+  if (raw === undefined) return null
+  let key: Buffer | null = null
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) key = Buffer.from(raw, 'hex')
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(raw)) key = Buffer.from(raw, 'base64')
+  if (key?.length === 32) return new Uint8Array(key)
+  problems.push({
+    name: 'INTAKE_SECRET_KEY',
+    value: '***',
+    expected: '32 random bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)',
+  })
+  return null
 }

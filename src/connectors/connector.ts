@@ -2,8 +2,8 @@ import type { TSchema } from '@sinclair/typebox'
 import type { AttributeKind } from '../domain/schema/types.js'
 import type { DataChunk, EntryProblem } from '../engine/engine-types.js'
 
-/** The source kinds that have a connector (`external` is fed through the push API instead). */
-export type ConnectorType = 'csv' | 'json' | 'xlsx'
+/** The source kinds that can have a connector (`external` is fed through the push API instead). */
+export type ConnectorType = 'csv' | 'json' | 'xlsx' | 'sql' | 'ldap' | 'rest'
 
 /** One column (CSV, XLSX) or key (JSON) found by discovery. */
 export interface DiscoveredField {
@@ -41,13 +41,28 @@ export interface RecordBatch {
   cursor: string
   /** Bytes of the source consumed so far (for progress), when the connector can tell. */
   bytesRead?: number
+  /**
+   * What an incremental read should continue from next time (e.g. the highest `updated_at` seen so far), as JSON.
+   * The processor keeps the last one yielded and remembers it for the source when the execution completes; the
+   * next run receives it as `ReadOptions.since`.
+   */
+  readState?: ReadState
 }
+
+/** A connector's incremental-read state: any JSON object it chooses (per selector root, typically). */
+export type ReadState = Record<string, unknown>
 
 export interface ReadOptions {
   cursor?: string
   /** Entries per batch (the last batch may be shorter). */
   batchSize: number
   signal: AbortSignal
+  /**
+   * The read state the last completed execution of the source ended with; absent on the first run and on a full
+   * read (`import/start` with `{"fullRead": true}`). A connector that supports incremental reads reads only what
+   * changed after it; one that does not ignores it (and then never yields `readState`).
+   */
+  since?: ReadState
 }
 
 export type ConnectionCheck = { ok: true } | { ok: false; code: string; message: string }
@@ -60,8 +75,32 @@ export type ConnectionCheck = { ok: true } | { ok: false; code: string; message:
 export interface Connector<C> {
   readonly type: ConnectorType
   readonly version: number
+  /**
+   * Where the entries come from: `file` = a file of the source (uploaded or inside INTAKE_IMPORT_DIR) whose
+   * resolved `path` Intake puts into the config; `connection` = a server the config names (database, directory,
+   * REST endpoint), with no file.
+   */
+  readonly origin: 'file' | 'connection'
+  /**
+   * Whether every entry is a row under TABULAR_ROOT (CSV, XLSX): the processor then reads the header in its
+   * discovery step and hands the rows to every single-segment selector of the mapping. Otherwise the data's roots
+   * are the selector roots themselves (JSON; one root per configured table, query, search or endpoint).
+   */
+  readonly tabular: boolean
+  /**
+   * Dotted paths of the config fields that hold secrets (`password`, `auth.clientSecret`): stored encrypted, never
+   * answered by GET (masked), never logged. See docs/sources.md.
+   */
+  readonly secretFields?: readonly string[]
+  /**
+   * Which config fields (dotted paths) name a file on the server (a SQLite database): Intake confines each to
+   * INTAKE_IMPORT_DIR and hands the connector the resolved path, exactly as for an uploaded file's `path`.
+   */
+  serverFiles?(config: C): readonly string[]
   /** TypeBox schema of the connector's configuration (validated before any call). */
   readonly configSchema: TSchema
+  /** Problems the schema cannot express (one field or another, fields that go together), after it passed. */
+  configProblems?(config: C): { path: string; message: string }[]
   testConnection(config: C, signal: AbortSignal): Promise<ConnectionCheck>
   discoverSchema(config: C, options: { sampleSize: number; signal: AbortSignal }): Promise<SourceSchema>
   read(config: C, options: ReadOptions): AsyncIterable<RecordBatch>

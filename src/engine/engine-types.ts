@@ -50,6 +50,11 @@ export interface EngineInput {
   drainSourceProblems?: () => EntryProblem[]
   /** Compute everything, write nothing, and return a plan. */
   dryRun?: boolean
+  /**
+   * The data is only what changed since the source's previous run (an incremental pull read): objects not seen
+   * are not missing, so the missing-objects pass is skipped (the result's infoMessage says so).
+   */
+  partialRead?: boolean
   /** How many planned changes per type a dry run lists. */
   planLimit?: number
   signal?: AbortSignal

@@ -243,7 +243,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     // Missing objects before references: a reference to an object this run removes is then reported as
     // unresolved, instead of resolving and vanishing with its target.
     input.onProgress?.({ phase: 'missing', entriesRead: total, objectsWritten: written })
-    for (const state of states.values()) await handleMissing(ctx, state)
+    if (!input.partialRead) for (const state of states.values()) await handleMissing(ctx, state)
     checkCancelled(input.signal)
     input.onProgress?.({ phase: 'references', entriesRead: total, objectsWritten: written })
     await resolveReferences(ctx, states, {
@@ -286,7 +286,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     objectSchemaId: input.objectSchemaId,
     result: allDropped ? 'FAILED' : 'OK',
     status: 'FINISHED',
-    infoMessage: infoMessage(total, [...states.values()]),
+    infoMessage: infoMessage(total, [...states.values()], input.partialRead === true),
     jobId: input.executionId,
     importSourceId: input.importSourceId,
     populatedObjectTypes: [...states.values()]
@@ -303,7 +303,11 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
   }
 }
 
-function infoMessage(total: number, states: TypeState[]): string | null {
+function infoMessage(total: number, states: TypeState[], partialRead: boolean): string | null {
+  if (partialRead) {
+    const read = total === 0 ? 'Nothing changed since the previous run' : `${total} changed entries read`
+    return `${read}: an incremental read, missing objects were not processed (start a full read for that)`
+  }
   if (total === 0) return 'No data to import'
   const skipped = states.filter((s) => s.missingSkipped).map((s) => s.plan.type.name)
   return skipped.length

@@ -1,14 +1,17 @@
-import { Value } from '@sinclair/typebox/value'
+import type { TSchema } from '@sinclair/typebox'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import type { Connector, ConnectorType, SourceSchema } from '../connectors/connector.js'
 import { generateDocument } from '../connectors/discovery.js'
-import { connectorFor, createConnectors } from '../connectors/registry.js'
+import { CONNECTOR_TYPES, connectorFor, createConnectors } from '../connectors/registry.js'
 import type { SourceLimits } from '../connectors/source-limits.js'
 import type { FieldProblem } from '../domain/errors.js'
 
 export type AnyConnector = Connector<Record<string, unknown>>
 
-/** What the file import services need of the connectors: one per source type, and the proposed document. */
+/** What the pull import services need of the connectors: one per source type, and the proposed document. */
 export interface ConnectorCatalog {
+  /** The types that have a connector. */
+  types(): readonly ConnectorType[]
   connector(type: ConnectorType): AnyConnector
   generateDocument(
     schema: SourceSchema,
@@ -17,6 +20,7 @@ export interface ConnectorCatalog {
 }
 
 export const defaultConnectorCatalog: ConnectorCatalog = {
+  types: () => CONNECTOR_TYPES,
   connector: (type) => connectorFor(type) as unknown as AnyConnector,
   generateDocument: (schema, options) => generateDocument(schema, options),
 }
@@ -25,7 +29,12 @@ export const defaultConnectorCatalog: ConnectorCatalog = {
 export function connectorCatalog(limits: SourceLimits): ConnectorCatalog {
   const connectors = createConnectors(limits)
   return {
-    connector: (type) => connectors[type] as unknown as AnyConnector,
+    types: () => CONNECTOR_TYPES,
+    connector: (type) => {
+      const connector = connectors[type]
+      if (!connector) throw new Error(`No connector for source type ${String(type)}`)
+      return connector as unknown as AnyConnector
+    },
     generateDocument: (schema, options) => generateDocument(schema, options),
   }
 }
@@ -34,14 +43,30 @@ export function connectorCatalog(limits: SourceLimits): ConnectorCatalog {
 const PLACEHOLDER_PATH = '/intake/the-source-file'
 
 /**
- * Checks a client's connector config against the connector's TypeBox schema (defaults applied, `path` filled in
- * by Intake); answers the problems, named under `field` (`body.config`).
+ * Checks a client's connector config against the connector's TypeBox schema (defaults applied; a file
+ * connector's `path` filled in by Intake); answers the problems, named under `field` (`body.config`). The value
+ * of a secret field is never echoed.
  */
 export function connectorConfigProblems(
   connector: AnyConnector,
   config: Record<string, unknown>,
   field: string,
 ): FieldProblem[] {
+  const secrets = connector.secretFields ?? []
+  // A value is echoed unless it is a secret or holds one (`auth` around `auth.password`, the whole config).
+  const holdsSecret = (at: string) => secrets.some((s) => at === '' || s === at || s.startsWith(`${at}.`))
+  if (connector.origin === 'connection') {
+    const candidate = withDefaults(connector, config)
+    const problems = [...configErrors(connector.configSchema, candidate)].map((error) => {
+      const at = error.path.replace(/^\//, '').replace(/\//g, '.')
+      const problem: FieldProblem = { field: at ? `${field}.${at}` : field, message: error.message }
+      return holdsSecret(at) ? problem : { ...problem, value: error.value }
+    })
+    if (problems.length > 0 || !connector.configProblems) return problems
+    return connector
+      .configProblems(candidate)
+      .map((p) => ({ field: `${field}.${p.path}`, message: p.message }))
+  }
   const problems: FieldProblem[] = []
   if (Object.hasOwn(config, 'path')) {
     problems.push({
@@ -60,6 +85,14 @@ export function connectorConfigProblems(
   return problems
 }
 
+/** A connection connector's config for one call: the (decrypted) config with the schema's defaults applied. */
+export function withDefaults(
+  connector: AnyConnector,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
+  return Value.Default(connector.configSchema, Value.Clone(config)) as Record<string, unknown>
+}
+
 /** The connector's config for one read: the stored config with defaults applied and the confined file path. */
 export function withPath(
   connector: AnyConnector,
@@ -72,4 +105,32 @@ export function withPath(
     unknown
   >
   return value
+}
+
+/** The `type` constant of each variant of a union of objects (`{ type: 'basic', … } | { type: 'bearer', … }`). */
+const variantType = (variant: TSchema): unknown =>
+  (variant as { properties?: { type?: { const?: unknown } } }).properties?.type?.const
+
+/**
+ * The schema errors of a config, with the errors of a union of `type`-tagged objects (a REST source's `auth`,
+ * `pagination`) explained by the variant its `type` names (`auth.x Unexpected property`) or by the types there
+ * are, instead of TypeBox's bare "Expected union value".
+ */
+function* configErrors(schema: TSchema, value: unknown): Generator<ValueError> {
+  for (const error of Value.Errors(schema, value)) {
+    const variants = (error.schema as { anyOf?: TSchema[] }).anyOf
+    const tagged = variants?.every((v) => variantType(v) !== undefined) ?? false
+    const inner = error.value as { type?: unknown } | null
+    if (!variants || !tagged || inner === null || typeof inner !== 'object' || Array.isArray(inner)) {
+      yield error
+      continue
+    }
+    const match = variants.find((v) => variantType(v) === inner.type)
+    if (!match) {
+      const types = variants.map((v) => JSON.stringify(variantType(v))).join(', ')
+      yield { ...error, path: `${error.path}/type`, message: `Expected one of ${types}`, value: inner.type }
+      continue
+    }
+    for (const nested of configErrors(match, inner)) yield { ...nested, path: `${error.path}${nested.path}` }
+  }
 }

@@ -1,10 +1,9 @@
 import { Value } from '@sinclair/typebox/value'
-import { TABULAR_ROOT, type ConnectorType, type RecordBatch } from '../connectors/connector.js'
+import { TABULAR_ROOT, type ConnectorType, type ReadState, type RecordBatch } from '../connectors/connector.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { DatabaseBusyError } from '../domain/errors.js'
 import { fileNamesOnly } from '../domain/file-names-only.js'
 import { IMPORT_STEPS, type FileImportProgress } from '../domain/execution/execution.types.js'
-import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk, EngineSettings, EntryProblem } from '../engine/engine-types.js'
@@ -14,12 +13,14 @@ import type { JobHandler } from '../jobs/worker.js'
 import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
 import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
+import { readStateRepository } from '../store/repositories/read-state.repository.js'
 import { aqlReferenceResolver } from './aql-reference-resolver.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
-import { withPath, type AnyConnector, type ConnectorCatalog } from './file-connectors.js'
+import type { AnyConnector, ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileService } from './import-file.service.js'
 import type { ImportSourceService } from './import-source.service.js'
+import { preparePullSource } from './pull-source.js'
 
 /** Entries per connector batch. */
 export const FILE_BATCH_SIZE = 5000
@@ -45,13 +46,20 @@ export interface FileImportProcessorDeps {
   resolve?: (execution: ExecutionRow) => Promise<FileRun>
 }
 
-/** Everything one file run needs: the connector and its config (with the file's path), the mapping, the settings. */
+/**
+ * Everything one pull run needs: the connector and its config (a file connector's with the file's path, a
+ * connection's with its secrets decrypted), the mapping, the settings.
+ */
 export interface FileRun {
   type: ConnectorType
   connector: AnyConnector
   config: Record<string, unknown>
-  fileName: string
-  fileSize: number
+  /** The file read (file connectors); null for a connection (database, directory, REST endpoint). */
+  file: { name: string; size: number } | null
+  /** What step 2 opens, in words (the file's name, or `the sql source`). */
+  what: string
+  /** Whether the source's read state applies (incremental reads of an import source; never for upload jobs). */
+  incremental: boolean
   objectSchemaId: number
   document: NormalizedDocument
   settings: EngineSettings
@@ -62,25 +70,25 @@ export interface FileRun {
 /** A step failed for a reason the user must fix (the execution ends FAILED with it). */
 class StepFailed extends Error {}
 
-/** Step 1 of an import source's run: a file source with its file, a valid connector config and a mapping. */
+/**
+ * Step 1 of an import source's run: a source a connector reads (with its file, for a file connector), a valid
+ * connector config and a mapping.
+ */
 function sourceRun(deps: FileImportProcessorDeps): (execution: ExecutionRow) => Promise<FileRun> {
   return async (execution) => {
     const ws = execution.workspace_id
     const sourceId = execution.import_source_id
-    const source = await deps.sources.get(ws, sourceId)
-    if (!isFileSourceType(source.type))
-      throw new StepFailed(`Import source type ${source.type} reads no file`)
     const mapping = await deps.sources.mapping(ws, sourceId)
     if (!mapping || mapping.objectSchemaId === null)
       throw new StepFailed('The import source has no schema and mapping')
-    const file = await deps.files.resolve(ws, sourceId)
-    const connector: AnyConnector = deps.connectors.connector(source.type as ConnectorType)
+    const { source, connector, config, file } = await preparePullSource(deps, ws, sourceId)
     return {
       type: source.type as ConnectorType,
       connector,
-      config: withPath(connector, source.config, file.path),
-      fileName: file.info.name,
-      fileSize: file.size,
+      config,
+      file: file === null ? null : { name: file.info.name, size: file.size },
+      what: file === null ? `the ${source.type} source` : file.info.name,
+      incremental: true,
       objectSchemaId: mapping.objectSchemaId,
       document: mapping.document,
       settings: engineSettingsFrom(source.settings),
@@ -100,7 +108,10 @@ function tabularRoots(document: NormalizedDocument): string[] {
   return [...roots]
 }
 
-/** The `process-file-import` job: the six steps of seed 000 over the source's file, then the engine. */
+/**
+ * The `process-file-import` job: the six steps of seed 000 over the source (its file, or the connection its
+ * config names), then the engine.
+ */
 export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
@@ -157,7 +168,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         started_at: execution.started_at ?? isoNow(clock),
         progress: JSON.stringify(progress),
       })
-      // 1 Validation: what to read (the file, confined again), the connector config valid, a mapping.
+      // 1 Validation: what to read (a file confined again, or a connection), the connector config valid, a mapping.
       const plan = await resolve(execution)
       const { connector, config } = plan
       const invalid = [...Value.Errors(connector.configSchema, config)]
@@ -165,26 +176,31 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         const list = invalid.map((e) => `${e.path || '/'} ${e.message}`).join('; ')
         throw new StepFailed(`The connector configuration is invalid: ${list}`)
       }
-      report({ totalBytes: plan.fileSize })
+      if (plan.file !== null) report({ totalBytes: plan.file.size })
 
       // 2 Connection
-      await step(2, `Opening ${plan.fileName}`)
+      await step(2, `Opening ${plan.what}`)
       const check = await connector.testConnection(config, signal)
       if (!check.ok) throw new StepFailed(`${check.code}: ${check.message}`)
 
-      // 3 Schema discovery: the header row of a tabular file (a JSON file's roots are found while it is read:
-      // discovering them would parse the whole file once more).
-      const tabular = plan.type === 'csv' || plan.type === 'xlsx'
+      // 3 Schema discovery: the header row of a tabular file. The roots of other sources are found while they
+      // are read (discovering them would read them once more).
+      const tabular = connector.tabular
       if (tabular) {
         await step(3, 'Reading the header of the file')
         await connector.discoverSchema(config, { sampleSize: 1, signal })
       } else {
-        await step(3, 'The roots of a JSON file are found while it is read')
+        await step(3, 'The roots of the source are found while it is read')
       }
 
       // 4 Mapping
       await step(4, 'Preparing the mapping')
       const roots = tabular ? tabularRoots(plan.document) : []
+      // Incremental reads: the state the last completed run ended with, unless this run reads everything.
+      const stored =
+        !plan.incremental || execution.full_read === 1 ? null : await readStateRepository.find(db, sourceId)
+      const since = stored === null ? undefined : (JSON.parse(stored) as ReadState)
+      let readState: ReadState | undefined
 
       // 5 Processing
       await step(5, 'Importing objects')
@@ -196,10 +212,12 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         for await (const batch of connector.read(config, {
           batchSize,
           signal,
+          ...(since !== undefined && { since }),
         }) as AsyncIterable<RecordBatch>) {
           await deps.beforeBatch?.(executionId, batchIndex++, signal)
           signal.throwIfAborted()
           pendingProblems.push(...batch.problems)
+          if (batch.readState !== undefined) readState = batch.readState
           if (batch.bytesRead !== undefined) report({ bytesRead: batch.bytesRead })
           if (!tabular) {
             yield batch.data
@@ -226,6 +244,9 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           .executeTakeFirst()
         if (current?.status !== 'PROCESSING' || current.cancel_requested === 1) throw new ImportCancelled()
         signal.throwIfAborted()
+        // The read state commits with the data it describes: a run that rolls back leaves the previous one.
+        if (plan.incremental && readState !== undefined)
+          await readStateRepository.put(tx.db, sourceId, JSON.stringify(readState), executionId, isoNow(clock))
       })
       const result = await runImport(
         { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
@@ -236,6 +257,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           objectSchemaId: plan.objectSchemaId,
           document: plan.document,
           settings: plan.settings,
+          // Only what changed since the stored state was read: objects not seen are not missing.
+          partialRead: since !== undefined,
           data: data(),
           drainSourceProblems: () => pendingProblems.splice(0),
           signal,
@@ -243,7 +266,12 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
             report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
         },
       )
-      report({ step: 6, description: 'Import finished', phase: 'completion', bytesRead: plan.fileSize })
+      report({
+        step: 6,
+        description: 'Import finished',
+        phase: 'completion',
+        ...(plan.file !== null && { bytesRead: plan.file.size }),
+      })
       const end = engineOutcome(result, progress)
       await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {

@@ -9,7 +9,11 @@ import {
   ImportFileMissingError,
   ImportTransitionError,
 } from '../domain/import-source/file-import-errors.js'
-import type { FileImportSourceType, ImportSource } from '../domain/import-source/import-source.types.js'
+import {
+  isFileSourceType,
+  type ImportSource,
+  type ImportSourceType,
+} from '../domain/import-source/import-source.types.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
@@ -17,11 +21,13 @@ import type { ExecutionRuns } from './execution-runs.js'
 import { NOT_STARTED, startExecutionIn } from './execution-start.js'
 import { toExecution } from './execution-view.js'
 import { EXECUTION_QUEUE } from './execution.service.js'
+import type { ConnectionCheck } from '../connectors/connector.js'
 import { withPath, type ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileInfo, ImportFileService } from './import-file.service.js'
 import type { ImportSourceService } from './import-source.service.js'
+import { preparePullSource, pullSourceOf, type PullSourceDeps } from './pull-source.js'
 
-/** The job that runs a file import (same queue and worker as push executions). */
+/** The job that runs a pull import: any connector, file or connection (same queue and worker as push executions). */
 export const PROCESS_FILE_IMPORT = 'process-file-import'
 
 export interface DiscoverOptions {
@@ -33,8 +39,9 @@ export interface DiscoverOptions {
 
 export interface Discovery {
   importSourceId: string
-  type: FileImportSourceType
-  file: ImportFileInfo
+  type: ImportSourceType
+  /** The file a file source's discovery read; absent for connection sources (database, directory, REST). */
+  file?: ImportFileInfo
   schema: SourceSchema
   /** The proposed schema + mapping document (with `generate`), ready for PUT …/mapping. */
   document?: Record<string, unknown>
@@ -72,8 +79,9 @@ function progressStatus(e: Execution): string {
 }
 
 /**
- * File imports (CSV, JSON, XLSX): discovery, start (`import/start`), and the progress resource's pause, resume and
- * cancel. The run itself is a job the worker processes (file-import-processor.ts).
+ * Pull imports — every source a connector reads, file (CSV, JSON, XLSX) or connection (SQL, LDAP, REST): the
+ * connection test, discovery, start (`import/start`), and the progress resource's pause, resume and cancel. The
+ * run itself is a job the worker processes (file-import-processor.ts).
  */
 export class FileImportService {
   constructor(
@@ -91,7 +99,28 @@ export class FileImportService {
     return this.store.db
   }
 
-  /** The connector's schema discovery on the source's file; with `generate` also the proposed document. */
+  private get pull(): PullSourceDeps {
+    return { sources: this.sources, files: this.files, connectors: this.connectors }
+  }
+
+  /**
+   * `POST importsource/{id}/test`: the connector's connection check (the file is there and readable; the server
+   * answers, the credentials are accepted, the table or base DN exists). Problems are answers, not errors:
+   * `{ ok: false, code, message }` with a message a user can act on.
+   */
+  async test(workspaceId: string, id: string): Promise<ConnectionCheck> {
+    await pullSourceOf(this.pull, workspaceId, id)
+    let prepared
+    try {
+      prepared = await preparePullSource(this.pull, workspaceId, id)
+    } catch (error) {
+      if (ImportFileMissingError.is(error)) return { ok: false, code: 'FILE_MISSING', message: error.message }
+      throw error
+    }
+    return prepared.connector.testConnection(prepared.config, AbortSignal.timeout(60_000))
+  }
+
+  /** The connector's schema discovery on the source; with `generate` also the proposed document. */
   async discover(workspaceId: string, id: string, options: DiscoverOptions = {}): Promise<Discovery> {
     const sampleSize = options.sampleSize ?? Math.min(100, this.maxSampleSize)
     if (sampleSize > this.maxSampleSize) {
@@ -105,17 +134,18 @@ export class FileImportService {
         ],
       })
     }
-    const source = await this.files.fileSource(workspaceId, id)
-    const type = source.type as FileImportSourceType
-    const file = await this.files.resolve(workspaceId, id)
-    const connector = this.connectors.connector(type)
-    const config = withPath(connector, source.config, file.path)
+    const { source, connector, config, file } = await preparePullSource(this.pull, workspaceId, id)
     const signal = AbortSignal.timeout(120_000)
     const check = await connector.testConnection(config, signal)
     if (!check.ok)
       throw ConnectionFailedError({ importSourceId: id, reason: check.message, cause: check.code })
     const schema = await connector.discoverSchema(config, { sampleSize, signal })
-    const discovery: Discovery = { importSourceId: id, type, file: file.info, schema }
+    const discovery: Discovery = {
+      importSourceId: id,
+      type: source.type,
+      ...(file !== null && { file: file.info }),
+      schema,
+    }
     if (options.generate) {
       const document = this.connectors.generateDocument(schema, {
         objectTypeName: options.objectTypeName ?? source.name,
@@ -146,23 +176,26 @@ export class FileImportService {
   }
 
   /**
-   * `import/start`: a new file execution, queued for the worker (PENDING until it is taken). 409 IN_PROGRESS
-   * while the source has an execution running or paused, MISSING_MAPPING, DISABLED or IMPORT_FILE_MISSING.
+   * `import/start`: a new pull execution, queued for the worker (PENDING until it is taken). 409 IN_PROGRESS
+   * while the source has an execution running or paused, MISSING_MAPPING, DISABLED, or (file sources)
+   * IMPORT_FILE_MISSING.
    */
   async start(
     workspaceId: string,
     importSourceId: string,
-    options: { actor?: string; scheduled?: boolean; executionId?: string } = {},
+    options: { actor?: string; fullRead?: boolean; scheduled?: boolean; executionId?: string } = {},
   ): Promise<Execution> {
-    await this.files.fileSource(workspaceId, importSourceId)
+    const source = await pullSourceOf(this.pull, workspaceId, importSourceId)
     const id = options.executionId ?? randomUUID()
     const now = isoNow(this.clock)
     await startExecutionIn(this.store, this.sources, workspaceId, importSourceId, async (trx) => {
-      const file = await trx
-        .selectFrom('import_source_file')
-        .select('import_source_id')
-        .where('import_source_id', '=', importSourceId)
-        .executeTakeFirst()
+      const file =
+        !isFileSourceType(source.type) ||
+        (await trx
+          .selectFrom('import_source_file')
+          .select('import_source_id')
+          .where('import_source_id', '=', importSourceId)
+          .executeTakeFirst())
       if (!file) throw ImportFileMissingError({ importSourceId })
       await repo.insert(trx, {
         id,
@@ -175,6 +208,7 @@ export class FileImportService {
         created_at: now,
         ...NOT_STARTED,
         actor: options.actor ?? null,
+        full_read: options.fullRead === true ? 1 : 0,
       })
       await this.enqueue(trx, id, now)
     })
@@ -193,7 +227,7 @@ export class FileImportService {
 
   /**
    * PENDING or IN_PROGRESS → PAUSED. The engine's transaction is rolled back (nothing written, nothing held open);
-   * resume reads the file again from its beginning.
+   * resume reads the source again from its beginning.
    */
   async pause(workspaceId: string, id: string): Promise<Execution> {
     const execution = await this.fileExecution(workspaceId, id)
@@ -209,7 +243,7 @@ export class FileImportService {
     return this.get(workspaceId, id)
   }
 
-  /** PAUSED → PENDING: a new job reads the file from its beginning. */
+  /** PAUSED → PENDING: a new job reads the source from its beginning. */
   async resume(workspaceId: string, id: string): Promise<Execution> {
     const execution = await this.fileExecution(workspaceId, id)
     if (execution.status !== 'PAUSED') throw this.refused(execution, 'resumed')

@@ -159,6 +159,14 @@ export class ImportFileService {
     return path.join(this.limits.dataDir, 'uploads', id)
   }
 
+  /**
+   * The real path of a file inside INTAKE_IMPORT_DIR that a connection config names (a SQLite database): 403
+   * SERVER_FILES_DISABLED without INTAKE_IMPORT_DIR, 403 SERVER_PATH_OUTSIDE_IMPORT_DIR outside it.
+   */
+  async confineServerFile(requested: string): Promise<string> {
+    return (await this.confine(requested)).real
+  }
+
   private async confine(requested: string): Promise<{ real: string; relative: string; size: number }> {
     const configured = this.limits.importDir
     if (configured === null) throw ServerFilesDisabledError({})

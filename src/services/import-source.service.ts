@@ -23,6 +23,7 @@ import {
   type ImportSourceHead,
 } from '../store/repositories/import-source.repository.js'
 import { tokenRepository } from '../store/repositories/token.repository.js'
+import { SourceConfigSecrets } from './source-config-secrets.js'
 import type { TokenInfo, TokenService } from './token.service.js'
 
 /**
@@ -37,6 +38,10 @@ export interface ImportSourceOptions {
   checkConfig?: (type: ImportSourceType, config: Record<string, unknown>, field: string) => FieldProblem[]
   /** Called after a source was deleted (file sources: its uploads are removed). */
   onRemoved?: (id: string) => Promise<void>
+  /** The types that can be created: `external` and every type with a registered connector. */
+  availableTypes?: readonly ImportSourceType[]
+  /** Seals, opens and masks the secrets of connector configs; without it configs hold no secrets. */
+  secrets?: SourceConfigSecrets
 }
 
 export interface NewImportSource {
@@ -52,6 +57,7 @@ export interface NewImportSource {
 
 export type ImportSourceChange = Partial<Omit<NewImportSource, 'type' | 'objectSchemaId'>>
 
+/** A source as the API answers it: its config's secrets masked (SECRET_MASK). */
 export interface ImportSourceView extends ImportSource {
   tokenGenerated: boolean
   configStatus: ConfigStatus
@@ -65,10 +71,13 @@ export interface SourceMapping {
 }
 
 const neverRunning: RunningProbe = async () => false
+const noSecrets = new SourceConfigSecrets(null, () => [])
 
 /** Import sources of a workspace: create, read, change, delete, their container tokens and config status. */
 export class ImportSourceService {
   private readonly isRunningProbe: RunningProbe
+  private readonly secrets: SourceConfigSecrets
+  private readonly availableTypes: readonly ImportSourceType[]
 
   constructor(
     private readonly db: Db,
@@ -77,6 +86,8 @@ export class ImportSourceService {
     private readonly options: ImportSourceOptions = {},
   ) {
     this.isRunningProbe = options.isRunning ?? neverRunning
+    this.secrets = options.secrets ?? noSecrets
+    this.availableTypes = options.availableTypes ?? AVAILABLE_IMPORT_SOURCE_TYPES
   }
 
   /** The same service working inside a caller's transaction. */
@@ -85,8 +96,8 @@ export class ImportSourceService {
   }
 
   async create(workspaceId: string, input: NewImportSource): Promise<ImportSource> {
-    if (!AVAILABLE_IMPORT_SOURCE_TYPES.includes(input.type)) {
-      throw ImportSourceTypeNotAvailableError({ type: input.type, available: AVAILABLE_IMPORT_SOURCE_TYPES })
+    if (!this.availableTypes.includes(input.type)) {
+      throw ImportSourceTypeNotAvailableError({ type: input.type, available: this.availableTypes })
     }
     const name = checkedName(input.name)
     const settings = checkedSettings(DEFAULT_SETTINGS, input.settings ?? {})
@@ -107,6 +118,7 @@ export class ImportSourceService {
     }
     const now = isoNow(this.clock)
     const id = randomUUID()
+    const config = this.secrets.seal(input.type, id, input.config ?? {}, null)
     await repo.insert(this.db, {
       id,
       workspace_id: workspaceId,
@@ -115,7 +127,7 @@ export class ImportSourceService {
       type: input.type,
       object_schema_id: input.objectSchemaId ?? null,
       settings: JSON.stringify(settings),
-      config: JSON.stringify(input.config ?? {}),
+      config: JSON.stringify(config),
       enabled: input.enabled === false ? 0 : 1,
       mapping: null,
       mapping_version: 0,
@@ -126,7 +138,20 @@ export class ImportSourceService {
     return this.get(workspaceId, id)
   }
 
-  /** The source, or 404 (also for a source of another workspace). */
+  /**
+   * The source's connector config with its secrets decrypted, for the connector only: never answer or log it.
+   * 409 SECRET_UNREADABLE when a stored secret does not open with INTAKE_SECRET_KEY.
+   */
+  connectorConfig(source: ImportSource): Record<string, unknown> {
+    return this.secrets.open(source.type, source.id, source.config)
+  }
+
+  /** Whether `path` of the type's config is a secret (problems never echo its value). */
+  isSecretField(type: ImportSourceType, path: string): boolean {
+    return this.secrets.isSecret(type, path)
+  }
+
+  /** The source, or 404 (also for a source of another workspace); its config as stored (secrets sealed). */
   async get(workspaceId: string, id: string): Promise<ImportSource> {
     const row = await repo.find(this.db, workspaceId, id)
     if (!row) throw NotFoundError({ entity: 'Import source', id })
@@ -152,11 +177,15 @@ export class ImportSourceService {
     const settings =
       change.settings === undefined ? undefined : checkedSettings(source.settings, change.settings)
     if (change.config !== undefined) this.checkConfig(source.type, change.config)
+    const config =
+      change.config === undefined
+        ? undefined
+        : this.secrets.seal(source.type, id, change.config, source.config)
     await repo.update(this.db, id, {
       ...(change.name !== undefined && { name: checkedName(change.name) }),
       ...(change.description !== undefined && { description: change.description }),
       ...(settings !== undefined && { settings: JSON.stringify(settings) }),
-      ...(change.config !== undefined && { config: JSON.stringify(change.config) }),
+      ...(config !== undefined && { config: JSON.stringify(config) }),
       ...(change.enabled !== undefined && { enabled: change.enabled ? 1 : 0 }),
       updated_at: isoNow(this.clock),
     })
@@ -229,6 +258,7 @@ export class ImportSourceService {
     return Promise.all(
       sources.map(async (source) => ({
         ...source,
+        config: this.secrets.mask(source.type, source.config),
         tokenGenerated: withToken.has(source.id),
         configStatus: configStatus({
           enabled: source.enabled,

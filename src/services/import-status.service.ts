@@ -1,7 +1,6 @@
 import { systemClock, type Clock } from '../domain/clock.js'
 import { AppError } from '../domain/errors.js'
 import { ACTIVE_STATUSES, type Execution } from '../domain/execution/execution.types.js'
-import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 import { NothingToImportError } from '../domain/schedule/schedule-errors.js'
 import type { Db } from '../store/create-store.js'
 import { importStatusRepository as repo } from '../store/repositories/import-status.repository.js'
@@ -71,14 +70,6 @@ export class ImportStatusService {
     const sources = await repo.enabledPullSources(this.db, workspaceId)
     const outcome: ImportRunOutcome = { started: [], skipped: [] }
     for (const source of sources) {
-      if (!isFileSourceType(source.type)) {
-        outcome.skipped.push({
-          importSourceId: source.id,
-          name: source.name,
-          reason: `${source.type} sources cannot be started yet`,
-        })
-        continue
-      }
       try {
         const execution = await this.fileImports.start(workspaceId, source.id, { actor })
         outcome.started.push({ importSourceId: source.id, executionId: execution.id })

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { AppError, NotFoundError } from '../domain/errors.js'
-import { isFileSourceType } from '../domain/import-source/import-source.types.js'
 import { nextRunAfter } from '../domain/schedule/cadence.js'
 import {
   CALLBACK_MAX_ATTEMPTS,
@@ -136,8 +135,6 @@ export class ScheduleRunner {
         if (!schedule) return await this.end(job, ctx, run, 'skipped', 'the schedule was deleted')
         if (!source.enabled) return await this.end(job, ctx, run, 'skipped', 'the import source is disabled')
         if (source.type === 'external') return await this.deliver(job, ctx, run, schedule)
-        if (!isFileSourceType(source.type))
-          return await this.end(job, ctx, run, 'skipped', `${source.type} sources cannot run yet`)
         return await this.startPull(job, ctx, run, schedule)
       } catch (error) {
         if (NotFoundError.is(error))

@@ -22,7 +22,10 @@ import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
 import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
-import { isFileSourceType } from '../domain/import-source/import-source.types.js'
+import type { ConnectorType } from '../connectors/connector.js'
+import type { ImportSourceType } from '../domain/import-source/import-source.types.js'
+import { aesGcmSecretBox } from './secret-box.js'
+import { SourceConfigSecrets } from './source-config-secrets.js'
 
 /** Every use case, wired once by the composition root and shared by HTTP, worker and CLI. */
 export interface Services {
@@ -45,7 +48,7 @@ export interface Services {
   readonly runs: ExecutionRuns
   /** The files of file import sources (uploads, INTAKE_IMPORT_DIR). */
   readonly importFiles: ImportFileService
-  /** File imports: discovery, import/start, pause, resume, cancel. */
+  /** Pull imports (file and connection sources): test, discovery, import/start, pause, resume, cancel. */
   readonly fileImports: FileImportService
   readonly connectors: ConnectorCatalog
   /** Import schedules (Assets `importschedule`). */
@@ -81,11 +84,21 @@ export function createServices(
   const tokens = new TokenService(store.db, clock, () => store.caps.dialect === 'sqlite' && runs.size > 0)
   const schemas = new ObjectSchemaService(store.db, clock)
   const objects = new ObjectService(store.db, clock)
+  const connectorTypes: readonly string[] = connectors.types()
+  const pulled = (type: string) => connectorTypes.includes(type)
+  const secrets = new SourceConfigSecrets(
+    config.secretKey === null ? null : aesGcmSecretBox(config.secretKey),
+    (type) => (pulled(type) ? (connectors.connector(type as ConnectorType).secretFields ?? []) : []),
+  )
   const importSources: ImportSourceService = new ImportSourceService(store.db, tokens, clock, {
     isRunning: (workspaceId: string, id: string): Promise<boolean> => executions.isRunning(workspaceId, id),
     checkConfig: (type, sourceConfig, field) =>
-      isFileSourceType(type) ? connectorConfigProblems(connectors.connector(type), sourceConfig, field) : [],
+      pulled(type)
+        ? connectorConfigProblems(connectors.connector(type as ConnectorType), sourceConfig, field)
+        : [],
     onRemoved: (id) => importFiles.removeUploads(id),
+    availableTypes: ['external', ...(connectorTypes as ImportSourceType[])],
+    secrets,
   })
   const importFiles: ImportFileService = new ImportFileService(store.db, importSources, config, clock)
   const executions: ExecutionService = new ExecutionService(store, importSources, runs, config, clock)

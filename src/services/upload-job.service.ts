@@ -347,8 +347,10 @@ export class UploadJobService {
       type: request.type,
       connector,
       config: withPath(connector, {}, file),
-      fileName: request.fileName,
-      fileSize: stat.size,
+      file: { name: request.fileName, size: stat.size },
+      what: request.fileName,
+      // An upload reads its whole file every time: no read state.
+      incremental: false,
       objectSchemaId: Number(job.object_schema_id),
       document: JSON.parse(job.document) as NormalizedDocument,
       // A bad value skips its row (reported), so that a row is imported whole or not at all.

@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008-token-prefixes.js'
 import * as m0010 from './migrations/0010-schedules.js'
 import * as m0011 from './migrations/0011-upload-jobs.js'
 import * as m0013 from './migrations/0013-object-history.js'
+import * as m0016 from './migrations/0016-pull-read-state.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0010-schedules': m0010,
   '0011-upload-jobs': m0011,
   '0013-object-history': m0013,
+  '0016-pull-read-state': m0016,
 }
 
 /** Every migration, in order. */

@@ -203,6 +203,17 @@ export interface ExecutionTable {
   applied_at: string | null
   /** Who started it (`token:<id>`, `cli`), migration 0006. */
   actor: string | null
+  /** 1 = a pull run that ignores the source's read state and reads everything (migration 0016). */
+  full_read: Generated<number>
+}
+
+/** The read state a pull source's last completed execution ended with (migration 0016). */
+export interface ImportSourceReadStateTable {
+  import_source_id: string
+  /** JSON: the connector's ReadState. */
+  state: string
+  execution_id: string
+  updated_at: string
 }
 
 /** The import source owning the objects uploads create in one object type (migration 0011). */
@@ -373,6 +384,7 @@ export interface Database {
   schedule_callback_attempt: ScheduleCallbackAttemptTable
   upload_source: UploadSourceTable
   upload_job: UploadJobTable
+  import_source_read_state: ImportSourceReadStateTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

@@ -94,6 +94,24 @@ describeEachDialect(
       expect(stored.body).toMatchObject({ origin: 'upload', name: 'upload.json', size: 22 })
     })
 
+    it('POST …/test answers FILE_MISSING before the upload, ok after it, and the reason for an unreadable file', async () => {
+      const source = await createFileSource(env(), 'xlsx')
+      const test = () => env().call('POST', `${env().api}/importsource/${source.id}/test`)
+      const before = await test()
+      expect(before.status).toBe(200)
+      expect(before.body).toMatchObject({ ok: false, code: 'FILE_MISSING' })
+      expect(before.body.message).toMatch(/has no file yet/)
+      expect((await putFile(env(), source.id, 'not a workbook')).status).toBe(200)
+      const bad = await test()
+      expect(bad.body.ok).toBe(false)
+      expect(bad.body.message).toMatch(/workbook|zip/i)
+      const csv = await createFileSource(env(), 'csv')
+      expect((await putFile(env(), csv.id, 'id,name\n1,one\n')).status).toBe(200)
+      expect((await env().call('POST', `${env().api}/importsource/${csv.id}/test`)).body).toEqual({
+        ok: true,
+      })
+    })
+
     it('removes the uploads of a deleted source', async () => {
       const source = await createFileSource(env(), 'csv')
       expect((await putFile(env(), source.id, 'id\n1\n', { 'content-type': 'text/csv' })).status).toBe(200)
@@ -252,13 +270,16 @@ describeEachDialect(
       expect((await env().call('GET', fileUrl(source.id), { token: null })).status).toBe(401)
     })
 
-    it('answers 400 NOT_A_FILE_SOURCE for external sources', async () => {
+    it('answers 400 NOT_A_FILE_SOURCE for the file of external sources, NOT_A_PULL_SOURCE for their start and test', async () => {
       const external = await createSource(env())
       const res = await putFile(env(), external.id, 'id\n1\n', { 'content-type': 'text/csv' })
       expect(res.status).toBe(400)
       expect(res.body.error.code).toBe('NOT_A_FILE_SOURCE')
       const start = await env().call('POST', `${env().api}/import/start/${external.id}`)
-      expect(start.body.error.code).toBe('NOT_A_FILE_SOURCE')
+      expect(start.status).toBe(400)
+      expect(start.body.error.code).toBe('NOT_A_PULL_SOURCE')
+      const test = await env().call('POST', `${env().api}/importsource/${external.id}/test`)
+      expect(test.body.error.code).toBe('NOT_A_PULL_SOURCE')
     })
   },
   // The app's body limit (1 KiB here) does not apply to uploads; INTAKE_MAX_UPLOAD_BYTES does.

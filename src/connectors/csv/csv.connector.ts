@@ -361,6 +361,8 @@ export function createCsvConnector(limits: SourceLimits): Connector<CsvConfig> {
     readCsv(limits, config, options, onHeader)
   return {
     type: 'csv',
+    origin: 'file',
+    tabular: true,
     version: 1,
     configSchema: CsvConfigSchema,
 

@@ -175,6 +175,8 @@ async function discoverJson(
 export function createJsonConnector(limits: SourceLimits): Connector<JsonConfig> {
   return {
     type: 'json',
+    origin: 'file',
+    tabular: false,
     version: 1,
     configSchema: JsonConfigSchema,
 

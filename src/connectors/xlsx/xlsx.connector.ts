@@ -164,6 +164,8 @@ export function createXlsxConnector(limits: SourceLimits): Connector<XlsxConfig>
     readXlsx(limits, config, options, onHeader)
   return {
     type: 'xlsx',
+    origin: 'file',
+    tabular: true,
     version: 1,
     configSchema: XlsxConfigSchema,
 

@@ -67,3 +67,11 @@ export const ImportTransitionError = defineError<{ executionId: string; status: 
   ({ executionId, status, action }) => `Import ${executionId} is ${status}; it cannot be ${action}`,
   'pause needs PENDING or IN_PROGRESS, resume needs PAUSED, cancel needs PENDING, IN_PROGRESS or PAUSED.',
 )
+
+export const NotAPullSourceError = defineError<{ importSourceId: string; type: string }>(
+  'NOT_A_PULL_SOURCE',
+  400,
+  ({ importSourceId, type }) =>
+    `Import source ${importSourceId} is of type ${type}: Intake does not read it, its data is pushed (POST …/executions)`,
+  'Discovery, connection tests and import/start answer only for sources Intake reads through a connector.',
+)

@@ -167,7 +167,9 @@ export async function importFileScope(app: FastifyInstance, services: Services):
       config,
       schema: {
         tags,
-        summary: 'Discover the fields of the source’s file; generate=true also proposes a schema + mapping',
+        summary:
+          'Discover the fields of the source (its file, or its tables, searches or endpoints); generate=true also ' +
+          'proposes a schema + mapping',
         params: ImportSourceParams,
         querystring: DiscoverQuery,
         response: { 200: DiscoveryResource, ...errors },
@@ -184,7 +186,7 @@ export async function importFileScope(app: FastifyInstance, services: Services):
         return {
           importSourceId: found.importSourceId,
           type: found.type,
-          file: presentFile(found.file),
+          ...(found.file !== undefined && { file: presentFile(found.file) }),
           roots: found.schema.roots,
           ...(found.document !== undefined && { document: found.document }),
         }

@@ -5,12 +5,22 @@ import type { Services } from '../../services/services.js'
 import { presentProgress } from '../presenters/execution.presenter.js'
 import { authErrors } from '../schemas/common.schema.js'
 import { ExecutionErrorResponse, ProgressResource } from '../schemas/execution.schema.js'
-import { ProgressParams } from '../schemas/file-import.schema.js'
+import { ConnectionTestResource, ProgressParams } from '../schemas/file-import.schema.js'
 import { ImportSourceParams } from '../schemas/import-source.schema.js'
 
 const SCOPE = 'import:import-configuration:cmdb' as const
 const tags = ['File imports']
 const errors = { ...authErrors, 409: ExecutionErrorResponse }
+
+const StartBody = Type.Object({
+  fullRead: Type.Optional(
+    Type.Boolean({
+      description:
+        'Read everything, ignoring the read state of an incremental source (a SQL high-water mark). Only a full ' +
+        'read processes missing objects; an incremental one reads what changed and never removes objects.',
+    }),
+  ),
+})
 
 /** Who started it: the token's id (never its secret). */
 const actorOf = (req: FastifyRequest): string | undefined =>
@@ -26,18 +36,40 @@ export function importProgressRoutes(app: FastifyInstance, services: Services): 
     schema: {
       tags,
       summary:
-        'Start an import of the source’s file; answers the progress resource (PENDING until a worker runs it)',
+        'Start an import of the source; answers the progress resource (PENDING until a worker runs it)',
       description:
-        'Only for csv, json and xlsx sources. 409 IN_PROGRESS while the source has an execution running or paused, ' +
-        'MISSING_MAPPING without a mapping, DISABLED, or IMPORT_FILE_MISSING before its file was uploaded.',
+        'For every source a connector reads (not for external sources). 409 IN_PROGRESS while the source has an execution running or paused, ' +
+        'MISSING_MAPPING without a mapping, DISABLED, or IMPORT_FILE_MISSING before a file source’s file was uploaded.',
       params: ImportSourceParams,
-      body: Type.Optional(Type.Union([Type.Null(), Type.Object({})])),
+      body: Type.Optional(Type.Union([Type.Null(), StartBody])),
       response: { 200: ProgressResource, ...errors },
     },
     handler: async (req) => {
       const actor = actorOf(req)
       const { workspaceId: ws, importSourceId: id } = req.params
-      return presentProgress(await imports.start(ws, id, actor === undefined ? {} : { actor }))
+      const fullRead = req.body?.fullRead === true
+      return presentProgress(
+        await imports.start(ws, id, { ...(actor !== undefined && { actor }), ...(fullRead && { fullRead }) }),
+      )
+    },
+  })
+
+  r.post('/importsource/:importSourceId/test', {
+    config: { auth: { scope: SCOPE, container: true } },
+    schema: {
+      tags,
+      summary: 'Check the source’s connection (file, database, directory, REST endpoint) without importing',
+      description:
+        'Answers 200 with `{"ok": true}`, or `{"ok": false, "code", "message"}` naming what is wrong (host ' +
+        'unreachable, authentication failed, table missing, file missing, …). 400 NOT_A_PULL_SOURCE for a push ' +
+        '(external) source; 409 SECRET_UNREADABLE when a stored secret does not open with INTAKE_SECRET_KEY.',
+      params: ImportSourceParams,
+      body: Type.Optional(Type.Union([Type.Null(), Type.Object({})])),
+      response: { 200: ConnectionTestResource, ...errors },
+    },
+    handler: async (req) => {
+      const check = await imports.test(req.params.workspaceId, req.params.importSourceId)
+      return check.ok ? { ok: true } : { ok: false, code: check.code, message: check.message }
     },
   })
 
@@ -56,11 +88,11 @@ export function importProgressRoutes(app: FastifyInstance, services: Services): 
   const actions = {
     pause: {
       summary:
-        'Pause: the engine’s transaction is rolled back (nothing written); resume reads the file again',
+        'Pause: the engine’s transaction is rolled back (nothing written); resume reads the source again',
       run: (ws: string, id: string) => imports.pause(ws, id),
     },
     resume: {
-      summary: 'Resume a PAUSED import from the beginning of its file',
+      summary: 'Resume a PAUSED import from the beginning of its source',
       run: (ws: string, id: string) => imports.resume(ws, id),
     },
     cancel: {

@@ -70,10 +70,12 @@ const DiscoveredField = Type.Object({
 export const DiscoveryResource = Type.Object({
   importSourceId: Type.String(),
   type: Type.String(),
-  file: FileResource,
+  file: Type.Optional(FileResource),
   roots: Type.Array(
     Type.Object({
-      name: Type.String({ description: 'Selector root (`rows` for CSV and XLSX)' }),
+      name: Type.String({
+        description: 'Selector root (`rows` for CSV and XLSX; the configured root names of other sources)',
+      }),
       fields: Type.Array(DiscoveredField),
       sampledEntries: Type.Integer(),
     }),
@@ -81,4 +83,13 @@ export const DiscoveryResource = Type.Object({
   document: Type.Optional(
     Type.Unknown({ description: 'With generate=true: a schema + mapping document for PUT …/mapping' }),
   ),
+})
+
+/** What `POST importsource/{id}/test` answers (200 either way: a failed check is an answer, not an error). */
+export const ConnectionTestResource = Type.Object({
+  ok: Type.Boolean(),
+  code: Type.Optional(
+    Type.String({ description: 'Why not: HOST_UNREACHABLE, AUTH_FAILED, TABLE_NOT_FOUND, FILE_MISSING, …' }),
+  ),
+  message: Type.Optional(Type.String({ description: 'What is wrong, in words a user can act on' })),
 })

@@ -150,7 +150,7 @@ describe('the generated schema + mapping document', () => {
 
 describe('the connector registry', () => {
   it('has a connector for each file source type', () => {
-    expect(CONNECTOR_TYPES).toEqual(['csv', 'json', 'xlsx'])
+    expect(CONNECTOR_TYPES).toEqual(['csv', 'json', 'xlsx', 'sql'])
     for (const type of CONNECTOR_TYPES) expect(connectorFor(type).type).toBe(type)
   })
 })
