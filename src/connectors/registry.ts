@@ -1,6 +1,7 @@
 import type { Connector, ConnectorType } from './connector.js'
 import { csvConnector } from './csv/csv.connector.js'
 import { jsonConnector } from './json/json.connector.js'
+import { ldapConnector } from './ldap/ldap.connector.js'
 import { xlsxConnector } from './xlsx/xlsx.connector.js'
 
 /**
@@ -12,6 +13,7 @@ export const CONNECTORS: Readonly<Partial<Record<ConnectorType, Connector<unknow
   csv: csvConnector as Connector<unknown>,
   json: jsonConnector as Connector<unknown>,
   xlsx: xlsxConnector as Connector<unknown>,
+  ldap: ldapConnector as Connector<unknown>,
 })
 
 /** The source types that have a connector. */
