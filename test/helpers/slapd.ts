@@ -12,7 +12,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
-const SLAPD = ['/usr/sbin/slapd', '/usr/local/sbin/slapd', '/usr/local/libexec/slapd'].find((p) => existsSync(p))
+const SLAPD = ['/usr/sbin/slapd', '/usr/local/sbin/slapd', '/usr/local/libexec/slapd'].find((p) =>
+  existsSync(p),
+)
 const FIXTURES = fileURLToPath(new URL('../fixtures/ldap/', import.meta.url))
 const run = promisify(execFile)
 
@@ -130,9 +132,13 @@ export async function startSlapd(options: { sizeLimit?: number; extraLdif?: stri
   const ldif = readFileSync(join(FIXTURES, 'directory.ldif'), 'utf8') + '\n' + (options.extraLdif ?? '')
   writeFileSync(join(dir, 'seed.ldif'), ldif)
   try {
-    await run('ldapadd', ['-x', '-H', url, '-D', ADMIN_DN, '-w', ADMIN_PASSWORD, '-f', join(dir, 'seed.ldif')], {
-      maxBuffer: 64 * 1024 * 1024,
-    })
+    await run(
+      'ldapadd',
+      ['-x', '-H', url, '-D', ADMIN_DN, '-w', ADMIN_PASSWORD, '-f', join(dir, 'seed.ldif')],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    )
   } catch (error) {
     await stop()
     throw new Error(`seeding slapd failed: ${(error as { stderr?: string }).stderr ?? String(error)}`)

@@ -34,8 +34,7 @@ const WHAT: Record<LdapFailureCode, string> = {
 }
 
 const ADVICE: Record<LdapFailureCode, string> = {
-  HOST_UNREACHABLE:
-    'check the host and port of the url, and that the server accepts connections from Intake',
+  HOST_UNREACHABLE: 'check the host and port of the url, and that the server accepts connections from Intake',
   TLS_FAILED:
     'check ldaps:// versus startTls, tls.ca (the CA of the server certificate) and tls.servername; ' +
     'tls.rejectUnauthorized false accepts any certificate',
@@ -43,10 +42,8 @@ const ADVICE: Record<LdapFailureCode, string> = {
   BASE_DN_NOT_FOUND: 'check the baseDn (e.g. dc=example,dc=org) and its spelling',
   FILTER_INVALID: 'write it as RFC 4515 wants it, e.g. (&(objectClass=person)(uid=*))',
   PERMISSION_DENIED: 'grant the bind user read access to the base DN and the attributes',
-  SIZE_LIMIT_EXCEEDED:
-    'lower pageSize to the server’s page limit, or raise the limit for the bind user',
-  CONNECTION_LOST:
-    'the server closed the connection (restarted, or an idle timeout); start the import again',
+  SIZE_LIMIT_EXCEEDED: 'lower pageSize to the server’s page limit, or raise the limit for the bind user',
+  CONNECTION_LOST: 'the server closed the connection (restarted, or an idle timeout); start the import again',
   TIMEOUT: 'raise timeoutMs, or narrow the filter',
   DIRECTORY_ERROR: 'see the server’s message',
 }
@@ -70,11 +67,18 @@ export function classify(error: unknown): { code: LdapFailureCode; detail: strin
   const errno = typeof e?.code === 'string' ? e.code : ''
   if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)$/.test(errno))
     return { code: 'HOST_UNREACHABLE', detail: `${errno}: ${message}` }
-  if (/^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(errno) || /\bSSL\b|TLS|certificate/i.test(message))
+  if (
+    /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(errno) ||
+    /\bSSL\b|TLS|certificate/i.test(message)
+  )
     return { code: 'TLS_FAILED', detail: message }
   if (/^Connection timeout$/i.test(message)) return { code: 'HOST_UNREACHABLE', detail: 'connect timeout' }
   if (/Operation timed out/i.test(message)) return { code: 'TIMEOUT', detail: message }
-  if (errno === 'ECONNRESET' || errno === 'EPIPE' || /Connection closed|Socket connection not established|Socket error/i.test(message))
+  if (
+    errno === 'ECONNRESET' ||
+    errno === 'EPIPE' ||
+    /Connection closed|Socket connection not established|Socket error/i.test(message)
+  )
     return { code: 'CONNECTION_LOST', detail: message }
   // ldapts parses the filter on the client: its errors name the part it could not read.
   if (/filter|paren|Invalid expression|Invalid attribute name|escaped|Wildcard missing/i.test(message))

@@ -44,13 +44,7 @@ export function guidText(bytes: Uint8Array): string | null {
   if (bytes.length !== 16) return null
   const hex = (indexes: number[]): string =>
     indexes.map((i) => bytes[i]!.toString(16).padStart(2, '0')).join('')
-  return [
-    hex([3, 2, 1, 0]),
-    hex([5, 4]),
-    hex([7, 6]),
-    hex([8, 9]),
-    hex([10, 11, 12, 13, 14, 15]),
-  ].join('-')
+  return [hex([3, 2, 1, 0]), hex([5, 4]), hex([7, 6]), hex([8, 9]), hex([10, 11, 12, 13, 14, 15])].join('-')
 }
 
 /** The SID text (`S-1-5-21-…`) of its binary form; null when the bytes are not a SID. */
@@ -81,8 +75,7 @@ export function generalizedTimeToIso(text: string): string | null {
   const minutes = mi ?? '00'
   const seconds = s ?? '00'
   const millis = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0
-  const offset =
-    zone === 'Z' ? 'Z' : `${zone!.slice(0, 3)}:${zone!.length > 3 ? zone!.slice(3, 5) : '00'}`
+  const offset = zone === 'Z' ? 'Z' : `${zone!.slice(0, 3)}:${zone!.length > 3 ? zone!.slice(3, 5) : '00'}`
   const date = new Date(
     `${y}-${mo}-${d}T${h}:${minutes}:${seconds}.${String(millis).padStart(3, '0')}${offset}`,
   )

@@ -66,7 +66,8 @@ export const LdapConfigSchema = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 4096,
-        description: 'Who binds (`cn=reader,dc=example,dc=org`, or `user@domain` for Active Directory); none = anonymous',
+        description:
+          'Who binds (`cn=reader,dc=example,dc=org`, or `user@domain` for Active Directory); none = anonymous',
       }),
     ),
     bindPassword: Type.Optional(

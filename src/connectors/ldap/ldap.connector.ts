@@ -23,7 +23,13 @@ import {
 } from './ldap-values.js'
 import { type LdapConfig, LdapConfigSchema, type LdapRoot } from './ldap.config.js'
 
-type RootSearch = { name: string; baseDn: string; scope: 'base' | 'one' | 'sub'; filter: string; attributes?: string[] }
+type RootSearch = {
+  name: string
+  baseDn: string
+  scope: 'base' | 'one' | 'sub'
+  filter: string
+  attributes?: string[]
+}
 
 /** The roots in config order, with the schema's defaults (a config read straight from storage may lack them). */
 function searches(config: LdapConfig): RootSearch[] {
@@ -50,8 +56,20 @@ function bufferAttributes(config: LdapConfig): string[] {
   return [...new Set(names.flatMap((n) => [n, n.toLowerCase(), n.charAt(0).toUpperCase() + n.slice(1)]))]
 }
 
+/** Whether every `(` has its `)`: values escape parentheses as \28 and \29 (RFC 4515), so each one counts. */
+function balanced(filter: string): boolean {
+  let depth = 0
+  for (const c of filter) {
+    if (c === '(') depth++
+    else if (c === ')' && --depth < 0) return false
+  }
+  return depth === 0
+}
+
 function parseFilter(search: RootSearch): Filter {
   try {
+    // ldapts quietly closes a filter that lacks its last `)`: a typo the user should hear about.
+    if (!balanced(search.filter)) throw new Error('its parentheses are unbalanced')
     return FilterParser.parseString(search.filter)
   } catch (error) {
     throw LdapSourceError(
@@ -79,7 +97,9 @@ async function open(
     url: config.url,
     connectTimeout: config.connectTimeoutMs ?? 10_000,
     timeout: config.timeoutMs ?? 120_000,
-    tlsOptions: tlsOptions(config),
+    // ldapts speaks TLS from the first byte whenever tlsOptions are given: only for ldaps:// (StartTLS gets them
+    // at the upgrade).
+    ...(config.url.startsWith('ldaps:') ? { tlsOptions: tlsOptions(config) } : {}),
     strictDN: false,
   })
   let closed = false
@@ -113,7 +133,11 @@ async function open(
 }
 
 /** The entry as the engine reads it: `dn` normalized, every attribute rendered, empty attributes left out. */
-function toEntry(raw: Entry, kinds: Map<string, ValueKind>, binary: ReadonlySet<string>): Record<string, unknown> {
+function toEntry(
+  raw: Entry,
+  kinds: Map<string, ValueKind>,
+  binary: ReadonlySet<string>,
+): Record<string, unknown> {
   const entry: Record<string, unknown> = { dn: normalizeDn(raw.dn) }
   for (const name in raw) {
     if (name === 'dn') continue
@@ -143,7 +167,12 @@ async function* searchPages(
   signal: AbortSignal,
   read: () => number,
 ): AsyncGenerator<Record<string, unknown>[]> {
-  const at: FailureContext = { url: config.url, baseDn: search.baseDn, filter: search.filter, root: search.name }
+  const at: FailureContext = {
+    url: config.url,
+    baseDn: search.baseDn,
+    filter: search.filter,
+    root: search.name,
+  }
   const filter = parseFilter(search)
   const binary = new Set((config.binaryAttributes ?? []).map((a) => a.toLowerCase()))
   const kinds = new Map<string, ValueKind>()
@@ -186,7 +215,14 @@ async function* readLdap(config: LdapConfig, options: ReadOptions): AsyncGenerat
         weight = 0
         return out
       }
-      for await (const page of searchPages(client, config, search, config.pageSize ?? 500, options.signal, () => consumed)) {
+      for await (const page of searchPages(
+        client,
+        config,
+        search,
+        config.pageSize ?? 500,
+        options.signal,
+        () => consumed,
+      )) {
         for (const entry of page) {
           consumed++
           if (skip > 0) {
@@ -195,9 +231,13 @@ async function* readLdap(config: LdapConfig, options: ReadOptions): AsyncGenerat
           }
           entries.push(entry)
           weight += entryWeight(entry)
-          if (entries.length >= size || weight >= BATCH_TEXT_BUDGET) yield batch()
+          if (entries.length >= size || weight >= BATCH_TEXT_BUDGET) {
+            options.signal.throwIfAborted()
+            yield batch()
+          }
         }
       }
+      options.signal.throwIfAborted()
       if (entries.length > 0) yield batch()
     }
   } finally {
@@ -216,7 +256,14 @@ async function discoverLdap(
     for (const search of searches(config)) {
       const collector = new FieldCollector(search.name)
       const pageSize = Math.min(config.pageSize ?? 500, sampleSize)
-      for await (const page of searchPages(client, config, search, pageSize, options.signal, () => collector.entries)) {
+      for await (const page of searchPages(
+        client,
+        config,
+        search,
+        pageSize,
+        options.signal,
+        () => collector.entries,
+      )) {
         for (const entry of page) {
           if (collector.entries >= sampleSize) break
           collector.add(entry)
@@ -245,10 +292,20 @@ async function testLdap(config: LdapConfig, signal: AbortSignal): Promise<Connec
   }
   try {
     for (const search of searches(config)) {
-      const at: FailureContext = { url: config.url, baseDn: search.baseDn, filter: search.filter, root: search.name }
+      const at: FailureContext = {
+        url: config.url,
+        baseDn: search.baseDn,
+        filter: search.filter,
+        root: search.name,
+      }
       try {
         const filter = parseFilter(search)
-        await opened.client.search(search.baseDn, { scope: search.scope, filter, attributes: ['1.1'], sizeLimit: 1 })
+        await opened.client.search(search.baseDn, {
+          scope: search.scope,
+          filter,
+          attributes: ['1.1'],
+          sizeLimit: 1,
+        })
       } catch (error) {
         signal.throwIfAborted()
         return answer(ldapFailure(error, at))

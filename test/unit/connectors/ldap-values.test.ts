@@ -9,7 +9,9 @@ import {
 
 describe('LDAP values: binary attributes in their usual text forms', () => {
   it('renders an objectGUID as Windows shows it (the first three groups little-endian)', () => {
-    expect(guidText(Buffer.from('4AQlP4lP0xGaDAMF6CwzAQ==', 'base64'))).toBe('3f2504e0-4f89-11d3-9a0c-0305e82c3301')
+    expect(guidText(Buffer.from('4AQlP4lP0xGaDAMF6CwzAQ==', 'base64'))).toBe(
+      '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+    )
     expect(guidText(Buffer.alloc(15))).toBeNull()
   })
 
@@ -27,7 +29,9 @@ describe('LDAP values: binary attributes in their usual text forms', () => {
     expect(renderValues('objectGUID', [Buffer.from('4AQlP4lP0xGaDAMF6CwzAQ==', 'base64')], 'guid')).toBe(
       '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
     )
-    expect(renderValues('objectguid', '0123456789:;<=>?', 'guid')).toBe('33323130-3534-3736-3839-3a3b3c3d3e3f')
+    expect(renderValues('objectguid', '0123456789:;<=>?', 'guid')).toBe(
+      '33323130-3534-3736-3839-3a3b3c3d3e3f',
+    )
   })
 })
 
