@@ -14,16 +14,21 @@ export const LdapRootSchema = Type.Object(
         description: 'Where this root searches (default: the source’s baseDn)',
       }),
     ),
-    scope: Type.Union([Type.Literal('base'), Type.Literal('one'), Type.Literal('sub')], {
-      default: 'sub',
-      description: 'base = the base entry only, one = its children, sub = the whole subtree',
-    }),
-    filter: Type.String({
-      minLength: 1,
-      maxLength: 65_536,
-      default: '(objectClass=*)',
-      description: 'An RFC 4515 search filter, e.g. `(&(objectClass=person)(!(disabled=TRUE)))`',
-    }),
+    // scope and filter are optional rather than defaulted: defaults inside a Record are not applied by TypeBox's
+    // Value.Default, so the connector fills them in (searches() in ldap.connector.ts).
+    scope: Type.Optional(
+      Type.Union([Type.Literal('base'), Type.Literal('one'), Type.Literal('sub')], {
+        description: 'base = the base entry only, one = its children, sub = the whole subtree (default)',
+      }),
+    ),
+    filter: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 65_536,
+        description:
+          'An RFC 4515 search filter, e.g. `(&(objectClass=person)(!(disabled=TRUE)))`; default `(objectClass=*)`',
+      }),
+    ),
     attributes: Type.Optional(
       Type.Array(Type.String({ pattern: ATTRIBUTE, maxLength: 200 }), {
         maxItems: 500,
