@@ -27,6 +27,9 @@ export const READER_PASSWORD = 'reader-secret'
 export interface Slapd {
   url: string
   port: number
+  /** With `tls`: the ldaps:// URL, and the PEM of the server's self-signed certificate (for 127.0.0.1). */
+  ldapsUrl?: string
+  caPem?: string
   /** Stops the server (the data stays until `remove`). */
   stop(): Promise<void>
   /** Stops the server and deletes its directory. */
@@ -70,7 +73,9 @@ export function bulkPeople(count: number): string {
  * Starts slapd seeded with the fixture directory and `extraLdif`. `sizeLimit` is the server's size limit for
  * everyone but the rootdn; paged searches (size.prtotal unlimited) read past it, as Active Directory's do.
  */
-export async function startSlapd(options: { sizeLimit?: number; extraLdif?: string } = {}): Promise<Slapd> {
+export async function startSlapd(
+  options: { sizeLimit?: number; extraLdif?: string; tls?: boolean } = {},
+): Promise<Slapd> {
   if (!SLAPD)
     throw new Error(
       'slapd is not installed: DEBIAN_FRONTEND=noninteractive apt-get install -y slapd ldap-utils (.ci/run does)',
@@ -79,6 +84,27 @@ export async function startSlapd(options: { sizeLimit?: number; extraLdif?: stri
   mkdirSync(join(dir, 'db'))
   const port = await freePort()
   const limit = options.sizeLimit ?? 500
+  const tlsPort = options.tls ? await freePort() : null
+  if (options.tls) {
+    // A self-signed certificate for 127.0.0.1: StartTLS and ldaps:// with tls.ca verify it.
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ])
+  }
   writeFileSync(
     join(dir, 'slapd.conf'),
     [
@@ -90,6 +116,9 @@ export async function startSlapd(options: { sizeLimit?: number; extraLdif?: stri
       'moduleload back_mdb',
       'moduleload memberof',
       `pidfile ${join(dir, 'slapd.pid')}`,
+      ...(options.tls
+        ? [`TLSCertificateFile ${join(dir, 'cert.pem')}`, `TLSCertificateKeyFile ${join(dir, 'key.pem')}`]
+        : []),
       `sizelimit size.soft=${limit} size.hard=${limit} size.prtotal=unlimited`,
       'database mdb',
       'maxsize 104857600',
@@ -104,6 +133,7 @@ export async function startSlapd(options: { sizeLimit?: number; extraLdif?: stri
     ].join('\n'),
   )
   const url = `ldap://127.0.0.1:${port}`
+  const ldapsUrl = tlsPort === null ? undefined : `ldaps://127.0.0.1:${tlsPort}`
   let child: ChildProcess | null = null
   const stop = async (): Promise<void> => {
     const running = child
@@ -116,7 +146,8 @@ export async function startSlapd(options: { sizeLimit?: number; extraLdif?: stri
     })
   }
   // -d 0: stay in the foreground (no fork), so the test owns the process; no debug output.
-  child = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], {
+  const listen = ldapsUrl === undefined ? `${url}/` : `${url}/ ${ldapsUrl}/`
+  child = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', listen, '-d', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''
@@ -146,6 +177,7 @@ export async function startSlapd(options: { sizeLimit?: number; extraLdif?: stri
   return {
     url,
     port,
+    ...(ldapsUrl === undefined ? {} : { ldapsUrl, caPem: readFileSync(join(dir, 'cert.pem'), 'utf8') }),
     stop,
     async remove() {
       await stop()

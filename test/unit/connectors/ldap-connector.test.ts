@@ -21,7 +21,7 @@ const BULK = 130
 
 let slapd: Slapd
 beforeAll(async () => {
-  slapd = await startSlapd({ sizeLimit: SIZE_LIMIT, extraLdif: bulkPeople(BULK) })
+  slapd = await startSlapd({ sizeLimit: SIZE_LIMIT, extraLdif: bulkPeople(BULK), tls: true })
 })
 afterAll(async () => slapd?.remove())
 
@@ -249,6 +249,40 @@ describe('LDAP connector: testConnection says what is wrong', () => {
       ok: false,
       code: 'FILTER_INVALID',
     })
+  })
+})
+
+describe('LDAP connector: TLS', () => {
+  const users = () => ({ users: config().roots.users! })
+
+  it('reads over StartTLS and over ldaps://, verifying the server certificate against tls.ca', async () => {
+    const startTls = config({
+      startTls: true,
+      tls: { rejectUnauthorized: true, ca: slapd.caPem! },
+      roots: users(),
+    })
+    expect(await ldapConnector.testConnection(startTls, signal())).toEqual({ ok: true })
+    expect((await readAll(startTls)).of('users')).toHaveLength(3)
+    const ldaps = config({
+      url: slapd.ldapsUrl!,
+      tls: { rejectUnauthorized: true, ca: slapd.caPem! },
+      roots: users(),
+    })
+    expect(await ldapConnector.testConnection(ldaps, signal())).toEqual({ ok: true })
+    expect((await readAll(ldaps)).of('users')).toHaveLength(3)
+  })
+
+  it('answers TLS_FAILED for a certificate it cannot verify, and accepts it with rejectUnauthorized false', async () => {
+    const untrusted = await ldapConnector.testConnection(
+      config({ url: slapd.ldapsUrl!, roots: users() }),
+      signal(),
+    )
+    expect(untrusted).toMatchObject({ ok: false, code: 'TLS_FAILED' })
+    expect((untrusted as { message: string }).message).toMatch(/tls\.ca/)
+    const startTls = await ldapConnector.testConnection(config({ startTls: true, roots: users() }), signal())
+    expect(startTls).toMatchObject({ ok: false, code: 'TLS_FAILED' })
+    const lax = config({ url: slapd.ldapsUrl!, tls: { rejectUnauthorized: false }, roots: users() })
+    expect(await ldapConnector.testConnection(lax, signal())).toEqual({ ok: true })
   })
 })
 
