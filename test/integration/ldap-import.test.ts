@@ -293,6 +293,63 @@ describeEachDialect(
       expect(groups.get('staff')!['Member of'] ?? []).toEqual([])
     })
 
+    it('runs the worked example of docs/sources.md: the generated document plus memberships by dn', async () => {
+      const source = await createLdapSource(env(), directoryConfig(slapd.url, PEOPLE_AND_GROUPS))
+      const found = await env().call(
+        'GET',
+        `${env().api}/importsource/${source.id}/discover?generate=true&objectSchemaName=Example%20${env().dialect}`,
+      )
+      expect(found.status, JSON.stringify(found.body)).toBe(200)
+      const doc = found.body.document
+      const [users, groups] = doc.schema.objectSchema.objectTypes as Json[]
+      expect(users!.externalId).toMatch(/object-type\/users$/)
+      expect(groups!.externalId).toMatch(/object-type\/groups$/)
+      const reference = (externalId: string, name: string) => ({
+        externalId,
+        name,
+        description: 'memberOf',
+        type: 'referenced_object',
+        referenceObjectTypeExternalId: groups!.externalId,
+        maximumCardinality: -1,
+      })
+      users!.attributes.push(reference('user/groups', 'Groups'))
+      groups!.attributes.push(reference('group/parents', 'Parent groups'))
+      const [usersMapping, groupsMapping] = doc.mapping.objectTypeMappings as Json[]
+      expect(usersMapping!.attributesMapping.find((m: Json) => m.externalIdPart).attributeLocators).toEqual([
+        'dn',
+      ])
+      usersMapping!.attributesMapping.push({
+        attributeExternalId: 'user/groups',
+        attributeName: 'Groups',
+        attributeLocators: ['memberOf'],
+        objectMappingIQL: 'dn = ${memberOf}',
+      })
+      groupsMapping!.attributesMapping.push({
+        attributeExternalId: 'group/parents',
+        attributeName: 'Parent groups',
+        attributeLocators: ['memberOf'],
+        objectMappingIQL: 'dn = ${memberOf}',
+      })
+      const put = await env().call('PUT', `${env().api}/importsource/${source.id}/mapping`, { body: doc })
+      expect(put.status, JSON.stringify(put.body)).toBe(204)
+      const started = await startImport(env(), source.id)
+      expect((await waitForStatus(env(), started.resourceId)).status).toBe('COMPLETED')
+      const problems = await env().call(
+        'GET',
+        `${env().api}/importsource/${source.id}/executions/${started.resourceId}/problems`,
+      )
+      expect(problems.body.total, JSON.stringify(problems.body)).toBe(0)
+      const schemaId = (await env().call('GET', `${env().api}/importsource/${source.id}`)).body.objectSchemaId
+      const people = await objectsOf(env(), schemaId, users!.name)
+      const teams = await objectsOf(env(), schemaId, groups!.name)
+      const alice = people.get(`uid=alice,ou=people,${BASE_DN}`)!
+      expect(alice.Groups).toEqual([`cn=staff,ou=groups,${BASE_DN}`])
+      expect(alice.mail).toEqual(['alice@example.org', 'a.smith@example.org'])
+      expect(teams.get(`cn=admins,ou=groups,${BASE_DN}`)!['Parent groups']).toEqual([
+        `cn=staff,ou=groups,${BASE_DN}`,
+      ])
+    })
+
     it('fails the execution with the reason when the directory server stops under a running import', async () => {
       const doomed = await startSlapd({ extraLdif: bulkPeople(60) })
       try {
