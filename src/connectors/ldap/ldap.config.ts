@@ -50,7 +50,7 @@ export const LdapConfigSchema = Type.Object(
     }),
     startTls: Type.Boolean({
       default: false,
-      description: 'Upgrade an ldap:// connection with StartTLS before binding',
+      description: 'Upgrade an ldap:// connection with StartTLS before binding (ldaps:// is TLS already)',
     }),
     tls: Type.Optional(
       Type.Object(

@@ -112,7 +112,8 @@ async function open(
   const onAbort = (): void => void close()
   signal.addEventListener('abort', onAbort, { once: true })
   try {
-    if (config.startTls) await client.startTLS(tlsOptions(config))
+    // ldaps:// already speaks TLS: StartTLS applies to ldap:// only.
+    if (config.startTls && !config.url.startsWith('ldaps:')) await client.startTLS(tlsOptions(config))
     if (config.bindDn !== undefined) {
       // A simple bind with a DN and an empty password is an *unauthenticated* bind (RFC 4513 §5.1.2): some servers
       // answer it with success and then show nothing. Refuse it rather than read an empty directory.
