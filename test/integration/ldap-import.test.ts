@@ -312,20 +312,20 @@ describeEachDialect(
         referenceObjectTypeExternalId: groups!.externalId,
         maximumCardinality: -1,
       })
-      users!.attributes.push(reference('user/groups', 'Groups'))
-      groups!.attributes.push(reference('group/parents', 'Parent groups'))
+      users!.attributes.push(reference(`${users!.externalId}/attribute/groups-ref`, 'Groups'))
+      groups!.attributes.push(reference(`${groups!.externalId}/attribute/parents-ref`, 'Parent groups'))
       const [usersMapping, groupsMapping] = doc.mapping.objectTypeMappings as Json[]
       expect(usersMapping!.attributesMapping.find((m: Json) => m.externalIdPart).attributeLocators).toEqual([
         'dn',
       ])
       usersMapping!.attributesMapping.push({
-        attributeExternalId: 'user/groups',
+        attributeExternalId: `${users!.externalId}/attribute/groups-ref`,
         attributeName: 'Groups',
         attributeLocators: ['memberOf'],
         objectMappingIQL: 'dn = ${memberOf}',
       })
       groupsMapping!.attributesMapping.push({
-        attributeExternalId: 'group/parents',
+        attributeExternalId: `${groups!.externalId}/attribute/parents-ref`,
         attributeName: 'Parent groups',
         attributeLocators: ['memberOf'],
         objectMappingIQL: 'dn = ${memberOf}',
@@ -348,6 +348,51 @@ describeEachDialect(
       expect(teams.get(`cn=admins,ou=groups,${BASE_DN}`)!['Parent groups']).toEqual([
         `cn=staff,ou=groups,${BASE_DN}`,
       ])
+    })
+
+    it('pauses (nothing written), resumes with the searches from their beginning, and cancels', async () => {
+      const source = await createLdapSource(
+        env(),
+        directoryConfig(slapd.url, {
+          people: {
+            baseDn: `ou=bulk,${BASE_DN}`,
+            scope: 'one',
+            filter: '(uid=*)',
+            attributes: ['uid', 'cn'],
+          },
+        }),
+      )
+      const found = await env().call(
+        'GET',
+        `${env().api}/importsource/${source.id}/discover?generate=true&objectSchemaName=Paused%20${env().dialect}`,
+      )
+      await env().call('PUT', `${env().api}/importsource/${source.id}/mapping`, { body: found.body.document })
+      const typeName = found.body.document.schema.objectSchema.objectTypes[0].name
+      const schemaId = (await env().call('GET', `${env().api}/importsource/${source.id}`)).body.objectSchemaId
+
+      const reached = gate.holdAt(3)
+      const started = await startImport(env(), source.id)
+      await reached
+      const paused = await env().call('POST', `${progressUrl(env(), started.resourceId)}/pause`)
+      expect(paused.body.status).toBe('PAUSED')
+      gate.release()
+      expect((await objectsOf(env(), schemaId, typeName)).size).toBe(0)
+      const resumed = await env().call('POST', `${progressUrl(env(), started.resourceId)}/resume`)
+      expect(resumed.status).toBe(200)
+      expect((await waitForStatus(env(), started.resourceId)).status).toBe('COMPLETED')
+      expect((await objectsOf(env(), schemaId, typeName)).size).toBe(45)
+
+      const reachedAgain = gate.holdAt(2)
+      const next = await startImport(env(), source.id)
+      await reachedAgain
+      const cancelled = await env().call('POST', `${progressUrl(env(), next.resourceId)}/cancel`)
+      expect(cancelled.body.status).toBe('CANCELLED')
+      gate.release()
+      const execution = await env().call(
+        'GET',
+        `${env().api}/importsource/${source.id}/executions/${next.resourceId}/status`,
+      )
+      expect(execution.body.status).toBe('CANCELLED')
     })
 
     it('fails the execution with the reason when the directory server stops under a running import', async () => {
