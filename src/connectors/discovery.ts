@@ -311,7 +311,16 @@ export function generateDocument(
     const externalId = `object-type/${typeIds(slug(root.name))}`
     const attrName = uniqueNamer()
     const attrIds = uniqueNamer()
-    const identity = root.fields.find((f) => looksLikeId(f.name)) ?? root.fields[0]!
+    // An identity some sampled entries lack would skip them (emptyExternalIdEntries): an id-like field every
+    // sampled entry has; when each id-like field has gaps, the first field every entry has (a directory's `dn`
+    // rather than an `objectGUID` only some entries carry).
+    const idLike = root.fields.filter((f) => looksLikeId(f.name))
+    const complete = (f: DiscoveredField): boolean => f.empty === 0
+    const identity =
+      idLike.find(complete) ??
+      (idLike.length > 0 ? root.fields.find(complete) : undefined) ??
+      idLike[0] ??
+      root.fields[0]!
     const label = root.fields.find((f) => LABEL_NAME.test(f.name)) ?? identity
     const attributes = root.fields.map((field) => ({
       field,

@@ -1,6 +1,7 @@
 import type { Connector, ConnectorType } from './connector.js'
 import { createCsvConnector } from './csv/csv.connector.js'
 import { createJsonConnector } from './json/json.connector.js'
+import { ldapConnector } from './ldap/ldap.connector.js'
 import { restConnector } from './rest/rest.connector.js'
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js'
 import { sqlConnector } from './sql/sql.connector.js'
@@ -20,6 +21,7 @@ export function createConnectors(
     json: createJsonConnector(limits) as Connector<unknown>,
     xlsx: createXlsxConnector(limits) as Connector<unknown>,
     sql: sqlConnector as Connector<unknown>,
+    ldap: ldapConnector as Connector<unknown>,
     rest: restConnector as Connector<unknown>,
   })
 }

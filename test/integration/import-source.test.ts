@@ -99,15 +99,6 @@ describeEachDialect('import sources', (env) => {
       })
     })
 
-    it('answers 400 saying so for a type whose connector has not arrived', async () => {
-      for (const type of ['ldap']) {
-        const res = await env().call('POST', `${env().api}/importsource`, { body: { name: 'x', type } })
-        expect(res.status).toBe(400)
-        expect(res.body.error.code).toBe('IMPORT_SOURCE_TYPE_NOT_AVAILABLE')
-        expect(res.body.message).toContain(`type ${type} are not available yet`)
-      }
-    })
-
     it('answers 400 naming the field for bad bodies', async () => {
       const cases: [unknown, string][] = [
         [{ type: 'external' }, 'body.name'],

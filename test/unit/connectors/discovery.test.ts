@@ -146,11 +146,32 @@ describe('the generated schema + mapping document', () => {
     const attributes = (document.schema as any).objectSchema.objectTypes[0].attributes
     expect(attributes.find((a: any) => a.label).name).toBe('Title')
   })
+
+  it('prefers an identity every sampled entry has over an id-like field with gaps', () => {
+    const field = (name: string, empty: number) => ({
+      name,
+      type: 'text' as const,
+      samples: [],
+      empty,
+      multiple: false,
+    })
+    const identityOf = (fields: ReturnType<typeof field>[]) => {
+      const document = generateDocument({ roots: [{ name: 'users', sampledEntries: 3, fields }] })
+      const [mapping] = (document.mapping as any).objectTypeMappings
+      return mapping.attributesMapping.find((m: any) => m.externalIdPart).attributeLocators[0]
+    }
+    // A directory: objectGUID on some entries only, dn on all.
+    expect(identityOf([field('dn', 0), field('cn', 0), field('objectGUID', 1)])).toBe('dn')
+    expect(identityOf([field('dn', 0), field('objectGUID', 0)])).toBe('objectGUID')
+    expect(identityOf([field('serialId', 1), field('hostId', 0)])).toBe('hostId')
+    // Nothing complete: as before, the id-like field.
+    expect(identityOf([field('name', 1), field('deviceId', 2)])).toBe('deviceId')
+  })
 })
 
 describe('the connector registry', () => {
-  it('has a connector for each file source type', () => {
-    expect(CONNECTOR_TYPES).toEqual(['csv', 'json', 'xlsx', 'sql'])
+  it('has a connector for each pull source type: files, databases, directories, REST endpoints', () => {
+    expect(CONNECTOR_TYPES).toEqual(['csv', 'json', 'xlsx', 'sql', 'ldap', 'rest'])
     for (const type of CONNECTOR_TYPES) expect(connectorFor(type).type).toBe(type)
   })
 })
