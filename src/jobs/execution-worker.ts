@@ -3,7 +3,6 @@ import { EXECUTION_QUEUE, PROCESS_EXECUTION } from '../services/execution.servic
 import { failExecution, processExecution } from '../services/execution-processor.js'
 import { processFileImport, type FileImportProcessorDeps } from '../services/file-import-processor.js'
 import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
-import { RUN_SCHEDULE } from '../services/schedule-runs.js'
 import { PROCESS_UPLOAD_JOB } from '../services/upload-job.service.js'
 import { createStore } from '../store/create-store.js'
 import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
@@ -63,11 +62,8 @@ export function startExecutionWorker(
         await uploadJobs.cleanup(job.subject ?? '')
       },
     },
-    // The reaper recovers jobs of every queue: a schedule run it gives up on ends as a failed run.
-    onFailed: async (job, reason) => {
-      if (job.kind === RUN_SCHEDULE) return services.scheduleRuns.failRun(job, reason)
-      return failExecution(store, clock)(job, reason)
-    },
+    // Schedule runs are reaped (and failed) by the schedule worker of their own queue.
+    onFailed: failExecution(store, clock),
     // SQLite has one writer: while the engine holds it, a heartbeat or a reap would only wait (blocking the loop).
     pauseWrites: () => store.caps.dialect === 'sqlite' && runs.size > 0,
     periodic: [{ everyMs: HOUR, run: () => services.executions.purgeFinishedChunks() }],

@@ -134,13 +134,15 @@ export const jobQueue = {
   },
 
   /**
-   * Recovers the jobs of workers that stopped heartbeating before `cutoff` (never the caller's own): those with
-   * attempts left go back to pending, the others fail. Answers both sets.
+   * Recovers the jobs of `queue` whose workers stopped heartbeating before `cutoff` (never the caller's own): those
+   * with attempts left go back to pending, the others fail. Answers both sets. A worker reaps its own queue only:
+   * another queue's workers in the same process heartbeat on their own schedule, and must not lose a live job.
    */
-  reap: async (db: Db, workerId: string, cutoff: string, now: string) => {
+  reap: async (db: Db, queue: string, workerId: string, cutoff: string, now: string) => {
     const stale = () =>
       db
         .updateTable('job')
+        .where('queue', '=', queue)
         .where('state', '=', 'running')
         .where('heartbeat_at', '<', cutoff)
         .where('locked_by', '<>', workerId)

@@ -74,7 +74,9 @@ export class Worker {
       t.unref()
       this.timers.push(t)
     }
-    every(this.options.heartbeatMs ?? 5000, () => this.heartbeat())
+    // A heartbeat well inside the staleness window, so that no reaper takes a job this worker still runs.
+    const staleAfterMs = this.options.staleAfterMs ?? 30_000
+    every(this.options.heartbeatMs ?? Math.min(5000, Math.floor(staleAfterMs / 3)), () => this.heartbeat())
     every(this.options.reapEveryMs ?? 10_000, () => this.reap())
     for (const task of this.options.periodic ?? []) every(task.everyMs, task.run)
     // A worker starting after a crash recovers what the dead one held as soon as it is stale.
@@ -106,7 +108,13 @@ export class Worker {
     const now = this.clock()
     const cutoff = new Date(now.getTime() - (this.options.staleAfterMs ?? 30_000)).toISOString()
     const db = this.options.store.db
-    const { exhausted, requeued } = await jobQueue.reap(db, this.id, cutoff, now.toISOString())
+    const { exhausted, requeued } = await jobQueue.reap(
+      db,
+      this.options.queue,
+      this.id,
+      cutoff,
+      now.toISOString(),
+    )
     for (const job of exhausted)
       await this.options.onFailed?.(job, 'the worker processing it stopped too often')
     if (requeued.length > 0) {
