@@ -34,6 +34,8 @@ export interface SourceDatabase {
   exec(sql: string, params?: unknown[]): Promise<unknown[]>
   /** Ends every connection Intake's SQL sources hold to this database (a lost connection, server-side). */
   killReaders(): Promise<number>
+  /** How many connections Intake's SQL sources hold to this database now. */
+  readers(): Promise<number>
   drop(): Promise<void>
 }
 
@@ -67,6 +69,13 @@ export async function createSourceDatabase(driver: SourceDriver): Promise<Source
           [name],
         )
         return r.rowCount ?? 0
+      },
+      readers: async () => {
+        const r = await client.query(
+          `select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'intake-sql-source'`,
+          [name],
+        )
+        return (r.rows[0] as { n: number }).n
       },
       drop: async () => {
         await client.end()
@@ -102,6 +111,13 @@ export async function createSourceDatabase(driver: SourceDriver): Promise<Source
       )
       for (const row of rows as { id: number }[]) await admin.query(`kill ${Number(row.id)}`)
       return (rows as unknown[]).length
+    },
+    readers: async () => {
+      const [rows] = await admin.query(
+        'select count(*) as n from information_schema.processlist where db = ? and id <> connection_id()',
+        [name],
+      )
+      return Number((rows as { n: number }[])[0]!.n)
     },
     drop: async () => {
       await admin.query(`drop database if exists ${name}`)

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { withWorker } from '../helpers/executions.js'
-import { generateAndPutMapping, objectCount, startImport, waitForStatus } from '../helpers/file-imports.js'
+import {
+  generateAndPutMapping,
+  objectCount,
+  progressUrl,
+  startImport,
+  waitForStatus,
+} from '../helpers/file-imports.js'
 import type { Json } from '../helpers/import-sources.js'
 import {
   createdSqlSource,
@@ -237,6 +243,39 @@ describeEachDialect(
             await db.exec(
               `update hosts set cpu = ${id % 16}, updated_at = '${hostUpdated(id)}' where id = ${id}`,
             )
+        })
+
+        it('pauses mid-read (nothing written, the server cursor released), resumes to COMPLETED, and cancels', async () => {
+          const source = await createdSqlSource(env(), hostsConfig())
+          await generateAndPutMapping(env(), source.id)
+          const schemaId = (await env().call('GET', `${env().api}/importsource/${source.id}`)).body
+            .objectSchemaId
+          const held = gate.holdAt(2)
+          const started = await startImport(env(), source.id)
+          await held
+          const url = progressUrl(env(), started.resourceId)
+          const paused = await env().call('POST', `${url}/pause`)
+          expect(paused.body.status).toBe('PAUSED')
+          expect(await objectCount(env(), schemaId)).toBe(0)
+          // The paused run holds no connection to the source database.
+          await expect.poll(() => db.readers(), { timeout: 5000 }).toBe(0)
+          gate.release()
+          const resumed = await env().call('POST', `${url}/resume`)
+          expect(resumed.status).toBe(200)
+          expect((await waitForStatus(env(), started.resourceId)).status).toBe('COMPLETED')
+          expect(await objectCount(env(), schemaId)).toBe(ROWS)
+
+          await db.exec(`update hosts set name = 'Cancelled 1' where id = 1`)
+          const heldAgain = gate.holdAt(1)
+          const next = await startImport(env(), source.id)
+          await heldAgain
+          const cancelled = await env().call('POST', `${progressUrl(env(), next.resourceId)}/cancel`)
+          expect(cancelled.body.status).toBe('CANCELLED')
+          const aql = await env().call('POST', `${env().api}/object/aql`, {
+            body: { qlQuery: `objectSchemaId = ${schemaId} AND name = "Cancelled 1"` },
+          })
+          expect(aql.body.values).toHaveLength(0)
+          await db.exec(`update hosts set name = 'Host 1' where id = 1`)
         })
 
         it('fails the execution cleanly with the reason when the connection is lost mid-read (nothing written)', async () => {
