@@ -56,7 +56,8 @@ export interface ImportClient {
   readonly where: string
   listSources(): Promise<SourceRow[]>
   upload(sourceId: string, file: string): Promise<{ name: string; size: number }>
-  start(sourceId: string): Promise<ProgressView>
+  /** import/start; `fullRead` ignores an incremental source's read state. */
+  start(sourceId: string, options?: { fullRead?: boolean }): Promise<ProgressView>
   progress(id: string): Promise<ProgressView>
   cancel(id: string): Promise<ProgressView>
   listExecutions(sourceId: string): Promise<ExecutionRow[]>
@@ -120,7 +121,13 @@ export function httpClient(options: HttpOptions): ImportClient {
         duplex: 'half',
       } as RequestInit)
     },
-    start: (sourceId) => call('POST', `/import/start/${sourceId}`),
+    start: (sourceId, options = {}) =>
+      call('POST', `/import/start/${sourceId}`, {
+        ...(options.fullRead && {
+          body: JSON.stringify({ fullRead: true }),
+          headers: { 'content-type': 'application/json' },
+        }),
+      }),
     progress: (id) => call('GET', `/progress/category/imports/${id}`),
     cancel: (id) => call('POST', `/progress/category/imports/${id}/cancel`),
     listExecutions: async (sourceId) =>
@@ -154,8 +161,13 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
       services.importFiles.storeUpload(ws, sourceId, fs.createReadStream(file), {
         name: path.basename(file),
       }),
-    start: async (sourceId) =>
-      presentProgress(await services.fileImports.start(ws, sourceId, { actor: 'cli' })),
+    start: async (sourceId, options = {}) =>
+      presentProgress(
+        await services.fileImports.start(ws, sourceId, {
+          actor: 'cli',
+          ...(options.fullRead && { fullRead: true }),
+        }),
+      ),
     progress: async (id) => presentProgress(await services.fileImports.get(ws, id)),
     cancel: async (id) => presentProgress(await services.fileImports.cancel(ws, id)),
     listExecutions: async (sourceId) => {

@@ -15,32 +15,48 @@ import { CliError, type ImportClient, type ProgressView } from '../import-client
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
 const POLL_MS = 250
 
-/** `intake import --source <id> <file>`: upload, start, follow the progress, print the result. */
+/**
+ * `intake import --source <id> [file]`: upload the file (file sources), start, follow the progress, print the
+ * result. Without a file the source is read as configured (a database source; a file source's current file).
+ */
 export function importCommand(): Command {
   return withClientOptions(
     new Command('import')
-      .description('Upload a file to a file import source (csv, json, xlsx), import it and print the result')
+      .description(
+        'Import a source and print the result: upload <file> first for a file source (csv, json, xlsx); without ' +
+          'it, read the source as configured (sql: its database)',
+      )
       .requiredOption('--source <id>', 'the import source id')
-      .argument('<file>', 'the file to import'),
-  ).action(async (file: string, options: ClientOptions & { source: string }) =>
-    runCli(async () => {
-      const source = requireUuid('an import source id', options.source, SOURCE_IDS_HINT)
-      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`no such file: ${file}`)
-      const client = await clientFrom(options, { worker: true })
-      try {
-        return await importFile(client, source, file)
-      } finally {
-        await client.close()
-      }
-    }),
+      .option('--full-read', 'read everything, ignoring an incremental source’s high-water mark')
+      .argument('[file]', 'the file to upload and import (file sources)'),
+  ).action(
+    async (file: string | undefined, options: ClientOptions & { source: string; fullRead?: boolean }) =>
+      runCli(async () => {
+        const source = requireUuid('an import source id', options.source, SOURCE_IDS_HINT)
+        if (file !== undefined && (!fs.existsSync(file) || !fs.statSync(file).isFile()))
+          throw new CliError(`no such file: ${file}`)
+        const client = await clientFrom(options, { worker: true })
+        try {
+          return await importSource(client, source, file, options.fullRead === true)
+        } finally {
+          await client.close()
+        }
+      }),
   )
 }
 
-async function importFile(client: ImportClient, sourceId: string, file: string): Promise<number> {
+async function importSource(
+  client: ImportClient,
+  sourceId: string,
+  file: string | undefined,
+  fullRead: boolean,
+): Promise<number> {
   const out = process.stdout
-  const uploaded = await client.upload(sourceId, file)
-  out.write(`uploaded ${uploaded.name} (${uploaded.size} bytes) to ${client.where}\n`)
-  let progress = await client.start(sourceId)
+  if (file !== undefined) {
+    const uploaded = await client.upload(sourceId, file)
+    out.write(`uploaded ${uploaded.name} (${uploaded.size} bytes) to ${client.where}\n`)
+  }
+  let progress = await client.start(sourceId, fullRead ? { fullRead } : {})
   const id = progress.resourceId
   out.write(`import ${id} started\n`)
 
