@@ -180,7 +180,7 @@ export function presentFileProgress(e: Execution) {
           ? 'Import finished'
           : `Import ${e.status.toLowerCase()}`
         : e.status === 'PAUSED'
-          ? 'Paused; resume reads the file again from its beginning'
+          ? 'Paused; resume reads the source again from its beginning'
           : ((step === 5 && p?.phase ? ENGINE_PHASE_TEXT[p.phase] : undefined) ?? p?.description ?? stepName)
   return {
     progressInPercent: Math.min(100, Math.max(0, percent)),
