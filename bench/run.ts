@@ -2,7 +2,7 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql
  *   shaping (no database): mapping with five transformation steps per attribute, over min(--rows, 100,000) rows
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
  *   --repository=N  objects written through the API service (default 5,000)
@@ -12,6 +12,8 @@
  *   --gib-rows=N    rows of the large CSV (default 1,000,000), padded with a notes column to --gib-bytes=B
  *                   (default 1 GiB − 1 MiB)
  *   --file-parts=csv,xlsx,gib  which file scenarios run (default all)
+ *   sql (see sql.bench.ts): the --rows hardware rows from a PostgreSQL table and a MariaDB table through a `sql`
+ *   source, against the engine's first load   --sql-sources=postgres,mariadb  (default both)
  *
  * The Markdown tables print to stdout and go to bench/out/latest.md; copy the figures into docs/benchmarks.md.
  */
@@ -23,6 +25,7 @@ import { benchFile, fileTable, type FileBenchRow, type FilePart } from './file.b
 import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
 import { benchShaping, shapingTable } from './engine/shaping.bench.js'
+import { benchSql, sqlTable, type SqlBenchRow, type SqlSourceKind } from './sql.bench.js'
 import { scratchDatabases } from './scratch.js'
 
 const arg = (name: string, fallback: number): number =>
@@ -43,6 +46,7 @@ const httpRows: HttpBenchRow[] = []
 const aqlRows: AqlBenchRow[] = []
 const repositoryRows: RepositoryRow[] = []
 const fileRows: FileBenchRow[] = []
+const sqlRows: SqlBenchRow[] = []
 const rowsN = arg('rows', 1_000_000)
 const objectsN = arg('objects', 1_000_000)
 
@@ -75,6 +79,22 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
         )),
       ),
   ],
+  [
+    'sql',
+    async (e, env) =>
+      void sqlRows.push(
+        ...(await benchSql(
+          e,
+          env,
+          rowsN,
+          (process.argv
+            .find((a) => a.startsWith('--sql-sources='))
+            ?.split('=')[1]
+            ?.split(',') ?? ['postgres', 'mariadb']) as SqlSourceKind[],
+          log,
+        )),
+      ),
+  ],
 ]
 for (const [part, fn] of parts) {
   if (!wanted(part)) continue
@@ -103,6 +123,7 @@ const out = [
   ...(httpRows.length ? ['', '### Push over HTTP', '', httpTable(httpRows)] : []),
   ...(aqlRows.length ? ['', '### AQL', '', aqlTable(objectsN, aqlRows)] : []),
   ...(fileRows.length ? ['', '### File imports', '', fileTable(fileRows)] : []),
+  ...(sqlRows.length ? ['', '### Database sources', '', sqlTable(sqlRows)] : []),
 ].join('\n')
 fs.mkdirSync('bench/out', { recursive: true })
 fs.writeFileSync('bench/out/latest.md', out + '\n')
