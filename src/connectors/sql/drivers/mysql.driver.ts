@@ -75,6 +75,8 @@ export const mysqlDriver: SqlDriver = {
 
 function session(connection: mysql.Connection): SqlSession {
   const promised = connection.promise()
+  /** A result set left unread (a pause, a cancel, an error): the connection cannot end politely after it. */
+  let abandoned = false
   return {
     async query(sql, params) {
       const [rows, fields] = await promised.query({ sql, values: [...params] })
@@ -86,6 +88,7 @@ function session(connection: mysql.Connection): SqlSession {
     async *stream(sql, params, size, signal) {
       await promised.query('start transaction read only')
       const rows = connection.query({ sql, values: [...params] }).stream({ highWaterMark: size })
+      let finished = false
       const stop = () => rows.destroy(signal.reason instanceof Error ? signal.reason : undefined)
       signal.addEventListener('abort', stop, { once: true })
       try {
@@ -100,13 +103,16 @@ function session(connection: mysql.Connection): SqlSession {
         signal.throwIfAborted()
         if (batch.length > 0) yield batch
         await promised.query('commit')
+        finished = true
       } finally {
         signal.removeEventListener('abort', stop)
+        if (!finished) abandoned = true
         rows.destroy()
       }
     },
     close: async () => {
-      await promised.end().catch(() => connection.destroy())
+      if (abandoned) connection.destroy()
+      else await promised.end().catch(() => connection.destroy())
     },
   }
 }
