@@ -176,11 +176,12 @@ export class ImportSourceService {
     const source = await this.get(workspaceId, id)
     const settings =
       change.settings === undefined ? undefined : checkedSettings(source.settings, change.settings)
-    if (change.config !== undefined) this.checkConfig(source.type, change.config)
-    const config =
-      change.config === undefined
-        ? undefined
-        : this.secrets.seal(source.type, id, change.config, source.config)
+    let config: Record<string, unknown> | undefined
+    if (change.config !== undefined) {
+      // Secrets sent back masked keep the stored ones: the config is checked as the connector will see it.
+      config = this.secrets.seal(source.type, id, change.config, source.config)
+      this.checkConfig(source.type, this.secrets.open(source.type, id, config))
+    }
     await repo.update(this.db, id, {
       ...(change.name !== undefined && { name: checkedName(change.name) }),
       ...(change.description !== undefined && { description: change.description }),

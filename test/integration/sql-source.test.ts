@@ -139,6 +139,22 @@ describeEachDialect(
             await env().booted.services.importSources.get(env().workspaceId, source.id),
           )
           expect(opened).toMatchObject({ password: 's3cret-pw', connectTimeoutMs: 5000 })
+
+          // A url holds the password too: masked, and sent back masked it is kept (and still checked).
+          const { host, port, database, user } = db.connection as Record<string, string>
+          const url = `${driver}://${user}:url-pw@${host}:${port}/${database}`
+          const withUrl = await createdSqlSource(env(), { driver, url, roots: { hosts: { table: 'hosts' } } })
+          expect(withUrl.config.url).toBe('********')
+          const back = await env().call('PATCH', `${env().api}/importsource/${withUrl.id}`, {
+            body: { config: withUrl.config },
+          })
+          expect(back.status, JSON.stringify(back.body)).toBe(200)
+          expect(JSON.stringify(back.body)).not.toContain('url-pw')
+          const viaUrl = await env().call('POST', `${env().api}/importsource/${withUrl.id}/test`)
+          // The kept url reaches the server: PostgreSQL trusts any password here, MariaDB's root has none.
+          if (driver === 'postgres') expect(viaUrl.body).toEqual({ ok: true })
+          else expect(viaUrl.body).toMatchObject({ ok: false, code: 'AUTH_FAILED' })
+          expect(JSON.stringify(viaUrl.body)).not.toContain('url-pw')
         })
 
         it('discovers columns with types and samples, imports the table, and re-imports changes', async () => {
