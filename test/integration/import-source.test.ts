@@ -99,6 +99,12 @@ describeEachDialect('import sources', (env) => {
       })
     })
 
+    it('checks the connector config of a pull source at creation, naming the field', async () => {
+      const sql = await env().call('POST', `${env().api}/importsource`, { body: { name: 'x', type: 'sql' } })
+      expect(sql.status).toBe(400)
+      expect(JSON.stringify(sql.body.error.details)).toContain('body.config.driver')
+    })
+
     it('answers 400 naming the field for bad bodies', async () => {
       const cases: [unknown, string][] = [
         [{ type: 'external' }, 'body.name'],
