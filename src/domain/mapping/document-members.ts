@@ -101,16 +101,12 @@ interface UnsupportedMember {
   reason: string
 }
 
-/** The known members of one level of the document (for docs and tests). */
-export function documentMembers(level: DocumentLevel): readonly string[] {
-  return MEMBERS[level]
-}
-
 /** Refuses every member of `r` that its level does not have, naming the closest known member when one is near. */
 export function refuseUnknownMembers(r: FieldReader, level: DocumentLevel, what: string): void {
   const unsupported = UNSUPPORTED[level] ?? {}
   for (const [key, rule] of Object.entries(unsupported)) {
-    if (key in r.value && !rule.accepts(r.value[key])) r.report('UNSUPPORTED_MEMBER', key, rule.reason)
+    if (Object.hasOwn(r.value, key) && !rule.accepts(r.value[key]))
+      r.report('UNSUPPORTED_MEMBER', key, rule.reason)
   }
   refuseMembersOutside(r, MEMBERS[level], what, ALIASES[level])
 }
