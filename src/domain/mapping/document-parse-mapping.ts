@@ -14,6 +14,7 @@ import type {
 } from './document-parsed.types.js'
 import { pointer } from './document-problems.js'
 import { readExternalId } from './document-parse-schema.js'
+import { refuseUnknownMembers } from './document-members.js'
 import { readAttributeShaping, readCondition } from './shaping-parse.js'
 import { closestName } from '../aql/suggest.js'
 
@@ -56,6 +57,7 @@ function readObjectTypeMapping(
   version: DocumentVersion,
   context: DocumentContext,
 ): ParsedObjectTypeMapping {
+  refuseUnknownMembers(r, 'objectTypeMapping', 'An object type mapping')
   return {
     ptr: r.ptr,
     objectTypeExternalId: readExternalId(r, 'objectTypeExternalId', version, 'This object type mapping'),
@@ -76,6 +78,7 @@ function readObjectTypeMapping(
 }
 
 function parseAttributeMapping(r: FieldReader, version: DocumentVersion): ParsedAttributeMapping {
+  refuseUnknownMembers(r, 'attributeMapping', 'An attribute mapping')
   return {
     ptr: r.ptr,
     attributeExternalId: readExternalId(r, 'attributeExternalId', version, 'This attribute mapping'),
@@ -125,6 +128,7 @@ function readSelectorQlQuery(r: FieldReader, context: DocumentContext): string |
 function readMissingObjects(parent: FieldReader): ParsedMissingObjects | undefined {
   const r = parent.object('missingObjects')
   if (r === undefined) return undefined
+  refuseUnknownMembers(r, 'missingObjects', 'missingObjects')
   const policy = r.oneOf('policy', MISSING_OBJECTS_POLICIES, { required: true })
   const update = policy === 'UPDATE'
   let attributeName = r.string('attributeName', {

@@ -6,6 +6,7 @@ import { ATTRIBUTE_KINDS_BY_VERSION, SYSTEM_KEY_ATTRIBUTE } from './document.typ
 import type { FieldReader } from './document-read.js'
 import type { ParsedAttribute, ParsedIcon, ParsedObjectType, ParsedStatus } from './document-parsed.types.js'
 import { pointer } from './document-problems.js'
+import { refuseUnknownMembers } from './document-members.js'
 
 const NAME_PATTERN = /^[a-zA-Z0-9 -]*$/
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
@@ -31,6 +32,7 @@ export function readExternalId(
 }
 
 export function parseObjectType(r: FieldReader, version: DocumentVersion): ParsedObjectType {
+  refuseUnknownMembers(r, 'objectType', 'An object type')
   const attributes = (r.objects('attributes', 'an attribute') ?? []).flatMap(
     (a) => parseAttribute(a, version) ?? [],
   )
@@ -51,6 +53,7 @@ export function parseObjectType(r: FieldReader, version: DocumentVersion): Parse
  * echo to skip (GET never answers that form): there an attribute named Key is the document's own.
  */
 function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribute | undefined {
+  refuseUnknownMembers(r, 'attribute', 'An attribute')
   const rawName = r.value['name']
   const isKeyEcho =
     version === '2023_10_19' &&
@@ -155,6 +158,7 @@ function readReference(r: FieldReader, key: string, type: AttributeKind | undefi
 }
 
 export function parseIcon(r: FieldReader): ParsedIcon {
+  refuseUnknownMembers(r, 'icon', 'An icon')
   let key = r.string('key', { required: true })
   if (key !== undefined && (key.length < 1 || key.length > 255)) {
     r.report('INVALID_ICON_KEY', 'key', `an icon key has 1 to 255 characters, got ${key.length}`)
@@ -164,6 +168,7 @@ export function parseIcon(r: FieldReader): ParsedIcon {
 }
 
 export function parseStatus(r: FieldReader): ParsedStatus {
+  refuseUnknownMembers(r, 'status', 'A status')
   return {
     ptr: r.ptr,
     name: readDisplayName(r, 'INVALID_STATUS_NAME'),

@@ -5,6 +5,7 @@ import type { ProblemCollector } from './document-problems.js'
 import { FieldReader, isJsonObject, jsonTypeOf } from './document-read.js'
 import { parseIcon, parseObjectType, parseStatus } from './document-parse-schema.js'
 import { parseObjectTypeMapping } from './document-parse-mapping.js'
+import { refuseUnknownMembers } from './document-members.js'
 
 const TYPE_ID_KEYS = ['externalId']
 const ATTRIBUTE_ID_KEYS = ['externalId', 'referenceObjectTypeExternalId']
@@ -68,17 +69,25 @@ export function parseDocument(
   const version = detectVersion(raw)
   const put = mode === 'put'
   const root = new FieldReader(raw, '', problems)
+  refuseUnknownMembers(root, 'document', 'The document')
   const schema = root.object('schema', { required: put })
+  if (schema !== undefined) refuseUnknownMembers(schema, 'schema', 'schema')
   const objectSchema = schema?.object('objectSchema', { required: put })
+  if (objectSchema !== undefined) refuseUnknownMembers(objectSchema, 'objectSchema', 'objectSchema')
   const objectSchemaName = objectSchema?.string('name', { required: put, nonEmpty: true })
   const objectSchemaDescription = objectSchema?.string('description', { required: put })
   const types = objectSchema?.objects('objectTypes', 'an object type', { required: put, nonEmpty: put }) ?? []
   // An empty icons array is accepted (GET may answer it, and it must PATCH back); so is an empty statuses array.
-  const icons = schema?.object('iconSchema')?.objects('icons', 'an icon', { required: true }) ?? []
+  const iconSchema = schema?.object('iconSchema')
+  if (iconSchema !== undefined) refuseUnknownMembers(iconSchema, 'iconSchema', 'iconSchema')
+  const icons = iconSchema?.objects('icons', 'an icon', { required: true }) ?? []
   // statusSchema belongs to 2023_10_19 but is read in either version: a PATCH carrying only statuses has no
   // externalIds, and the statuses still serve the status attributes stored before.
-  const statuses = schema?.object('statusSchema')?.objects('statuses', 'a status', { required: true }) ?? []
+  const statusSchema = schema?.object('statusSchema')
+  if (statusSchema !== undefined) refuseUnknownMembers(statusSchema, 'statusSchema', 'statusSchema')
+  const statuses = statusSchema?.objects('statuses', 'a status', { required: true }) ?? []
   const mapping = root.object('mapping', { required: put })
+  if (mapping !== undefined) refuseUnknownMembers(mapping, 'mapping', 'mapping')
   const mappings = mapping?.objects('objectTypeMappings', 'an object type mapping', { required: true }) ?? []
   return {
     version,

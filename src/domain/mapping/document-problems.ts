@@ -39,6 +39,16 @@ export const DOCUMENT_PROBLEM_CODES = {
       'A member does not apply here: typeValues off status, a reference target or objectMappingIQL off (unique on) a referenced_object attribute, missingObjects attributeName/value off UPDATE.',
     example: `${OT}/0/attributes/1/typeValues`,
   },
+  UNKNOWN_MEMBER: {
+    meaning:
+      'A member that this object of the document does not have (a typo, or a member of neither Assets format nor Intake); the message names the closest known member.',
+    example: `${OTM}/0/attributesMapping/0/externalIdpart`,
+  },
+  UNSUPPORTED_MEMBER: {
+    meaning:
+      'A member of the Assets document that Intake does not apply with this value (inheritance: true); the message says why.',
+    example: `${OT}/0/inheritance`,
+  },
   // externalIds
   EXTERNAL_ID_MISSING: {
     meaning:

@@ -19,6 +19,7 @@ import type {
 import { SHAPING_LIMITS, TRANSFORMATION_TYPES } from './shaping.types.js'
 import { compileDateFormat, isValidZone, translateDateFormat } from './simple-date-format.js'
 import { checkRegex } from './transform-regex.js'
+import { refuseMembersOutside } from './document-members.js'
 import { escapeRegex, parseTemplate } from './transform-steps.js'
 import type { AttributeKind } from '../schema/types.js'
 
@@ -91,7 +92,7 @@ function readConditionalValues(r: FieldReader): ConditionalValue[] | undefined {
   const before = r.problems.size
   const out: ConditionalValue[] = []
   for (const item of items) {
-    refuseOthers(item, ['when', 'value'], 'a conditional value')
+    refuseMembersOutside(item, ['when', 'value'], 'a conditional value')
     const when = item.string('when', { required: true, nonEmpty: true })
     const checked = when === undefined ? undefined : readCondition(item, 'when')
     if (!item.has('value')) item.report('REQUIRED_FIELD_MISSING', 'value', '"value" is required')
@@ -117,18 +118,10 @@ const STEP_MEMBERS: Readonly<Record<TransformationType, readonly string[]>> = {
   template: ['template'],
 }
 
-function refuseOthers(r: FieldReader, allowed: readonly string[], what: string): void {
-  for (const key of Object.keys(r.value)) {
-    if (allowed.includes(key)) continue
-    const takes = allowed.length === 0 ? 'no other members' : allowed.join(', ')
-    r.report('FIELD_NOT_ALLOWED', key, `${what} has no member "${key}"; it takes ${takes}`)
-  }
-}
-
 function readStep(r: FieldReader): TransformStep | undefined {
   const type = r.oneOf('type', TRANSFORMATION_TYPES, { required: true })
   if (type === undefined) return undefined
-  refuseOthers(r, ['type', ...STEP_MEMBERS[type]], `a ${type} step`)
+  refuseMembersOutside(r, ['type', ...STEP_MEMBERS[type]], `a ${type} step`)
   switch (type) {
     case 'trim':
     case 'lower':

@@ -94,15 +94,21 @@ describe("Intake's mapping extensions", () => {
 })
 
 describe('members outside the format', () => {
-  it('are allowed and ignored (the official JSON Schemas are open), null counts as absent', () => {
+  it('are refused, not ignored (unknown-members.test.ts covers every level); null counts as absent', () => {
     const doc = baseDocument()
     at(doc, 'schema', 'objectSchema', 'objectTypes', 0)['inheritance'] = false
-    at(doc, 'mapping', 'objectTypeMappings', 0)['valueMapping'] = { a: 'b' }
     at(doc, 'schema', 'objectSchema', 'objectTypes', 1)['iconKey'] = null
     at(doc, 'mapping', 'objectTypeMappings', 0)['emptyValues'] = null
     const document = expectOk(validateDocument(doc, CONTEXT))
     expect(JSON.stringify(document)).not.toContain('inheritance')
-    expect(JSON.stringify(document)).not.toContain('valueMapping')
     expect(document.objectTypes[1]?.iconKey).toBeNull()
+    at(doc, 'mapping', 'objectTypeMappings', 0)['valueMapping'] = { a: 'b' }
+    expect(expectProblems(validateDocument(doc, CONTEXT))).toEqual([
+      {
+        code: 'UNKNOWN_MEMBER',
+        pointer: '/mapping/objectTypeMappings/0/valueMapping',
+        message: expect.any(String),
+      },
+    ])
   })
 })

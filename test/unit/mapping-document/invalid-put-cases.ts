@@ -109,6 +109,18 @@ export const INVALID_PUT_CASES: InvalidCase[] = [
     pointer: `${OT}/0/attributes/3/unique`,
   },
   {
+    name: 'a misspelt member of an attribute',
+    change: (d) => (hostAttr(d, 1)['minimumCardinalty'] = 1),
+    code: 'UNKNOWN_MEMBER',
+    pointer: `${OT}/0/attributes/1/minimumCardinalty`,
+  },
+  {
+    name: 'inheritance: true on an object type',
+    change: (d) => (host(d)['inheritance'] = true),
+    code: 'UNSUPPORTED_MEMBER',
+    pointer: `${OT}/0/inheritance`,
+  },
+  {
     name: 'typeValues on an ipaddress attribute',
     change: (d) => (hostAttr(d, 1)['typeValues'] = ['Running']),
     code: 'FIELD_NOT_ALLOWED',

@@ -126,7 +126,7 @@ describe('shaping members in the schema + mapping document', () => {
       ['INVALID_TRANSFORMATION', `${t}/5/template`],
       ['INVALID_TYPE', `${t}/6/table/Y`],
       ['REQUIRED_FIELD_MISSING', `${t}/7/separator`],
-      ['FIELD_NOT_ALLOWED', `${t}/8/extra`],
+      ['UNKNOWN_MEMBER', `${t}/8/extra`],
       ['INVALID_CONDITION', `${NAME}/conditionalValues/0/when`],
       ['REQUIRED_FIELD_MISSING', `${NAME}/conditionalValues/1/value`],
       ['INVALID_CONDITION', `${OTM}/condition`],
