@@ -24,7 +24,7 @@ export function droppedEntryProblem(plan: TypePlan, location: string, dropped: D
       ...base,
       code: 'EMPTY_EXTERNAL_ID',
       message: parts.length
-        ? `no identity: a part of it read no value (${names}); the entry is skipped (emptyExternalIdEntries)`
+        ? `no identity: a part of it has no value, or a value that was refused (${names}); the entry is skipped (emptyExternalIdEntries)`
         : 'no identity: the mapping marks no attribute as externalIdPart; the entry is skipped',
       ...(parts.length === 1 ? { attribute: parts[0]!.attribute.name } : {}),
     }

@@ -62,7 +62,7 @@ describeEachDialect('execution: dropped entries are reported', (env) => {
     expect(locator?.location).toBe('selector hardDrives')
     const empty = problems.filter((p) => p.code === 'EMPTY_EXTERNAL_ID')
     expect(empty.map((p) => p.location)).toEqual(['hardDrives[0]', 'hardDrives[1]'])
-    expect(empty[0]!.message).toContain('a part of it read no value (DUID (id))')
+    expect(empty[0]!.message).toContain('a part of it has no value, or a value that was refused (DUID (id))')
   })
 
   it('lists duplicates and skipped entries as problems and answers every summary sum on a DONE execution', async () => {
