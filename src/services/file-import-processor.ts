@@ -1,5 +1,10 @@
 import { Value } from '@sinclair/typebox/value'
-import { TABULAR_ROOT, type ConnectorType, type ReadState, type RecordBatch } from '../connectors/connector.js'
+import {
+  TABULAR_ROOT,
+  type ConnectorType,
+  type ReadState,
+  type RecordBatch,
+} from '../connectors/connector.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { DatabaseBusyError } from '../domain/errors.js'
 import { fileNamesOnly } from '../domain/file-names-only.js'
@@ -246,7 +251,13 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         signal.throwIfAborted()
         // The read state commits with the data it describes: a run that rolls back leaves the previous one.
         if (plan.incremental && readState !== undefined)
-          await readStateRepository.put(tx.db, sourceId, JSON.stringify(readState), executionId, isoNow(clock))
+          await readStateRepository.put(
+            tx.db,
+            sourceId,
+            JSON.stringify(readState),
+            executionId,
+            isoNow(clock),
+          )
       })
       const result = await runImport(
         { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
