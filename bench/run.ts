@@ -2,7 +2,7 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap
  *   shaping (no database): mapping with five transformation steps per attribute, over min(--rows, 100,000) rows
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
  *   --repository=N  objects written through the API service (default 5,000)
@@ -14,6 +14,8 @@
  *   --file-parts=csv,xlsx,gib  which file scenarios run (default all)
  *   sql (see sql.bench.ts): the --rows hardware rows from a PostgreSQL table and a MariaDB table through a `sql`
  *   source, against the engine's first load   --sql-sources=postgres,mariadb  (default both)
+ *   ldap (see ldap.bench.ts): --ldap-entries=N people (default 100,000) from a throwaway slapd through an `ldap`
+ *   source, against the engine's first load of the same rows
  *
  * The Markdown tables print to stdout and go to bench/out/latest.md; copy the figures into docs/benchmarks.md.
  */
@@ -25,6 +27,7 @@ import { benchFile, fileTable, type FileBenchRow, type FilePart } from './file.b
 import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
 import { benchShaping, shapingTable } from './engine/shaping.bench.js'
+import { benchLdap, ldapTable, type LdapBenchRow } from './ldap.bench.js'
 import { benchSql, sqlTable, type SqlBenchRow, type SqlSourceKind } from './sql.bench.js'
 import { scratchDatabases } from './scratch.js'
 
@@ -47,6 +50,7 @@ const aqlRows: AqlBenchRow[] = []
 const repositoryRows: RepositoryRow[] = []
 const fileRows: FileBenchRow[] = []
 const sqlRows: SqlBenchRow[] = []
+const ldapRows: LdapBenchRow[] = []
 const rowsN = arg('rows', 1_000_000)
 const objectsN = arg('objects', 1_000_000)
 
@@ -95,6 +99,10 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
         )),
       ),
   ],
+  [
+    'ldap',
+    async (e, env) => void ldapRows.push(...(await benchLdap(e, env, arg('ldap-entries', 100_000), log))),
+  ],
 ]
 for (const [part, fn] of parts) {
   if (!wanted(part)) continue
@@ -124,6 +132,7 @@ const out = [
   ...(aqlRows.length ? ['', '### AQL', '', aqlTable(objectsN, aqlRows)] : []),
   ...(fileRows.length ? ['', '### File imports', '', fileTable(fileRows)] : []),
   ...(sqlRows.length ? ['', '### Database sources', '', sqlTable(sqlRows)] : []),
+  ...(ldapRows.length ? ['', '### LDAP sources', '', ldapTable(ldapRows)] : []),
 ].join('\n')
 fs.mkdirSync('bench/out', { recursive: true })
 fs.writeFileSync('bench/out/latest.md', out + '\n')
