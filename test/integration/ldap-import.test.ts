@@ -4,6 +4,7 @@ import { progressUrl, startImport, waitForStatus } from '../helpers/file-imports
 import type { Json } from '../helpers/import-sources.js'
 import { BASE_DN, bulkPeople, READER_DN, READER_PASSWORD, startSlapd, type Slapd } from '../helpers/slapd.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
+import { batchGate } from '../helpers/batch-gate.js'
 
 /**
  * An `ldap` source end to end through the real HTTP server and worker, against a real slapd: create, test,
@@ -19,32 +20,6 @@ beforeAll(async () => {
   slapd = await startSlapd({ sizeLimit: SIZE_LIMIT, extraLdif: bulkPeople(45) })
 })
 afterAll(async () => slapd?.remove())
-
-/** A gate before batch `n` (the processor's test hook): waits there until released or the run is aborted. */
-function batchGate() {
-  let hold: number | null = null
-  let reached: (() => void) | null = null
-  let release: (() => void) | null = null
-  return {
-    holdAt(batch: number): Promise<void> {
-      hold = batch
-      return new Promise((resolve) => (reached = resolve))
-    },
-    release(): void {
-      hold = null
-      release?.()
-    },
-    hook: async (_id: string, index: number, signal: AbortSignal): Promise<void> => {
-      if (hold === null || index !== hold) return
-      const waiting = new Promise<void>((resolve) => {
-        release = resolve
-        signal.addEventListener('abort', () => resolve(), { once: true })
-      })
-      reached?.()
-      await waiting
-    },
-  }
-}
 
 const directoryConfig = (url: string, roots: Json): Json => ({
   url,

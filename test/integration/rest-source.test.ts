@@ -11,38 +11,13 @@ import {
 import type { Json } from '../helpers/import-sources.js'
 import { devices, json, type RestServer, startRestServer } from '../helpers/rest-server.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
+import { batchGate } from '../helpers/batch-gate.js'
 
 const ROWS = 23
 const PAGE = 10
 const BATCH = 5
 const USER = 'reader'
 const PASSWORD = 'rest-pw-5ecret'
-
-/** Holds the run at batch `n` (the processor's test hook) until released or aborted. */
-function batchGate() {
-  let hold: number | null = null
-  let reached: (() => void) | null = null
-  let release: (() => void) | null = null
-  return {
-    holdAt(batch: number): Promise<void> {
-      hold = batch
-      return new Promise((resolve) => (reached = resolve))
-    },
-    release(): void {
-      hold = null
-      release?.()
-    },
-    hook: async (_id: string, index: number, signal: AbortSignal): Promise<void> => {
-      if (hold === null || index !== hold) return
-      const waiting = new Promise<void>((resolve) => {
-        release = resolve
-        signal.addEventListener('abort', () => resolve(), { once: true })
-      })
-      reached?.()
-      await waiting
-    },
-  }
-}
 
 /** The inventory API: GET /api/devices?page=N (pages of 10 under `data`), Basic auth; `inventory` is its data. */
 let inventory: Record<string, unknown>[] = devices(ROWS)

@@ -20,36 +20,11 @@ import {
   type SourceDriver,
 } from '../helpers/sql-sources.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
+import { batchGate } from '../helpers/batch-gate.js'
 
 const DRIVERS: SourceDriver[] = ['postgres', ...((await mysqlAvailable()) ? (['mysql'] as const) : [])]
 const ROWS = 23
 const BATCH = 5
-
-/** Holds the run at batch `n` (the processor's test hook) until released or aborted. */
-function batchGate() {
-  let hold: number | null = null
-  let reached: (() => void) | null = null
-  let release: (() => void) | null = null
-  return {
-    holdAt(batch: number): Promise<void> {
-      hold = batch
-      return new Promise((resolve) => (reached = resolve))
-    },
-    release(): void {
-      hold = null
-      release?.()
-    },
-    hook: async (_id: string, index: number, signal: AbortSignal): Promise<void> => {
-      if (hold === null || index !== hold) return
-      const waiting = new Promise<void>((resolve) => {
-        release = resolve
-        signal.addEventListener('abort', () => resolve(), { once: true })
-      })
-      reached?.()
-      await waiting
-    },
-  }
-}
 
 const run = async (env: TestEnv, sourceId: string, body?: Json): Promise<Json> => {
   const res = body
