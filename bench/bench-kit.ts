@@ -140,3 +140,46 @@ export function httpClient() {
   }
   return { call, expect, connections: () => connections, close: () => agent.destroy() }
 }
+
+/**
+ * A pull import as a client runs it: POST import/start, poll the progress every `pollMs` until it ends (anything but
+ * COMPLETED throws), then the execution's result (checked as a first load of `n` objects) and its run time; the
+ * peak RSS of the process while it ran.
+ */
+export async function timedPullImport(
+  client: ReturnType<typeof httpClient>,
+  api: string,
+  sourceId: string,
+  n: number,
+  what: string,
+  pollMs: number,
+) {
+  const measured = await withPeakRss(async () => {
+    const t0 = performance.now()
+    const started = await client.expect<{ resourceId: string }>(
+      200,
+      'POST',
+      `${api}/import/start/${sourceId}`,
+    )
+    for (;;) {
+      const res = await client.call('GET', `${api}/progress/category/imports/${started.resourceId}`)
+      const status = (res.body as { status?: string }).status
+      if (res.status === 200 && status !== 'PENDING' && status !== 'IN_PROGRESS') {
+        if (status !== 'COMPLETED') throw new Error(`${what} ended ${JSON.stringify(res.body)}`)
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+    }
+    const importSeconds = (performance.now() - t0) / 1000
+    const base = `${api}/importsource/${sourceId}/executions/${started.resourceId}`
+    const status = await client.expect<{ progressResult: ImportResult }>(200, 'GET', `${base}/status`)
+    const type = expectFirstLoad(what, status.progressResult, n)
+    const execution = await client.expect<{ started: string; finished: string }>(200, 'GET', base)
+    return {
+      importSeconds,
+      runSeconds: (Date.parse(execution.finished) - Date.parse(execution.started)) / 1000,
+      counters: countersOf(type, status.progressResult.problemCount),
+    }
+  })
+  return { ...measured.value, peakRssMb: measured.peakMb }
+}

@@ -17,9 +17,8 @@ import { randomBytes } from 'node:crypto'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { loadConfig } from '../src/config/config.js'
-import type { ImportResult } from '../src/engine/result.js'
 import { startServer } from '../src/http/server.js'
-import { BENCH_TOKEN, countersOf, expectFirstLoad, httpClient, withPeakRss } from './bench-kit.js'
+import { BENCH_TOKEN, httpClient, timedPullImport } from './bench-kit.js'
 import { engineFirstLoad, HARDWARE_ROOT } from './engine/engine-runner.js'
 import { HEADER, row, writeCsv } from './engine/hardware-data.js'
 import { hardwareDocument } from './engine/hardware-mapping.js'
@@ -146,34 +145,7 @@ async function importThroughApi(
         },
       })
       await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, { json: hardwareDocument })
-      const measured = await withPeakRss(async () => {
-        const t0 = performance.now()
-        const started = await client.expect<{ resourceId: string }>(
-          200,
-          'POST',
-          `${api}/import/start/${source.id}`,
-        )
-        for (;;) {
-          const res = await client.call('GET', `${api}/progress/category/imports/${started.resourceId}`)
-          const status = (res.body as { status?: string }).status
-          if (res.status === 200 && status !== 'PENDING' && status !== 'IN_PROGRESS') {
-            if (status !== 'COMPLETED') throw new Error(`sql import ended ${JSON.stringify(res.body)}`)
-            break
-          }
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS))
-        }
-        const importSeconds = (performance.now() - t0) / 1000
-        const base = `${api}/importsource/${source.id}/executions/${started.resourceId}`
-        const status = await client.expect<{ progressResult: ImportResult }>(200, 'GET', `${base}/status`)
-        const type = expectFirstLoad('sql source import', status.progressResult, n)
-        const execution = await client.expect<{ started: string; finished: string }>(200, 'GET', base)
-        return {
-          importSeconds,
-          runSeconds: (Date.parse(execution.finished) - Date.parse(execution.started)) / 1000,
-          counters: countersOf(type, status.progressResult.problemCount),
-        }
-      })
-      return { ...measured.value, peakRssMb: measured.peakMb }
+      return await timedPullImport(client, api, source.id, n, 'sql source import', POLL_MS)
     } finally {
       client.close()
       await server.stop()

@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { Value, type ValueError } from '@sinclair/typebox/value'
 import type { Connector, ConnectorType, SourceSchema } from '../connectors/connector.js'
 import { generateDocument } from '../connectors/discovery.js'
-import { CONNECTOR_TYPES, connectorFor, createConnectors } from '../connectors/registry.js'
+import { CONNECTOR_TYPES, createConnectors } from '../connectors/registry.js'
 import type { SourceLimits } from '../connectors/source-limits.js'
 import type { FieldProblem } from '../domain/errors.js'
 
@@ -17,12 +17,6 @@ export interface ConnectorCatalog {
     schema: SourceSchema,
     options: { objectTypeName?: string; objectSchemaName?: string },
   ): Record<string, unknown>
-}
-
-export const defaultConnectorCatalog: ConnectorCatalog = {
-  types: () => CONNECTOR_TYPES,
-  connector: (type) => connectorFor(type) as unknown as AnyConnector,
-  generateDocument: (schema, options) => generateDocument(schema, options),
 }
 
 /** The catalog of a server: its connectors keep `limits` (temp files under INTAKE_DATA_DIR, sizes, columns). */

@@ -356,7 +356,6 @@ export class UploadJobService {
       // A bad value skips its row (reported), so that a row is imported whole or not at all.
       settings: engineSettingsFrom(DEFAULT_SETTINGS, 'SKIP_ENTRY'),
       prepareRows: uploadRowPreparer(
-        Number(job.object_type_id),
         columns,
         request.locale === null ? null : localeReader(request.locale),
         request.timezoneOffset,

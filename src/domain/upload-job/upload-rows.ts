@@ -24,7 +24,6 @@ export interface RowPreparer {
 }
 
 export function uploadRowPreparer(
-  objectTypeId: number,
   columns: readonly UploadColumn[],
   reader: LocaleReader | null,
   timezoneOffset: number | null,

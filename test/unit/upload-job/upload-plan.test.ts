@@ -77,7 +77,7 @@ describe('upload rows', () => {
   const { columns } = plan({ 1: 'Serial', 2: 'Name', 3: 'Price', 4: 'Seen' })
 
   it('rewrites locale numbers and date-times, adding the offset, and leaves the rest to the engine', () => {
-    const prepare = uploadRowPreparer(7, columns, localeReader('de-DE'), 60)
+    const prepare = uploadRowPreparer(columns, localeReader('de-DE'), 60)
     const { rows, problems } = prepare(
       [
         { serial: 'A', name: 'a', price: '1.234,5', seen: '31.12.2024 10:00' },
