@@ -2,7 +2,7 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap,layouts
  *   shaping (no database): mapping with five transformation steps per attribute, over min(--rows, 100,000) rows
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
  *   --repository=N  objects written through the API service (default 5,000)
@@ -17,6 +17,9 @@
  *   ldap (see ldap.bench.ts): --ldap-entries=N people (default 100,000) from a throwaway slapd through an `ldap`
  *   source, against the engine's first load of the same rows
  *
+ *   layouts (see layouts/layouts.bench.ts): storage-layout prototypes A/B/C on --rows hardware rows
+ *   (--layout-reps=R, default 2), for docs/decisions/0006-object-storage-layout.md
+ *
  * The Markdown tables print to stdout and go to bench/out/latest.md; copy the figures into docs/benchmarks.md.
  */
 import fs from 'node:fs'
@@ -28,6 +31,12 @@ import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
 import { benchShaping, shapingTable } from './engine/shaping.bench.js'
 import { benchLdap, ldapTable, type LdapBenchRow } from './ldap.bench.js'
+import {
+  benchLayouts,
+  layoutsTable,
+  type LayoutBaseline,
+  type LayoutBenchRow,
+} from './layouts/layouts.bench.js'
 import { benchSql, sqlTable, type SqlBenchRow, type SqlSourceKind } from './sql.bench.js'
 import { scratchDatabases } from './scratch.js'
 
@@ -51,6 +60,8 @@ const repositoryRows: RepositoryRow[] = []
 const fileRows: FileBenchRow[] = []
 const sqlRows: SqlBenchRow[] = []
 const ldapRows: LdapBenchRow[] = []
+const layoutRows: LayoutBenchRow[] = []
+const layoutBaselines: LayoutBaseline[] = []
 const rowsN = arg('rows', 1_000_000)
 const objectsN = arg('objects', 1_000_000)
 
@@ -103,6 +114,14 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
     'ldap',
     async (e, env) => void ldapRows.push(...(await benchLdap(e, env, arg('ldap-entries', 100_000), log))),
   ],
+  [
+    'layouts',
+    async (e, env) => {
+      const { rows, baseline } = await benchLayouts(e, env, rowsN, log, { reps: arg('layout-reps', 2) })
+      layoutRows.push(...rows)
+      layoutBaselines.push(baseline)
+    },
+  ],
 ]
 for (const [part, fn] of parts) {
   if (!wanted(part)) continue
@@ -133,6 +152,7 @@ const out = [
   ...(fileRows.length ? ['', '### File imports', '', fileTable(fileRows)] : []),
   ...(sqlRows.length ? ['', '### Database sources', '', sqlTable(sqlRows)] : []),
   ...(ldapRows.length ? ['', '### LDAP sources', '', ldapTable(ldapRows)] : []),
+  ...(layoutRows.length ? ['', '### Storage layouts', '', layoutsTable(layoutRows, layoutBaselines)] : []),
 ].join('\n')
 fs.mkdirSync('bench/out', { recursive: true })
 fs.writeFileSync('bench/out/latest.md', out + '\n')
