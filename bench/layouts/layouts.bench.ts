@@ -160,6 +160,7 @@ export async function benchLayouts(
         )
       }
       rows.push(row)
+      log(layoutsTable(rows, [baseline]))
     }
     return { rows, baseline }
   } finally {

@@ -198,7 +198,7 @@ export async function openPostgresLayout(layout: LayoutName, url: string, n: num
   const insertValues = async (rows: unknown[][]) => {
     if (!rows.length) return
     await q(
-      `insert into object_value select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::float8[])`,
+      `insert into stage_values select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::float8[])`,
       [0, 1, 2, 3, 4, 5].map((c) => rows.map((r) => r[c])),
     )
   }
@@ -273,8 +273,18 @@ export async function openPostgresLayout(layout: LayoutName, url: string, n: num
   }
 
   const writer: Writer = {
-    begin: async () => void (await q('begin')),
-    commit: async () => void (await q('commit')),
+    begin: async () => {
+      await q('begin')
+      // Value-index rows wait unindexed and move into object_value in key order at commit (the engine's IndexStage).
+      if (!typed) {
+        await q(`create temp table stage_values (attribute_id bigint, value_ci text collate "C", object_id bigint,
+          position integer, value_text text, value_num double precision) on commit drop`)
+      }
+    },
+    commit: async () => {
+      if (!typed) await q('insert into object_value select * from stage_values order by 1, 2, 3, 4')
+      await q('commit')
+    },
     maxId: async () =>
       Number((await q<{ m: string }>(`select coalesce(max(id), 0) as m from ${table}`))[0]!.m),
     lookup: async (identities) =>
@@ -325,7 +335,7 @@ export async function openPostgresLayout(layout: LayoutName, url: string, n: num
         return
       }
       await copy(client, `object (${OBJECT_COLUMNS})`, objects)
-      await copy(client, 'object_value', values)
+      await copy(client, 'stage_values', values)
       await copy(client, 'object_reference', refs)
       if (!updates.length) return
       await q(
@@ -433,7 +443,7 @@ export async function openPostgresLayout(layout: LayoutName, url: string, n: num
            case e.key when '7' then x.v::float8 when '8' then extract(epoch from x.v::date) * 1000 end
          from stage s cross join lateral jsonb_each(s.vals::jsonb) e(key, arr)
            cross join lateral jsonb_array_elements_text(e.arr) with ordinality x(v, pos)
-         where e.key in (${keys})`,
+         where e.key in (${keys}) order by 1, 2, 3, 4`,
       )
       await q(
         `insert into object_reference select id, ${PARENT_ATTRIBUTE}, 0, parent from stage where parent is not null`,
@@ -581,7 +591,7 @@ async function postgresSchemaChange(
         : await ms(`update attribute set is_indexed = 1 where id = 4;
             insert into object_value select 4, lower(x.v), o.id, x.pos - 1, x.v, null
             from object o cross join lateral jsonb_array_elements_text(o.attribute_values -> '4') with ordinality x(v, pos)
-            where o.object_type_id = ${TYPE_ID}`),
+            where o.object_type_id = ${TYPE_ID} order by 2, 3, 4`),
     addTypeMs: await ms(`insert into object_type values (2, ${SCHEMA_ID}, 'Other');
       insert into attribute values (13, 2, 'Name', 'text', 0)`),
   }

@@ -128,7 +128,15 @@ export function openSqliteLayout(layout: LayoutName, file: string, n: number): L
     `select id, identity, content_hash from ${table} where ${ownedWhere} and identity in (select value from json_each(?))`,
   )
   const owned = db.prepare<[], number>(`select id from ${table} where ${ownedWhere}`).pluck()
-  const valueInsert = db.prepare(typed ? 'select 1' : 'insert into object_value values (?, ?, ?, ?, ?, ?)')
+  // As the engine's IndexStage does: value-index rows wait in an unindexed temporary table and move into
+  // object_value in key order at commit, so that the b-tree is appended to rather than written at random.
+  if (!typed) {
+    db.exec(`create temp table stage_values (attribute_id integer, value_ci text, object_id integer,
+      position integer, value_text text, value_num real)`)
+  }
+  const valueInsert = db.prepare(
+    typed ? 'select 1' : 'insert into temp.stage_values values (?, ?, ?, ?, ?, ?)',
+  )
   const valueDelete = db.prepare(
     typed
       ? 'select 1'
@@ -181,7 +189,11 @@ export function openSqliteLayout(layout: LayoutName, file: string, n: number): L
       return out
     }
     writer = {
-      ...transactions(db),
+      begin: async () => void db.exec('begin'),
+      commit: async () =>
+        void db.exec(`insert into object_value select * from temp.stage_values
+          order by attribute_id, value_ci, object_id, position;
+          delete from temp.stage_values; commit`),
       maxId: async () => maxId(db, table),
       lookup: async (identities) => storedOf(lookup.all(JSON.stringify(identities))),
       idsOf: async (identities) =>
@@ -450,7 +462,8 @@ function sqliteSchemaChange(db: Database.Database, layout: LayoutName): SchemaCh
         ? ms('update attribute set is_indexed = 1 where id = 4')
         : ms(`update attribute set is_indexed = 1 where id = 4;
             insert into object_value select 4, lower(j.value), o.id, j.key, j.value, null
-            from object o, json_each(o.attribute_values, '$."4"') j where o.object_type_id = ${TYPE_ID}`),
+            from object o, json_each(o.attribute_values, '$."4"') j where o.object_type_id = ${TYPE_ID}
+            order by 2, 3, 4`),
     addTypeMs: ms(`insert into object_type values (2, ${SCHEMA_ID}, 'Other');
       insert into attribute values (13, 2, 'Name', 'text', 0)`),
   }
