@@ -75,6 +75,8 @@ export interface HttpBenchRow {
   peakRssMb: number
   /** RSS of the server once ready (process), or of this process just before the server boots (inproc). */
   startRssMb: number
+  /** process: the server's peak RSS from boot to the end of the ingest (before processing). */
+  ingestPeakRssMb: number | null
   enginePeakRssMb: number
   connections: number
   /** Status polls answered 503 DATABASE_BUSY (retried), and the slowest poll. */
@@ -130,6 +132,8 @@ export async function pushHardware(
   n: number,
   what: string,
   log: (s: string) => void,
+  /** Called once the completing chunk is answered, before processing. */
+  onIngested: () => void = () => undefined,
 ): Promise<PushMeasure> {
   const source = await client.expect<{ id: string }>(201, 'POST', `${api}/importsource`, {
     json: { name: `${what} bench`, type: 'external' },
@@ -159,6 +163,7 @@ export async function pushHardware(
     )
   }
   const completedAt = performance.now()
+  onIngested()
   log(`  ${what}: ingested ${chunks} chunks in ${((completedAt - ingestStart) / 1000).toFixed(1)} s`)
 
   let status: { status: string; progressResult: unknown }
@@ -236,6 +241,7 @@ export async function benchHttp(
   const client = httpClient()
   const what = `${engine} http`
   let startRssMb = Math.round(process.memoryUsage().rss / 2 ** 20)
+  let ingestPeakRssMb: number | null = null
   const measured =
     server === 'inproc'
       ? await withPeakRss(async () => {
@@ -271,6 +277,7 @@ export async function benchHttp(
               n,
               what,
               log,
+              () => (ingestPeakRssMb = s.peakRssMb()),
             )
             return { value, peakMb: s.peakRssMb() }
           } finally {
@@ -280,7 +287,7 @@ export async function benchHttp(
         })()
   const h = measured.value
   log(
-    `${what}: ingest ${h.ingestSeconds.toFixed(1)} s (client ${h.clientSeconds.toFixed(1)} s), processing ${h.processingSeconds.toFixed(1)} s (${phaseText(phasesOf(h.type))}), end-to-end ${h.endToEndSeconds.toFixed(1)} s, peak RSS ${measured.peakMb} MB (${startRssMb} MB at boot), ${client.connections()} connection(s), ${h.busyPolls} busy poll(s), slowest poll ${h.slowestPollSeconds.toFixed(1)} s, ${h.pollErrors} failed poll(s), ${server === 'inproc' ? `longest event-loop stall ${h.longestStallSeconds.toFixed(1)} s` : 'server as a child process'}`,
+    `${what}: ingest ${h.ingestSeconds.toFixed(1)} s (client ${h.clientSeconds.toFixed(1)} s), processing ${h.processingSeconds.toFixed(1)} s (${phaseText(phasesOf(h.type))}), end-to-end ${h.endToEndSeconds.toFixed(1)} s, peak RSS ${measured.peakMb} MB (${startRssMb} MB at boot, ${ingestPeakRssMb ?? '—'} MB at ingest end), ${client.connections()} connection(s), ${h.busyPolls} busy poll(s), slowest poll ${h.slowestPollSeconds.toFixed(1)} s, ${h.pollErrors} failed poll(s), ${server === 'inproc' ? `longest event-loop stall ${h.longestStallSeconds.toFixed(1)} s` : 'server as a child process'}`,
   )
   const csvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-http-bench-'))
   const csv = path.join(csvDir, 'first.csv')
@@ -309,6 +316,7 @@ export async function benchHttp(
       enginePhases: phasesOf(first.type),
       peakRssMb: measured.peakMb,
       startRssMb,
+      ingestPeakRssMb,
       enginePeakRssMb: first.peakMb,
       connections: client.connections(),
       busyPolls: h.busyPolls,
@@ -323,11 +331,11 @@ export async function benchHttp(
 export function httpTable(rows: HttpBenchRow[]): string {
   const mb = (bytes: number) => bytes / 2 ** 20
   return [
-    '| engine | server | rows | chunks | request MB | ingest s (client s) | entries/s | MB/s | processing s (queue / run) | read / map / decide / write / post s | end-to-end s | engine first load s (read / … / post) | ratio (≤ 1.1) | peak RSS MB (at boot; engine alone) | busy / failed polls (slowest s) | longest loop stall s | result |',
+    '| engine | server | rows | chunks | request MB | ingest s (client s) | entries/s | MB/s | processing s (queue / run) | read / map / decide / write / post s | end-to-end s | engine first load s (read / … / post) | ratio (≤ 1.1) | peak RSS MB (at boot; at ingest end; engine alone) | busy / failed polls (slowest s) | longest loop stall s | result |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.server} | ${r.rows} | ${r.chunks} | ${mb(r.requestBytes).toFixed(0)} | ${r.ingestSeconds.toFixed(1)} (${r.clientSeconds.toFixed(1)}) | ${Math.round(r.rows / r.ingestSeconds)} | ${(mb(r.requestBytes) / r.ingestSeconds).toFixed(1)} | ${r.processingSeconds.toFixed(1)} (${r.queueSeconds.toFixed(1)} / ${r.runSeconds.toFixed(1)}) | ${phaseText(r.phases)} | ${r.endToEndSeconds.toFixed(1)} | ${r.engineSeconds.toFixed(1)} (${phaseText(r.enginePhases)}) | ${(r.endToEndSeconds / r.engineSeconds).toFixed(2)} | ${r.peakRssMb} (${r.startRssMb}; ${r.enginePeakRssMb}) | ${r.busyPolls} / ${r.pollErrors} (${r.slowestPollSeconds.toFixed(1)}) | ${r.server === 'inproc' ? r.longestStallSeconds.toFixed(1) : '—'} | ${r.counters} |`,
+        `| ${r.engine} | ${r.server} | ${r.rows} | ${r.chunks} | ${mb(r.requestBytes).toFixed(0)} | ${r.ingestSeconds.toFixed(1)} (${r.clientSeconds.toFixed(1)}) | ${Math.round(r.rows / r.ingestSeconds)} | ${(mb(r.requestBytes) / r.ingestSeconds).toFixed(1)} | ${r.processingSeconds.toFixed(1)} (${r.queueSeconds.toFixed(1)} / ${r.runSeconds.toFixed(1)}) | ${phaseText(r.phases)} | ${r.endToEndSeconds.toFixed(1)} | ${r.engineSeconds.toFixed(1)} (${phaseText(r.enginePhases)}) | ${(r.endToEndSeconds / r.engineSeconds).toFixed(2)} | ${r.peakRssMb} (${r.startRssMb}; ${r.ingestPeakRssMb ?? '—'}; ${r.enginePeakRssMb}) | ${r.busyPolls} / ${r.pollErrors} (${r.slowestPollSeconds.toFixed(1)}) | ${r.server === 'inproc' ? r.longestStallSeconds.toFixed(1) : '—'} | ${r.counters} |`,
     ),
   ].join('\n')
 }

@@ -15,6 +15,7 @@
  *
  *   npx tsx bench/objectapi.bench.ts --rows=N [--pg] [--db=sqlite,postgres] [--duration=S] [--connections=C]
  *       [--cpu-prof]   (the server writes a V8 CPU profile to bench/out/profiles when it stops)
+ *       [--cases=get,create]   only the cases whose name contains one of these
  *   npm run bench -- --only=objectapi [--rows=N]
  * --pg adds PostgreSQL (a scratch database beside DATABASE_URL, else INTAKE_TEST_PG_URL, else the local server).
  */
@@ -31,6 +32,8 @@ export interface ObjectApiOptions {
   durationSeconds: number
   connections: number
   cpuProfile: boolean
+  /** Only the cases whose name contains one of these (case-insensitive); all when empty. */
+  cases: string[]
 }
 
 export interface ObjectApiRow {
@@ -195,7 +198,10 @@ export async function benchObjectApi(
       `${api}/objecttype/${typeId}/attributes`,
     )
     const attr = new Map(attributes.map((a) => [a.name, a.id]))
-    for (const c of cases(apiPath, n, firstId, typeId, attr, options.connections)) {
+    const chosen = cases(apiPath, n, firstId, typeId, attr, options.connections).filter(
+      (c) => options.cases.length === 0 || options.cases.some((k) => c.name.toLowerCase().includes(k)),
+    )
+    for (const c of chosen) {
       const r = await drive(server.url, c, options.durationSeconds)
       const row: ObjectApiRow = {
         engine,
@@ -244,6 +250,13 @@ export function objectApiOptions(): ObjectApiOptions {
     durationSeconds: arg('duration', 10),
     connections: arg('connections', 10),
     cpuProfile: process.argv.includes('--cpu-prof'),
+    cases:
+      process.argv
+        .find((a) => a.startsWith('--cases='))
+        ?.slice('--cases='.length)
+        .toLowerCase()
+        .split(',')
+        .filter((k) => k !== '') ?? [],
   }
 }
 
