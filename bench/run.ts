@@ -2,7 +2,11 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap,layouts
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap,layouts,objectapi
+ *   http: --server=process (default: `node dist/cli/bin.js serve` as a child process, as `npm start` runs it; build
+ *                   first) or --server=inproc (booted in the benchmark's process)
+ *   objectapi (see objectapi.bench.ts): --rows objects pushed to a server process, then GET object/{id}, POST
+ *                   object/aql and POST object/create under autocannon   --duration=S --connections=C --cpu-prof
  *   shaping (no database): mapping with five transformation steps per attribute, over min(--rows, 100,000) rows
  *   --objects=N     objects stored for the AQL queries (default 1,000,000)
  *   --repository=N  objects written through the API service (default 5,000)
@@ -28,6 +32,7 @@ import { aqlTable, benchAql, type AqlBenchRow } from './aql/aql.bench.js'
 import { benchEngine, engineTable, type EngineBenchRow } from './engine/engine.bench.js'
 import { benchFile, fileTable, type FileBenchRow, type FilePart } from './file.bench.js'
 import { benchHttp, httpTable, type HttpBenchRow } from './http.bench.js'
+import { benchObjectApi, objectApiOptions, objectApiTable, type ObjectApiRow } from './objectapi.bench.js'
 import { benchRepository, repositoryTable, type RepositoryRow } from './repository.bench.js'
 import { benchShaping, shapingTable } from './engine/shaping.bench.js'
 import { benchLdap, ldapTable, type LdapBenchRow } from './ldap.bench.js'
@@ -62,6 +67,7 @@ const sqlRows: SqlBenchRow[] = []
 const ldapRows: LdapBenchRow[] = []
 const layoutRows: LayoutBenchRow[] = []
 const layoutBaselines: LayoutBaseline[] = []
+const objectApiRows: ObjectApiRow[] = []
 const rowsN = arg('rows', 1_000_000)
 const objectsN = arg('objects', 1_000_000)
 
@@ -71,7 +77,24 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
     async (e, env) => void repositoryRows.push(...(await benchRepository(e, env, arg('repository', 5000)))),
   ],
   ['engine', async (e, env) => void engineRows.push(...(await benchEngine(e, env, rowsN, log)))],
-  ['http', async (e, env) => void httpRows.push(...(await benchHttp(e, env, rowsN, log)))],
+  [
+    'http',
+    async (e, env) =>
+      void httpRows.push(
+        ...(await benchHttp(
+          e,
+          env,
+          rowsN,
+          log,
+          process.argv.includes('--server=inproc') ? 'inproc' : 'process',
+        )),
+      ),
+  ],
+  [
+    'objectapi',
+    async (e, env) =>
+      void objectApiRows.push(...(await benchObjectApi(e, env, rowsN, log, objectApiOptions()))),
+  ],
   ['aql', async (e, env) => void aqlRows.push(...(await benchAql(e, env, objectsN, log)))],
   [
     'file',
@@ -149,6 +172,7 @@ const out = [
   ...(shaping ? ['', '### Value shaping (mapping only)', '', shapingTable(shaping)] : []),
   ...(httpRows.length ? ['', '### Push over HTTP', '', httpTable(httpRows)] : []),
   ...(aqlRows.length ? ['', '### AQL', '', aqlTable(objectsN, aqlRows)] : []),
+  ...(objectApiRows.length ? ['', '### Object API under load', '', objectApiTable(objectApiRows)] : []),
   ...(fileRows.length ? ['', '### File imports', '', fileTable(fileRows)] : []),
   ...(sqlRows.length ? ['', '### Database sources', '', sqlTable(sqlRows)] : []),
   ...(ldapRows.length ? ['', '### LDAP sources', '', ldapTable(ldapRows)] : []),

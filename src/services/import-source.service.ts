@@ -22,7 +22,7 @@ import {
   importSourceRepository as repo,
   type ImportSourceHead,
 } from '../store/repositories/import-source.repository.js'
-import { tokenRepository } from '../store/repositories/token.repository.js'
+import { tokenRepository, tokenRevocations } from '../store/repositories/token.repository.js'
 import { SourceConfigSecrets } from './source-config-secrets.js'
 import type { TokenInfo, TokenService } from './token.service.js'
 
@@ -204,7 +204,9 @@ export class ImportSourceService {
       await tokenRepository.revokeForSource(trx, id, isoNow(this.clock))
       await repo.remove(trx, id)
     }
-    await (this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work))
+    await (this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work)).finally(
+      tokenRevocations.committed,
+    )
     await this.options.onRemoved?.(id)
   }
 

@@ -220,6 +220,10 @@ export class ObjectSchemaService {
   viewTypes(workspaceId: string, ids: number[]): Promise<ObjectTypeView[]> {
     return this.types.viewMany(workspaceId, ids)
   }
+  /** The types embedded in object resources, with a recent objectCount (ObjectTypeService.viewsForObjects). */
+  viewTypesForObjects(workspaceId: string, ids: number[]): Promise<ObjectTypeView[]> {
+    return this.types.viewsForObjects(workspaceId, ids)
+  }
   createAttribute(workspaceId: string, objectTypeId: number, input: NewAttribute): Promise<AttributeDef> {
     return this.attributes.create(workspaceId, objectTypeId, input)
   }

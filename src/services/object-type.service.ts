@@ -30,8 +30,18 @@ export interface ObjectTypeChange {
   iconKey?: string | null
 }
 
+/**
+ * How stale the objectCount of an object type embedded in an object resource (GET object/{id}, AQL pages) may be:
+ * counting a type's objects reads its whole index (tens of ms at a million objects), which every object read
+ * would pay. The object type's own routes always count.
+ */
+export const EMBEDDED_COUNT_TTL_MS = 2_000
+
 /** The object-type tree of a schema: create, change, read, delete. */
 export class ObjectTypeService {
+  /** Type id → its object count and when it was counted, for viewsForObjects. */
+  readonly #counts = new Map<number, { n: number; at: number }>()
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
@@ -157,6 +167,40 @@ export class ObjectTypeService {
       }),
     )
     return this.views(rows)
+  }
+
+  /**
+   * As viewMany, for the object types embedded in object resources: the objectCount is at most
+   * EMBEDDED_COUNT_TTL_MS old (forgetCounts drops it when this process writes objects).
+   */
+  async viewsForObjects(workspaceId: string, ids: number[]): Promise<ObjectTypeView[]> {
+    const rows = await Promise.all(
+      ids.map(async (id) => {
+        const row = await repo.findType(this.db, workspaceId, id)
+        if (!row) throw NotFoundError({ entity: 'Object type', id })
+        return row
+      }),
+    )
+    const now = this.clock().getTime()
+    const stale = ids.filter((id) => {
+      const c = this.#counts.get(id)
+      return !c || now - c.at >= EMBEDDED_COUNT_TTL_MS
+    })
+    if (stale.length > 0) {
+      const counted = await repo.countObjectsBy(this.db, 'object_type_id', stale)
+      for (const id of stale) this.#counts.set(id, { n: counted.get(id) ?? 0, at: now })
+    }
+    return rows.map((r) => ({
+      ...toType(r),
+      created: r.created_at,
+      updated: r.updated_at,
+      objectCount: this.#counts.get(Number(r.id))?.n ?? 0,
+    }))
+  }
+
+  /** Forgets the counts viewsForObjects keeps (objects were created or deleted). */
+  forgetCounts(): void {
+    this.#counts.clear()
   }
 
   /** Every type of a schema, parents before children (the schema must exist: the caller checks). */

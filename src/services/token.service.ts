@@ -11,7 +11,7 @@ import {
 import { isoNow, type Clock, systemClock } from '../domain/clock.js'
 import { NotFoundError, ValidationError } from '../domain/errors.js'
 import type { Db } from '../store/create-store.js'
-import { tokenRepository } from '../store/repositories/token.repository.js'
+import { tokenRepository, tokenRevocations } from '../store/repositories/token.repository.js'
 import type { ApiTokenRow } from '../store/tables.js'
 
 export interface TokenInfo {
@@ -29,8 +29,28 @@ export interface TokenInfo {
 
 /** last_used_at is written at most this often per token, so authentication stays read-only on hot paths. */
 const TOUCH_INTERVAL_MS = 60_000
+/**
+ * How long a verified token is trusted without asking the database again. A revocation made by this process
+ * voids every entry at once (tokenRevocations); one made by another process (a second server, `intake worker`,
+ * SQL by hand) takes effect here within this time. docs/security.md.
+ */
+export const VERIFIED_TOKEN_TTL_MS = 5_000
+/** Entries kept at most; the cache is emptied when it is full (a flood of distinct valid tokens is not a case). */
+const VERIFIED_TOKEN_MAX = 1_000
+
+interface Verified {
+  principal: Principal
+  /** tokenRevocations.current() when the lookup that verified it started. */
+  revocations: number
+  expiresAt: number
+  tokenId: string
+  lastUsedAt: number
+}
 
 export class TokenService {
+  /** SHA-256 of a secret → the principal it resolved to, for VERIFIED_TOKEN_TTL_MS. */
+  readonly #verified = new Map<string, Verified>()
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
@@ -86,10 +106,13 @@ export class TokenService {
       last_used_at: null,
       revoked_at: null,
     }
-    await this.db.transaction().execute(async (trx) => {
-      await tokenRepository.revokeForSource(trx, importSourceId, now)
-      await tokenRepository.insert(trx, row)
-    })
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        await tokenRepository.revokeForSource(trx, importSourceId, now)
+        await tokenRepository.insert(trx, row)
+      })
+      .finally(tokenRevocations.committed)
     return { token: secret, info: toInfo(row) }
   }
 
@@ -111,28 +134,43 @@ export class TokenService {
     return token
   }
 
-  /** Resolves a presented secret to a principal, or null. The lookup is by hash; the final compare is constant-time. */
+  /**
+   * Resolves a presented secret to a principal, or null. The lookup is by hash; the final compare is constant-time.
+   * A verified token is remembered for VERIFIED_TOKEN_TTL_MS (never an unknown or revoked one: a new token works
+   * at once), and forgotten as soon as this process revokes any token.
+   */
   async authenticate(secret: string): Promise<Principal | null> {
     if (secret.length < 8 || secret.length > 512) return null
     const hash = hashSecret(secret)
+    const now = this.clock()
+    const cached = this.#verified.get(hash)
+    if (cached && cached.revocations === tokenRevocations.current() && now.getTime() < cached.expiresAt) {
+      await this.touchIfDue(cached.tokenId, cached, now)
+      return cached.principal
+    }
+    this.#verified.delete(hash)
+    const revocations = tokenRevocations.current()
     const row = await tokenRepository.findActiveByHash(this.db, hash)
     if (!row || !hashesEqual(row.token_hash, hash)) return null
-    const now = this.clock()
-    const due = !row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS
-    if (due && !this.writesBlocked()) {
-      // Best effort: "last used" is information, and a busy database must never fail the request it describes.
-      await tokenRepository.touch(this.db, row.id, now.toISOString()).catch(() => undefined)
+    const entry: Verified = {
+      principal: principalOf(row),
+      revocations,
+      expiresAt: now.getTime() + VERIFIED_TOKEN_TTL_MS,
+      tokenId: row.id,
+      lastUsedAt: row.last_used_at ? Date.parse(row.last_used_at) : 0,
     }
-    if (row.kind === 'container' && row.import_source_id) {
-      return {
-        kind: 'container',
-        tokenId: row.id,
-        workspaceId: row.workspace_id,
-        importSourceId: row.import_source_id,
-      }
-    }
-    const scopes = new Set(row.scopes.split(' ').filter(isScope))
-    return { kind: 'workspace', tokenId: row.id, workspaceId: row.workspace_id, scopes }
+    if (this.#verified.size >= VERIFIED_TOKEN_MAX) this.#verified.clear()
+    this.#verified.set(hash, entry)
+    await this.touchIfDue(row.id, entry, now)
+    return entry.principal
+  }
+
+  /** Writes last_used_at when it is older than TOUCH_INTERVAL_MS (best effort). */
+  private async touchIfDue(tokenId: string, entry: Verified, now: Date): Promise<void> {
+    if (now.getTime() - entry.lastUsedAt <= TOUCH_INTERVAL_MS || this.writesBlocked()) return
+    entry.lastUsedAt = now.getTime()
+    // Best effort: "last used" is information, and a busy database must never fail the request it describes.
+    await tokenRepository.touch(this.db, tokenId, now.toISOString()).catch(() => undefined)
   }
 
   async list(workspaceId: string): Promise<TokenInfo[]> {
@@ -149,8 +187,21 @@ export class TokenService {
   async revoke(workspaceId: string, id: string): Promise<void> {
     const row = await tokenRepository.find(this.db, workspaceId, id)
     if (!row || row.revoked_at !== null) throw NotFoundError({ entity: 'Token', id })
-    await tokenRepository.revoke(this.db, id, isoNow(this.clock))
+    await tokenRepository.revoke(this.db, id, isoNow(this.clock)).finally(tokenRevocations.committed)
   }
+}
+
+function principalOf(row: ApiTokenRow): Principal {
+  if (row.kind === 'container' && row.import_source_id) {
+    return {
+      kind: 'container',
+      tokenId: row.id,
+      workspaceId: row.workspace_id,
+      importSourceId: row.import_source_id,
+    }
+  }
+  const scopes = new Set(row.scopes.split(' ').filter(isScope))
+  return { kind: 'workspace', tokenId: row.id, workspaceId: row.workspace_id, scopes }
 }
 
 function validateScopes(scopes: string[]): Scope[] {

@@ -123,8 +123,26 @@ class PatientSqliteDriver implements Driver {
   }
 }
 
+/** Prepared statements kept per database handle, least recently used dropped first. */
+const STATEMENT_CACHE_SIZE = 256
+const statementCaches = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>()
+
+/** The handle's prepared statement for `sql`: preparing costs as much as running a simple lookup. */
+function prepared(handle: SqliteDatabase.Database, sql: string): SqliteDatabase.Statement {
+  let cache = statementCaches.get(handle)
+  if (!cache) statementCaches.set(handle, (cache = new Map()))
+  let statement = cache.get(sql)
+  if (statement) cache.delete(sql)
+  else {
+    statement = handle.prepare(sql)
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+  }
+  cache.set(sql, statement)
+  return statement
+}
+
 function execute<R>(handle: SqliteDatabase.Database, query: CompiledQuery): QueryResult<R> {
-  const statement = handle.prepare(query.sql)
+  const statement = prepared(handle, query.sql)
   const parameters = query.parameters as unknown[]
   if (statement.reader) return { rows: statement.all(parameters) as R[] }
   const { changes, lastInsertRowid } = statement.run(parameters)

@@ -26,7 +26,7 @@ export async function presentObjectPage(
   const typeIds = [...new Set(objects.map((o) => o.objectTypeId))]
   const schemaIds = [...new Set(objects.map((o) => o.objectSchemaId))]
   const [types, attributes, statuses] = await Promise.all([
-    services.schemas.viewTypes(ws, typeIds),
+    services.schemas.viewTypesForObjects(ws, typeIds),
     services.schemas.attributesOfTypes(typeIds),
     Promise.all(schemaIds.map(async (id) => [id, await services.schemas.listStatuses(ws, id)] as const)),
   ])

@@ -155,6 +155,7 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
           actor: actorOf(req),
         }),
       )
+      services.schemas.types.forgetCounts()
       return reply.code(201).send(await presentObjectById(services, req, ws, o.id))
     },
   })
@@ -193,6 +194,7 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
       await services.store.db
         .transaction()
         .execute((trx) => services.objects.in(trx).remove(ws, Number(req.params.id)))
+      services.schemas.types.forgetCounts()
       return sendEmpty(reply, 204)
     },
   })

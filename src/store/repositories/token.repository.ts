@@ -1,6 +1,19 @@
 import type { Db } from '../create-store.js'
 import type { ApiTokenRow, NewApiTokenRow } from '../tables.js'
 
+/**
+ * Counts revocations in this process. Authentication caches (TokenService) remember the count a lookup started
+ * at and trust an entry only while it is unchanged, so a revocation made here takes effect at once. It is bumped
+ * when a revocation is written and again once its transaction has committed (revocationCommitted), so a lookup
+ * that read the token between the two cannot be trusted either.
+ */
+let revocations = 0
+export const tokenRevocations = {
+  current: (): number => revocations,
+  /** To be called after the transaction that revoked tokens committed (or rolled back). */
+  committed: (): void => void revocations++,
+}
+
 export const tokenRepository = {
   insert: async (db: Db, row: NewApiTokenRow): Promise<void> => {
     await db.insertInto('api_token').values(row).execute()
@@ -43,6 +56,7 @@ export const tokenRepository = {
   },
 
   revoke: async (db: Db, id: string, at: string): Promise<number> => {
+    revocations++
     const result = await db
       .updateTable('api_token')
       .set({ revoked_at: at })
@@ -53,6 +67,7 @@ export const tokenRepository = {
   },
 
   revokeForSource: async (db: Db, importSourceId: string, at: string): Promise<void> => {
+    revocations++
     await db
       .updateTable('api_token')
       .set({ revoked_at: at })

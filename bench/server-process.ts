@@ -1,0 +1,141 @@
+/**
+ * An Intake server started the way users start it: `npm start` is `npm run build` then `node dist/cli/bin.js serve`,
+ * so this runs `node dist/cli/bin.js serve` (built beforehand) as a child process with no heap cap and the default
+ * log level, its log going to a file in the data directory. Its memory is read from /proc/<pid>/status: VmRSS
+ * sampled while it runs, and VmHWM (the kernel's own peak) at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { BENCH_TOKEN } from './bench-kit.js'
+
+export const BENCH_WORKSPACE = 'bench-workspace'
+
+export interface ServerProcess {
+  url: string
+  workspaceId: string
+  pid: number
+  /** The server's log (pino JSON lines). */
+  logFile: string
+  /** RSS now, and the peak: the larger of the sampled VmRSS and the kernel's VmHWM. */
+  rssMb(): number
+  peakRssMb(): number
+  /** Forgets the peak so far (VmHWM cannot be reset, so the sampled peak is used after a reset). */
+  resetPeak(): void
+  /** SIGTERM, then waits for the exit (a graceful shutdown writes a --cpu-prof profile). */
+  stop(): Promise<void>
+}
+
+const mb = (kb: number): number => Math.round(kb / 1024)
+
+/** VmRSS and VmHWM of a process in kB (0 once it has exited). */
+function memoryOf(pid: number): { rss: number; hwm: number } {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
+    return { rss: field('VmRSS'), hwm: field('VmHWM') }
+  } catch {
+    return { rss: 0, hwm: 0 }
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once('exit', () => resolve())
+  })
+}
+
+/**
+ * Starts `node [nodeArgs] dist/cli/bin.js serve` on `env` (INTAKE_DATA_DIR, DATABASE_URL) with the bench's admin
+ * token and workspace, on a free port; resolves once /readyz answers.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; extraEnv?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const bin = path.resolve('dist/cli/bin.js')
+  if (!fs.existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run `npm run build` first')
+  const port = await freePort()
+  const dataDir = env.INTAKE_DATA_DIR ?? fs.mkdtempSync('/tmp/intake-bench-server-')
+  const logFile = path.join(dataDir, 'server.log')
+  const log = fs.openSync(logFile, 'a')
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
+      INTAKE_ADMIN_TOKEN: BENCH_TOKEN,
+      INTAKE_WORKSPACE_ID: BENCH_WORKSPACE,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...options.extraEnv,
+    },
+    stdio: ['ignore', log, log],
+  })
+  fs.closeSync(log)
+  const pid = child.pid
+  if (pid === undefined) throw new Error('the server process did not start')
+  let peakKb = 0
+  let useHwm = true
+  const sample = () => (peakKb = Math.max(peakKb, memoryOf(pid).rss))
+  const timer = setInterval(sample, 100)
+  timer.unref()
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) {
+      clearInterval(timer)
+      throw new Error(
+        `the server exited with ${child.exitCode}: ${fs.readFileSync(logFile, 'utf8').slice(-2000)}`,
+      )
+    }
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) break
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      clearInterval(timer)
+      throw new Error('the server did not answer /readyz within 60 s')
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return {
+    url,
+    workspaceId: BENCH_WORKSPACE,
+    pid,
+    logFile,
+    rssMb: () => mb(memoryOf(pid).rss),
+    peakRssMb: () => {
+      const m = memoryOf(pid)
+      return mb(Math.max(peakKb, m.rss, useHwm ? m.hwm : 0))
+    },
+    resetPeak: () => {
+      useHwm = false
+      peakKb = memoryOf(pid).rss
+    },
+    stop: async () => {
+      sample()
+      clearInterval(timer)
+      child.kill('SIGTERM')
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+      await exited(child)
+      clearTimeout(killer)
+    },
+  }
+}
