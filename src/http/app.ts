@@ -13,6 +13,7 @@ import { createMetrics, registerMetrics } from './plugins/metrics.js'
 import { registerOpenApiConventions } from './plugins/openapi-conventions.js'
 import { docsCsp, registerSecurityHeaders } from './plugins/security-headers.js'
 import { aqlRoutes } from './routes/aql.routes.js'
+import { consoleRoutes } from './routes/console.routes.js'
 import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { importFileScope } from './routes/import-file.routes.js'
@@ -125,6 +126,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     app.swagger(),
   )
   healthRoutes(app, services, metrics.registry)
+  consoleRoutes(app)
   importsInfoRoutes(app, services)
   importStatusRoutes(app, services)
   await uploadJobRoutes(app, services)
