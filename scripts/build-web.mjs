@@ -9,12 +9,19 @@ import { build } from 'esbuild'
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const out = path.join(root, 'dist', 'web')
 
+/** Each file is written under a temporary name and renamed: a server answering from the folder never reads half a file. */
+function put(name, data) {
+  const tmp = path.join(out, `.${name}.${process.pid}.tmp`)
+  fs.writeFileSync(tmp, data)
+  fs.renameSync(tmp, path.join(out, name))
+}
+
 export async function buildWeb({ minify = true } = {}) {
-  fs.rmSync(out, { recursive: true, force: true })
   fs.mkdirSync(out, { recursive: true })
   const result = await build({
     entryPoints: [path.join(root, 'web', 'src', 'main.tsx')],
     outfile: path.join(out, 'app.js'),
+    write: false,
     bundle: true,
     minify,
     format: 'esm',
@@ -25,10 +32,10 @@ export async function buildWeb({ minify = true } = {}) {
     metafile: true,
     logLevel: 'warning',
   })
-  fs.copyFileSync(path.join(root, 'web', 'index.html'), path.join(out, 'index.html'))
-  fs.copyFileSync(path.join(root, 'web', 'styles.css'), path.join(out, 'styles.css'))
-  fs.copyFileSync(path.join(root, 'web', 'favicon.svg'), path.join(out, 'favicon.svg'))
-  return Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
+  for (const file of result.outputFiles) put(path.basename(file.path), file.contents)
+  for (const name of ['index.html', 'styles.css', 'favicon.svg'])
+    put(name, fs.readFileSync(path.join(root, 'web', name)))
+  return result.outputFiles.reduce((n, f) => n + f.contents.length, 0)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

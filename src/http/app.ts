@@ -23,6 +23,7 @@ import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
 import { schemaAdminRoutes } from './routes/schema-admin.routes.js'
 import { statusTypeRoutes } from './routes/status-type.routes.js'
+import { tokenRoutes } from './routes/token.routes.js'
 import { repositoryDetailRoutes } from './routes/repository-detail.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
@@ -143,6 +144,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     importSourceRoutes(scope, services)
     mappingRoutes(scope, services)
     scheduleRoutes(scope, services)
+    tokenRoutes(scope, services)
     await executionScope(scope, services)
     await importFileScope(scope, services)
   }

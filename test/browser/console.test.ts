@@ -196,6 +196,25 @@ describe('web console in Chromium', () => {
     await shot('console-object.png')
   })
 
+  it('creates a token whose secret is shown once, lists it and revokes it', async () => {
+    await nav().getByRole('link', { name: 'Tokens' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('nightly report')
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const secret = await page.getByTestId('new-secret').textContent()
+    expect(secret).toMatch(/^itk_/)
+    const row = page.getByRole('row', { name: /nightly report/ })
+    expect(await row.textContent()).toContain('read:cmdb-object:jira')
+    await page.getByRole('button', { name: 'I have kept it' }).click()
+    expect(await page.getByTestId('new-secret').count()).toBe(0)
+    await row.getByRole('button', { name: /Revoke/ }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke the token' }).click()
+    await row.getByText(/^revoked/).waitFor()
+    const refused = await fetch(`${server.url}/api/import_status.json`, {
+      headers: { authorization: `Bearer ${secret}` },
+    })
+    expect(refused.status).toBe(401)
+  })
+
   it('stays readable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 800 })
     await nav().getByRole('link', { name: 'Sources' }).click()
