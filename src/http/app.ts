@@ -13,6 +13,7 @@ import { createMetrics, registerMetrics } from './plugins/metrics.js'
 import { registerOpenApiConventions } from './plugins/openapi-conventions.js'
 import { docsCsp, registerSecurityHeaders } from './plugins/security-headers.js'
 import { aqlRoutes } from './routes/aql.routes.js'
+import { consoleRoutes } from './routes/console.routes.js'
 import { executionScope } from './routes/execution.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { importFileScope } from './routes/import-file.routes.js'
@@ -22,6 +23,7 @@ import { importsInfoRoutes } from './routes/imports-info.routes.js'
 import { mappingRoutes } from './routes/mapping.routes.js'
 import { schemaAdminRoutes } from './routes/schema-admin.routes.js'
 import { statusTypeRoutes } from './routes/status-type.routes.js'
+import { tokenRoutes } from './routes/token.routes.js'
 import { repositoryDetailRoutes } from './routes/repository-detail.routes.js'
 import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
@@ -125,6 +127,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     app.swagger(),
   )
   healthRoutes(app, services, metrics.registry)
+  consoleRoutes(app)
   importsInfoRoutes(app, services)
   importStatusRoutes(app, services)
   await uploadJobRoutes(app, services)
@@ -141,6 +144,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     importSourceRoutes(scope, services)
     mappingRoutes(scope, services)
     scheduleRoutes(scope, services)
+    tokenRoutes(scope, services)
     await executionScope(scope, services)
     await importFileScope(scope, services)
   }

@@ -259,8 +259,13 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
             isoNow(clock),
           )
       })
+      // A dry run rolls back in the engine: nothing commits, so no job proof, applied mark or read state either.
+      const dryRun = execution.dry_run === 1
       const result = await runImport(
-        { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
+        {
+          store: dryRun ? deps.engineStore : engineStore,
+          resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws),
+        },
         {
           workspaceId: ws,
           importSourceId: sourceId,
@@ -270,6 +275,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           settings: plan.settings,
           // Only what changed since the stored state was read: objects not seen are not missing.
           partialRead: since !== undefined,
+          dryRun,
           data: data(),
           drainSourceProblems: () => pendingProblems.splice(0),
           signal,

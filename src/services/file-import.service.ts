@@ -183,7 +183,13 @@ export class FileImportService {
   async start(
     workspaceId: string,
     importSourceId: string,
-    options: { actor?: string; fullRead?: boolean; scheduled?: boolean; executionId?: string } = {},
+    options: {
+      actor?: string
+      fullRead?: boolean
+      scheduled?: boolean
+      executionId?: string
+      dryRun?: boolean
+    } = {},
   ): Promise<Execution> {
     const source = await pullSourceOf(this.pull, workspaceId, importSourceId)
     const id = options.executionId ?? randomUUID()
@@ -204,7 +210,7 @@ export class FileImportService {
         kind: 'file',
         status: 'PROCESSING',
         scheduled: options.scheduled ? 1 : 0,
-        dry_run: 0,
+        dry_run: options.dryRun === true ? 1 : 0,
         created_at: now,
         ...NOT_STARTED,
         actor: options.actor ?? null,

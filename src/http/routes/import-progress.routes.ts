@@ -20,6 +20,13 @@ const StartBody = Type.Object({
         'read processes missing objects; an incremental one reads what changed and never removes objects.',
     }),
   ),
+  dryRun: Type.Optional(
+    Type.Boolean({
+      description:
+        'Compute everything and write nothing: the execution ends COMPLETED with the counters and ' +
+        '`progressResult.plan` (the first changes per object type), and the repository is left as it was.',
+    }),
+  ),
 })
 
 /** Who started it: the token's id (never its secret). */
@@ -48,8 +55,13 @@ export function importProgressRoutes(app: FastifyInstance, services: Services): 
       const actor = actorOf(req)
       const { workspaceId: ws, importSourceId: id } = req.params
       const fullRead = req.body?.fullRead === true
+      const dryRun = req.body?.dryRun === true
       return presentProgress(
-        await imports.start(ws, id, { ...(actor !== undefined && { actor }), ...(fullRead && { fullRead }) }),
+        await imports.start(ws, id, {
+          ...(actor !== undefined && { actor }),
+          ...(fullRead && { fullRead }),
+          ...(dryRun && { dryRun }),
+        }),
       )
     },
   })

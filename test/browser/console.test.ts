@@ -1,0 +1,225 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { buildWeb } from '../../scripts/build-web.mjs'
+import { loadConfig } from '../../src/config/config.js'
+import { startServer, type RunningServer } from '../../src/http/server.js'
+import { launchChromium } from './browser.js'
+
+/**
+ * The web console in a real browser (Debian's Chromium through playwright-core) against a real Intake server on
+ * SQLite with its worker: a first CSV import end to end, as a new user does it. The steps share one browser page
+ * and build on each other, in order.
+ */
+
+const TOKEN = 'itk_console-test-admin-token-0123'
+const IMAGES = path.resolve('docs/images')
+const CSV =
+  'id,name,ip,cpu,owner\n' +
+  'h1,Host 1,10.0.0.1,4,alice\n' +
+  'h2,Host 2,10.0.0.2,8,bob\n' +
+  'h3,,10.0.0.3,2,carol\n' + // no label: an entry problem (EMPTY_LABEL)
+  'h4,Host 4,10.0.0.4,16,dave\n'
+
+describe('web console in Chromium', () => {
+  let server: RunningServer
+  let browser: Browser
+  let closeBrowser: () => Promise<void>
+  let page: Page
+  let dataDir: string
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    await buildWeb({ minify: false })
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-console-'))
+    server = await startServer(
+      loadConfig({ INTAKE_DATA_DIR: dataDir, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', PORT: '0' }),
+      { worker: true },
+    )
+    ;({ browser, close: closeBrowser } = await launchChromium())
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } })
+    page.setDefaultTimeout(15_000)
+    // A CSP violation or a script error is a failure of the console, whatever the page shows.
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && errors.push(m.text()),
+    )
+    page.on('pageerror', (e) => errors.push(e.message))
+  }, 90_000)
+
+  afterAll(async () => {
+    await closeBrowser?.()
+    await server?.stop()
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const nav = () => page.getByRole('navigation', { name: 'Sections' })
+  const shot = async (name: string) => {
+    fs.mkdirSync(IMAGES, { recursive: true })
+    await page.screenshot({ path: path.join(IMAGES, name), fullPage: false })
+  }
+
+  it('is served at / with a CSP that allows its own script and style only', async () => {
+    const res = await page.goto(`${server.url}/`)
+    expect(res?.status()).toBe(200)
+    expect(page.url()).toBe(`${server.url}/console/`)
+    const csp = res?.headers()['content-security-policy'] ?? ''
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    await expect(page.getByLabel('API token').isVisible()).resolves.toBe(true)
+  })
+
+  it('shows a wrong token as a clear error with the API’s code', async () => {
+    await page.getByLabel('API token').fill('itk_not-a-real-token-000000000')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.textContent()).toMatch(/Sign-in failed: .*unknown or revoked.*\(AUTH_REQUIRED\)/)
+  })
+
+  it('signs in with the token and shows the empty state', async () => {
+    await page.getByLabel('API token').fill(TOKEN)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByText('No sources yet — create one.').waitFor()
+    expect(await page.evaluate('sessionStorage.length')).toBe(1)
+    expect(await page.evaluate('localStorage.length')).toBe(0)
+  })
+
+  it('creates a CSV source and uploads its file', async () => {
+    await page.getByRole('link', { name: 'Create a source' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('Data centre hosts')
+    await page.getByRole('radio', { name: /CSV file/ }).check()
+    await page.getByRole('button', { name: 'Create source' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Data centre hosts' }).waitFor()
+    await page.getByText('No file yet: upload one.').waitFor()
+    await page
+      .getByLabel('File to upload')
+      .setInputFiles({ name: 'hosts.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) })
+    await page.getByRole('button', { name: 'Upload', exact: true }).click()
+    await page.getByText(/Uploaded hosts\.csv/).waitFor()
+  })
+
+  it('discovers the file, generates a mapping, shows a validation error at its field, and saves', async () => {
+    await page.getByRole('link', { name: 'Create the mapping' }).click()
+    await page.getByRole('button', { name: 'Discover the source' }).click()
+    await page.getByRole('cell', { name: 'ipaddress' }).waitFor()
+    await page.getByRole('button', { name: 'Use the generated document' }).click()
+    const typeName = page.locator('#f-schema-objectSchema-objectTypes-0-name')
+    expect(await typeName.inputValue()).toBe('Data centre hosts')
+    // A problem the server finds is shown at the field its pointer names.
+    await typeName.fill('')
+    await page.getByRole('button', { name: /Save the mapping/ }).click()
+    const fieldError = page.locator('#f-schema-objectSchema-objectTypes-0-name-error')
+    await fieldError.waitFor()
+    expect(await fieldError.textContent()).toContain('EMPTY_STRING')
+    expect(await typeName.getAttribute('aria-invalid')).toBe('true')
+    await typeName.fill('Host')
+    await page.getByRole('button', { name: /Save the mapping/ }).click()
+    await page.getByText('The mapping is saved.').waitFor()
+  })
+
+  it('previews a dry run with its plan, then runs to COMPLETED with the counters', async () => {
+    await page.getByRole('link', { name: 'Back to the source' }).click()
+    await page.getByRole('button', { name: 'Preview (dry run)' }).click()
+    await page.getByRole('button', { name: 'Run the import for real' }).waitFor({ timeout: 30_000 })
+    const plan = page.locator('table.plan')
+    expect(await plan.locator('tbody tr').count()).toBe(3)
+    expect(await plan.textContent()).toContain('10.0.0.1')
+    expect(await page.locator('dd[data-counter=objectsCreated]').textContent()).toBe('3')
+
+    await page.getByRole('button', { name: 'Run the import for real' }).click()
+    await page.locator('.badge', { hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 })
+    await page.getByRole('heading', { name: /^Import run/ }).waitFor()
+    expect(await page.locator('dd[data-counter=objectsCreated]').textContent()).toBe('3')
+    expect(await page.locator('dd[data-counter=entriesInSource]').textContent()).toBe('4')
+    expect(await page.locator('dd[data-counter=emptyLabelEntries]').textContent()).toBe('1')
+    expect(await page.locator('figure.chart svg rect.chart-bar').count()).toBe(6)
+    await page.locator('table.problems').waitFor()
+    await shot('console-run.png')
+  })
+
+  it('lists the entry problems, filters them and downloads them as CSV', async () => {
+    const rows = page.locator('table.problems tbody tr')
+    expect(await rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain('EMPTY_LABEL')
+    await page.getByLabel('Filter', { exact: true }).fill('no such text')
+    expect(await rows.count()).toBe(0)
+    await page.getByLabel('Filter', { exact: true }).fill('rows[2]')
+    expect(await rows.count()).toBe(1)
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /Download CSV/ }).click(),
+    ])
+    const file = await download.path()
+    const text = fs.readFileSync(file, 'utf8')
+    expect(text.split('\r\n')[0]).toBe('seq,objectTypeId,location,code,attribute,value,message')
+    expect(text).toContain('EMPTY_LABEL')
+  })
+
+  it('lists the source with its last run', async () => {
+    await nav().getByRole('link', { name: 'Sources' }).click()
+    const row = page.getByRole('row', { name: /Data centre hosts/ })
+    await row.waitFor()
+    expect(await row.textContent()).toContain('3 created')
+    await shot('console-sources.png')
+  })
+
+  it('finds an imported object with AQL, shows syntax errors at their position, and opens the object with its history', async () => {
+    await nav().getByRole('link', { name: 'Objects' }).click()
+    await page.getByLabel('AQL query').fill('Name = = "Host 2"')
+    await page.getByRole('button', { name: 'Search' }).click()
+    const error = page.locator('#aql-error')
+    await error.waitFor()
+    expect(await error.textContent()).toContain('AQL_SYNTAX_ERROR')
+    expect(await error.locator('pre.caret').textContent()).toBe('Name = = "Host 2"\n       ^')
+
+    await page.getByLabel('AQL query').fill('objectType = "Host"')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.getByText('3 objects').waitFor()
+    await page.getByRole('button', { name: /Label/ }).click()
+    await page.getByRole('button', { name: /Label/ }).click() // descending
+    await page.locator('th[aria-sort=descending]').waitFor()
+    expect(await page.locator('tbody tr').first().textContent()).toContain('Host 4')
+
+    await page.getByLabel('AQL query').fill('name = "Host 2"')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.getByText('1 object', { exact: true }).waitFor()
+    await page.getByRole('link', { name: /^[A-Z]+-\d+$/ }).click()
+    await page.getByRole('heading', { level: 1, name: /Host 2/ }).waitFor()
+    expect(await page.locator('dl.attributes-list').textContent()).toContain('10.0.0.2')
+    const history = page.locator('table.history tbody tr')
+    await history.first().waitFor()
+    expect(await history.first().textContent()).toContain('Created')
+    expect(await history.first().textContent()).toContain('Import source "Data centre hosts"')
+    await shot('console-object.png')
+  })
+
+  it('creates a token whose secret is shown once, lists it and revokes it', async () => {
+    await nav().getByRole('link', { name: 'Tokens' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('nightly report')
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const secret = await page.getByTestId('new-secret').textContent()
+    expect(secret).toMatch(/^itk_/)
+    const row = page.getByRole('row', { name: /nightly report/ })
+    expect(await row.textContent()).toContain('read:cmdb-object:jira')
+    await page.getByRole('button', { name: 'I have kept it' }).click()
+    expect(await page.getByTestId('new-secret').count()).toBe(0)
+    await row.getByRole('button', { name: /Revoke/ }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke the token' }).click()
+    await row.getByText(/^revoked/).waitFor()
+    const refused = await fetch(`${server.url}/api/import_status.json`, {
+      headers: { authorization: `Bearer ${secret}` },
+    })
+    expect(refused.status).toBe(401)
+  })
+
+  it('stays readable at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 800 })
+    await nav().getByRole('link', { name: 'Sources' }).click()
+    await page.getByRole('row', { name: /Data centre hosts/ }).waitFor()
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390)
+    expect(errors).toEqual([])
+  })
+})
