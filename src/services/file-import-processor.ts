@@ -19,7 +19,7 @@ import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
 import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
 import { readStateRepository } from '../store/repositories/read-state.repository.js'
-import { aqlReferenceResolver } from './aql-reference-resolver.js'
+import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { AnyConnector, ConnectorCatalog } from './file-connectors.js'
@@ -259,24 +259,21 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
             isoNow(clock),
           )
       })
-      const result = await runImport(
-        { store: engineStore, resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws) },
-        {
-          workspaceId: ws,
-          importSourceId: sourceId,
-          executionId,
-          objectSchemaId: plan.objectSchemaId,
-          document: plan.document,
-          settings: plan.settings,
-          // Only what changed since the stored state was read: objects not seen are not missing.
-          partialRead: since !== undefined,
-          data: data(),
-          drainSourceProblems: () => pendingProblems.splice(0),
-          signal,
-          onProgress: (p) =>
-            report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
-        },
-      )
+      const result = await runImport(enginePorts(engineStore, ws), {
+        workspaceId: ws,
+        importSourceId: sourceId,
+        executionId,
+        objectSchemaId: plan.objectSchemaId,
+        document: plan.document,
+        settings: plan.settings,
+        // Only what changed since the stored state was read: objects not seen are not missing.
+        partialRead: since !== undefined,
+        data: data(),
+        drainSourceProblems: () => pendingProblems.splice(0),
+        signal,
+        onProgress: (p) =>
+          report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
+      })
       report({
         step: 6,
         description: 'Import finished',
