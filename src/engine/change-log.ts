@@ -1,27 +1,6 @@
-import type { BulkColumn, BulkWriter } from '../store/bulk.js'
-import type { Db } from '../store/create-store.js'
 import type { EntryProblem } from './engine-types.js'
+import type { ImportTx } from './ports.js'
 import type { PlannedChange } from './result.js'
-
-const CHANGE_BATCH: readonly BulkColumn[] = [
-  { name: 'execution_id', pg: 'text' },
-  { name: 'seq', pg: 'integer' },
-  { name: 'object_type_id', pg: 'bigint' },
-  { name: 'operation', pg: 'text' },
-  { name: 'count', pg: 'integer' },
-  { name: 'changes', pg: 'text' },
-]
-
-const PROBLEM: readonly BulkColumn[] = [
-  { name: 'execution_id', pg: 'text' },
-  { name: 'seq', pg: 'integer' },
-  { name: 'object_type_id', pg: 'bigint' },
-  { name: 'location', pg: 'text' },
-  { name: 'code', pg: 'text' },
-  { name: 'message', pg: 'text' },
-  { name: 'attribute', pg: 'text' },
-  { name: 'value', pg: 'text' },
-]
 
 /** JSON text already serialised elsewhere (a created object's encoded values), inserted into the log as is. */
 export class RawJson {
@@ -50,7 +29,7 @@ export class ChangeLog {
   readonly plan = new Map<number, PlannedChange[]>()
 
   constructor(
-    private readonly bulk: BulkWriter,
+    private readonly tx: ImportTx,
     private readonly executionId: string,
     private readonly planLimit: number,
   ) {}
@@ -60,7 +39,6 @@ export class ChangeLog {
   }
 
   async record(
-    db: Db,
     typeId: number,
     operation: PlannedChange['operation'],
     change: ChangeRecord,
@@ -83,10 +61,10 @@ export class ChangeLog {
     buffer.changes.push(
       `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}}`,
     )
-    if (buffer.changes.length >= BATCH) await this.#flushBuffer(db, key)
+    if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
   }
 
-  async problems(db: Db, problems: EntryProblem[]): Promise<void> {
+  async problems(problems: EntryProblem[]): Promise<void> {
     if (problems.length === 0) return
     const rows = problems.map((p) => [
       this.executionId,
@@ -99,14 +77,14 @@ export class ChangeLog {
       p.value ?? null,
     ])
     problems.length = 0
-    await this.bulk.insert(db, 'execution_problem', PROBLEM, rows)
+    await this.tx.insertProblems(rows)
   }
 
-  async flush(db: Db): Promise<void> {
-    for (const key of [...this.#buffers.keys()]) await this.#flushBuffer(db, key)
+  async flush(): Promise<void> {
+    for (const key of [...this.#buffers.keys()]) await this.#flushBuffer(key)
   }
 
-  async #flushBuffer(db: Db, key: string): Promise<void> {
+  async #flushBuffer(key: string): Promise<void> {
     const buffer = this.#buffers.get(key)
     if (!buffer || buffer.changes.length === 0) return
     const row = [
@@ -118,6 +96,6 @@ export class ChangeLog {
       `[${buffer.changes.join(',')}]`,
     ]
     buffer.changes = []
-    await this.bulk.insert(db, 'change_batch', CHANGE_BATCH, [row])
+    await this.tx.insertChangeBatches([row])
   }
 }

@@ -7,7 +7,7 @@ import { closestName } from '../domain/aql/suggest.js'
 import type { EntryProblem } from './engine-types.js'
 import type { TypeResult } from './result.js'
 import type { TypePlan } from './type-plan.js'
-import type { TypeState } from './type-writer.js'
+import type { TypeState } from './run-context.js'
 
 export type DroppedEntry =
   | { kind: 'emptyExternalId' }

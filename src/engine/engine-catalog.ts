@@ -1,7 +1,6 @@
 import type { AqlCatalog } from '../domain/aql/catalog.js'
 import { objectTypeKey } from '../domain/mapping/mapping-keys.js'
 import type { AttributeDef, ObjectSchemaDef, ObjectTypeDef } from '../domain/schema/types.js'
-import type { ObjectSchemaService } from '../services/object-schema.service.js'
 
 /** What the engine reads of the repository before an execution: the schema, its types, attributes and statuses. */
 export interface EngineCatalog {
@@ -13,8 +12,16 @@ export interface EngineCatalog {
   aql: AqlCatalog
 }
 
+/** What the catalog is read from (ObjectSchemaService answers it). */
+export interface CatalogSource {
+  getSchema(workspaceId: string, schemaId: number): Promise<ObjectSchemaDef>
+  listTypes(workspaceId: string, schemaId: number): Promise<ObjectTypeDef[]>
+  attributesOfTypes(typeIds: number[]): Promise<AttributeDef[]>
+  listStatuses(workspaceId: string, schemaId: number): Promise<{ name: string }[]>
+}
+
 export async function loadEngineCatalog(
-  schemas: ObjectSchemaService,
+  schemas: CatalogSource,
   workspaceId: string,
   schemaId: number,
 ): Promise<EngineCatalog> {

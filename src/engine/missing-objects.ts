@@ -1,16 +1,11 @@
 import { breathe } from './breathe.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
-import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
-import {
-  importWriteRepository as repo,
-  OBJECT_MISSING_UPDATE,
-  OBJECT_UPDATE,
-  VALUE_INDEX,
-  VALUE_INDEX_KEY,
-} from '../store/repositories/import-write.repository.js'
+import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
+import { addIndexRows, removeIndexRows } from './index-rows.js'
+import type { Tuple } from './ports.js'
 import { timed } from './result.js'
-import type { TypeState, WriteContext } from './type-writer.js'
+import type { TypeState, WriteContext } from './run-context.js'
 
 const PAGE = 5000
 const DAY_MS = 86_400_000
@@ -32,18 +27,14 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       state.missingSkipped = true
       return
     }
-    const protectedObjects = await repo.findOwned(
-      ctx.db,
-      ctx.store.caps.dialect,
-      plan.type.id,
-      ctx.importSourceId,
-      [...state.protectedIdentities],
-    )
+    const protectedObjects = await ctx.tx.findOwned(plan.type.id, ctx.importSourceId, [
+      ...state.protectedIdentities,
+    ])
     for (const o of protectedObjects) state.seenIds.add(o.id)
     let after = ''
     for (;;) {
       await breathe()
-      const page = await repo.ownedPage(ctx.db, plan.type.id, ctx.importSourceId, after, PAGE)
+      const page = await ctx.tx.ownedPage(plan.type.id, ctx.importSourceId, after, PAGE)
       if (page.length === 0) break
       after = page[page.length - 1]!.identity
       const missing = page.filter((o) => !state.seenIds.has(o.id))
@@ -61,10 +52,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       if (setting.policy === 'REMOVE' && due.length) await remove(ctx, state, due)
       else if (setting.policy === 'UPDATE' && due.length) await update(ctx, state, due)
       const removed = setting.policy === 'REMOVE' ? new Set(due.map((o) => o.id)) : new Set<number>()
-      await ctx.bulk.updateByKey(
-        ctx.db,
-        'object',
-        OBJECT_MISSING_UPDATE,
+      await ctx.tx.updateMissing(
         tracked.filter((o) => !removed.has(o.id)).map((o) => [o.id, o.missing_since, o.missing_runs]),
       )
     }
@@ -77,17 +65,15 @@ async function remove(
   due: { id: number; object_key: string }[],
 ): Promise<void> {
   const ids = due.map((o) => o.id)
-  const stored = await repo.storedValues(ctx.db, ids)
-  const keys: unknown[][] = []
+  const stored = await ctx.tx.storedValues(ids)
+  const keys: Tuple[] = []
   for (const o of due) {
     const values = decodeValues(stored.get(o.id)!.values)
     for (const [attrId, vals] of values) {
       const attr = state.plan.allAttributes.get(attrId)
-      if (attr)
-        for (const r of indexRows(o.id, attr, vals)) keys.push([r.attribute_id, r.value_ci, r.object_id])
+      if (attr) removeIndexRows(keys, attr, o.id, vals)
     }
     await ctx.log.record(
-      ctx.db,
       state.plan.type.id,
       'delete',
       { objectId: o.id, key: o.object_key, before: Object.fromEntries(values), after: null },
@@ -101,9 +87,9 @@ async function remove(
         : undefined,
     )
   }
-  await repo.markReferrersDirty(ctx.db, ids)
-  await ctx.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, keys)
-  await repo.deleteObjects(ctx.db, ids)
+  await ctx.tx.markReferrersDirty(ids)
+  await ctx.tx.deleteIndexKeys(keys)
+  await ctx.tx.deleteObjects(ids)
   state.result.objectsMissingDeleted += ids.length
 }
 
@@ -125,13 +111,9 @@ async function update(
     attr.kind === 'select' ? { allowedValues: attr.allowedValues } : {},
   )
   if (!coerced.ok) return
-  const stored = await repo.storedValues(
-    ctx.db,
-    due.map((o) => o.id),
-  )
-  const updates: unknown[][] = []
-  const removeKeys: unknown[][] = []
-  const add: unknown[][] = []
+  const stored = await ctx.tx.storedValues(due.map((o) => o.id))
+  const updates: Tuple[] = []
+  const removeKeys: Tuple[] = []
   for (const o of due) {
     const s = stored.get(o.id)!
     const values = decodeValues(s.values)
@@ -148,12 +130,10 @@ async function update(
       o.missing_runs,
       foldCase(s.label),
     ])
-    for (const r of indexRows(o.id, attr, prev)) removeKeys.push([r.attribute_id, r.value_ci, r.object_id])
-    for (const r of indexRows(o.id, attr, [coerced.value]))
-      add.push([r.attribute_id, r.value_ci, r.object_id, r.position, r.value_text, r.value_num])
+    removeIndexRows(removeKeys, attr, o.id, prev)
+    addIndexRows(ctx.tx, attr, o.id, [coerced.value])
     state.result.objectsMissingUpdated++
     await ctx.log.record(
-      ctx.db,
       state.plan.type.id,
       'missing-update',
       {
@@ -172,7 +152,7 @@ async function update(
         : undefined,
     )
   }
-  await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
-  await ctx.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, removeKeys)
-  await ctx.bulk.insert(ctx.db, 'object_value', VALUE_INDEX, add)
+  await ctx.tx.updateObjects(updates)
+  await ctx.tx.deleteIndexKeys(removeKeys)
+  await ctx.tx.flushIndex()
 }

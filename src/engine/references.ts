@@ -1,21 +1,14 @@
-import { sql } from 'kysely'
 import { foldCase } from '../domain/aql/compare.js'
 import { interpolate } from '../domain/aql/placeholders.js'
 import { AppError } from '../domain/errors.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
-import {
-  importWriteRepository as repo,
-  REF_STAGE,
-  REFERENCE_INSERT,
-  refStage,
-  type StagedReference,
-} from '../store/repositories/import-write.repository.js'
 import type { Db } from '../store/create-store.js'
 import type { EntryProblem } from './engine-types.js'
 import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
 import { breathe } from './breathe.js'
+import type { StagedReference, Tuple } from './ports.js'
 import { timed } from './result.js'
-import type { PendingReference, TypeState, WriteContext } from './type-writer.js'
+import type { PendingReference, TypeState, WriteContext } from './run-context.js'
 
 /**
  * Evaluates a whole AQL query against objects of the given types (the general, slower path), on the execution's
@@ -43,11 +36,11 @@ export async function resolveReferences(
   await stagePending(ctx)
   // objectsWithUpdatedReferences counts objects: one whose two reference attributes change counts once.
   const relinked = new Set<number>()
-  for (const attributeId of await refStage.attributes(ctx.db)) {
+  for (const attributeId of await ctx.tx.refStageAttributes()) {
     let after = 0
     for (;;) {
       await breathe()
-      const page = await refStage.page(ctx.db, attributeId, after, REF_PAGE)
+      const page = await ctx.tx.refStagePage(attributeId, after, REF_PAGE)
       if (page.length === 0) break
       after = page[page.length - 1]!.seq
       const pending = page.map(toPending)
@@ -66,7 +59,7 @@ let stagedSeq = 0
 /** Moves the references queued by the last batches into the stage table (called after every batch). */
 export async function stagePending(ctx: WriteContext): Promise<void> {
   if (ctx.pending.length === 0) return
-  const rows = ctx.pending.map((p) => [
+  const rows: Tuple[] = ctx.pending.map((p) => [
     ++stagedSeq,
     p.attributeId,
     p.objectId,
@@ -78,7 +71,7 @@ export async function stagePending(ctx: WriteContext): Promise<void> {
     p.location,
   ])
   ctx.pending = []
-  await ctx.bulk.insert(ctx.db, refStage.table, REF_STAGE, rows)
+  await ctx.tx.stageReferences(rows)
 }
 
 function toPending(r: StagedReference): PendingReference {
@@ -187,7 +180,7 @@ async function resolveGroup(
       let hits = cache.get(text)
       if (!hits) {
         try {
-          hits = await rc.resolveAql(ctx.db, text, targetTypes)
+          hits = await rc.resolveAql(ctx.tx.db, text, targetTypes)
         } catch (error) {
           // A query the schema cannot answer (unknown attribute, bad value) is this entry's problem, not a crash.
           if (!(error instanceof AppError) || error.status !== 400) throw error
@@ -209,15 +202,7 @@ async function resolveGroup(
     }
   }
   await writeReferences(ctx, state, attr, resolved, relinked)
-  if (dirty.length) {
-    for (let i = 0; i < dirty.length; i += 900) {
-      await ctx.db
-        .updateTable('object')
-        .set({ content_hash: sql`content_hash || '!'` })
-        .where('id', 'in', dirty.slice(i, i + 900))
-        .execute()
-    }
-  }
+  if (dirty.length) await ctx.tx.markDirty(dirty)
 }
 
 async function writeReferences(
@@ -230,11 +215,11 @@ async function writeReferences(
   const max = attr.maximumCardinality
   const existingIds = [...resolved.keys()].filter((p) => !p.created).map((p) => p.objectId)
   const existing = new Map<number, number[]>()
-  for (const r of await repo.references(ctx.db, existingIds, [attr.id])) {
+  for (const r of await ctx.tx.references(existingIds, [attr.id])) {
     existing.set(r.object_id, [...(existing.get(r.object_id) ?? []), r.target_object_id])
   }
   const replace: number[] = []
-  const rows: unknown[][] = []
+  const rows: Tuple[] = []
   for (const [p, ids] of resolved) {
     const targets = max === -1 ? ids : ids.slice(0, max)
     const before = existing.get(p.objectId) ?? []
@@ -246,7 +231,6 @@ async function writeReferences(
       state.result.objectsWithUpdatedReferences++
     }
     await ctx.log.record(
-      ctx.db,
       p.typeId,
       'references',
       {
@@ -265,8 +249,8 @@ async function writeReferences(
         : undefined,
     )
   }
-  await repo.deleteReferences(ctx.db, replace, attr.id)
-  await ctx.bulk.insert(ctx.db, 'object_reference', REFERENCE_INSERT, rows)
+  await ctx.tx.deleteReferences(replace, attr.id)
+  await ctx.tx.insertReferences(rows)
 }
 
 /** Answers, for each wanted text, the ids of target objects matching the simple query. */
@@ -293,19 +277,9 @@ async function lookup(
       !typeIds.some((t) => (rc.attributesByType.get(t) ?? []).some((a) => foldCase(a.name) === 'key')))
   if (byObjectKey) {
     for (let i = 0; i < wanted.length; i += 900) {
-      const rows = await ctx.db
-        .selectFrom('object')
-        .select(['id', 'object_key'])
-        // The workspace makes the (workspace, key) index usable: without it every object of the types is scanned.
-        .where('workspace_id', '=', ctx.workspaceId)
-        .where('object_type_id', 'in', typeIds)
-        .where(
-          'object_key',
-          'in',
-          wanted.slice(i, i + 900).map((w) => w.toUpperCase()),
-        )
-        .execute()
-      for (const r of rows) add(foldCase(r.object_key), Number(r.id), r.object_key)
+      const keys = wanted.slice(i, i + 900).map((w) => w.toUpperCase())
+      for (const r of await ctx.tx.objectsByKey(ctx.workspaceId, typeIds, keys))
+        add(foldCase(r.object_key), r.id, r.object_key)
     }
   } else {
     const name = q.target.kind === 'attribute' ? foldCase(q.target.name) : null
@@ -316,25 +290,13 @@ async function lookup(
     )
     if (attributeIds.length) {
       for (let i = 0; i < folded.length; i += 900) {
-        for (const r of await repo.valuesMatching(
-          ctx.db,
-          ctx.store.caps.dialect,
-          attributeIds,
-          folded.slice(i, i + 900),
-        ))
+        for (const r of await ctx.tx.valuesMatching(attributeIds, folded.slice(i, i + 900)))
           add(r.value_ci, Number(r.object_id), r.value_text)
       }
       if (q.operator === 'like') {
         for (const f of folded.filter((x) => !byFolded.has(x))) {
           const pattern = `%${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-          const rows = await ctx.db
-            .selectFrom('object_value')
-            .select(['object_id', 'value_text'])
-            .where('attribute_id', 'in', attributeIds)
-            .where(sql<boolean>`value_ci like ${pattern} escape '\\'`)
-            .limit(2)
-            .execute()
-          for (const r of rows) add(f, Number(r.object_id), r.value_text)
+          for (const r of await ctx.tx.valuesLike(attributeIds, pattern, 2)) add(f, r.object_id, r.value_text)
         }
       }
     }

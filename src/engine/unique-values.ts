@@ -6,10 +6,9 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
-import { importWriteRepository as repo } from '../store/repositories/import-write.repository.js'
 import type { EntryProblem } from './engine-types.js'
 import { EntryProblemFailure, type MappedEntry } from './map-entry.js'
-import type { TypeState, WriteContext } from './type-writer.js'
+import type { TypeState, WriteContext } from './run-context.js'
 
 const IN_LIST = 900
 
@@ -94,18 +93,11 @@ async function storedHolders(
   const list = [...wanted]
   const rows: { object_id: number | string; value_ci: string }[] = []
   for (let i = 0; i < list.length; i += IN_LIST)
-    rows.push(
-      ...(await repo.valuesMatching(
-        ctx.db,
-        ctx.store.caps.dialect,
-        [attributeId],
-        list.slice(i, i + IN_LIST),
-      )),
-    )
+    rows.push(...(await ctx.tx.valuesMatching([attributeId], list.slice(i, i + IN_LIST))))
   const ids = [...new Set(rows.map((r) => Number(r.object_id)))]
   const owners = new Map<number, { identity: string | null; own: boolean }>()
   for (let i = 0; i < ids.length; i += IN_LIST) {
-    for (const o of await repo.objectOwners(ctx.db, ids.slice(i, i + IN_LIST)))
+    for (const o of await ctx.tx.objectOwners(ids.slice(i, i + IN_LIST)))
       owners.set(Number(o.id), { identity: o.identity, own: o.import_source_id === ctx.importSourceId })
   }
   const out = new Map<string, Holder[]>()

@@ -3,11 +3,11 @@ import type { LiveProgress } from '../domain/execution/execution.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk } from '../engine/engine-types.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
-import { aqlReferenceResolver } from './aql-reference-resolver.js'
 import { jobQueue, type JobRow } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
+import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
@@ -83,10 +83,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
     const engineStore = committingStore(deps.engineStore, clock, job, ctx)
     try {
       const result = await runImport(
-        {
-          store: dryRun ? deps.engineStore : engineStore,
-          resolveAql: aqlReferenceResolver(deps.engineStore.caps, execution.workspace_id),
-        },
+        enginePorts(dryRun ? deps.engineStore : engineStore, execution.workspace_id),
         {
           workspaceId: execution.workspace_id,
           importSourceId: execution.import_source_id,

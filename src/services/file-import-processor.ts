@@ -19,7 +19,7 @@ import type { Store } from '../store/create-store.js'
 import { translateDbError } from '../store/translate-error.js'
 import { executionRepository as repo, type ExecutionRow } from '../store/repositories/execution.repository.js'
 import { readStateRepository } from '../store/repositories/read-state.repository.js'
-import { aqlReferenceResolver } from './aql-reference-resolver.js'
+import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { AnyConnector, ConnectorCatalog } from './file-connectors.js'
@@ -261,28 +261,22 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       })
       // A dry run rolls back in the engine: nothing commits, so no job proof, applied mark or read state either.
       const dryRun = execution.dry_run === 1
-      const result = await runImport(
-        {
-          store: dryRun ? deps.engineStore : engineStore,
-          resolveAql: aqlReferenceResolver(deps.engineStore.caps, ws),
-        },
-        {
-          workspaceId: ws,
-          importSourceId: sourceId,
-          executionId,
-          objectSchemaId: plan.objectSchemaId,
-          document: plan.document,
-          settings: plan.settings,
-          // Only what changed since the stored state was read: objects not seen are not missing.
-          partialRead: since !== undefined,
-          dryRun,
-          data: data(),
-          drainSourceProblems: () => pendingProblems.splice(0),
-          signal,
-          onProgress: (p) =>
-            report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
-        },
-      )
+      const result = await runImport(enginePorts(dryRun ? deps.engineStore : engineStore, ws), {
+        workspaceId: ws,
+        importSourceId: sourceId,
+        executionId,
+        objectSchemaId: plan.objectSchemaId,
+        document: plan.document,
+        settings: plan.settings,
+        // Only what changed since the stored state was read: objects not seen are not missing.
+        partialRead: since !== undefined,
+        dryRun,
+        data: data(),
+        drainSourceProblems: () => pendingProblems.splice(0),
+        signal,
+        onProgress: (p) =>
+          report({ phase: p.phase, entriesRead: p.entriesRead, objectsWritten: p.objectsWritten }),
+      })
       report({
         step: 6,
         description: 'Import finished',

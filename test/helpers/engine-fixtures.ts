@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { engineSettingsFrom } from '../../src/engine/engine-settings.js'
 import type { DataChunk, EngineInput } from '../../src/engine/engine-types.js'
 import { runImport, type EngineDeps } from '../../src/engine/run-import.js'
-import { aqlReferenceResolver } from '../../src/services/aql-reference-resolver.js'
+import { enginePorts } from '../../src/services/engine-ports.js'
 import type { ImportResult } from '../../src/engine/result.js'
 import type { Services } from '../../src/services/services.js'
 
@@ -62,7 +62,7 @@ export async function runEngine(
     .execute()
   const { deps, ...rest } = extra
   return runImport(
-    { store: services.store, resolveAql: aqlReferenceResolver(services.store.caps, workspaceId), ...deps },
+    { ...enginePorts(services.store, workspaceId), ...deps },
     {
       workspaceId,
       importSourceId: sourceId,

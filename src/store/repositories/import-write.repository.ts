@@ -1,16 +1,9 @@
 import { sql } from 'kysely'
 import type { Db, Store } from '../create-store.js'
+import type { OwnedObject, StagedReference } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
-
-export interface OwnedObject {
-  id: number
-  identity: string
-  content_hash: string
-  object_key: string
-  missing_runs: number
-}
 
 interface OwnedRow {
   id: number | string
@@ -78,7 +71,37 @@ export const REFERENCE_INSERT: readonly BulkColumn[] = [
   { name: 'target_object_id', pg: 'bigint' },
 ]
 
+export const CHANGE_BATCH: readonly BulkColumn[] = [
+  { name: 'execution_id', pg: 'text' },
+  { name: 'seq', pg: 'integer' },
+  { name: 'object_type_id', pg: 'bigint' },
+  { name: 'operation', pg: 'text' },
+  { name: 'count', pg: 'integer' },
+  { name: 'changes', pg: 'text' },
+]
+
+export const PROBLEM: readonly BulkColumn[] = [
+  { name: 'execution_id', pg: 'text' },
+  { name: 'seq', pg: 'integer' },
+  { name: 'object_type_id', pg: 'bigint' },
+  { name: 'location', pg: 'text' },
+  { name: 'code', pg: 'text' },
+  { name: 'message', pg: 'text' },
+  { name: 'attribute', pg: 'text' },
+  { name: 'value', pg: 'text' },
+]
+
 export const importWriteRepository = {
+  /** One index probe: whether the source owns any object of the type. */
+  hasOwned: async (db: Db, typeId: number, sourceId: string): Promise<boolean> =>
+    (await db
+      .selectFrom('object')
+      .select('id')
+      .where('object_type_id', '=', typeId)
+      .where('import_source_id', '=', sourceId)
+      .limit(1)
+      .executeTakeFirst()) !== undefined,
+
   findOwned: async (
     db: Db,
     dialect: 'sqlite' | 'postgres',
@@ -220,6 +243,17 @@ export const importWriteRepository = {
     }
   },
 
+  /** Marks objects as changed (an unresolved reference): the next import re-reads their entries. */
+  markDirty: async (db: Db, ids: number[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 900) {
+      await db
+        .updateTable('object')
+        .set({ content_hash: sql`content_hash || '!'` })
+        .where('id', 'in', ids.slice(i, i + 900))
+        .execute()
+    }
+  },
+
   deleteObjects: async (db: Db, ids: number[]): Promise<void> => {
     for (let i = 0; i < ids.length; i += 900) {
       await db
@@ -280,6 +314,9 @@ export const importWriteRepository = {
 export class IndexStage {
   readonly #tables = new Map<number, string>()
   readonly #buckets = new Map<number, unknown[][]>()
+  readonly #direct = new Set<number>()
+  /** Once the stage is applied (the missing-objects and later passes), rows go straight into object_value. */
+  #applied = false
 
   constructor(
     private readonly store: Store,
@@ -293,11 +330,22 @@ export class IndexStage {
     return rows
   }
 
-  /** Writes the waiting rows into the stage tables. */
+  /**
+   * The attribute's rows go straight into object_value at each flush, not through a stage table: what a later batch
+   * of the execution must find there (the values of unique attributes).
+   */
+  direct(attributeId: number): void {
+    this.#direct.add(attributeId)
+  }
+
+  /** Writes the waiting rows into the stage tables (object_value for direct attributes). */
   async flush(db: Db): Promise<void> {
     for (const [id, rows] of this.#buckets) {
       if (rows.length === 0) continue
-      await this.bulk.insert(db, await this.#table(db, id), STAGED_VALUE, rows)
+      if (this.#direct.has(id) || this.#applied) {
+        const full = rows.map((r) => [id, r[0], r[1], r[2], r[3] ?? r[0], r[4]])
+        await this.bulk.insert(db, 'object_value', VALUE_INDEX, full)
+      } else await this.bulk.insert(db, await this.#table(db, id), STAGED_VALUE, rows)
       rows.length = 0
     }
   }
@@ -305,6 +353,7 @@ export class IndexStage {
   /** Moves the staged rows into object_value, one attribute at a time in ascending order, calling `between`. */
   async apply(db: Db, between: () => Promise<void>): Promise<void> {
     await this.flush(db)
+    this.#applied = true
     for (const id of [...this.#tables.keys()].sort((a, b) => a - b)) {
       const table = sql.table(this.#tables.get(id)!)
       await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
@@ -347,18 +396,6 @@ export const REF_STAGE: readonly BulkColumn[] = [
   { name: 'placeholders', pg: 'text' },
   { name: 'location', pg: 'text' },
 ]
-
-export interface StagedReference {
-  seq: number
-  attribute_id: number
-  object_id: number
-  object_key: string
-  type_id: number
-  created: number
-  texts: string
-  placeholders: string | null
-  location: string
-}
 
 /**
  * References wait for the second pass in a temporary table, not in memory: a million entries with a parent link

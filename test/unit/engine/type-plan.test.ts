@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/engine/engine-types.js'
 import { compilePlans, type PlanCatalog } from '../../../src/engine/type-plan.js'
-import { entryHash } from '../../../src/engine/type-writer.js'
+import { entryHash } from '../../../src/engine/decide.js'
 import type {
   NormalizedDocument,
   NormalizedObjectTypeMapping,

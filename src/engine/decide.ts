@@ -1,0 +1,54 @@
+/** The decide phase: which entries of a batch create an object, which may update one, which are identical. */
+import { contentHash } from '../domain/schema/content-hash.js'
+import type { CanonicalValue } from '../domain/schema/types.js'
+import type { MappedEntry } from './map-entry.js'
+import type { Tuple } from './ports.js'
+import type { TypeState, WriteContext } from './run-context.js'
+import type { TypePlan } from './type-plan.js'
+
+export interface Decided {
+  creates: { e: MappedEntry; hash: string }[]
+  /** Owned objects whose hash differs: their stored values are compared attribute by attribute. */
+  candidates: { e: MappedEntry; hash: string; id: number; key: string }[]
+  /** Identical objects whose missing counters must be reset (HashUpdate tuples). */
+  hashOnly: Tuple[]
+}
+
+/** The hash an import stores: what this mapping contributes, so an unchanged entry is found without reading values. */
+export function entryHash(plan: TypePlan, e: MappedEntry): string {
+  let all: ReadonlyMap<number, readonly CanonicalValue[]> = e.values
+  if (e.references.size > 0) {
+    const merged = new Map<number, readonly CanonicalValue[]>(e.values)
+    for (const [id, texts] of e.references) merged.set(id, texts)
+    all = merged
+  }
+  return (plan.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(all)
+}
+
+/** One batched lookup of the batch's identities among the objects the source owns, then a hash compare. */
+export async function decideBatch(
+  ctx: WriteContext,
+  state: TypeState,
+  batch: MappedEntry[],
+): Promise<Decided> {
+  const { plan, result } = state
+  const hashes = batch.map((e) => entryHash(plan, e))
+  const owned = await ctx.tx.findOwned(
+    plan.type.id,
+    ctx.importSourceId,
+    batch.map((e) => e.identity),
+  )
+  const byIdentity = new Map(owned.map((o) => [o.identity, o]))
+  const decided: Decided = { creates: [], candidates: [], hashOnly: [] }
+  batch.forEach((e, i) => {
+    const o = byIdentity.get(e.identity)
+    const hash = hashes[i]!
+    if (!o) return void decided.creates.push({ e, hash })
+    state.seenIds.add(o.id)
+    if (o.content_hash === hash) {
+      result.objectsIdentical++
+      if (o.missing_runs > 0) decided.hashOnly.push([o.id, hash, null, 0])
+    } else decided.candidates.push({ e, hash, id: o.id, key: o.object_key })
+  })
+  return decided
+}

@@ -1,0 +1,146 @@
+/**
+ * The engine's ports: the few things it needs from the layers around it, declared here and implemented outside
+ * (src/store/import-store.ts for the writes, src/services/engine-ports.ts for the catalog), wired by whoever calls
+ * runImport. The engine imports no service and no repository: the storage layout stays behind ImportStore.
+ */
+import type { AttributeDef } from '../domain/schema/types.js'
+import type { Db } from '../store/create-store.js'
+import type { EngineCatalog } from './engine-catalog.js'
+
+/** The schema side: read once before the execution, and the few schema writes an execution may make. */
+export interface EngineCatalogPort {
+  /** The schema, its types, attributes and statuses (read outside the execution's transaction). */
+  load(workspaceId: string, schemaId: number): Promise<EngineCatalog>
+  /** The schema writes of an execution, inside its transaction. */
+  writer(tx: ImportTx): CatalogWriter
+}
+
+export interface CatalogWriter {
+  /** Reserves `count` object numbers of the schema (keys `<schemaKey>-<n>`); answers the first. */
+  reserveObjectNumbers(schemaId: number, count: number): Promise<number>
+  /** unknownValues ADD on a select attribute: its options become `allowedValues`. */
+  setSelectOptions(workspaceId: string, attribute: AttributeDef, allowedValues: string[]): Promise<void>
+  /** unknownValues ADD on a status attribute: new statuses of the schema (names already checked). */
+  addStatuses(workspaceId: string, schemaId: number, names: string[]): Promise<void>
+}
+
+/** An object owned by the import source, as the decide phase compares it. */
+export interface OwnedObject {
+  id: number
+  identity: string
+  content_hash: string
+  object_key: string
+  missing_runs: number
+}
+
+/** An owned object as the missing-objects pass pages through them. */
+export interface OwnedMissing {
+  id: number
+  identity: string
+  object_key: string
+  missing_since: string | null
+  missing_runs: number
+}
+
+/**
+ * Row tuples, in column order (they go to the database as they are, no row objects on the bulk path):
+ * - NewObject: id, workspace_id, object_schema_id, object_type_id, object_key, label, identity, import_source_id,
+ *   content_hash, attribute_values, created_at, updated_at, label_ci
+ * - ObjectUpdate: id, label, content_hash, attribute_values, updated_at, missing_since, missing_runs, label_ci
+ * - HashUpdate: id, content_hash, missing_since, missing_runs
+ * - MissingUpdate: id, missing_since, missing_runs
+ * - IndexTuple (staged per attribute): value_ci, object_id, position, value_text | null, value_num
+ * - IndexKey: attribute_id, value_ci, object_id
+ * - IndexRow: attribute_id, value_ci, object_id, position, value_text, value_num
+ * - ReferenceRow: object_id, attribute_id, position, target_object_id
+ */
+export type Tuple = unknown[]
+
+/** A reference waiting for the second pass (see references.ts). */
+export interface StagedReference {
+  seq: number
+  attribute_id: number
+  object_id: number
+  object_key: string
+  type_id: number
+  created: number
+  texts: string
+  placeholders: string | null
+  location: string
+}
+
+/** The writes and lookups of one execution, bound to its transaction. */
+export interface ImportTx {
+  /** The transaction itself, for the general AQL reference resolver only. */
+  readonly db: Db
+  readonly dialect: 'sqlite' | 'postgres'
+
+  // decide
+  /** Whether the source owns any object of the type (a first load into an empty type needs no lookups). */
+  hasOwned(typeId: number, sourceId: string): Promise<boolean>
+  findOwned(typeId: number, sourceId: string, identities: string[]): Promise<OwnedObject[]>
+  storedValues(ids: number[]): Promise<Map<number, { values: string; label: string }>>
+
+  // write
+  allocateObjectIds(count: number): Promise<number[]>
+  insertObjects(rows: Tuple[]): Promise<void>
+  updateObjects(rows: Tuple[]): Promise<void>
+  updateHashes(rows: Tuple[]): Promise<void>
+  updateMissing(rows: Tuple[]): Promise<void>
+  deleteObjects(ids: number[]): Promise<void>
+  /** Where the value-index tuples of one attribute wait (written by flushIndex, moved by applyIndex). */
+  indexBucket(attributeId: number): Tuple[]
+  /** Whether the attribute's index rows are written at once (not staged): its value must be found by later batches. */
+  indexDirect(attributeId: number): void
+  flushIndex(): Promise<void>
+  applyIndex(between: () => Promise<void>): Promise<void>
+  deleteIndexKeys(keys: Tuple[]): Promise<void>
+  insertIndexRows(rows: Tuple[]): Promise<void>
+
+  // unique values and references
+  valuesMatching(
+    attributeIds: number[],
+    folded: string[],
+  ): Promise<{ object_id: number | string; value_ci: string; value_text: string }[]>
+  valuesLike(
+    attributeIds: number[],
+    pattern: string,
+    limit: number,
+  ): Promise<{ object_id: number; value_text: string }[]>
+  objectOwners(
+    ids: number[],
+  ): Promise<{ id: number | string; identity: string | null; import_source_id: string | null }[]>
+  objectsByKey(
+    workspaceId: string,
+    typeIds: number[],
+    keys: string[],
+  ): Promise<{ id: number; object_key: string }[]>
+  references(
+    ids: number[],
+    attributeIds: number[],
+  ): Promise<{ object_id: number; target_object_id: number }[]>
+  deleteReferences(objectIds: number[], attributeId: number): Promise<void>
+  insertReferences(rows: Tuple[]): Promise<void>
+  /** Marks objects as changed, so the next import re-reads their entries (an unresolved reference). */
+  markDirty(ids: number[]): Promise<void>
+  /** Marks objects that refer to any of `ids` as changed. */
+  markReferrersDirty(ids: number[]): Promise<void>
+  createRefStage(): Promise<void>
+  stageReferences(rows: Tuple[]): Promise<void>
+  refStageAttributes(): Promise<number[]>
+  refStagePage(attributeId: number, afterSeq: number, limit: number): Promise<StagedReference[]>
+
+  // missing objects
+  ownedPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedMissing[]>
+
+  // change log
+  insertChangeBatches(rows: Tuple[]): Promise<void>
+  insertProblems(rows: Tuple[]): Promise<void>
+}
+
+/** The storage of objects as the engine sees it. */
+export interface ImportStore {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** Runs `work` in one transaction; `rollback` (a dry run) undoes it after `work` returns. */
+  transaction(work: (tx: ImportTx) => Promise<void>, options: { rollback: boolean }): Promise<void>
+}

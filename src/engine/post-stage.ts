@@ -1,0 +1,37 @@
+/**
+ * The phases after every entry is written: the staged value-index rows moved into place, missing objects, then
+ * references, then the change log's last rows.
+ */
+import { breathe } from './breathe.js'
+import { handleMissing } from './missing-objects.js'
+import { resolveReferences, type AqlResolver } from './references.js'
+import { timed } from './result.js'
+import type { Run, WriteContext } from './run-context.js'
+
+export async function finishPhases(
+  run: Run,
+  ctx: WriteContext,
+  resolveAql: AqlResolver | null,
+  checkCancelled: () => void,
+): Promise<void> {
+  const { input, states } = run
+  // One statement per attribute moves the staged index rows; its time counts once, on the first type.
+  const first = states.values().next().value
+  if (first) await timed(first.result, 'writeInsightDataTimeInMs', () => ctx.tx.applyIndex(breathe))
+  // Missing objects before references: a reference to an object this run removes is then reported as
+  // unresolved, instead of resolving and vanishing with its target.
+  input.onProgress?.({ phase: 'missing', entriesRead: run.total, objectsWritten: run.written })
+  if (!input.partialRead) for (const state of states.values()) await handleMissing(ctx, state)
+  checkCancelled()
+  input.onProgress?.({ phase: 'references', entriesRead: run.total, objectsWritten: run.written })
+  await resolveReferences(ctx, states, {
+    types: run.catalog.types,
+    attributesByType: run.catalog.attributesByType,
+    resolveAql,
+    problems: run.problems,
+  })
+  await ctx.log.problems(run.problems)
+  await ctx.log.flush()
+  checkCancelled()
+  input.onProgress?.({ phase: 'finishing', entriesRead: run.total, objectsWritten: run.written })
+}

@@ -1,0 +1,113 @@
+/**
+ * The read + map stage: each chunk's entries, per mapped type, through selector → condition → map → AQL filter →
+ * duplicate check into the type's batch; a full batch goes to the write stage (flushType).
+ */
+import { matchesAql } from '../domain/aql/evaluate-memory.js'
+import type { AqlResolver as RecordResolver } from '../domain/aql/record.js'
+import { droppedEntryProblem } from './dropped-entries.js'
+import type { DataChunk } from './engine-types.js'
+import { mapEntry, mappedWeight } from './map-entry.js'
+import type { Run, TypeState, WriteContext } from './run-context.js'
+import { entriesForMapping, objectsRoot, type SelectorProblem } from './selector.js'
+
+const BATCH = 5000
+/** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
+const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
+const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
+
+/** Maps one chunk into the types' batches; `flushType` writes a full batch (and checks for a cancel). */
+export async function consumeChunk(
+  run: Run,
+  ctx: WriteContext,
+  chunk: DataChunk,
+  flushType: (state: TypeState) => Promise<void>,
+): Promise<void> {
+  const { problems, mapCtx } = run
+  for (const state of run.states.values()) {
+    const { plan, result } = state
+    let mapStart = performance.now()
+    const selectorProblems: SelectorProblem[] = []
+    const filter = run.filters.get(plan.type.id)
+    for (const { entry, location } of entriesForMapping(
+      chunk,
+      plan.selector,
+      plan.mapping.objectTypeExternalId,
+      selectorProblems,
+      run.rootOffsets,
+    )) {
+      result.entriesInSource++
+      run.total++
+      if (plan.condition && !plan.condition(entry)) {
+        result.entriesFilteredByCondition++
+        continue
+      }
+      mapCtx.statusNames = ctx.statusNames
+      const before = problems.length
+      const outcome = mapEntry(plan, entry, location, mapCtx)
+      if (problems.length > before) result.entriesWithProblems++
+      if (outcome.kind === 'emptyExternalId' || outcome.kind === 'emptyLabel') {
+        if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
+        else result.emptyLabelEntries++
+        problems.push(droppedEntryProblem(plan, location, outcome))
+      } else if (outcome.kind === 'skipped') result.entriesSkipped++
+      if (state.firstEntryKeys === undefined) state.firstEntryKeys = Object.keys(entry)
+      if ((outcome.kind === 'skipped' || outcome.kind === 'emptyLabel') && outcome.identity !== null) {
+        state.protectedIdentities.add(outcome.identity)
+      }
+      if (outcome.kind !== 'mapped') continue
+      const m = outcome.mapped
+      if (filter) {
+        const fStart = performance.now()
+        const keep = matchesAql(
+          filter,
+          {
+            id: 0,
+            key: '',
+            label: m.label,
+            objectTypeId: plan.type.id,
+            objectSchemaId: ctx.objectSchemaId,
+            attributes: m.values,
+            created: '',
+            updated: '',
+          },
+          NO_RESOLVER,
+        )
+        result.qlQueryFilteringTimeInMs += performance.now() - fStart
+        if (!keep) {
+          result.objectsFilteredWithQlQuery++
+          continue
+        }
+      }
+      if (state.seenIdentities.has(m.identity)) {
+        result.duplicateEnries++
+        problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
+        continue
+      }
+      state.seenIdentities.add(m.identity)
+      state.batch.push(m)
+      state.batchWeight += mappedWeight(m)
+      if (state.batch.length >= BATCH || state.batchWeight >= BATCH_TEXT_BUDGET) {
+        result.mapExternalDataTimeInMs += performance.now() - mapStart
+        await flushType(state)
+        mapStart = performance.now()
+      }
+    }
+    for (const sp of selectorProblems)
+      problems.push({
+        objectTypeId: plan.type.id,
+        location: sp.location,
+        code: 'INVALID_SELECTION',
+        message: sp.message,
+      })
+    result.mapExternalDataTimeInMs += Math.max(0, performance.now() - mapStart)
+  }
+  // Locations count the elements of each root over all chunks (the chunks concatenated).
+  const roots = [...run.states.values()].flatMap((s) => [
+    s.plan.selector[0]!,
+    objectsRoot(s.plan.mapping.objectTypeExternalId),
+  ])
+  for (const root of new Set(roots)) {
+    const items = chunk[root]
+    if (Array.isArray(items)) run.rootOffsets.set(root, (run.rootOffsets.get(root) ?? 0) + items.length)
+  }
+}

@@ -1,0 +1,78 @@
+/** What the stages of one execution share: the write context (ports, settings) and each mapped type's state. */
+import type { BoundQuery } from '../domain/aql/bound.js'
+import type { ChangeLog } from './change-log.js'
+import type { EngineCatalog } from './engine-catalog.js'
+import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-types.js'
+import type { MapContext, MappedEntry } from './map-entry.js'
+import type { CatalogWriter, ImportTx } from './ports.js'
+import type { TypeResult } from './result.js'
+import type { TypePlan } from './type-plan.js'
+
+export interface PendingReference {
+  objectId: number
+  objectKey: string
+  typeId: number
+  attributeId: number
+  texts: string[]
+  placeholders: ReadonlyMap<string, string[]>
+  location: string
+  created: boolean
+}
+
+export interface WriteContext {
+  /** The execution's transaction: every read and write of the stages goes through it. */
+  tx: ImportTx
+  /** Schema writes (object numbers, new options and statuses), in the same transaction. */
+  catalog: CatalogWriter
+  workspaceId: string
+  importSourceId: string
+  objectSchemaId: number
+  schemaKey: string
+  now: string
+  dryRun: boolean
+  log: ChangeLog
+  pending: PendingReference[]
+  /** Status names of the schema; replaced (not mutated) when unknownValues ADD creates one. */
+  statusNames: string[]
+  /** Where the stages report entry problems (a unique value already held), and what they do. */
+  problems: EntryProblem[]
+  entryProblems: EntryProblemPolicy
+}
+
+export interface TypeState {
+  plan: TypePlan
+  result: TypeResult
+  seenIdentities: Set<string>
+  /** Identities of entries skipped for a problem: their objects are kept as seen, never treated as missing. */
+  protectedIdentities: Set<string>
+  /** Keys of the type's first entry: what a locator that read nothing is compared with. */
+  firstEntryKeys?: string[]
+  /** Set when the missing-objects pass was skipped because no entry of the type became an object. */
+  missingSkipped?: boolean
+  seenIds: Set<number>
+  batch: MappedEntry[]
+  /** Unique attribute id → folded value → identity of the entry of this execution that holds it. */
+  uniqueHeld: Map<number, Map<string, string>>
+  /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
+  batchWeight: number
+}
+
+/** One execution as it runs: prepared before the transaction (prepareRun), carried through every stage. */
+export interface Run {
+  input: EngineInput
+  catalog: EngineCatalog
+  /** Each mapped type's state, by type id. */
+  states: Map<number, TypeState>
+  /** Each type's selector AQL filter, compiled once. */
+  filters: Map<number, BoundQuery>
+  /** Entry problems waiting to be stored (written after each batch). */
+  problems: EntryProblem[]
+  mapCtx: MapContext
+  /** Locations count the elements of each selector root over all chunks. */
+  rootOffsets: Map<string, number>
+  /** Entries read, and objects written so far. */
+  total: number
+  written: number
+  /** Test hook: called after each written batch (a throw here aborts the execution and rolls everything back). */
+  afterBatch?: (written: number) => void | Promise<void>
+}

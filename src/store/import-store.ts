@@ -1,0 +1,101 @@
+import { sql } from 'kysely'
+import type { ImportStore, ImportTx } from '../engine/ports.js'
+import type { Db, Store } from './create-store.js'
+import type { BulkWriter } from './bulk.js'
+import {
+  CHANGE_BATCH,
+  importWriteRepository as repo,
+  IndexStage,
+  OBJECT_HASH_UPDATE,
+  OBJECT_INSERT,
+  OBJECT_MISSING_UPDATE,
+  OBJECT_UPDATE,
+  PROBLEM,
+  REF_STAGE,
+  REFERENCE_INSERT,
+  refStage,
+  VALUE_INDEX,
+  VALUE_INDEX_KEY,
+} from './repositories/import-write.repository.js'
+
+class Rollback extends Error {}
+
+/**
+ * The engine's ImportStore over a Store: each execution's writes go through the dialect's BulkWriter (prepared
+ * statements on SQLite, COPY and unnest on PostgreSQL) inside one transaction; the few queries that differ per
+ * dialect branch inside importWriteRepository.
+ */
+export function importStore(store: Store): ImportStore {
+  return {
+    dialect: store.caps.dialect,
+    transaction: async (work, { rollback }) => {
+      try {
+        await store.bulkTransaction(async ({ db, bulk }) => {
+          await work(importTx(store, db, bulk))
+          if (rollback) throw new Rollback()
+        })
+      } catch (error) {
+        if (!(error instanceof Rollback)) throw error
+      }
+    },
+  }
+}
+
+function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
+  const dialect = store.caps.dialect
+  const index = new IndexStage(store, bulk)
+  return {
+    db,
+    dialect,
+    hasOwned: (typeId, sourceId) => repo.hasOwned(db, typeId, sourceId),
+    findOwned: (typeId, sourceId, identities) => repo.findOwned(db, dialect, typeId, sourceId, identities),
+    storedValues: (ids) => repo.storedValues(db, ids),
+    allocateObjectIds: (count) => repo.allocateObjectIds(store, db, count),
+    insertObjects: (rows) => bulk.insert(db, 'object', OBJECT_INSERT, rows),
+    updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
+    updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),
+    updateMissing: (rows) => bulk.updateByKey(db, 'object', OBJECT_MISSING_UPDATE, rows),
+    deleteObjects: (ids) => repo.deleteObjects(db, ids),
+    indexBucket: (attributeId) => index.bucket(attributeId),
+    indexDirect: (attributeId) => index.direct(attributeId),
+    flushIndex: () => index.flush(db),
+    applyIndex: (between) => index.apply(db, between),
+    deleteIndexKeys: (keys) => bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys),
+    insertIndexRows: (rows) => bulk.insert(db, 'object_value', VALUE_INDEX, rows),
+    valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
+    valuesLike: async (attributeIds, pattern, limit) =>
+      (
+        await db
+          .selectFrom('object_value')
+          .select(['object_id', 'value_text'])
+          .where('attribute_id', 'in', attributeIds)
+          .where(sql<boolean>`value_ci like ${pattern} escape '\\'`)
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ object_id: Number(r.object_id), value_text: r.value_text })),
+    objectOwners: (ids) => repo.objectOwners(db, ids),
+    objectsByKey: async (workspaceId, typeIds, keys) =>
+      (
+        await db
+          .selectFrom('object')
+          .select(['id', 'object_key'])
+          // The workspace makes the (workspace, key) index usable: without it every object of the types is scanned.
+          .where('workspace_id', '=', workspaceId)
+          .where('object_type_id', 'in', typeIds)
+          .where('object_key', 'in', keys)
+          .execute()
+      ).map((r) => ({ id: Number(r.id), object_key: r.object_key })),
+    references: (ids, attributeIds) => repo.references(db, ids, attributeIds),
+    deleteReferences: (ids, attributeId) => repo.deleteReferences(db, ids, attributeId),
+    insertReferences: (rows) => bulk.insert(db, 'object_reference', REFERENCE_INSERT, rows),
+    markDirty: (ids) => repo.markDirty(db, ids),
+    markReferrersDirty: (ids) => repo.markReferrersDirty(db, ids),
+    createRefStage: () => refStage.create(store, db),
+    stageReferences: (rows) => bulk.insert(db, refStage.table, REF_STAGE, rows),
+    refStageAttributes: () => refStage.attributes(db),
+    refStagePage: (attributeId, afterSeq, limit) => refStage.page(db, attributeId, afterSeq, limit),
+    ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
+    insertChangeBatches: (rows) => bulk.insert(db, 'change_batch', CHANGE_BATCH, rows),
+    insertProblems: (rows) => bulk.insert(db, 'execution_problem', PROBLEM, rows),
+  }
+}
