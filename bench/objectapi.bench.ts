@@ -10,8 +10,8 @@
  *   POST object/aql        Name = "Device k" (equality on the label, random k); objectType = Hardware (first page
  *                          of 25, with the total); Parent.Name = "Device k" (a reference hop: k's ten children)
  *   POST object/create     a new Hardware object per request (unique Asset ID and Serial)
- * Every case reports req/s, p50 / p99 latency, non-2xx answers and errors (both must be 0), and the server's RSS
- * after it; the server's peak RSS (VmHWM) over the whole run closes the table.
+ * Every case reports req/s, p50 / p99 latency, the server's CPU time per request (what a request costs, whatever
+ * else a shared machine runs), non-2xx answers and errors (both must be 0), and the server's RSS after it; the server's peak RSS (VmHWM) over the whole run closes the table.
  *
  *   npx tsx bench/objectapi.bench.ts --rows=N [--pg] [--db=sqlite,postgres] [--duration=S] [--connections=C]
  *       [--cpu-prof]   (the server writes a V8 CPU profile to bench/out/profiles when it stops)
@@ -49,6 +49,11 @@ export interface ObjectApiRow {
   requests: number
   non2xx: number
   errors: number
+  /**
+   * The server's CPU time per answered request (user + system, ms): what a request costs whatever else the machine
+   * runs; one core serves about 1,000 / this many requests a second.
+   */
+  serverCpuMsPerRequest: number
   /** The server's RSS after the case, and its peak (VmHWM) since it started. */
   serverRssMb: number
   serverPeakRssMb: number
@@ -202,7 +207,9 @@ export async function benchObjectApi(
       (c) => options.cases.length === 0 || options.cases.some((k) => c.name.toLowerCase().includes(k)),
     )
     for (const c of chosen) {
+      const cpuBefore = server.cpuSeconds()
       const r = await drive(server.url, c, options.durationSeconds)
+      const cpuMs = (server.cpuSeconds() - cpuBefore) * 1000
       const row: ObjectApiRow = {
         engine,
         objects: n,
@@ -215,12 +222,13 @@ export async function benchObjectApi(
         requests: r.requests.total,
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts,
+        serverCpuMsPerRequest: cpuMs / Math.max(1, r.requests.total),
         serverRssMb: server.rssMb(),
         serverPeakRssMb: server.peakRssMb(),
       }
       rows.push(row)
       log(
-        `${engine} objectapi: ${c.name} ×${c.connections}: ${Math.round(row.requestsPerSecond)} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.non2xx} non-2xx ${JSON.stringify(r.statusCodeStats)}, ${row.errors} errors, server RSS ${row.serverRssMb} MB (peak ${row.serverPeakRssMb} MB)`,
+        `${engine} objectapi: ${c.name} ×${c.connections}: ${Math.round(row.requestsPerSecond)} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, server CPU ${row.serverCpuMsPerRequest.toFixed(2)} ms/request, ${row.non2xx} non-2xx ${JSON.stringify(r.statusCodeStats)}, ${row.errors} errors, server RSS ${row.serverRssMb} MB (peak ${row.serverPeakRssMb} MB)`,
       )
     }
   } finally {
@@ -232,11 +240,11 @@ export async function benchObjectApi(
 
 export function objectApiTable(rows: readonly ObjectApiRow[]): string {
   return [
-    '| engine | objects | load s (objects/s) | case | connections | req/s | p50 ms | p99 ms | requests | non-2xx / errors | server RSS MB (peak) |',
-    '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| engine | objects | load s (objects/s) | case | connections | req/s | p50 ms | p99 ms | requests | server CPU ms/request | non-2xx / errors | server RSS MB (peak) |',
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.objects} | ${r.loadSeconds.toFixed(1)} (${Math.round(r.objects / r.loadSeconds)}) | ${r.case.replace(/\|/g, '\\|')} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${r.requests} | ${r.non2xx} / ${r.errors} | ${r.serverRssMb} (${r.serverPeakRssMb}) |`,
+        `| ${r.engine} | ${r.objects} | ${r.loadSeconds.toFixed(1)} (${Math.round(r.objects / r.loadSeconds)}) | ${r.case.replace(/\|/g, '\\|')} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${r.requests} | ${r.serverCpuMsPerRequest.toFixed(2)} | ${r.non2xx} / ${r.errors} | ${r.serverRssMb} (${r.serverPeakRssMb}) |`,
     ),
   ].join('\n')
 }

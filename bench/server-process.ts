@@ -23,6 +23,8 @@ export interface ServerProcess {
   peakRssMb(): number
   /** Forgets the peak so far (VmHWM cannot be reset, so the sampled peak is used after a reset). */
   resetPeak(): void
+  /** CPU time (user + system) the server has used so far, in seconds. */
+  cpuSeconds(): number
   /** SIGTERM, then waits for the exit (a graceful shutdown writes a --cpu-prof profile). */
   stop(): Promise<void>
 }
@@ -37,6 +39,17 @@ function memoryOf(pid: number): { rss: number; hwm: number } {
     return { rss: field('VmRSS'), hwm: field('VmHWM') }
   } catch {
     return { rss: 0, hwm: 0 }
+  }
+}
+
+/** utime + stime of a process in seconds (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
   }
 }
 
@@ -121,6 +134,7 @@ export async function startServerProcess(
     pid,
     logFile,
     rssMb: () => mb(memoryOf(pid).rss),
+    cpuSeconds: () => cpuOf(pid),
     peakRssMb: () => {
       const m = memoryOf(pid)
       return mb(Math.max(peakKb, m.rss, useHwm ? m.hwm : 0))
