@@ -166,6 +166,21 @@ describe('web console in Chromium', () => {
     await shot('console-sources.png')
   })
 
+  it('runs again after a changed file and shows what the second run updated', async () => {
+    await page.getByRole('link', { name: 'Data centre hosts' }).click()
+    await page.getByLabel('Replace the file').setInputFiles({
+      name: 'hosts.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV.replace('h2,Host 2,10.0.0.2,8,bob', 'h2,Host 2,10.0.0.2,12,bob')),
+    })
+    await page.getByRole('button', { name: 'Upload', exact: true }).click()
+    await page.getByText(/Uploaded hosts\.csv/).waitFor()
+    await page.getByRole('button', { name: 'Run import' }).click()
+    await page.locator('.badge', { hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 })
+    expect(await page.locator('dd[data-counter=objectsUpdated]').textContent()).toBe('1')
+    expect(await page.locator('dd[data-counter=objectsIdentical]').textContent()).toBe('2')
+  })
+
   it('finds an imported object with AQL, shows syntax errors at their position, and opens the object with its history', async () => {
     await nav().getByRole('link', { name: 'Objects' }).click()
     await page.getByLabel('AQL query').fill('Name = = "Host 2"')
@@ -181,7 +196,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: /Label/ }).click()
     await page.getByRole('button', { name: /Label/ }).click() // descending
     await page.locator('th[aria-sort=descending]').waitFor()
-    expect(await page.locator('tbody tr').first().textContent()).toContain('Host 4')
+    await page.locator('tbody tr').first().filter({ hasText: 'Host 4' }).waitFor()
+    expect(await page.locator('tbody tr').last().textContent()).toContain('Host 1')
 
     await page.getByLabel('AQL query').fill('name = "Host 2"')
     await page.getByRole('button', { name: 'Search' }).click()
@@ -191,8 +207,12 @@ describe('web console in Chromium', () => {
     expect(await page.locator('dl.attributes-list').textContent()).toContain('10.0.0.2')
     const history = page.locator('table.history tbody tr')
     await history.first().waitFor()
-    expect(await history.first().textContent()).toContain('Created')
-    expect(await history.first().textContent()).toContain('Import source "Data centre hosts"')
+    // The first run created the object, the second changed cpu; each entry links to its run.
+    const text = await page.locator('table.history').textContent()
+    expect(text).toContain('cpu: 8 → 12')
+    expect(text).toContain('Created')
+    expect(text).toContain('Import source "Data centre hosts"')
+    expect(await page.locator('table.history tbody a').count()).toBe(await history.count())
     await shot('console-object.png')
   })
 
