@@ -181,6 +181,24 @@ describe('web console in Chromium', () => {
     expect(await page.locator('dd[data-counter=objectsIdentical]').textContent()).toBe('2')
   })
 
+  it('schedules the source and shows its next runs', async () => {
+    await page.getByRole('link', { name: 'Source', exact: true }).click()
+    await page.getByLabel('Frequency').selectOption('WEEKLY')
+    await page.getByLabel('Time zone whose clock later runs keep').fill('Europe/Berlin')
+    await page.getByRole('button', { name: 'Create schedule' }).click()
+    await page.getByText('Schedule saved.').waitFor()
+    const runs = page.locator('ol.occurrences time')
+    await runs.first().waitFor()
+    expect(await runs.count()).toBe(5)
+    const [a, b] = [await runs.nth(0).getAttribute('datetime'), await runs.nth(1).getAttribute('datetime')]
+    const days = (Date.parse(b!) - Date.parse(a!)) / 86_400_000
+    expect(Math.round(days)).toBe(7)
+    await nav().getByRole('link', { name: 'Sources' }).click()
+    const row = page.getByRole('row', { name: /Data centre hosts/ })
+    await row.waitFor()
+    expect(await row.locator('td').last().textContent()).not.toBe('—')
+  })
+
   it('finds an imported object with AQL, shows syntax errors at their position, and opens the object with its history', async () => {
     await nav().getByRole('link', { name: 'Objects' }).click()
     await page.getByLabel('AQL query').fill('Name = = "Host 2"')
