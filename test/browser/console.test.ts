@@ -166,6 +166,39 @@ describe('web console in Chromium', () => {
     await shot('console-sources.png')
   })
 
+  it('runs again after a changed file and shows what the second run updated', async () => {
+    await page.getByRole('link', { name: 'Data centre hosts' }).click()
+    await page.getByLabel('Replace the file').setInputFiles({
+      name: 'hosts.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV.replace('h2,Host 2,10.0.0.2,8,bob', 'h2,Host 2,10.0.0.2,12,bob')),
+    })
+    await page.getByRole('button', { name: 'Upload', exact: true }).click()
+    await page.getByText(/Uploaded hosts\.csv/).waitFor()
+    await page.getByRole('button', { name: 'Run import' }).click()
+    await page.locator('.badge', { hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 })
+    expect(await page.locator('dd[data-counter=objectsUpdated]').textContent()).toBe('1')
+    expect(await page.locator('dd[data-counter=objectsIdentical]').textContent()).toBe('2')
+  })
+
+  it('schedules the source and shows its next runs', async () => {
+    await page.getByRole('link', { name: 'Source', exact: true }).click()
+    await page.getByLabel('Frequency').selectOption('WEEKLY')
+    await page.getByLabel('Time zone whose clock later runs keep').fill('Europe/Berlin')
+    await page.getByRole('button', { name: 'Create schedule' }).click()
+    await page.getByText('Schedule saved.').waitFor()
+    const runs = page.locator('ol.occurrences time')
+    await runs.first().waitFor()
+    expect(await runs.count()).toBe(5)
+    const [a, b] = [await runs.nth(0).getAttribute('datetime'), await runs.nth(1).getAttribute('datetime')]
+    const days = (Date.parse(b!) - Date.parse(a!)) / 86_400_000
+    expect(Math.round(days)).toBe(7)
+    await nav().getByRole('link', { name: 'Sources' }).click()
+    const row = page.getByRole('row', { name: /Data centre hosts/ })
+    await row.waitFor()
+    expect(await row.locator('td').last().textContent()).not.toBe('—')
+  })
+
   it('finds an imported object with AQL, shows syntax errors at their position, and opens the object with its history', async () => {
     await nav().getByRole('link', { name: 'Objects' }).click()
     await page.getByLabel('AQL query').fill('Name = = "Host 2"')
@@ -181,7 +214,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: /Label/ }).click()
     await page.getByRole('button', { name: /Label/ }).click() // descending
     await page.locator('th[aria-sort=descending]').waitFor()
-    expect(await page.locator('tbody tr').first().textContent()).toContain('Host 4')
+    await page.locator('tbody tr').first().filter({ hasText: 'Host 4' }).waitFor()
+    expect(await page.locator('tbody tr').last().textContent()).toContain('Host 1')
 
     await page.getByLabel('AQL query').fill('name = "Host 2"')
     await page.getByRole('button', { name: 'Search' }).click()
@@ -191,8 +225,12 @@ describe('web console in Chromium', () => {
     expect(await page.locator('dl.attributes-list').textContent()).toContain('10.0.0.2')
     const history = page.locator('table.history tbody tr')
     await history.first().waitFor()
-    expect(await history.first().textContent()).toContain('Created')
-    expect(await history.first().textContent()).toContain('Import source "Data centre hosts"')
+    // The first run created the object, the second changed cpu; each entry links to its run.
+    const text = await page.locator('table.history').textContent()
+    expect(text).toContain('cpu: 8 → 12')
+    expect(text).toContain('Created')
+    expect(text).toContain('Import source "Data centre hosts"')
+    expect(await page.locator('table.history tbody a').count()).toBe(await history.count())
     await shot('console-object.png')
   })
 

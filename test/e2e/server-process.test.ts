@@ -11,6 +11,7 @@ interface Started {
   url: string
   workspaceId: string
   adminToken: string | null
+  consoleUrl: string | null
   exited: Promise<number | null>
 }
 
@@ -32,13 +33,14 @@ async function startProcess(env: Record<string, string>): Promise<Started> {
   const url = /listening on (\S+)/.exec(out)![1]!
   const workspaceId = /workspace id: (\S+)/.exec(out)![1]!
   const adminToken = /admin token: +(\S+)/.exec(out)?.[1] ?? null
+  const consoleUrl = /console: +(\S+)/.exec(out)?.[1] ?? null
   for (;;) {
     const res = await fetch(`${url}/readyz`).catch(() => null)
     if (res?.ok) break
     if (Date.now() > deadline) throw new Error('readyz never answered')
     await new Promise((r) => setTimeout(r, 50))
   }
-  return { child, url, workspaceId, adminToken, exited }
+  return { child, url, workspaceId, adminToken, consoleUrl, exited }
 }
 
 describe('intake serve as a process', () => {
@@ -65,6 +67,11 @@ describe('intake serve as a process', () => {
         db = await createTestDatabase(dialect)
         const first = await startProcess(db.env)
         expect(first.adminToken).toMatch(/^itk_/)
+        // The banner's console URL opens the web console (built by `npm run build`).
+        expect(first.consoleUrl).toBe(`${first.url}/console/`)
+        const page = await fetch(first.consoleUrl!)
+        expect(page.status).toBe(200)
+        expect(await page.text()).toContain('<title>Intake console</title>')
         const auth = { authorization: `Bearer ${first.adminToken}`, 'content-type': 'application/json' }
         const api = `${first.url}/jsm/assets/workspace/${first.workspaceId}/v1`
         const post = (p: string, body: unknown) =>

@@ -31,16 +31,35 @@ function wallOf(date: Date, zone: string): Wall {
   }
 }
 
-/** The instant whose wall clock in `zone` is `w` (the earlier one in a DST overlap, moved past a gap). */
+const wallMs = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
+/** The zone's offset from UTC at instant `t`, in ms. */
+const MINUTE = 60_000
+const offsetAt = (t: number, zone: string) =>
+  Math.round((wallMs(wallOf(new Date(t), zone)) - t) / MINUTE) * MINUTE
+
+/**
+ * The instant whose wall clock in `zone` is `w`: the earlier one when it exists twice (fall back), the first
+ * instant after the gap when it does not exist (spring forward) — the rules of src/domain/schedule/cadence.ts.
+ */
 function instantOf(w: Wall, zone: string): Date {
-  const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
-  let t = guess
-  for (let i = 0; i < 3; i++) {
-    const seen = wallOf(new Date(t), zone)
-    const seenUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second)
-    t += guess - seenUtc
+  const target = wallMs(w)
+  const day = 86_400_000
+  const before = target - offsetAt(target - day, zone)
+  const after = target - offsetAt(target + day, zone)
+  const fits = [before, after]
+    .filter((t) => wallMs(wallOf(new Date(t), zone)) === target)
+    .sort((a, b) => a - b)
+  if (fits.length > 0) return new Date(fits[0]!)
+  // In the gap: the transition lies between the two readings (whole minutes); find its first minute.
+  let lo = Math.min(before, after)
+  let hi = Math.max(before, after)
+  const first = offsetAt(lo, zone)
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / (2 * MINUTE)) * MINUTE
+    if (offsetAt(mid, zone) === first) lo = mid
+    else hi = mid
   }
-  return new Date(t)
+  return new Date(hi)
 }
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()

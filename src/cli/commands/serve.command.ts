@@ -11,7 +11,9 @@ export function serveCommand(): Command {
       const server = await startServer(config, { worker: options.worker })
       const out = process.stdout
       out.write(`\nIntake is listening on ${server.url}\n`)
-      out.write(`  console:      ${server.url}/console/  (sign in with an API token)\n`)
+      out.write(
+        `  console:      ${server.url}/console/  (sign in with ${server.generatedAdminToken ? 'the admin token below' : 'an API token'})\n`,
+      )
       out.write(
         `  database:     ${config.database.dialect}${config.database.dialect === 'sqlite' ? ` (${config.database.url})` : ''}\n`,
       )

@@ -72,12 +72,14 @@ function Check({
   checked,
   onValue,
   placed,
+  hideLabel = true,
 }: {
   pointer: string
   label: string
   checked: boolean
   onValue: (v: boolean) => void
   placed: Placed
+  hideLabel?: boolean
 }) {
   const id = fieldId(pointer)
   return (
@@ -89,7 +91,9 @@ function Check({
         onChange={(e) => onValue(e.currentTarget.checked)}
         {...described(pointer, placed)}
       />
-      <label for={id}>{label}</label>
+      <label for={id} class={hideLabel ? 'sr-only' : undefined}>
+        {label}
+      </label>
       <Errors pointer={pointer} placed={placed} />
     </div>
   )

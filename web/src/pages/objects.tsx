@@ -123,7 +123,7 @@ export function ObjectsPage({ query }: { query: URLSearchParams }) {
             {results.data.total.toLocaleString('en-US')} object{results.data.total === 1 ? '' : 's'}
           </p>
           <div class="table-wrap">
-            <table>
+            <table aria-busy={results.loading}>
               <caption class="sr-only">Objects matching the query</caption>
               <thead>
                 <tr>
