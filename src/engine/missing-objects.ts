@@ -1,6 +1,7 @@
 import { breathe } from './breathe.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
+import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
 import {
   importWriteRepository as repo,
@@ -83,7 +84,7 @@ async function remove(
     const values = decodeValues(stored.get(o.id)!.values)
     for (const [attrId, vals] of values) {
       const attr = state.plan.allAttributes.get(attrId)
-      if (attr)
+      if (attr && keepsIndexRows(attr))
         for (const r of indexRows(o.id, attr, vals)) keys.push([r.attribute_id, r.value_ci, r.object_id])
     }
     await ctx.log.record(
@@ -148,9 +149,11 @@ async function update(
       o.missing_runs,
       foldCase(s.label),
     ])
-    for (const r of indexRows(o.id, attr, prev)) removeKeys.push([r.attribute_id, r.value_ci, r.object_id])
-    for (const r of indexRows(o.id, attr, [coerced.value]))
-      add.push([r.attribute_id, r.value_ci, r.object_id, r.position, r.value_text, r.value_num])
+    if (keepsIndexRows(attr)) {
+      for (const r of indexRows(o.id, attr, prev)) removeKeys.push([r.attribute_id, r.value_ci, r.object_id])
+      for (const r of indexRows(o.id, attr, [coerced.value]))
+        add.push([r.attribute_id, r.value_ci, r.object_id, r.position, r.value_text, r.value_num])
+    }
     state.result.objectsMissingUpdated++
     await ctx.log.record(
       ctx.db,

@@ -1,5 +1,6 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { contentHash } from '../domain/schema/content-hash.js'
+import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import { decodeValues, encodeValues, pushIndexKeys, pushIndexTuples } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
 import type { ObjectSchemaService } from '../services/object-schema.service.js'
@@ -158,8 +159,10 @@ async function writeCreates(
       ctx.now,
       foldCase(e.label),
     ])
-    for (const [attrId, vals] of e.values)
-      pushIndexTuples(ctx.indexStage.bucket(attrId), id, plan.allAttributes.get(attrId)!, vals)
+    for (const [attrId, vals] of e.values) {
+      const attr = plan.allAttributes.get(attrId)!
+      if (keepsIndexRows(attr)) pushIndexTuples(ctx.indexStage.bucket(attrId), id, attr, vals)
+    }
     queueReferences(ctx, plan, e, id, key, true)
     await ctx.log.record(
       ctx.db,
@@ -216,8 +219,10 @@ async function writeUpdates(
       changed.push(attr.id)
       if (next.length) after.set(attr.id, next)
       else after.delete(attr.id)
-      pushIndexKeys(removeIndex, c.id, attr.id, prev)
-      pushIndexTuples(ctx.indexStage.bucket(attr.id), c.id, attr, next)
+      if (keepsIndexRows(attr)) {
+        pushIndexKeys(removeIndex, c.id, attr.id, prev)
+        pushIndexTuples(ctx.indexStage.bucket(attr.id), c.id, attr, next)
+      }
     }
     const label = labelMapped ? c.e.label : s.label
     queueReferences(ctx, plan, c.e, c.id, c.key, false)

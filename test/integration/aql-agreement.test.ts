@@ -41,7 +41,8 @@ async function buildFixtures(services: Services, defaultWorkspace: string): Prom
   const fixtures: Fixture[] = []
   for (const [i, ws] of [defaultWorkspace, second.workspace.id].entries()) {
     const [spec] = fc.sample(repositoryArb, { seed: 4242 + i, numRuns: 1 })
-    const seed = await buildRepository(services, ws, spec!, i === 0 ? 'AGA' : 'AGB')
+    // Attributes indexed in one workspace are scanned in the other (see buildRepository).
+    const seed = await buildRepository(services, ws, spec!, i === 0 ? 'AGA' : 'AGB', i === 0 ? 0 : 1)
     const catalog = await services.aql.catalog(ws)
     fixtures.push({
       ws,
