@@ -42,6 +42,37 @@ export async function bootstrap(
   }
 }
 
+/** How often the background looks for attribute indexes to build or drop. */
+const INDEX_MAINTENANCE_MS = 1000
+
+/**
+ * Builds and drops attribute indexes after their flag changed (AttributeIndexService), a few batches per tick.
+ * On SQLite it waits while an import of this process holds the only write lock.
+ */
+function startIndexMaintenance(
+  services: Services,
+  log: BackgroundOptions['log'],
+): { stop: () => Promise<void> } {
+  let running: Promise<unknown> | null = null
+  const timer = setInterval(() => {
+    if (running !== null) return
+    if (services.store.caps.dialect === 'sqlite' && services.runs.size > 0) return
+    running = services.attributeIndexes
+      .runPending()
+      .catch((err: unknown) => log?.warn({ err }, 'attribute index maintenance failed'))
+      .finally(() => {
+        running = null
+      })
+  }, INDEX_MAINTENANCE_MS)
+  timer.unref()
+  return {
+    stop: async () => {
+      clearInterval(timer)
+      await running
+    },
+  }
+}
+
 /** Schedule runs carried out at once per process (each is short: it queues an import or posts a callback). */
 const SCHEDULE_WORKER_CONCURRENCY = 2
 
@@ -86,11 +117,13 @@ export function startBackground(services: Services, options: BackgroundOptions =
     ...(log !== undefined && { log }),
   })
   scheduler.start()
+  const indexes = startIndexMaintenance(services, log)
   return {
     worker: running.worker,
     scheduler,
     scheduleWorker,
     stop: async () => {
+      await indexes.stop()
       await scheduler.stop()
       scheduleRuns.onQueued = null
       await scheduleWorker.stop()

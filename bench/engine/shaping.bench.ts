@@ -60,6 +60,8 @@ function planOf(document: NormalizedDocument): TypePlan {
     description: '',
     kind: a.type,
     label: a.label,
+    indexed: false,
+    indexState: 'none',
     minimumCardinality: a.minimumCardinality,
     maximumCardinality: a.maximumCardinality,
     unique: a.unique,

@@ -80,6 +80,13 @@ export interface ImportTx {
   hasOwned(typeId: number, sourceId: string): Promise<boolean>
   findOwned(typeId: number, sourceId: string, identities: string[]): Promise<OwnedObject[]>
   storedValues(ids: number[]): Promise<Map<number, { values: string; label: string }>>
+  /** The stored values of the workspace's objects of some types, in id order after `afterId` (a scan). */
+  valuesPage(
+    workspaceId: string,
+    typeIds: number[],
+    afterId: number,
+    limit: number,
+  ): Promise<{ id: number; attribute_values: string }[]>
 
   // write
   allocateObjectIds(count: number): Promise<number[]>

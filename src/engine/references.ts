@@ -1,4 +1,7 @@
 import { foldCase } from '../domain/aql/compare.js'
+import { valueText } from '../domain/schema/content-hash.js'
+import { indexUsable } from '../domain/schema/indexed-attributes.js'
+import { decodeValues } from '../domain/schema/stored-values.js'
 import { interpolate } from '../domain/aql/placeholders.js'
 import { AppError } from '../domain/errors.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
@@ -283,11 +286,14 @@ async function lookup(
     }
   } else {
     const name = q.target.kind === 'attribute' ? foldCase(q.target.name) : null
-    const attributeIds = typeIds.flatMap((t) =>
-      (rc.attributesByType.get(t) ?? [])
-        .filter((a) => (name === null ? a.label : foldCase(a.name) === name))
-        .map((a) => a.id),
+    const targets = typeIds.flatMap((t) =>
+      (rc.attributesByType.get(t) ?? []).filter((a) => (name === null ? a.label : foldCase(a.name) === name)),
     )
+    // Attributes without complete index rows are read from their objects' values (indexed-attributes.ts).
+    const attributeIds = targets.filter((a) => indexUsable(a)).map((a) => a.id)
+    const scanned = targets.filter((a) => !indexUsable(a))
+    const likeHits =
+      scanned.length > 0 ? await scanLookup(ctx, scanned, new Set(folded), q.operator === 'like', add) : null
     if (attributeIds.length) {
       for (let i = 0; i < folded.length; i += 900) {
         for (const r of await ctx.tx.valuesMatching(attributeIds, folded.slice(i, i + 900)))
@@ -300,12 +306,56 @@ async function lookup(
         }
       }
     }
+    // `like` on scanned attributes: the values without an exact hit in either.
+    const unmatched = [...(likeHits ?? [])].filter(([f]) => !byFolded.has(f))
+    for (const [f, hits] of unmatched) for (const h of hits) add(f, h.id, h.text)
   }
   return (text) => {
     const hits = byFolded.get(foldCase(text)) ?? []
     return (q.operator === '==' ? hits.filter((h) => h.text === text) : hits)
       .map((h) => h.id)
       .sort((a, b) => a - b)
+  }
+}
+
+/**
+ * The lookup of attributes without usable index rows: a pass over their types' objects, comparing folded values
+ * as the index would. Exact hits are added; for `like`, the first objects containing each folded value are
+ * returned, to be used for the values without exact hits.
+ */
+async function scanLookup(
+  ctx: WriteContext,
+  attributes: AttributeDef[],
+  folded: ReadonlySet<string>,
+  like: boolean,
+  add: (folded: string, id: number, text: string) => void,
+): Promise<Map<string, { id: number; text: string }[]>> {
+  const likeHits = new Map<string, { id: number; text: string }[]>()
+  const typeIds = [...new Set(attributes.map((a) => a.objectTypeId))]
+  let after = 0
+  for (;;) {
+    const rows = await ctx.tx.valuesPage(ctx.workspaceId, typeIds, after, 2000)
+    if (rows.length === 0) return likeHits
+    for (const row of rows) {
+      const id = Number(row.id)
+      const values = decodeValues(row.attribute_values)
+      for (const a of attributes) {
+        for (const value of values.get(a.id) ?? []) {
+          const text = valueText(value)
+          const f = foldCase(text)
+          if (folded.has(f)) add(f, id, text)
+          if (!like) continue
+          for (const wanted of folded) {
+            const hits = likeHits.get(wanted) ?? []
+            if (hits.length < 2 && f.includes(wanted) && !hits.some((h) => h.id === id)) {
+              hits.push({ id, text })
+              likeHits.set(wanted, hits)
+            }
+          }
+        }
+      }
+    }
+    after = Number(rows[rows.length - 1]!.id)
   }
 }
 

@@ -77,24 +77,35 @@ export class AqlService {
   /** How many objects match `text` (Assets' object/aql/totalcount); the count only, no rows are read. */
   async count(workspaceId: string, text: string, options: AqlOptions = {}): Promise<number> {
     const prepared = await this.prepare(workspaceId, text, options)
-    const scope = this.scope(workspaceId, prepared)
-    return repo.session(this.db, this.caps, async (db) =>
-      repo.count(db, scope, prepared.query, await repo.plan(db, scope, prepared.query)),
-    )
+    return repo.session(this.db, this.caps, async (db) => {
+      const scope = await this.scope(db, workspaceId, prepared)
+      return repo.count(db, scope, prepared.query, await repo.plan(db, scope, prepared.query))
+    })
   }
 
-  private scope(workspaceId: string, prepared: PreparedAql): AqlScope {
+  /**
+   * What the compiler needs besides the query. Which attributes have usable index rows is read in the query's
+   * session, not taken from the catalog (which may have been loaded long before): an index being dropped is
+   * never read, one being built is not read before it is complete.
+   */
+  private async scope(db: Db, workspaceId: string, prepared: PreparedAql): Promise<AqlScope> {
+    const attributeTypes = new Map<number, number[]>()
+    for (const type of prepared.catalog.objectTypes) {
+      for (const a of type.attributes) attributeTypes.set(a.id, [...(attributeTypes.get(a.id) ?? []), type.id])
+    }
     return {
       caps: this.caps,
       workspaceId,
       referenceAttributeIds: new Set(new CatalogIndex(prepared.catalog).referenceAttributeIds()),
+      indexedAttributeIds: new Set(await repo.indexedAttributeIds(db, workspaceId)),
+      attributeTypes,
     }
   }
 
   /** Runs a prepared query: the count and the rows of one page. */
   async run(workspaceId: string, prepared: PreparedAql, page: PageRequest) {
-    const scope = this.scope(workspaceId, prepared)
     return repo.session(this.db, this.caps, async (db) => {
+      const scope = await this.scope(db, workspaceId, prepared)
       const plan = await repo.plan(db, scope, prepared.query)
       return {
         total: await repo.count(db, scope, prepared.query, plan),

@@ -1,6 +1,7 @@
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.js'
 import { checkCardinality, checkName, isAttributeKind } from '../domain/schema/definitions.js'
+import { keepsIndexRows, nextIndexState } from '../domain/schema/indexed-attributes.js'
 import type { AttributeDef, AttributeKind } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
 import { objectSchemaRepository as repo } from '../store/repositories/object-schema.repository.js'
@@ -18,6 +19,8 @@ export interface NewAttribute {
   minimumCardinality?: number
   maximumCardinality?: number
   unique?: boolean
+  /** Searchable by index (docs/aql.md, "Indexed attributes"); default false. */
+  indexed?: boolean
   referenceObjectTypeId?: number | null
   allowedValues?: string[]
 }
@@ -32,6 +35,8 @@ export interface AttributeChange {
   maximumCardinality?: number
   unique?: boolean
   label?: boolean
+  /** Switching it builds or drops the attribute's index rows in the background. */
+  indexed?: boolean
 }
 
 /** The attributes of object types: create, change, read, delete. */
@@ -90,6 +95,7 @@ export class AttributeService {
       // One label per type: the new label attribute takes the role from the previous one.
       for (const a of existing.filter((x) => x.label))
         await repo.updateAttribute(this.db, a.id, { is_label: 0 })
+      await this.syncIndexStates(workspaceId, objectTypeId)
     }
     const id = await repo.insertAttribute(this.db, {
       workspace_id: workspaceId,
@@ -102,6 +108,17 @@ export class AttributeService {
       minimum_cardinality: min,
       maximum_cardinality: max,
       is_unique: input.unique ? 1 : 0,
+      indexed: input.indexed ? 1 : 0,
+      // A new attribute holds no values: its index rows, if it keeps any, are complete from the start.
+      index_state: nextIndexState(
+        null,
+        keepsIndexRows({
+          kind: input.kind,
+          label: input.label ?? false,
+          unique: input.unique ?? false,
+          indexed: input.indexed ?? false,
+        }),
+      ),
       reference_object_type_id: input.referenceObjectTypeId ?? null,
       allowed_values: JSON.stringify(allowed),
       position: existing.length,
@@ -170,8 +187,10 @@ export class AttributeService {
       ...(change.maximumCardinality !== undefined ? { maximum_cardinality: change.maximumCardinality } : {}),
       ...(change.unique !== undefined ? { is_unique: change.unique ? 1 : 0 } : {}),
       ...(change.label !== undefined ? { is_label: change.label ? 1 : 0 } : {}),
+      ...(change.indexed !== undefined ? { indexed: change.indexed ? 1 : 0 } : {}),
       updated_at: isoNow(this.clock),
     })
+    await this.syncIndexStates(workspaceId, objectTypeId)
     return (await this.list(workspaceId, objectTypeId)).find((a) => a.id === attributeId)!
   }
 
@@ -208,6 +227,17 @@ export class AttributeService {
   async list(workspaceId: string, objectTypeId: number): Promise<AttributeDef[]> {
     await this.types.get(workspaceId, objectTypeId)
     return (await repo.listAttributes(this.db, [objectTypeId])).map(toAttribute)
+  }
+
+  /**
+   * Moves the index state of the type's attributes after their flags changed (indexed, label, unique): rows
+   * wanted → building (the background task fills them, indexed-attributes.ts), no longer wanted → dropping.
+   */
+  private async syncIndexStates(workspaceId: string, objectTypeId: number): Promise<void> {
+    for (const a of await this.list(workspaceId, objectTypeId)) {
+      const next = nextIndexState(a.indexState, keepsIndexRows(a))
+      if (next !== a.indexState) await repo.updateAttribute(this.db, a.id, { index_state: next })
+    }
   }
 
   async ofTypes(typeIds: number[]): Promise<AttributeDef[]> {

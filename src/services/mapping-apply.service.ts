@@ -162,6 +162,7 @@ async function createAttribute(
     minimumCardinality: attribute.minimumCardinality,
     maximumCardinality: attribute.maximumCardinality,
     unique: attribute.unique,
+    indexed: attribute.indexed ?? false,
     referenceObjectTypeId: target === null ? null : (typeIds.get(target) ?? null),
     allowedValues: allowedValues(attribute),
   })
@@ -183,6 +184,7 @@ async function updateAttribute(
     existing.minimumCardinality !== attribute.minimumCardinality ||
     existing.maximumCardinality !== attribute.maximumCardinality ||
     existing.unique !== attribute.unique ||
+    existing.indexed !== (attribute.indexed ?? false) ||
     valuesChanged
   if (!changed) return
   await schemas.updateAttribute(workspaceId, existing.id, existing.objectTypeId, {
@@ -191,6 +193,7 @@ async function updateAttribute(
     minimumCardinality: attribute.minimumCardinality,
     maximumCardinality: attribute.maximumCardinality,
     unique: attribute.unique,
+    indexed: attribute.indexed ?? false,
     ...(attribute.type === 'status' && { allowedValues: values }),
   })
 }

@@ -4,6 +4,7 @@ import { CardinalityError, UnknownAttributeError } from '../domain/schema/attrib
 import { validateValues } from '../domain/schema/attribute-value.js'
 import { contentHash, valueText } from '../domain/schema/content-hash.js'
 import { InvalidReferenceError, UniqueValueTakenError } from '../domain/schema/object-errors.js'
+import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue, ObjectTypeDef, StatusDef } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
@@ -165,7 +166,7 @@ export class ObjectService {
     await repo.deleteIndexRows(
       this.db,
       attrs
-        .filter((a) => a.kind !== 'referenced_object')
+        .filter((a) => keepsIndexRows(a))
         .flatMap((a) => indexRows(id, a, current.values.get(a.id) ?? [])),
     )
     await historyRepo.removeOfObject(this.db, id)
@@ -318,7 +319,7 @@ export class ObjectService {
             target_object_id: Number(v),
           })),
         )
-      } else {
+      } else if (keepsIndexRows(a)) {
         await repo.deleteIndexRows(this.db, indexRows(objectId, a, before.get(a.id) ?? []))
         await repo.insertIndexRows(this.db, indexRows(objectId, a, vals))
       }

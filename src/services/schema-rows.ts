@@ -48,6 +48,8 @@ export function toAttribute(r: AttributeRow): AttributeDef {
     referenceObjectTypeId: r.reference_object_type_id === null ? null : Number(r.reference_object_type_id),
     allowedValues: JSON.parse(r.allowed_values) as string[],
     position: r.position,
+    indexed: r.indexed === 1,
+    indexState: r.index_state as AttributeDef['indexState'],
   }
 }
 

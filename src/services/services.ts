@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/config.js'
 import { systemClock, type Clock } from '../domain/clock.js'
 import type { Store } from '../store/create-store.js'
 import { AqlService } from './aql.service.js'
+import { AttributeIndexService } from './attribute-index.service.js'
 import { ExecutionQueries } from './execution-queries.service.js'
 import { ExecutionRuns } from './execution-runs.js'
 import { ExecutionService } from './execution.service.js'
@@ -40,6 +41,8 @@ export interface Services {
   readonly objectHistory: ObjectHistoryService
   readonly objectLinks: ObjectLinksService
   readonly aql: AqlService
+  /** Builds and drops attributes' search-index rows after their `indexed` flag changed (background). */
+  readonly attributeIndexes: AttributeIndexService
   readonly importSources: ImportSourceService
   readonly mappings: MappingService
   readonly executions: ExecutionService
@@ -129,6 +132,7 @@ export function createServices(
     objectHistory: new ObjectHistoryService(store.db, objects, schemas),
     objectLinks: new ObjectLinksService(store.db, objects, schemas),
     aql: new AqlService(store.db, store.caps, clock),
+    attributeIndexes: new AttributeIndexService(store, clock),
     importSources,
     mappings: new MappingService(store.db, importSources, schemas, clock, (ws, source) =>
       fileImports.columns(ws, source),

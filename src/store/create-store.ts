@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
+import { foldCase } from '../domain/aql/compare.js'
 import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
@@ -40,6 +41,20 @@ const pgTypes = {
   }) as typeof pg.types.getTypeParser,
 }
 
+/** The name of AQL's case folding in SQL (foldCase); PostgreSQL's is created by migration 0017. */
+export const FOLD_FUNCTION = 'intake_fold'
+
+/**
+ * SQL functions every SQLite connection of the store has: `intake_fold(text)`, AQL's case folding (foldCase,
+ * String.prototype.toLowerCase) — lower() folds ASCII only — for conditions and orders on attributes without
+ * index rows, whose folded values are not stored. Deterministic, so SQLite may use it in indexes and constant-fold it.
+ */
+function registerSqlFunctions(sqlite: SqliteDatabase.Database): void {
+  sqlite.function(FOLD_FUNCTION, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? foldCase(text) : text,
+  )
+}
+
 export function createStore(config: DatabaseConfig, options: { poolSize?: number } = {}): Store {
   const caps = capabilitiesFor(config.dialect)
   if (config.dialect === 'sqlite') {
@@ -51,6 +66,7 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     // 64 MiB of page cache (the default is 2 MiB), allocated as it is used: an import of a million objects touches
     // indexes far larger than the default, and every miss is a read from the file.
     sqlite.pragma('cache_size = -65536')
+    registerSqlFunctions(sqlite)
     // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
     const db = new Kysely<Database>({ dialect: new PatientSqliteDialect(sqlite) })
     return {

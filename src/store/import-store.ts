@@ -50,6 +50,8 @@ function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
     hasOwned: (typeId, sourceId) => repo.hasOwned(db, typeId, sourceId),
     findOwned: (typeId, sourceId, identities) => repo.findOwned(db, dialect, typeId, sourceId, identities),
     storedValues: (ids) => repo.storedValues(db, ids),
+    valuesPage: (workspaceId, typeIds, afterId, limit) =>
+      repo.valuesPage(db, workspaceId, typeIds, afterId, limit),
     allocateObjectIds: (count) => repo.allocateObjectIds(store, db, count),
     insertObjects: (rows) => bulk.insert(db, 'object', OBJECT_INSERT, rows),
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),

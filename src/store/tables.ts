@@ -70,6 +70,10 @@ export interface AttributeTable {
   /** JSON array of strings: select options or allowed status names. */
   allowed_values: string
   position: number
+  /** 1 = flagged searchable by index (Assets' `indexed`); the label and unique attributes are regardless (0017). */
+  indexed: Generated<number>
+  /** 'none' | 'building' | 'ready' | 'dropping': whether the index rows are complete (indexed-attributes.ts). */
+  index_state: Generated<string>
   created_at: string
   updated_at: string
 }

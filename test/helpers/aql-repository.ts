@@ -107,8 +107,19 @@ export type RepositorySpec = typeof repositoryArb extends fc.Arbitrary<infer T> 
 const toSpecs = (values: Record<string, unknown[]>): Spec[] =>
   Object.entries(values).map(([attribute, list]) => ({ attribute, values: list }))
 
-/** Creates the schema and the objects of `spec` in the workspace. */
-export async function buildRepository(services: Services, ws: string, spec: RepositorySpec, key: string) {
+/**
+ * Creates the schema and the objects of `spec` in the workspace. Every other attribute created is flagged
+ * `indexed` (those of parity `indexedParity`), so that the same names are answered from the index in one
+ * workspace and from the objects' rows in the other, and a name spanning two types (Device.Price, Laptop.Price)
+ * mixes both in one test.
+ */
+export async function buildRepository(
+  services: Services,
+  ws: string,
+  spec: RepositorySpec,
+  key: string,
+  indexedParity: 0 | 1 = 0,
+) {
   const s = services.schemas
   const schema = await s.createSchema(ws, { name: `Agreement ${key}`, objectSchemaKey: key })
   const type = (name: string, parentObjectTypeId?: number) =>
@@ -121,8 +132,9 @@ export async function buildRepository(services: Services, ws: string, spec: Repo
   const device = await type('Device')
   const laptop = await type('Laptop', device.id)
   const rack = await type('Rack')
+  let created = 0
   const attr = (typeId: number, name: string, kind: any, extra: Record<string, unknown> = {}) =>
-    s.createAttribute(ws, typeId, { name, kind, ...extra })
+    s.createAttribute(ws, typeId, { name, kind, indexed: created++ % 2 === indexedParity, ...extra })
   for (const [t, name] of [
     [person, 'Name'],
     [device, 'Name'],

@@ -21,6 +21,8 @@ export interface AttributeSpec {
   /** Key of the referenced type (a TypeSpec key). */
   ref?: string
   iql?: string
+  /** Searchable by index (the label is regardless): the writers keep its object_value rows. */
+  indexed?: boolean
 }
 
 export interface TypeSpec {
@@ -61,6 +63,7 @@ export function engineDocument(
             minimumCardinality: a.min ?? 0,
             maximumCardinality: a.max ?? 1,
             unique: false,
+            ...(a.indexed ? { indexed: true } : {}),
             ...(a.typeValues ? { typeValues: a.typeValues } : {}),
             ...(a.ref ? { referenceObjectTypeExternalId: typeId(a.ref) } : {}),
           })),

@@ -41,7 +41,8 @@ async function buildFixtures(services: Services, defaultWorkspace: string): Prom
   const fixtures: Fixture[] = []
   for (const [i, ws] of [defaultWorkspace, second.workspace.id].entries()) {
     const [spec] = fc.sample(repositoryArb, { seed: 4242 + i, numRuns: 1 })
-    const seed = await buildRepository(services, ws, spec!, i === 0 ? 'AGA' : 'AGB')
+    // Attributes indexed in one workspace are scanned in the other (see buildRepository).
+    const seed = await buildRepository(services, ws, spec!, i === 0 ? 'AGA' : 'AGB', i === 0 ? 0 : 1)
     const catalog = await services.aql.catalog(ws)
     fixtures.push({
       ws,
@@ -53,7 +54,63 @@ async function buildFixtures(services: Services, defaultWorkspace: string): Prom
   return fixtures
 }
 
+/** Whether SQL answers `text` as memory does (all rows, total, one page); false when the checker refuses it. */
+async function agrees(
+  services: Services,
+  f: Fixture,
+  text: string,
+  startAt: number,
+  maxResults: number,
+): Promise<boolean> {
+  let prepared
+  try {
+    prepared = await services.aql.prepare(f.ws, text, { catalog: f.catalog })
+  } catch (error) {
+    // Generated texts may ask what the checker refuses (e.g. "2" and "many" for a text and an integer).
+    if (error instanceof AppError && error.status === 400) return false
+    throw error
+  }
+  const matching = f.records.filter((r) => matchesAql(prepared.query, r, f.resolver))
+  const expected = sortRecords(matching, prepared.query.orderBy ?? DEFAULT_ORDER, f.resolver).map((r) => r.id)
+  const all = await services.aql.run(f.ws, prepared, { startAt: 0, maxResults: 1000 })
+  expect(
+    all.rows.map((r) => Number(r.id)),
+    text,
+  ).toEqual(expected)
+  expect(all.total, text).toBe(expected.length)
+  const page = await services.aql.run(f.ws, prepared, { startAt, maxResults })
+  expect(
+    page.rows.map((r) => Number(r.id)),
+    `${text} [${startAt}, +${maxResults}]`,
+  ).toEqual(expected.slice(startAt, startAt + maxResults))
+  return true
+}
+
+/**
+ * Texts whose case folding SQL's lower() gets wrong (É, Ä, ß and their cases, in select, textarea and text
+ * attributes), in tests and orders: on the attributes scanned from the objects' rows they need intake_fold.
+ */
+const FOLDING = [
+  'Tags = "émile"',
+  'Tags = "ÉMILE"',
+  'Tags in ("émile", "SS")',
+  'Tags startswith "ÉM"',
+  'Tags like "MIL"',
+  'Tags endswith "ß"',
+  'Vendor = "äpfel"',
+  'Vendor != "ÄPFEL"',
+  'Vendor like "PF"',
+  'Name like "a" order by Tags',
+  'Name like "a" order by Tags desc',
+  'objectType = Device order by Vendor',
+  'objectType = Device order by Vendor desc',
+  'Tags is not EMPTY order by Tags',
+  'Devices.Tags = "émile"',
+  'objectType = Rack order by Devices.Vendor desc',
+]
+
 async function checkAgreement(services: Services, f: Fixture, runs: number): Promise<void> {
+  for (const text of FOLDING) expect(await agrees(services, f, text, 0, 1000), text).toBe(true)
   let checked = 0
   await fc.assert(
     fc.asyncProperty(
@@ -61,30 +118,7 @@ async function checkAgreement(services: Services, f: Fixture, runs: number): Pro
       fc.nat(30),
       fc.integer({ min: 1, max: 7 }),
       async (text, startAt, maxResults) => {
-        let prepared
-        try {
-          prepared = await services.aql.prepare(f.ws, text, { catalog: f.catalog })
-        } catch (error) {
-          // Generated texts may ask what the checker refuses (e.g. "2" and "many" for a text and an integer).
-          if (error instanceof AppError && error.status === 400) return
-          throw error
-        }
-        checked++
-        const matching = f.records.filter((r) => matchesAql(prepared.query, r, f.resolver))
-        const expected = sortRecords(matching, prepared.query.orderBy ?? DEFAULT_ORDER, f.resolver).map(
-          (r) => r.id,
-        )
-        const all = await services.aql.run(f.ws, prepared, { startAt: 0, maxResults: 1000 })
-        expect(
-          all.rows.map((r) => Number(r.id)),
-          text,
-        ).toEqual(expected)
-        expect(all.total, text).toBe(expected.length)
-        const page = await services.aql.run(f.ws, prepared, { startAt, maxResults })
-        expect(
-          page.rows.map((r) => Number(r.id)),
-          `${text} [${startAt}, +${maxResults}]`,
-        ).toEqual(expected.slice(startAt, startAt + maxResults))
+        if (await agrees(services, f, text, startAt, maxResults)) checked++
       },
     ),
     { numRuns: runs },

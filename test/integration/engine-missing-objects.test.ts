@@ -19,7 +19,7 @@ function hosts(missingObjects?: Record<string, unknown>): TypeSpec {
     selector: 'hosts',
     attributes: [
       { name: 'Serial', type: 'text', label: true, identity: true, locators: ['serial'] },
-      { name: 'State', type: 'text', locators: ['state'] },
+      { name: 'State', type: 'text', locators: ['state'], indexed: true },
     ],
     ...(missingObjects ? { options: { missingObjects } } : {}),
   }

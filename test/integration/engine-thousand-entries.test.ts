@@ -24,7 +24,7 @@ const asset: TypeSpec = {
   name: 'Asset',
   selector: 'assets',
   attributes: [
-    { name: 'Serial', type: 'text', identity: true, locators: ['serial'] },
+    { name: 'Serial', type: 'text', identity: true, locators: ['serial'], indexed: true },
     { name: 'Name', type: 'text', label: true, locators: ['name'] },
     { name: 'Size', type: 'integer', locators: ['size'] },
     { name: 'Weight', type: 'double', locators: ['weight'] },
@@ -32,7 +32,7 @@ const asset: TypeSpec = {
     { name: 'Bought', type: 'date', locators: ['bought'] },
     { name: 'Seen', type: 'date_time', locators: ['seen'] },
     { name: 'Contact', type: 'email', locators: ['contact'] },
-    { name: 'IPs', type: 'ipaddress', max: -1, locators: ['ips'] },
+    { name: 'IPs', type: 'ipaddress', max: -1, locators: ['ips'], indexed: true },
     { name: 'State', type: 'status', locators: ['state'] },
     { name: 'Model', type: 'referenced_object', ref: 'model', locators: ['model'], iql: 'Name = ${model}' },
     {

@@ -20,7 +20,7 @@ function hostType(options: Record<string, unknown> = {}, extra: TypeSpec['attrib
     selector: 'hosts',
     attributes: [
       { name: 'Serial', type: 'text', label: true, identity: true, locators: ['serial'] },
-      { name: 'Notes', type: 'text', locators: ['notes'] },
+      { name: 'Notes', type: 'text', locators: ['notes'], indexed: true },
       { name: 'Size', type: 'integer', locators: ['size'] },
       ...extra,
     ],

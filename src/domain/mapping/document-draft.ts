@@ -34,6 +34,7 @@ export interface DraftAttribute {
   minimumCardinality: number
   maximumCardinality: number
   unique: boolean
+  indexed: boolean
   typeValues: string[]
   referenceObjectTypeExternalId: string | null
   src: ParsedAttribute | null
@@ -92,6 +93,7 @@ export function draftFromNormalized(document: NormalizedDocument): Draft {
       iconKey: type.iconKey,
       attributes: type.attributes.map(({ referenceObjectTypeName: _targetName, ...a }) => ({
         ...a,
+        indexed: a.indexed ?? false,
         typeValues: [...a.typeValues],
         idOrigin: 'existing',
         src: null,
@@ -137,6 +139,7 @@ export function draftToNormalized(draft: Draft): NormalizedDocument {
     minimumCardinality: a.minimumCardinality,
     maximumCardinality: a.maximumCardinality,
     unique: a.unique,
+    indexed: a.indexed,
     typeValues: a.type === 'status' ? [...a.typeValues] : [],
     referenceObjectTypeExternalId: a.type === 'referenced_object' ? a.referenceObjectTypeExternalId : null,
     referenceObjectTypeName:

@@ -43,6 +43,8 @@ const MEMBERS: Readonly<Record<DocumentLevel, readonly string[]>> = {
     'minimumCardinality',
     'maximumCardinality',
     'unique',
+    // Intake reads Assets' per-attribute `indexed` flag (docs/aql.md)
+    'indexed',
     'referenceObjectTypeExternalId',
     'referenceObjectTypeName',
   ],

@@ -211,6 +211,7 @@ function applyAttributeSettings(attribute: DraftAttribute, src: ParsedAttribute)
   if (src.minimumCardinality !== undefined) attribute.minimumCardinality = src.minimumCardinality
   if (src.maximumCardinality !== undefined) attribute.maximumCardinality = src.maximumCardinality
   if (src.unique !== undefined) attribute.unique = src.unique
+  if (src.indexed !== undefined) attribute.indexed = src.indexed
   if (src.typeValues !== undefined) attribute.typeValues = src.typeValues.map((v) => v.value)
 }
 

@@ -76,6 +76,7 @@ function parseAttribute(r: FieldReader, version: DocumentVersion): ParsedAttribu
     minimumCardinality: readCardinality(r, 'minimumCardinality'),
     maximumCardinality: readCardinality(r, 'maximumCardinality'),
     unique: readUnique(r, type),
+    indexed: r.boolean('indexed'),
     referenceObjectTypeExternalId: is2023
       ? readReference(r, 'referenceObjectTypeExternalId', type)
       : undefined,

@@ -26,6 +26,7 @@ export interface ParsedAttribute {
   minimumCardinality: number | undefined
   maximumCardinality: number | undefined
   unique: boolean | undefined
+  indexed: boolean | undefined
   referenceObjectTypeExternalId: string | undefined
   referenceObjectTypeName: string | undefined
 }

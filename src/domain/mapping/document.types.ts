@@ -35,6 +35,7 @@ export const ATTRIBUTE_DEFAULTS = {
   minimumCardinality: 0,
   maximumCardinality: 1,
   unique: false,
+  indexed: false,
 } as const
 
 /** Prefix of the externalIds Intake generates for documents without externalIds (the Assets format). */
@@ -66,6 +67,11 @@ export interface NormalizedAttribute {
   /** -1 = unlimited. */
   maximumCardinality: number
   unique: boolean
+  /**
+   * Searchable by index (Assets' `indexed`); the label and unique attributes are regardless. Absent in documents
+   * stored before Intake read the flag: false.
+   */
+  indexed?: boolean
   /** Allowed status names of a `status` attribute; empty = any status. Always empty for other types. */
   typeValues: string[]
   /** Target type of a `referenced_object` attribute; null for every other type. */
@@ -197,6 +203,7 @@ export interface WireAttribute {
   minimumCardinality: number
   maximumCardinality: number
   unique: boolean
+  indexed?: boolean
   typeValues?: string[]
   referenceObjectTypeExternalId?: string
   referenceObjectTypeName?: string

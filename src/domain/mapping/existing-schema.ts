@@ -97,6 +97,7 @@ export function existingSchemaDocument(schema: ExistingSchema): WireDocument {
               minimumCardinality: a.minimumCardinality,
               maximumCardinality: a.maximumCardinality,
               unique: a.unique,
+              indexed: a.indexed,
               ...(a.kind === 'status' && a.allowedValues.length > 0 && { typeValues: [...a.allowedValues] }),
               ...(target?.externalId != null && { referenceObjectTypeExternalId: target.externalId }),
               ...(target !== undefined && { referenceObjectTypeName: target.name }),

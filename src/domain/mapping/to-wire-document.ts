@@ -72,6 +72,7 @@ function toAttribute(attribute: NormalizedAttribute): WireAttribute {
     minimumCardinality: attribute.minimumCardinality,
     maximumCardinality: attribute.maximumCardinality,
     unique: attribute.unique,
+    indexed: attribute.indexed ?? false,
     ...(attribute.typeValues.length > 0 && { typeValues: [...attribute.typeValues] }),
     ...(attribute.referenceObjectTypeExternalId !== null && {
       referenceObjectTypeExternalId: attribute.referenceObjectTypeExternalId,

@@ -40,6 +40,13 @@ export interface AttributeDef {
   /** Options of a select, or the allowed status names of a status attribute (empty = any). */
   allowedValues: string[]
   position: number
+  /**
+   * Flagged searchable by index (Assets' `indexed`). The label and unique attributes are indexed whatever the
+   * flag says; see indexed-attributes.ts.
+   */
+  indexed: boolean
+  /** Whether the attribute's index rows are complete (indexed-attributes.ts). */
+  indexState: 'none' | 'building' | 'ready' | 'dropping'
 }
 
 /**

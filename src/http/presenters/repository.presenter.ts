@@ -1,4 +1,5 @@
 import { assetsAttributeType, DEFAULT_TYPE } from '../../domain/schema/definitions.js'
+import { reportedIndexed } from '../../domain/schema/indexed-attributes.js'
 import type { Static } from '@sinclair/typebox'
 import type { AttributeDef, StatusCategory, StatusDef } from '../../domain/schema/types.js'
 import type { ObjectSchemaView, ObjectTypeView } from '../../services/object-schema.service.js'
@@ -96,6 +97,7 @@ export function presentAttribute(ws: string, a: AttributeDef): Static<typeof Att
     minimumCardinality: a.minimumCardinality,
     maximumCardinality: a.maximumCardinality,
     uniqueAttribute: a.unique,
+    indexed: reportedIndexed(a),
     options: a.kind === 'select' ? a.allowedValues.join(',') : '',
     allowedValues: a.allowedValues,
     position: a.position,
@@ -105,7 +107,6 @@ export function presentAttribute(ws: string, a: AttributeDef): Static<typeof Att
     hidden: false,
     sortable: true,
     summable: a.kind === 'integer' || a.kind === 'double',
-    indexed: true,
     removable: true,
     includeChildObjectTypes: false,
   }

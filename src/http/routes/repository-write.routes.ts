@@ -91,6 +91,7 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
         ...(b.minimumCardinality !== undefined ? { minimumCardinality: b.minimumCardinality } : {}),
         ...(b.maximumCardinality !== undefined ? { maximumCardinality: b.maximumCardinality } : {}),
         ...(b.uniqueAttribute !== undefined ? { unique: b.uniqueAttribute } : {}),
+        ...(b.indexed !== undefined ? { indexed: b.indexed } : {}),
         ...(b.referenceObjectTypeId !== undefined
           ? { referenceObjectTypeId: Number(b.referenceObjectTypeId) }
           : {}),

@@ -116,7 +116,7 @@ export function schemaAdminRoutes(app: FastifyInstance, services: Services): voi
       tags: ['Object types'],
       summary: 'Change an attribute of an object type',
       description:
-        'name, label, description, cardinality, uniqueAttribute, options / allowedValues (select and status). ' +
+        'name, label, description, cardinality, uniqueAttribute, indexed, options / allowedValues (select and status). ' +
         'An attribute’s type never changes (kind must be the current one). An attribute that an import ' +
         'source’s mapping declares is renamed through that mapping (409 here).',
       params: TypeAttributeParams,
@@ -136,6 +136,7 @@ export function schemaAdminRoutes(app: FastifyInstance, services: Services): voi
           ...(b.minimumCardinality !== undefined ? { minimumCardinality: b.minimumCardinality } : {}),
           ...(b.maximumCardinality !== undefined ? { maximumCardinality: b.maximumCardinality } : {}),
           ...(b.uniqueAttribute !== undefined ? { unique: b.uniqueAttribute } : {}),
+          ...(b.indexed !== undefined ? { indexed: b.indexed } : {}),
           ...(allowed !== undefined ? { allowedValues: allowed } : {}),
         }),
       )

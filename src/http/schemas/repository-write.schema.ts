@@ -35,6 +35,13 @@ export const CreateAttributeBody = Type.Object(
     minimumCardinality: Type.Optional(BoundedInteger()),
     maximumCardinality: Type.Optional(BoundedInteger({ minimum: -1 })),
     uniqueAttribute: Type.Optional(Type.Boolean()),
+    indexed: Type.Optional(
+      Type.Boolean({
+        description:
+          'Keep an index of the values so that AQL conditions on them are answered from it (default false; the ' +
+          'label and unique attributes are always indexed). Switching it builds or drops the index in the background',
+      }),
+    ),
     referenceObjectTypeId: Type.Optional(BodyId),
     allowedValues: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 1000 }),
@@ -125,6 +132,13 @@ export const UpdateAttributeBody = Type.Object(
     minimumCardinality: Type.Optional(Type.Integer({ minimum: 0 })),
     maximumCardinality: Type.Optional(Type.Integer({ minimum: -1 })),
     uniqueAttribute: Type.Optional(Type.Boolean()),
+    indexed: Type.Optional(
+      Type.Boolean({
+        description:
+          'Keep an index of the values so that AQL conditions on them are answered from it (default false; the ' +
+          'label and unique attributes are always indexed). Switching it builds or drops the index in the background',
+      }),
+    ),
     options: Type.Optional(
       Type.String({ maxLength: 65_536, description: 'Select options, comma-separated (Assets form)' }),
     ),

@@ -64,6 +64,11 @@ export const AttributeResource = Type.Object(
     minimumCardinality: Type.Integer(),
     maximumCardinality: Type.Integer(),
     uniqueAttribute: Type.Boolean(),
+    indexed: Type.Boolean({
+      description:
+        'Searchable by index: AQL answers conditions on it from an index. Always true for the label and unique ' +
+        'attributes; other attributes are scanned unless flagged (docs/aql.md)',
+    }),
     options: Type.String({ description: 'Select options, comma-separated (Assets form)' }),
     allowedValues: Type.Array(Type.String()),
     position: Type.Integer(),
@@ -73,7 +78,6 @@ export const AttributeResource = Type.Object(
     hidden: Type.Boolean(),
     sortable: Type.Boolean(),
     summable: Type.Boolean(),
-    indexed: Type.Boolean(),
     removable: Type.Boolean(),
     includeChildObjectTypes: Type.Boolean(),
   },

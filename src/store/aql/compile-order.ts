@@ -20,9 +20,12 @@ export interface OrderSql {
   readonly orderBy: Sql
 }
 
-/** Whether the order's keys come from a joined derived table (text attributes) rather than the row. */
-export function orderJoinsKeys(order: BoundOrder): boolean {
-  return order.source.type === 'attribute' && order.valueType === 'text'
+/**
+ * Whether the order's keys come from a joined derived table (text attributes with usable index rows, `indexed`)
+ * rather than the row.
+ */
+export function orderJoinsKeys(order: BoundOrder, indexed: (attributeIds: readonly number[]) => boolean): boolean {
+  return order.source.type === 'attribute' && order.valueType === 'text' && indexed(order.source.attributeIds)
 }
 
 /**
@@ -32,9 +35,10 @@ export function orderJoinsKeys(order: BoundOrder): boolean {
  *   index gives the default order without sorting;
  * - numbers, booleans, dates, times of the object or of objects reached through references: a correlated
  *   lookup per matching object (object_reference's primary key, the rows' attribute_values JSON);
- * - text attributes: the folded values of object_value, aggregated once per object in a joined derived table
- *   (`min(value_ci) group by object_id`) — a pass over that attribute's index, since object_value has no
- *   object-id key.
+ * - text attributes with usable index rows: the folded values of object_value, aggregated once per object in a
+ *   joined derived table (`min(value_ci) group by object_id`) — a pass over that attribute's index, since
+ *   object_value has no object-id key; text attributes without: folded from the rows' JSON (intake_fold), per
+ *   matching object, like the other kinds.
  */
 export function compileOrder(
   caps: DialectCapabilities,
@@ -55,12 +59,13 @@ export function compileOrder(
       order.direction === 'asc' ? sql`${key} asc, ${id} asc` : sql`(${key} = '') desc, ${key} desc, ${id} asc`
     return { joins: sql``, orderBy }
   }
-  if (orderJoinsKeys(order)) {
+  if (orderJoinsKeys(order, (ids) => compiler.indexed(ids))) {
     const k = compiler.alias('k')
     const joins = sql` left join (${textKeysPerObject(caps, order, compiler)}) as ${sql.id(k)} on ${col(k, 'object_id')} = ${id}`
     return { joins, orderBy: sql`${codePoints(caps, col(k, 'k'))} ${dir} nulls first, ${id} asc` }
   }
-  const key = order.via.length === 0 ? leafKey(caps, order, o) : reachedKey(caps, order, o, compiler)
+  const reached = order.via.length === 0 ? leafKey(caps, order, o) : reachedKey(caps, order, o, compiler)
+  const key = order.valueType === 'text' ? codePoints(caps, reached) : reached
   return { joins: sql``, orderBy: sql`${key} ${dir} nulls first, ${id} asc` }
 }
 
@@ -75,7 +80,6 @@ function leafKey(caps: DialectCapabilities, order: BoundOrder, x: string): Sql {
     const columns = fieldColumns(caps, x, order.source.field)
     return columns.kind === 'numeric' ? columns.num : sql`nullif(${rowKey(caps, columns)}, '')`
   }
-  if (order.valueType === 'text') throw new Error('text keys come from object_value')
   return jsonMinimum(caps, x, order.source.attributeIds, order.valueType)
 }
 
@@ -101,7 +105,8 @@ function reachedKey(caps: DialectCapabilities, order: BoundOrder, o: string, com
   const chain = hopChain(order.via, compiler)
   const x = compiler.alias('x')
   const reached = sql` join object as ${sql.id(x)} on ${col(x, 'id')} = ${col(chain.last, 'target_object_id')}`
-  return sql`(select min(${leafKey(caps, order, x)}) from ${chain.from}${reached} where ${col(chain.first, 'object_id')} = ${col(o, 'id')} and ${chain.start})`
+  const leaf = order.valueType === 'text' ? codePoints(caps, leafKey(caps, order, x)) : leafKey(caps, order, x)
+  return sql`(select min(${leaf}) from ${chain.from}${reached} where ${col(chain.first, 'object_id')} = ${col(o, 'id')} and ${chain.start})`
 }
 
 /** `select object_id, min(folded value) as k … group by object_id` for a text attribute, through the hops. */

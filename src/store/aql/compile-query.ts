@@ -1,16 +1,12 @@
 import { sql, type SqlBool } from 'kysely'
 import type { BoundQuery } from '../../domain/aql/bound.js'
 import type { DialectCapabilities } from '../capabilities.js'
-import { WhereCompiler } from './compile-where.js'
+import { WhereCompiler, type AqlSqlContext } from './compile-where.js'
 import { conjuncts } from './drivers.js'
 import { col, objectsOf, type Sql } from './sql-fragments.js'
 
-/** What a compiled query reads besides the bound query. */
-export interface AqlScope {
-  readonly caps: DialectCapabilities
-  readonly workspaceId: string
-  readonly referenceAttributeIds: ReadonlySet<number>
-}
+/** What a compiled query reads besides the bound query (compile-where.ts says what each member is). */
+export type AqlScope = AqlSqlContext
 
 /** How a statement reads the objects: from the ids of one conjunct (its index), or from every object (null). */
 export interface AqlPlan {

@@ -1,8 +1,9 @@
 import { sql, type SqlBool } from 'kysely'
 import type { BoundCondition, BoundExpr, BoundHaving, BoundHop, BoundTarget } from '../../domain/aql/bound.js'
 import type { DialectCapabilities } from '../capabilities.js'
-import { fieldColumns, testSql, valueColumns } from './compile-test.js'
+import { fieldColumns, presentSql, testSql, valueColumns } from './compile-test.js'
 import { conjuncts, driverRank } from './drivers.js'
+import { jsonColumns, jsonElements } from './json-keys.js'
 import { and, col, inList, not, objectsOf, or, type Predicate, type Sql } from './sql-fragments.js'
 
 /** What the compiler needs besides the query: the dialect, the workspace and which attributes are references. */
@@ -11,6 +12,13 @@ export interface AqlSqlContext {
   readonly workspaceId: string
   /** referenced_object attributes: their values are rows of object_reference, not object_value. */
   readonly referenceAttributeIds: ReadonlySet<number>
+  /**
+   * Value attributes whose search-index rows (object_value) are kept and complete: tests on them read the index.
+   * Any other value attribute is answered from its objects' attribute_values (json-keys.ts).
+   */
+  readonly indexedAttributeIds: ReadonlySet<number>
+  /** The object types whose objects hold each attribute (its own type: Intake has no inheritance yet). */
+  readonly attributeTypes: ReadonlyMap<number, readonly number[]>
 }
 
 /**
@@ -33,10 +41,20 @@ export class WhereCompiler {
     return `${prefix}${this.#aliases}`
   }
 
+  /** Whether every value attribute of `ids` is answered from the search index. */
+  indexed(ids: readonly number[]): boolean {
+    const { referenceAttributeIds, indexedAttributeIds } = this.#ctx
+    return ids.every((id) => referenceAttributeIds.has(id) || indexedAttributeIds.has(id))
+  }
+
   /** Conjuncts of `expr` that could drive the statement (see drivers.ts), best first, by index. */
   driverCandidates(expr: BoundExpr): number[] {
+    const indexed = (ids: readonly number[]) => this.indexed(ids)
     return conjuncts(expr)
-      .map((operand, index) => ({ index, rank: driverRank(operand, this.#ctx.referenceAttributeIds) }))
+      .map((operand, index) => ({
+        index,
+        rank: driverRank(operand, this.#ctx.referenceAttributeIds, indexed),
+      }))
       .filter((c) => c.rank >= 0)
       .sort((a, b) => a.rank - b.rank || a.index - b.index)
       .map((c) => c.index)
@@ -101,14 +119,44 @@ export class WhereCompiler {
     if (target.source.type === 'field')
       return testSql(caps, fieldColumns(caps, o, target.source.field), target.test)
     const sets = this.#valueSets(target)
-    return or(sets.map((set) => sql<SqlBool>`${col(o, 'id')} in (${set})`))
+    const scanned = this.#unindexedIds(target)
+    return or([
+      ...sets.map((set) => sql<SqlBool>`${col(o, 'id')} in (${set})`),
+      ...(scanned.length > 0 ? [this.#rowTest(target, scanned, o)] : []),
+    ])
   }
 
-  /** Ids of the objects holding a passing value of an attribute target (values and references apart). */
+  /** The value attributes of an attribute target that have no usable index rows. */
+  #unindexedIds(target: BoundTarget): number[] {
+    if (target.source.type !== 'attribute') return []
+    const { referenceAttributeIds, indexedAttributeIds } = this.#ctx
+    return target.source.attributeIds.filter(
+      (id) => !referenceAttributeIds.has(id) && !indexedAttributeIds.has(id),
+    )
+  }
+
+  /**
+   * Whether the object row `o` holds a passing value of one of `attributeIds` in its attribute_values: restricted
+   * to the attributes' types (an index on the object row serves that), then a look at the row's JSON.
+   */
+  #rowTest(target: BoundTarget, attributeIds: readonly number[], o: string): Predicate {
+    const { caps, attributeTypes } = this.#ctx
+    const types = [...new Set(attributeIds.flatMap((id) => attributeTypes.get(id) ?? []))]
+    const tests = attributeIds.map((id) => {
+      const j = this.alias('j')
+      const columns = jsonColumns(caps, j, target.valueType)
+      const passing = and([presentSql(columns), testSql(caps, columns, target.test)])
+      return sql<SqlBool>`exists (select 1 from ${jsonElements(caps, o, id, j)} where ${passing})`
+    })
+    return and([inList(col(o, 'object_type_id'), types), or(tests)])
+  }
+
+  /** Ids of the objects holding a passing value of an attribute target in the index (values and references apart). */
   #valueSets(target: BoundTarget): Sql[] {
     if (target.source.type !== 'attribute') throw new Error('an attribute target')
     const refs = this.#ctx.referenceAttributeIds
-    const valueIds = target.source.attributeIds.filter((id) => !refs.has(id))
+    const indexed = this.#ctx.indexedAttributeIds
+    const valueIds = target.source.attributeIds.filter((id) => !refs.has(id) && indexed.has(id))
     const referenceIds = target.source.attributeIds.filter((id) => refs.has(id))
     const sets: Sql[] = []
     if (valueIds.length > 0) {
@@ -132,7 +180,7 @@ export class WhereCompiler {
   /** Ids of the objects passing some target: a value set itself when there is only that, else a scan of object. */
   #objectsWhere(targets: readonly BoundTarget[]): Sql {
     const only = targets.length === 1 ? targets[0]! : undefined
-    if (only !== undefined && only.source.type === 'attribute') {
+    if (only !== undefined && only.source.type === 'attribute' && this.#unindexedIds(only).length === 0) {
       const sets = this.#valueSets(only)
       if (sets.length === 1) return sets[0]!
     }

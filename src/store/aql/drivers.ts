@@ -15,14 +15,22 @@ export function conjuncts(expr: BoundExpr): readonly BoundExpr[] {
   return expr.type === 'and' ? expr.operands : [expr]
 }
 
-/** Lower is better; -1 when the conjunct cannot drive. */
-export function driverRank(expr: BoundExpr, referenceAttributeIds: ReadonlySet<number>): number {
+/**
+ * Lower is better; -1 when the conjunct cannot drive. A test on an attribute without usable index rows
+ * (`indexed` false: it is answered by scanning its type's rows) never drives.
+ */
+export function driverRank(
+  expr: BoundExpr,
+  referenceAttributeIds: ReadonlySet<number>,
+  indexed: (attributeIds: readonly number[]) => boolean,
+): number {
   if (expr.type === 'having') return expr.query === null ? -1 : 5
   if (expr.type !== 'condition' || expr.targets.length !== 1) return -1
   const target = expr.targets[0]!
   const { source, test } = target
   if (source.type === 'attribute' && source.attributeIds.some((id) => referenceAttributeIds.has(id)))
     return -1
+  if (source.type === 'attribute' && !indexed(source.attributeIds)) return -1
   if (source.type === 'field' && expr.via.length === 0) return -1
   const range = test.op === 'lt' || test.op === 'le' || test.op === 'gt' || test.op === 'ge'
   let base: number

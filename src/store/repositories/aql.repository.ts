@@ -41,6 +41,19 @@ export const aqlRepository = {
     return { schemas, types, attributes }
   },
 
+  /** Value attributes whose search-index rows are kept and complete (domain/schema/indexed-attributes.ts). */
+  indexedAttributeIds: async (db: Db, workspaceId: string): Promise<number[]> => {
+    const rows = await db
+      .selectFrom('attribute')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('index_state', '=', 'ready')
+      .where('kind', '<>', 'referenced_object')
+      .where((eb) => eb.or([eb('is_label', '=', 1), eb('is_unique', '=', 1), eb('indexed', '=', 1)]))
+      .execute()
+    return rows.map((r) => Number(r.id))
+  },
+
   /**
    * Runs AQL statements as one unit. On PostgreSQL that is a transaction with JIT off: AQL's subqueries inflate
    * cost estimates past jit_above_cost, and compiling then takes longer than running the query.
@@ -99,7 +112,11 @@ export const aqlRepository = {
     const { compiler, o, from, where } = compileQuery(
       scope,
       query,
-      orderJoinsKeys(bound) ? { driver: null } : plan,
+      orderJoinsKeys(bound, (ids) =>
+        ids.every((id) => scope.referenceAttributeIds.has(id) || scope.indexedAttributeIds.has(id)),
+      )
+        ? { driver: null }
+        : plan,
     )
     const order = compileOrder(scope.caps, bound, o, compiler)
     const { rows: ids } = await sql<{ id: number }>`

@@ -182,6 +182,24 @@ export const importWriteRepository = {
     ).rows
   },
 
+  valuesPage: async (
+    db: Db,
+    workspaceId: string,
+    typeIds: number[],
+    afterId: number,
+    limit: number,
+  ): Promise<{ id: number; attribute_values: string }[]> => {
+    const rows = await db
+      .selectFrom('object')
+      .select(['id', 'attribute_values'])
+      .where('workspace_id', '=', workspaceId)
+      .where('object_type_id', 'in', typeIds)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    return rows.map((r) => ({ id: Number(r.id), attribute_values: r.attribute_values }))
+  },
   storedValues: async (db: Db, ids: number[]): Promise<Map<number, { values: string; label: string }>> => {
     const out = new Map<number, { values: string; label: string }>()
     for (let i = 0; i < ids.length; i += 900) {

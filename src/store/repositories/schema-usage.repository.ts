@@ -1,4 +1,13 @@
+import { foldCase } from '../../domain/aql/compare.js'
+import { decodeValues } from '../../domain/schema/stored-values.js'
 import type { Db } from '../create-store.js'
+
+/**
+ * `attribute_values like <this>`: the objects whose JSON has the attribute's key. Exact: values are arrays of
+ * scalars, and a quote inside a JSON string is escaped, so `"<id>":` occurs only as a key (digits and
+ * punctuation: no LIKE wildcard, no case).
+ */
+const holdsKey = (attributeId: number): string => `%"${attributeId}":%`
 
 /**
  * What depends on a schema element (objects, values, references, import sources), and the deletes of schema
@@ -36,13 +45,19 @@ export const schemaUsageRepository = {
           .where('object_type_id', 'not in', typeIds)
           .orderBy('id')
           .execute(),
-  /** How many objects hold a value (or a reference) of the attribute. */
+  /**
+   * How many objects hold a value (or a reference) of the attribute. Values are counted on the objects' rows
+   * (attribute_values, the source of truth: most attributes have no index rows), among the attribute's type.
+   */
   objectsWithValues: async (db: Db, attributeId: number): Promise<number> => {
     const [values, refs] = await Promise.all([
       db
-        .selectFrom('object_value')
-        .select((eb) => eb.fn.count<number>('object_id').distinct().as('n'))
-        .where('attribute_id', '=', attributeId)
+        .selectFrom('object')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('object_type_id', '=', (eb) =>
+          eb.selectFrom('attribute').select('object_type_id').where('id', '=', attributeId),
+        )
+        .where('attribute_values', 'like', holdsKey(attributeId))
         .executeTakeFirstOrThrow(),
       db
         .selectFrom('object_reference')
@@ -52,18 +67,41 @@ export const schemaUsageRepository = {
     ])
     return Number(values.n) + Number(refs.n)
   },
-  /** How many objects hold the status (by folded name) in a status attribute of the given schemas (null = any). */
+  /**
+   * How many objects hold the status (by folded name) in a status attribute of the given schemas (null = any):
+   * read from the objects' rows (status attributes need not have index rows), folded as AQL folds.
+   */
   objectsWithStatus: async (db: Db, nameCi: string, schemaId: number | null): Promise<number> => {
-    const r = await db
-      .selectFrom('object_value')
-      .innerJoin('attribute', 'attribute.id', 'object_value.attribute_id')
+    const attributes = await db
+      .selectFrom('attribute')
       .innerJoin('object_type', 'object_type.id', 'attribute.object_type_id')
-      .select((eb) => eb.fn.count<number>('object_value.object_id').distinct().as('n'))
+      .select(['attribute.id', 'attribute.object_type_id'])
       .where('attribute.kind', '=', 'status')
-      .where('object_value.value_ci', '=', nameCi)
       .$if(schemaId !== null, (q) => q.where('object_type.object_schema_id', '=', schemaId!))
-      .executeTakeFirstOrThrow()
-    return Number(r.n)
+      .execute()
+    let holders = 0
+    for (const a of attributes) {
+      const id = Number(a.id)
+      let after = 0
+      for (;;) {
+        const rows = await db
+          .selectFrom('object')
+          .select(['id', 'attribute_values'])
+          .where('object_type_id', '=', a.object_type_id)
+          .where('attribute_values', 'like', holdsKey(id))
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(2000)
+          .execute()
+        if (rows.length === 0) break
+        for (const row of rows) {
+          const values = decodeValues(row.attribute_values).get(id) ?? []
+          if (values.some((v) => typeof v === 'string' && foldCase(v) === nameCi)) holders++
+        }
+        after = Number(rows[rows.length - 1]!.id)
+      }
+    }
+    return holders
   },
   /** Import sources whose schema is `schemaId`, with their stored mapping documents (JSON or null). */
   sourcesOfSchema: (

@@ -47,20 +47,40 @@ const TEMPLATES = [
   (v: string) => `object having inboundReferences(Code = ${quoteAql(v)}) order by Age`,
 ]
 
+/** Attribute ids and their types; every statement is compiled with all of them indexed and with none. */
+const attributeTypes = new Map(CATALOG.objectTypes.flatMap((t) => t.attributes.map((a) => [a.id, [t.id]])))
+
 function statements(text: string, drive: boolean) {
   const query = prepareAql(text, { catalog: CATALOG, now: NOW })
   const referenceAttributeIds = new Set(new CatalogIndex(CATALOG).referenceAttributeIds())
-  return DIALECTS.map((dialect) =>
-    compileFor(dialect, (caps) => {
-      const scope = { caps, workspaceId: `${MARK}' workspace`, referenceAttributeIds }
-      const plan: AqlPlan = {
-        driver: drive ? (new WhereCompiler(scope).driverCandidates(query.where)[0] ?? null) : null,
-      }
-      const { compiler, o, from, where } = compileQuery(scope, query, plan)
-      const order = compileOrder(caps, query.orderBy ?? DEFAULT_ORDER, o, compiler)
-      return sql`select ${sql.ref(o)}.id from ${from}${order.joins} where ${where} order by ${order.orderBy}`
-    }),
+  const layouts = [new Set(attributeTypes.keys()), new Set<number>()]
+  return layouts.flatMap((indexedAttributeIds) =>
+    DIALECTS.map((dialect) => statement(dialect, drive, query, referenceAttributeIds, indexedAttributeIds)),
   )
+}
+
+function statement(
+  dialect: (typeof DIALECTS)[number],
+  drive: boolean,
+  query: ReturnType<typeof prepareAql>,
+  referenceAttributeIds: ReadonlySet<number>,
+  indexedAttributeIds: ReadonlySet<number>,
+) {
+  return compileFor(dialect, (caps) => {
+    const scope = {
+      caps,
+      workspaceId: `${MARK}' workspace`,
+      referenceAttributeIds,
+      indexedAttributeIds,
+      attributeTypes,
+    }
+    const plan: AqlPlan = {
+      driver: drive ? (new WhereCompiler(scope).driverCandidates(query.where)[0] ?? null) : null,
+    }
+    const { compiler, o, from, where } = compileQuery(scope, query, plan)
+    const order = compileOrder(caps, query.orderBy ?? DEFAULT_ORDER, o, compiler)
+    return sql`select ${sql.ref(o)}.id from ${from}${order.joins} where ${where} order by ${order.orderBy}`
+  })
 }
 
 describe('compiled AQL binds every value', () => {

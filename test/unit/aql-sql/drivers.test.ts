@@ -5,8 +5,9 @@ import { conjuncts, driverRank } from '../../../src/store/aql/drivers.js'
 import { CATALOG, NOW } from '../aql/fixtures.js'
 
 const refs = new Set(new CatalogIndex(CATALOG).referenceAttributeIds())
+const indexed = () => true
 const ranks = (text: string): number[] =>
-  conjuncts(prepareAql(text, { catalog: CATALOG, now: NOW }).where).map((c) => driverRank(c, refs))
+  conjuncts(prepareAql(text, { catalog: CATALOG, now: NOW }).where).map((c) => driverRank(c, refs, indexed))
 
 describe('driver ranks: which conjunct a statement is read from', () => {
   it.each([
@@ -29,6 +30,18 @@ describe('driver ranks: which conjunct a statement is read from', () => {
     ['Owner is not EMPTY', [-1]],
   ])('%s → %j', (text, expected) => {
     expect(ranks(text)).toEqual(expected)
+  })
+
+  it('never drives from an attribute without usable index rows, directly or through references', () => {
+    const unindexed = (text: string): number[] =>
+      conjuncts(prepareAql(text, { catalog: CATALOG, now: NOW }).where).map((c) =>
+        driverRank(c, refs, () => false),
+      )
+    expect(unindexed('Serial = "SN-1"')).toEqual([-1])
+    expect(unindexed('Price > 4')).toEqual([-1])
+    expect(unindexed('"Belongs to Department".Code = HR')).toEqual([-1])
+    // A label reached through a reference is read from the object row's label: it still drives.
+    expect(unindexed('"Belongs to Department" = HR')).toEqual([4])
   })
 
   it('ranks each conjunct of an AND, and nothing inside an OR', () => {

@@ -28,6 +28,8 @@ export function attribute(
     minimumCardinality: 0,
     maximumCardinality: 1,
     unique: false,
+    indexed: false,
+    indexState: 'none',
     referenceObjectTypeId: kind === 'referenced_object' ? 99 : null,
     allowedValues: [],
     position: id,

@@ -20,6 +20,8 @@ const type = (
 })
 const attribute = (id: number, typeId: number, name: string, externalId: string | null): AttributeDef => ({
   id,
+  indexed: false,
+  indexState: 'none',
   objectTypeId: typeId,
   externalId,
   name,

@@ -74,7 +74,7 @@ describe('GET → PATCH round trip', () => {
 describe('toWireDocument', () => {
   const seed = () => expectOk(validateDocument(loadFixture('seed-put.json'), CONTEXT))
 
-  it('answers every attribute with explicit label, cardinality and unique, the system Key first', () => {
+  it('answers every attribute with explicit label, cardinality, unique and indexed, the system Key first', () => {
     const wire = toWireDocument(seed())
     const hardDrive = wire.schema.objectSchema.objectTypes[0]
     const example = loadFixture('seed-get-example.json')
@@ -91,6 +91,7 @@ describe('toWireDocument', () => {
       minimumCardinality: 1,
       maximumCardinality: 1,
       unique: false,
+      indexed: false,
     })
     for (const attribute of hardDrive?.attributes ?? []) {
       expect(Object.keys(attribute)).toEqual(

@@ -92,6 +92,7 @@ describe('seed PATCH example after the PUT', () => {
       minimumCardinality: 0,
       maximumCardinality: 1,
       unique: false,
+      indexed: false,
       typeValues: [],
       referenceObjectTypeExternalId: null,
       referenceObjectTypeName: null,

@@ -23,6 +23,8 @@ const attr = (name: string, kind: AttributeDef['kind'], extra: Partial<Attribute
   description: '',
   kind,
   label: false,
+  indexed: false,
+  indexState: 'none',
   minimumCardinality: 0,
   maximumCardinality: 1,
   unique: false,

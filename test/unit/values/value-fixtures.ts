@@ -17,6 +17,8 @@ export function attribute(kind: AttributeKind, extra: Partial<AttributeDef> = {}
       minimumCardinality: 0,
       maximumCardinality: 1,
       unique: false,
+      indexed: false,
+      indexState: 'none' as const,
       referenceObjectTypeId: null,
       position: 0,
     },

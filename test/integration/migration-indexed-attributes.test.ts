@@ -1,0 +1,213 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config/config.js'
+import { matchesAql } from '../../src/domain/aql/evaluate-memory.js'
+import { foldCase } from '../../src/domain/aql/compare.js'
+import { sortRecords } from '../../src/domain/aql/sort-records.js'
+import { bootstrap } from '../../src/main.js'
+import { DEFAULT_ORDER } from '../../src/store/aql/compile-order.js'
+import { createStore } from '../../src/store/create-store.js'
+import { migrateUpTo } from '../../src/store/migrate.js'
+import { loadRecords } from '../helpers/aql-repository.js'
+import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+
+/**
+ * Migration 0017 carries a database written with one search-index row per value: the label and unique attributes
+ * keep their rows (ready), every other attribute loses them and is answered from the objects' rows, and the AQL
+ * answers are those of the in-memory evaluator over the same objects.
+ */
+
+const NOW = '2026-01-01T00:00:00.000Z'
+const VALUES: [string, string[], number | null, string[]][] = [
+  ['Alpha', ['Äpfel'], 3, ['Émile', 'red']],
+  ['beta', ['Dell'], 10, ['émile']],
+  ['Gamma', ['äpfel'], null, []],
+  ['delta', ['HP'], 1, ['ß', 'Blue']],
+  ['Émile', [], 7, ['RED']],
+  ['zeta', ['dell'], 3, ['blue']],
+]
+const QUERIES = [
+  'Vendor = "äpfel"',
+  'Vendor == "Äpfel"',
+  'Vendor like "PF"',
+  'Name = "émile"',
+  'Serial = "SN-3"',
+  'Age > 2 order by Age desc',
+  'Tags = "ÉMILE" order by Vendor',
+  'objectType = Device order by Tags desc',
+  'Tags in ("blue", "SS") AND Age >= 3',
+  'Vendor is EMPTY OR Tags startswith "r"',
+]
+
+for (const dialect of dialects()) {
+  describe(`migration 0017: existing objects keep their AQL answers [${dialect}]`, () => {
+    const dbs: TestDatabase[] = []
+    afterAll(async () => {
+      for (const db of dbs) await db.drop()
+    })
+
+    it('keeps the label and unique rows, drops the others, and answers as memory does', async () => {
+      const db = await createTestDatabase(dialect)
+      dbs.push(db)
+      const store = createStore(loadConfig(db.env).database)
+      let attributeIds: Record<string, number>
+      try {
+        expect((await migrateUpTo(store, '0016-pull-read-state')).error).toBeUndefined()
+        attributeIds = await writeAsBefore(store.db as never)
+      } finally {
+        await store.close()
+      }
+      const booted = await bootstrap(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }))
+      try {
+        const { services } = booted
+        const kept = await services.store.db
+          .selectFrom('object_value')
+          .select('attribute_id')
+          .distinct()
+          .execute()
+        expect(kept.map((r) => Number(r.attribute_id)).sort()).toEqual(
+          [attributeIds.Name!, attributeIds.Serial!].sort(),
+        )
+        const attrs = await services.schemas.attributesOfTypes([attributeIds.type!])
+        expect(Object.fromEntries(attrs.map((a) => [a.name, [a.indexed, a.indexState]]))).toEqual({
+          Name: [false, 'ready'],
+          Serial: [false, 'ready'],
+          Vendor: [false, 'none'],
+          Age: [false, 'none'],
+          Tags: [false, 'none'],
+        })
+        const catalog = await services.aql.catalog('w')
+        const { records, resolver } = await loadRecords(services, 'w', catalog)
+        expect(records).toHaveLength(VALUES.length)
+        for (const text of QUERIES) {
+          const prepared = await services.aql.prepare('w', text, { catalog })
+          const expected = sortRecords(
+            records.filter((r) => matchesAql(prepared.query, r, resolver)),
+            prepared.query.orderBy ?? DEFAULT_ORDER,
+            resolver,
+          ).map((r) => r.id)
+          const answer = await services.aql.run('w', prepared, { startAt: 0, maxResults: 100 })
+          expect(
+            answer.rows.map((r) => Number(r.id)),
+            text,
+          ).toEqual(expected)
+          expect(answer.total, text).toBe(expected.length)
+        }
+      } finally {
+        await booted.close()
+      }
+    })
+  })
+}
+
+type Raw = import('kysely').Kysely<any>
+
+/** A schema and objects written as the code of migration 0016's time wrote them: an index row for every value. */
+async function writeAsBefore(db: Raw): Promise<Record<string, number>> {
+  await db.insertInto('workspace').values({ id: 'w', name: 'w', created_at: NOW }).execute()
+  const schema = await db
+    .insertInto('object_schema')
+    .values({
+      workspace_id: 'w',
+      name: 'Legacy',
+      object_schema_key: 'LEG',
+      description: '',
+      next_object_seq: VALUES.length + 1,
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const type = await db
+    .insertInto('object_type')
+    .values({
+      workspace_id: 'w',
+      object_schema_id: schema.id,
+      parent_object_type_id: null,
+      external_id: null,
+      name: 'Device',
+      description: '',
+      icon_key: null,
+      position: 0,
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const ids: Record<string, number> = { type: Number(type.id) }
+  const attributes: [string, string, boolean, boolean, number][] = [
+    ['Name', 'text', true, false, 1],
+    ['Serial', 'text', false, true, 1],
+    ['Vendor', 'select', false, false, 1],
+    ['Age', 'integer', false, false, 1],
+    ['Tags', 'textarea', false, false, -1],
+  ]
+  for (const [position, [name, kind, label, unique, max]] of attributes.entries()) {
+    const row = await db
+      .insertInto('attribute')
+      .values({
+        workspace_id: 'w',
+        object_type_id: type.id,
+        external_id: null,
+        name,
+        description: '',
+        kind,
+        is_label: label ? 1 : 0,
+        minimum_cardinality: 0,
+        maximum_cardinality: max,
+        is_unique: unique ? 1 : 0,
+        reference_object_type_id: null,
+        allowed_values: kind === 'select' ? JSON.stringify(['Äpfel', 'äpfel', 'Dell', 'dell', 'HP']) : '[]',
+        position,
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    ids[name] = Number(row.id)
+  }
+  for (const [i, [name, vendor, age, tags]] of VALUES.entries()) {
+    const values: Record<string, (string | number)[]> = {
+      [ids.Name!]: [name],
+      [ids.Serial!]: [`SN-${i + 1}`],
+    }
+    if (vendor.length > 0) values[ids.Vendor!] = vendor
+    if (age !== null) values[ids.Age!] = [age]
+    if (tags.length > 0) values[ids.Tags!] = tags
+    const sorted = Object.fromEntries(Object.entries(values).sort(([a], [b]) => Number(a) - Number(b)))
+    const object = await db
+      .insertInto('object')
+      .values({
+        workspace_id: 'w',
+        object_schema_id: schema.id,
+        object_type_id: type.id,
+        object_key: `LEG-${i + 1}`,
+        label: name,
+        label_ci: foldCase(name),
+        identity: null,
+        import_source_id: null,
+        content_hash: `h${i}`,
+        attribute_values: JSON.stringify(sorted),
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    for (const [attributeId, list] of Object.entries(values)) {
+      for (const [position, value] of list.entries()) {
+        const text = String(value)
+        await db
+          .insertInto('object_value')
+          .values({
+            attribute_id: Number(attributeId),
+            value_ci: foldCase(text),
+            object_id: object.id,
+            position,
+            value_text: text,
+            value_num: typeof value === 'number' ? value : null,
+          })
+          .execute()
+      }
+    }
+  }
+  return ids
+}
