@@ -109,24 +109,25 @@ export async function benchLayouts(
     const layouts =
       options.layouts ??
       (engine === 'sqlite' ? ['A', 'B', 'B-lean', 'C'] : ['A', 'B', 'B-lean', 'B+GIN', 'C'])
-    const rows: LayoutBenchRow[] = []
-    for (const layout of layouts) {
-      const row: LayoutBenchRow = {
-        engine,
-        layout,
-        rows: firstRows,
-        changedRows,
-        firstS: Infinity,
-        stagedS: null,
-        unchangedS: Infinity,
-        changedS: Infinity,
-        counts: '',
-        bytes: 0,
-        queries: [],
-        schema: { addAttributeMs: 0, indexAttributeMs: 0, addTypeMs: 0 },
-      }
-      for (let rep = 0; rep < reps; rep++) {
-        const last = rep === reps - 1
+    // Reps outer, layouts inner: on a shared machine a slow minute then weighs on every layout, not on one.
+    const rows: LayoutBenchRow[] = layouts.map((layout) => ({
+      engine,
+      layout,
+      rows: firstRows,
+      changedRows,
+      firstS: Infinity,
+      stagedS: null,
+      unchangedS: Infinity,
+      changedS: Infinity,
+      counts: '',
+      bytes: 0,
+      queries: [],
+      schema: { addAttributeMs: 0, indexAttributeMs: 0, addTypeMs: 0 },
+    }))
+    for (let rep = 0; rep < reps; rep++) {
+      const last = rep === reps - 1
+      for (const row of rows) {
+        const layout = row.layout
         const store = await open(layout)
         try {
           row.firstS = Math.min(row.firstS, (await timed(() => firstLoad(store.writer, first))) / 1000)
@@ -159,8 +160,6 @@ export async function benchLayouts(
           `${engine} ${layout} rep ${rep + 1}: first ${row.firstS.toFixed(2)} s${row.stagedS === null ? '' : ` (staged ${row.stagedS.toFixed(2)} s)`}, unchanged ${row.unchangedS.toFixed(2)} s, changed ${row.changedS.toFixed(2)} s ${row.counts} (load ${loadAverage()})`,
         )
       }
-      rows.push(row)
-      log(layoutsTable(rows, [baseline]))
     }
     return { rows, baseline }
   } finally {
