@@ -145,6 +145,25 @@ function cases(
   ]
 }
 
+/**
+ * Waits until the server answers a GET at once again (up to 120 s): requests a case left queued on the server
+ * (autocannon stops sending, not the server working) must not be charged to the next case.
+ */
+async function settle(url: string, probePath: string): Promise<void> {
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    const t0 = performance.now()
+    const ok = await fetch(`${url}${probePath}`, {
+      headers: { authorization: `Bearer ${BENCH_TOKEN}` },
+    }).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok && performance.now() - t0 < 250) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
 async function drive(url: string, c: Case, durationSeconds: number): Promise<Result> {
   return autocannon({
     url,
@@ -207,6 +226,7 @@ export async function benchObjectApi(
       (c) => options.cases.length === 0 || options.cases.some((k) => c.name.toLowerCase().includes(k)),
     )
     for (const c of chosen) {
+      await settle(server.url, `${apiPath}/object/${firstId}`)
       const cpuBefore = server.cpuSeconds()
       const r = await drive(server.url, c, options.durationSeconds)
       const cpuMs = (server.cpuSeconds() - cpuBefore) * 1000
