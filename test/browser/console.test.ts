@@ -99,6 +99,8 @@ describe('web console in Chromium', () => {
       .setInputFiles({ name: 'hosts.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) })
     await page.getByRole('button', { name: 'Upload', exact: true }).click()
     await page.getByText(/Uploaded hosts\.csv/).waitFor()
+    await page.getByRole('button', { name: 'Test connection' }).click()
+    await page.getByText('The connection works.').waitFor()
   })
 
   it('discovers the file, generates a mapping, shows a validation error at its field, and saves', async () => {
@@ -251,6 +253,24 @@ describe('web console in Chromium', () => {
       headers: { authorization: `Bearer ${secret}` },
     })
     expect(refused.status).toBe(401)
+  })
+
+  it('deletes a source after confirmation', async () => {
+    await nav().getByRole('link', { name: 'Sources' }).click()
+    await page.getByRole('link', { name: 'New source' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('Short-lived')
+    await page.getByRole('radio', { name: /External/ }).check()
+    await page.getByRole('button', { name: 'Create source' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Short-lived' }).waitFor()
+    await page.getByRole('button', { name: 'Delete…' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    expect(await dialog.count()).toBe(0)
+    await page.getByRole('button', { name: 'Delete…' }).click()
+    await dialog.getByRole('button', { name: 'Delete the source' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Import sources' }).waitFor()
+    await page.getByRole('row', { name: /Data centre hosts/ }).waitFor()
+    expect(await page.getByRole('row', { name: /Short-lived/ }).count()).toBe(0)
   })
 
   it('stays readable at phone width', async () => {
