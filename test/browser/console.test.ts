@@ -23,6 +23,12 @@ const CSV =
   'h3,,10.0.0.3,2,carol\n' + // no label: an entry problem (EMPTY_LABEL)
   'h4,Host 4,10.0.0.4,16,dave\n'
 
+describe('the browser launcher', () => {
+  it('fails, saying how to install Chromium, when the browser is missing', async () => {
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(/apt-get install chromium/)
+  })
+})
+
 describe('web console in Chromium', () => {
   let server: RunningServer
   let browser: Browser
@@ -271,6 +277,21 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Import sources' }).waitFor()
     await page.getByRole('row', { name: /Data centre hosts/ }).waitFor()
     expect(await page.getByRole('row', { name: /Short-lived/ }).count()).toBe(0)
+  })
+
+  it('works from the keyboard: focus on each page heading, a visible focus ring, a skip link', async () => {
+    await nav().getByRole('link', { name: 'Tokens' }).click()
+    await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor()
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('API tokens')
+    // Tab goes on from the heading to the page's first control, with a visible focus ring.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement.id')).toBe('token-name')
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid')
+    // The skip link shows when it has the focus, and moves the focus to the content.
+    await page.focus('a.skip')
+    expect((await page.locator('a.skip').boundingBox())!.x).toBeGreaterThanOrEqual(0)
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate('document.activeElement.id')).toBe('main')
   })
 
   it('stays readable at phone width', async () => {
