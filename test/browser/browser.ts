@@ -8,15 +8,17 @@ export const CHROMIUM = '/usr/bin/chromium'
  * Launches Debian's Chromium headless. A missing browser is a failure that says how to install it, never a skip:
  * the console's tests must run wherever the suite runs (.ci/run installs the package).
  */
-export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
-  if (!fs.existsSync(CHROMIUM))
+export async function launchChromium(
+  executablePath: string = CHROMIUM,
+): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  if (!fs.existsSync(executablePath))
     throw new Error(
-      `Chromium is missing at ${CHROMIUM}: the console's browser tests need Debian's chromium package — ` +
+      `Chromium is missing at ${executablePath}: the console's browser tests need Debian's chromium package — ` +
         'install it with `apt-get install chromium` (bash .ci/run does this).',
     )
   // Playwright gives every launch a fresh temporary profile (its own user-data-dir), removed on close.
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     // Without the background-networking flags Chromium waits on the network a closed machine does not have.
     headless: true,
     args: [

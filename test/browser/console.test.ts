@@ -23,6 +23,12 @@ const CSV =
   'h3,,10.0.0.3,2,carol\n' + // no label: an entry problem (EMPTY_LABEL)
   'h4,Host 4,10.0.0.4,16,dave\n'
 
+describe('the browser launcher', () => {
+  it('fails, saying how to install Chromium, when the browser is missing', async () => {
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(/apt-get install chromium/)
+  })
+})
+
 describe('web console in Chromium', () => {
   let server: RunningServer
   let browser: Browser
@@ -99,6 +105,8 @@ describe('web console in Chromium', () => {
       .setInputFiles({ name: 'hosts.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) })
     await page.getByRole('button', { name: 'Upload', exact: true }).click()
     await page.getByText(/Uploaded hosts\.csv/).waitFor()
+    await page.getByRole('button', { name: 'Test connection' }).click()
+    await page.getByText('The connection works.').waitFor()
   })
 
   it('discovers the file, generates a mapping, shows a validation error at its field, and saves', async () => {
@@ -251,6 +259,39 @@ describe('web console in Chromium', () => {
       headers: { authorization: `Bearer ${secret}` },
     })
     expect(refused.status).toBe(401)
+  })
+
+  it('deletes a source after confirmation', async () => {
+    await nav().getByRole('link', { name: 'Sources' }).click()
+    await page.getByRole('link', { name: 'New source' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('Short-lived')
+    await page.getByRole('radio', { name: /External/ }).check()
+    await page.getByRole('button', { name: 'Create source' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Short-lived' }).waitFor()
+    await page.getByRole('button', { name: 'Delete…' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    expect(await dialog.count()).toBe(0)
+    await page.getByRole('button', { name: 'Delete…' }).click()
+    await dialog.getByRole('button', { name: 'Delete the source' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Import sources' }).waitFor()
+    await page.getByRole('row', { name: /Data centre hosts/ }).waitFor()
+    expect(await page.getByRole('row', { name: /Short-lived/ }).count()).toBe(0)
+  })
+
+  it('works from the keyboard: focus on each page heading, a visible focus ring, a skip link', async () => {
+    await nav().getByRole('link', { name: 'Tokens' }).click()
+    await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor()
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('API tokens')
+    // Tab goes on from the heading to the page's first control, with a visible focus ring.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement.id')).toBe('token-name')
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid')
+    // The skip link shows when it has the focus, and moves the focus to the content.
+    await page.focus('a.skip')
+    expect((await page.locator('a.skip').boundingBox())!.x).toBeGreaterThanOrEqual(0)
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate('document.activeElement.id')).toBe('main')
   })
 
   it('stays readable at phone width', async () => {

@@ -9,7 +9,7 @@ const run = promisify(execFile)
 const ROOT = path.resolve('.')
 
 /**
- * A checkout as `npm ci` leaves it: sources and installed dependencies, no dist/. npm ci runs the `prepare` script
+ * A checkout as `npm ci` leaves it: sources (the server's and the console's) and installed dependencies, no dist/. npm ci runs the `prepare` script
  * after installing (as `npm install` does); then `npx intake` must work without `npm start` having built anything.
  * The dependencies are linked rather than installed again, to keep the test to the part that was broken.
  */
@@ -22,6 +22,9 @@ describe('npx intake right after npm ci', () => {
       fs.copyFileSync(path.join(ROOT, f), path.join(dir, f))
     }
     fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true })
+    fs.cpSync(path.join(ROOT, 'web'), path.join(dir, 'web'), { recursive: true })
+    fs.mkdirSync(path.join(dir, 'scripts'))
+    fs.copyFileSync(path.join(ROOT, 'scripts/build-web.mjs'), path.join(dir, 'scripts/build-web.mjs'))
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir')
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
       version: string
@@ -32,8 +35,11 @@ describe('npx intake right after npm ci', () => {
     await run('npm', ['run', 'prepare', '--silent'], { cwd: dir, timeout: 240_000 })
     const { stdout } = await run('npx', ['--no-install', 'intake', '--version'], {
       cwd: dir,
-      timeout: 60_000,
+      timeout: 120_000, // npx alone took 55 s at a load average of 20 on this 2-core machine
     })
     expect(stdout.trim()).toBe(pkg.version)
+    // The web console is built with it, where the server answers it from.
+    expect(fs.existsSync(path.join(dir, 'dist/web/index.html'))).toBe(true)
+    expect(fs.existsSync(path.join(dir, 'dist/web/app.js'))).toBe(true)
   }, 300_000)
 })
