@@ -38,7 +38,7 @@ describe('web console in Chromium', () => {
   const errors: string[] = []
 
   beforeAll(async () => {
-    await buildWeb({ minify: false })
+    await buildWeb() // the bundle that ships, built from the current web/ sources
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-console-'))
     server = await startServer(
       loadConfig({ INTAKE_DATA_DIR: dataDir, INTAKE_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', PORT: '0' }),
@@ -138,8 +138,8 @@ describe('web console in Chromium', () => {
     expect(await page.locator('dd[data-counter=objectsCreated]').textContent()).toBe('3')
 
     await page.getByRole('button', { name: 'Run the import for real' }).click()
-    await page.locator('.badge', { hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 })
     await page.getByRole('heading', { name: /^Import run/ }).waitFor()
+    await page.locator('.badge', { hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 })
     expect(await page.locator('dd[data-counter=objectsCreated]').textContent()).toBe('3')
     expect(await page.locator('dd[data-counter=entriesInSource]').textContent()).toBe('4')
     expect(await page.locator('dd[data-counter=emptyLabelEntries]').textContent()).toBe('1')
@@ -220,6 +220,7 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Search' }).click()
     await page.getByText('3 objects').waitFor()
     await page.getByRole('button', { name: /Label/ }).click()
+    await page.locator('th[aria-sort=ascending]').waitFor()
     await page.getByRole('button', { name: /Label/ }).click() // descending
     await page.locator('th[aria-sort=descending]').waitFor()
     await page.locator('tbody tr').first().filter({ hasText: 'Host 4' }).waitFor()
@@ -282,7 +283,10 @@ describe('web console in Chromium', () => {
   it('works from the keyboard: focus on each page heading, a visible focus ring, a skip link', async () => {
     await nav().getByRole('link', { name: 'Tokens' }).click()
     await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor()
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('API tokens')
+    // The focus moves to the heading once the page has rendered (an effect after the paint).
+    await page.waitForFunction("document.activeElement?.textContent === 'API tokens'", undefined, {
+      timeout: 5_000,
+    })
     // Tab goes on from the heading to the page's first control, with a visible focus ring.
     await page.keyboard.press('Tab')
     expect(await page.evaluate('document.activeElement.id')).toBe('token-name')

@@ -16,7 +16,7 @@ function Page({ path, query }: { path: string[]; query: URLSearchParams }) {
   const [a, b, c, d] = path
   if (a === 'sources' && b === 'new') return <NewSourcePage />
   if (a === 'sources' && b && c === 'mapping') return <MappingPage sourceId={b} />
-  if (a === 'sources' && b && c === 'runs' && d) return <RunPage sourceId={b} executionId={d} />
+  if (a === 'sources' && b && c === 'runs' && d) return <RunPage key={d} sourceId={b} executionId={d} />
   if (a === 'sources' && b) return <SourcePage sourceId={b} />
   if (a === 'objects' && b) return <ObjectPage objectId={b} />
   if (a === 'objects') return <ObjectsPage query={query} />
