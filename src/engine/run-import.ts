@@ -147,15 +147,19 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
       checkCancelled(input.signal)
       for (const state of states.values()) {
         const { plan, result } = state
-        let mapStart = performance.now()
+        // Selecting the chunk's entries is part of reading (read = parse + select).
+        const selectStart = performance.now()
         const selectorProblems: SelectorProblem[] = []
-        for (const { entry, location } of entriesForMapping(
+        const selected = entriesForMapping(
           next.value,
           plan.selector,
           plan.mapping.objectTypeExternalId,
           selectorProblems,
           rootOffsets,
-        )) {
+        )
+        let mapStart = performance.now()
+        result.readExternalDataTimeInMs += mapStart - selectStart
+        for (const { entry, location } of selected) {
           result.entriesInSource++
           total++
           if (plan.condition && !plan.condition(entry)) {

@@ -1,5 +1,4 @@
 import { foldCase } from '../domain/aql/compare.js'
-import { contentHash } from '../domain/schema/content-hash.js'
 import { decodeValues, encodeValues, pushIndexKeys, pushIndexTuples } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
 import type { ObjectSchemaService } from '../services/object-schema.service.js'
@@ -17,7 +16,7 @@ import { objectSchemaRepository } from '../store/repositories/object-schema.repo
 import { RawJson, type ChangeLog } from './change-log.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
 import type { EntryProblem, EntryProblemPolicy } from './engine-types.js'
-import type { MappedEntry } from './map-entry.js'
+import { entryContentHash, setMappedValues, type MappedEntry } from './map-entry.js'
 import { enforceUnique } from './unique-values.js'
 import { timed, type TypeResult } from './result.js'
 import type { TypePlan } from './type-plan.js'
@@ -76,13 +75,7 @@ export interface TypeState {
 
 /** The hash an import stores: what this mapping contributes, so an unchanged entry is found without reading values. */
 export function entryHash(plan: TypePlan, e: MappedEntry): string {
-  let all: ReadonlyMap<number, readonly CanonicalValue[]> = e.values
-  if (e.references.size > 0) {
-    const merged = new Map<number, readonly CanonicalValue[]>(e.values)
-    for (const [id, texts] of e.references) merged.set(id, texts)
-    all = merged
-  }
-  return (plan.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(all)
+  return entryContentHash(plan, e)
 }
 
 /** Decides and writes one batch of mapped entries of one type: create, update (changed attributes only), identical. */
@@ -305,7 +298,7 @@ async function addNewOptions(ctx: WriteContext, plan: TypePlan, batch: MappedEnt
     for (const e of batch) {
       const vals = e.values.get(attrId)
       if (vals)
-        e.values.set(attrId, [
+        setMappedValues(e, attrId, [
           ...new Set(vals.map((v) => (typeof v === 'string' ? (spelling.get(v.toLowerCase()) ?? v) : v))),
         ])
     }

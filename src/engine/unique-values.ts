@@ -8,7 +8,7 @@ import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import { importWriteRepository as repo } from '../store/repositories/import-write.repository.js'
 import type { EntryProblem } from './engine-types.js'
-import { EntryProblemFailure, type MappedEntry } from './map-entry.js'
+import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
 import type { TypeState, WriteContext } from './type-writer.js'
 
 const IN_LIST = 900
@@ -62,8 +62,7 @@ export async function enforceUnique(
       }
       // A dropped value is not an empty value: the stored one stays, whatever emptyValues says.
       if (keep.length === values.length) continue
-      if (keep.length) e.values.set(attribute.id, keep)
-      else e.values.delete(attribute.id)
+      setMappedValues(e, attribute.id, keep)
     }
   }
   state.result.entriesWithProblems += withProblem.size
