@@ -16,8 +16,9 @@ import type { AttributePlan, TypePlan } from './type-plan.js'
 /**
  * An entry turned into the values of one object, before it is compared with the repository. Its collections are
  * read-only: an entry without empty attributes, references, placeholders or new options shares one empty
- * collection, and `hash` is the content hash of `values` + `references` — change values only through
- * setMappedValues, which keeps the two together.
+ * collection; entries with the same value of an attribute may share one frozen value list; and `hash` is the
+ * content hash of `values` + `references` — change values only through setMappedValues (with a new list), which
+ * keeps the two together.
  */
 export interface MappedEntry {
   location: string
@@ -118,11 +119,14 @@ interface CompiledMapping {
   memos: ValueMemo[]
   /** Scratch: this entry's hash parts by rank (reset for each entry). */
   parts: string[]
+  /** Placeholder name → the first attribute whose one locator is that name (it reads the value), or null. */
+  placeholderOwners: Map<string, AttributePlan | null>
 }
 
 /** A source string's coerced value and its part of the content hash (a single-valued attribute). */
 interface Memo {
-  value: CanonicalValue
+  /** The value as the attribute's whole list, shared (frozen) by every entry that has it. */
+  list: readonly CanonicalValue[]
   part: string
 }
 
@@ -178,6 +182,13 @@ function mappingOf(plan: TypePlan): CompiledMapping {
       rank: null,
       memos: plan.attributes.map(() => new ValueMemo()),
       parts: [],
+      placeholderOwners: new Map(),
+    }
+    for (const a of plan.attributes) {
+      for (const name of a.referenceQuery ? placeholderNames(a.referenceQuery) : []) {
+        const owner = plan.attributes.find((o) => o.locatorNames.length === 1 && o.locatorNames[0] === name)
+        c.placeholderOwners.set(name, owner ?? null)
+      }
     }
     const ids = plan.attributes.map((a) => a.attribute.id)
     if (new Set(ids).size === ids.length) c.rank = ids.map((id) => c!.hashOrder.indexOf(id))
@@ -261,9 +272,7 @@ export function mapEntry(
     }
     const kind = a.attribute.kind
     if (kind === 'referenced_object') {
-      const texts = splitMultiValues(raw)
-        .map((v) => detach(String(v).trim()))
-        .filter((t) => t !== '')
+      const texts = lookupTexts(raw)
       const max = a.attribute.maximumCardinality
       const distinct = max !== -1 && texts.length > max ? new Set(texts).size : 0
       if (max !== -1 && distinct > max) {
@@ -277,8 +286,11 @@ export function mapEntry(
       } else if (!failed) (empty ??= new Set()).add(a.attribute.id)
       if (a.referenceQuery) {
         for (const name of placeholderNames(a.referenceQuery)) {
-          if (!placeholders?.has(name))
-            (placeholders ??= new Map()).set(name, readPlaceholder(plan, name, entry, ctx.concatenator))
+          if (placeholders?.has(name)) continue
+          const owner = compiledPlan.placeholderOwners.get(name) ?? null
+          // The attribute's own locator: the texts just read (a failed step gave none either way).
+          const read = owner === a ? texts : readPlaceholder(owner, name, entry, ctx.concatenator)
+          ;(placeholders ??= new Map()).set(name, read)
         }
       }
       continue
@@ -293,7 +305,7 @@ export function mapEntry(
     if (typeof raw === 'string' && !failed) {
       const memo = compiledPlan.memos[ai]!.get(raw, options)
       if (memo !== undefined && a.attribute.maximumCardinality !== 0) {
-        values.set(a.attribute.id, [memo.value])
+        values.set(a.attribute.id, memo.list as CanonicalValue[])
         if (rank) parts[rank[ai]!] = memo.part
         continue
       }
@@ -349,7 +361,7 @@ export function mapEntry(
         items === ONE &&
         !newOptions?.has(a.attribute.id)
       )
-        compiledPlan.memos[ai]!.put(raw, { value: out[0]!, part })
+        compiledPlan.memos[ai]!.put(raw, { list: Object.freeze([out[0]!]), part })
     } else if (!invalid && !failed) (empty ??= new Set()).add(a.attribute.id)
   }
   const refs: ReadonlyMap<number, string[]> = references ?? NO_LISTS
@@ -469,15 +481,23 @@ function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenat
 }
 
 function readPlaceholder(
-  plan: TypePlan,
+  own: AttributePlan | null,
   name: string,
   entry: Record<string, unknown>,
   concatenator: string,
 ): string[] {
-  const own = plan.attributes.find((a) => a.locatorNames.length === 1 && a.locatorNames[0] === name)
   const raw = own
     ? shapedOrNothing(own, readJoined(own, entry, concatenator), entry)
     : otherLocator(name)(entry)
+  return lookupTexts(raw)
+}
+
+/** The trimmed, non-empty texts of a reference field (or placeholder), each detached from its source text. */
+function lookupTexts(raw: unknown): string[] {
+  if (typeof raw === 'string' && !raw.includes('||')) {
+    const text = raw.trim()
+    return text === '' ? [] : [detach(text)]
+  }
   return splitMultiValues(raw)
     .map((v) => detach(String(v).trim()))
     .filter((t) => t !== '')
