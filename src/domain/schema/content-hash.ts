@@ -15,7 +15,18 @@ const sha1: (text: string) => string =
  * order; its format is that of the hashes already stored (changing it would make every stored object "changed").
  */
 export function contentHashPart(id: number, list: readonly CanonicalValue[]): string {
-  return `${id}\u0000${JSON.stringify(list)}\u0001`
+  return `${id}\u0000${list.length === 1 ? oneValueJson(list[0]!) : JSON.stringify(list)}\u0001`
+}
+
+/** Characters JSON.stringify writes escaped (or, for lone surrogates, as \u escapes). */
+// eslint-disable-next-line no-control-regex -- exactly the characters JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
+
+/** JSON.stringify([value]), without the call for the common values: text that needs no escape, numbers, booleans. */
+function oneValueJson(value: CanonicalValue): string {
+  if (typeof value === 'string') return JSON_ESCAPED.test(value) ? JSON.stringify([value]) : `["${value}"]`
+  if (typeof value === 'number' && Number.isFinite(value)) return `[${value}]`
+  return JSON.stringify([value])
 }
 
 /** The hash of a text made of contentHashPart()s (see contentHash). */

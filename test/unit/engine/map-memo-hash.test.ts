@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contentHash } from '../../../src/domain/schema/content-hash.js'
+import { contentHash, contentHashPart } from '../../../src/domain/schema/content-hash.js'
 import type { CanonicalValue } from '../../../src/domain/schema/types.js'
 import { DEFAULT_ENGINE_SETTINGS, type EntryProblem } from '../../../src/engine/engine-types.js'
 import {
@@ -131,5 +131,27 @@ describe('repeated source values within one execution', () => {
     const [third] = mapAll(p, [{ id: 'c', make: 'ACME' }], ctx)
     expect(third!.values.get(make.id)).toEqual(['Acme'])
     expect(third!.newOptions.size).toBe(0)
+  })
+})
+
+describe('contentHashPart', () => {
+  it('writes one value exactly as JSON.stringify does, escapes and all', () => {
+    const samples: CanonicalValue[] = [
+      'plain',
+      '',
+      'quote " and \\ backslash',
+      'tab\tnewline\n\u0001',
+      'lone \ud800 surrogate',
+      'pair \ud83d\ude00 emoji',
+      'ünïcödé',
+      0,
+      -0,
+      1.5e300,
+      -42,
+      true,
+      false,
+    ]
+    for (const v of samples) expect(contentHashPart(7, [v])).toBe(`7\u0000${JSON.stringify([v])}\u0001`)
+    expect(contentHashPart(7, ['a', 2])).toBe(`7\u0000${JSON.stringify(['a', 2])}\u0001`)
   })
 })
