@@ -132,6 +132,11 @@ interface Memo {
 
 /** Distinct source strings remembered per attribute; an attribute whose values rarely repeat stops remembering. */
 const MEMO_LIMIT = 2048
+/**
+ * Longest source string remembered: repeated values are short (a status, a date, a name), and a memo of long ones
+ * would hold up to MEMO_LIMIT of them (with their hash parts) for the whole execution.
+ */
+const MEMO_MAX_LENGTH = 256
 
 /**
  * The coerced values of an attribute's repeated source strings (a status, a manufacturer, a date, an owner): a
@@ -146,7 +151,7 @@ class ValueMemo {
   off = false
 
   get(text: string, options: CoerceOptions): Memo | undefined {
-    if (this.off) return undefined
+    if (this.off || text.length > MEMO_MAX_LENGTH) return undefined
     if (this.options !== options) {
       this.byText.clear()
       this.options = options
@@ -158,7 +163,7 @@ class ValueMemo {
   }
 
   put(text: string, memo: Memo): void {
-    if (this.off) return
+    if (this.off || text.length > MEMO_MAX_LENGTH) return
     if (this.byText.size < MEMO_LIMIT) {
       // The key is copied: the source string is often a slice of a parser's whole chunk of text.
       this.byText.set(detach(text), memo)

@@ -155,3 +155,22 @@ describe('contentHashPart', () => {
     expect(contentHashPart(7, ['a', 2])).toBe(`7\u0000${JSON.stringify(['a', 2])}\u0001`)
   })
 })
+
+describe('the memo of repeated values', () => {
+  it('maps long values (not remembered) exactly as short ones, repeated or not', () => {
+    const notes = attribute('Notes', 'textarea')
+    const p = plan([...attrs, { attribute: notes, locators: ['notes'] }])
+    const ctx = context()
+    const texts = ['x'.repeat(300), 'x'.repeat(300), 'y'.repeat(256), 'y'.repeat(256)]
+    const out = mapAll(
+      p,
+      texts.map((text, i) => ({ id: `a${i}`, notes: text })),
+      ctx,
+    )
+    out.forEach((e, i) => {
+      expect(e.values.get(notes.id)).toEqual([texts[i]])
+      expect(e.hash).toBe(storedFormat(p, e))
+    })
+    expect(ctx.problems).toEqual([])
+  })
+})
