@@ -3,10 +3,13 @@ import { pipeline } from 'node:stream/promises'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { csvRows } from './csv-chunks.js'
+import { csvBatches } from './csv-chunks.js'
 import { HEADER } from './hardware-data.js'
 
-/** SQLite baseline: the same file, the same parser, one prepared insert per row into one plain table, one transaction. */
+/**
+ * SQLite baseline: the same file read the same way as the engine's input (the CSV connector, csvBatches), one
+ * prepared insert per row into one plain table, one transaction.
+ */
 export async function sqliteBaseline(csv: string, dbFile: string): Promise<number> {
   fs.rmSync(dbFile, { force: true })
   const db = new Database(dbFile)
@@ -18,7 +21,8 @@ export async function sqliteBaseline(csv: string, dbFile: string): Promise<numbe
   const insert = db.prepare(`insert into baseline values (${HEADER.map(() => '?').join(', ')})`)
   const start = performance.now()
   db.exec('begin')
-  for await (const row of csvRows(csv)) insert.run(HEADER.map((h) => row[h] ?? null))
+  for await (const rows of csvBatches(csv))
+    for (const row of rows) insert.run(HEADER.map((h) => row[h] ?? null))
   db.exec('commit')
   const seconds = (performance.now() - start) / 1000
   db.close()

@@ -3,12 +3,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { countersOf, phasesOf, withPeakRss, type Phases } from '../bench-kit.js'
 import { postgresBaseline, sqliteBaseline } from './baselines.js'
+import { againstTarget, PHASES, phaseBudget, ratioTarget, type BenchEngine } from './budgets.js'
 import { engineFirstLoad, engineRunner } from './engine-runner.js'
 import { writeCsv } from './hardware-data.js'
 import { shapedHardwareDocument } from './shaping.bench.js'
 
 export interface EngineBenchRow {
-  engine: string
+  engine: BenchEngine
   scenario: string
   rows: number
   seconds: number
@@ -96,14 +97,26 @@ export async function benchEngine(
   return rows
 }
 
+/**
+ * Two tables: seconds, rows/s and the ratio to the baseline next to the issue's target ratio; then each phase in µs
+ * per entry next to its budget (over budget in bold with ✗).
+ */
 export function engineTable(rows: EngineBenchRow[]): string {
   const s = (ms: number) => (ms / 1000).toFixed(1)
+  const us = (r: EngineBenchRow, ms: number) => (ms * 1000) / r.rows
   return [
-    '| engine | scenario | rows | engine s | rows/s | baseline s | ratio | read / map / decide / write / post s | peak RSS MB | result |',
+    '| engine | scenario | rows | engine s | rows/s | baseline s | ratio vs target | read / map / decide / write / post s | peak RSS MB | result |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.scenario} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Math.round(r.rows / r.seconds)} | ${r.baselineSeconds.toFixed(1)} | ${(r.seconds / r.baselineSeconds).toFixed(2)} | ${s(r.phases.readExternalDataTimeInMs)} / ${s(r.phases.mapExternalDataTimeInMs)} / ${s(r.phases.decidingActionsTimeInMs)} / ${s(r.phases.writeInsightDataTimeInMs)} / ${s(r.phases.postFunctionTimeInMs)} | ${r.peakRssMb} | ${r.counters} |`,
+        `| ${r.engine} | ${r.scenario} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Math.round(r.rows / r.seconds)} | ${r.baselineSeconds.toFixed(1)} | ${againstTarget(r.seconds / r.baselineSeconds, ratioTarget(r.engine, r.scenario), 2, '×')} | ${PHASES.map((p) => s(r.phases[p.field])).join(' / ')} | ${r.peakRssMb} | ${r.counters} |`,
+    ),
+    '',
+    `| engine | scenario | ${PHASES.map((p) => `${p.name} µs/entry`).join(' | ')} |`,
+    `| --- | --- | ${PHASES.map(() => '---:').join(' | ')} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.engine} | ${r.scenario} | ${PHASES.map((p) => againstTarget(us(r, r.phases[p.field]), phaseBudget(p.name, r.engine, r.scenario), 2)).join(' | ')} |`,
     ),
   ].join('\n')
 }

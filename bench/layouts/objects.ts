@@ -93,7 +93,7 @@ export function toObj(r: Record<string, string>): Obj {
 export async function* objectBatches(csv: string, size: number): AsyncIterable<Obj[]> {
   let batch: Obj[] = []
   for await (const r of csvRows(csv)) {
-    batch.push(toObj(r))
+    batch.push(toObj(r as Record<string, string>))
     if (batch.length >= size) {
       yield batch
       batch = []

@@ -1,7 +1,5 @@
 /** The decide phase: which entries of a batch create an object, which may update one, which are identical. */
-import { contentHash } from '../domain/schema/content-hash.js'
-import type { CanonicalValue } from '../domain/schema/types.js'
-import type { MappedEntry } from './map-entry.js'
+import { entryContentHash, type MappedEntry } from './map-entry.js'
 import type { Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
@@ -16,13 +14,7 @@ export interface Decided {
 
 /** The hash an import stores: what this mapping contributes, so an unchanged entry is found without reading values. */
 export function entryHash(plan: TypePlan, e: MappedEntry): string {
-  let all: ReadonlyMap<number, readonly CanonicalValue[]> = e.values
-  if (e.references.size > 0) {
-    const merged = new Map<number, readonly CanonicalValue[]>(e.values)
-    for (const [id, texts] of e.references) merged.set(id, texts)
-    all = merged
-  }
-  return (plan.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(all)
+  return entryContentHash(plan, e)
 }
 
 /** One batched lookup of the batch's identities among the objects the source owns, then a hash compare. */

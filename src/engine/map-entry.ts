@@ -5,7 +5,7 @@ import {
   type CoerceResult,
 } from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
-import { valueText } from '../domain/schema/content-hash.js'
+import { contentHashOfText, contentHashPart, valueText } from '../domain/schema/content-hash.js'
 import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import { TransformFailure } from '../domain/mapping/transform-steps.js'
@@ -13,21 +13,32 @@ import type { EngineSettings, EntryProblem } from './engine-types.js'
 import { compileLocator } from './selector.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
 
-/** An entry turned into the values of one object, before it is compared with the repository. */
+/**
+ * An entry turned into the values of one object, before it is compared with the repository. Its collections are
+ * read-only: an entry without empty attributes, references, placeholders or new options shares one empty
+ * collection; entries with the same value of an attribute may share one frozen value list; and `hash` is the
+ * content hash of `values` + `references` — change values only through setMappedValues (with a new list), which
+ * keeps the two together.
+ */
 export interface MappedEntry {
   location: string
   identity: string
   label: string
   /** Non-reference attributes with at least one value. */
-  values: Map<number, CanonicalValue[]>
+  readonly values: ReadonlyMap<number, CanonicalValue[]>
   /** Mapped attributes that came empty (the empty-values policy decides what that means). */
-  empty: Set<number>
+  readonly empty: ReadonlySet<number>
   /** Reference attributes → lookup texts, resolved after all objects exist. */
-  references: Map<number, string[]>
+  readonly references: ReadonlyMap<number, string[]>
   /** Placeholder name → values, for the reference queries of this entry. */
-  placeholders: Map<string, string[]>
+  readonly placeholders: ReadonlyMap<string, string[]>
   /** Select options / status names this entry brought that do not exist yet (unknownValues ADD). */
-  newOptions: Map<number, string[]>
+  readonly newOptions: ReadonlyMap<number, string[]>
+  /**
+   * The content hash an import stores for this entry (see entryContentHash), computed while mapping; null once
+   * setMappedValues changed a value (entryContentHash computes it again).
+   */
+  hash: string | null
 }
 
 export type MapOutcome =
@@ -82,34 +93,174 @@ export interface MapContext {
   problems: EntryProblem[]
 }
 
+const NO_NUMBERS: ReadonlySet<number> = new Set()
+const NO_LISTS: ReadonlyMap<number, string[]> = new Map()
+const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()
+const NON_SPACE = /\S/
+
+/** What mapEntry derives from a plan once (the plan's attributes are fixed for an execution; see mappingOf). */
+interface CompiledMapping {
+  /** The mapped attribute ids in ascending order, each once: the order of the content hash. */
+  hashOrder: number[]
+  /** The attributes that form the identity. */
+  identity: AttributePlan[]
+  /** The attributes with a minimum cardinality. */
+  required: AttributePlan[]
+  /** Whether the type's label attribute is mapped. */
+  labelMapped: boolean
+  /** Prefix of the content hash: the empty-values policy is part of what an import decided. */
+  hashPrefix: string
+  /**
+   * Per attribute (by position in plan.attributes): its place in hashOrder, or null for all when an attribute is
+   * mapped twice (the hash is then made from the values map, see hashOf).
+   */
+  rank: number[] | null
+  /** Per attribute (by position): the coerced values of its repeated source strings. */
+  memos: ValueMemo[]
+  /** Scratch: this entry's hash parts by rank (reset for each entry). */
+  parts: string[]
+  /** Placeholder name → the first attribute whose one locator is that name (it reads the value), or null. */
+  placeholderOwners: Map<string, AttributePlan | null>
+}
+
+/** A source string's coerced value and its part of the content hash (a single-valued attribute). */
+interface Memo {
+  /** The value as the attribute's whole list, shared (frozen) by every entry that has it. */
+  list: readonly CanonicalValue[]
+  part: string
+}
+
+/** Distinct source strings remembered per attribute; an attribute whose values rarely repeat stops remembering. */
+const MEMO_LIMIT = 2048
+/**
+ * Longest source string remembered: repeated values are short (a status, a date, a name), and a memo of long ones
+ * would hold up to MEMO_LIMIT of them (with their hash parts) for the whole execution.
+ */
+const MEMO_MAX_LENGTH = 256
+
+/**
+ * The coerced values of an attribute's repeated source strings (a status, a manufacturer, a date, an owner): a
+ * repeated value is coerced once per execution, and its entries share one copy of the value. Only for the
+ * coerce options it was made with (a select option added by the import makes new options: the memo starts over).
+ */
+class ValueMemo {
+  readonly byText = new Map<string, Memo>()
+  options: CoerceOptions | null = null
+  hits = 0
+  misses = 0
+  off = false
+
+  get(text: string, options: CoerceOptions): Memo | undefined {
+    if (this.off || text.length > MEMO_MAX_LENGTH) return undefined
+    if (this.options !== options) {
+      this.byText.clear()
+      this.options = options
+    }
+    const memo = this.byText.get(text)
+    if (memo) this.hits++
+    else this.misses++
+    return memo
+  }
+
+  put(text: string, memo: Memo): void {
+    if (this.off || text.length > MEMO_MAX_LENGTH) return
+    if (this.byText.size < MEMO_LIMIT) {
+      // The key is copied: the source string is often a slice of a parser's whole chunk of text.
+      this.byText.set(detach(text), memo)
+    } else if (this.hits < this.misses) {
+      this.off = true
+      this.byText.clear()
+    }
+  }
+}
+
+const compiled = new WeakMap<TypePlan, CompiledMapping>()
+function mappingOf(plan: TypePlan): CompiledMapping {
+  let c = compiled.get(plan)
+  if (!c) {
+    c = {
+      hashOrder: [...new Set(plan.attributes.map((a) => a.attribute.id))].sort((a, b) => a - b),
+      identity: plan.attributes.filter((a) => a.identity),
+      required: plan.attributes.filter((a) => a.attribute.minimumCardinality > 0),
+      labelMapped: plan.attributes.some((a) => a.attribute.id === plan.labelAttribute?.id),
+      hashPrefix: plan.emptyValues === 'REMOVE' ? 'R' : 'I',
+      rank: null,
+      memos: plan.attributes.map(() => new ValueMemo()),
+      parts: [],
+      placeholderOwners: new Map(),
+    }
+    for (const a of plan.attributes) {
+      for (const name of a.referenceQuery ? placeholderNames(a.referenceQuery) : []) {
+        const owner = plan.attributes.find((o) => o.locatorNames.length === 1 && o.locatorNames[0] === name)
+        c.placeholderOwners.set(name, owner ?? null)
+      }
+    }
+    const ids = plan.attributes.map((a) => a.attribute.id)
+    if (new Set(ids).size === ids.length) c.rank = ids.map((id) => c!.hashOrder.indexOf(id))
+    compiled.set(plan, c)
+  }
+  return c
+}
+
+/**
+ * Reports an entry problem of attribute `a` as the settings say: throws under FAIL, else records it; answers
+ * whether the entry is to be skipped (SKIP_ENTRY).
+ */
+function report(
+  plan: TypePlan,
+  location: string,
+  ctx: MapContext,
+  a: AttributePlan,
+  code: string,
+  message: string,
+  value?: unknown,
+): boolean {
+  const p: EntryProblem = {
+    objectTypeId: plan.type.id,
+    location,
+    code,
+    message: `${a.attribute.name}: ${message}`,
+    attribute: a.attribute.name,
+    // detached: a slice of a huge value would keep all of it alive until the problems are written
+    ...(value === undefined ? {} : { value: detach(String(value).slice(0, 200)) }),
+  }
+  if (ctx.settings.entryProblems === 'FAIL') throw new EntryProblemFailure(p)
+  ctx.problems.push(p)
+  return ctx.settings.entryProblems === 'SKIP_ENTRY'
+}
+
+/** The one item of a single-valued source field, reused (never kept: its element is read in the loop alone). */
+const ONE: unknown[] = [undefined]
+const NONE: unknown[] = []
+
+/** The items of a source field (see splitMultiValues), without an array per single string value. */
+function itemsOf(raw: unknown): unknown[] {
+  if (typeof raw === 'string' && !raw.includes('||')) {
+    if (!NON_SPACE.test(raw)) return NONE
+    ONE[0] = raw
+    return ONE
+  }
+  return splitMultiValues(raw)
+}
+
 export function mapEntry(
   plan: TypePlan,
   entry: Record<string, unknown>,
   location: string,
   ctx: MapContext,
 ): MapOutcome {
+  const compiledPlan = mappingOf(plan)
   const values = new Map<number, CanonicalValue[]>()
-  const empty = new Set<number>()
-  const references = new Map<number, string[]>()
-  const placeholders = new Map<string, string[]>()
-  const newOptions = new Map<number, string[]>()
+  let empty: Set<number> | null = null
+  let references: Map<number, string[]> | null = null
+  let placeholders: Map<string, string[]> | null = null
+  let newOptions: Map<number, string[]> | null = null
   let skip = false
-  const problem = (a: AttributePlan, code: string, message: string, value?: unknown): void => {
-    const p: EntryProblem = {
-      objectTypeId: plan.type.id,
-      location,
-      code,
-      message: `${a.attribute.name}: ${message}`,
-      attribute: a.attribute.name,
-      // detached: a slice of a huge value would keep all of it alive until the problems are written
-      ...(value === undefined ? {} : { value: detach(String(value).slice(0, 200)) }),
-    }
-    if (ctx.settings.entryProblems === 'FAIL') throw new EntryProblemFailure(p)
-    ctx.problems.push(p)
-    if (ctx.settings.entryProblems === 'SKIP_ENTRY') skip = true
-  }
+  const { rank, parts } = compiledPlan
+  if (rank) for (let i = 0; i < rank.length; i++) parts[i] = ''
 
-  for (const a of plan.attributes) {
+  for (let ai = 0; ai < plan.attributes.length; ai++) {
+    const a = plan.attributes[ai]!
     let raw = readJoined(a, entry, ctx.concatenator)
     // A value a transformation step cannot read is dropped like an invalid one: never taken for an empty value.
     let failed = false
@@ -118,31 +269,33 @@ export function mapEntry(
         raw = a.shape(raw, entry)
       } catch (error) {
         if (!(error instanceof TransformFailure)) throw error
-        problem(a, 'TRANSFORMATION_FAILED', transformProblem(error), error.value)
+        if (report(plan, location, ctx, a, 'TRANSFORMATION_FAILED', transformProblem(error), error.value))
+          skip = true
         failed = true
         raw = undefined
       }
     }
-    const items = splitMultiValues(raw)
     const kind = a.attribute.kind
     if (kind === 'referenced_object') {
-      const texts = items.map((v) => detach(String(v).trim())).filter((t) => t !== '')
+      const texts = lookupTexts(raw)
       const max = a.attribute.maximumCardinality
       const distinct = max !== -1 && texts.length > max ? new Set(texts).size : 0
       if (max !== -1 && distinct > max) {
         // The reference pass links the targets of the first texts only.
-        problem(
-          a,
-          'TOO_MANY_VALUES',
-          `takes at most ${max} value(s), got ${distinct}; the first ${max} are kept`,
-        )
+        const message = `takes at most ${max} value(s), got ${distinct}; the first ${max} are kept`
+        if (report(plan, location, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
       }
-      if (texts.length) references.set(a.attribute.id, texts)
-      else if (!failed) empty.add(a.attribute.id)
+      if (texts.length) {
+        ;(references ??= new Map()).set(a.attribute.id, texts)
+        if (rank) parts[rank[ai]!] = contentHashPart(a.attribute.id, texts)
+      } else if (!failed) (empty ??= new Set()).add(a.attribute.id)
       if (a.referenceQuery) {
         for (const name of placeholderNames(a.referenceQuery)) {
-          if (!placeholders.has(name))
-            placeholders.set(name, readPlaceholder(plan, name, entry, ctx.concatenator))
+          if (placeholders?.has(name)) continue
+          const owner = compiledPlan.placeholderOwners.get(name) ?? null
+          // The attribute's own locator: the texts just read (a failed step gave none either way).
+          const read = owner === a ? texts : readPlaceholder(owner, name, entry, ctx.concatenator)
+          ;(placeholders ??= new Map()).set(name, read)
         }
       }
       continue
@@ -154,94 +307,166 @@ export function mapEntry(
           ? statusOptions(a, ctx.statusNames)
           : undefined
     const options = allowed ? optionsWith(ctx.coerceOptions, allowed) : ctx.coerceOptions
-    const out: CanonicalValue[] = []
+    if (typeof raw === 'string' && !failed) {
+      const memo = compiledPlan.memos[ai]!.get(raw, options)
+      if (memo !== undefined && a.attribute.maximumCardinality !== 0) {
+        values.set(a.attribute.id, memo.list as CanonicalValue[])
+        if (rank) parts[rank[ai]!] = memo.part
+        continue
+      }
+    }
+    const items = itemsOf(raw)
+    let out: CanonicalValue[] | null = null
     // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
     let invalid = false
     // No status to choose from: every status value is unknown (for coerceValue an empty list means "any name").
     const noStatus = kind === 'status' && allowed!.length === 0
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]
       const r = noStatus ? NO_SUCH_STATUS : coerceValue(kind, item, options)
       if (r.ok) {
         const value = typeof r.value === 'string' ? detach(r.value) : r.value
-        if (!out.includes(value)) out.push(value)
+        if (out === null) out = [value]
+        else if (!out.includes(value)) out.push(value)
       } else if (r.unknownOption) {
         if (plan.unknownValues === 'ADD') {
           const name = detach(String(item).trim())
           if (kind === 'status' && !STATUS_NAME_PATTERN.test(name)) {
             // Not a name a status can have: a problem of this entry's value, never of the whole execution.
-            problem(
-              a,
-              'INVALID_STATUS_NAME',
-              `"${name}" cannot become a status (a status name has 2 to 30 letters, digits, spaces or dashes); the value is dropped`,
-              item,
-            )
+            const message = `"${name}" cannot become a status (a status name has 2 to 30 letters, digits, spaces or dashes); the value is dropped`
+            if (report(plan, location, ctx, a, 'INVALID_STATUS_NAME', message, item)) skip = true
             invalid = true
             continue
           }
-          out.push(name)
+          ;(out ??= []).push(name)
+          newOptions ??= new Map()
           newOptions.set(a.attribute.id, [...(newOptions.get(a.attribute.id) ?? []), name])
         }
       } else if (r.reason !== 'empty value') {
-        problem(a, 'INVALID_VALUE', r.reason, item)
+        if (report(plan, location, ctx, a, 'INVALID_VALUE', r.reason, item)) skip = true
         invalid = true
       }
     }
+    ONE[0] = undefined
     const max = a.attribute.maximumCardinality
-    if (max !== -1 && out.length > max) {
-      problem(
-        a,
-        'TOO_MANY_VALUES',
-        `takes at most ${max} value(s), got ${out.length}; the first ${max} are kept`,
-      )
+    if (out !== null && max !== -1 && out.length > max) {
+      const message = `takes at most ${max} value(s), got ${out.length}; the first ${max} are kept`
+      if (report(plan, location, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
       out.length = max
     }
-    if (out.length) values.set(a.attribute.id, out)
-    else if (!invalid && !failed) empty.add(a.attribute.id)
+    if (out !== null && out.length) {
+      values.set(a.attribute.id, out)
+      const part = rank || (out.length === 1 && !invalid) ? contentHashPart(a.attribute.id, out) : ''
+      if (rank) parts[rank[ai]!] = part
+      // A string that coerced to one value, no problem and no new option: the next entry with it takes the memo.
+      if (
+        out.length === 1 &&
+        !invalid &&
+        typeof raw === 'string' &&
+        items === ONE &&
+        !newOptions?.has(a.attribute.id)
+      )
+        compiledPlan.memos[ai]!.put(raw, { list: Object.freeze([out[0]!]), part })
+    } else if (!invalid && !failed) (empty ??= new Set()).add(a.attribute.id)
   }
-  const joined = identityText(plan, values, references)
+  const refs: ReadonlyMap<number, string[]> = references ?? NO_LISTS
+  const joined = identityText(compiledPlan.identity, values, refs)
   const identity = joined === null ? null : plan.ignoreCase ? foldCase(joined) : joined
   if (skip) return { kind: 'skipped', identity }
   if (joined === null || identity === null) return { kind: 'emptyExternalId' }
 
   let label = joined
-  if (plan.labelAttribute && labelMapped(plan)) {
+  if (plan.labelAttribute && compiledPlan.labelMapped) {
     const v = values.get(plan.labelAttribute.id)?.[0]
     if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel', identity }
     label = valueText(v)
   }
 
-  for (const a of plan.attributes) {
-    const count = (values.get(a.attribute.id) ?? references.get(a.attribute.id) ?? []).length
+  for (const a of compiledPlan.required) {
+    const count = (values.get(a.attribute.id) ?? refs.get(a.attribute.id))?.length ?? 0
     if (count < a.attribute.minimumCardinality) {
-      problem(
-        a,
-        'MISSING_REQUIRED_VALUE',
-        `needs at least ${a.attribute.minimumCardinality} value(s); the entry is skipped`,
-      )
+      const message = `needs at least ${a.attribute.minimumCardinality} value(s); the entry is skipped`
+      report(plan, location, ctx, a, 'MISSING_REQUIRED_VALUE', message)
       if (ctx.settings.entryProblems !== 'FAIL') return { kind: 'skipped', identity }
     }
   }
   return {
     kind: 'mapped',
-    mapped: { location, identity, label, values, empty, references, placeholders, newOptions },
+    mapped: {
+      location,
+      identity,
+      label,
+      values,
+      empty: empty ?? NO_NUMBERS,
+      references: refs,
+      placeholders: placeholders ?? NO_PLACEHOLDERS,
+      newOptions: newOptions ?? NO_LISTS,
+      hash: rank
+        ? compiledPlan.hashPrefix + contentHashOfText(parts.join(''))
+        : hashOf(compiledPlan, values, refs),
+    },
   }
+}
+
+/**
+ * The content hash an import stores for a mapped entry: what this mapping contributes (values and reference texts,
+ * attributes in ascending id order; see contentHash), prefixed with the empty-values policy — so that an unchanged
+ * entry is found without reading the stored values. The hash made while mapping, unless a value changed since.
+ */
+export function entryContentHash(plan: TypePlan, e: MappedEntry): string {
+  return e.hash ?? (e.hash = hashOf(mappingOf(plan), e.values, e.references))
+}
+
+function hashOf(
+  c: CompiledMapping,
+  values: ReadonlyMap<number, readonly CanonicalValue[]>,
+  references: ReadonlyMap<number, readonly CanonicalValue[]>,
+): string {
+  let text = ''
+  for (const id of c.hashOrder) {
+    const list = values.get(id) ?? references.get(id)
+    if (list !== undefined && list.length > 0) text += contentHashPart(id, list)
+  }
+  return c.hashPrefix + contentHashOfText(text)
+}
+
+/**
+ * Replaces (or, with an empty list, removes) the values of one attribute of a mapped entry after mapping (a unique
+ * value taken, an option's spelling): the entry's content hash is computed again when it is next asked for.
+ */
+export function setMappedValues(e: MappedEntry, attributeId: number, list: CanonicalValue[]): void {
+  const values = e.values as Map<number, CanonicalValue[]>
+  if (list.length) values.set(attributeId, list)
+  else values.delete(attributeId)
+  e.hash = null
 }
 
 /** The externalIdPart values joined (a JSON array when there are several), or null when one is empty. */
 function identityText(
-  plan: TypePlan,
+  parts: readonly AttributePlan[],
   values: ReadonlyMap<number, CanonicalValue[]>,
   references: ReadonlyMap<number, string[]>,
 ): string | null {
-  const parts: string[] = []
-  for (const a of plan.attributes) {
-    if (!a.identity) continue
-    const v = values.get(a.attribute.id)?.[0] ?? references.get(a.attribute.id)?.[0]
-    if (v === undefined || valueText(v).trim() === '') return null
-    parts.push(valueText(v))
-  }
   if (parts.length === 0) return null
-  return parts.length === 1 ? parts[0]! : JSON.stringify(parts)
+  if (parts.length === 1) return identityPart(parts[0]!, values, references)
+  const texts: string[] = []
+  for (const a of parts) {
+    const t = identityPart(a, values, references)
+    if (t === null) return null
+    texts.push(t)
+  }
+  return JSON.stringify(texts)
+}
+
+function identityPart(
+  a: AttributePlan,
+  values: ReadonlyMap<number, CanonicalValue[]>,
+  references: ReadonlyMap<number, string[]>,
+): string | null {
+  const v = values.get(a.attribute.id)?.[0] ?? references.get(a.attribute.id)?.[0]
+  if (v === undefined) return null
+  const text = valueText(v)
+  return text.trim() === '' ? null : text
 }
 
 function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenator: string): unknown {
@@ -261,15 +486,23 @@ function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenat
 }
 
 function readPlaceholder(
-  plan: TypePlan,
+  own: AttributePlan | null,
   name: string,
   entry: Record<string, unknown>,
   concatenator: string,
 ): string[] {
-  const own = plan.attributes.find((a) => a.locatorNames.length === 1 && a.locatorNames[0] === name)
   const raw = own
     ? shapedOrNothing(own, readJoined(own, entry, concatenator), entry)
     : otherLocator(name)(entry)
+  return lookupTexts(raw)
+}
+
+/** The trimmed, non-empty texts of a reference field (or placeholder), each detached from its source text. */
+function lookupTexts(raw: unknown): string[] {
+  if (typeof raw === 'string' && !raw.includes('||')) {
+    const text = raw.trim()
+    return text === '' ? [] : [detach(text)]
+  }
   return splitMultiValues(raw)
     .map((v) => detach(String(v).trim()))
     .filter((t) => t !== '')
@@ -329,16 +562,6 @@ function optionsWith(base: CoerceOptions, allowed: readonly string[]): CoerceOpt
   let options = byList.get(allowed)
   if (!options) byList.set(allowed, (options = { ...base, allowedValues: allowed }))
   return options
-}
-
-const labelMappedCache = new WeakMap<TypePlan, boolean>()
-function labelMapped(plan: TypePlan): boolean {
-  let mapped = labelMappedCache.get(plan)
-  if (mapped === undefined) {
-    mapped = plan.attributes.some((a) => a.attribute.id === plan.labelAttribute?.id)
-    labelMappedCache.set(plan, mapped)
-  }
-  return mapped
 }
 
 /** The characters of text a mapped entry holds, roughly: what a batch of them weighs on the heap. */

@@ -1,6 +1,6 @@
 /** unknownValues ADD: new select options and statuses become part of the schema before values use them. */
 import type { AttributeDef } from '../domain/schema/types.js'
-import type { MappedEntry } from './map-entry.js'
+import { setMappedValues, type MappedEntry } from './map-entry.js'
 import type { WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
 
@@ -24,7 +24,7 @@ export async function addNewOptions(ctx: WriteContext, plan: TypePlan, batch: Ma
     for (const e of batch) {
       const vals = e.values.get(attrId)
       if (vals)
-        e.values.set(attrId, [
+        setMappedValues(e, attrId, [
           ...new Set(vals.map((v) => (typeof v === 'string' ? (spelling.get(v.toLowerCase()) ?? v) : v))),
         ])
     }

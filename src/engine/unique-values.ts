@@ -7,7 +7,7 @@ import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EntryProblem } from './engine-types.js'
-import { EntryProblemFailure, type MappedEntry } from './map-entry.js'
+import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
 import type { TypeState, WriteContext } from './run-context.js'
 
 const IN_LIST = 900
@@ -61,8 +61,7 @@ export async function enforceUnique(
       }
       // A dropped value is not an empty value: the stored one stays, whatever emptyValues says.
       if (keep.length === values.length) continue
-      if (keep.length) e.values.set(attribute.id, keep)
-      else e.values.delete(attribute.id)
+      setMappedValues(e, attribute.id, keep)
     }
   }
   state.result.entriesWithProblems += withProblem.size

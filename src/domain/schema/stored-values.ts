@@ -13,10 +13,8 @@ export type ValueMap = ReadonlyMap<number, readonly CanonicalValue[]>
 
 export function encodeValues(values: ValueMap, isReference: (attributeId: number) => boolean): string {
   const out: Record<string, readonly CanonicalValue[]> = {}
-  for (const id of [...values.keys()].sort((a, b) => a - b)) {
-    const list = values.get(id)!
-    if (list.length > 0 && !isReference(id)) out[id] = list
-  }
+  // Integer keys: JSON.stringify writes them in ascending order, whatever the order they were set in.
+  for (const [id, list] of values) if (list.length > 0 && !isReference(id)) out[id] = list
   return JSON.stringify(out)
 }
 

@@ -135,7 +135,7 @@ export function mapOne(
 }
 
 /** The values of a mapped outcome (fails the test when the entry was not mapped). */
-export function mappedValues(run: MapRun): Map<number, CanonicalValue[]> {
+export function mappedValues(run: MapRun): ReadonlyMap<number, CanonicalValue[]> {
   if (run.outcome.kind !== 'mapped') throw new Error(`expected a mapped entry, got ${run.outcome.kind}`)
   return run.outcome.mapped.values
 }

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest'
+import { contentHash, contentHashPart } from '../../../src/domain/schema/content-hash.js'
+import type { CanonicalValue } from '../../../src/domain/schema/types.js'
+import { DEFAULT_ENGINE_SETTINGS, type EntryProblem } from '../../../src/engine/engine-types.js'
+import {
+  entryContentHash,
+  mapEntry,
+  setMappedValues,
+  type MapContext,
+  type MappedEntry,
+} from '../../../src/engine/map-entry.js'
+import type { TypePlan } from '../../../src/engine/type-plan.js'
+import { attribute, plan } from './plan-builder.js'
+
+/** One context for a whole run of entries, as the engine keeps it for an execution. */
+function context(statusNames: readonly string[] = []): MapContext {
+  return {
+    settings: DEFAULT_ENGINE_SETTINGS,
+    concatenator: '-',
+    coerceOptions: {},
+    statusNames,
+    problems: [] as EntryProblem[],
+  }
+}
+
+function mapAll(p: TypePlan, entries: Record<string, unknown>[], ctx = context()): MappedEntry[] {
+  return entries.map((entry, i) => {
+    const outcome = mapEntry(p, entry, `items[${i}]`, ctx)
+    if (outcome.kind !== 'mapped') throw new Error(`entry ${i}: ${outcome.kind}`)
+    return outcome.mapped
+  })
+}
+
+/** The stored hash format, computed independently: policy letter + contentHash of values and reference texts. */
+function storedFormat(p: TypePlan, e: MappedEntry): string {
+  const all = new Map<number, readonly CanonicalValue[]>(e.values)
+  for (const [id, texts] of e.references) all.set(id, texts)
+  return (p.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(all)
+}
+
+const id = attribute('Id', 'text')
+const make = attribute('Make', 'select', { allowedValues: ['Dell', 'HP'] })
+const state = attribute('State', 'status')
+const bought = attribute('Bought', 'date')
+const tags = attribute('Tags', 'text', { maximumCardinality: -1 })
+const parent = attribute('Parent', 'referenced_object')
+const attrs = [
+  { attribute: parent, locators: ['parent'] },
+  { attribute: tags, locators: ['tags'] },
+  { attribute: id, locators: ['id'], identity: true },
+  { attribute: make, locators: ['make'] },
+  { attribute: state, locators: ['state'] },
+  { attribute: bought, locators: ['bought'] },
+]
+
+const rows = Array.from({ length: 3000 }, (_, i) => ({
+  id: `asset-${i}`,
+  make: ['dell', ' Dell', 'HP', 'hp '][i % 4],
+  state: ['In Service', 'retired'][i % 2],
+  bought: i % 7 === 0 ? '' : `2024-0${1 + (i % 9)}-1${i % 10}`,
+  tags: i % 3 === 0 ? 'a||b' : i % 3 === 1 ? 'c' : '',
+  parent: i % 5 === 0 ? '' : `asset-${i >> 1}`,
+}))
+
+describe('the content hash made while mapping', () => {
+  it('is the stored format: the policy letter and the hash of values and reference texts by attribute id', () => {
+    for (const emptyValues of ['IGNORE', 'REMOVE'] as const) {
+      const p = plan(attrs, { emptyValues })
+      for (const e of mapAll(p, rows, context(['In Service', 'Retired']))) {
+        expect(e.hash).toBe(storedFormat(p, e))
+      }
+    }
+  })
+
+  it('is made again from the values once setMappedValues changed them', () => {
+    const p = plan(attrs)
+    const [e] = mapAll(p, [{ id: 'a', tags: 'x||y', make: 'HP' }])
+    const before = entryContentHash(p, e!)
+    setMappedValues(e!, tags.id, ['x'])
+    expect(e!.hash).toBeNull()
+    expect(entryContentHash(p, e!)).toBe(storedFormat(p, e!))
+    expect(entryContentHash(p, e!)).not.toBe(before)
+    setMappedValues(e!, tags.id, [])
+    expect(e!.values.has(tags.id)).toBe(false)
+    expect(entryContentHash(p, e!)).toBe(storedFormat(p, e!))
+  })
+})
+
+describe('repeated source values within one execution', () => {
+  it('map exactly as each entry mapped alone (values, empties, problems)', () => {
+    const statuses = ['In Service', 'Retired']
+    const shared = plan(attrs)
+    const ctx = context(statuses)
+    const many = mapAll(shared, rows, ctx)
+    rows.forEach((row, i) => {
+      const alone = mapAll(plan(attrs), [row], context(statuses))[0]!
+      expect([...many[i]!.values]).toEqual([...alone.values])
+      expect([...many[i]!.empty]).toEqual([...alone.empty])
+      expect(many[i]!.hash?.slice(1)).toBe(alone.hash?.slice(1))
+    })
+    expect(ctx.problems).toEqual([])
+  })
+
+  it('report a bad value for every entry that has it, not only the first', () => {
+    const p = plan(attrs)
+    const ctx = context()
+    mapAll(
+      p,
+      [0, 1, 2].map((i) => ({ id: `a${i}`, bought: 'soon' })),
+      ctx,
+    )
+    expect(ctx.problems.map((x) => x.location)).toEqual(['items[0]', 'items[1]', 'items[2]'])
+  })
+
+  it('bring a new select option under unknownValues ADD each time, then its spelling once the option exists', () => {
+    const p = plan(attrs, { unknownValues: 'ADD' })
+    const ctx = context()
+    const [first, second] = mapAll(
+      p,
+      [
+        { id: 'a', make: 'Acme' },
+        { id: 'b', make: 'Acme' },
+      ],
+      ctx,
+    )
+    expect([...first!.newOptions]).toEqual([[make.id, ['Acme']]])
+    expect([...second!.newOptions]).toEqual([[make.id, ['Acme']]])
+    // What the write stage does once it added the option: the attribute is replaced by one with the new list.
+    const makePlan = p.attributes.find((a) => a.attribute.id === make.id)!
+    makePlan.attribute = { ...make, allowedValues: ['Dell', 'HP', 'Acme'] }
+    const [third] = mapAll(p, [{ id: 'c', make: 'ACME' }], ctx)
+    expect(third!.values.get(make.id)).toEqual(['Acme'])
+    expect(third!.newOptions.size).toBe(0)
+  })
+})
+
+describe('contentHashPart', () => {
+  it('writes one value exactly as JSON.stringify does, escapes and all', () => {
+    const samples: CanonicalValue[] = [
+      'plain',
+      '',
+      'quote " and \\ backslash',
+      'tab\tnewline\n\u0001',
+      'lone \ud800 surrogate',
+      'pair \ud83d\ude00 emoji',
+      'ünïcödé',
+      0,
+      -0,
+      1.5e300,
+      -42,
+      true,
+      false,
+    ]
+    for (const v of samples) expect(contentHashPart(7, [v])).toBe(`7\u0000${JSON.stringify([v])}\u0001`)
+    expect(contentHashPart(7, ['a', 2])).toBe(`7\u0000${JSON.stringify(['a', 2])}\u0001`)
+  })
+})
+
+describe('the memo of repeated values', () => {
+  it('maps long values (not remembered) exactly as short ones, repeated or not', () => {
+    const notes = attribute('Notes', 'textarea')
+    const p = plan([...attrs, { attribute: notes, locators: ['notes'] }])
+    const ctx = context()
+    const texts = ['x'.repeat(300), 'x'.repeat(300), 'y'.repeat(256), 'y'.repeat(256)]
+    const out = mapAll(
+      p,
+      texts.map((text, i) => ({ id: `a${i}`, notes: text })),
+      ctx,
+    )
+    out.forEach((e, i) => {
+      expect(e.values.get(notes.id)).toEqual([texts[i]])
+      expect(e.hash).toBe(storedFormat(p, e))
+    })
+    expect(ctx.problems).toEqual([])
+  })
+})
