@@ -23,7 +23,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
     // A type of which no entry became an object (none received, or every one dropped: no identity, no label…) is
     // far more often a broken export or mapping than an emptied source: its objects are left alone (the result says
     // so) rather than all counted as missing.
-    if (state.seenIdentities.size === 0) {
+    if (state.accepted === 0) {
       state.missingSkipped = true
       return
     }
