@@ -90,7 +90,8 @@ export interface ImportTx {
   deleteObjects(ids: number[]): Promise<void>
   /** Where the value-index tuples of one attribute wait (written by flushIndex, moved by applyIndex). */
   indexBucket(attributeId: number): Tuple[]
-  /** Whether the attribute's index rows are written at once (not staged): its value must be found by later batches. */
+  /** From now on the attribute's index rows go into object_value at each flushIndex, not through the stage: later
+   * batches of the execution must find them there (unique values). */
   indexDirect(attributeId: number): void
   flushIndex(): Promise<void>
   applyIndex(between: () => Promise<void>): Promise<void>
