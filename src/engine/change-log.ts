@@ -7,6 +7,8 @@ export interface ChangeRecord {
   key: string
   before: Record<string, unknown> | null
   after: Record<string, unknown> | null
+  /** A removed object's row besides its values (label, identity): what re-creating it needs. */
+  object?: { label: string; identity: string }
 }
 
 const json = (v: ChangeRecord['before']): string => JSON.stringify(v)
@@ -58,7 +60,7 @@ export class ChangeLog {
     }
     // Serialised now: the buffer holds one string per change instead of its value objects.
     buffer.changes.push(
-      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}}`,
+      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}${change.object ? `,"object":${JSON.stringify(change.object)}` : ''}}`,
     )
     if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
   }

@@ -116,10 +116,11 @@ export interface ImportTx {
     typeIds: number[],
     keys: string[],
   ): Promise<{ id: number; object_key: string }[]>
+  /** Reference rows of the objects on the attributes, in (object, attribute, position) order. */
   references(
     ids: number[],
     attributeIds: number[],
-  ): Promise<{ object_id: number; target_object_id: number }[]>
+  ): Promise<{ object_id: number; attribute_id: number; target_object_id: number }[]>
   deleteReferences(objectIds: number[], attributeId: number): Promise<void>
   insertReferences(rows: Tuple[]): Promise<void>
   /** Marks objects as changed, so the next import re-reads their entries (an unresolved reference). */

@@ -158,7 +158,13 @@ describeEachDialect('import engine: change log', (env) => {
       },
     })
     expect(changesOf(log, hostType, 'delete')).toEqual({
-      [c!.key]: { objectId: c!.id, key: c!.key, before: { [serial!]: ['C'], [size!]: [3] }, after: null },
+      [c!.key]: {
+        objectId: c!.id,
+        key: c!.key,
+        before: { [serial!]: ['C'], [size!]: [3] },
+        after: null,
+        object: { label: 'C', identity: 'C' },
+      },
     })
     expect(createdIds(log, hostType)).toEqual([])
     expect(changesOf(log, s.typeId('Person'), 'update')).toEqual({})
