@@ -51,7 +51,6 @@ export interface OwnedMissing {
  * - MissingUpdate: id, missing_since, missing_runs
  * - IndexTuple (staged per attribute): value_ci, object_id, position, value_text | null, value_num
  * - IndexKey: attribute_id, value_ci, object_id
- * - IndexRow: attribute_id, value_ci, object_id, position, value_text, value_num
  * - ReferenceRow: object_id, attribute_id, position, target_object_id
  */
 export type Tuple = unknown[]
@@ -96,7 +95,6 @@ export interface ImportTx {
   flushIndex(): Promise<void>
   applyIndex(between: () => Promise<void>): Promise<void>
   deleteIndexKeys(keys: Tuple[]): Promise<void>
-  insertIndexRows(rows: Tuple[]): Promise<void>
 
   // unique values and references
   valuesMatching(
