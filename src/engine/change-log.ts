@@ -2,30 +2,37 @@ import type { EntryProblem } from './engine-types.js'
 import type { ImportTx } from './ports.js'
 import type { PlannedChange } from './result.js'
 
-/** JSON text already serialised elsewhere (a created object's encoded values), inserted into the log as is. */
-export class RawJson {
-  constructor(readonly json: string) {}
-}
-
 export interface ChangeRecord {
   objectId: number
   key: string
-  before: Record<string, unknown> | RawJson | null
-  after: Record<string, unknown> | RawJson | null
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+  /** A removed object's row besides its values (label, identity): what re-creating it needs. */
+  object?: { label: string; identity: string }
 }
 
-const json = (v: ChangeRecord['before']): string => (v instanceof RawJson ? v.json : JSON.stringify(v))
+const json = (v: ChangeRecord['before']): string => JSON.stringify(v)
 
 const BATCH = 500
+/** Id ranges per change_batch row of created objects at most (one row per execution and type, as a rule). */
+const RANGES = 1000
+
+/** The operation of a change_batch row that lists created objects as id ranges: `[[first, last], …]`. */
+export const CREATE_RANGE = 'create-range'
 
 /**
  * The change log of one execution, written in batches inside the execution's transaction, and its entry problems.
- * In a dry run it also keeps the first `planLimit` changes per type as the plan.
+ * Created objects are logged as id ranges (one `create-range` row per type, `[[first, last], …]`): their values are
+ * their rows, and reverting the creations is deleting those ids. Updates, removals and reference changes are logged
+ * with their before-images (`{objectId, key, before, after}`, at most 500 per row). In a dry run it also keeps the
+ * first `planLimit` changes per type as the plan.
  */
 export class ChangeLog {
   #seq = 0
   #problemSeq = 0
   readonly #buffers = new Map<string, { typeId: number; operation: string; changes: string[] }>()
+  /** Created objects per type, as id ranges [first, last] (ids come in blocks: one range per batch or fewer). */
+  readonly #created = new Map<number, { ranges: [number, number][]; count: number }>()
   readonly plan = new Map<number, PlannedChange[]>()
 
   constructor(
@@ -44,13 +51,7 @@ export class ChangeLog {
     change: ChangeRecord,
     planned?: () => PlannedChange,
   ): Promise<void> {
-    if (planned) {
-      const list = this.plan.get(typeId) ?? []
-      if (list.length < this.planLimit) {
-        list.push(planned())
-        this.plan.set(typeId, list)
-      }
-    }
+    if (planned) this.#plan(typeId, planned)
     const key = `${typeId}:${operation}`
     let buffer = this.#buffers.get(key)
     if (!buffer) {
@@ -59,9 +60,24 @@ export class ChangeLog {
     }
     // Serialised now: the buffer holds one string per change instead of its value objects.
     buffer.changes.push(
-      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}}`,
+      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}${change.object ? `,"object":${JSON.stringify(change.object)}` : ''}}`,
     )
     if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
+  }
+
+  /**
+   * A created object: only its id, merged into the type's id ranges. Its values are not logged: they are the
+   * object's row, and what a later execution changes is logged there with its before-image.
+   */
+  async recordCreate(typeId: number, objectId: number, planned?: () => PlannedChange): Promise<void> {
+    if (planned) this.#plan(typeId, planned)
+    let created = this.#created.get(typeId)
+    if (!created) this.#created.set(typeId, (created = { ranges: [], count: 0 }))
+    const last = created.ranges[created.ranges.length - 1]
+    if (last && last[1] + 1 === objectId) last[1] = objectId
+    else created.ranges.push([objectId, objectId])
+    created.count++
+    if (created.ranges.length >= RANGES) await this.#flushCreated(typeId)
   }
 
   async problems(problems: EntryProblem[]): Promise<void> {
@@ -81,7 +97,25 @@ export class ChangeLog {
   }
 
   async flush(): Promise<void> {
+    for (const typeId of [...this.#created.keys()]) await this.#flushCreated(typeId)
     for (const key of [...this.#buffers.keys()]) await this.#flushBuffer(key)
+  }
+
+  #plan(typeId: number, planned: () => PlannedChange): void {
+    const list = this.plan.get(typeId) ?? []
+    if (list.length < this.planLimit) {
+      list.push(planned())
+      this.plan.set(typeId, list)
+    }
+  }
+
+  async #flushCreated(typeId: number): Promise<void> {
+    const created = this.#created.get(typeId)
+    if (!created || created.count === 0) return
+    this.#created.delete(typeId)
+    await this.tx.insertChangeBatches([
+      [this.executionId, ++this.#seq, typeId, CREATE_RANGE, created.count, JSON.stringify(created.ranges)],
+    ])
   }
 
   async #flushBuffer(key: string): Promise<void> {

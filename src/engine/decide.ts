@@ -25,13 +25,19 @@ export async function decideBatch(
 ): Promise<Decided> {
   const { plan, result } = state
   const hashes = batch.map((e) => entryHash(plan, e))
+  const decided: Decided = { creates: [], candidates: [], hashOnly: [] }
+  // A first load into a type the source owns nothing of: every entry creates (repeats were dropped while mapping).
+  state.ownedAtStart ??= await ctx.tx.hasOwned(plan.type.id, ctx.importSourceId)
+  if (!state.ownedAtStart) {
+    batch.forEach((e, i) => decided.creates.push({ e, hash: hashes[i]! }))
+    return decided
+  }
   const owned = await ctx.tx.findOwned(
     plan.type.id,
     ctx.importSourceId,
     batch.map((e) => e.identity),
   )
   const byIdentity = new Map(owned.map((o) => [o.identity, o]))
-  const decided: Decided = { creates: [], candidates: [], hashOnly: [] }
   batch.forEach((e, i) => {
     const o = byIdentity.get(e.identity)
     const hash = hashes[i]!

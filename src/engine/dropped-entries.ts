@@ -96,7 +96,7 @@ export function droppedCounters(r: TypeResult): string {
  * identity, was filtered or skipped for a problem), the reason the execution fails; otherwise null.
  */
 export function everyEntryDropped(total: number, states: readonly TypeState[]): string | null {
-  if (total === 0 || states.some((s) => s.seenIdentities.size > 0)) return null
+  if (total === 0 || states.some((s) => s.accepted > 0)) return null
   const perType = states
     .filter((s) => s.result.entriesInSource > 0)
     .map((s) => `${s.plan.type.name}: ${droppedCounters(s.result)}`)

@@ -23,7 +23,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
     // A type of which no entry became an object (none received, or every one dropped: no identity, no label…) is
     // far more often a broken export or mapping than an emptied source: its objects are left alone (the result says
     // so) rather than all counted as missing.
-    if (state.seenIdentities.size === 0) {
+    if (state.accepted === 0) {
       state.missingSkipped = true
       return
     }
@@ -62,13 +62,25 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
 async function remove(
   ctx: WriteContext,
   state: TypeState,
-  due: { id: number; object_key: string }[],
+  due: { id: number; object_key: string; identity: string }[],
 ): Promise<void> {
   const ids = due.map((o) => o.id)
   const stored = await ctx.tx.storedValues(ids)
+  // The before-image of a removal is the whole object: values, reference targets, label and identity — enough to
+  // put it back (reverting the execution).
+  const refAttributes = [...state.plan.allAttributes.values()]
+    .filter((a) => a.kind === 'referenced_object')
+    .map((a) => a.id)
+  const targets = new Map<number, Record<string, number[]>>()
+  for (const r of refAttributes.length ? await ctx.tx.references(ids, refAttributes) : []) {
+    const own = targets.get(r.object_id) ?? {}
+    ;(own[r.attribute_id] ??= []).push(r.target_object_id)
+    targets.set(r.object_id, own)
+  }
   const keys: Tuple[] = []
   for (const o of due) {
-    const values = decodeValues(stored.get(o.id)!.values)
+    const row = stored.get(o.id)!
+    const values = decodeValues(row.values)
     for (const [attrId, vals] of values) {
       const attr = state.plan.allAttributes.get(attrId)
       if (attr) removeIndexRows(keys, attr, o.id, vals)
@@ -76,7 +88,13 @@ async function remove(
     await ctx.log.record(
       state.plan.type.id,
       'delete',
-      { objectId: o.id, key: o.object_key, before: Object.fromEntries(values), after: null },
+      {
+        objectId: o.id,
+        key: o.object_key,
+        before: { ...Object.fromEntries(values), ...targets.get(o.id) },
+        after: null,
+        object: { label: row.label, identity: o.identity },
+      },
       ctx.dryRun
         ? () => ({
             operation: 'delete',

@@ -51,7 +51,6 @@ export interface OwnedMissing {
  * - MissingUpdate: id, missing_since, missing_runs
  * - IndexTuple (staged per attribute): value_ci, object_id, position, value_text | null, value_num
  * - IndexKey: attribute_id, value_ci, object_id
- * - IndexRow: attribute_id, value_ci, object_id, position, value_text, value_num
  * - ReferenceRow: object_id, attribute_id, position, target_object_id
  */
 export type Tuple = unknown[]
@@ -97,12 +96,12 @@ export interface ImportTx {
   deleteObjects(ids: number[]): Promise<void>
   /** Where the value-index tuples of one attribute wait (written by flushIndex, moved by applyIndex). */
   indexBucket(attributeId: number): Tuple[]
-  /** Whether the attribute's index rows are written at once (not staged): its value must be found by later batches. */
+  /** From now on the attribute's index rows go into object_value at each flushIndex, not through the stage: later
+   * batches of the execution must find them there (unique values). */
   indexDirect(attributeId: number): void
   flushIndex(): Promise<void>
   applyIndex(between: () => Promise<void>): Promise<void>
   deleteIndexKeys(keys: Tuple[]): Promise<void>
-  insertIndexRows(rows: Tuple[]): Promise<void>
 
   // unique values and references
   valuesMatching(
@@ -122,10 +121,11 @@ export interface ImportTx {
     typeIds: number[],
     keys: string[],
   ): Promise<{ id: number; object_key: string }[]>
+  /** Reference rows of the objects on the attributes, in (object, attribute, position) order. */
   references(
     ids: number[],
     attributeIds: number[],
-  ): Promise<{ object_id: number; target_object_id: number }[]>
+  ): Promise<{ object_id: number; attribute_id: number; target_object_id: number }[]>
   deleteReferences(objectIds: number[], attributeId: number): Promise<void>
   insertReferences(rows: Tuple[]): Promise<void>
   /** Marks objects as changed, so the next import re-reads their entries (an unresolved reference). */

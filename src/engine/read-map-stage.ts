@@ -84,12 +84,14 @@ export async function consumeChunk(
           continue
         }
       }
-      if (state.seenIdentities.has(m.identity)) {
+      if (await isDuplicate(ctx, state, m.identity)) {
         result.duplicateEnries++
         problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
         continue
       }
       state.seenIdentities.add(m.identity)
+      state.batchIdentities.add(m.identity)
+      state.accepted++
       state.batch.push(m)
       state.batchWeight += mappedWeight(m)
       if (state.batch.length >= BATCH || state.batchWeight >= BATCH_TEXT_BUDGET) {
@@ -116,4 +118,16 @@ export async function consumeChunk(
     const items = chunk[root]
     if (Array.isArray(items)) run.rootOffsets.set(root, (run.rootOffsets.get(root) ?? 0) + items.length)
   }
+}
+
+/**
+ * Whether an entry of this execution already had the identity: one in the batch being filled, or one of an earlier
+ * batch — then its object exists and was marked seen. The identity hashes answer most entries without a query; a
+ * hash that matches (a repeat, or rarely another identity with the same hash) is confirmed by one lookup.
+ */
+async function isDuplicate(ctx: WriteContext, state: TypeState, identity: string): Promise<boolean> {
+  if (state.batchIdentities.has(identity)) return true
+  if (!state.seenIdentities.mayHave(identity)) return false
+  const owned = await ctx.tx.findOwned(state.plan.type.id, ctx.importSourceId, [identity])
+  return owned.some((o) => state.seenIds.has(o.id))
 }

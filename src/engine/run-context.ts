@@ -6,6 +6,7 @@ import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-typ
 import type { MapContext, MappedEntry } from './map-entry.js'
 import type { CatalogWriter, ImportTx } from './ports.js'
 import type { TypeResult } from './result.js'
+import type { IdBitmap, IdentityHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
 
 export interface PendingReference {
@@ -42,17 +43,23 @@ export interface WriteContext {
 export interface TypeState {
   plan: TypePlan
   result: TypeResult
-  seenIdentities: Set<string>
+  /** Identities of the entries that went into a batch, as hashes (see IdentityHashes). */
+  seenIdentities: IdentityHashes
+  /** The identities of the batch being filled, exactly. */
+  batchIdentities: Set<string>
+  /** Entries that went into a batch and were not skipped since (0: none became an object). */
+  accepted: number
+  /** Whether the source owned objects of the type when the run began; false: the decide phase needs no lookups. */
+  ownedAtStart?: boolean
   /** Identities of entries skipped for a problem: their objects are kept as seen, never treated as missing. */
   protectedIdentities: Set<string>
   /** Keys of the type's first entry: what a locator that read nothing is compared with. */
   firstEntryKeys?: string[]
   /** Set when the missing-objects pass was skipped because no entry of the type became an object. */
   missingSkipped?: boolean
-  seenIds: Set<number>
+  /** Objects this execution created or matched (the missing-objects pass leaves them alone). */
+  seenIds: IdBitmap
   batch: MappedEntry[]
-  /** Unique attribute id → folded value → identity of the entry of this execution that holds it. */
-  uniqueHeld: Map<number, Map<string, string>>
   /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
   batchWeight: number
 }

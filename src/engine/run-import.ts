@@ -20,7 +20,9 @@ import type { AqlResolver } from './references.js'
 import { newTypeResult, type ImportResult } from './result.js'
 import type { Run, TypeState, WriteContext } from './run-context.js'
 import { toResult } from './run-result.js'
+import { IdBitmap, IdentityHashes } from './seen-sets.js'
 import { compilePlans } from './type-plan.js'
+import { uniqueAttributes } from './unique-values.js'
 import { locatorsThatReadNothing } from './dropped-entries.js'
 
 export interface EngineDeps {
@@ -72,6 +74,9 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         checkCancelled()
       }
       await tx.createRefStage()
+      // Unique values are checked against the database: their index rows must be there after each batch.
+      for (const s of run.states.values())
+        for (const a of uniqueAttributes(s.plan)) tx.indexDirect(a.attribute.id)
       const iterator = input.data[Symbol.asyncIterator]()
       for (;;) {
         const readStart = performance.now()
@@ -123,11 +128,12 @@ async function prepareRun(deps: EngineDeps, input: EngineInput, started: Date): 
         {
           plan,
           result: newTypeResult(plan.type.id, plan.type.name),
-          seenIdentities: new Set(),
+          seenIdentities: new IdentityHashes(),
+          batchIdentities: new Set(),
+          accepted: 0,
           protectedIdentities: new Set(),
-          seenIds: new Set(),
+          seenIds: new IdBitmap(),
           batch: [],
-          uniqueHeld: new Map(),
           batchWeight: 0,
         },
       ]),

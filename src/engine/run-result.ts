@@ -18,7 +18,7 @@ export function toResult(run: Run, started: Date, log: ChangeLog | undefined): I
     : undefined
   const allDropped = everyEntryDropped(total, states)
   for (const s of states) {
-    if (s.result.entriesInSource > 0 && s.seenIdentities.size === 0)
+    if (s.result.entriesInSource > 0 && s.accepted === 0)
       s.result.errorMessages = `None of the ${s.result.entriesInSource} entries became an object: ${droppedCounters(s.result)}`
   }
   return {

@@ -2,7 +2,6 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
-import { RawJson } from './change-log.js'
 import { decideBatch } from './decide.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
 import type { MappedEntry } from './map-entry.js'
@@ -21,6 +20,7 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
   const batch0 = state.batch
   state.batch = []
   state.batchWeight = 0
+  state.batchIdentities.clear()
   if (batch0.length === 0) return
   const batch = await enforceUnique(ctx, state, batch0)
   const { plan, result } = state
@@ -65,10 +65,9 @@ async function writeCreates(
     ])
     for (const [attrId, vals] of e.values) addIndexRows(ctx.tx, plan.allAttributes.get(attrId)!, id, vals)
     queueReferences(ctx, plan, e, id, key, true)
-    await ctx.log.record(
+    await ctx.log.recordCreate(
       plan.type.id,
-      'create',
-      { objectId: id, key, before: null, after: new RawJson(encoded) },
+      id,
       ctx.dryRun
         ? () => ({
             operation: 'create',

@@ -2,6 +2,10 @@
  * `unique` attributes: a value already held by another object of the type (stored, or given to an earlier entry of
  * this execution) is not written twice. It is an entry problem of that attribute, handled as the source's
  * entryProblems setting says (drop the value, drop the entry, or fail the execution).
+ *
+ * Nothing of earlier batches is kept in memory: the value-index rows of unique attributes are written at each batch
+ * (ImportTx.indexDirect), so the database answers for every earlier batch of the run, and a map of this batch's
+ * values answers for the batch itself.
  */
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
@@ -9,8 +13,14 @@ import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EntryProblem } from './engine-types.js'
 import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
 import type { TypeState, WriteContext } from './run-context.js'
+import type { TypePlan } from './type-plan.js'
 
 const IN_LIST = 900
+
+/** The unique attributes of a plan whose values are checked (references are checked as their targets). */
+export function uniqueAttributes(plan: TypePlan): TypePlan['attributes'] {
+  return plan.attributes.filter((a) => a.attribute.unique && a.attribute.kind !== 'referenced_object')
+}
 
 /** Answers the entries of the batch that are still to be written (SKIP_ENTRY leaves some out). */
 export async function enforceUnique(
@@ -19,13 +29,13 @@ export async function enforceUnique(
   batch: MappedEntry[],
 ): Promise<MappedEntry[]> {
   const { plan } = state
-  const unique = plan.attributes.filter((a) => a.attribute.unique && a.attribute.kind !== 'referenced_object')
+  const unique = uniqueAttributes(plan)
   if (unique.length === 0) return batch
   const skipped = new Set<MappedEntry>()
   const withProblem = new Set<MappedEntry>()
   for (const { attribute } of unique) {
-    const held = state.uniqueHeld.get(attribute.id) ?? new Map<string, string>()
-    state.uniqueHeld.set(attribute.id, held)
+    /** Folded value → identity of the entry of this batch that holds it. */
+    const held = new Map<string, string>()
     const holders = await storedHolders(ctx, attribute.id, batch)
     for (const e of batch) {
       const values = e.values.get(attribute.id)
@@ -33,14 +43,12 @@ export async function enforceUnique(
       const keep: CanonicalValue[] = []
       for (const v of values) {
         const folded = foldCase(valueText(v))
-        const inRun = held.get(folded)
+        const inBatch = held.get(folded)
         const taken =
-          inRun !== undefined
-            ? inRun !== e.identity
-            : (holders.get(folded) ?? []).some(
-                // The entry's own object may hold it; an object this execution already wrote holds what `held` says.
-                (h) => !(h.own && h.identity === e.identity) && !(h.own && state.seenIds.has(h.id)),
-              )
+          inBatch !== undefined
+            ? inBatch !== e.identity
+            : // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
+              (holders.get(folded) ?? []).some((h) => !(h.own && h.identity === e.identity))
         if (!taken) {
           keep.push(v)
           held.set(folded, e.identity)
@@ -67,10 +75,8 @@ export async function enforceUnique(
   state.result.entriesWithProblems += withProblem.size
   if (skipped.size === 0) return batch
   state.result.entriesSkipped += skipped.size
-  for (const e of skipped) {
-    state.seenIdentities.delete(e.identity)
-    state.protectedIdentities.add(e.identity)
-  }
+  state.accepted -= skipped.size
+  for (const e of skipped) state.protectedIdentities.add(e.identity)
   return batch.filter((e) => !skipped.has(e))
 }
 

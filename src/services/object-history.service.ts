@@ -86,6 +86,19 @@ export class ObjectHistoryService {
     sourceId: string
   }): Promise<ObjectChange[]> {
     const out: ObjectChange[] = []
+    // Creations are logged as id ranges (engine/change-log.ts): the object's values then are its row's, not a copy.
+    for (const batch of await repo.importCreationsOf(this.db, object)) {
+      const ranges = JSON.parse(batch.changes) as [number, number][]
+      if (!ranges.some(([first, last]) => object.id >= first && object.id <= last)) continue
+      out.push({
+        id: `${batch.execution_id}-${batch.seq}-${object.id}`,
+        created: batch.applied_at ?? '',
+        actor: actorOf(batch.actor, `Import source "${batch.source_name}"`),
+        operation: 'create',
+        before: null,
+        after: null,
+      })
+    }
     for (const batch of await repo.importBatchesOf(this.db, object)) {
       const logged = JSON.parse(batch.changes) as LoggedChange[]
       logged.forEach((c, i) => {

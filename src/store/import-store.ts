@@ -14,7 +14,6 @@ import {
   REF_STAGE,
   REFERENCE_INSERT,
   refStage,
-  VALUE_INDEX,
   VALUE_INDEX_KEY,
 } from './repositories/import-write.repository.js'
 
@@ -63,7 +62,6 @@ function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
     flushIndex: () => index.flush(db),
     applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys),
-    insertIndexRows: (rows) => bulk.insert(db, 'object_value', VALUE_INDEX, rows),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     valuesLike: async (attributeIds, pattern, limit) =>
       (

@@ -50,10 +50,26 @@ describeEachDialect('import engine: change log', (env) => {
       .orderBy('seq')
       .execute()
     return rows.map((r) => {
+      if (r.operation === 'create-range') {
+        const ranges = JSON.parse(r.changes) as [number, number][]
+        const ids = ranges.flatMap(([first, last]) =>
+          Array.from({ length: last - first + 1 }, (_, i) => first + i),
+        )
+        expect(r.count).toBe(ids.length)
+        return { typeId: Number(r.object_type_id), operation: r.operation, changes: [] as Change[], ids }
+      }
       const changes = JSON.parse(r.changes) as Change[]
       expect(r.count).toBe(changes.length)
-      return { typeId: Number(r.object_type_id), operation: r.operation, changes }
+      return { typeId: Number(r.object_type_id), operation: r.operation, changes, ids: [] as number[] }
     })
+  }
+
+  /** The ids of the objects created on one type, from the creation rows' id ranges. */
+  function createdIds(log: Awaited<ReturnType<typeof changeLog>>, typeId: number) {
+    return log
+      .filter((b) => b.typeId === typeId && b.operation === 'create-range')
+      .flatMap((b) => b.ids)
+      .sort((x, y) => x - y)
   }
 
   /** All changes of one operation on one type, by object key. */
@@ -66,7 +82,7 @@ describeEachDialect('import engine: change log', (env) => {
     )
   }
 
-  it('records each created, updated, deleted and re-linked object with its values before and after', async () => {
+  it('records created objects as id ranges, and each updated, deleted and re-linked one with its values before and after', async () => {
     const s = await engineSource(services(), ws(), [person, host({ policy: 'REMOVE' })])
     const [size, notes, serial, owner] = ['Size', 'Notes', 'Serial', 'Owner'].map((n) =>
       String(s.attributeId(`Host.${n}`)),
@@ -89,14 +105,21 @@ describeEachDialect('import engine: change log', (env) => {
       ['Ann', 'Bob'].map((n) => objectByIdentity(services(), s.typeId('Person'), n)),
     )
 
-    const created = changesOf(await changeLog(first.id), hostType, 'create')
-    expect(created[a!.key]).toEqual({
-      objectId: a!.id,
-      key: a!.key,
-      before: null,
-      after: { [serial!]: ['A'], [size!]: [1], [notes!]: ['n'] },
-    })
-    expect(Object.keys(created)).toHaveLength(3)
+    // A first load writes no copy of the objects: one creation row per type, its ids as ranges.
+    const firstLog = await changeLog(first.id)
+    expect(createdIds(firstLog, hostType)).toEqual([a!.id, b!.id, c!.id].sort((x, y) => x - y))
+    expect(createdIds(firstLog, s.typeId('Person'))).toEqual([ann!.id, bob!.id].sort((x, y) => x - y))
+    expect(firstLog.filter((r) => r.operation === 'create-range')).toHaveLength(2)
+    expect(firstLog.some((r) => r.operation === 'create')).toBe(false)
+    expect(
+      (
+        await services()
+          .store.db.selectFrom('object')
+          .select('attribute_values')
+          .where('id', '=', a!.id)
+          .executeTakeFirstOrThrow()
+      ).attribute_values,
+    ).toBe(JSON.stringify({ [serial!]: ['A'], [size!]: [1], [notes!]: ['n'] }))
     const linked = changesOf(await changeLog(first.id), hostType, 'references')
     expect(linked[a!.key]).toEqual({
       objectId: a!.id,
@@ -135,9 +158,15 @@ describeEachDialect('import engine: change log', (env) => {
       },
     })
     expect(changesOf(log, hostType, 'delete')).toEqual({
-      [c!.key]: { objectId: c!.id, key: c!.key, before: { [serial!]: ['C'], [size!]: [3] }, after: null },
+      [c!.key]: {
+        objectId: c!.id,
+        key: c!.key,
+        before: { [serial!]: ['C'], [size!]: [3] },
+        after: null,
+        object: { label: 'C', identity: 'C' },
+      },
     })
-    expect(changesOf(log, hostType, 'create')).toEqual({})
+    expect(createdIds(log, hostType)).toEqual([])
     expect(changesOf(log, s.typeId('Person'), 'update')).toEqual({})
   })
 

@@ -110,8 +110,9 @@ export const importWriteRepository = {
     identities: string[],
   ): Promise<OwnedObject[]> => {
     const out: OwnedObject[] = []
-    // PostgreSQL takes the whole batch as one array parameter; SQLite binds at most 900 values per statement.
-    const step = dialect === 'postgres' ? 10_000 : 900
+    // One statement per batch on both: PostgreSQL takes the batch as one array parameter, SQLite as one JSON text
+    // parameter read by json_each (an `in` list binds at most 900 values, and Kysely compiles one node per value).
+    const step = 10_000
     for (let i = 0; i < identities.length; i += step) {
       const chunk = identities.slice(i, i + step)
       const rows =
@@ -128,13 +129,12 @@ export const importWriteRepository = {
                     and x.identity = k.identity
                   offset 0) o`.execute(db)
             ).rows
-          : await db
-              .selectFrom('object')
-              .select(['id', 'identity', 'content_hash', 'object_key', 'missing_runs'])
-              .where('object_type_id', '=', typeId)
-              .where('import_source_id', '=', sourceId)
-              .where('identity', 'in', chunk)
-              .execute()
+          : // The unique (type, source, identity) index is probed once per identity of the list.
+            (
+              await sql<OwnedRow>`select id, identity, content_hash, object_key, missing_runs from object
+                where object_type_id = ${typeId} and import_source_id = ${sourceId}
+                  and identity in (select value from json_each(${JSON.stringify(chunk)}))`.execute(db)
+            ).rows
       for (const r of rows) {
         out.push({
           id: Number(r.id),

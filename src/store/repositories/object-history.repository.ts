@@ -48,6 +48,32 @@ export const objectHistoryRepository = {
       .orderBy('execution.applied_at')
       .orderBy('change_batch.seq')
       .execute(),
+  /**
+   * The creation rows (`create-range`: `[[first, last], …]` id ranges) of applied executions of the owning source on
+   * the object's type: one row per execution and type as a rule, so this reads a few rows per execution; the caller
+   * tests the ranges.
+   */
+  importCreationsOf: (db: Db, object: { typeId: number; sourceId: string }): Promise<ImportChangeRow[]> =>
+    db
+      .selectFrom('change_batch')
+      .innerJoin('execution', 'execution.id', 'change_batch.execution_id')
+      .innerJoin('import_source', 'import_source.id', 'execution.import_source_id')
+      .select([
+        'change_batch.execution_id',
+        'change_batch.seq',
+        'change_batch.operation',
+        'change_batch.changes',
+        'execution.applied_at',
+        'execution.actor',
+        'import_source.name as source_name',
+      ])
+      .where('execution.import_source_id', '=', object.sourceId)
+      .where('execution.applied_at', 'is not', null)
+      .where('change_batch.object_type_id', '=', object.typeId)
+      .where('change_batch.operation', '=', 'create-range')
+      .orderBy('execution.applied_at')
+      .orderBy('change_batch.seq')
+      .execute(),
   removeOfObject: async (db: Db, objectId: number): Promise<void> => {
     await db.deleteFrom('object_history').where('object_id', '=', objectId).execute()
   },

@@ -1,0 +1,91 @@
+import { expect, it } from 'vitest'
+import type { ImportStore } from '../../src/engine/ports.js'
+import { importStore } from '../../src/store/import-store.js'
+import {
+  counters,
+  engineSource,
+  storedObjects,
+  ZERO_COUNTERS,
+  type TypeSpec,
+} from '../helpers/engine-documents.js'
+import { runEngine } from '../helpers/engine-fixtures.js'
+import { describeEachDialect } from '../helpers/test-env.js'
+
+const host: TypeSpec = {
+  key: 'host',
+  name: 'Host',
+  selector: 'hosts',
+  attributes: [
+    { name: 'Serial', type: 'text', label: true, identity: true, locators: ['serial'] },
+    { name: 'Size', type: 'integer', locators: ['size'] },
+  ],
+}
+
+/** 6,000 hosts, then the first 500 again (repeats of entries of the first batch of 5,000, in the second). */
+const hosts = [
+  ...Array.from({ length: 6000 }, (_, i) => ({ serial: `H${i}`, size: i })),
+  ...Array.from({ length: 500 }, (_, i) => ({ serial: `H${i}`, size: -1 })),
+]
+
+/** The engine's ImportStore, counting the identity lookups of the decide phase (more than one identity asked). */
+function countingStore(inner: ImportStore, calls: { batchLookups: number; hasOwned: number }): ImportStore {
+  return {
+    dialect: inner.dialect,
+    transaction: (work, options) =>
+      inner.transaction(
+        (tx) =>
+          work({
+            ...tx,
+            hasOwned: (typeId, sourceId) => {
+              calls.hasOwned++
+              return tx.hasOwned(typeId, sourceId)
+            },
+            findOwned: (typeId, sourceId, identities) => {
+              if (identities.length > 1) calls.batchLookups++
+              return tx.findOwned(typeId, sourceId, identities)
+            },
+          }),
+        options,
+      ),
+  }
+}
+
+describeEachDialect('import engine: the decide phase’s lookups', (env) => {
+  const services = () => env().booted.services
+  const ws = () => env().workspaceId
+
+  it('a first load into an empty type looks no identity up, and still drops repeats of earlier batches', async () => {
+    const s = await engineSource(services(), ws(), [host])
+    const calls = { batchLookups: 0, hasOwned: 0 }
+    const store = countingStore(importStore(services().store), calls)
+    const result = await runEngine(services(), ws(), s.source.id, [{ hosts }], { deps: { store } })
+    expect(counters(result, 'Host')).toEqual({
+      ...ZERO_COUNTERS,
+      entriesInSource: 6500,
+      objectsCreated: 6000,
+      duplicateEnries: 500,
+    })
+    expect(calls).toEqual({ batchLookups: 0, hasOwned: 1 })
+    const stored = await storedObjects(services(), s.typeId('Host'))
+    expect(stored).toHaveLength(6000)
+    // The first occurrence wins.
+    const size = String(s.attributeId('Host.Size'))
+    expect(stored.find((o) => o.identity === 'H5')!.values[size]).toEqual([5])
+  }, 90_000)
+
+  it('a re-import looks each batch up once and finds every object identical', async () => {
+    const s = await engineSource(services(), ws(), [host])
+    await runEngine(services(), ws(), s.source.id, [{ hosts }])
+    const calls = { batchLookups: 0, hasOwned: 0 }
+    const store = countingStore(importStore(services().store), calls)
+    const result = await runEngine(services(), ws(), s.source.id, [{ hosts }], { deps: { store } })
+    expect(counters(result, 'Host')).toEqual({
+      ...ZERO_COUNTERS,
+      entriesInSource: 6500,
+      objectsIdentical: 6000,
+      duplicateEnries: 500,
+    })
+    // 6,000 distinct entries in batches of 5,000.
+    expect(calls).toEqual({ batchLookups: 2, hasOwned: 1 })
+  }, 90_000)
+})

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { IdBitmap, IdentityHashes } from '../../../src/engine/seen-sets.js'
+
+describe('IdBitmap', () => {
+  it('holds exactly the ids added, growing past its first words, and counts each once', () => {
+    const seen = new IdBitmap()
+    for (const id of [1, 31, 32, 5000, 1_000_003, 5000]) seen.add(id)
+    expect(seen.size).toBe(5)
+    for (const id of [1, 31, 32, 5000, 1_000_003]) expect(seen.has(id)).toBe(true)
+    for (const id of [0, 2, 33, 4999, 1_000_002, 50_000_000]) expect(seen.has(id)).toBe(false)
+  })
+})
+
+describe('IdentityHashes', () => {
+  it('answers true for every identity added, across growth, and false for nearly all others', () => {
+    const seen = new IdentityHashes()
+    for (let i = 0; i < 200_000; i++) seen.add(`serial-${i}`)
+    let missed = 0
+    for (let i = 0; i < 200_000; i++) if (!seen.mayHave(`serial-${i}`)) missed++
+    expect(missed).toBe(0)
+    let falsePositives = 0
+    for (let i = 200_000; i < 400_000; i++) if (seen.mayHave(`serial-${i}`)) falsePositives++
+    // 200,000 hashes of 32 bits: about 200,000 × 200,000 / 2^32 ≈ 9 expected.
+    expect(falsePositives).toBeLessThan(100)
+    expect(seen.size).toBeGreaterThan(199_900)
+  })
+})
