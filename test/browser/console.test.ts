@@ -15,7 +15,14 @@ import { launchChromium } from './browser.js'
  */
 
 const TOKEN = 'itk_console-test-admin-token-0123'
-const IMAGES = path.resolve('docs/images')
+/**
+ * Screenshots are always taken; they replace the README's (docs/images) only when asked, with
+ * `INTAKE_UPDATE_SCREENSHOTS=1 npx vitest run test/browser`, so that a test run leaves the work tree as it was.
+ */
+const IMAGES =
+  process.env.INTAKE_UPDATE_SCREENSHOTS === '1'
+    ? path.resolve('docs/images')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'intake-console-shots-'))
 const CSV =
   'id,name,ip,cpu,owner\n' +
   'h1,Host 1,10.0.0.1,4,alice\n' +
