@@ -91,7 +91,8 @@ export class AqlService {
   private async scope(db: Db, workspaceId: string, prepared: PreparedAql): Promise<AqlScope> {
     const attributeTypes = new Map<number, number[]>()
     for (const type of prepared.catalog.objectTypes) {
-      for (const a of type.attributes) attributeTypes.set(a.id, [...(attributeTypes.get(a.id) ?? []), type.id])
+      for (const a of type.attributes)
+        attributeTypes.set(a.id, [...(attributeTypes.get(a.id) ?? []), type.id])
     }
     return {
       caps: this.caps,

@@ -165,9 +165,7 @@ export class ObjectService {
     const attrs = await this.schemas.attributesOfTypes([current.objectTypeId])
     await repo.deleteIndexRows(
       this.db,
-      attrs
-        .filter((a) => keepsIndexRows(a))
-        .flatMap((a) => indexRows(id, a, current.values.get(a.id) ?? [])),
+      attrs.filter((a) => keepsIndexRows(a)).flatMap((a) => indexRows(id, a, current.values.get(a.id) ?? [])),
     )
     await historyRepo.removeOfObject(this.db, id)
     await repo.remove(this.db, id)

@@ -133,7 +133,9 @@ describeEachDialect('the indexed flag of attributes', (env) => {
     expect(await answers()).toEqual(before)
 
     async function state() {
-      return (await services.schemas.attributesOfTypes([vendor.objectTypeId])).find((a) => a.id === vendor.id)!
+      return (await services.schemas.attributesOfTypes([vendor.objectTypeId])).find(
+        (a) => a.id === vendor.id,
+      )!
     }
     async function answers(): Promise<Record<string, number[]>> {
       const out: Record<string, number[]> = {}

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { matchesAql } from '../../src/domain/aql/evaluate-memory.js'
@@ -99,7 +100,7 @@ for (const dialect of dialects()) {
   })
 }
 
-type Raw = import('kysely').Kysely<any>
+type Raw = Kysely<any>
 
 /** A schema and objects written as the code of migration 0016's time wrote them: an index row for every value. */
 async function writeAsBefore(db: Raw): Promise<Record<string, number>> {

@@ -24,7 +24,10 @@ export interface OrderSql {
  * Whether the order's keys come from a joined derived table (text attributes with usable index rows, `indexed`)
  * rather than the row.
  */
-export function orderJoinsKeys(order: BoundOrder, indexed: (attributeIds: readonly number[]) => boolean): boolean {
+export function orderJoinsKeys(
+  order: BoundOrder,
+  indexed: (attributeIds: readonly number[]) => boolean,
+): boolean {
   return order.source.type === 'attribute' && order.valueType === 'text' && indexed(order.source.attributeIds)
 }
 
@@ -105,7 +108,8 @@ function reachedKey(caps: DialectCapabilities, order: BoundOrder, o: string, com
   const chain = hopChain(order.via, compiler)
   const x = compiler.alias('x')
   const reached = sql` join object as ${sql.id(x)} on ${col(x, 'id')} = ${col(chain.last, 'target_object_id')}`
-  const leaf = order.valueType === 'text' ? codePoints(caps, leafKey(caps, order, x)) : leafKey(caps, order, x)
+  const leaf =
+    order.valueType === 'text' ? codePoints(caps, leafKey(caps, order, x)) : leafKey(caps, order, x)
   return sql`(select min(${leaf}) from ${chain.from}${reached} where ${col(chain.first, 'object_id')} = ${col(o, 'id')} and ${chain.start})`
 }
 

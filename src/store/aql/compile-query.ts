@@ -1,6 +1,5 @@
 import { sql, type SqlBool } from 'kysely'
 import type { BoundQuery } from '../../domain/aql/bound.js'
-import type { DialectCapabilities } from '../capabilities.js'
 import { WhereCompiler, type AqlSqlContext } from './compile-where.js'
 import { conjuncts } from './drivers.js'
 import { col, objectsOf, type Sql } from './sql-fragments.js'

@@ -3,7 +3,7 @@ import type { BoundCondition, BoundExpr, BoundHaving, BoundHop, BoundTarget } fr
 import type { DialectCapabilities } from '../capabilities.js'
 import { fieldColumns, presentSql, testSql, valueColumns } from './compile-test.js'
 import { conjuncts, driverRank } from './drivers.js'
-import { jsonColumns, jsonElements } from './json-keys.js'
+import { jsonColumns, jsonElements, jsonTextPrefilter } from './json-keys.js'
 import { and, col, inList, not, objectsOf, or, type Predicate, type Sql } from './sql-fragments.js'
 
 /** What the compiler needs besides the query: the dialect, the workspace and which attributes are references. */
@@ -148,7 +148,8 @@ export class WhereCompiler {
       const passing = and([presentSql(columns), testSql(caps, columns, target.test)])
       return sql<SqlBool>`exists (select 1 from ${jsonElements(caps, o, id, j)} where ${passing})`
     })
-    return and([inList(col(o, 'object_type_id'), types), or(tests)])
+    const prefilter = target.valueType === 'text' ? jsonTextPrefilter(caps, o, target.test) : null
+    return and([inList(col(o, 'object_type_id'), types), ...(prefilter ? [prefilter] : []), or(tests)])
   }
 
   /** Ids of the objects holding a passing value of an attribute target in the index (values and references apart). */

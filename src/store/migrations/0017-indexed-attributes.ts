@@ -27,7 +27,9 @@ export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promis
     .execute()
   const kept = sql`kind <> 'referenced_object' and (is_label = 1 or is_unique = 1)`
   await sql`update attribute set index_state = 'ready' where ${kept}`.execute(db)
-  await sql`delete from object_value where attribute_id not in (select id from attribute where ${kept})`.execute(db)
+  await sql`delete from object_value where attribute_id not in (select id from attribute where ${kept})`.execute(
+    db,
+  )
   if (caps.dialect === 'postgres') await createFoldFunction(db)
 }
 
