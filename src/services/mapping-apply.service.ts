@@ -6,6 +6,7 @@ import type {
   NormalizedObjectType,
 } from '../domain/mapping/document.types.js'
 import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
+import { referenceLookupAttributes } from '../engine/reference-lookups.js'
 import type { Db } from '../store/create-store.js'
 import { importSourceRepository } from '../store/repositories/import-source.repository.js'
 import type { ObjectSchemaService } from './object-schema.service.js'
@@ -29,7 +30,7 @@ export class MappingApplier {
     const schemas = this.schemas.in(trx)
     const id = await this.ensureSchema(trx, schemas, workspaceId, schemaId, document)
     const typeIds = await this.applyTypes(schemas, workspaceId, id, document.objectTypes)
-    await this.applyAttributes(schemas, workspaceId, document.objectTypes, typeIds)
+    await this.applyAttributes(schemas, workspaceId, document, typeIds)
     await this.applyStatuses(schemas, workspaceId, id, document)
     return id
   }
@@ -97,9 +98,12 @@ export class MappingApplier {
   private async applyAttributes(
     schemas: ObjectSchemaService,
     workspaceId: string,
-    roots: NormalizedObjectType[],
+    document: NormalizedDocument,
     typeIds: Map<string, number>,
   ): Promise<void> {
+    // An attribute the mapping's references are looked up by is indexed, whatever the document says of it.
+    const lookups = referenceLookupAttributes(document)
+    const indexed = (a: NormalizedAttribute): boolean => a.indexed === true || lookups.has(a.externalId)
     const stored = new Map<string, AttributeDef>()
     for (const attribute of await schemas.attributesOfTypes([...typeIds.values()])) {
       if (attribute.externalId !== null) stored.set(attribute.externalId, attribute)
@@ -108,12 +112,12 @@ export class MappingApplier {
       const typeId = typeIds.get(type.externalId)!
       for (const attribute of type.attributes) {
         const existing = stored.get(attribute.externalId)
-        if (existing) await updateAttribute(schemas, workspaceId, existing, attribute)
-        else await createAttribute(schemas, workspaceId, typeId, attribute, typeIds)
+        if (existing) await updateAttribute(schemas, workspaceId, existing, attribute, indexed(attribute))
+        else await createAttribute(schemas, workspaceId, typeId, attribute, indexed(attribute), typeIds)
       }
       for (const child of type.children) await visit(child)
     }
-    for (const root of roots) await visit(root)
+    for (const root of document.objectTypes) await visit(root)
   }
 
   /** statusSchema statuses become statuses of the schema; a global status of the same name is used as is. */
@@ -150,6 +154,7 @@ async function createAttribute(
   workspaceId: string,
   typeId: number,
   attribute: NormalizedAttribute,
+  indexed: boolean,
   typeIds: Map<string, number>,
 ): Promise<void> {
   const target = attribute.referenceObjectTypeExternalId
@@ -162,7 +167,7 @@ async function createAttribute(
     minimumCardinality: attribute.minimumCardinality,
     maximumCardinality: attribute.maximumCardinality,
     unique: attribute.unique,
-    indexed: attribute.indexed ?? false,
+    indexed,
     referenceObjectTypeId: target === null ? null : (typeIds.get(target) ?? null),
     allowedValues: allowedValues(attribute),
   })
@@ -174,6 +179,7 @@ async function updateAttribute(
   workspaceId: string,
   existing: AttributeDef,
   attribute: NormalizedAttribute,
+  indexed: boolean,
 ): Promise<void> {
   const values = allowedValues(attribute)
   const valuesChanged =
@@ -184,7 +190,7 @@ async function updateAttribute(
     existing.minimumCardinality !== attribute.minimumCardinality ||
     existing.maximumCardinality !== attribute.maximumCardinality ||
     existing.unique !== attribute.unique ||
-    existing.indexed !== (attribute.indexed ?? false) ||
+    existing.indexed !== indexed ||
     valuesChanged
   if (!changed) return
   await schemas.updateAttribute(workspaceId, existing.id, existing.objectTypeId, {
@@ -193,7 +199,7 @@ async function updateAttribute(
     minimumCardinality: attribute.minimumCardinality,
     maximumCardinality: attribute.maximumCardinality,
     unique: attribute.unique,
-    indexed: attribute.indexed ?? false,
+    indexed,
     ...(attribute.type === 'status' && { allowedValues: values }),
   })
 }

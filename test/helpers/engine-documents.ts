@@ -63,7 +63,7 @@ export function engineDocument(
             minimumCardinality: a.min ?? 0,
             maximumCardinality: a.max ?? 1,
             unique: false,
-            ...(a.indexed ? { indexed: true } : {}),
+            ...(a.indexed !== undefined ? { indexed: a.indexed } : {}),
             ...(a.typeValues ? { typeValues: a.typeValues } : {}),
             ...(a.ref ? { referenceObjectTypeExternalId: typeId(a.ref) } : {}),
           })),

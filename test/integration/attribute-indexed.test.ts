@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { engineSource } from '../helpers/engine-documents.js'
+import { engineSource, typeResult } from '../helpers/engine-documents.js'
 import { runEngine } from '../helpers/engine-fixtures.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 
@@ -61,6 +61,57 @@ describeEachDialect('the indexed flag of attributes', (env) => {
       Notes: true,
       Name: true,
     })
+  })
+
+  it('indexes the attribute a reference query looks values up by, even when the document says indexed: false', async () => {
+    const { services } = env().booted
+    const ws = env().workspaceId
+    const mapped = (indexed?: boolean) =>
+      engineSource(services, ws, [
+        {
+          key: 'host',
+          name: 'Host',
+          selector: 'hosts',
+          attributes: [
+            { name: 'Serial', type: 'text', label: true, identity: true, locators: ['serial'] },
+            {
+              name: 'Asset tag',
+              type: 'text',
+              locators: ['tag'],
+              ...(indexed === undefined ? {} : { indexed }),
+            },
+            { name: 'Notes', type: 'text', locators: ['notes'] },
+          ],
+        },
+        {
+          key: 'disk',
+          name: 'Disk',
+          selector: 'disks',
+          attributes: [
+            { name: 'Disk id', type: 'text', label: true, identity: true, locators: ['id'] },
+            {
+              name: 'Host',
+              type: 'referenced_object',
+              ref: 'host',
+              locators: ['host'],
+              iql: '"Asset tag" = ${host}',
+            },
+          ],
+        },
+      ])
+    const looked = await mapped()
+    expect(looked.attribute('Host.Asset tag').indexed).toBe(true)
+    expect(looked.attribute('Host.Notes').indexed).toBe(false)
+    const declined = await mapped(false)
+    expect(declined.attribute('Host.Asset tag').indexed).toBe(true)
+    expect(declined.attribute('Host.Notes').indexed).toBe(false)
+    for (const source of [looked, declined]) {
+      const result = await runEngine(services, ws, source.source.id, [
+        { hosts: [{ serial: 'S1', tag: 'T-1', notes: 'spare' }], disks: [{ id: 'D1', host: 't-1' }] },
+      ])
+      expect(typeResult(result, 'Disk').objectsWithUpdatedReferences).toBe(1)
+      expect(result.problemCount).toBe(0)
+    }
   })
 
   it('builds and drops the index in the background while an import runs, AQL answering the same', async () => {
