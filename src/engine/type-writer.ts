@@ -11,7 +11,6 @@ import {
   OBJECT_HASH_UPDATE,
   OBJECT_INSERT,
   OBJECT_UPDATE,
-  VALUE_INDEX_KEY,
 } from '../store/repositories/import-write.repository.js'
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import { RawJson, type ChangeLog } from './change-log.js'
@@ -247,7 +246,7 @@ async function writeUpdates(
   }
   await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_UPDATE, updates)
   await ctx.bulk.updateByKey(ctx.db, 'object', OBJECT_HASH_UPDATE, hashOnly)
-  await ctx.bulk.deleteByKeys(ctx.db, 'object_value', VALUE_INDEX_KEY, removeIndex)
+  await ctx.indexStage.remove(ctx.db, removeIndex)
   await ctx.indexStage.flush(ctx.db)
 }
 

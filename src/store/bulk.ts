@@ -18,6 +18,16 @@ export interface BulkColumn {
  */
 export interface BulkWriter {
   insert(db: Db, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>
+  /**
+   * Inserts groups of rows that share their leading values: each row is written as `[...prefix, ...row]` (on
+   * PostgreSQL one COPY for every group), without building the joined rows.
+   */
+  insertGrouped(
+    db: Db,
+    table: string,
+    columns: readonly BulkColumn[],
+    groups: readonly { prefix: readonly unknown[]; rows: readonly unknown[][] }[],
+  ): Promise<void>
   /** `update table set <columns[1..]> where <columns[0]> = …` for every row. */
   updateByKey(
     db: Db,
@@ -52,6 +62,12 @@ export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
       )
       for (const row of rows) st.run(row)
     },
+    insertGrouped: async (_db, table, columns, groups) => {
+      const st = statement(
+        `insert into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      )
+      for (const { prefix, rows } of groups) for (const row of rows) st.run([...prefix, ...row])
+    },
     updateByKey: async (_db, table, columns, rows) => {
       const [key, ...rest] = columns
       const st = statement(
@@ -83,9 +99,9 @@ async function copyRows(
   client: pg.PoolClient,
   table: string,
   columns: readonly BulkColumn[],
-  rows: readonly unknown[][],
+  groups: readonly { prefix: readonly unknown[]; rows: readonly unknown[][] }[],
 ): Promise<void> {
-  if (rows.length === 0) return
+  if (groups.every((g) => g.rows.length === 0)) return
   const stream = client.query(
     copyFrom(`copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin`),
   )
@@ -94,11 +110,17 @@ async function copyRows(
     stream.on('error', reject)
   })
   let text = ''
-  for (const row of rows) {
-    text += row.map(copyField).join('\t') + '\n'
-    if (text.length > 1 << 20) {
-      if (!stream.write(text)) await new Promise((r) => stream.once('drain', r))
-      text = ''
+  for (const { prefix, rows } of groups) {
+    let lead = ''
+    for (const v of prefix) lead += copyField(v) + '\t'
+    for (const row of rows) {
+      let line = lead
+      for (let i = 0; i < row.length; i++) line += (i ? '\t' : '') + copyField(row[i])
+      text += line + '\n'
+      if (text.length > 1 << 20) {
+        if (!stream.write(text)) await new Promise((r) => stream.once('drain', r))
+        text = ''
+      }
     }
   }
   stream.end(text)
@@ -109,14 +131,24 @@ export function postgresBulkWriter(client?: pg.PoolClient): BulkWriter {
   const arrays = (columns: readonly BulkColumn[], rows: readonly unknown[][]) =>
     columns.map((c, i) => sql`${rows.map((r) => r[i] ?? null)}::${sql.raw(c.pg)}[]`)
   const names = (columns: readonly BulkColumn[]) => columns.map((c) => sql.ref(c.name))
-  return {
+  const writer: BulkWriter = {
     insert: async (db, table, columns, rows) => {
-      if (client) return copyRows(client, table, columns, rows)
+      if (client) return copyRows(client, table, columns, [{ prefix: [], rows }])
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
         const chunk = rows.slice(i, i + PG_CHUNK)
         await sql`insert into ${sql.table(table)} (${sql.join(names(columns))})
           select * from unnest(${sql.join(arrays(columns, chunk))})`.execute(db)
       }
+    },
+    insertGrouped: async (db, table, columns, groups) => {
+      if (client) return copyRows(client, table, columns, groups)
+      for (const { prefix, rows } of groups)
+        await writer.insert(
+          db,
+          table,
+          columns,
+          rows.map((r) => [...prefix, ...r]),
+        )
     },
     updateByKey: async (db, table, columns, rows) => {
       const [key, ...rest] = columns
@@ -138,4 +170,5 @@ export function postgresBulkWriter(client?: pg.PoolClient): BulkWriter {
       }
     },
   }
+  return writer
 }
