@@ -14,7 +14,6 @@ import {
   REF_STAGE,
   REFERENCE_INSERT,
   refStage,
-  VALUE_INDEX_KEY,
 } from './repositories/import-write.repository.js'
 
 class Rollback extends Error {}
@@ -61,7 +60,7 @@ function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
     indexDirect: (attributeId) => index.direct(attributeId),
     flushIndex: () => index.flush(db),
     applyIndex: (between) => index.apply(db, between),
-    deleteIndexKeys: (keys) => bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys),
+    deleteIndexKeys: (keys) => index.remove(db, keys),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     valuesLike: async (attributeIds, pattern, limit) =>
       (
