@@ -160,7 +160,8 @@ export class ObjectService {
     return this.get(workspaceId, id)
   }
 
-  async remove(workspaceId: string, id: number): Promise<void> {
+  /** Deletes an object; answers its type. */
+  async remove(workspaceId: string, id: number): Promise<{ objectTypeId: number }> {
     const current = await this.get(workspaceId, id)
     const attrs = await this.schemas.attributesOfTypes([current.objectTypeId])
     await repo.deleteIndexRows(
@@ -169,6 +170,7 @@ export class ObjectService {
     )
     await historyRepo.removeOfObject(this.db, id)
     await repo.remove(this.db, id)
+    return { objectTypeId: current.objectTypeId }
   }
 
   async get(workspaceId: string, id: number): Promise<ObjectView> {
