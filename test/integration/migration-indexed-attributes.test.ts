@@ -13,8 +13,9 @@ import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test
 
 /**
  * Migration 0017 carries a database written with one search-index row per value: the label and unique attributes
- * keep their rows (ready), every other attribute loses them and is answered from the objects' rows, and the AQL
- * answers are those of the in-memory evaluator over the same objects.
+ * keep their rows (ready), and so does the attribute a stored mapping's reference query looks up by (flagged);
+ * every other attribute loses them and is answered from the objects' rows, and the AQL answers are those of the
+ * in-memory evaluator over the same objects.
  */
 
 const NOW = '2026-01-01T00:00:00.000Z'
@@ -46,7 +47,7 @@ for (const dialect of dialects()) {
       for (const db of dbs) await db.drop()
     })
 
-    it('keeps the label and unique rows, drops the others, and answers as memory does', async () => {
+    it('keeps the label, unique and reference-lookup rows, drops the others, and answers as memory does', async () => {
       const db = await createTestDatabase(dialect)
       dbs.push(db)
       const store = createStore(loadConfig(db.env).database)
@@ -66,14 +67,14 @@ for (const dialect of dialects()) {
           .distinct()
           .execute()
         expect(kept.map((r) => Number(r.attribute_id)).sort()).toEqual(
-          [attributeIds.Name!, attributeIds.Serial!].sort(),
+          [attributeIds.Name!, attributeIds.Serial!, attributeIds.Age!].sort(),
         )
         const attrs = await services.schemas.attributesOfTypes([attributeIds.type!])
         expect(Object.fromEntries(attrs.map((a) => [a.name, [a.indexed, a.indexState]]))).toEqual({
           Name: [false, 'ready'],
           Serial: [false, 'ready'],
           Vendor: [false, 'none'],
-          Age: [false, 'none'],
+          Age: [true, 'ready'],
           Tags: [false, 'none'],
         })
         const catalog = await services.aql.catalog('w')
@@ -124,7 +125,7 @@ async function writeAsBefore(db: Raw): Promise<Record<string, number>> {
       workspace_id: 'w',
       object_schema_id: schema.id,
       parent_object_type_id: null,
-      external_id: null,
+      external_id: 'leg/type/device',
       name: 'Device',
       description: '',
       icon_key: null,
@@ -148,7 +149,7 @@ async function writeAsBefore(db: Raw): Promise<Record<string, number>> {
       .values({
         workspace_id: 'w',
         object_type_id: type.id,
-        external_id: null,
+        external_id: `leg/attr/${name.toLowerCase()}`,
         name,
         description: '',
         kind,
@@ -166,6 +167,7 @@ async function writeAsBefore(db: Raw): Promise<Record<string, number>> {
       .executeTakeFirstOrThrow()
     ids[name] = Number(row.id)
   }
+  await storedMappingWithReference(db, Number(schema.id), Number(type.id))
   for (const [i, [name, vendor, age, tags]] of VALUES.entries()) {
     const values: Record<string, (string | number)[]> = {
       [ids.Name!]: [name],
@@ -211,4 +213,130 @@ async function writeAsBefore(db: Raw): Promise<Record<string, number>> {
     }
   }
   return ids
+}
+
+/**
+ * A Rack type whose Device reference an import source's stored mapping resolves with `Age = ${age}`: the Device's
+ * Age is what the reference pass looks up by.
+ */
+async function storedMappingWithReference(db: Raw, schemaId: number, deviceTypeId: number): Promise<void> {
+  const rack = await db
+    .insertInto('object_type')
+    .values({
+      workspace_id: 'w',
+      object_schema_id: schemaId,
+      parent_object_type_id: null,
+      external_id: 'leg/type/rack',
+      name: 'Rack',
+      description: '',
+      icon_key: null,
+      position: 1,
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('attribute')
+    .values({
+      workspace_id: 'w',
+      object_type_id: rack.id,
+      external_id: 'leg/attr/rack-device',
+      name: 'Device',
+      description: '',
+      kind: 'referenced_object',
+      is_label: 0,
+      minimum_cardinality: 0,
+      maximum_cardinality: 1,
+      is_unique: 0,
+      reference_object_type_id: deviceTypeId,
+      allowed_values: '[]',
+      position: 0,
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .execute()
+  const attribute = (name: string, type = 'text', target: string | null = null) => ({
+    externalId: `leg/attr/${name.toLowerCase()}`,
+    name,
+    description: '',
+    type,
+    label: name === 'Name',
+    minimumCardinality: 0,
+    maximumCardinality: 1,
+    unique: name === 'Serial',
+    typeValues: [],
+    referenceObjectTypeExternalId: target,
+    referenceObjectTypeName: target === null ? null : 'Device',
+  })
+  const mapping = {
+    objectSchema: { name: 'Legacy', description: '' },
+    objectTypes: [
+      {
+        externalId: 'leg/type/device',
+        name: 'Device',
+        description: '',
+        iconKey: null,
+        attributes: ['Name', 'Serial', 'Vendor', 'Age', 'Tags'].map((n) => attribute(n)),
+        children: [],
+      },
+      {
+        externalId: 'leg/type/rack',
+        name: 'Rack',
+        description: '',
+        iconKey: null,
+        attributes: [
+          {
+            ...attribute('Device', 'referenced_object', 'leg/type/device'),
+            externalId: 'leg/attr/rack-device',
+          },
+        ],
+        children: [],
+      },
+    ],
+    icons: [],
+    statuses: [],
+    objectTypeMappings: [
+      {
+        objectTypeExternalId: 'leg/type/rack',
+        objectTypeName: 'Rack',
+        selector: 'racks',
+        description: '',
+        attributesMapping: [
+          {
+            attributeExternalId: 'leg/attr/rack-device',
+            attributeName: 'Device',
+            attributeLocators: ['age'],
+            externalIdPart: false,
+            objectMappingIQL: 'Age = ${age}',
+          },
+        ],
+        selectorQlQuery: null,
+        missingObjects: null,
+        emptyValues: null,
+        unknownValues: null,
+        matchIdentifierIgnoreCase: null,
+        disabled: false,
+      },
+    ],
+  }
+  await db
+    .insertInto('import_source')
+    .values({
+      id: 'legacy-source',
+      workspace_id: 'w',
+      name: 'Legacy',
+      description: '',
+      type: 'external',
+      object_schema_id: schemaId,
+      settings: '{}',
+      config: '{}',
+      enabled: 1,
+      mapping: JSON.stringify(mapping),
+      mapping_version: 1,
+      mapping_updated_at: NOW,
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .execute()
 }
