@@ -4,15 +4,13 @@
  * steps on every attribute. No database: only the mapping is measured, the cost the issue budgets
  * (at most +1 µs per attribute per entry for five steps).
  */
-import { validateDocument } from '../../src/domain/mapping/validate-document.js'
-import type { NormalizedDocument } from '../../src/domain/mapping/document.types.js'
 import type { TransformStep } from '../../src/domain/mapping/shaping.types.js'
-import type { AttributeDef, ObjectTypeDef } from '../../src/domain/schema/types.js'
 import { DEFAULT_ENGINE_SETTINGS, type EntryProblem } from '../../src/engine/engine-types.js'
 import { mapEntry, type MapContext } from '../../src/engine/map-entry.js'
-import { compilePlans, type TypePlan } from '../../src/engine/type-plan.js'
+import type { TypePlan } from '../../src/engine/type-plan.js'
 import { HEADER, row, STATUSES } from './hardware-data.js'
 import { hardwareDocument } from './hardware-mapping.js'
+import { benchPlan, normalizedDocument } from './map.bench.js'
 
 /** Five steps that leave the benchmark's values valid for their types (so both runs store the same objects). */
 export const FIVE_STEPS: TransformStep[] = [
@@ -32,48 +30,6 @@ export interface ShapingBenchRow {
   extraUsPerAttribute: number
   /** The five compiled steps alone, per attribute value: what the difference above measures, without mapEntry. */
   stepsUsPerAttribute: number
-}
-
-function normalized(document: unknown): NormalizedDocument {
-  const result = validateDocument(document, { importSourceId: '00000000-0000-4000-8000-000000000001' })
-  if (!result.ok) throw new Error(JSON.stringify(result.problems))
-  return result.document
-}
-
-function planOf(document: NormalizedDocument): TypePlan {
-  const type = document.objectTypes[0]!
-  const typeDef: ObjectTypeDef = {
-    id: 1,
-    objectSchemaId: 1,
-    parentObjectTypeId: null,
-    externalId: type.externalId,
-    name: type.name,
-    description: '',
-    iconKey: null,
-    position: 0,
-  }
-  const attributes: AttributeDef[] = type.attributes.map((a, i) => ({
-    id: 100 + i,
-    objectTypeId: 1,
-    externalId: a.externalId,
-    name: a.name,
-    description: '',
-    kind: a.type,
-    label: a.label,
-    indexed: false,
-    indexState: 'none',
-    minimumCardinality: a.minimumCardinality,
-    maximumCardinality: a.maximumCardinality,
-    unique: a.unique,
-    referenceObjectTypeId: a.type === 'referenced_object' ? 1 : null,
-    allowedValues: a.typeValues,
-    position: i,
-  }))
-  const catalog = {
-    typesByExternalId: new Map([[type.externalId, typeDef]]),
-    attributesByType: new Map([[1, attributes]]),
-  }
-  return compilePlans(document, catalog, DEFAULT_ENGINE_SETTINGS)[0]!
 }
 
 /** µs per entry of mapping `entries` with `plan`: the best of `passes` passes after a warm-up pass. */
@@ -116,8 +72,8 @@ export function benchShaping(n: number, passes = 3): ShapingBenchRow {
     const values = row(i)
     return Object.fromEntries(HEADER.map((h, c) => [h, values[c]!]))
   })
-  const plain = planOf(normalized(hardwareDocument))
-  const shaped = planOf(normalized(shapedHardwareDocument()))
+  const plain = benchPlan(normalizedDocument(hardwareDocument))
+  const shaped = benchPlan(normalizedDocument(shapedHardwareDocument()))
   // Interleaved rounds, the best of each kept: the machine is shared, and noise only ever adds time.
   let plainUs = Infinity
   let shapedUs = Infinity

@@ -12,6 +12,26 @@ export interface ImportChangeRow {
   source_name: string
 }
 
+/** Change-log batches of the executions of the source that were applied, on the type, with who and which source. */
+function appliedBatchesOf(db: Db, object: { typeId: number; sourceId: string }) {
+  return db
+    .selectFrom('change_batch')
+    .innerJoin('execution', 'execution.id', 'change_batch.execution_id')
+    .innerJoin('import_source', 'import_source.id', 'execution.import_source_id')
+    .select([
+      'change_batch.execution_id',
+      'change_batch.seq',
+      'change_batch.operation',
+      'change_batch.changes',
+      'execution.applied_at',
+      'execution.actor',
+      'import_source.name as source_name',
+    ])
+    .where('execution.import_source_id', '=', object.sourceId)
+    .where('execution.applied_at', 'is not', null)
+    .where('change_batch.object_type_id', '=', object.typeId)
+}
+
 /** The history of objects: the object API's own rows and the imports' change log. Queries only. */
 export const objectHistoryRepository = {
   insert: async (db: Db, row: Insertable<ObjectHistoryTable>): Promise<void> => {
@@ -28,22 +48,7 @@ export const objectHistoryRepository = {
     db: Db,
     object: { id: number; typeId: number; sourceId: string },
   ): Promise<ImportChangeRow[]> =>
-    db
-      .selectFrom('change_batch')
-      .innerJoin('execution', 'execution.id', 'change_batch.execution_id')
-      .innerJoin('import_source', 'import_source.id', 'execution.import_source_id')
-      .select([
-        'change_batch.execution_id',
-        'change_batch.seq',
-        'change_batch.operation',
-        'change_batch.changes',
-        'execution.applied_at',
-        'execution.actor',
-        'import_source.name as source_name',
-      ])
-      .where('execution.import_source_id', '=', object.sourceId)
-      .where('execution.applied_at', 'is not', null)
-      .where('change_batch.object_type_id', '=', object.typeId)
+    appliedBatchesOf(db, object)
       .where('change_batch.changes', 'like', `%{"objectId":${object.id},"key"%`)
       .orderBy('execution.applied_at')
       .orderBy('change_batch.seq')
@@ -54,22 +59,7 @@ export const objectHistoryRepository = {
    * tests the ranges.
    */
   importCreationsOf: (db: Db, object: { typeId: number; sourceId: string }): Promise<ImportChangeRow[]> =>
-    db
-      .selectFrom('change_batch')
-      .innerJoin('execution', 'execution.id', 'change_batch.execution_id')
-      .innerJoin('import_source', 'import_source.id', 'execution.import_source_id')
-      .select([
-        'change_batch.execution_id',
-        'change_batch.seq',
-        'change_batch.operation',
-        'change_batch.changes',
-        'execution.applied_at',
-        'execution.actor',
-        'import_source.name as source_name',
-      ])
-      .where('execution.import_source_id', '=', object.sourceId)
-      .where('execution.applied_at', 'is not', null)
-      .where('change_batch.object_type_id', '=', object.typeId)
+    appliedBatchesOf(db, object)
       .where('change_batch.operation', '=', 'create-range')
       .orderBy('execution.applied_at')
       .orderBy('change_batch.seq')
