@@ -21,6 +21,8 @@ export interface AppConfig {
   readonly workerConcurrency: number
   /** Days after which the chunk payloads of finished executions are purged (results and problems stay). */
   readonly chunkRetentionDays: number
+  /** Hours a dry run's stored plan stays applicable before it is purged (INTAKE_PLAN_TTL_HOURS, default 24). */
+  readonly planTtlHours: number
   /** Largest total size of the chunks of one execution. */
   readonly maxExecutionBytes: number
   readonly logLevel: LogLevel
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const maxBodyBytes = int('INTAKE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31)
   const workerConcurrency = int('INTAKE_WORKER_CONCURRENCY', 1, 1, 64)
   const chunkRetentionDays = int('INTAKE_CHUNK_RETENTION_DAYS', 7, 0, 36_500)
+  const planTtlHours = int('INTAKE_PLAN_TTL_HOURS', 24, 1, 24 * 366)
   const maxExecutionBytes = int('INTAKE_MAX_EXECUTION_BYTES', 8 * 1024 ** 3, 1024, 2 ** 50)
   const authFailureLimit = int('INTAKE_AUTH_FAILURE_LIMIT', 20, 1, 100_000)
   const maxUploadBytes = int('INTAKE_MAX_UPLOAD_BYTES', 1024 ** 3, 1, 2 ** 50)
@@ -228,6 +231,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxBodyBytes,
     workerConcurrency,
     chunkRetentionDays,
+    planTtlHours,
     maxExecutionBytes,
     logLevel,
     authFailureLimit,

@@ -1,5 +1,6 @@
 import type { EntryProblem } from './engine-types.js'
 import type { ImportTx } from './ports.js'
+import type { PlanSink } from './plan-sink.js'
 import type { PlannedChange } from './result.js'
 
 export interface ChangeRecord {
@@ -39,6 +40,8 @@ export class ChangeLog {
     private readonly tx: ImportTx,
     private readonly executionId: string,
     private readonly planLimit: number,
+    /** Receives every change (plan → apply); without it only the first `planLimit` per type are kept. */
+    private readonly sink?: PlanSink,
   ) {}
 
   get problemCount(): number {
@@ -51,7 +54,7 @@ export class ChangeLog {
     change: ChangeRecord,
     planned?: () => PlannedChange,
   ): Promise<void> {
-    if (planned) this.#plan(typeId, planned)
+    if (planned) await this.#plan(typeId, change.objectId, planned)
     const key = `${typeId}:${operation}`
     let buffer = this.#buffers.get(key)
     if (!buffer) {
@@ -70,7 +73,7 @@ export class ChangeLog {
    * object's row, and what a later execution changes is logged there with its before-image.
    */
   async recordCreate(typeId: number, objectId: number, planned?: () => PlannedChange): Promise<void> {
-    if (planned) this.#plan(typeId, planned)
+    if (planned) await this.#plan(typeId, objectId, planned)
     let created = this.#created.get(typeId)
     if (!created) this.#created.set(typeId, (created = { ranges: [], count: 0 }))
     const last = created.ranges[created.ranges.length - 1]
@@ -101,12 +104,14 @@ export class ChangeLog {
     for (const key of [...this.#buffers.keys()]) await this.#flushBuffer(key)
   }
 
-  #plan(typeId: number, planned: () => PlannedChange): void {
+  async #plan(typeId: number, objectId: number, planned: () => PlannedChange): Promise<void> {
     const list = this.plan.get(typeId) ?? []
-    if (list.length < this.planLimit) {
-      list.push(planned())
+    const change = list.length < this.planLimit || this.sink ? planned() : null
+    if (change && list.length < this.planLimit) {
+      list.push(change)
       this.plan.set(typeId, list)
     }
+    if (change && this.sink) await this.sink.add(typeId, objectId, change)
   }
 
   async #flushCreated(typeId: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
+import type { PlanSink } from './plan-sink.js'
 
 /** One `data` object of a push chunk, or what a file connector yields: selector roots → entries. */
 export type DataChunk = Record<string, unknown>
@@ -57,6 +58,8 @@ export interface EngineInput {
   partialRead?: boolean
   /** How many planned changes per type a dry run lists. */
   planLimit?: number
+  /** Receives every change as a PlannedChange (a dry run's complete plan; an apply's verification). */
+  planSink?: PlanSink
   signal?: AbortSignal
   now?: Date
   onProgress?: (progress: EngineProgress) => void

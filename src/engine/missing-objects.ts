@@ -95,7 +95,7 @@ async function remove(
         after: null,
         object: { label: row.label, identity: o.identity },
       },
-      ctx.dryRun
+      ctx.planning
         ? () => ({
             operation: 'delete',
             objectKey: o.object_key,
@@ -160,7 +160,7 @@ async function update(
         before: { [attr.id]: prev },
         after: { [attr.id]: [coerced.value] },
       },
-      ctx.dryRun
+      ctx.planning
         ? () => ({
             operation: 'missing-update',
             objectKey: o.object_key,

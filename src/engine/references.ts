@@ -242,7 +242,7 @@ async function writeReferences(
         before: { [attr.id]: before },
         after: { [attr.id]: targets },
       },
-      ctx.dryRun
+      ctx.planning
         ? () => ({
             operation: 'references',
             objectKey: p.objectKey,

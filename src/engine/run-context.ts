@@ -31,6 +31,8 @@ export interface WriteContext {
   schemaKey: string
   now: string
   dryRun: boolean
+  /** The writers describe each change as a PlannedChange (a dry run, or a plan sink). */
+  planning: boolean
   log: ChangeLog
   pending: PendingReference[]
   /** Status names of the schema; replaced (not mutated) when unknownValues ADD creates one. */

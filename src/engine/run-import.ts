@@ -53,7 +53,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
   let log: ChangeLog | undefined
   await deps.store.transaction(
     async (tx) => {
-      log = new ChangeLog(tx, input.executionId, input.planLimit ?? 20)
+      log = new ChangeLog(tx, input.executionId, input.planLimit ?? 20, input.planSink)
       const ctx: WriteContext = {
         tx,
         catalog: deps.catalog.writer(tx),
@@ -63,6 +63,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         schemaKey: run.catalog.schema.objectSchemaKey,
         now: (input.now ?? started).toISOString(),
         dryRun: input.dryRun === true,
+        planning: input.dryRun === true || input.planSink !== undefined,
         log,
         pending: [],
         statusNames: run.catalog.statusNames,

@@ -68,7 +68,7 @@ async function writeCreates(
     await ctx.log.recordCreate(
       plan.type.id,
       id,
-      ctx.dryRun
+      ctx.planning
         ? () => ({
             operation: 'create',
             objectKey: key,
@@ -133,7 +133,7 @@ async function writeUpdates(
       plan.type.id,
       'update',
       { objectId: c.id, key: c.key, before: beforeChanged, after: afterChanged },
-      ctx.dryRun
+      ctx.planning
         ? () => ({
             operation: 'update',
             objectKey: c.key,

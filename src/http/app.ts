@@ -15,6 +15,7 @@ import { docsCsp, registerSecurityHeaders } from './plugins/security-headers.js'
 import { aqlRoutes } from './routes/aql.routes.js'
 import { consoleRoutes } from './routes/console.routes.js'
 import { executionScope } from './routes/execution.routes.js'
+import { planRoutes } from './routes/plan.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { importFileScope } from './routes/import-file.routes.js'
 import { importSourceRoutes } from './routes/import-source.routes.js'
@@ -146,6 +147,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     scheduleRoutes(scope, services)
     tokenRoutes(scope, services)
     await executionScope(scope, services)
+    planRoutes(scope, services)
     await importFileScope(scope, services)
   }
   await app.register(api, { prefix: API_PREFIX })

@@ -5,6 +5,8 @@ import { processFileImport, type FileImportProcessorDeps } from '../services/fil
 import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
 import { PROCESS_UPLOAD_JOB } from '../services/upload-job.service.js'
 import { createStore } from '../store/create-store.js'
+import { processPlanApply } from '../services/plan-apply.js'
+import { PROCESS_PLAN_APPLY } from '../services/plan.service.js'
 import { Worker, type WorkerLog, type WorkerOptions } from './worker.js'
 
 export interface ExecutionWorker {
@@ -38,6 +40,7 @@ export function startExecutionWorker(
     files: services.importFiles,
     connectors: services.connectors,
     clock,
+    plans: services.plans,
     ...options.fileImports,
   }
   const uploadJobs = services.uploadJobs
@@ -53,8 +56,10 @@ export function startExecutionWorker(
         engineStore,
         runs,
         sources: services.importSources,
+        plans: services.plans,
         clock,
       }),
+      [PROCESS_PLAN_APPLY]: processPlanApply({ store, engineStore, runs, dataDir: config.dataDir, clock }),
       [PROCESS_FILE_IMPORT]: processFileImport(fileImportDeps),
       // An upload job's file is removed once the job has ended (it stays while the job may run again).
       [PROCESS_UPLOAD_JOB]: async (job, ctx) => {
@@ -66,7 +71,10 @@ export function startExecutionWorker(
     onFailed: failExecution(store, clock),
     // SQLite has one writer: while the engine holds it, a heartbeat or a reap would only wait (blocking the loop).
     pauseWrites: () => store.caps.dialect === 'sqlite' && runs.size > 0,
-    periodic: [{ everyMs: HOUR, run: () => services.executions.purgeFinishedChunks() }],
+    periodic: [
+      { everyMs: HOUR, run: () => services.executions.purgeFinishedChunks() },
+      { everyMs: HOUR / 6, run: () => services.plans.purgeExpired() },
+    ],
     ...options,
   })
   runs.onEnqueued = () => worker.wake()

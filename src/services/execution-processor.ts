@@ -11,6 +11,7 @@ import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
+import type { PlanService } from './plan.service.js'
 
 /** Chunks are read this many at a time while the engine consumes them (bounded memory). */
 const CHUNK_PAGE = 8
@@ -24,6 +25,8 @@ export interface ProcessorDeps {
   engineStore: Store
   runs: ExecutionRuns
   sources: ImportSourceService
+  /** Keeps the complete plan and input of dry runs (plan → apply). */
+  plans?: PlanService
   clock?: Clock
 }
 
@@ -81,6 +84,15 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
     const dryRun = execution.dry_run === 1
     // The engine's transaction also proves the job is still ours and records that the data is in.
     const engineStore = committingStore(deps.engineStore, clock, job, ctx)
+    const settings = engineSettingsFrom(source.settings)
+    const recorder = dryRun
+      ? await deps.plans?.recorder(execution, {
+          document: mapping.document,
+          settings,
+          mappingVersion: mapping.version,
+          partialRead: false,
+        })
+      : undefined
     try {
       const result = await runImport(
         enginePorts(dryRun ? deps.engineStore : engineStore, execution.workspace_id),
@@ -90,9 +102,10 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           executionId,
           objectSchemaId: mapping.objectSchemaId,
           document: mapping.document,
-          settings: engineSettingsFrom(source.settings),
-          data: storedChunks(db, executionId),
+          settings,
+          data: recorder ? recorder.tee(storedChunks(db, executionId)) : storedChunks(db, executionId),
           dryRun,
+          ...(recorder && { planSink: recorder.sink }),
           signal: controller.signal,
           onProgress: (p) => {
             latest = p
@@ -100,9 +113,10 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           },
         },
       )
-      const end = engineOutcome(result, latest)
+      const end = engineOutcome(recorder ? await recorder.store(result) : result, latest)
       await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {
+      await recorder?.discard()
       if (error instanceof LostJob) return
       if (!(error instanceof ImportCancelled)) throw error
       if (run.signal.aborted || !ctx.shutdown.aborted) {

@@ -26,6 +26,7 @@ import type { AnyConnector, ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileService } from './import-file.service.js'
 import type { ImportSourceService } from './import-source.service.js'
 import { preparePullSource } from './pull-source.js'
+import type { PlanRecorder, PlanService } from './plan.service.js'
 
 /** Entries per connector batch. */
 export const FILE_BATCH_SIZE = 5000
@@ -40,6 +41,8 @@ export interface FileImportProcessorDeps {
   files: ImportFileService
   connectors: ConnectorCatalog
   clock?: Clock
+  /** Keeps the complete plan and input of dry runs of import sources (plan → apply). */
+  plans?: PlanService
   /** Entries per batch (tests make it small to pause mid-file). */
   batchSize?: number
   /** Test hook: awaited before each batch is handed to the engine (`signal` aborts on pause, cancel, shutdown). */
@@ -168,6 +171,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
     }, TICK_MS)
 
     const signal = controller.signal
+    let recorder: PlanRecorder | undefined
     try {
       await repo.updateIfStatus(db, executionId, ['PROCESSING'], {
         started_at: execution.started_at ?? isoNow(clock),
@@ -261,6 +265,15 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       })
       // A dry run rolls back in the engine: nothing commits, so no job proof, applied mark or read state either.
       const dryRun = execution.dry_run === 1
+      const mappingVersion =
+        dryRun && execution.kind === 'file' ? await planMappingVersion(deps, execution) : null
+      if (mappingVersion !== null)
+        recorder = await deps.plans?.recorder(execution, {
+          document: plan.document,
+          settings: plan.settings,
+          mappingVersion,
+          partialRead: since !== undefined,
+        })
       const result = await runImport(enginePorts(dryRun ? deps.engineStore : engineStore, ws), {
         workspaceId: ws,
         importSourceId: sourceId,
@@ -271,7 +284,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         // Only what changed since the stored state was read: objects not seen are not missing.
         partialRead: since !== undefined,
         dryRun,
-        data: data(),
+        data: recorder ? recorder.tee(data()) : data(),
+        ...(recorder && { planSink: recorder.sink }),
         drainSourceProblems: () => pendingProblems.splice(0),
         signal,
         onProgress: (p) =>
@@ -283,9 +297,10 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         phase: 'completion',
         ...(plan.file !== null && { bytesRead: plan.file.size }),
       })
-      const end = engineOutcome(result, progress)
+      const end = engineOutcome(recorder ? await recorder.store(result) : result, progress)
       await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {
+      await recorder?.discard()
       if (error instanceof LostJob) return
       const stopped = error instanceof ImportCancelled || signal.aborted
       if (stopped) {
@@ -317,4 +332,14 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       run.finish()
     }
   }
+}
+
+/** The mapping version a dry run of an import source plans with (its plan is refused once the mapping changes). */
+async function planMappingVersion(
+  deps: FileImportProcessorDeps,
+  execution: ExecutionRow,
+): Promise<number | null> {
+  if (!deps.plans) return null
+  const mapping = await deps.sources.mapping(execution.workspace_id, execution.import_source_id)
+  return mapping?.version ?? null
 }

@@ -6,6 +6,7 @@ import { AttributeIndexService } from './attribute-index.service.js'
 import { ExecutionQueries } from './execution-queries.service.js'
 import { ExecutionRuns } from './execution-runs.js'
 import { ExecutionService } from './execution.service.js'
+import { PlanService } from './plan.service.js'
 import { connectorCatalog, connectorConfigProblems, type ConnectorCatalog } from './file-connectors.js'
 import { tempDir } from './temp-files.js'
 import type { SourceLimits } from '../connectors/source-limits.js'
@@ -62,6 +63,8 @@ export interface Services {
   readonly importStatus: ImportStatusService
   /** Spreadsheet upload jobs (seed 004): POST /api/v1/entities/:entity/import, GET /api/v1/job/:id. */
   readonly uploadJobs: UploadJobService
+  /** Plan → apply: the complete plans of dry runs, their apply and expiry. */
+  readonly plans: PlanService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -147,5 +150,6 @@ export function createServices(
     scheduleRuns,
     importStatus: new ImportStatusService(store.db, fileImports, clock),
     uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
+    plans: new PlanService(store, importSources, runs, config, clock),
   })
 }

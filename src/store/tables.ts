@@ -209,6 +209,8 @@ export interface ExecutionTable {
   actor: string | null
   /** 1 = a pull run that ignores the source's read state and reads everything (migration 0016). */
   full_read: Generated<number>
+  /** An `apply` execution: the dry run whose plan it applies (migration 0018). */
+  plan_execution_id: Generated<string | null>
 }
 
 /** The read state a pull source's last completed execution ended with (migration 0016). */
@@ -378,6 +380,9 @@ export interface Database {
   object_reference: ObjectReferenceTable
   execution: ExecutionTable
   execution_problem: ExecutionProblemTable
+  plan: PlanTable
+  plan_change: PlanChangeTable
+  plan_apply_change: PlanApplyChangeTable
   change_batch: ChangeBatchTable
   object_history: ObjectHistoryTable
   execution_chunk: ExecutionChunkTable
@@ -404,3 +409,50 @@ export type StatusRow = Selectable<StatusTable>
 export type ObjectRow = Selectable<ObjectTable>
 export type ObjectValueRow = Selectable<ObjectValueTable>
 export type ObjectReferenceRow = Selectable<ObjectReferenceTable>
+
+/** The complete plan of a dry run (migration 0018, docs/plan-apply.md). */
+export interface PlanTable {
+  execution_id: string
+  workspace_id: string
+  import_source_id: string
+  /** 'ready', 'applied' or 'expired'. */
+  status: string
+  total: number
+  /** JSON: `{ "<objectTypeId>": { "<operation>": n } }`. */
+  counts: string
+  digest_sum: string
+  mapping_version: number
+  /** JSON NormalizedDocument and EngineSettings the plan was made with. */
+  document: string
+  settings: string
+  /** Relative to INTAKE_DATA_DIR/plans; null once purged. */
+  input_path: string | null
+  partial_read: Generated<number>
+  created_at: string
+  expires_at: string
+  applied_execution_id: string | null
+  applied_at: string | null
+}
+
+/** One planned change of a plan (migration 0018). */
+export interface PlanChangeTable {
+  execution_id: string
+  seq: number
+  object_type_id: number
+  operation: string
+  object_id: number | null
+  object_key: string | null
+  identity: string | null
+  /** JSON: attribute name → { before, after }. */
+  differences: string
+  stamp: string | null
+  change_key: string
+  digest: string
+}
+
+/** An apply's change digests, staged inside its transaction (migration 0018). */
+export interface PlanApplyChangeTable {
+  execution_id: string
+  change_key: string
+  digest: string
+}
