@@ -11,6 +11,14 @@ import {
 } from '../helpers/engine-documents.js'
 import { repositorySnapshot } from '../helpers/engine-snapshot.js'
 import { sourceUrl, waitForEnd, withWorker } from '../helpers/executions.js'
+import {
+  createFileSource,
+  generateAndPutMapping,
+  hostsCsv,
+  objectCount,
+  putFile,
+  waitForStatus,
+} from '../helpers/file-imports.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
 
 const person: TypeSpec = {
@@ -272,5 +280,53 @@ describeEachDialect('plan → apply', (env) => {
     const end = await applied(s.source.id, planId)
     expect(end.status, JSON.stringify(end)).toBe('DONE')
     expect(await objectByIdentity(services(), s.typeId('Host'), 'H35')).toBeDefined()
+  })
+
+  it('applies a CSV source’s planned rows even when its file was replaced after the dry run', async () => {
+    const source = await createFileSource(e(), 'csv')
+    expect(
+      (await putFile(e(), source.id, hostsCsv(25), { 'content-type': 'text/csv' }, '?name=h.csv')).status,
+    ).toBe(200)
+    await generateAndPutMapping(e(), source.id)
+    const schemaId = (await e().call('GET', `${e().api}/importsource/${source.id}`)).body.objectSchemaId
+    const started = await e().call('POST', `${e().api}/import/start/${source.id}`, { body: { dryRun: true } })
+    expect(started.status, JSON.stringify(started.body)).toBe(200)
+    const planId = started.body.executionUUID as string
+    expect((await waitForStatus(e(), planId)).status).toBe('COMPLETED')
+    const plan = await e().call('GET', planUrl(source.id, planId, '?maxResults=1000'))
+    expect(plan.body.total).toBe(25)
+    expect(
+      (await putFile(e(), source.id, hostsCsv(3, 500), { 'content-type': 'text/csv' }, '?name=h.csv')).status,
+    ).toBe(200)
+    const end = await applied(source.id, planId)
+    expect(end.status, JSON.stringify(end)).toBe('DONE')
+    expect(await objectCount(e(), schemaId)).toBe(25)
+    const identities = await services()
+      .store.db.selectFrom('object')
+      .select('identity')
+      .where('import_source_id', '=', source.id)
+      .execute()
+    expect(identities.map((r) => r.identity).sort()).toEqual(
+      plan.body.changes.map((c: any) => c.identity).sort(),
+    )
+  })
+
+  it('lists an object whose reference was changed by hand as drifted (references)', async () => {
+    const { s, planId } = await planned()
+    const h8 = await objectByIdentity(services(), s.typeId('Host'), 'H8')
+    const cy = await objectByIdentity(services(), s.typeId('Person'), 'Cy')
+    const put = await e().call('PUT', `${e().api}/object/${h8.id}`, {
+      body: {
+        attributes: [
+          { objectTypeAttributeId: s.attributeId('Host.Owner'), objectAttributeValues: [{ value: String(cy.id) }] },
+        ],
+      },
+    })
+    expect(put.status, JSON.stringify(put.body)).toBe(200)
+    const res = await apply(s.source.id, planId)
+    expect(res.status).toBe(409)
+    expect(res.body.error.details.drifted).toEqual([
+      expect.objectContaining({ objectId: h8.id, changed: ['references'] }),
+    ])
   })
 })
