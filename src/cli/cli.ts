@@ -3,6 +3,7 @@ import { VERSION } from '../version.js'
 import { executionsCommand } from './commands/executions.command.js'
 import { importCommand } from './commands/import.command.js'
 import { migrateCommand } from './commands/migrate.command.js'
+import { applyCommand, planCommand } from './commands/plan.command.js'
 import { serveCommand } from './commands/serve.command.js'
 import { sourcesCommand } from './commands/sources.command.js'
 import { tokenCommand } from './commands/token.command.js'
@@ -21,5 +22,7 @@ export function buildCli(): Command {
   program.addCommand(importCommand())
   program.addCommand(sourcesCommand())
   program.addCommand(executionsCommand())
+  program.addCommand(planCommand())
+  program.addCommand(applyCommand())
   return program
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { AppConfig } from '../config/config.js'
+import { AppError } from '../domain/errors.js'
 import { presentExecution, presentProgress, presentStatus } from '../http/presenters/execution.presenter.js'
 import { startExecutionWorker, type ExecutionWorker } from '../jobs/execution-worker.js'
 import { bootstrap, type Bootstrapped } from '../main.js'
@@ -56,17 +57,50 @@ export interface ImportClient {
   readonly where: string
   listSources(): Promise<SourceRow[]>
   upload(sourceId: string, file: string): Promise<{ name: string; size: number }>
-  /** import/start; `fullRead` ignores an incremental source's read state. */
-  start(sourceId: string, options?: { fullRead?: boolean }): Promise<ProgressView>
+  /** import/start; `fullRead` ignores an incremental source's read state; `dryRun` plans (plan → apply). */
+  start(sourceId: string, options?: { fullRead?: boolean; dryRun?: boolean }): Promise<ProgressView>
   progress(id: string): Promise<ProgressView>
   cancel(id: string): Promise<ProgressView>
   listExecutions(sourceId: string): Promise<ExecutionRow[]>
   status(sourceId: string, executionId: string): Promise<StatusView>
   problems(sourceId: string, executionId: string): Promise<{ total: number; values: ProblemRow[] }>
+  /** A page of a dry run's stored plan (GET …/plan). */
+  plan(sourceId: string, executionId: string, maxResults: number): Promise<PlanPage>
+  /** POST …/apply; a refusal throws an ApplyRefused with the error's code and details. */
+  apply(sourceId: string, executionId: string, onDrift: 'fail' | 'replan'): Promise<{ executionId: string }>
   close(): Promise<void>
 }
 
+/** The stored plan of a dry run, as GET …/plan answers it. */
+export interface PlanPage {
+  executionId: string
+  status: string
+  expiresAt: string
+  total: number
+  counts: Record<string, Record<string, number>>
+  changes: {
+    seq: number
+    objectTypeId: number
+    operation: string
+    objectId: number | null
+    objectKey: string | null
+    identity: string | null
+    differences: Record<string, { before: unknown; after: unknown }>
+  }[]
+}
+
 export class CliError extends Error {}
+
+/** An apply the server refused (409 PLAN_DRIFT …, 410 PLAN_EXPIRED): its code, message and details. */
+export class ApplyRefused extends CliError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message)
+  }
+}
 
 export interface HttpOptions {
   url: string
@@ -123,8 +157,11 @@ export function httpClient(options: HttpOptions): ImportClient {
     },
     start: (sourceId, options = {}) =>
       call('POST', `/import/start/${sourceId}`, {
-        ...(options.fullRead && {
-          body: JSON.stringify({ fullRead: true }),
+        ...((options.fullRead || options.dryRun) && {
+          body: JSON.stringify({
+            ...(options.fullRead && { fullRead: true }),
+            ...(options.dryRun && { dryRun: true }),
+          }),
           headers: { 'content-type': 'application/json' },
         }),
       }),
@@ -137,6 +174,30 @@ export function httpClient(options: HttpOptions): ImportClient {
       call('GET', `/importsource/${sourceId}/executions/${executionId}/status`),
     problems: (sourceId, executionId) =>
       call('GET', `/importsource/${sourceId}/executions/${executionId}/problems?maxResults=20`),
+    plan: (sourceId, executionId, maxResults) =>
+      call('GET', `/importsource/${sourceId}/executions/${executionId}/plan?maxResults=${maxResults}`),
+    apply: async (sourceId, executionId, onDrift) => {
+      const res = await fetch(`${api}/importsource/${sourceId}/executions/${executionId}/apply`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ onDrift }),
+      }).catch((error: unknown) => {
+        throw new CliError(
+          `cannot reach ${options.url}: ${error instanceof Error ? error.message : String(error)}`,
+        )
+      })
+      const body = (await res.json().catch(() => null)) as {
+        executionId?: string
+        message?: string
+        error?: { code?: string; details?: Record<string, unknown> }
+      } | null
+      if (res.ok && body?.executionId) return { executionId: body.executionId }
+      throw new ApplyRefused(
+        body?.error?.code ?? String(res.status),
+        body?.message ?? res.statusText,
+        body?.error?.details ?? {},
+      )
+    },
     close: async () => undefined,
   }
 }
@@ -166,6 +227,7 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
         await services.fileImports.start(ws, sourceId, {
           actor: 'cli',
           ...(options.fullRead && { fullRead: true }),
+          ...(options.dryRun && { dryRun: true }),
         }),
       ),
     progress: async (id) => presentProgress(await services.fileImports.get(ws, id)),
@@ -178,6 +240,18 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
       presentStatus(await services.executionQueries.get(ws, sourceId, executionId)),
     problems: (sourceId, executionId) =>
       services.executionQueries.problems(ws, sourceId, executionId, { startAt: 0, maxResults: 20 }),
+    plan: (sourceId, executionId, maxResults) =>
+      services.plans.plan(ws, sourceId, executionId, { startAt: 0, maxResults }, {}),
+    apply: async (sourceId, executionId, onDrift) => {
+      try {
+        const execution = await services.plans.apply(ws, sourceId, executionId, { onDrift, actor: 'cli' })
+        return { executionId: execution.id }
+      } catch (error) {
+        if (error instanceof AppError)
+          throw new ApplyRefused(error.code, error.message, error.details as Record<string, unknown>)
+        throw error
+      }
+    },
     close: async () => {
       await worker?.stop()
       await booted.close()

@@ -19,6 +19,7 @@ import {
   putFile,
   waitForStatus,
 } from '../helpers/file-imports.js'
+import type { Json } from '../helpers/import-sources.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
 
 const person: TypeSpec = {
@@ -81,12 +82,11 @@ describeEachDialect('plan → apply', (env) => {
   const apply = (sourceId: string, id: string, body?: unknown) =>
     e().call('POST', `${sourceUrl(e(), sourceId)}/executions/${id}/apply`, body === undefined ? {} : { body })
 
-  async function applied(sourceId: string, id: string, body?: unknown) {
+  async function applied(sourceId: string, id: string, body?: unknown): Promise<Json> {
     const res = await apply(sourceId, id, body)
     expect(res.status, JSON.stringify(res.body)).toBe(202)
-    return waitForEnd(e(), `${sourceUrl(e(), sourceId)}/executions/${res.body.executionId}/status`).then(
-      (end) => ({ ...end, executionId: res.body.executionId as string }),
-    )
+    const end = await waitForEnd(e(), `${sourceUrl(e(), sourceId)}/executions/${res.body.executionId}/status`)
+    return { ...end, executionId: res.body.executionId as string }
   }
 
   /** A source with 30 hosts imported, and a dry run that updates 25 of them, creates 5 and removes 5. */
