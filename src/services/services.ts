@@ -23,6 +23,7 @@ import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
 import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
+import { RevertService } from './revert/revert.service.js'
 import type { ConnectorType } from '../connectors/connector.js'
 import type { ImportSourceType } from '../domain/import-source/import-source.types.js'
 import { aesGcmSecretBox } from './secret-box.js'
@@ -62,6 +63,8 @@ export interface Services {
   readonly importStatus: ImportStatusService
   /** Spreadsheet upload jobs (seed 004): POST /api/v1/entities/:entity/import, GET /api/v1/job/:id. */
   readonly uploadJobs: UploadJobService
+  /** Reverts of executions (`POST …/executions/{id}/revert`, `intake revert`). */
+  readonly reverts: RevertService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -147,5 +150,6 @@ export function createServices(
     scheduleRuns,
     importStatus: new ImportStatusService(store.db, fileImports, clock),
     uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
+    reverts: new RevertService(store, importSources, runs, clock),
   })
 }
