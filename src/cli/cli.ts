@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
 import { executionsCommand } from './commands/executions.command.js'
+import { revertCommand } from './commands/revert.command.js'
 import { importCommand } from './commands/import.command.js'
 import { migrateCommand } from './commands/migrate.command.js'
 import { serveCommand } from './commands/serve.command.js'
@@ -21,5 +22,6 @@ export function buildCli(): Command {
   program.addCommand(importCommand())
   program.addCommand(sourcesCommand())
   program.addCommand(executionsCommand())
+  program.addCommand(revertCommand())
   return program
 }

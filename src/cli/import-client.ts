@@ -63,10 +63,27 @@ export interface ImportClient {
   listExecutions(sourceId: string): Promise<ExecutionRow[]>
   status(sourceId: string, executionId: string): Promise<StatusView>
   problems(sourceId: string, executionId: string): Promise<{ total: number; values: ProblemRow[] }>
+  /** Queues a revert of the execution (409 REVERT_CONFLICT lists the objects changed since); answers the revert. */
+  revert(sourceId: string, executionId: string, options: { force: boolean }): Promise<RevertView>
   close(): Promise<void>
 }
 
-export class CliError extends Error {}
+/** A queued revert: an execution of kind 'revert'. */
+export interface RevertView {
+  id: string
+  status: string
+  revertsExecutionId: string | null
+}
+
+/** A failure to tell the user; `details` are the error body's details, when the server gave some. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+  }
+}
 
 export interface HttpOptions {
   url: string
@@ -95,7 +112,11 @@ export function httpClient(options: HttpOptions): ImportClient {
       error?: { code?: string }
       message?: string
     }
-    if (!res.ok) throw new CliError(`${body?.error?.code ?? res.status}: ${body?.message ?? res.statusText}`)
+    if (!res.ok)
+      throw new CliError(
+        `${body?.error?.code ?? res.status}: ${body?.message ?? res.statusText}`,
+        (body?.error as { details?: Record<string, unknown> } | undefined)?.details,
+      )
     return body
   }
   return {
@@ -137,6 +158,11 @@ export function httpClient(options: HttpOptions): ImportClient {
       call('GET', `/importsource/${sourceId}/executions/${executionId}/status`),
     problems: (sourceId, executionId) =>
       call('GET', `/importsource/${sourceId}/executions/${executionId}/problems?maxResults=20`),
+    revert: (sourceId, executionId, { force }) =>
+      call('POST', `/importsource/${sourceId}/executions/${executionId}/revert`, {
+        body: JSON.stringify({ force }),
+        headers: { 'content-type': 'application/json' },
+      }),
     close: async () => undefined,
   }
 }
@@ -178,6 +204,10 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
       presentStatus(await services.executionQueries.get(ws, sourceId, executionId)),
     problems: (sourceId, executionId) =>
       services.executionQueries.problems(ws, sourceId, executionId, { startAt: 0, maxResults: 20 }),
+    revert: async (sourceId, executionId, { force }) => {
+      const e = await services.reverts.request(ws, sourceId, executionId, { force, actor: 'cli' })
+      return { id: e.id, status: e.status, revertsExecutionId: e.revertsExecutionId ?? null }
+    },
     close: async () => {
       await worker?.stop()
       await booted.close()
