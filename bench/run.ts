@@ -2,7 +2,7 @@
  * `npm run bench` — Intake's benchmark. SQLite always (in a temp directory); PostgreSQL too when DATABASE_URL
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
- *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap,layouts,objectapi
+ *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap,layouts,objectapi,revert
  *   http: --server=process (default: `node dist/cli/bin.js serve` as a child process, as `npm start` runs it; build
  *                   first) or --server=inproc (booted in the benchmark's process)
  *   objectapi (see objectapi.bench.ts): --rows objects pushed to a server process, then GET object/{id}, POST
@@ -21,6 +21,8 @@
  *   ldap (see ldap.bench.ts): --ldap-entries=N people (default 100,000) from a throwaway slapd through an `ldap`
  *   source, against the engine's first load of the same rows
  *
+ *   revert (see revert.bench.ts): --revert-rows=N hardware rows (default 100,000): the revert of a first load, and
+ *   of a re-import with 10 % changed
  *   layouts (see layouts/layouts.bench.ts): storage-layout prototypes A/B/C on --rows hardware rows
  *   (--layout-reps=R, default 2), for docs/decisions/0006-object-storage-layout.md
  *
@@ -43,6 +45,7 @@ import {
   type LayoutBenchRow,
 } from './layouts/layouts.bench.js'
 import { benchSql, sqlTable, type SqlBenchRow, type SqlSourceKind } from './sql.bench.js'
+import { benchRevert, revertTable, type RevertBenchRow } from './revert.bench.js'
 import { scratchDatabases } from './scratch.js'
 
 const arg = (name: string, fallback: number): number =>
@@ -68,6 +71,7 @@ const ldapRows: LdapBenchRow[] = []
 const layoutRows: LayoutBenchRow[] = []
 const layoutBaselines: LayoutBaseline[] = []
 const objectApiRows: ObjectApiRow[] = []
+const revertRows: RevertBenchRow[] = []
 const rowsN = arg('rows', 1_000_000)
 const objectsN = arg('objects', 1_000_000)
 
@@ -138,6 +142,10 @@ const parts: [string, (engine: 'sqlite' | 'postgres', env: Record<string, string
     async (e, env) => void ldapRows.push(...(await benchLdap(e, env, arg('ldap-entries', 100_000), log))),
   ],
   [
+    'revert',
+    async (e, env) => void revertRows.push(...(await benchRevert(e, env, arg('revert-rows', 100_000), log))),
+  ],
+  [
     'layouts',
     async (e, env) => {
       const { rows, baseline } = await benchLayouts(e, env, rowsN, log, { reps: arg('layout-reps', 2) })
@@ -177,6 +185,7 @@ const out = [
   ...(sqlRows.length ? ['', '### Database sources', '', sqlTable(sqlRows)] : []),
   ...(ldapRows.length ? ['', '### LDAP sources', '', ldapTable(ldapRows)] : []),
   ...(layoutRows.length ? ['', '### Storage layouts', '', layoutsTable(layoutRows, layoutBaselines)] : []),
+  ...(revertRows.length ? ['', '### Revert an execution', '', revertTable(revertRows)] : []),
 ].join('\n')
 fs.mkdirSync('bench/out', { recursive: true })
 fs.writeFileSync('bench/out/latest.md', out + '\n')

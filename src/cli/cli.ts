@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
 import { executionsCommand } from './commands/executions.command.js'
+import { revertCommand } from './commands/revert.command.js'
 import { importCommand } from './commands/import.command.js'
 import { migrateCommand } from './commands/migrate.command.js'
 import { applyCommand, planCommand } from './commands/plan.command.js'
@@ -24,5 +25,6 @@ export function buildCli(): Command {
   program.addCommand(executionsCommand())
   program.addCommand(planCommand())
   program.addCommand(applyCommand())
+  program.addCommand(revertCommand())
   return program
 }

@@ -68,6 +68,8 @@ export interface ImportClient {
   plan(sourceId: string, executionId: string, maxResults: number): Promise<PlanPage>
   /** POST …/apply; a refusal throws an ApplyRefused with the error's code and details. */
   apply(sourceId: string, executionId: string, onDrift: 'fail' | 'replan'): Promise<{ executionId: string }>
+  /** Queues a revert of the execution (409 REVERT_CONFLICT lists the objects changed since); answers the revert. */
+  revert(sourceId: string, executionId: string, options: { force: boolean }): Promise<RevertView>
   close(): Promise<void>
 }
 
@@ -89,14 +91,29 @@ export interface PlanPage {
   }[]
 }
 
-export class CliError extends Error {}
+/** A queued revert: an execution of kind 'revert'. */
+export interface RevertView {
+  id: string
+  status: string
+  revertsExecutionId: string | null
+}
+
+/** A failure to tell the user; `details` are the error body's details, when the server gave some. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+  }
+}
 
 /** An apply the server refused (409 PLAN_DRIFT …, 410 PLAN_EXPIRED): its code, message and details. */
 export class ApplyRefused extends CliError {
   constructor(
     readonly code: string,
     message: string,
-    readonly details: Record<string, unknown>,
+    override readonly details: Record<string, unknown>,
   ) {
     super(message)
   }
@@ -129,7 +146,11 @@ export function httpClient(options: HttpOptions): ImportClient {
       error?: { code?: string }
       message?: string
     }
-    if (!res.ok) throw new CliError(`${body?.error?.code ?? res.status}: ${body?.message ?? res.statusText}`)
+    if (!res.ok)
+      throw new CliError(
+        `${body?.error?.code ?? res.status}: ${body?.message ?? res.statusText}`,
+        (body?.error as { details?: Record<string, unknown> } | undefined)?.details,
+      )
     return body
   }
   return {
@@ -198,6 +219,11 @@ export function httpClient(options: HttpOptions): ImportClient {
         body?.error?.details ?? {},
       )
     },
+    revert: (sourceId, executionId, { force }) =>
+      call('POST', `/importsource/${sourceId}/executions/${executionId}/revert`, {
+        body: JSON.stringify({ force }),
+        headers: { 'content-type': 'application/json' },
+      }),
     close: async () => undefined,
   }
 }
@@ -251,6 +277,10 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
           throw new ApplyRefused(error.code, error.message, error.details as Record<string, unknown>)
         throw error
       }
+    },
+    revert: async (sourceId, executionId, { force }) => {
+      const e = await services.reverts.request(ws, sourceId, executionId, { force, actor: 'cli' })
+      return { id: e.id, status: e.status, revertsExecutionId: e.revertsExecutionId ?? null }
     },
     close: async () => {
       await worker?.stop()

@@ -8,8 +8,13 @@ export interface ChangeRecord {
   key: string
   before: Record<string, unknown> | null
   after: Record<string, unknown> | null
-  /** A removed object's row besides its values (label, identity): what re-creating it needs. */
-  object?: { label: string; identity: string }
+  /**
+   * A removed object's row besides its values (label, identity) and the references other objects had to it
+   * (`[referrer id, attribute id, position]`, removed with it): what re-creating it needs.
+   */
+  object?: { label: string; identity: string | null; inbound?: [number, number, number][] }
+  /** An update that changed the label: `[before, after]` (a revert puts the label back). */
+  label?: [string, string]
 }
 
 const json = (v: ChangeRecord['before']): string => JSON.stringify(v)
@@ -63,7 +68,7 @@ export class ChangeLog {
     }
     // Serialised now: the buffer holds one string per change instead of its value objects.
     buffer.changes.push(
-      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}${change.object ? `,"object":${JSON.stringify(change.object)}` : ''}}`,
+      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}${change.object ? `,"object":${JSON.stringify(change.object)}` : ''}${change.label ? `,"label":${JSON.stringify(change.label)}` : ''}}`,
     )
     if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
   }

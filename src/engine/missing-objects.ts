@@ -77,6 +77,13 @@ async function remove(
     ;(own[r.attribute_id] ??= []).push(r.target_object_id)
     targets.set(r.object_id, own)
   }
+  // The references other objects have to them go with them (the foreign key's cascade): kept for a revert.
+  const inbound = new Map<number, [number, number, number][]>()
+  for (const r of await ctx.tx.referrers(ids)) {
+    const list = inbound.get(r.target_object_id) ?? []
+    list.push([r.object_id, r.attribute_id, r.position])
+    inbound.set(r.target_object_id, list)
+  }
   const keys: Tuple[] = []
   for (const o of due) {
     const row = stored.get(o.id)!
@@ -93,7 +100,11 @@ async function remove(
         key: o.object_key,
         before: { ...Object.fromEntries(values), ...targets.get(o.id) },
         after: null,
-        object: { label: row.label, identity: o.identity },
+        object: {
+          label: row.label,
+          identity: o.identity,
+          ...(inbound.has(o.id) ? { inbound: inbound.get(o.id)! } : {}),
+        },
       },
       ctx.planning
         ? () => ({

@@ -125,7 +125,11 @@ export interface ImportTx {
   references(
     ids: number[],
     attributeIds: number[],
-  ): Promise<{ object_id: number; attribute_id: number; target_object_id: number }[]>
+  ): Promise<{ object_id: number; attribute_id: number; position: number; target_object_id: number }[]>
+  /** Reference rows pointing at any of `ids` (who refers to them), in (target, object, attribute, position) order. */
+  referrers(
+    ids: number[],
+  ): Promise<{ object_id: number; attribute_id: number; position: number; target_object_id: number }[]>
   deleteReferences(objectIds: number[], attributeId: number): Promise<void>
   insertReferences(rows: Tuple[]): Promise<void>
   /** Marks objects as changed, so the next import re-reads their entries (an unresolved reference). */

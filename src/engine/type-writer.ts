@@ -132,7 +132,13 @@ async function writeUpdates(
     await ctx.log.record(
       plan.type.id,
       'update',
-      { objectId: c.id, key: c.key, before: beforeChanged, after: afterChanged },
+      {
+        objectId: c.id,
+        key: c.key,
+        before: beforeChanged,
+        after: afterChanged,
+        ...(label === s.label ? {} : { label: [s.label, label] as [string, string] }),
+      },
       ctx.planning
         ? () => ({
             operation: 'update',

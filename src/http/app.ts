@@ -30,6 +30,7 @@ import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { scheduleRoutes } from './routes/schedule.routes.js'
 import { uploadJobRoutes } from './routes/upload-job.routes.js'
+import { revertRoutes } from './routes/revert.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
 import { ErrorEnvelope as UploadErrorEnvelope } from './schemas/upload-job.schema.js'
 import {
@@ -149,6 +150,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     await executionScope(scope, services)
     planRoutes(scope, services)
     await importFileScope(scope, services)
+    revertRoutes(scope, services)
   }
   await app.register(api, { prefix: API_PREFIX })
   for (const prefix of API_ALIASES) {

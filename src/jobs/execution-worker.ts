@@ -4,6 +4,8 @@ import { failExecution, processExecution } from '../services/execution-processor
 import { processFileImport, type FileImportProcessorDeps } from '../services/file-import-processor.js'
 import { PROCESS_FILE_IMPORT } from '../services/file-import.service.js'
 import { PROCESS_UPLOAD_JOB } from '../services/upload-job.service.js'
+import { processRevert, type RevertProcessorDeps } from '../services/revert/revert-processor.js'
+import { REVERT_EXECUTION } from '../services/revert/revert.service.js'
 import { createStore } from '../store/create-store.js'
 import { processPlanApply } from '../services/plan-apply.js'
 import { PROCESS_PLAN_APPLY } from '../services/plan.service.js'
@@ -17,7 +19,11 @@ export interface ExecutionWorker {
 
 export type ExecutionWorkerOptions = Partial<
   Pick<WorkerOptions, 'pollMs' | 'heartbeatMs' | 'staleAfterMs' | 'reapEveryMs' | 'workerId' | 'concurrency'>
-> & { log?: WorkerLog; fileImports?: Pick<FileImportProcessorDeps, 'batchSize' | 'beforeBatch'> }
+> & {
+  log?: WorkerLog
+  fileImports?: Pick<FileImportProcessorDeps, 'batchSize' | 'beforeBatch'>
+  reverts?: Pick<RevertProcessorDeps, 'afterStep'>
+}
 
 const HOUR = 3_600_000
 
@@ -66,6 +72,14 @@ export function startExecutionWorker(
         await processUpload(job, ctx)
         await uploadJobs.cleanup(job.subject ?? '')
       },
+      [REVERT_EXECUTION]: processRevert({
+        store,
+        engineStore,
+        runs,
+        sources: services.importSources,
+        clock,
+        ...options.reverts,
+      }),
     },
     // Schedule runs are reaped (and failed) by the schedule worker of their own queue.
     onFailed: failExecution(store, clock),

@@ -28,5 +28,7 @@ export function toExecution(row: ExecutionRow): Execution {
     result: parse<Record<string, unknown>>(row.result),
     failureReason: row.failure_reason,
     actor: row.actor,
+    revertsExecutionId: row.reverts_execution_id ?? null,
+    revertedBy: row.reverted_by ?? null,
   }
 }

@@ -24,6 +24,7 @@ import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
 import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
+import { RevertService } from './revert/revert.service.js'
 import type { ConnectorType } from '../connectors/connector.js'
 import type { ImportSourceType } from '../domain/import-source/import-source.types.js'
 import { aesGcmSecretBox } from './secret-box.js'
@@ -65,6 +66,8 @@ export interface Services {
   readonly uploadJobs: UploadJobService
   /** Plan → apply: the complete plans of dry runs, their apply and expiry. */
   readonly plans: PlanService
+  /** Reverts of executions (`POST …/executions/{id}/revert`, `intake revert`). */
+  readonly reverts: RevertService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -151,5 +154,6 @@ export function createServices(
     importStatus: new ImportStatusService(store.db, fileImports, clock),
     uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
     plans: new PlanService(store, importSources, runs, config, clock),
+    reverts: new RevertService(store, importSources, runs, clock),
   })
 }

@@ -85,6 +85,7 @@ function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
           .execute()
       ).map((r) => ({ id: Number(r.id), object_key: r.object_key })),
     references: (ids, attributeIds) => repo.references(db, ids, attributeIds),
+    referrers: (ids) => repo.referrers(db, ids),
     deleteReferences: (ids, attributeId) => repo.deleteReferences(db, ids, attributeId),
     insertReferences: (rows) => bulk.insert(db, 'object_reference', REFERENCE_INSERT, rows),
     markDirty: (ids) => repo.markDirty(db, ids),

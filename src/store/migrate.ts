@@ -15,6 +15,7 @@ import * as m0013 from './migrations/0013-object-history.js'
 import * as m0016 from './migrations/0016-pull-read-state.js'
 import * as m0017 from './migrations/0017-indexed-attributes.js'
 import * as m0018 from './migrations/0018-plan-apply.js'
+import * as m0019 from './migrations/0019-execution-revert.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0016-pull-read-state': m0016,
   '0017-indexed-attributes': m0017,
   '0018-plan-apply': m0018,
+  '0019-execution-revert': m0019,
 }
 
 /** Every migration, in order. */

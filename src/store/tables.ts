@@ -211,6 +211,10 @@ export interface ExecutionTable {
   full_read: Generated<number>
   /** An `apply` execution: the dry run whose plan it applies (migration 0018). */
   plan_execution_id: Generated<string | null>
+  /** A revert (kind 'revert'): the execution it takes back (migration 0019). */
+  reverts_execution_id: Generated<string | null>
+  /** The revert that took this execution back, set in the revert's transaction (migration 0019). */
+  reverted_by: Generated<string | null>
 }
 
 /** The read state a pull source's last completed execution ended with (migration 0016). */
@@ -300,7 +304,7 @@ export interface ChangeBatchTable {
   execution_id: string
   seq: number
   object_type_id: number
-  /** 'create' | 'update' | 'delete' | 'missing-update' | 'references'. */
+  /** 'create-range' | 'update' | 'delete' | 'missing-update' | 'references'. */
   operation: string
   count: number
   /** JSON array of { objectId, key, before, after }. */

@@ -97,6 +97,10 @@ export interface Execution {
   failureReason: string | null
   /** Who started it (file imports: `token:<id>` or `cli`); null for push executions. */
   actor: string | null
+  /** A revert (kind 'revert'): the execution it takes back. */
+  revertsExecutionId?: string | null
+  /** The revert that took this execution back, if any. */
+  revertedBy?: string | null
 }
 
 export interface ChunkView {

@@ -95,6 +95,9 @@ export function presentExecution(e: Execution) {
     failureReason: e.failureReason,
     counters: counters(e),
     clientProgress: e.clientProgress,
+    kind: e.kind,
+    revertsExecutionId: e.revertsExecutionId ?? null,
+    revertedBy: e.revertedBy ?? null,
   }
 }
 

@@ -109,6 +109,13 @@ export const ExecutionResource = Type.Object({
     description: 'Sums over the object types of the result',
   }),
   clientProgress: Type.Unknown(),
+  kind: Type.Optional(Type.String({ description: "'external', 'file', 'upload' or 'revert'" })),
+  revertsExecutionId: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'A revert: the execution it takes back' }),
+  ),
+  revertedBy: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'The revert that took this execution back' }),
+  ),
 })
 
 export const ChunkResource = Type.Object({

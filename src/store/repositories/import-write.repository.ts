@@ -267,6 +267,30 @@ export const importWriteRepository = {
     return out
   },
 
+  /** Reference rows whose target is one of `ids` (from the (target, attribute) index). */
+  referrers: async (db: Db, ids: number[]) => {
+    const out: { object_id: number; attribute_id: number; position: number; target_object_id: number }[] = []
+    for (const list of idLists(db, 'target_object_id', ids)) {
+      const rows = await db
+        .selectFrom('object_reference')
+        .selectAll()
+        .where(list)
+        .orderBy('target_object_id')
+        .orderBy('object_id')
+        .orderBy('attribute_id')
+        .orderBy('position')
+        .execute()
+      for (const r of rows)
+        out.push({
+          object_id: Number(r.object_id),
+          attribute_id: Number(r.attribute_id),
+          position: r.position,
+          target_object_id: Number(r.target_object_id),
+        })
+    }
+    return out
+  },
+
   deleteReferences: async (db: Db, objectIds: number[], attributeId: number): Promise<void> => {
     for (const list of idLists(db, 'object_id', objectIds))
       await db.deleteFrom('object_reference').where('attribute_id', '=', attributeId).where(list).execute()
