@@ -1,4 +1,5 @@
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
+import type { DeleteGuardInput } from './delete-guard.js'
 
 /** One `data` object of a push chunk, or what a file connector yields: selector roots → entries. */
 export type DataChunk = Record<string, unknown>
@@ -58,6 +59,11 @@ export interface EngineInput {
   /** How many planned changes per type a dry run lists. */
   planLimit?: number
   signal?: AbortSignal
+  /**
+   * The mass-delete guard (delete-guard.ts): over its threshold the run throws ImportHeld before commit. A dry run is
+   * never held: its result lists the numbers (`deleteGuard`).
+   */
+  deleteGuard?: DeleteGuardInput | null
   now?: Date
   onProgress?: (progress: EngineProgress) => void
 }

@@ -29,6 +29,8 @@ import { repositoryRoutes } from './routes/repository.routes.js'
 import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { scheduleRoutes } from './routes/schedule.routes.js'
 import { uploadJobRoutes } from './routes/upload-job.routes.js'
+import { holdRoutes } from './routes/hold.routes.js'
+import { workspaceSettingsRoutes } from './routes/workspace-settings.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
 import { ErrorEnvelope as UploadErrorEnvelope } from './schemas/upload-job.schema.js'
 import {
@@ -147,6 +149,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     tokenRoutes(scope, services)
     await executionScope(scope, services)
     await importFileScope(scope, services)
+    holdRoutes(scope, services)
+    workspaceSettingsRoutes(scope, services)
   }
   await app.register(api, { prefix: API_PREFIX })
   for (const prefix of API_ALIASES) {

@@ -37,6 +37,7 @@ export function startExecutionWorker(
     sources: services.importSources,
     files: services.importFiles,
     connectors: services.connectors,
+    workspaceSettings: services.workspaceSettings,
     clock,
     ...options.fileImports,
   }
@@ -53,6 +54,7 @@ export function startExecutionWorker(
         engineStore,
         runs,
         sources: services.importSources,
+        workspaceSettings: services.workspaceSettings,
         clock,
       }),
       [PROCESS_FILE_IMPORT]: processFileImport(fileImportDeps),

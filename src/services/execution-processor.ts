@@ -2,6 +2,7 @@ import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import type { LiveProgress } from '../domain/execution/execution.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk } from '../engine/engine-types.js'
+import { ImportHeld } from '../engine/delete-guard.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
 import { jobQueue, type JobRow } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
@@ -9,8 +10,10 @@ import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import { deleteGuardFor, heldPatch } from './execution-hold.service.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
+import type { WorkspaceSettingsService } from './workspace-settings.service.js'
 
 /** Chunks are read this many at a time while the engine consumes them (bounded memory). */
 const CHUNK_PAGE = 8
@@ -24,6 +27,8 @@ export interface ProcessorDeps {
   engineStore: Store
   runs: ExecutionRuns
   sources: ImportSourceService
+  /** The workspace default of the mass-delete guard (without it, only a source's own guard applies). */
+  workspaceSettings?: WorkspaceSettingsService
   clock?: Clock
 }
 
@@ -79,6 +84,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
       })().catch(() => undefined)
     }, TICK_MS)
     const dryRun = execution.dry_run === 1
+    const deleteGuard = await deleteGuardFor(deps.workspaceSettings, execution, source.settings.deleteGuard)
     // The engine's transaction also proves the job is still ours and records that the data is in.
     const engineStore = committingStore(deps.engineStore, clock, job, ctx)
     try {
@@ -93,6 +99,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           settings: engineSettingsFrom(source.settings),
           data: storedChunks(db, executionId),
           dryRun,
+          deleteGuard,
           signal: controller.signal,
           onProgress: (p) => {
             latest = p
@@ -104,6 +111,10 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
       await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {
       if (error instanceof LostJob) return
+      if (error instanceof ImportHeld && deleteGuard) {
+        // Rolled back, nothing written: the job ends, the execution waits (HELD) for an approval or a rejection.
+        return finish(job, ctx, 'done', heldPatch(execution, error, deleteGuard, isoNow(clock), null))
+      }
       if (!(error instanceof ImportCancelled)) throw error
       if (run.signal.aborted || !ctx.shutdown.aborted) {
         await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })

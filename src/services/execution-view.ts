@@ -1,5 +1,6 @@
 import type {
   ClientProgress,
+  ExecutionHold,
   Execution,
   ExecutionStatus,
   LiveProgress,
@@ -28,5 +29,6 @@ export function toExecution(row: ExecutionRow): Execution {
     result: parse<Record<string, unknown>>(row.result),
     failureReason: row.failure_reason,
     actor: row.actor,
+    hold: parse<ExecutionHold>(row.hold ?? null),
   }
 }

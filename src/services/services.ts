@@ -23,6 +23,8 @@ import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
 import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
+import { ExecutionHoldService } from './execution-hold.service.js'
+import { WorkspaceSettingsService } from './workspace-settings.service.js'
 import type { ConnectorType } from '../connectors/connector.js'
 import type { ImportSourceType } from '../domain/import-source/import-source.types.js'
 import { aesGcmSecretBox } from './secret-box.js'
@@ -62,6 +64,10 @@ export interface Services {
   readonly importStatus: ImportStatusService
   /** Spreadsheet upload jobs (seed 004): POST /api/v1/entities/:entity/import, GET /api/v1/job/:id. */
   readonly uploadJobs: UploadJobService
+  /** Workspace-level settings (the default mass-delete guard). */
+  readonly workspaceSettings: WorkspaceSettingsService
+  /** Approve and reject executions the mass-delete guard held. */
+  readonly holds: ExecutionHoldService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -94,7 +100,8 @@ export function createServices(
     (type) => (pulled(type) ? (connectors.connector(type as ConnectorType).secretFields ?? []) : []),
   )
   const importSources: ImportSourceService = new ImportSourceService(store.db, tokens, clock, {
-    isRunning: (workspaceId: string, id: string): Promise<boolean> => executions.isRunning(workspaceId, id),
+    isRunning: (workspaceId: string, id: string, options?: { held?: boolean }): Promise<boolean> =>
+      executions.isRunning(workspaceId, id, options),
     checkConfig: (type, sourceConfig, field) =>
       pulled(type)
         ? connectorConfigProblems(connectors.connector(type as ConnectorType), sourceConfig, field)
@@ -147,5 +154,7 @@ export function createServices(
     scheduleRuns,
     importStatus: new ImportStatusService(store.db, fileImports, clock),
     uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
+    workspaceSettings: new WorkspaceSettingsService(store.db, clock),
+    holds: new ExecutionHoldService(store, runs, importFiles, clock),
   })
 }

@@ -209,6 +209,18 @@ export interface ExecutionTable {
   actor: string | null
   /** 1 = a pull run that ignores the source's read state and reads everything (migration 0016). */
   full_read: Generated<number>
+  /** JSON ExecutionHold: the mass-delete guard's numbers and decisions (migration 0020). */
+  hold: string | null
+}
+
+/** Workspace-level settings, one JSON value per key, such as `deleteGuard` (migration 0020). */
+export interface WorkspaceSettingTable {
+  workspace_id: string
+  key: string
+  /** JSON. */
+  value: string
+  updated_at: string
+  updated_by: string | null
 }
 
 /** The read state a pull source's last completed execution ended with (migration 0016). */
@@ -389,6 +401,7 @@ export interface Database {
   upload_source: UploadSourceTable
   upload_job: UploadJobTable
   import_source_read_state: ImportSourceReadStateTable
+  workspace_setting: WorkspaceSettingTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>
