@@ -34,6 +34,10 @@ export interface ExecutionRow {
   finished: string | null
   failureReason: string | null
   counters: Record<string, number>
+  /** The mass-delete guard's hold, when the execution was held. */
+  hold?: {
+    types: { objectTypeName: string; owned: number; toRemove: number; toMark: number; limit: number | null; over: boolean }[]
+  } | null
 }
 
 export interface StatusView {
@@ -63,6 +67,13 @@ export interface ImportClient {
   listExecutions(sourceId: string): Promise<ExecutionRow[]>
   status(sourceId: string, executionId: string): Promise<StatusView>
   problems(sourceId: string, executionId: string): Promise<{ total: number; values: ProblemRow[] }>
+  /** Approves or rejects an execution the mass-delete guard held. */
+  decide(
+    sourceId: string,
+    executionId: string,
+    action: 'approve' | 'reject',
+    reason?: string,
+  ): Promise<ExecutionRow>
   close(): Promise<void>
 }
 
@@ -137,6 +148,13 @@ export function httpClient(options: HttpOptions): ImportClient {
       call('GET', `/importsource/${sourceId}/executions/${executionId}/status`),
     problems: (sourceId, executionId) =>
       call('GET', `/importsource/${sourceId}/executions/${executionId}/problems?maxResults=20`),
+    decide: (sourceId, executionId, action, reason) =>
+      call('POST', `/importsource/${sourceId}/executions/${executionId}/${action}`, {
+        ...(reason !== undefined && {
+          body: JSON.stringify({ reason }),
+          headers: { 'content-type': 'application/json' },
+        }),
+      }),
     close: async () => undefined,
   }
 }
@@ -178,6 +196,12 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
       presentStatus(await services.executionQueries.get(ws, sourceId, executionId)),
     problems: (sourceId, executionId) =>
       services.executionQueries.problems(ws, sourceId, executionId, { startAt: 0, maxResults: 20 }),
+    decide: async (sourceId, executionId, action, reason) =>
+      presentExecution(
+        action === 'approve'
+          ? await services.holds.approve(ws, sourceId, executionId, 'cli')
+          : await services.holds.reject(ws, sourceId, executionId, 'cli', reason ?? null),
+      ),
     close: async () => {
       await worker?.stop()
       await booted.close()

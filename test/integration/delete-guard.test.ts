@@ -1,4 +1,5 @@
-import { expect, it } from 'vitest'
+import { expect, it, vi } from 'vitest'
+import { buildCli } from '../../src/cli/cli.js'
 import { engineDocument, tag, type TypeSpec } from '../helpers/engine-documents.js'
 import { withWorker } from '../helpers/executions.js'
 import {
@@ -9,7 +10,7 @@ import {
   waitForStatus,
 } from '../helpers/file-imports.js'
 import { createSource, otherWorkspace, submitMapping, type Json } from '../helpers/import-sources.js'
-import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
+import { ADMIN_TOKEN, describeEachDialect } from '../helpers/test-env.js'
 
 const REMOVE = { policy: 'REMOVE', threshold: 1, thresholdType: 'RUNS' }
 const MARK = { policy: 'UPDATE', attributeName: 'State', value: 'Gone', threshold: 1, thresholdType: 'RUNS' }
@@ -272,5 +273,40 @@ describeEachDialect('mass-delete guard', (env) => {
     expect((await e().call('POST', `${url}/approve`)).status).toBe(200)
     expect((await waitForStatus(e(), second.resourceId)).status).toBe('COMPLETED')
     expect(await objectCount(e(), schemaId)).toBe(3)
+  })
+
+  it('the CLI lists the held numbers and approves or rejects', async () => {
+    const cli = async (...args: string[]) => {
+      let out = ''
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        out += String(chunk)
+        return true
+      })
+      const server = ['--url', e().baseUrl, '--token', ADMIN_TOKEN, '--workspace', e().workspaceId]
+      try {
+        await buildCli().parseAsync(['node', 'intake', ...args, ...server])
+      } finally {
+        write.mockRestore()
+      }
+      const code = process.exitCode
+      process.exitCode = 0
+      return { out, code }
+    }
+    const s = await pushSource(REMOVE, { maxPercent: 50 })
+    await push(s.id, serials(1, 10))
+    const first = await push(s.id, serials(1, 4))
+    const list = await cli('executions', '--source', s.id)
+    expect(list.code).toBe(0)
+    expect(list.out).toMatch(new RegExp(`${first.id}\\s+HELD.*Host 6/10>5`))
+    const rejected = await cli('executions', 'reject', s.id, first.id, '--reason', 'not today')
+    expect(rejected.out).toContain('rejected, CANCELLED')
+    expect((await settled(s.id, first.id)).failureReason).toContain('not today')
+    const second = await push(s.id, serials(1, 4))
+    expect(second.status).toBe('HELD')
+    const approved = await cli('executions', 'approve', s.id, second.id)
+    expect(approved.code).toBe(0)
+    expect(approved.out).toContain('approved')
+    expect((await settled(s.id, second.id)).status).toBe('DONE')
+    expect(await objectCount(e(), s.schemaId)).toBe(4)
   })
 })
