@@ -35,6 +35,17 @@ export interface ExecutionRow {
   finished: string | null
   failureReason: string | null
   counters: Record<string, number>
+  /** The mass-delete guard's hold, when the execution was held. */
+  hold?: {
+    types: {
+      objectTypeName: string
+      owned: number
+      toRemove: number
+      toMark: number
+      limit: number | null
+      over: boolean
+    }[]
+  } | null
 }
 
 export interface StatusView {
@@ -70,6 +81,13 @@ export interface ImportClient {
   apply(sourceId: string, executionId: string, onDrift: 'fail' | 'replan'): Promise<{ executionId: string }>
   /** Queues a revert of the execution (409 REVERT_CONFLICT lists the objects changed since); answers the revert. */
   revert(sourceId: string, executionId: string, options: { force: boolean }): Promise<RevertView>
+  /** Approves or rejects an execution the mass-delete guard held. */
+  decide(
+    sourceId: string,
+    executionId: string,
+    action: 'approve' | 'reject',
+    reason?: string,
+  ): Promise<ExecutionRow>
   close(): Promise<void>
 }
 
@@ -224,6 +242,13 @@ export function httpClient(options: HttpOptions): ImportClient {
         body: JSON.stringify({ force }),
         headers: { 'content-type': 'application/json' },
       }),
+    decide: (sourceId, executionId, action, reason) =>
+      call('POST', `/importsource/${sourceId}/executions/${executionId}/${action}`, {
+        ...(reason !== undefined && {
+          body: JSON.stringify({ reason }),
+          headers: { 'content-type': 'application/json' },
+        }),
+      }),
     close: async () => undefined,
   }
 }
@@ -282,6 +307,12 @@ export async function localClient(config: AppConfig, options: { worker: boolean 
       const e = await services.reverts.request(ws, sourceId, executionId, { force, actor: 'cli' })
       return { id: e.id, status: e.status, revertsExecutionId: e.revertsExecutionId ?? null }
     },
+    decide: async (sourceId, executionId, action, reason) =>
+      presentExecution(
+        action === 'approve'
+          ? await services.holds.approve(ws, sourceId, executionId, 'cli')
+          : await services.holds.reject(ws, sourceId, executionId, 'cli', reason ?? null),
+      ),
     close: async () => {
       await worker?.stop()
       await booted.close()

@@ -1,5 +1,6 @@
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import type { PlanSink } from './plan-sink.js'
+import type { DeleteGuardInput } from './delete-guard.js'
 
 /** One `data` object of a push chunk, or what a file connector yields: selector roots → entries. */
 export type DataChunk = Record<string, unknown>
@@ -61,6 +62,11 @@ export interface EngineInput {
   /** Receives every change as a PlannedChange (a dry run's complete plan; an apply's verification). */
   planSink?: PlanSink
   signal?: AbortSignal
+  /**
+   * The mass-delete guard (delete-guard.ts): over its threshold the run throws ImportHeld before commit. A dry run is
+   * never held: its result lists the numbers (`deleteGuard`).
+   */
+  deleteGuard?: DeleteGuardInput | null
   now?: Date
   onProgress?: (progress: EngineProgress) => void
 }

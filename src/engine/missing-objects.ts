@@ -1,4 +1,5 @@
 import { breathe } from './breathe.js'
+import { guardActive, judge } from './delete-guard.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
@@ -31,11 +32,25 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       ...state.protectedIdentities,
     ])
     for (const o of protectedObjects) state.seenIds.add(o.id)
+    const guard =
+      guardActive(ctx.deleteGuard?.setting) && setting.policy !== 'IGNORE' ? ctx.deleteGuard! : null
+    // Removals are counted exactly before any is done: over the guard, none of their work is done (the execution
+    // is held and rolls back). A dry run does the work anyway: its plan lists the removals.
+    if (guard && setting.policy === 'REMOVE' && !ctx.dryRun) {
+      const count = await countDue(ctx, state)
+      const counted = { ...count, toMark: 0, objectTypeId: plan.type.id, objectTypeName: plan.type.name }
+      if (judge(guard, counted).over) {
+        state.guardCount = { owned: count.owned, toRemove: count.toRemove, toMark: 0 }
+        return
+      }
+    }
     let after = ''
+    let owned = 0
     for (;;) {
       await breathe()
       const page = await ctx.tx.ownedPage(plan.type.id, ctx.importSourceId, after, PAGE)
       if (page.length === 0) break
+      owned += page.length
       after = page[page.length - 1]!.identity
       const missing = page.filter((o) => !state.seenIds.has(o.id))
       if (missing.length === 0) continue
@@ -44,11 +59,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
         missing_runs: o.missing_runs + 1,
         missing_since: o.missing_since ?? ctx.now,
       }))
-      const due = tracked.filter((o) =>
-        setting.thresholdType === 'DAYS'
-          ? Date.parse(ctx.now) - Date.parse(o.missing_since) >= setting.threshold * DAY_MS
-          : o.missing_runs >= Math.max(1, setting.threshold),
-      )
+      const due = tracked.filter((o) => isDue(ctx, setting, o))
       if (setting.policy === 'REMOVE' && due.length) await remove(ctx, state, due)
       else if (setting.policy === 'UPDATE' && due.length) await update(ctx, state, due)
       const removed = setting.policy === 'REMOVE' ? new Set(due.map((o) => o.id)) : new Set<number>()
@@ -56,7 +67,45 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
         tracked.filter((o) => !removed.has(o.id)).map((o) => [o.id, o.missing_since, o.missing_runs]),
       )
     }
+    // What the type held before this execution: the pages were read before their own removals (keyset paging),
+    // so `owned` is what the type holds after the writes; less the objects this execution created.
+    state.guardCount = {
+      owned: Math.max(0, owned - state.result.objectsCreated),
+      toRemove: state.result.objectsMissingDeleted,
+      toMark: state.result.objectsMissingUpdated,
+    }
   })
+}
+
+/** Whether a missing object (its counters already advanced by this run) reached the threshold. */
+function isDue(
+  ctx: WriteContext,
+  setting: TypeState['plan']['missing'],
+  o: { missing_since: string; missing_runs: number },
+): boolean {
+  return setting.thresholdType === 'DAYS'
+    ? Date.parse(ctx.now) - Date.parse(o.missing_since) >= setting.threshold * DAY_MS
+    : o.missing_runs >= Math.max(1, setting.threshold)
+}
+
+/** The guard's count before any work: the objects the type held before the run, and how many are due now. */
+async function countDue(ctx: WriteContext, state: TypeState): Promise<{ owned: number; toRemove: number }> {
+  let after = ''
+  let owned = 0
+  let toRemove = 0
+  for (;;) {
+    await breathe()
+    const page = await ctx.tx.ownedPage(state.plan.type.id, ctx.importSourceId, after, PAGE)
+    if (page.length === 0) break
+    owned += page.length
+    after = page[page.length - 1]!.identity
+    for (const o of page) {
+      if (state.seenIds.has(o.id)) continue
+      const advanced = { missing_runs: o.missing_runs + 1, missing_since: o.missing_since ?? ctx.now }
+      if (isDue(ctx, state.plan.missing, advanced)) toRemove++
+    }
+  }
+  return { owned: Math.max(0, owned - state.result.objectsCreated), toRemove }
 }
 
 async function remove(

@@ -3,6 +3,7 @@
  * references, then the change log's last rows.
  */
 import { breathe } from './breathe.js'
+import { guardActive, ImportHeld, judge } from './delete-guard.js'
 import { handleMissing } from './missing-objects.js'
 import { resolveReferences, type AqlResolver } from './references.js'
 import { timed } from './result.js'
@@ -23,6 +24,7 @@ export async function finishPhases(
   input.onProgress?.({ phase: 'missing', entriesRead: run.total, objectsWritten: run.written })
   if (!input.partialRead) for (const state of states.values()) await handleMissing(ctx, state)
   checkCancelled()
+  checkDeleteGuard(run, ctx)
   input.onProgress?.({ phase: 'references', entriesRead: run.total, objectsWritten: run.written })
   await resolveReferences(ctx, states, {
     types: run.catalog.types,
@@ -34,4 +36,17 @@ export async function finishPhases(
   await ctx.log.flush()
   checkCancelled()
   input.onProgress?.({ phase: 'finishing', entriesRead: run.total, objectsWritten: run.written })
+}
+
+/** Over the mass-delete guard in any type: ImportHeld (the transaction rolls back); a dry run keeps the numbers. */
+function checkDeleteGuard(run: Run, ctx: WriteContext): void {
+  const guard = ctx.deleteGuard
+  if (!guard || !guardActive(guard.setting)) return
+  const verdicts = [...run.states.values()]
+    .filter((s) => s.guardCount !== undefined)
+    .map((s) =>
+      judge(guard, { objectTypeId: s.plan.type.id, objectTypeName: s.plan.type.name, ...s.guardCount! }),
+    )
+  run.guardVerdicts = verdicts
+  if (!ctx.dryRun && verdicts.some((v) => v.over)) throw new ImportHeld(verdicts)
 }

@@ -1,3 +1,4 @@
+import type { GuardVerdict } from './delete-guard.js'
 /** The counters and timings of one object type in one execution — the Assets `objectTypeResultMap` entry. */
 export interface TypeResult {
   id: null
@@ -113,6 +114,8 @@ export interface ImportResult {
   problemCount: number
   /** Dry run only: the first planned changes per object type id. */
   plan?: Record<string, PlannedChange[]>
+  /** Dry run of a guarded source only: the mass-delete guard's numbers per type (`over`: a real run would hold). */
+  deleteGuard?: GuardVerdict[]
 }
 
 export function finishTimings(result: TypeResult): void {

@@ -2,6 +2,7 @@
 import type { BoundQuery } from '../domain/aql/bound.js'
 import type { ChangeLog } from './change-log.js'
 import type { EngineCatalog } from './engine-catalog.js'
+import type { DeleteGuardInput, GuardVerdict } from './delete-guard.js'
 import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-types.js'
 import type { MapContext, MappedEntry } from './map-entry.js'
 import type { CatalogWriter, ImportTx } from './ports.js'
@@ -40,6 +41,8 @@ export interface WriteContext {
   /** Where the stages report entry problems (a unique value already held), and what they do. */
   problems: EntryProblem[]
   entryProblems: EntryProblemPolicy
+  /** The mass-delete guard of the execution (delete-guard.ts); null: not guarded. */
+  deleteGuard?: DeleteGuardInput | null
 }
 
 export interface TypeState {
@@ -64,6 +67,8 @@ export interface TypeState {
   batch: MappedEntry[]
   /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
   batchWeight: number
+  /** The mass-delete guard's numbers of the type, once its missing objects were handled (guarded runs). */
+  guardCount?: { owned: number; toRemove: number; toMark: number }
 }
 
 /** One execution as it runs: prepared before the transaction (prepareRun), carried through every stage. */
@@ -84,4 +89,6 @@ export interface Run {
   written: number
   /** Test hook: called after each written batch (a throw here aborts the execution and rolls everything back). */
   afterBatch?: (written: number) => void | Promise<void>
+  /** The mass-delete guard's verdicts (guarded runs): a dry run reports them in its result. */
+  guardVerdicts?: GuardVerdict[]
 }

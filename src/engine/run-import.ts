@@ -69,6 +69,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         statusNames: run.catalog.statusNames,
         problems: run.problems,
         entryProblems: input.settings.entryProblems,
+        deleteGuard: input.deleteGuard ?? null,
       }
       const flush = async (state: TypeState): Promise<void> => {
         await flushType(run, ctx, state)

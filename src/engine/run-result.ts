@@ -41,6 +41,7 @@ export function toResult(run: Run, started: Date, log: ChangeLog | undefined): I
     dryRun: input.dryRun === true,
     problemCount: log?.problemCount ?? 0,
     ...(plan ? { plan } : {}),
+    ...(input.dryRun && run.guardVerdicts ? { deleteGuard: run.guardVerdicts } : {}),
   }
 }
 

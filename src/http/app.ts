@@ -31,6 +31,8 @@ import { repositoryWriteRoutes } from './routes/repository-write.routes.js'
 import { scheduleRoutes } from './routes/schedule.routes.js'
 import { uploadJobRoutes } from './routes/upload-job.routes.js'
 import { revertRoutes } from './routes/revert.routes.js'
+import { holdRoutes } from './routes/hold.routes.js'
+import { workspaceSettingsRoutes } from './routes/workspace-settings.routes.js'
 import { ErrorResponse } from './schemas/common.schema.js'
 import { ErrorEnvelope as UploadErrorEnvelope } from './schemas/upload-job.schema.js'
 import {
@@ -151,6 +153,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     planRoutes(scope, services)
     await importFileScope(scope, services)
     revertRoutes(scope, services)
+    holdRoutes(scope, services)
+    workspaceSettingsRoutes(scope, services)
   }
   await app.register(api, { prefix: API_PREFIX })
   for (const prefix of API_ALIASES) {

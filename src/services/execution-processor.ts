@@ -2,6 +2,7 @@ import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import type { LiveProgress } from '../domain/execution/execution.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk } from '../engine/engine-types.js'
+import { ImportHeld } from '../engine/delete-guard.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
 import { jobQueue, type JobRow } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
@@ -9,9 +10,11 @@ import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import { deleteGuardFor, heldPatch } from './execution-hold.service.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
 import type { PlanService } from './plan.service.js'
+import type { WorkspaceSettingsService } from './workspace-settings.service.js'
 
 /** Chunks are read this many at a time while the engine consumes them (bounded memory). */
 const CHUNK_PAGE = 8
@@ -27,6 +30,8 @@ export interface ProcessorDeps {
   sources: ImportSourceService
   /** Keeps the complete plan and input of dry runs (plan → apply). */
   plans?: PlanService
+  /** The workspace default of the mass-delete guard (without it, only a source's own guard applies). */
+  workspaceSettings?: WorkspaceSettingsService
   clock?: Clock
 }
 
@@ -82,6 +87,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
       })().catch(() => undefined)
     }, TICK_MS)
     const dryRun = execution.dry_run === 1
+    const deleteGuard = await deleteGuardFor(deps.workspaceSettings, execution, source.settings.deleteGuard)
     // The engine's transaction also proves the job is still ours and records that the data is in.
     const engineStore = committingStore(deps.engineStore, clock, job, ctx)
     const settings = engineSettingsFrom(source.settings)
@@ -106,6 +112,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           data: recorder ? recorder.tee(storedChunks(db, executionId)) : storedChunks(db, executionId),
           dryRun,
           ...(recorder && { planSink: recorder.sink }),
+          deleteGuard,
           signal: controller.signal,
           onProgress: (p) => {
             latest = p
@@ -118,6 +125,10 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
     } catch (error) {
       await recorder?.discard()
       if (error instanceof LostJob) return
+      if (error instanceof ImportHeld && deleteGuard) {
+        // Rolled back, nothing written: the job ends, the execution waits (HELD) for an approval or a rejection.
+        return finish(job, ctx, 'done', heldPatch(execution, error, deleteGuard, isoNow(clock), null))
+      }
       if (!(error instanceof ImportCancelled)) throw error
       if (run.signal.aborted || !ctx.shutdown.aborted) {
         await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })

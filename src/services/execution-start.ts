@@ -4,14 +4,14 @@ import {
   ExecutionMissingMappingError,
   ExecutionSourceDisabledError,
 } from '../domain/execution/execution-errors.js'
-import { ACTIVE_STATUSES } from '../domain/execution/execution.types.js'
+import { BUSY_STATUSES } from '../domain/execution/execution.types.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import type { ImportSourceService } from './import-source.service.js'
 
 /**
  * Runs `insert` (which creates the execution) in a transaction once the source may start one: 404 for an unknown
- * source, 409 IN_PROGRESS while it has an execution active, DISABLED, MISSING_MAPPING.
+ * source, 409 IN_PROGRESS while it has an execution active or held, DISABLED, MISSING_MAPPING.
  */
 export async function startExecutionIn<T>(
   store: Store,
@@ -23,7 +23,7 @@ export async function startExecutionIn<T>(
   // A source that is already running answers 409 at once, without a write transaction: on SQLite that would
   // wait for the running import's write lock. The check is repeated inside the transaction.
   await sources.get(workspaceId, importSourceId)
-  const running = await repo.active(store.db, importSourceId, ACTIVE_STATUSES)
+  const running = await repo.active(store.db, importSourceId, BUSY_STATUSES)
   if (running) throw ExecutionInProgressError({ importSourceId, executionId: running.id })
   return store.db.transaction().execute(async (trx) => {
     // Serialises concurrent starts of one source on PostgreSQL; SQLite has one writer.
@@ -31,7 +31,8 @@ export async function startExecutionIn<T>(
     if (store.caps.supportsSkipLocked) lock = lock.forUpdate()
     await lock.execute()
     const source = await sources.in(trx).get(workspaceId, importSourceId)
-    const active = await repo.active(trx, importSourceId, ACTIVE_STATUSES)
+    // A held execution (mass-delete guard) keeps the source busy until it is approved or rejected.
+    const active = await repo.active(trx, importSourceId, BUSY_STATUSES)
     if (active) throw ExecutionInProgressError({ importSourceId, executionId: active.id })
     if (!source.enabled) throw ExecutionSourceDisabledError({ importSourceId })
     if (source.mappingVersion === 0) throw ExecutionMissingMappingError({ importSourceId })

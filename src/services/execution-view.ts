@@ -1,5 +1,6 @@
 import type {
   ClientProgress,
+  ExecutionHold,
   Execution,
   ExecutionStatus,
   LiveProgress,
@@ -30,5 +31,6 @@ export function toExecution(row: ExecutionRow): Execution {
     actor: row.actor,
     revertsExecutionId: row.reverts_execution_id ?? null,
     revertedBy: row.reverted_by ?? null,
+    hold: parse<ExecutionHold>(row.hold ?? null),
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../domain/execution/execution-errors.js'
 import {
   ACTIVE_STATUSES,
+  BUSY_STATUSES,
   MAX_FAILURE_REASON_LENGTH,
   type ClientProgress,
   type Execution,
@@ -60,14 +61,22 @@ export class ExecutionService {
     return this.store.db
   }
 
-  /** Whether the source has an execution ingesting or processing (the import-source service's probe). */
-  async isRunning(_workspaceId: string, importSourceId: string): Promise<boolean> {
-    return (await repo.active(this.db, importSourceId, ACTIVE_STATUSES)) !== undefined
+  /**
+   * Whether the source has an execution ingesting, processing, paused or held by the mass-delete guard (the
+   * import-source service's probe); `held: false` leaves held ones out.
+   */
+  async isRunning(
+    _workspaceId: string,
+    importSourceId: string,
+    options: { held?: boolean } = {},
+  ): Promise<boolean> {
+    const statuses = options.held === false ? ACTIVE_STATUSES : BUSY_STATUSES
+    return (await repo.active(this.db, importSourceId, statuses)) !== undefined
   }
 
-  /** The running execution of a source, if any. */
+  /** The running (or held) execution of a source, if any. */
   async running(workspaceId: string, importSourceId: string): Promise<Execution | null> {
-    const row = await repo.active(this.db, importSourceId, ACTIVE_STATUSES)
+    const row = await repo.active(this.db, importSourceId, BUSY_STATUSES)
     return row && row.workspace_id === workspaceId ? toExecution(row) : null
   }
 
@@ -282,8 +291,8 @@ export class ExecutionService {
     const now = isoNow(this.clock)
     await this.db.transaction().execute(async (trx) => {
       const ended = { status: 'CANCELLED', finished_at: now }
-      // A paused file import holds nothing: it ends at once.
-      if (await repo.updateIfStatus(trx, id, ['INGESTING', 'PAUSED'], ended)) return
+      // A paused file import holds nothing: it ends at once; so does a held one (as a rejection without reason).
+      if (await repo.updateIfStatus(trx, id, ['INGESTING', 'PAUSED', 'HELD'], ended)) return
       if (await jobQueue.cancelPending(trx, id, now)) {
         await repo.updateIfStatus(trx, id, ['PROCESSING'], { status: 'CANCELLED', finished_at: now })
         return

@@ -12,6 +12,7 @@ import { IMPORT_STEPS, type FileImportProgress } from '../domain/execution/execu
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk, EngineSettings, EntryProblem } from '../engine/engine-types.js'
+import { ImportHeld, type DeleteGuardInput } from '../engine/delete-guard.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import type { JobHandler } from '../jobs/worker.js'
@@ -21,12 +22,14 @@ import { executionRepository as repo, type ExecutionRow } from '../store/reposit
 import { readStateRepository } from '../store/repositories/read-state.repository.js'
 import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import { deleteGuardFor, heldPatch, holdOf } from './execution-hold.service.js'
 import type { ExecutionRuns } from './execution-runs.js'
-import type { AnyConnector, ConnectorCatalog } from './file-connectors.js'
+import { withPath, type AnyConnector, type ConnectorCatalog } from './file-connectors.js'
 import type { ImportFileService } from './import-file.service.js'
 import type { ImportSourceService } from './import-source.service.js'
 import { preparePullSource } from './pull-source.js'
 import type { PlanRecorder, PlanService } from './plan.service.js'
+import type { WorkspaceSettingsService } from './workspace-settings.service.js'
 
 /** Entries per connector batch. */
 export const FILE_BATCH_SIZE = 5000
@@ -40,6 +43,8 @@ export interface FileImportProcessorDeps {
   sources: ImportSourceService
   files: ImportFileService
   connectors: ConnectorCatalog
+  /** The workspace default of the mass-delete guard (without it, only a source's own guard applies). */
+  workspaceSettings?: WorkspaceSettingsService
   clock?: Clock
   /** Keeps the complete plan and input of dry runs of import sources (plan → apply). */
   plans?: PlanService
@@ -63,7 +68,7 @@ export interface FileRun {
   connector: AnyConnector
   config: Record<string, unknown>
   /** The file read (file connectors); null for a connection (database, directory, REST endpoint). */
-  file: { name: string; size: number } | null
+  file: { name: string; size: number; path?: string } | null
   /** What step 2 opens, in words (the file's name, or `the sql source`). */
   what: string
   /** Whether the source's read state applies (incremental reads of an import source; never for upload jobs). */
@@ -71,6 +76,8 @@ export interface FileRun {
   objectSchemaId: number
   document: NormalizedDocument
   settings: EngineSettings
+  /** The mass-delete guard (import sources; upload jobs are not guarded). */
+  deleteGuard?: DeleteGuardInput | null
   /** Rewrites the rows of each tabular batch before the engine maps them; `offset` is the index of the first. */
   prepareRows?: (rows: unknown[], offset: number) => { rows: unknown[]; problems: EntryProblem[] }
 }
@@ -89,17 +96,36 @@ function sourceRun(deps: FileImportProcessorDeps): (execution: ExecutionRow) => 
     const mapping = await deps.sources.mapping(ws, sourceId)
     if (!mapping || mapping.objectSchemaId === null)
       throw new StepFailed('The import source has no schema and mapping')
-    const { source, connector, config, file } = await preparePullSource(deps, ws, sourceId)
+    const {
+      source,
+      connector,
+      config: current,
+      file: currentFile,
+    } = await preparePullSource(deps, ws, sourceId)
+    let config = current
+    let file =
+      currentFile === null
+        ? null
+        : { name: currentFile.info.name, size: currentFile.size, path: currentFile.path }
+    // An approved hold reads the file the held run read, even if the source's file was replaced meanwhile.
+    const kept = holdOf(execution)?.keptFile
+    if (kept && file !== null) {
+      const copy = await deps.files.keptFile(sourceId, kept)
+      if (!copy) throw new StepFailed('The file the held execution read is no longer kept; import again')
+      config = withPath(connector, current, copy.path)
+      file = { name: file.name, size: copy.size, path: copy.path }
+    }
     return {
       type: source.type as ConnectorType,
       connector,
       config,
-      file: file === null ? null : { name: file.info.name, size: file.size },
-      what: file === null ? `the ${source.type} source` : file.info.name,
+      file,
+      what: file === null ? `the ${source.type} source` : file.name,
       incremental: true,
       objectSchemaId: mapping.objectSchemaId,
       document: mapping.document,
       settings: engineSettingsFrom(source.settings),
+      deleteGuard: await deleteGuardFor(deps.workspaceSettings, execution, source.settings.deleteGuard),
     }
   }
 }
@@ -170,8 +196,14 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       })().catch(() => undefined)
     }, TICK_MS)
 
+    /** Once an approved hold's re-run ended (not held again), its kept file goes. */
+    const dropKept = async (): Promise<void> => {
+      const kept = holdOf(execution)?.keptFile
+      if (kept) await deps.files.dropKept(sourceId, kept).catch(() => undefined)
+    }
     const signal = controller.signal
     let recorder: PlanRecorder | undefined
+    let resolved: FileRun | undefined
     try {
       await repo.updateIfStatus(db, executionId, ['PROCESSING'], {
         started_at: execution.started_at ?? isoNow(clock),
@@ -179,6 +211,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       })
       // 1 Validation: what to read (a file confined again, or a connection), the connector config valid, a mapping.
       const plan = await resolve(execution)
+      resolved = plan
       const { connector, config } = plan
       const invalid = [...Value.Errors(connector.configSchema, config)]
       if (invalid.length > 0) {
@@ -286,6 +319,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         dryRun,
         data: recorder ? recorder.tee(data()) : data(),
         ...(recorder && { planSink: recorder.sink }),
+        deleteGuard: plan.deleteGuard ?? null,
         drainSourceProblems: () => pendingProblems.splice(0),
         signal,
         onProgress: (p) =>
@@ -299,9 +333,21 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       })
       const end = engineOutcome(recorder ? await recorder.store(result) : result, progress)
       await finish(job, ctx, end.state, end.patch, end.error)
+      await dropKept()
     } catch (error) {
       await recorder?.discard()
       if (error instanceof LostJob) return
+      const plan = resolved
+      if (error instanceof ImportHeld && plan?.deleteGuard) {
+        // Rolled back, nothing written: the job ends, the execution waits (HELD). The file it read is kept, so
+        // that an approval reads the same content.
+        const keptFile =
+          holdOf(execution)?.keptFile ??
+          (plan.file?.path ? await deps.files.keepForExecution(sourceId, executionId, plan.file.path) : null)
+        report({ description: 'Held by the mass-delete guard', phase: 'held' })
+        const patch = heldPatch(execution, error, plan.deleteGuard, isoNow(clock), keptFile)
+        return finish(job, ctx, 'done', { ...patch, progress: JSON.stringify(progress) })
+      }
       const stopped = error instanceof ImportCancelled || signal.aborted
       if (stopped) {
         if (ctx.shutdown.aborted && !run.signal.aborted) {
@@ -319,6 +365,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
           return
         }
         await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+        await dropKept()
         return
       }
       const translated = translateDbError(error)
@@ -326,6 +373,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
       // Stored and shown to clients: a file system message names the file, not where the server keeps it.
       const reason = fileNamesOnly(error instanceof Error ? error.message : String(error)).slice(0, 1024)
       await finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason }, reason)
+      await dropKept()
     } finally {
       clearInterval(tick)
       ctx.shutdown.removeEventListener('abort', onShutdown)

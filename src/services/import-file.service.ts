@@ -77,7 +77,7 @@ export class ImportFileService {
     meta: { name?: string | null; contentType?: string | null },
   ): Promise<ImportFileInfo> {
     const source = await this.fileSource(workspaceId, id)
-    await this.sources.assertNotRunning(workspaceId, id, 'replace its file')
+    await this.sources.assertNotRunning(workspaceId, id, 'replace its file', { held: false })
     const dir = this.uploadDir(id)
     await fsp.mkdir(dir, { recursive: true })
     const temp = path.join(dir, `.upload-${randomUUID()}.part`)
@@ -113,7 +113,7 @@ export class ImportFileService {
    */
   async useServerFile(workspaceId: string, id: string, requested: string): Promise<ImportFileInfo> {
     await this.fileSource(workspaceId, id)
-    await this.sources.assertNotRunning(workspaceId, id, 'replace its file')
+    await this.sources.assertNotRunning(workspaceId, id, 'replace its file', { held: false })
     const { relative, size } = await this.confine(requested)
     return this.record(id, { origin: 'server', name: relative, path: relative, size, contentType: null })
   }
@@ -148,6 +148,33 @@ export class ImportFileService {
   /** Removes partial uploads and XLSX temp sheets that a crash left behind (see temp-files.ts); answers how many. */
   cleanTempFiles(olderThanMs?: number): Promise<number> {
     return removeStaleTempFiles(this.limits.dataDir, olderThanMs)
+  }
+
+  /**
+   * Keeps the file a held execution read (mass-delete guard), so that its approval reads the same content even if
+   * the source's file is replaced meanwhile: a hard link where possible, else a copy, in the source's upload
+   * directory. Answers the kept file's name there.
+   */
+  async keepForExecution(sourceId: string, executionId: string, file: string): Promise<string> {
+    const dir = this.uploadDir(sourceId)
+    await fsp.mkdir(dir, { recursive: true })
+    const name = `held-${executionId}`
+    const target = path.join(dir, name)
+    await fsp.rm(target, { force: true })
+    await fsp.link(file, target).catch(() => fsp.copyFile(file, target))
+    return name
+  }
+
+  /** The kept file of a held execution, if it is still there. */
+  async keptFile(sourceId: string, name: string): Promise<{ path: string; size: number } | null> {
+    const file = path.join(this.uploadDir(sourceId), path.basename(name))
+    const stat = await fsp.stat(file).catch(() => null)
+    return stat?.isFile() ? { path: file, size: stat.size } : null
+  }
+
+  /** Removes the kept file of an execution once it was decided. */
+  async dropKept(sourceId: string, name: string): Promise<void> {
+    await fsp.rm(path.join(this.uploadDir(sourceId), path.basename(name)), { force: true })
   }
 
   /** Removes the stored uploads of a source (after the source was deleted). */

@@ -30,7 +30,12 @@ import type { TokenInfo, TokenService } from './token.service.js'
  * Answers whether an execution of the source is ingesting or processing. The executions feature provides it;
  * until then nothing ever runs.
  */
-export type RunningProbe = (workspaceId: string, importSourceId: string) => Promise<boolean>
+export type RunningProbe = (
+  workspaceId: string,
+  importSourceId: string,
+  /** `held: false`: an execution held by the mass-delete guard does not count (the file may be replaced). */
+  options?: { held?: boolean },
+) => Promise<boolean>
 
 export interface ImportSourceOptions {
   isRunning?: RunningProbe
@@ -215,12 +220,18 @@ export class ImportSourceService {
     if (problems.length > 0) throw ValidationError({ problems })
   }
 
-  isRunning(workspaceId: string, id: string): Promise<boolean> {
-    return this.isRunningProbe(workspaceId, id)
+  isRunning(workspaceId: string, id: string, options?: { held?: boolean }): Promise<boolean> {
+    return this.isRunningProbe(workspaceId, id, options)
   }
 
-  async assertNotRunning(workspaceId: string, id: string, action: string): Promise<void> {
-    if (await this.isRunning(workspaceId, id)) throw ImportSourceRunningError({ importSourceId: id, action })
+  async assertNotRunning(
+    workspaceId: string,
+    id: string,
+    action: string,
+    options?: { held?: boolean },
+  ): Promise<void> {
+    if (await this.isRunning(workspaceId, id, options))
+      throw ImportSourceRunningError({ importSourceId: id, action })
   }
 
   async configStatus(workspaceId: string, id: string): Promise<ConfigStatus> {

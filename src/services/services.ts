@@ -25,6 +25,8 @@ import { TokenService } from './token.service.js'
 import { UploadJobService } from './upload-job.service.js'
 import { WorkspaceService } from './workspace.service.js'
 import { RevertService } from './revert/revert.service.js'
+import { ExecutionHoldService } from './execution-hold.service.js'
+import { WorkspaceSettingsService } from './workspace-settings.service.js'
 import type { ConnectorType } from '../connectors/connector.js'
 import type { ImportSourceType } from '../domain/import-source/import-source.types.js'
 import { aesGcmSecretBox } from './secret-box.js'
@@ -68,6 +70,10 @@ export interface Services {
   readonly plans: PlanService
   /** Reverts of executions (`POST …/executions/{id}/revert`, `intake revert`). */
   readonly reverts: RevertService
+  /** Workspace-level settings (the default mass-delete guard). */
+  readonly workspaceSettings: WorkspaceSettingsService
+  /** Approve and reject executions the mass-delete guard held. */
+  readonly holds: ExecutionHoldService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -100,7 +106,8 @@ export function createServices(
     (type) => (pulled(type) ? (connectors.connector(type as ConnectorType).secretFields ?? []) : []),
   )
   const importSources: ImportSourceService = new ImportSourceService(store.db, tokens, clock, {
-    isRunning: (workspaceId: string, id: string): Promise<boolean> => executions.isRunning(workspaceId, id),
+    isRunning: (workspaceId: string, id: string, options?: { held?: boolean }): Promise<boolean> =>
+      executions.isRunning(workspaceId, id, options),
     checkConfig: (type, sourceConfig, field) =>
       pulled(type)
         ? connectorConfigProblems(connectors.connector(type as ConnectorType), sourceConfig, field)
@@ -155,5 +162,7 @@ export function createServices(
     uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
     plans: new PlanService(store, importSources, runs, config, clock),
     reverts: new RevertService(store, importSources, runs, clock),
+    workspaceSettings: new WorkspaceSettingsService(store.db, clock),
+    holds: new ExecutionHoldService(store, runs, importFiles, clock),
   })
 }

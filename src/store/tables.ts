@@ -215,6 +215,18 @@ export interface ExecutionTable {
   reverts_execution_id: Generated<string | null>
   /** The revert that took this execution back, set in the revert's transaction (migration 0019). */
   reverted_by: Generated<string | null>
+  /** JSON ExecutionHold: the mass-delete guard's numbers and decisions (migration 0020). */
+  hold: string | null
+}
+
+/** Workspace-level settings, one JSON value per key, such as `deleteGuard` (migration 0020). */
+export interface WorkspaceSettingTable {
+  workspace_id: string
+  key: string
+  /** JSON. */
+  value: string
+  updated_at: string
+  updated_by: string | null
 }
 
 /** The read state a pull source's last completed execution ended with (migration 0016). */
@@ -398,6 +410,7 @@ export interface Database {
   upload_source: UploadSourceTable
   upload_job: UploadJobTable
   import_source_read_state: ImportSourceReadStateTable
+  workspace_setting: WorkspaceSettingTable
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

@@ -27,7 +27,7 @@ export const ExecutionInProgressError = defineError<{ importSourceId: string; ex
   'EXECUTION_IN_PROGRESS',
   409,
   ({ importSourceId, executionId }) =>
-    `Import source ${importSourceId} already has execution ${executionId} ingesting or processing`,
+    `Import source ${importSourceId} already has execution ${executionId} ingesting, processing or held`,
   'One execution at a time per source; cancel or finish the running one first (Assets errorCode IN_PROGRESS).',
   assetsError('IN_PROGRESS'),
 )

@@ -8,19 +8,27 @@ export const EXECUTION_STATUSES = [
   'DONE',
   'CANCELLED',
   'FAILED',
+  'HELD',
 ] as const
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number]
 
 /** Statuses in which the execution still counts as running for its source (configstatus RUNNING, 409s). */
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['INGESTING', 'PROCESSING', 'PAUSED']
 
+/**
+ * Statuses in which the source counts as busy: no new execution starts (409 IN_PROGRESS), configstatus answers
+ * RUNNING. A HELD execution (mass-delete guard) waits for an approval that re-runs it on the source.
+ */
+export const BUSY_STATUSES: readonly ExecutionStatus[] = [...ACTIVE_STATUSES, 'HELD']
+
 const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   INGESTING: ['PROCESSING', 'CANCELLED', 'FAILED'],
-  PROCESSING: ['DONE', 'CANCELLED', 'FAILED', 'PAUSED'],
+  PROCESSING: ['DONE', 'CANCELLED', 'FAILED', 'PAUSED', 'HELD'],
   PAUSED: ['PROCESSING', 'CANCELLED'],
   DONE: [],
   CANCELLED: [],
   FAILED: [],
+  HELD: ['PROCESSING', 'CANCELLED'],
 }
 
 export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
@@ -101,6 +109,44 @@ export interface Execution {
   revertsExecutionId?: string | null
   /** The revert that took this execution back, if any. */
   revertedBy?: string | null
+  /** The mass-delete guard's hold (execution-hold.ts): set when the execution was held, kept after the decision. */
+  hold?: ExecutionHold | null
+}
+
+/** A hold of the mass-delete guard: the numbers per type, and the operators' decisions. */
+export interface ExecutionHold {
+  /** When the execution was (last) held. */
+  heldAt: string
+  /** The guard that held it. */
+  guard: { maxPercent?: number; maxObjects?: number; minObjects?: number }
+  /** Per mapped type with missing-objects handling: owned before, to remove, to mark missing, the limit. */
+  types: HeldTypeNumbers[]
+  /** Approvals and the rejection, oldest first. */
+  decisions: HoldDecision[]
+  /** File sources: the copy of the file the held execution read (relative to the data directory). */
+  keptFile?: string | null
+}
+
+export interface HeldTypeNumbers {
+  objectTypeId: number
+  objectTypeName: string
+  owned: number
+  toRemove: number
+  toMark: number
+  /** The most the guard lets through (null: the type is not guarded). */
+  limit: number | null
+  /** The approved number that raised the limit, if any. */
+  approved: number | null
+  over: boolean
+}
+
+export interface HoldDecision {
+  action: 'approved' | 'rejected'
+  by: string
+  at: string
+  reason?: string | null
+  /** Approved: per object type id, the objects the re-run may remove or mark missing. */
+  limits?: Record<string, number>
 }
 
 export interface ChunkView {

@@ -47,6 +47,21 @@ export interface ImportSourceSettings {
   dateTimeFormat: string | null
   /** IANA zone of date-times written without an offset. */
   zone: string
+  /**
+   * The mass-delete guard of the source (docs/mass-delete-guard.md); null: the workspace default applies (and
+   * without one, nothing is guarded).
+   */
+  deleteGuard: DeleteGuardSetting | null
+}
+
+/** A mass-delete guard: limits per object type of what one execution may remove or mark missing. */
+export interface DeleteGuardSetting {
+  /** 0–100: percent of the objects of a type the source owned before the execution. */
+  maxPercent?: number
+  /** Objects of a type. */
+  maxObjects?: number
+  /** Types of which the source owned fewer objects are not guarded (default 10). */
+  minObjects?: number
 }
 
 export const DEFAULT_SETTINGS: Readonly<ImportSourceSettings> = Object.freeze({
@@ -57,6 +72,7 @@ export const DEFAULT_SETTINGS: Readonly<ImportSourceSettings> = Object.freeze({
   dateFormat: null,
   dateTimeFormat: null,
   zone: 'UTC',
+  deleteGuard: null,
 })
 
 export interface ImportSource {

@@ -12,6 +12,7 @@ import {
   UNKNOWN_VALUES_POLICIES,
 } from '../mapping/document.types.js'
 import { compileDateFormat, isValidZone } from '../mapping/simple-date-format.js'
+import { deleteGuardProblems } from './delete-guard-setting.js'
 import { DEFAULT_SETTINGS, type ImportSourceSettings } from './import-source.types.js'
 
 export const MAX_CONCATENATOR_LENGTH = 32
@@ -50,6 +51,8 @@ export function mergeSettings(
       })
     }
   }
+  if (settings.deleteGuard !== null)
+    problems.push(...deleteGuardProblems(settings.deleteGuard, `${field}.deleteGuard`))
   if (!isValidZone(settings.zone)) {
     problems.push({
       field: `${field}.zone`,

@@ -60,7 +60,8 @@ export function progressResult(e: Execution): unknown {
     importSourceId: e.importSourceId,
     started: e.started ?? e.created,
     ended: e.finished,
-    status: e.status === 'INGESTING' || e.status === 'PROCESSING' ? 'IN_PROGRESS' : e.status,
+    status:
+      e.status === 'INGESTING' || e.status === 'PROCESSING' || e.status === 'HELD' ? 'IN_PROGRESS' : e.status,
     result: e.status === 'FAILED' ? 'FAILED' : e.status === 'CANCELLED' ? 'CANCELLED' : null,
     errorMessages: e.failureReason,
     // Not known before the engine's result: the summary sums are null until then (entriesProcessed: read so far).
@@ -75,8 +76,25 @@ export function progressResult(e: Execution): unknown {
   }
 }
 
+/**
+ * The Assets status shape. Assets clients know INGESTING, PROCESSING, DONE and CANCELLED: a HELD execution (the
+ * mass-delete guard) answers PROCESSING there — it has not committed, and approval ends it DONE, rejection
+ * CANCELLED — with Intake's own `intakeStatus: "HELD"` and the hold's numbers beside it.
+ */
 export function presentStatus(e: Execution) {
-  return { executionId: e.id, status: e.status, progressResult: progressResult(e) }
+  return {
+    executionId: e.id,
+    status: e.status === 'HELD' ? ('PROCESSING' as const) : e.status,
+    ...(e.hold ? { intakeStatus: e.status, hold: presentHold(e) } : {}),
+    progressResult: progressResult(e),
+  }
+}
+
+/** The hold of an execution (Intake's own field): the numbers per type and the decisions. */
+export function presentHold(e: Execution) {
+  if (!e.hold) return null
+  const { keptFile: _kept, ...hold } = e.hold
+  return hold
 }
 
 export function presentExecution(e: Execution) {
@@ -98,6 +116,7 @@ export function presentExecution(e: Execution) {
     kind: e.kind,
     revertsExecutionId: e.revertsExecutionId ?? null,
     revertedBy: e.revertedBy ?? null,
+    hold: presentHold(e),
   }
 }
 
@@ -108,7 +127,11 @@ const PROGRESS_STATUS = {
   DONE: 'COMPLETED',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
+  // Seed 000 has no held state: PAUSED is the nearest (not running, waiting for someone, resumable).
+  HELD: 'PAUSED',
 } as const
+
+const HELD_TEXT = 'Held by the mass-delete guard: approve or reject'
 
 /** Seed 000's progress resource over the six import steps; ingesting is step 2, processing step 5. */
 export function presentProgress(e: Execution) {
@@ -125,11 +148,13 @@ export function presentProgress(e: Execution) {
       ? { n: 2, text: e.clientProgress?.steps?.description ?? 'Receiving data', pct: 20 }
       : e.status === 'PROCESSING'
         ? { n: 5, text: `Processing records (${e.progress?.phase ?? 'queued'})`, pct: 60 }
-        : {
-            n: 6,
-            text: e.status === 'DONE' ? 'Import finished' : `Import ${e.status.toLowerCase()}`,
-            pct: 100,
-          }
+        : e.status === 'HELD'
+          ? { n: 5, text: HELD_TEXT, pct: 95 }
+          : {
+              n: 6,
+              text: e.status === 'DONE' ? 'Import finished' : `Import ${e.status.toLowerCase()}`,
+              pct: 100,
+            }
   return {
     progressInPercent: step.pct,
     resourceId: e.id,
@@ -146,6 +171,7 @@ export function presentProgress(e: Execution) {
     startDate: e.started ?? e.created,
     endDate: e.finished,
     executionUUID: e.id,
+    ...(e.status === 'HELD' ? { intakeStatus: e.status, hold: presentHold(e) } : {}),
   }
 }
 
@@ -166,7 +192,7 @@ export function presentFileProgress(e: Execution) {
   const ended = e.status === 'DONE' || e.status === 'FAILED' || e.status === 'CANCELLED'
   const status =
     e.status === 'PROCESSING' ? (p === null ? 'PENDING' : 'IN_PROGRESS') : PROGRESS_STATUS[e.status]
-  const step = ended ? 6 : (p?.step ?? 1)
+  const step = ended ? 6 : e.status === 'HELD' ? 5 : (p?.step ?? 1)
   const byBytes = p !== null && p.totalBytes > 0 && p.bytesRead > 0
   const total = step < 5 || !p ? 0 : byBytes ? p.totalBytes : p.entriesRead
   const done = step < 5 || !p ? 0 : byBytes ? Math.min(p.bytesRead, p.totalBytes) : p.entriesRead
@@ -184,7 +210,11 @@ export function presentFileProgress(e: Execution) {
           : `Import ${e.status.toLowerCase()}`
         : e.status === 'PAUSED'
           ? 'Paused; resume reads the source again from its beginning'
-          : ((step === 5 && p?.phase ? ENGINE_PHASE_TEXT[p.phase] : undefined) ?? p?.description ?? stepName)
+          : e.status === 'HELD'
+            ? HELD_TEXT
+            : ((step === 5 && p?.phase ? ENGINE_PHASE_TEXT[p.phase] : undefined) ??
+              p?.description ??
+              stepName)
   return {
     progressInPercent: Math.min(100, Math.max(0, percent)),
     resourceId: e.id,
@@ -201,5 +231,6 @@ export function presentFileProgress(e: Execution) {
     startDate: e.started ?? e.created,
     endDate: e.finished,
     executionUUID: e.id,
+    ...(e.status === 'HELD' ? { intakeStatus: e.status, hold: presentHold(e) } : {}),
   }
 }

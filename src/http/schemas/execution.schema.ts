@@ -86,9 +86,50 @@ export const ProgressBody = Type.Object({
 
 export const FailedBody = Type.Object({ failureReason: Type.String() })
 
+/** The mass-delete guard's hold of an execution (docs/mass-delete-guard.md). */
+export const HoldResource = Type.Object(
+  {
+    heldAt: Type.String(),
+    guard: Type.Object({
+      maxPercent: Type.Optional(Type.Number()),
+      maxObjects: Type.Optional(Type.Integer()),
+      minObjects: Type.Optional(Type.Integer()),
+    }),
+    types: Type.Array(
+      Type.Object({
+        objectTypeId: Type.Integer(),
+        objectTypeName: Type.String(),
+        owned: Type.Integer({ description: 'Objects of the type the source owned before the execution' }),
+        toRemove: Type.Integer(),
+        toMark: Type.Integer({ description: 'Objects that would be marked missing (missingObjects UPDATE)' }),
+        limit: Type.Union([Type.Integer(), Type.Null()], { description: 'null: the type is not guarded' }),
+        approved: Type.Union([Type.Integer(), Type.Null()]),
+        over: Type.Boolean(),
+      }),
+    ),
+    decisions: Type.Array(
+      Type.Object({
+        action: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
+        by: Type.String(),
+        at: Type.String(),
+        reason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        limits: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+      }),
+    ),
+  },
+  { description: 'Set once the mass-delete guard held the execution; kept after the decision' },
+)
+
 export const ExecutionStatusResponse = Type.Object({
   executionId: Type.String(),
-  status: Type.Union(EXECUTION_STATUSES.map((s) => Type.Literal(s))),
+  status: Type.Union(
+    EXECUTION_STATUSES.map((s) => Type.Literal(s)),
+    {
+      description: 'A HELD execution answers PROCESSING here (Assets clients know no HELD); see intakeStatus',
+    },
+  ),
+  intakeStatus: Type.Optional(Type.Union(EXECUTION_STATUSES.map((s) => Type.Literal(s)))),
+  hold: Type.Optional(Type.Union([HoldResource, Type.Null()])),
   progressResult: Type.Unknown(),
 })
 
@@ -116,6 +157,7 @@ export const ExecutionResource = Type.Object({
   revertedBy: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: 'The revert that took this execution back' }),
   ),
+  hold: Type.Union([HoldResource, Type.Null()]),
 })
 
 export const ChunkResource = Type.Object({
@@ -152,4 +194,6 @@ export const ProgressResource = Type.Object({
   startDate: Type.String(),
   endDate: Type.Union([Type.String(), Type.Null()]),
   executionUUID: Type.String(),
+  intakeStatus: Type.Optional(Type.String({ description: 'HELD (answered PAUSED in status)' })),
+  hold: Type.Optional(Type.Union([HoldResource, Type.Null()])),
 })

@@ -17,6 +17,39 @@ export const MappingProgressParams = Type.Intersect([
   Type.Object({ resourceId: Type.String({ pattern: UUID, description: 'Progress resource id (UUID)' }) }),
 ])
 
+/** The mass-delete guard (docs/mass-delete-guard.md); null = the workspace default applies. */
+export const DeleteGuard = Type.Union(
+  [
+    Type.Null(),
+    Type.Object(
+      {
+        maxPercent: Type.Optional(
+          Type.Number({
+            minimum: 0,
+            maximum: 100,
+            description:
+              'Most of the owned objects of a type, in percent, one execution may remove or mark missing',
+          }),
+        ),
+        maxObjects: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            description: 'Most objects of a type one execution may remove or mark missing',
+          }),
+        ),
+        minObjects: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            description: 'Types of which the source owned fewer objects are not guarded (default 10)',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Mass-delete guard; null = the workspace default applies' },
+)
+
 const Settings = Type.Object(
   {
     defaultConcatenator: Type.String({
@@ -34,6 +67,7 @@ const Settings = Type.Object(
       description: 'Java SimpleDateFormat pattern of date-times; null = ISO 8601',
     }),
     zone: Type.String({ maxLength: 64, description: 'IANA zone of date-times without an offset' }),
+    deleteGuard: DeleteGuard,
   },
   { additionalProperties: false },
 )
@@ -100,6 +134,7 @@ export const ImportSourceResource = Type.Object(
     dateFormat: Type.Optional(Type.String()),
     dateTimeFormat: Type.Optional(Type.String()),
     zone: Type.String(),
+    deleteGuard: DeleteGuard,
     importStatus: Type.Object({
       configurationStatusType: Type.String(),
       validationStatusType: Type.String(),

@@ -163,7 +163,12 @@ export const executionRepository = {
       .set({ payload: null })
       .where('payload', 'is not', null)
       .where('execution_id', 'in', (eb) =>
-        eb.selectFrom('execution').select('id').where('finished_at', '<', cutoff),
+        // A held execution (mass-delete guard) keeps its chunks: its approval runs them again.
+        eb
+          .selectFrom('execution')
+          .select('id')
+          .where('finished_at', '<', cutoff)
+          .where('status', '<>', 'HELD'),
       )
       .executeTakeFirst()
     return Number(result.numUpdatedRows)
