@@ -1,6 +1,7 @@
 /** What the stages of one execution share: the write context (ports, settings) and each mapped type's state. */
 import type { BoundQuery } from '../domain/aql/bound.js'
 import type { ChangeLog } from './change-log.js'
+import type { EngineProvenance } from './provenance.js'
 import type { EngineCatalog } from './engine-catalog.js'
 import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-types.js'
 import type { MapContext, MappedEntry } from './map-entry.js'
@@ -38,6 +39,8 @@ export interface WriteContext {
   /** Where the stages report entry problems (a unique value already held), and what they do. */
   problems: EntryProblem[]
   entryProblems: EntryProblemPolicy
+  /** The execution's write origin and the precedence rule (engine/provenance.ts). */
+  provenance?: EngineProvenance
 }
 
 export interface TypeState {

@@ -3,6 +3,7 @@
  * the rules live next to them (settings.ts, schema-key.ts, config-status.ts).
  */
 import type { EmptyValuesPolicy, UnknownValuesPolicy } from '../mapping/document.types.js'
+import type { PrecedenceSetting } from '../provenance/precedence.js'
 
 /** Every kind of source Intake knows; `sql`, `ldap` and `rest` cannot be created until their connectors arrive. */
 export const IMPORT_SOURCE_TYPES = ['external', 'csv', 'json', 'xlsx', 'sql', 'ldap', 'rest'] as const
@@ -47,6 +48,8 @@ export interface ImportSourceSettings {
   dateTimeFormat: string | null
   /** IANA zone of date-times written without an offset. */
   zone: string
+  /** Per-attribute precedence against other writers (docs/provenance.md); null = 0 everywhere, manual overwritten. */
+  precedence: Partial<PrecedenceSetting> | null
 }
 
 export const DEFAULT_SETTINGS: Readonly<ImportSourceSettings> = Object.freeze({
@@ -57,6 +60,7 @@ export const DEFAULT_SETTINGS: Readonly<ImportSourceSettings> = Object.freeze({
   dateFormat: null,
   dateTimeFormat: null,
   zone: 'UTC',
+  precedence: null,
 })
 
 export interface ImportSource {

@@ -12,6 +12,7 @@ import {
   UNKNOWN_VALUES_POLICIES,
 } from '../mapping/document.types.js'
 import { compileDateFormat, isValidZone } from '../mapping/simple-date-format.js'
+import { precedenceProblems, precedenceSetting } from '../provenance/precedence.js'
 import { DEFAULT_SETTINGS, type ImportSourceSettings } from './import-source.types.js'
 
 export const MAX_CONCATENATOR_LENGTH = 32
@@ -57,6 +58,9 @@ export function mergeSettings(
       value: settings.zone,
     })
   }
+  const precedence = precedenceProblems(settings.precedence, `${field}.precedence`)
+  problems.push(...precedence)
+  if (settings.precedence && precedence.length === 0) settings.precedence = precedenceSetting(settings.precedence)
   return problems.length > 0 ? { ok: false, problems } : { ok: true, settings }
 }
 

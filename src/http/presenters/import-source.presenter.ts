@@ -30,6 +30,7 @@ export function presentImportSource(
     ...(s.settings.dateFormat !== null && { dateFormat: s.settings.dateFormat }),
     ...(s.settings.dateTimeFormat !== null && { dateTimeFormat: s.settings.dateTimeFormat }),
     zone: s.settings.zone,
+    ...(s.settings.precedence !== null && { precedence: s.settings.precedence }),
     importStatus: {
       configurationStatusType: s.enabled ? 'ENABLED' : 'DISABLED',
       validationStatusType: valid ? 'VALID' : 'INVALID_CONFIGURATION',

@@ -17,6 +17,30 @@ export const MappingProgressParams = Type.Intersect([
   Type.Object({ resourceId: Type.String({ pattern: UUID, description: 'Progress resource id (UUID)' }) }),
 ])
 
+/** An import source's per-attribute precedence (docs/provenance.md). */
+export const PrecedenceSchema = Type.Object(
+  {
+    default: Type.Optional(
+      Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: 'Precedence of unnamed attributes (0)' }),
+    ),
+    attributes: Type.Optional(
+      Type.Record(Type.String(), Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }), {
+        description: '"<ObjectTypeName>.<attributeName>" or an attribute id → precedence',
+      }),
+    ),
+    overwriteManual: Type.Optional(
+      Type.Boolean({ description: 'Whether values written through the object API are overwritten (true)' }),
+    ),
+    matchObjectsOf: Type.Optional(
+      Type.Array(Type.String({ pattern: UUID }), {
+        maxItems: 50,
+        description: 'Import sources whose objects (same type and identity) this source updates',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const Settings = Type.Object(
   {
     defaultConcatenator: Type.String({
@@ -34,6 +58,9 @@ const Settings = Type.Object(
       description: 'Java SimpleDateFormat pattern of date-times; null = ISO 8601',
     }),
     zone: Type.String({ maxLength: 64, description: 'IANA zone of date-times without an offset' }),
+    precedence: Type.Union([Type.Null(), PrecedenceSchema], {
+      description: 'Per-attribute precedence against other writers; null = 0 everywhere (docs/provenance.md)',
+    }),
   },
   { additionalProperties: false },
 )
@@ -100,6 +127,7 @@ export const ImportSourceResource = Type.Object(
     dateFormat: Type.Optional(Type.String()),
     dateTimeFormat: Type.Optional(Type.String()),
     zone: Type.String(),
+    precedence: Type.Optional(PrecedenceSchema),
     importStatus: Type.Object({
       configurationStatusType: Type.String(),
       validationStatusType: Type.String(),
