@@ -1,6 +1,6 @@
 /** The decide phase: which entries of a batch create an object, which may update one, which are identical. */
 import { entryContentHash, type MappedEntry } from './map-entry.js'
-import type { Tuple } from './ports.js'
+import type { OwnedObject, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
 
@@ -28,16 +28,21 @@ export async function decideBatch(
   const decided: Decided = { creates: [], candidates: [], hashOnly: [] }
   // A first load into a type the source owns nothing of: every entry creates (repeats were dropped while mapping).
   state.ownedAtStart ??= await ctx.tx.hasOwned(plan.type.id, ctx.importSourceId)
-  if (!state.ownedAtStart) {
+  const others = ctx.provenance?.setting.matchObjectsOf ?? []
+  if (!state.ownedAtStart && others.length === 0) {
     batch.forEach((e, i) => decided.creates.push({ e, hash: hashes[i]! }))
     return decided
   }
-  const owned = await ctx.tx.findOwned(
-    plan.type.id,
-    ctx.importSourceId,
-    batch.map((e) => e.identity),
-  )
+  const owned = state.ownedAtStart
+    ? await ctx.tx.findOwned(
+        plan.type.id,
+        ctx.importSourceId,
+        batch.map((e) => e.identity),
+      )
+    : []
   const byIdentity = new Map(owned.map((o) => [o.identity, o]))
+  // precedence.matchObjectsOf: identities this source owns no object of may match another source's (provenance.md).
+  for (const other of others) await matchOthers(ctx, plan.type.id, other, batch, byIdentity)
   batch.forEach((e, i) => {
     const o = byIdentity.get(e.identity)
     const hash = hashes[i]!
@@ -49,4 +54,17 @@ export async function decideBatch(
     } else decided.candidates.push({ e, hash, id: o.id, key: o.object_key })
   })
   return decided
+}
+
+async function matchOthers(
+  ctx: WriteContext,
+  typeId: number,
+  sourceId: string,
+  batch: MappedEntry[],
+  byIdentity: Map<string, OwnedObject>,
+): Promise<void> {
+  const wanted = batch.filter((e) => !byIdentity.has(e.identity)).map((e) => e.identity)
+  if (wanted.length === 0 || sourceId === ctx.importSourceId) return
+  for (const o of await ctx.tx.findOwned(typeId, sourceId, wanted))
+    if (!byIdentity.has(o.identity)) byIdentity.set(o.identity, o)
 }

@@ -17,5 +17,6 @@ export function engineSettingsFrom(
     ...(settings.dateTimeFormat ? { dateTimeFormat: settings.dateTimeFormat } : {}),
     zone: settings.zone,
     entryProblems,
+    precedence: settings.precedence,
   }
 }

@@ -1,6 +1,7 @@
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import type { PlanSink } from './plan-sink.js'
 import type { DeleteGuardInput } from './delete-guard.js'
+import type { PrecedenceSetting } from '../domain/provenance/precedence.js'
 
 /** One `data` object of a push chunk, or what a file connector yields: selector roots → entries. */
 export type DataChunk = Record<string, unknown>
@@ -21,6 +22,8 @@ export interface EngineSettings {
   zone?: string
   /** What a bad value does: drop the value, drop the entry, or fail the execution. */
   entryProblems: EntryProblemPolicy
+  /** Per-attribute precedence against other writers (docs/provenance.md); absent = defaults. */
+  precedence?: Partial<PrecedenceSetting> | null
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = Object.freeze({

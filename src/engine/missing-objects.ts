@@ -207,6 +207,7 @@ async function update(
       o.missing_since,
       o.missing_runs,
       foldCase(s.label),
+      ctx.provenance ? ctx.provenance.written(s, [attr.id]) : s.provenance,
     ])
     removeIndexRows(removeKeys, attr, o.id, prev)
     addIndexRows(ctx.tx, attr, o.id, [coerced.value])

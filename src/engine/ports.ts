@@ -33,6 +33,16 @@ export interface OwnedObject {
   missing_runs: number
 }
 
+/** An object's stored values as the update phase compares them, with its provenance (0021). */
+export interface StoredValues {
+  values: string
+  label: string
+  /** object.origin_id: the writer of every attribute `provenance` does not name. */
+  origin: number | null
+  /** object.provenance JSON, or null. */
+  provenance: string | null
+}
+
 /** An owned object as the missing-objects pass pages through them. */
 export interface OwnedMissing {
   id: number
@@ -45,8 +55,10 @@ export interface OwnedMissing {
 /**
  * Row tuples, in column order (they go to the database as they are, no row objects on the bulk path):
  * - NewObject: id, workspace_id, object_schema_id, object_type_id, object_key, label, identity, import_source_id,
- *   content_hash, attribute_values, created_at, updated_at, label_ci
- * - ObjectUpdate: id, label, content_hash, attribute_values, updated_at, missing_since, missing_runs, label_ci
+ *   content_hash, attribute_values, created_at, updated_at, label_ci, origin_id
+ * - ObjectUpdate: id, label, content_hash, attribute_values, updated_at, missing_since, missing_runs, label_ci,
+ *   provenance
+ * - ProvenanceUpdate: id, provenance
  * - HashUpdate: id, content_hash, missing_since, missing_runs
  * - MissingUpdate: id, missing_since, missing_runs
  * - IndexTuple (staged per attribute): value_ci, object_id, position, value_text | null, value_num
@@ -78,7 +90,7 @@ export interface ImportTx {
   /** Whether the source owns any object of the type (a first load into an empty type needs no lookups). */
   hasOwned(typeId: number, sourceId: string): Promise<boolean>
   findOwned(typeId: number, sourceId: string, identities: string[]): Promise<OwnedObject[]>
-  storedValues(ids: number[]): Promise<Map<number, { values: string; label: string }>>
+  storedValues(ids: number[]): Promise<Map<number, StoredValues>>
   /** The stored values of the workspace's objects of some types, in id order after `afterId` (a scan). */
   valuesPage(
     workspaceId: string,
@@ -143,6 +155,23 @@ export interface ImportTx {
 
   // missing objects
   ownedPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedMissing[]>
+
+  // provenance (engine/provenance.ts)
+  /** A write_origin row for this execution; answers its id. */
+  createOrigin(origin: {
+    workspaceId: string
+    importSourceId: string
+    executionId: string
+    createdAt: string
+  }): Promise<number>
+  /** The writers behind origins: their import source (null = manual) and its stored settings. */
+  originWriters(
+    ids: number[],
+  ): Promise<{ id: number; import_source_id: string | null; name: string | null; settings: string | null }[]>
+  /** origin_id and provenance of objects, by id. */
+  provenanceOf(ids: number[]): Promise<Map<number, { origin: number | null; provenance: string | null }>>
+  /** ProvenanceUpdate tuples. */
+  updateProvenance(rows: Tuple[]): Promise<void>
 
   // change log
   insertChangeBatches(rows: Tuple[]): Promise<void>

@@ -32,6 +32,13 @@ export async function finishPhases(
     resolveAql,
     problems: run.problems,
   })
+  if (ctx.provenance) {
+    run.problems.push(...ctx.provenance.problems())
+    for (const [typeId, n] of ctx.provenance.keptByType) {
+      const result = states.get(typeId)?.result
+      if (result) result.attributesKeptByPrecedence = n
+    }
+  }
   await ctx.log.problems(run.problems)
   await ctx.log.flush()
   checkCancelled()

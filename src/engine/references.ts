@@ -223,10 +223,33 @@ async function writeReferences(
   }
   const replace: number[] = []
   const rows: Tuple[] = []
-  for (const [p, ids] of resolved) {
+  const changing = [...resolved].filter(([p, ids]) => {
     const targets = max === -1 ? ids : ids.slice(0, max)
     const before = existing.get(p.objectId) ?? []
-    if (before.length === targets.length && before.every((t, i) => t === targets[i])) continue
+    return !(before.length === targets.length && before.every((t, i) => t === targets[i]))
+  })
+  const provenance = await referenceProvenance(
+    ctx,
+    changing.filter(([p]) => !p.created).map(([p]) => p.objectId),
+  )
+  const provenanceRows: Tuple[] = []
+  const keptIds: number[] = []
+  for (const [p, ids] of changing) {
+    const targets = max === -1 ? ids : ids.slice(0, max)
+    const before = existing.get(p.objectId) ?? []
+    const stored = provenance.get(p.objectId)
+    if (stored && ctx.provenance) {
+      if (!ctx.provenance.allows(p.typeId, state.plan.type.name, attr, stored, p.objectKey)) {
+        // Kept by precedence: the next run compares the object again instead of trusting its hash.
+        keptIds.push(p.objectId)
+        continue
+      }
+      const written = ctx.provenance.written(stored, [attr.id])
+      if (written !== stored.provenance) {
+        provenanceRows.push([p.objectId, written])
+        stored.provenance = written
+      }
+    }
     if (!p.created) replace.push(p.objectId)
     targets.forEach((t, i) => rows.push([p.objectId, attr.id, i, t]))
     if (!relinked.has(p.objectId)) {
@@ -254,6 +277,19 @@ async function writeReferences(
   }
   await ctx.tx.deleteReferences(replace, attr.id)
   await ctx.tx.insertReferences(rows)
+  await ctx.tx.updateProvenance(provenanceRows)
+  if (keptIds.length) await ctx.tx.markDirty(keptIds)
+}
+
+/** Origin and provenance of existing objects whose references change (their writers loaded for the rule). */
+async function referenceProvenance(
+  ctx: WriteContext,
+  ids: number[],
+): Promise<Map<number, { origin: number | null; provenance: string | null }>> {
+  if (!ctx.provenance || ids.length === 0) return new Map()
+  const stored = await ctx.tx.provenanceOf(ids)
+  await ctx.provenance.load(stored.values())
+  return stored
 }
 
 /** Answers, for each wanted text, the ids of target objects matching the simple query. */

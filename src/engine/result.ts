@@ -30,6 +30,8 @@ export interface TypeResult {
   entriesWithProblems: number
   /** Intake: entries skipped for a problem (a missing required value, or any problem under SKIP_ENTRY). */
   entriesSkipped: number
+  /** Intake: attribute values not changed because another writer takes precedence (docs/provenance.md). */
+  attributesKeptByPrecedence: number
 }
 
 export function newTypeResult(objectTypeId: number, objectTypeName: string): TypeResult {
@@ -59,6 +61,7 @@ export function newTypeResult(objectTypeId: number, objectTypeName: string): Typ
     objectsWithUpdatedReferences: 0,
     entriesWithProblems: 0,
     entriesSkipped: 0,
+    attributesKeptByPrecedence: 0,
   }
 }
 

@@ -1,6 +1,7 @@
 /** What the stages of one execution share: the write context (ports, settings) and each mapped type's state. */
 import type { BoundQuery } from '../domain/aql/bound.js'
 import type { ChangeLog } from './change-log.js'
+import type { EngineProvenance } from './provenance.js'
 import type { EngineCatalog } from './engine-catalog.js'
 import type { DeleteGuardInput, GuardVerdict } from './delete-guard.js'
 import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-types.js'
@@ -43,6 +44,8 @@ export interface WriteContext {
   entryProblems: EntryProblemPolicy
   /** The mass-delete guard of the execution (delete-guard.ts); null: not guarded. */
   deleteGuard?: DeleteGuardInput | null
+  /** The execution's write origin and the precedence rule (engine/provenance.ts). */
+  provenance?: EngineProvenance
 }
 
 export interface TypeState {

@@ -11,6 +11,7 @@
 import { prepareAql } from '../domain/aql/aql.js'
 import type { BoundQuery } from '../domain/aql/bound.js'
 import { ChangeLog } from './change-log.js'
+import { EngineProvenance } from './provenance.js'
 import type { EngineInput } from './engine-types.js'
 import { flushType } from './flush-stage.js'
 import type { EngineCatalogPort, ImportStore } from './ports.js'
@@ -71,6 +72,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         entryProblems: input.settings.entryProblems,
         deleteGuard: input.deleteGuard ?? null,
       }
+      ctx.provenance = await EngineProvenance.start(tx, input, ctx.now, input.settings.precedence)
       const flush = async (state: TypeState): Promise<void> => {
         await flushType(run, ctx, state)
         checkCancelled()

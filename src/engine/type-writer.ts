@@ -5,7 +5,7 @@ import type { CanonicalValue } from '../domain/schema/types.js'
 import { decideBatch } from './decide.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
 import type { MappedEntry } from './map-entry.js'
-import type { Tuple } from './ports.js'
+import type { StoredValues, Tuple } from './ports.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
 import { timed } from './result.js'
 import type { TypeState, WriteContext } from './run-context.js'
@@ -62,6 +62,7 @@ async function writeCreates(
       ctx.now,
       ctx.now,
       foldCase(e.label),
+      ctx.provenance?.origin ?? null,
     ])
     for (const [attrId, vals] of e.values) addIndexRows(ctx.tx, plan.allAttributes.get(attrId)!, id, vals)
     queueReferences(ctx, plan, e, id, key, true)
@@ -92,7 +93,8 @@ async function writeUpdates(
   const { plan, result } = state
   const stored = candidates.length
     ? await ctx.tx.storedValues(candidates.map((c) => c.id))
-    : new Map<number, { values: string; label: string }>()
+    : new Map<number, StoredValues>()
+  await ctx.provenance?.load(stored.values())
   const updates: Tuple[] = []
   const removeIndex: Tuple[] = []
   const labelMapped =
@@ -102,6 +104,8 @@ async function writeUpdates(
     const before = decodeValues(s.values)
     const after = new Map(before)
     const changed: number[] = []
+    let kept = false
+    let labelKept = false
     for (const a of plan.attributes) {
       const attr = a.attribute
       if (attr.kind === 'referenced_object') continue
@@ -112,21 +116,38 @@ async function writeUpdates(
       }
       const prev = before.get(attr.id) ?? []
       if (sameValues(prev, next)) continue
+      if (ctx.provenance && !ctx.provenance.allows(plan.type.id, plan.type.name, attr, s, c.key)) {
+        kept = true
+        if (attr.id === plan.labelAttribute?.id) labelKept = true
+        continue
+      }
       changed.push(attr.id)
       if (next.length) after.set(attr.id, next)
       else after.delete(attr.id)
       removeIndexRows(removeIndex, attr, c.id, prev)
       addIndexRows(ctx.tx, attr, c.id, next)
     }
-    const label = labelMapped ? c.e.label : s.label
+    const label = labelMapped && !labelKept ? c.e.label : s.label
+    // Values kept by precedence: the next run compares this object again instead of trusting the hash.
+    const hash = kept ? `${c.hash}~` : c.hash
     queueReferences(ctx, plan, c.e, c.id, c.key, false)
     if (changed.length === 0 && label === s.label) {
-      hashOnly.push([c.id, c.hash, null, 0])
+      hashOnly.push([c.id, hash, null, 0])
       result.objectsIdentical++
       continue
     }
     result.objectsUpdated++
-    updates.push([c.id, label, c.hash, encodeValues(after, () => false), ctx.now, null, 0, foldCase(label)])
+    updates.push([
+      c.id,
+      label,
+      hash,
+      encodeValues(after, () => false),
+      ctx.now,
+      null,
+      0,
+      foldCase(label),
+      ctx.provenance ? ctx.provenance.written(s, changed) : s.provenance,
+    ])
     const beforeChanged = Object.fromEntries(changed.map((id) => [id, before.get(id) ?? []]))
     const afterChanged = Object.fromEntries(changed.map((id) => [id, after.get(id) ?? []]))
     await ctx.log.record(

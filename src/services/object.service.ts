@@ -13,6 +13,7 @@ import { objectHistoryRepository as historyRepo } from '../store/repositories/ob
 import { objectRepository as repo } from '../store/repositories/object.repository.js'
 import type { ObjectRow } from '../store/tables.js'
 import { ObjectSchemaService, toStatus } from './object-schema.service.js'
+import { manualOrigin, recordWrite } from './provenance.service.js'
 
 export interface AttributeValuesInput {
   /** Attribute id, or its name (case-insensitive). */
@@ -80,7 +81,13 @@ export class ObjectService {
     const seq = await this.schemas.reserveObjectNumbers(schema.id, 1)
     const key = `${schema.objectSchemaKey}-${seq}`
     const now = isoNow(this.clock)
+    const origin = await manualOrigin(this.db, workspaceId, {
+      actor: input.actor ?? null,
+      importSourceId: input.importSourceId ?? null,
+      now,
+    })
     const id = await repo.insert(this.db, {
+      origin_id: origin,
       workspace_id: workspaceId,
       object_schema_id: schema.id,
       object_type_id: type.id,
@@ -141,6 +148,13 @@ export class ObjectService {
       ([attrId, vals]) => !sameValues(current.values.get(attrId) ?? [], vals),
     )
     if (changed.length > 0) {
+      const origin = await manualOrigin(this.db, workspaceId, { actor, importSourceId: null, now })
+      await recordWrite(
+        this.db,
+        id,
+        changed.map(([a]) => a),
+        origin,
+      )
       await historyRepo.insert(this.db, {
         workspace_id: workspaceId,
         object_id: id,

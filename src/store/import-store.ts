@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { ImportStore, ImportTx } from '../engine/ports.js'
 import type { Db, Store } from './create-store.js'
 import type { BulkWriter } from './bulk.js'
+import { provenanceRepository } from './repositories/provenance.repository.js'
 import {
   CHANGE_BATCH,
   importWriteRepository as repo,
@@ -9,6 +10,7 @@ import {
   OBJECT_HASH_UPDATE,
   OBJECT_INSERT,
   OBJECT_MISSING_UPDATE,
+  OBJECT_PROVENANCE_UPDATE,
   OBJECT_UPDATE,
   PROBLEM,
   REF_STAGE,
@@ -95,6 +97,17 @@ function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
     refStageAttributes: () => refStage.attributes(db),
     refStagePage: (attributeId, afterSeq, limit) => refStage.page(db, attributeId, afterSeq, limit),
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
+    createOrigin: (o) =>
+      provenanceRepository.createOrigin(db, {
+        workspace_id: o.workspaceId,
+        import_source_id: o.importSourceId,
+        execution_id: o.executionId,
+        actor: null,
+        created_at: o.createdAt,
+      }),
+    originWriters: (ids) => provenanceRepository.originWriters(db, ids),
+    provenanceOf: (ids) => provenanceRepository.provenanceOf(db, ids),
+    updateProvenance: (rows) => bulk.updateByKey(db, 'object', OBJECT_PROVENANCE_UPDATE, rows),
     insertChangeBatches: (rows) => bulk.insert(db, 'change_batch', CHANGE_BATCH, rows),
     insertProblems: (rows) => bulk.insert(db, 'execution_problem', PROBLEM, rows),
   }

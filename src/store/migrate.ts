@@ -17,6 +17,7 @@ import * as m0017 from './migrations/0017-indexed-attributes.js'
 import * as m0018 from './migrations/0018-plan-apply.js'
 import * as m0019 from './migrations/0019-execution-revert.js'
 import * as m0020 from './migrations/0020-delete-guard.js'
+import * as m0021 from './migrations/0021-provenance.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0018-plan-apply': m0018,
   '0019-execution-revert': m0019,
   '0020-delete-guard': m0020,
+  '0021-provenance': m0021,
 }
 
 /** Every migration, in order. */

@@ -113,6 +113,10 @@ export interface ObjectTable {
   missing_runs: Generated<number>
   created_at: string
   updated_at: string
+  /** The write_origin of every attribute `provenance` does not name (the creator); null only before 0021. */
+  origin_id: Generated<number | null>
+  /** JSON `{ "<attributeId>": originId }` of the attributes last written by another origin; null: none (0021). */
+  provenance: Generated<string | null>
 }
 
 /**
@@ -411,6 +415,19 @@ export interface Database {
   upload_job: UploadJobTable
   import_source_read_state: ImportSourceReadStateTable
   workspace_setting: WorkspaceSettingTable
+  write_origin: WriteOriginTable
+}
+
+/** Who wrote attribute values (0021): an execution of an import source, or a write through the object API. */
+export interface WriteOriginTable {
+  id: Generated<number>
+  workspace_id: string
+  /** null = the object API ("manual"). */
+  import_source_id: string | null
+  execution_id: string | null
+  /** `token:<id>` for manual writes. */
+  actor: string | null
+  created_at: string
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

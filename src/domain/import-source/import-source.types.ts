@@ -3,6 +3,7 @@
  * the rules live next to them (settings.ts, schema-key.ts, config-status.ts).
  */
 import type { EmptyValuesPolicy, UnknownValuesPolicy } from '../mapping/document.types.js'
+import type { PrecedenceSetting } from '../provenance/precedence.js'
 
 /** Every kind of source Intake knows; `sql`, `ldap` and `rest` cannot be created until their connectors arrive. */
 export const IMPORT_SOURCE_TYPES = ['external', 'csv', 'json', 'xlsx', 'sql', 'ldap', 'rest'] as const
@@ -52,6 +53,8 @@ export interface ImportSourceSettings {
    * without one, nothing is guarded).
    */
   deleteGuard: DeleteGuardSetting | null
+  /** Per-attribute precedence against other writers (docs/provenance.md); null = 0 everywhere, manual overwritten. */
+  precedence: Partial<PrecedenceSetting> | null
 }
 
 /** A mass-delete guard: limits per object type of what one execution may remove or mark missing. */
@@ -73,6 +76,7 @@ export const DEFAULT_SETTINGS: Readonly<ImportSourceSettings> = Object.freeze({
   dateTimeFormat: null,
   zone: 'UTC',
   deleteGuard: null,
+  precedence: null,
 })
 
 export interface ImportSource {

@@ -13,6 +13,7 @@ import {
 } from '../mapping/document.types.js'
 import { compileDateFormat, isValidZone } from '../mapping/simple-date-format.js'
 import { deleteGuardProblems } from './delete-guard-setting.js'
+import { precedenceProblems, precedenceSetting } from '../provenance/precedence.js'
 import { DEFAULT_SETTINGS, type ImportSourceSettings } from './import-source.types.js'
 
 export const MAX_CONCATENATOR_LENGTH = 32
@@ -60,6 +61,10 @@ export function mergeSettings(
       value: settings.zone,
     })
   }
+  const precedence = precedenceProblems(settings.precedence, `${field}.precedence`)
+  problems.push(...precedence)
+  if (settings.precedence && precedence.length === 0)
+    settings.precedence = precedenceSetting(settings.precedence)
   return problems.length > 0 ? { ok: false, problems } : { ok: true, settings }
 }
 

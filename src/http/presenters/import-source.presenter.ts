@@ -31,6 +31,7 @@ export function presentImportSource(
     ...(s.settings.dateTimeFormat !== null && { dateTimeFormat: s.settings.dateTimeFormat }),
     zone: s.settings.zone,
     deleteGuard: s.settings.deleteGuard,
+    ...(s.settings.precedence !== null && { precedence: s.settings.precedence }),
     importStatus: {
       configurationStatusType: s.enabled ? 'ENABLED' : 'DISABLED',
       validationStatusType: valid ? 'VALID' : 'INVALID_CONFIGURATION',

@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Services } from '../../services/services.js'
 import { presentObjectById } from '../presenters/object-view.js'
+import { presentProvenance } from '../presenters/provenance.presenter.js'
+import { IncludeQuery } from '../schemas/provenance.schema.js'
+import { provenanceOfObject } from '../../services/provenance.service.js'
 import { presentAttribute, presentSchema, presentType } from '../presenters/repository.presenter.js'
 import {
   authErrors,
@@ -121,9 +124,18 @@ export function repositoryRoutes(app: FastifyInstance, services: Services): void
     schema: {
       tags: ['Objects'],
       summary: 'Get an object with its values and references',
+      description: '`?include=provenance` adds who last wrote each attribute (docs/provenance.md).',
       params: IdParams,
+      querystring: IncludeQuery,
       response: { 200: Type.Ref(ObjectResource), ...authErrors },
     },
-    handler: async (req) => presentObjectById(services, req, req.params.workspaceId, Number(req.params.id)),
+    handler: async (req) => {
+      const id = Number(req.params.id)
+      const object = await presentObjectById(services, req, req.params.workspaceId, id)
+      if (req.query.include !== 'provenance') return object
+      const attributeIds = object.attributes.map((a) => Number(a.objectTypeAttributeId))
+      const provenance = await provenanceOfObject(services.store.db, id, attributeIds)
+      return { ...object, provenance: provenance.map(presentProvenance) }
+    },
   })
 }

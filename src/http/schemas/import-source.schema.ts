@@ -50,6 +50,34 @@ export const DeleteGuard = Type.Union(
   { description: 'Mass-delete guard; null = the workspace default applies' },
 )
 
+/** An import source's per-attribute precedence (docs/provenance.md). */
+export const PrecedenceSchema = Type.Object(
+  {
+    default: Type.Optional(
+      Type.Integer({
+        minimum: -1_000_000,
+        maximum: 1_000_000,
+        description: 'Precedence of unnamed attributes (0)',
+      }),
+    ),
+    attributes: Type.Optional(
+      Type.Record(Type.String(), Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }), {
+        description: '"<ObjectTypeName>.<attributeName>" or an attribute id → precedence',
+      }),
+    ),
+    overwriteManual: Type.Optional(
+      Type.Boolean({ description: 'Whether values written through the object API are overwritten (true)' }),
+    ),
+    matchObjectsOf: Type.Optional(
+      Type.Array(Type.String({ pattern: UUID }), {
+        maxItems: 50,
+        description: 'Import sources whose objects (same type and identity) this source updates',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const Settings = Type.Object(
   {
     defaultConcatenator: Type.String({
@@ -68,6 +96,9 @@ const Settings = Type.Object(
     }),
     zone: Type.String({ maxLength: 64, description: 'IANA zone of date-times without an offset' }),
     deleteGuard: DeleteGuard,
+    precedence: Type.Union([Type.Null(), PrecedenceSchema], {
+      description: 'Per-attribute precedence against other writers; null = 0 everywhere (docs/provenance.md)',
+    }),
   },
   { additionalProperties: false },
 )
@@ -135,6 +166,7 @@ export const ImportSourceResource = Type.Object(
     dateTimeFormat: Type.Optional(Type.String()),
     zone: Type.String(),
     deleteGuard: DeleteGuard,
+    precedence: Type.Optional(PrecedenceSchema),
     importStatus: Type.Object({
       configurationStatusType: Type.String(),
       validationStatusType: Type.String(),

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { AttributeProvenanceResource } from './provenance.schema.js'
 
 const open = { additionalProperties: true }
 
@@ -145,6 +146,11 @@ export const ObjectResource = Type.Object(
       ),
     ),
     _links: Type.Object({ self: Type.String() }),
+    provenance: Type.Optional(
+      Type.Array(AttributeProvenanceResource, {
+        description: 'With ?include=provenance: who last wrote each attribute (docs/provenance.md)',
+      }),
+    ),
   },
   { ...open, $id: 'Object' },
 )

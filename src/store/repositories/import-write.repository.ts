@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, Store } from '../create-store.js'
-import type { OwnedObject, StagedReference } from '../../engine/ports.js'
+import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
@@ -27,6 +27,7 @@ export const OBJECT_INSERT: readonly BulkColumn[] = [
   { name: 'created_at', pg: 'text' },
   { name: 'updated_at', pg: 'text' },
   { name: 'label_ci', pg: 'text' },
+  { name: 'origin_id', pg: 'bigint' },
 ]
 
 export const OBJECT_UPDATE: readonly BulkColumn[] = [
@@ -38,6 +39,13 @@ export const OBJECT_UPDATE: readonly BulkColumn[] = [
   { name: 'missing_since', pg: 'text' },
   { name: 'missing_runs', pg: 'integer' },
   { name: 'label_ci', pg: 'text' },
+  { name: 'provenance', pg: 'text' },
+]
+
+/** Provenance of objects whose references changed (0021). */
+export const OBJECT_PROVENANCE_UPDATE: readonly BulkColumn[] = [
+  { name: 'id', pg: 'bigint' },
+  { name: 'provenance', pg: 'text' },
 ]
 
 export const OBJECT_HASH_UPDATE: readonly BulkColumn[] = [
@@ -230,15 +238,21 @@ export const importWriteRepository = {
       .execute()
     return rows.map((r) => ({ id: Number(r.id), attribute_values: r.attribute_values }))
   },
-  storedValues: async (db: Db, ids: number[]): Promise<Map<number, { values: string; label: string }>> => {
-    const out = new Map<number, { values: string; label: string }>()
+  storedValues: async (db: Db, ids: number[]): Promise<Map<number, StoredValues>> => {
+    const out = new Map<number, StoredValues>()
     for (const list of idLists(db, 'id', ids)) {
       const rows = await db
         .selectFrom('object')
-        .select(['id', 'attribute_values', 'label'])
+        .select(['id', 'attribute_values', 'label', 'origin_id', 'provenance'])
         .where(list)
         .execute()
-      for (const r of rows) out.set(Number(r.id), { values: r.attribute_values, label: r.label })
+      for (const r of rows)
+        out.set(Number(r.id), {
+          values: r.attribute_values,
+          label: r.label,
+          origin: r.origin_id === null ? null : Number(r.origin_id),
+          provenance: r.provenance,
+        })
     }
     return out
   },
