@@ -9,6 +9,8 @@ import type { DialectCapabilities } from '../store/capabilities.js'
 import type { Db } from '../store/create-store.js'
 import type { AqlScope } from '../store/aql/compile-query.js'
 import { aqlRepository as repo, type CatalogRows } from '../store/repositories/aql.repository.js'
+import { objectCountRepository } from '../store/repositories/object-count.repository.js'
+import { typeOnlyQuery } from '../domain/aql/type-only.js'
 import { ObjectService, type ObjectView } from './object.service.js'
 
 export interface AqlOptions {
@@ -78,6 +80,8 @@ export class AqlService {
   async count(workspaceId: string, text: string, options: AqlOptions = {}): Promise<number> {
     const prepared = await this.prepare(workspaceId, text, options)
     return repo.session(this.db, this.caps, async (db) => {
+      const kept = await this.keptTotal(db, workspaceId, prepared)
+      if (kept !== null) return kept
       const scope = await this.scope(db, workspaceId, prepared)
       return repo.count(db, scope, prepared.query, await repo.plan(db, scope, prepared.query))
     })
@@ -103,13 +107,27 @@ export class AqlService {
     }
   }
 
+  /**
+   * The total of a query that tests nothing but the type, from the kept per-type object counts (exact, see
+   * object_type_count): counting 900,000 index entries took 145 ms. null for any other query.
+   */
+  private async keptTotal(db: Db, workspaceId: string, prepared: PreparedAql): Promise<number | null> {
+    const typeIds = typeOnlyQuery(prepared.query)
+    if (typeIds === null) return null
+    let total = 0
+    for (const n of (await objectCountRepository.ofTypes(db, workspaceId, typeIds)).values()) total += n
+    return total
+  }
+
   /** Runs a prepared query: the count and the rows of one page. */
   async run(workspaceId: string, prepared: PreparedAql, page: PageRequest) {
     return repo.session(this.db, this.caps, async (db) => {
       const scope = await this.scope(db, workspaceId, prepared)
       const plan = await repo.plan(db, scope, prepared.query)
       return {
-        total: await repo.count(db, scope, prepared.query, plan),
+        total:
+          (await this.keptTotal(db, workspaceId, prepared)) ??
+          (await repo.count(db, scope, prepared.query, plan)),
         rows: await repo.page(db, scope, prepared.query, plan, {
           offset: page.startAt,
           limit: page.maxResults,

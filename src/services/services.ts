@@ -18,6 +18,7 @@ import { ObjectHistoryService } from './object-history.service.js'
 import { ObjectLinksService } from './object-links.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
+import { ObjectReadService } from './object-read.service.js'
 import { ScheduleRunner } from './schedule-runs.js'
 import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
@@ -62,6 +63,8 @@ export interface Services {
   readonly importStatus: ImportStatusService
   /** Spreadsheet upload jobs (seed 004): POST /api/v1/entities/:entity/import, GET /api/v1/job/:id. */
   readonly uploadJobs: UploadJobService
+  /** GET object/{id}: one statement per object, the catalog rows kept while the catalog version holds. */
+  readonly objectReads: ObjectReadService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -147,5 +150,6 @@ export function createServices(
     scheduleRuns,
     importStatus: new ImportStatusService(store.db, fileImports, clock),
     uploadJobs: new UploadJobService(store, importSources, schemas, runs, connectors, config, clock),
+    objectReads: new ObjectReadService(store.db, store.caps),
   })
 }

@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011-upload-jobs.js'
 import * as m0013 from './migrations/0013-object-history.js'
 import * as m0016 from './migrations/0016-pull-read-state.js'
 import * as m0017 from './migrations/0017-indexed-attributes.js'
+import * as m0022 from './migrations/0022-object-read-path.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0013-object-history': m0013,
   '0016-pull-read-state': m0016,
   '0017-indexed-attributes': m0017,
+  '0022-object-read-path': m0022,
 }
 
 /** Every migration, in order. */

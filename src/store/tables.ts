@@ -389,6 +389,21 @@ export interface Database {
   upload_source: UploadSourceTable
   upload_job: UploadJobTable
   import_source_read_state: ImportSourceReadStateTable
+  catalog_version: CatalogVersionTable
+  object_type_count: ObjectTypeCountTable
+}
+
+/** Bumped by triggers on every write of a workspace's schemas, types, attributes and statuses (migration 0022). */
+export interface CatalogVersionTable {
+  workspace_id: string
+  version: number
+}
+
+/** The exact number of objects of a type, kept in the transactions that create and delete them (migration 0022). */
+export interface ObjectTypeCountTable {
+  object_type_id: number
+  workspace_id: string
+  n: number
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

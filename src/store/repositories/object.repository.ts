@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import { foldCase } from '../../domain/aql/compare.js'
 import type { Db } from '../create-store.js'
+import { objectCountRepository } from './object-count.repository.js'
 import type {
   ObjectReferenceRow,
   ObjectReferenceTable,
@@ -18,6 +19,7 @@ export const objectRepository = {
       .values({ ...row, label_ci: foldCase(row.label) })
       .returning('id')
       .executeTakeFirstOrThrow()
+    await objectCountRepository.add(db, Number(row.object_type_id), row.workspace_id, 1)
     return Number(r.id)
   },
   update: async (db: Db, id: number, patch: Omit<Updateable<ObjectTable>, 'label_ci'>): Promise<void> => {
@@ -29,7 +31,12 @@ export const objectRepository = {
       .execute()
   },
   remove: async (db: Db, id: number): Promise<void> => {
-    await db.deleteFrom('object').where('id', '=', id).execute()
+    const gone = await db
+      .deleteFrom('object')
+      .where('id', '=', id)
+      .returning(['object_type_id', 'workspace_id'])
+      .executeTakeFirst()
+    if (gone) await objectCountRepository.add(db, Number(gone.object_type_id), gone.workspace_id, -1)
   },
   find: (db: Db, workspaceId: string, id: number): Promise<ObjectRow | undefined> =>
     db
