@@ -6,7 +6,7 @@ import type { Services } from '../services/services.js'
 import { VERSION } from '../version.js'
 import { capConnections, connectionOptions, trustProxyOption } from './connection-options.js'
 import { registerAuth } from './plugins/auth.js'
-import { logRequests } from './plugins/request-log.js'
+import { OneLinePerRequest } from './plugins/request-log.js'
 import { registerBodyParsers } from './plugins/body-parsers.js'
 import { registerCors } from './plugins/cors.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
@@ -54,8 +54,7 @@ export interface BuildAppOptions {
 export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    // One line per request (logRequests below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     bodyLimit: services.config.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -68,7 +67,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   })
 
   capConnections(app, services.config.connections)
-  logRequests(app)
 
   for (const schema of [
     ErrorResponse,

@@ -29,6 +29,12 @@ export interface PreparedAql {
 }
 
 /**
+ * How many matching ids a scanning query collects in its one pass (a few hundred kB); past that it counts and
+ * pages in two statements, as an indexed query does.
+ */
+export const ONE_PASS_IDS = 50_000
+
+/**
  * AQL over the stored objects: checks the text against the workspace's schema, then runs the compiled query —
  * a count and one page in SQL, never all objects in memory — and reads the page's objects in batches.
  */
@@ -39,12 +45,14 @@ export class AqlService {
     private readonly db: Db,
     private readonly caps: DialectCapabilities,
     private readonly clock: Clock = systemClock,
+    /** ONE_PASS_IDS; tests set it low to reach the two-statement path with few objects. */
+    private readonly onePassIds: number = ONE_PASS_IDS,
   ) {
     this.#objects = new ObjectService(db, clock)
   }
 
   in(trx: Db): AqlService {
-    return new AqlService(trx, this.caps, this.clock)
+    return new AqlService(trx, this.caps, this.clock, this.onePassIds)
   }
 
   /** The workspace's schemas, types and attributes as the checker needs them (attributes are per type). */
@@ -124,10 +132,17 @@ export class AqlService {
     return repo.session(this.db, this.caps, async (db) => {
       const scope = await this.scope(db, workspaceId, prepared)
       const plan = await repo.plan(db, scope, prepared.query)
+      const kept = await this.keptTotal(db, workspaceId, prepared)
+      if (kept === null && plan.driver === null) {
+        // No index drives the query: it scans. One pass collects the matching ids, when they are few enough.
+        const ids = await repo.matchingIds(db, scope, prepared.query, plan, this.onePassIds)
+        if (ids !== null) {
+          const window = { offset: page.startAt, limit: page.maxResults }
+          return { total: ids.length, rows: await repo.pageOfIds(db, scope, prepared.query, ids, window) }
+        }
+      }
       return {
-        total:
-          (await this.keptTotal(db, workspaceId, prepared)) ??
-          (await repo.count(db, scope, prepared.query, plan)),
+        total: kept ?? (await repo.count(db, scope, prepared.query, plan)),
         rows: await repo.page(db, scope, prepared.query, plan, {
           offset: page.startAt,
           limit: page.maxResults,

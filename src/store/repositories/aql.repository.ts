@@ -5,6 +5,7 @@ import type { Db } from '../create-store.js'
 import { compileOrder, DEFAULT_ORDER, orderJoinsKeys } from '../aql/compile-order.js'
 import { compileQuery, driverProbes, type AqlPlan, type AqlScope } from '../aql/compile-query.js'
 import { col } from '../aql/sql-fragments.js'
+import { WhereCompiler } from '../aql/compile-where.js'
 import type { ObjectRow } from '../tables.js'
 
 export interface CatalogRows {
@@ -124,17 +125,61 @@ export const aqlRepository = {
       where ${where}
       order by ${order.orderBy}
       limit ${page.limit} offset ${page.offset}`.execute(db)
-    if (ids.length === 0) return []
-    const rows = await db
-      .selectFrom('object')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        ids.map((r) => Number(r.id)),
-      )
-      .execute()
-    const position = new Map(ids.map((r, i) => [Number(r.id), i]))
-    return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!)
+    return rowsInOrder(
+      db,
+      ids.map((r) => Number(r.id)),
+    )
   },
+
+  /**
+   * The ids of the matching objects, read in one pass in no particular order, when at most `cap` match (null
+   * when more do: the pass stops at the first one over). A query no index drives scans its types' rows; this
+   * lets the total and the page come from that one scan instead of two (count, then page).
+   */
+  matchingIds: async (
+    db: Db,
+    scope: AqlScope,
+    query: BoundQuery,
+    plan: AqlPlan,
+    cap: number,
+  ): Promise<number[] | null> => {
+    const { o, from, where } = compileQuery(scope, query, plan)
+    const { rows } = await sql<{ id: number | string }>`
+      select ${col(o, 'id')} as id from ${from} where ${where} limit ${cap + 1}`.execute(db)
+    return rows.length > cap ? null : rows.map((r) => Number(r.id))
+  },
+
+  /** One page, in the query's order, of the objects `ids` (matchingIds' answer): read by primary key. */
+  pageOfIds: async (
+    db: Db,
+    scope: AqlScope,
+    query: BoundQuery,
+    ids: readonly number[],
+    page: { offset: number; limit: number },
+  ): Promise<ObjectRow[]> => {
+    if (ids.length === 0 || page.offset >= ids.length) return []
+    const o = 'o'
+    const order = compileOrder(scope.caps, query.orderBy ?? DEFAULT_ORDER, o, new WhereCompiler(scope))
+    const set =
+      scope.caps.dialect === 'sqlite'
+        ? sql`(select value from json_each(${JSON.stringify(ids)}))`
+        : sql`(select unnest(cast(${ids} as bigint[])))`
+    const { rows } = await sql<{ id: number | string }>`
+      select ${col(o, 'id')} as id from object as ${sql.id(o)}${order.joins}
+      where ${col(o, 'id')} in ${set}
+      order by ${order.orderBy}
+      limit ${page.limit} offset ${page.offset}`.execute(db)
+    return rowsInOrder(
+      db,
+      rows.map((r) => Number(r.id)),
+    )
+  },
+}
+
+/** The object rows of `ids`, in that order. */
+async function rowsInOrder(db: Db, ids: number[]): Promise<ObjectRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db.selectFrom('object').selectAll().where('id', 'in', ids).execute()
+  const position = new Map(ids.map((id, i) => [id, i]))
+  return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!)
 }
