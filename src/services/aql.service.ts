@@ -29,10 +29,10 @@ export interface PreparedAql {
 }
 
 /**
- * How many matching ids a scanning query collects in its one pass (a few hundred kB); past that it counts and
- * pages in two statements, as an indexed query does.
+ * How many matching ids a scanning query collects in its one pass; past that it counts the rest (from the last id
+ * it read) and reads the page in the query's order, as an indexed query does.
  */
-export const ONE_PASS_IDS = 50_000
+export const ONE_PASS_IDS = 10_000
 
 /**
  * AQL over the stored objects: checks the text against the workspace's schema, then runs the compiled query —
@@ -133,12 +133,20 @@ export class AqlService {
       const scope = await this.scope(db, workspaceId, prepared)
       const plan = await repo.plan(db, scope, prepared.query)
       const kept = await this.keptTotal(db, workspaceId, prepared)
+      const window = { offset: page.startAt, limit: page.maxResults }
       if (kept === null && plan.driver === null) {
-        // No index drives the query: it scans. One pass collects the matching ids, when they are few enough.
-        const ids = await repo.matchingIds(db, scope, prepared.query, plan, this.onePassIds)
-        if (ids !== null) {
-          const window = { offset: page.startAt, limit: page.maxResults }
-          return { total: ids.length, rows: await repo.pageOfIds(db, scope, prepared.query, ids, window) }
+        // No index drives the query: it scans. One pass collects the matching ids, when they are few enough;
+        // else the count goes on after the last one read and the page is read in the query's order.
+        const found = await repo.matchingIds(db, scope, prepared.query, plan, this.onePassIds)
+        if (found.ids !== null) {
+          return {
+            total: found.ids.length,
+            rows: await repo.pageOfIds(db, scope, prepared.query, found.ids, window),
+          }
+        }
+        return {
+          total: found.read + (await repo.count(db, scope, prepared.query, plan, found.upTo)),
+          rows: await repo.page(db, scope, prepared.query, plan, window),
         }
       }
       return {

@@ -87,12 +87,19 @@ export const aqlRepository = {
     return { driver: best!.index }
   },
 
-  /** How many objects of the workspace match. */
-  count: async (db: Db, scope: AqlScope, query: BoundQuery, plan: AqlPlan): Promise<number> => {
-    const { from, where } = compileQuery(scope, query, plan)
+  /** How many objects of the workspace match (with an id above `afterId`, when given). */
+  count: async (
+    db: Db,
+    scope: AqlScope,
+    query: BoundQuery,
+    plan: AqlPlan,
+    afterId?: number,
+  ): Promise<number> => {
+    const { o, from, where } = compileQuery(scope, query, plan)
+    const after = afterId === undefined ? sql`` : sql` and ${col(o, 'id')} > ${afterId}`
     const { rows } = await sql<{
       total: number | string
-    }>`select count(*) as total from ${from} where ${where}`.execute(db)
+    }>`select count(*) as total from ${from} where ${where}${after}`.execute(db)
     return Number(rows[0]?.total ?? 0)
   },
 
@@ -132,21 +139,20 @@ export const aqlRepository = {
   },
 
   /**
-   * The ids of the matching objects, read in one pass in no particular order, when at most `cap` match (null
-   * when more do: the pass stops at the first one over). A query no index drives scans its types' rows; this
-   * lets the total and the page come from that one scan instead of two (count, then page).
+   * The matching objects in id order, in one pass that stops after `cap` + 1 of them. A query no index drives
+   * scans its types' rows: when at most `cap` match, the total and the page come from this one scan (pageOfIds)
+   * instead of two (count, then page); when more do, the count goes on from the last id read (count's
+   * `afterId`), so that no row is read twice for the total.
    */
-  matchingIds: async (
-    db: Db,
-    scope: AqlScope,
-    query: BoundQuery,
-    plan: AqlPlan,
-    cap: number,
-  ): Promise<number[] | null> => {
+  matchingIds: async (db: Db, scope: AqlScope, query: BoundQuery, plan: AqlPlan, cap: number) => {
     const { o, from, where } = compileQuery(scope, query, plan)
     const { rows } = await sql<{ id: number | string }>`
-      select ${col(o, 'id')} as id from ${from} where ${where} limit ${cap + 1}`.execute(db)
-    return rows.length > cap ? null : rows.map((r) => Number(r.id))
+      select ${col(o, 'id')} as id from ${from} where ${where}
+      order by ${col(o, 'id')} limit ${cap + 1}`.execute(db)
+    const ids = rows.map((r) => Number(r.id))
+    return ids.length > cap
+      ? { ids: null, upTo: ids[cap]!, read: ids.length }
+      : { ids, upTo: null, read: ids.length }
   },
 
   /** One page, in the query's order, of the objects `ids` (matchingIds' answer): read by primary key. */

@@ -45,15 +45,17 @@ export const objectRepository = {
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', id)
       .executeTakeFirst(),
-  findMany: (db: Db, workspaceId: string, ids: number[]): Promise<ObjectRow[]> =>
+  /**
+   * The objects of `ids` that belong to the workspace. Read by primary key and filtered here: with the workspace
+   * in the statement SQLite (which keeps no statistics) walks a workspace index instead — 17 ms for 25 ids at
+   * 200,000 objects.
+   */
+  findMany: async (db: Db, workspaceId: string, ids: number[]): Promise<ObjectRow[]> =>
     ids.length === 0
-      ? Promise.resolve([])
-      : db
-          .selectFrom('object')
-          .selectAll()
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', ids)
-          .execute(),
+      ? []
+      : (await db.selectFrom('object').selectAll().where('id', 'in', ids).execute()).filter(
+          (r) => r.workspace_id === workspaceId,
+        ),
   references: (db: Db, objectIds: number[]): Promise<ObjectReferenceRow[]> =>
     objectIds.length === 0
       ? Promise.resolve([])
