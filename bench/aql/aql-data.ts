@@ -4,6 +4,7 @@ import { sortKey } from '../../src/domain/schema/attribute-value.js'
 import type { AttributeKind } from '../../src/domain/schema/types.js'
 import type { Services } from '../../src/services/services.js'
 import type { Db } from '../../src/store/create-store.js'
+import { objectCountRepository } from '../../src/store/repositories/object-count.repository.js'
 
 /**
  * A deterministic repository of `n` objects for the AQL benchmark, written straight into the tables in bulk
@@ -223,6 +224,13 @@ export async function loadAqlRepository(
       refs,
     )
     await sql`update object_schema set next_object_seq = ${n + 1} where id = ${schema.id}`.execute(trx)
+    // The per-type object counts the store keeps in the transaction that writes objects (migration 0022).
+    for (const [typeId, count] of [
+      [personType.id, persons],
+      [deviceType.id, devices],
+    ]) {
+      await objectCountRepository.add(trx, Number(typeId), ws, count!)
+    }
     if (caps.dialect === 'postgres') {
       await sql`select setval(pg_get_serial_sequence('object', 'id'), ${base + n})`.execute(trx)
     }

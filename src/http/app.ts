@@ -6,6 +6,7 @@ import type { Services } from '../services/services.js'
 import { VERSION } from '../version.js'
 import { capConnections, connectionOptions, trustProxyOption } from './connection-options.js'
 import { registerAuth } from './plugins/auth.js'
+import { OneLinePerRequest } from './plugins/request-log.js'
 import { registerBodyParsers } from './plugins/body-parsers.js'
 import { registerCors } from './plugins/cors.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
@@ -57,6 +58,7 @@ export interface BuildAppOptions {
 export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new OneLinePerRequest(),
     bodyLimit: services.config.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

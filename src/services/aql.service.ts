@@ -9,6 +9,8 @@ import type { DialectCapabilities } from '../store/capabilities.js'
 import type { Db } from '../store/create-store.js'
 import type { AqlScope } from '../store/aql/compile-query.js'
 import { aqlRepository as repo, type CatalogRows } from '../store/repositories/aql.repository.js'
+import { objectCountRepository } from '../store/repositories/object-count.repository.js'
+import { typeOnlyQuery } from '../domain/aql/type-only.js'
 import { ObjectService, type ObjectView } from './object.service.js'
 
 export interface AqlOptions {
@@ -27,6 +29,12 @@ export interface PreparedAql {
 }
 
 /**
+ * How many matching ids a scanning query collects in its one pass; past that it counts the rest (from the last id
+ * it read) and reads the page in the query's order, as an indexed query does.
+ */
+export const ONE_PASS_IDS = 10_000
+
+/**
  * AQL over the stored objects: checks the text against the workspace's schema, then runs the compiled query —
  * a count and one page in SQL, never all objects in memory — and reads the page's objects in batches.
  */
@@ -37,12 +45,14 @@ export class AqlService {
     private readonly db: Db,
     private readonly caps: DialectCapabilities,
     private readonly clock: Clock = systemClock,
+    /** ONE_PASS_IDS; tests set it low to reach the two-statement path with few objects. */
+    private readonly onePassIds: number = ONE_PASS_IDS,
   ) {
     this.#objects = new ObjectService(db, clock)
   }
 
   in(trx: Db): AqlService {
-    return new AqlService(trx, this.caps, this.clock)
+    return new AqlService(trx, this.caps, this.clock, this.onePassIds)
   }
 
   /** The workspace's schemas, types and attributes as the checker needs them (attributes are per type). */
@@ -78,6 +88,8 @@ export class AqlService {
   async count(workspaceId: string, text: string, options: AqlOptions = {}): Promise<number> {
     const prepared = await this.prepare(workspaceId, text, options)
     return repo.session(this.db, this.caps, async (db) => {
+      const kept = await this.keptTotal(db, workspaceId, prepared)
+      if (kept !== null) return kept
       const scope = await this.scope(db, workspaceId, prepared)
       return repo.count(db, scope, prepared.query, await repo.plan(db, scope, prepared.query))
     })
@@ -103,13 +115,42 @@ export class AqlService {
     }
   }
 
+  /**
+   * The total of a query that tests nothing but the type, from the kept per-type object counts (exact, see
+   * object_type_count): counting 900,000 index entries took 145 ms. null for any other query.
+   */
+  private async keptTotal(db: Db, workspaceId: string, prepared: PreparedAql): Promise<number | null> {
+    const typeIds = typeOnlyQuery(prepared.query)
+    if (typeIds === null) return null
+    let total = 0
+    for (const n of (await objectCountRepository.ofTypes(db, workspaceId, typeIds)).values()) total += n
+    return total
+  }
+
   /** Runs a prepared query: the count and the rows of one page. */
   async run(workspaceId: string, prepared: PreparedAql, page: PageRequest) {
     return repo.session(this.db, this.caps, async (db) => {
       const scope = await this.scope(db, workspaceId, prepared)
       const plan = await repo.plan(db, scope, prepared.query)
+      const kept = await this.keptTotal(db, workspaceId, prepared)
+      const window = { offset: page.startAt, limit: page.maxResults }
+      if (kept === null && plan.driver === null) {
+        // No index drives the query: it scans. One pass collects the matching ids, when they are few enough;
+        // else the count goes on after the last one read and the page is read in the query's order.
+        const found = await repo.matchingIds(db, scope, prepared.query, plan, this.onePassIds)
+        if (found.ids !== null) {
+          return {
+            total: found.ids.length,
+            rows: await repo.pageOfIds(db, scope, prepared.query, found.ids, window),
+          }
+        }
+        return {
+          total: found.read + (await repo.count(db, scope, prepared.query, plan, found.upTo)),
+          rows: await repo.page(db, scope, prepared.query, plan, window),
+        }
+      }
       return {
-        total: await repo.count(db, scope, prepared.query, plan),
+        total: kept ?? (await repo.count(db, scope, prepared.query, plan)),
         rows: await repo.page(db, scope, prepared.query, plan, {
           offset: page.startAt,
           limit: page.maxResults,

@@ -30,18 +30,8 @@ export interface ObjectTypeChange {
   iconKey?: string | null
 }
 
-/**
- * How stale the objectCount of an object type embedded in an object resource (GET object/{id}, AQL pages) may be:
- * counting a type's objects reads its whole index (tens of ms at a million objects), which every object read
- * would pay. The object type's own routes always count.
- */
-export const EMBEDDED_COUNT_TTL_MS = 2_000
-
 /** The object-type tree of a schema: create, change, read, delete. */
 export class ObjectTypeService {
-  /** Type id → its object count and when it was counted, for viewsForObjects. */
-  readonly #counts = new Map<number, { n: number; at: number }>()
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
@@ -170,41 +160,11 @@ export class ObjectTypeService {
   }
 
   /**
-   * As viewMany, for the object types embedded in object resources: the objectCount is at most
-   * EMBEDDED_COUNT_TTL_MS old, and follows at once the objects this process creates and deletes (countChanged).
+   * As viewMany, for the object types embedded in object resources (GET object/{id}, AQL pages). The objectCount
+   * is read from the kept per-type counts (object_type_count), exact and without counting.
    */
-  async viewsForObjects(workspaceId: string, ids: number[]): Promise<ObjectTypeView[]> {
-    const rows = await Promise.all(
-      ids.map(async (id) => {
-        const row = await repo.findType(this.db, workspaceId, id)
-        if (!row) throw NotFoundError({ entity: 'Object type', id })
-        return row
-      }),
-    )
-    const now = this.clock().getTime()
-    const stale = ids.filter((id) => {
-      const c = this.#counts.get(id)
-      return !c || now - c.at >= EMBEDDED_COUNT_TTL_MS
-    })
-    if (stale.length > 0) {
-      const counted = await repo.countObjectsBy(this.db, 'object_type_id', stale)
-      for (const id of stale) this.#counts.set(id, { n: counted.get(id) ?? 0, at: now })
-    }
-    return rows.map((r) => ({
-      ...toType(r),
-      created: r.created_at,
-      updated: r.updated_at,
-      objectCount: this.#counts.get(Number(r.id))?.n ?? 0,
-    }))
-  }
-
-  /**
-   * This process created (+1) or deleted (−1) an object of the type: a kept count follows at once, without counting
-   * the type again (a recount reads the type's whole index: ~70 ms per object create at a million objects).
-   */
-  countChanged(typeId: number, delta: number): void {
-    const c = this.#counts.get(typeId)
-    if (c) c.n = Math.max(0, c.n + delta)
+  viewsForObjects(workspaceId: string, ids: number[]): Promise<ObjectTypeView[]> {
+    return this.viewMany(workspaceId, ids)
   }
 
   /** Every type of a schema, parents before children (the schema must exist: the caller checks). */

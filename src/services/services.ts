@@ -19,6 +19,7 @@ import { ObjectHistoryService } from './object-history.service.js'
 import { ObjectLinksService } from './object-links.service.js'
 import { ObjectSchemaService } from './object-schema.service.js'
 import { ObjectService } from './object.service.js'
+import { ObjectReadService } from './object-read.service.js'
 import { ScheduleRunner } from './schedule-runs.js'
 import { ScheduleService } from './schedule.service.js'
 import { TokenService } from './token.service.js'
@@ -74,6 +75,8 @@ export interface Services {
   readonly workspaceSettings: WorkspaceSettingsService
   /** Approve and reject executions the mass-delete guard held. */
   readonly holds: ExecutionHoldService
+  /** GET object/{id}: one statement per object, the catalog rows kept while the catalog version holds. */
+  readonly objectReads: ObjectReadService
 }
 
 /** The bounds of the connectors of a server (temp files under INTAKE_DATA_DIR). */
@@ -164,5 +167,6 @@ export function createServices(
     reverts: new RevertService(store, importSources, runs, clock),
     workspaceSettings: new WorkspaceSettingsService(store.db, clock),
     holds: new ExecutionHoldService(store, runs, importFiles, clock),
+    objectReads: new ObjectReadService(store.db, store.caps),
   })
 }

@@ -17,8 +17,30 @@ import {
   REFERENCE_INSERT,
   refStage,
 } from './repositories/import-write.repository.js'
+import { ObjectCountDeltas } from './repositories/object-count.repository.js'
 
 class Rollback extends Error {}
+
+const TYPE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'object_type_id')
+const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_id')
+
+/** Counts inserted object rows (OBJECT_INSERT tuples) by type. */
+function countInserted(counts: ObjectCountDeltas, rows: readonly unknown[][]): void {
+  let typeId = NaN
+  let workspaceId = ''
+  let n = 0
+  for (const row of rows) {
+    const t = Number(row[TYPE_COLUMN])
+    if (t !== typeId) {
+      if (n > 0) counts.add(typeId, workspaceId, n)
+      typeId = t
+      workspaceId = String(row[WORKSPACE_COLUMN])
+      n = 0
+    }
+    n++
+  }
+  if (n > 0) counts.add(typeId, workspaceId, n)
+}
 
 /**
  * The engine's ImportStore over a Store: each execution's writes go through the dialect's BulkWriter (prepared
@@ -31,7 +53,10 @@ export function importStore(store: Store): ImportStore {
     transaction: async (work, { rollback }) => {
       try {
         await store.bulkTransaction(async ({ db, bulk }) => {
-          await work(importTx(store, db, bulk))
+          const counts = new ObjectCountDeltas()
+          await work(importTx(store, db, bulk, counts))
+          // The per-type object counts change once, at the end: their rows are locked only until the commit.
+          await counts.apply(db)
           if (rollback) throw new Rollback()
         })
       } catch (error) {
@@ -41,7 +66,7 @@ export function importStore(store: Store): ImportStore {
   }
 }
 
-function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
+function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDeltas): ImportTx {
   const dialect = store.caps.dialect
   const index = new IndexStage(store, bulk)
   return {
@@ -53,11 +78,16 @@ function importTx(store: Store, db: Db, bulk: BulkWriter): ImportTx {
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
       repo.valuesPage(db, workspaceId, typeIds, afterId, limit),
     allocateObjectIds: (count) => repo.allocateObjectIds(store, db, count),
-    insertObjects: (rows) => bulk.insert(db, 'object', OBJECT_INSERT, rows),
+    insertObjects: (rows) => {
+      countInserted(counts, rows)
+      return bulk.insert(db, 'object', OBJECT_INSERT, rows)
+    },
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
     updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),
     updateMissing: (rows) => bulk.updateByKey(db, 'object', OBJECT_MISSING_UPDATE, rows),
-    deleteObjects: (ids) => repo.deleteObjects(db, ids),
+    deleteObjects: async (ids) => {
+      for (const r of await repo.deleteObjects(db, ids)) counts.add(r.typeId, r.workspaceId, -1)
+    },
     indexBucket: (attributeId) => index.bucket(attributeId),
     indexDirect: (attributeId) => index.direct(attributeId),
     flushIndex: () => index.flush(db),

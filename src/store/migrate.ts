@@ -18,6 +18,7 @@ import * as m0018 from './migrations/0018-plan-apply.js'
 import * as m0019 from './migrations/0019-execution-revert.js'
 import * as m0020 from './migrations/0020-delete-guard.js'
 import * as m0021 from './migrations/0021-provenance.js'
+import * as m0022 from './migrations/0022-object-read-path.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0019-execution-revert': m0019,
   '0020-delete-guard': m0020,
   '0021-provenance': m0021,
+  '0022-object-read-path': m0022,
 }
 
 /** Every migration, in order. */

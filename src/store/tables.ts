@@ -416,6 +416,8 @@ export interface Database {
   import_source_read_state: ImportSourceReadStateTable
   workspace_setting: WorkspaceSettingTable
   write_origin: WriteOriginTable
+  catalog_version: CatalogVersionTable
+  object_type_count: ObjectTypeCountTable
 }
 
 /** Who wrote attribute values (0021): an execution of an import source, or a write through the object API. */
@@ -428,6 +430,19 @@ export interface WriteOriginTable {
   /** `token:<id>` for manual writes. */
   actor: string | null
   created_at: string
+}
+
+/** Bumped by triggers on every write of a workspace's schemas, types, attributes and statuses (migration 0022). */
+export interface CatalogVersionTable {
+  workspace_id: string
+  version: number
+}
+
+/** The exact number of objects of a type, kept in the transactions that create and delete them (migration 0022). */
+export interface ObjectTypeCountTable {
+  object_type_id: number
+  workspace_id: string
+  n: number
 }
 
 export type ImportSourceRow = Selectable<ImportSourceTable>

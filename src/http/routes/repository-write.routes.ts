@@ -156,7 +156,6 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
           actor: actorOf(req),
         }),
       )
-      services.schemas.types.countChanged(o.objectTypeId, +1)
       return reply.code(201).send(await presentObjectById(services, req, ws, o.id))
     },
   })
@@ -192,10 +191,9 @@ export function repositoryWriteRoutes(app: FastifyInstance, services: Services):
     },
     handler: async (req, reply) => {
       const ws = req.params.workspaceId
-      const { objectTypeId } = await services.store.db
+      await services.store.db
         .transaction()
         .execute((trx) => services.objects.in(trx).remove(ws, Number(req.params.id)))
-      services.schemas.types.countChanged(objectTypeId, -1)
       return sendEmpty(reply, 204)
     },
   })

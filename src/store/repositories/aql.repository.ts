@@ -5,6 +5,7 @@ import type { Db } from '../create-store.js'
 import { compileOrder, DEFAULT_ORDER, orderJoinsKeys } from '../aql/compile-order.js'
 import { compileQuery, driverProbes, type AqlPlan, type AqlScope } from '../aql/compile-query.js'
 import { col } from '../aql/sql-fragments.js'
+import { WhereCompiler } from '../aql/compile-where.js'
 import type { ObjectRow } from '../tables.js'
 
 export interface CatalogRows {
@@ -86,12 +87,19 @@ export const aqlRepository = {
     return { driver: best!.index }
   },
 
-  /** How many objects of the workspace match. */
-  count: async (db: Db, scope: AqlScope, query: BoundQuery, plan: AqlPlan): Promise<number> => {
-    const { from, where } = compileQuery(scope, query, plan)
+  /** How many objects of the workspace match (with an id above `afterId`, when given). */
+  count: async (
+    db: Db,
+    scope: AqlScope,
+    query: BoundQuery,
+    plan: AqlPlan,
+    afterId?: number,
+  ): Promise<number> => {
+    const { o, from, where } = compileQuery(scope, query, plan)
+    const after = afterId === undefined ? sql`` : sql` and ${col(o, 'id')} > ${afterId}`
     const { rows } = await sql<{
       total: number | string
-    }>`select count(*) as total from ${from} where ${where}`.execute(db)
+    }>`select count(*) as total from ${from} where ${where}${after}`.execute(db)
     return Number(rows[0]?.total ?? 0)
   },
 
@@ -124,17 +132,60 @@ export const aqlRepository = {
       where ${where}
       order by ${order.orderBy}
       limit ${page.limit} offset ${page.offset}`.execute(db)
-    if (ids.length === 0) return []
-    const rows = await db
-      .selectFrom('object')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        ids.map((r) => Number(r.id)),
-      )
-      .execute()
-    const position = new Map(ids.map((r, i) => [Number(r.id), i]))
-    return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!)
+    return rowsInOrder(
+      db,
+      ids.map((r) => Number(r.id)),
+    )
   },
+
+  /**
+   * The matching objects in id order, in one pass that stops after `cap` + 1 of them. A query no index drives
+   * scans its types' rows: when at most `cap` match, the total and the page come from this one scan (pageOfIds)
+   * instead of two (count, then page); when more do, the count goes on from the last id read (count's
+   * `afterId`), so that no row is read twice for the total.
+   */
+  matchingIds: async (db: Db, scope: AqlScope, query: BoundQuery, plan: AqlPlan, cap: number) => {
+    const { o, from, where } = compileQuery(scope, query, plan)
+    const { rows } = await sql<{ id: number | string }>`
+      select ${col(o, 'id')} as id from ${from} where ${where}
+      order by ${col(o, 'id')} limit ${cap + 1}`.execute(db)
+    const ids = rows.map((r) => Number(r.id))
+    return ids.length > cap
+      ? { ids: null, upTo: ids[cap]!, read: ids.length }
+      : { ids, upTo: null, read: ids.length }
+  },
+
+  /** One page, in the query's order, of the objects `ids` (matchingIds' answer): read by primary key. */
+  pageOfIds: async (
+    db: Db,
+    scope: AqlScope,
+    query: BoundQuery,
+    ids: readonly number[],
+    page: { offset: number; limit: number },
+  ): Promise<ObjectRow[]> => {
+    if (ids.length === 0 || page.offset >= ids.length) return []
+    const o = 'o'
+    const order = compileOrder(scope.caps, query.orderBy ?? DEFAULT_ORDER, o, new WhereCompiler(scope))
+    const set =
+      scope.caps.dialect === 'sqlite'
+        ? sql`(select value from json_each(${JSON.stringify(ids)}))`
+        : sql`(select unnest(cast(${ids} as bigint[])))`
+    const { rows } = await sql<{ id: number | string }>`
+      select ${col(o, 'id')} as id from object as ${sql.id(o)}${order.joins}
+      where ${col(o, 'id')} in ${set}
+      order by ${order.orderBy}
+      limit ${page.limit} offset ${page.offset}`.execute(db)
+    return rowsInOrder(
+      db,
+      rows.map((r) => Number(r.id)),
+    )
+  },
+}
+
+/** The object rows of `ids`, in that order. */
+async function rowsInOrder(db: Db, ids: number[]): Promise<ObjectRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db.selectFrom('object').selectAll().where('id', 'in', ids).execute()
+  const position = new Map(ids.map((id, i) => [id, i]))
+  return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!)
 }

@@ -332,8 +332,18 @@ export const importWriteRepository = {
     }
   },
 
-  deleteObjects: async (db: Db, ids: number[]): Promise<void> => {
-    for (const list of idLists(db, 'id', ids)) await db.deleteFrom('object').where(list).execute()
+  /** Deletes objects; answers the type and workspace of each deleted one (for object_type_count). */
+  deleteObjects: async (db: Db, ids: number[]): Promise<{ typeId: number; workspaceId: string }[]> => {
+    const deleted: { typeId: number; workspaceId: string }[] = []
+    for (const list of idLists(db, 'id', ids)) {
+      const rows = await db
+        .deleteFrom('object')
+        .where(list)
+        .returning(['object_type_id', 'workspace_id'])
+        .execute()
+      for (const r of rows) deleted.push({ typeId: Number(r.object_type_id), workspaceId: r.workspace_id })
+    }
+    return deleted
   },
 
   /**

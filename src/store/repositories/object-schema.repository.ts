@@ -86,19 +86,31 @@ export const objectSchemaRepository = {
       .execute()
     return new Map(rows.map((r) => [Number(r.object_schema_id), Number(r.n)]))
   },
+  /**
+   * Object counts by schema or by type, read from object_type_count (exact: kept in the transactions that write
+   * the objects), not counted over the objects.
+   */
   countObjectsBy: async (
     db: Db,
     column: 'object_schema_id' | 'object_type_id',
     ids: number[],
   ): Promise<Map<number, number>> => {
     if (ids.length === 0) return new Map()
-    const rows = await db
-      .selectFrom('object')
-      .select([column, (eb) => eb.fn.countAll<number>().as('n')])
-      .where(column, 'in', ids)
-      .groupBy(column)
-      .execute()
-    return new Map(rows.map((r) => [Number((r as Record<string, unknown>)[column]), Number(r.n)]))
+    const rows =
+      column === 'object_type_id'
+        ? await db
+            .selectFrom('object_type_count')
+            .select(['object_type_id as id', 'n'])
+            .where('object_type_id', 'in', ids)
+            .execute()
+        : await db
+            .selectFrom('object_type_count as c')
+            .innerJoin('object_type as t', 't.id', 'c.object_type_id')
+            .select(['t.object_schema_id as id', (eb) => eb.fn.sum<number>('c.n').as('n')])
+            .where('t.object_schema_id', 'in', ids)
+            .groupBy('t.object_schema_id')
+            .execute()
+    return new Map(rows.map((r) => [Number(r.id), Number(r.n)]))
   },
 
   insertAttribute: async (db: Db, row: Insertable<AttributeTable>): Promise<number> => {

@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import { foldCase } from '../../domain/aql/compare.js'
 import type { Db } from '../create-store.js'
+import { objectCountRepository } from './object-count.repository.js'
 import type {
   ObjectReferenceRow,
   ObjectReferenceTable,
@@ -18,6 +19,7 @@ export const objectRepository = {
       .values({ ...row, label_ci: foldCase(row.label) })
       .returning('id')
       .executeTakeFirstOrThrow()
+    await objectCountRepository.add(db, Number(row.object_type_id), row.workspace_id, 1)
     return Number(r.id)
   },
   update: async (db: Db, id: number, patch: Omit<Updateable<ObjectTable>, 'label_ci'>): Promise<void> => {
@@ -29,7 +31,12 @@ export const objectRepository = {
       .execute()
   },
   remove: async (db: Db, id: number): Promise<void> => {
-    await db.deleteFrom('object').where('id', '=', id).execute()
+    const gone = await db
+      .deleteFrom('object')
+      .where('id', '=', id)
+      .returning(['object_type_id', 'workspace_id'])
+      .executeTakeFirst()
+    if (gone) await objectCountRepository.add(db, Number(gone.object_type_id), gone.workspace_id, -1)
   },
   find: (db: Db, workspaceId: string, id: number): Promise<ObjectRow | undefined> =>
     db
@@ -38,15 +45,17 @@ export const objectRepository = {
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', id)
       .executeTakeFirst(),
-  findMany: (db: Db, workspaceId: string, ids: number[]): Promise<ObjectRow[]> =>
+  /**
+   * The objects of `ids` that belong to the workspace. Read by primary key and filtered here: with the workspace
+   * in the statement SQLite (which keeps no statistics) walks a workspace index instead — 17 ms for 25 ids at
+   * 200,000 objects.
+   */
+  findMany: async (db: Db, workspaceId: string, ids: number[]): Promise<ObjectRow[]> =>
     ids.length === 0
-      ? Promise.resolve([])
-      : db
-          .selectFrom('object')
-          .selectAll()
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', ids)
-          .execute(),
+      ? []
+      : (await db.selectFrom('object').selectAll().where('id', 'in', ids).execute()).filter(
+          (r) => r.workspace_id === workspaceId,
+        ),
   references: (db: Db, objectIds: number[]): Promise<ObjectReferenceRow[]> =>
     objectIds.length === 0
       ? Promise.resolve([])

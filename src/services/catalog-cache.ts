@@ -1,0 +1,73 @@
+import type { AttributeDef, ObjectTypeDef, StatusDef } from '../domain/schema/types.js'
+import type { Db } from '../store/create-store.js'
+import { objectSchemaRepository as repo } from '../store/repositories/object-schema.repository.js'
+import { NotFoundError } from '../domain/errors.js'
+import { toAttribute, toStatus, toType } from './schema-rows.js'
+
+/** An object type as object resources embed it, without its objectCount (which the caller reads). */
+export interface CachedType extends ObjectTypeDef {
+  created: string
+  updated: string
+}
+
+interface Entry {
+  version: number
+  types: Map<number, Promise<CachedType>>
+  attributes: Map<number, Promise<AttributeDef[]>>
+  statuses: Map<number, Promise<StatusDef[]>>
+}
+
+/**
+ * The catalog rows object resources need (object types, their attributes, the statuses of a schema), kept per
+ * workspace for as long as the workspace's catalog_version is the one the caller read with its object: every write
+ * of a schema, type, attribute or status bumps it (triggers, migration 0022), in the writer's transaction and
+ * whichever process writes. The caller reads the version before the rows are loaded, so rows kept under a
+ * version are never older than it.
+ */
+export class CatalogCache {
+  readonly #entries = new Map<string, Entry>()
+
+  constructor(private readonly db: Db) {}
+
+  type(workspaceId: string, version: number, typeId: number): Promise<CachedType> {
+    return this.#load(this.#entry(workspaceId, version).types, typeId, async () => {
+      const row = await repo.findType(this.db, workspaceId, typeId)
+      if (!row) throw NotFoundError({ entity: 'Object type', id: typeId })
+      return { ...toType(row), created: row.created_at, updated: row.updated_at }
+    })
+  }
+
+  /** The attributes of a type, in their order. */
+  attributes(workspaceId: string, version: number, typeId: number): Promise<AttributeDef[]> {
+    return this.#load(this.#entry(workspaceId, version).attributes, typeId, async () =>
+      (await repo.listAttributes(this.db, [typeId])).map(toAttribute),
+    )
+  }
+
+  /** The statuses of a schema and the global ones. */
+  statuses(workspaceId: string, version: number, schemaId: number): Promise<StatusDef[]> {
+    return this.#load(this.#entry(workspaceId, version).statuses, schemaId, async () =>
+      (await repo.listStatuses(this.db, workspaceId, schemaId)).map(toStatus),
+    )
+  }
+
+  #entry(workspaceId: string, version: number): Entry {
+    let entry = this.#entries.get(workspaceId)
+    if (!entry || entry.version !== version) {
+      entry = { version, types: new Map(), attributes: new Map(), statuses: new Map() }
+      this.#entries.set(workspaceId, entry)
+    }
+    return entry
+  }
+
+  #load<T>(map: Map<number, Promise<T>>, key: number, load: () => Promise<T>): Promise<T> {
+    let p = map.get(key)
+    if (!p) {
+      p = load()
+      map.set(key, p)
+      // A failed load is not kept: the next request tries again.
+      p.catch(() => map.get(key) === p && map.delete(key))
+    }
+    return p
+  }
+}
