@@ -103,7 +103,10 @@ export class EngineProvenance {
   }
 
   /** The stored provenance after this execution wrote `attributeIds`. */
-  written(stored: { origin: number | null; provenance: string | null }, attributeIds: number[]): string | null {
+  written(
+    stored: { origin: number | null; provenance: string | null },
+    attributeIds: number[],
+  ): string | null {
     return writeProvenance(stored.provenance, stored.origin, attributeIds, this.origin)
   }
 

@@ -228,7 +228,10 @@ async function writeReferences(
     const before = existing.get(p.objectId) ?? []
     return !(before.length === targets.length && before.every((t, i) => t === targets[i]))
   })
-  const provenance = await referenceProvenance(ctx, changing.filter(([p]) => !p.created).map(([p]) => p.objectId))
+  const provenance = await referenceProvenance(
+    ctx,
+    changing.filter(([p]) => !p.created).map(([p]) => p.objectId),
+  )
   const provenanceRows: Tuple[] = []
   const keptIds: number[] = []
   for (const [p, ids] of changing) {

@@ -32,7 +32,12 @@ export function manualOrigin(
 }
 
 /** Records that `origin` wrote the attributes of an existing object. */
-export async function recordWrite(db: Db, objectId: number, attributeIds: number[], origin: number): Promise<void> {
+export async function recordWrite(
+  db: Db,
+  objectId: number,
+  attributeIds: number[],
+  origin: number,
+): Promise<void> {
   if (attributeIds.length === 0) return
   const stored = (await repo.provenanceOf(db, [objectId])).get(objectId)
   if (!stored) return

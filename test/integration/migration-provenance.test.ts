@@ -72,7 +72,10 @@ type Raw = Kysely<any>
 
 async function writeAsBefore(db: Raw): Promise<{ imported: number[]; manual: number; attribute: number }> {
   const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`
-  await db.insertInto('workspace').values({ id: 'w', name: 'w', created_at: at(1) }).execute()
+  await db
+    .insertInto('workspace')
+    .values({ id: 'w', name: 'w', created_at: at(1) })
+    .execute()
   const schema = await db
     .insertInto('object_schema')
     .values({

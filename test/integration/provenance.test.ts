@@ -122,7 +122,10 @@ describeEachDialect('provenance and precedence', (env) => {
       })
       .where('id', '=', discovery.id)
       .execute()
-    const types = await env().call('GET', `${env().api}/objectschema/${stored.object_schema_id}/objecttypes/flat`)
+    const types = await env().call(
+      'GET',
+      `${env().api}/objectschema/${stored.object_schema_id}/objecttypes/flat`,
+    )
     hostTypeId = (types.body as Json[]).find((t) => t.name === 'Host')!.id
     const list = await env().call('GET', `${env().api}/objecttype/${hostTypeId}/attributes`)
     attrs = Object.fromEntries((list.body as Json[]).map((a) => [a.name, a.id as string]))
@@ -207,7 +210,10 @@ describeEachDialect('provenance and precedence', (env) => {
         body: { settings: { precedence: { attributes: { 'Host.Owner': 10 }, overwriteManual: false } } },
       })
       expect(patch.status, JSON.stringify(patch.body)).toBe(200)
-      expect(patch.body.precedence).toMatchObject({ overwriteManual: false, attributes: { 'Host.Owner': 10 } })
+      expect(patch.body.precedence).toMatchObject({
+        overwriteManual: false,
+        attributes: { 'Host.Owner': 10 },
+      })
       const kept = await run(hr.id, {
         people: [{ name: 'p1' }, { name: 'p2' }],
         hosts: [{ serial: 'h1', owner: 'carol', location: 'Rack 1', admin: 'p1' }],

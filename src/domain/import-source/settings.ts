@@ -60,7 +60,8 @@ export function mergeSettings(
   }
   const precedence = precedenceProblems(settings.precedence, `${field}.precedence`)
   problems.push(...precedence)
-  if (settings.precedence && precedence.length === 0) settings.precedence = precedenceSetting(settings.precedence)
+  if (settings.precedence && precedence.length === 0)
+    settings.precedence = precedenceSetting(settings.precedence)
   return problems.length > 0 ? { ok: false, problems } : { ok: true, settings }
 }
 

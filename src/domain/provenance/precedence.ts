@@ -48,18 +48,33 @@ export function precedenceProblems(value: unknown, field: string): FieldProblem[
   const problems: FieldProblem[] = []
   const rank = (x: unknown, f: string): void => {
     if (typeof x !== 'number' || !Number.isInteger(x) || Math.abs(x) > PRECEDENCE_LIMIT)
-      problems.push({ field: f, message: `must be an integer between -${PRECEDENCE_LIMIT} and ${PRECEDENCE_LIMIT}`, value: x })
+      problems.push({
+        field: f,
+        message: `must be an integer between -${PRECEDENCE_LIMIT} and ${PRECEDENCE_LIMIT}`,
+        value: x,
+      })
   }
   for (const key of Object.keys(v)) {
     if (!['default', 'attributes', 'overwriteManual', 'matchObjectsOf'].includes(key))
-      problems.push({ field: `${field}.${key}`, message: 'is not a precedence member (default, attributes, overwriteManual, matchObjectsOf)' })
+      problems.push({
+        field: `${field}.${key}`,
+        message: 'is not a precedence member (default, attributes, overwriteManual, matchObjectsOf)',
+      })
   }
   if (v.default !== undefined) rank(v.default, `${field}.default`)
   if (v.overwriteManual !== undefined && typeof v.overwriteManual !== 'boolean')
-    problems.push({ field: `${field}.overwriteManual`, message: 'must be true or false', value: v.overwriteManual })
+    problems.push({
+      field: `${field}.overwriteManual`,
+      message: 'must be true or false',
+      value: v.overwriteManual,
+    })
   if (v.attributes !== undefined) {
     if (typeof v.attributes !== 'object' || v.attributes === null || Array.isArray(v.attributes))
-      problems.push({ field: `${field}.attributes`, message: 'must be an object of attribute → integer', value: v.attributes })
+      problems.push({
+        field: `${field}.attributes`,
+        message: 'must be an object of attribute → integer',
+        value: v.attributes,
+      })
     else
       for (const [key, n] of Object.entries(v.attributes as Record<string, unknown>)) {
         if (!isAttributeKey(key))
@@ -72,8 +87,15 @@ export function precedenceProblems(value: unknown, field: string): FieldProblem[
       }
   }
   if (v.matchObjectsOf !== undefined) {
-    if (!Array.isArray(v.matchObjectsOf) || v.matchObjectsOf.some((s) => typeof s !== 'string' || !UUID.test(s)))
-      problems.push({ field: `${field}.matchObjectsOf`, message: 'must be an array of import source ids (UUIDs)', value: v.matchObjectsOf })
+    if (
+      !Array.isArray(v.matchObjectsOf) ||
+      v.matchObjectsOf.some((s) => typeof s !== 'string' || !UUID.test(s))
+    )
+      problems.push({
+        field: `${field}.matchObjectsOf`,
+        message: 'must be an array of import source ids (UUIDs)',
+        value: v.matchObjectsOf,
+      })
   }
   return problems
 }
@@ -120,7 +142,8 @@ export function mayOverwrite(
   attribute: { id: number; name: string },
 ): OverwriteDecision {
   if (writer.kind === 'self') return { overwrite: true }
-  if (writer.kind === 'manual') return own.overwriteManual ? { overwrite: true } : { overwrite: false, reason: 'manual' }
+  if (writer.kind === 'manual')
+    return own.overwriteManual ? { overwrite: true } : { overwrite: false, reason: 'manual' }
   const theirs = precedenceOf(writer.precedence, typeName, attribute)
   const ours = precedenceOf(own, typeName, attribute)
   return theirs > ours ? { overwrite: false, reason: 'precedence', theirs, ours } : { overwrite: true }

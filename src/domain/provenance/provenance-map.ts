@@ -7,12 +7,16 @@
 export function decodeProvenance(text: string | null | undefined): Map<number, number> {
   const out = new Map<number, number>()
   if (!text) return out
-  for (const [k, v] of Object.entries(JSON.parse(text) as Record<string, number>)) out.set(Number(k), Number(v))
+  for (const [k, v] of Object.entries(JSON.parse(text) as Record<string, number>))
+    out.set(Number(k), Number(v))
   return out
 }
 
 /** The stored JSON: entries equal to the object's own origin are left out; null when nothing is left. */
-export function encodeProvenance(map: ReadonlyMap<number, number>, objectOrigin: number | null): string | null {
+export function encodeProvenance(
+  map: ReadonlyMap<number, number>,
+  objectOrigin: number | null,
+): string | null {
   const entries = [...map].filter(([, o]) => o !== objectOrigin).sort((a, b) => a[0] - b[0])
   return entries.length === 0 ? null : JSON.stringify(Object.fromEntries(entries))
 }

@@ -21,7 +21,11 @@ export const MappingProgressParams = Type.Intersect([
 export const PrecedenceSchema = Type.Object(
   {
     default: Type.Optional(
-      Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: 'Precedence of unnamed attributes (0)' }),
+      Type.Integer({
+        minimum: -1_000_000,
+        maximum: 1_000_000,
+        description: 'Precedence of unnamed attributes (0)',
+      }),
     ),
     attributes: Type.Optional(
       Type.Record(Type.String(), Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }), {

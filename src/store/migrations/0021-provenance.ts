@@ -25,7 +25,11 @@ export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promis
     .addColumn('actor', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('write_origin_execution_idx').on('write_origin').column('execution_id').execute()
+  await db.schema
+    .createIndex('write_origin_execution_idx')
+    .on('write_origin')
+    .column('execution_id')
+    .execute()
   await db.schema.alterTable('object').addColumn('origin_id', caps.bigintType).execute()
   await db.schema.alterTable('object').addColumn('provenance', 'text').execute()
 

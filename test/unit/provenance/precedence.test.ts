@@ -43,7 +43,9 @@ describe('precedence rule', () => {
 
   it('overwrites manual values unless overwriteManual is false', () => {
     expect(mayOverwrite({ kind: 'manual' }, hr, 'Host', owner)).toEqual({ overwrite: true })
-    expect(mayOverwrite({ kind: 'manual' }, precedenceSetting({ overwriteManual: false }), 'Host', owner)).toEqual({
+    expect(
+      mayOverwrite({ kind: 'manual' }, precedenceSetting({ overwriteManual: false }), 'Host', owner),
+    ).toEqual({
       overwrite: false,
       reason: 'manual',
     })
@@ -57,7 +59,14 @@ describe('precedence rule', () => {
       'p',
     ).map((x) => x.field)
     expect(fields.sort()).toEqual(
-      ['p.attributes', 'p.attributes.Owner', 'p.default', 'p.extra', 'p.matchObjectsOf', 'p.overwriteManual'].sort(),
+      [
+        'p.attributes',
+        'p.attributes.Owner',
+        'p.default',
+        'p.extra',
+        'p.matchObjectsOf',
+        'p.overwriteManual',
+      ].sort(),
     )
   })
 })
@@ -69,7 +78,16 @@ describe('stored provenance', () => {
     expect(once).toBe('{"12":2}')
     const twice = writeProvenance(once, 1, [13, 12], 1)
     expect(twice).toBeNull()
-    expect(encodeProvenance(new Map([[5, 3], [4, 1], [2, 3]]), 1)).toBe('{"2":3,"5":3}')
+    expect(
+      encodeProvenance(
+        new Map([
+          [5, 3],
+          [4, 1],
+          [2, 3],
+        ]),
+        1,
+      ),
+    ).toBe('{"2":3,"5":3}')
     const map = decodeProvenance('{"12":2}')
     expect(originOf(12, 1, map)).toBe(2)
     expect(originOf(13, 1, map)).toBe(1)
