@@ -318,7 +318,10 @@ describeEachDialect('plan → apply', (env) => {
     const put = await e().call('PUT', `${e().api}/object/${h8.id}`, {
       body: {
         attributes: [
-          { objectTypeAttributeId: s.attributeId('Host.Owner'), objectAttributeValues: [{ value: String(cy.id) }] },
+          {
+            objectTypeAttributeId: s.attributeId('Host.Owner'),
+            objectAttributeValues: [{ value: String(cy.id) }],
+          },
         ],
       },
     })
@@ -328,5 +331,28 @@ describeEachDialect('plan → apply', (env) => {
     expect(res.body.error.details.drifted).toEqual([
       expect.objectContaining({ objectId: h8.id, changed: ['references'] }),
     ])
+  })
+
+  it('leaves nothing when the apply is cancelled, and the plan stays applicable', async () => {
+    const { s, planId } = await planned()
+    const before = await repositorySnapshot(services())
+    const res = await apply(s.source.id, planId)
+    expect(res.status).toBe(202)
+    const cancel = await e().call(
+      'DELETE',
+      `${sourceUrl(e(), s.source.id)}/executions/${res.body.executionId}`,
+    )
+    expect(cancel.status, JSON.stringify(cancel.body)).toBeLessThan(300)
+    const end = await waitForEnd(
+      e(),
+      `${sourceUrl(e(), s.source.id)}/executions/${res.body.executionId}/status`,
+    )
+    // A cancel either reaches the job before it starts or rolls its transaction back: nothing is written.
+    if (end.status === 'CANCELLED') {
+      expect(await repositorySnapshot(services())).toEqual(before)
+      expect((await e().call('GET', planUrl(s.source.id, planId))).body.status).toBe('ready')
+      expect((await applied(s.source.id, planId)).status).toBe('DONE')
+    } else expect(end.status).toBe('DONE')
+    expect((await e().call('GET', planUrl(s.source.id, planId))).body.status).toBe('applied')
   })
 })
