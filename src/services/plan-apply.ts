@@ -200,6 +200,13 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
       if (drift.total > 0) await writeProblems(db, executionId, result.problemCount, drift)
       const end = engineOutcome(withPlan, latest)
       await finish(job, ctx, end.state, end.patch, end.error)
+      // Applied (at most once): the input is no longer needed; the changes stay readable until the plan expires.
+      await fs.promises.rm(input, { force: true })
+      await db
+        .updateTable('plan')
+        .set({ input_path: null })
+        .where('execution_id', '=', planExecutionId)
+        .execute()
     } catch (error) {
       if (error instanceof LostJob) return
       if (error instanceof PlanDriftDetected) {

@@ -297,7 +297,7 @@ export class PlanService {
    */
   async purgeExpired(): Promise<number> {
     const now = isoNow(this.clock)
-    let purged = 0
+    let purged = await this.removeOrphans()
     for (;;) {
       const due = await plans.due(this.store.db, now, 100)
       if (due.length === 0) return purged
@@ -307,6 +307,25 @@ export class PlanService {
         purged++
       }
     }
+  }
+
+  /**
+   * Removes spool directories without a plan row older than the plan TTL: a dry run that crashed before storing its
+   * plan, or plans whose execution was deleted with its import source.
+   */
+  private async removeOrphans(): Promise<number> {
+    const root = plansDir(this.config.dataDir)
+    const names = await fs.promises.readdir(root).catch(() => [] as string[])
+    const cutoff = this.clock().getTime() - this.config.planTtlHours * 3_600_000
+    let removed = 0
+    for (const name of names) {
+      const stat = await fs.promises.stat(path.join(root, name)).catch(() => null)
+      if (!stat?.isDirectory() || stat.mtimeMs > cutoff) continue
+      if (await plans.find(this.store.db, name)) continue
+      await removeDir(path.join(root, name))
+      removed++
+    }
+    return removed
   }
 
   /** The execution and its plan; 404 across workspaces and sources, 409 when the execution kept no plan. */
