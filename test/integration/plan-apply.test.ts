@@ -362,4 +362,17 @@ describeEachDialect('plan → apply', (env) => {
     } else expect(end.status).toBe('DONE')
     expect((await e().call('GET', planUrl(s.source.id, planId))).body.status).toBe('applied')
   })
+
+  it('refuses a malformed apply body or plan query with 400 naming the field', async () => {
+    const { s, planId } = await planned()
+    const body = await apply(s.source.id, planId, { onDrift: 'sometimes' })
+    expect(body.status).toBe(400)
+    expect(body.body.message).toContain('onDrift')
+    const extra = await apply(s.source.id, planId, { force: true })
+    expect(extra.status).toBe(400)
+    const query = await e().call('GET', planUrl(s.source.id, planId, '?operation=rename'))
+    expect(query.status).toBe(400)
+    expect(query.body.message).toContain('operation')
+    expect((await e().call('GET', planUrl(s.source.id, planId, '?maxResults=1001'))).status).toBe(400)
+  })
 })
