@@ -386,7 +386,10 @@ export class PlanRecorder {
    * Loads the spooled changes into `plan_change` with the state stamps of the objects they touch (read now, after
    * the dry run's rollback), stores the plan row, and answers the result with the plan's counts (`planned`).
    */
-  async store(result: ImportResult): Promise<ImportResult & { planned: PlanCounts }> {
+  async store(
+    result: ImportResult,
+    readState: string | null = null,
+  ): Promise<ImportResult & { planned: PlanCounts }> {
     await this.#input.close()
     await this.#changes.close()
     const executionId = this.execution.id
@@ -407,6 +410,7 @@ export class PlanRecorder {
         settings: JSON.stringify(this.snapshot.settings),
         input_path: `${executionId}/${INPUT_FILE}`,
         partial_read: this.snapshot.partialRead ? 1 : 0,
+        read_state: readState,
         created_at: now.toISOString(),
         expires_at: expires.toISOString(),
         applied_execution_id: null,
