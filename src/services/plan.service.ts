@@ -319,10 +319,22 @@ export class PlanService {
     const cutoff = this.clock().getTime() - this.config.planTtlHours * 3_600_000
     let removed = 0
     for (const name of names) {
-      const stat = await fs.promises.stat(path.join(root, name)).catch(() => null)
+      const dir = path.join(root, name)
+      const stat = await fs.promises.stat(dir).catch(() => null)
       if (!stat?.isDirectory() || stat.mtimeMs > cutoff) continue
+      // A dry run still writing its spools (longer than the TTL) touches its files, not its directory.
+      const files = await fs.promises.readdir(dir).catch(() => [] as string[])
+      const times = await Promise.all(
+        files.map((f) =>
+          fs.promises.stat(path.join(dir, f)).then(
+            (st) => st.mtimeMs,
+            () => 0,
+          ),
+        ),
+      )
+      if (times.some((t) => t > cutoff)) continue
       if (await plans.find(this.store.db, name)) continue
-      await removeDir(path.join(root, name))
+      await removeDir(dir)
       removed++
     }
     return removed
