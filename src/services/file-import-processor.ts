@@ -331,7 +331,15 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         phase: 'completion',
         ...(plan.file !== null && { bytesRead: plan.file.size }),
       })
-      const end = engineOutcome(recorder ? await recorder.store(result) : result, progress)
+      const end = engineOutcome(
+        recorder
+          ? await recorder.store(
+              result,
+              plan.incremental && readState !== undefined ? JSON.stringify(readState) : null,
+            )
+          : result,
+        progress,
+      )
       await finish(job, ctx, end.state, end.patch, end.error)
       await dropKept()
     } catch (error) {

@@ -20,6 +20,7 @@ import type { JobHandler } from '../jobs/worker.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { planRepository as plans } from '../store/repositories/plan.repository.js'
+import { readStateRepository } from '../store/repositories/read-state.repository.js'
 import { enginePorts } from './engine-ports.js'
 import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
@@ -168,6 +169,15 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
       }
       if (!(await plans.markApplied(tx.db, planExecutionId, executionId, isoNow(clock))))
         throw new PlanDriftDetected({ total: 0, differences: [] })
+      // An incremental source's read state commits with the data it describes, as after a real run.
+      if (plan.read_state !== null)
+        await readStateRepository.put(
+          tx.db,
+          execution.import_source_id,
+          plan.read_state,
+          executionId,
+          isoNow(clock),
+        )
     })
     const input = path.join(plansDir(deps.dataDir), plan.input_path)
     try {
@@ -200,6 +210,13 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
       if (drift.total > 0) await writeProblems(db, executionId, result.problemCount, drift)
       const end = engineOutcome(withPlan, latest)
       await finish(job, ctx, end.state, end.patch, end.error)
+      // Applied (at most once): the input is no longer needed; the changes stay readable until the plan expires.
+      await fs.promises.rm(input, { force: true })
+      await db
+        .updateTable('plan')
+        .set({ input_path: null })
+        .where('execution_id', '=', planExecutionId)
+        .execute()
     } catch (error) {
       if (error instanceof LostJob) return
       if (error instanceof PlanDriftDetected) {

@@ -297,7 +297,7 @@ export class PlanService {
    */
   async purgeExpired(): Promise<number> {
     const now = isoNow(this.clock)
-    let purged = 0
+    let purged = await this.removeOrphans()
     for (;;) {
       const due = await plans.due(this.store.db, now, 100)
       if (due.length === 0) return purged
@@ -307,6 +307,37 @@ export class PlanService {
         purged++
       }
     }
+  }
+
+  /**
+   * Removes spool directories without a plan row older than the plan TTL: a dry run that crashed before storing its
+   * plan, or plans whose execution was deleted with its import source.
+   */
+  private async removeOrphans(): Promise<number> {
+    const root = plansDir(this.config.dataDir)
+    const names = await fs.promises.readdir(root).catch(() => [] as string[])
+    const cutoff = this.clock().getTime() - this.config.planTtlHours * 3_600_000
+    let removed = 0
+    for (const name of names) {
+      const dir = path.join(root, name)
+      const stat = await fs.promises.stat(dir).catch(() => null)
+      if (!stat?.isDirectory() || stat.mtimeMs > cutoff) continue
+      // A dry run still writing its spools (longer than the TTL) touches its files, not its directory.
+      const files = await fs.promises.readdir(dir).catch(() => [] as string[])
+      const times = await Promise.all(
+        files.map((f) =>
+          fs.promises.stat(path.join(dir, f)).then(
+            (st) => st.mtimeMs,
+            () => 0,
+          ),
+        ),
+      )
+      if (times.some((t) => t > cutoff)) continue
+      if (await plans.find(this.store.db, name)) continue
+      await removeDir(dir)
+      removed++
+    }
+    return removed
   }
 
   /** The execution and its plan; 404 across workspaces and sources, 409 when the execution kept no plan. */
@@ -367,7 +398,10 @@ export class PlanRecorder {
    * Loads the spooled changes into `plan_change` with the state stamps of the objects they touch (read now, after
    * the dry run's rollback), stores the plan row, and answers the result with the plan's counts (`planned`).
    */
-  async store(result: ImportResult): Promise<ImportResult & { planned: PlanCounts }> {
+  async store(
+    result: ImportResult,
+    readState: string | null = null,
+  ): Promise<ImportResult & { planned: PlanCounts }> {
     await this.#input.close()
     await this.#changes.close()
     const executionId = this.execution.id
@@ -388,6 +422,7 @@ export class PlanRecorder {
         settings: JSON.stringify(this.snapshot.settings),
         input_path: `${executionId}/${INPUT_FILE}`,
         partial_read: this.snapshot.partialRead ? 1 : 0,
+        read_state: readState,
         created_at: now.toISOString(),
         expires_at: expires.toISOString(),
         applied_execution_id: null,

@@ -477,6 +477,8 @@ export interface PlanTable {
   /** Relative to INTAKE_DATA_DIR/plans; null once purged. */
   input_path: string | null
   partial_read: Generated<number>
+  /** JSON ReadState an incremental source's dry run ended with; the apply commits it. */
+  read_state: string | null
   created_at: string
   expires_at: string
   applied_execution_id: string | null

@@ -153,7 +153,8 @@ describeEachDialect('plan → apply', (env) => {
     expect(hostResult).toMatchObject({ objectsCreated: 5, objectsUpdated: 20, objectsMissingDeleted: 5 })
     // The plan is applied; the apply execution has its change log (it is revertible).
     const plan = await e().call('GET', planUrl(s.source.id, planId))
-    expect(plan.body).toMatchObject({ status: 'applied', appliedExecutionId: end.executionId })
+    expect(plan.body).toMatchObject({ status: 'applied', appliedExecutionId: end.executionId, total: 60 })
+    expect(fs.existsSync(path.join(services().plans.dir(planId), 'input.ndjson.gz'))).toBe(false)
     const log = await services()
       .store.db.selectFrom('change_batch')
       .select(['operation'])
@@ -258,8 +259,21 @@ describeEachDialect('plan → apply', (env) => {
     const res = await apply(s.source.id, planId)
     expect(res.status).toBe(410)
     expect(res.body.error.code).toBe('PLAN_EXPIRED')
-    expect(await services().plans.purgeExpired()).toBeGreaterThanOrEqual(1)
+    // A spool left by a dry run that never stored its plan goes too, once older than the TTL.
+    const orphan = services().plans.dir('00000000-0000-4000-8000-000000000000')
+    fs.mkdirSync(orphan, { recursive: true })
+    const old = new Date(Date.now() - 25 * 3_600_000)
+    fs.utimesSync(orphan, old, old)
+    // …but not the spool of a dry run still writing it.
+    const running = services().plans.dir('00000000-0000-4000-8000-000000000001')
+    fs.mkdirSync(running, { recursive: true })
+    fs.writeFileSync(path.join(running, 'changes.ndjson'), '{}\n')
+    fs.utimesSync(running, old, old)
+    expect(await services().plans.purgeExpired()).toBeGreaterThanOrEqual(2)
     expect(fs.existsSync(dir)).toBe(false)
+    expect(fs.existsSync(orphan)).toBe(false)
+    expect(fs.existsSync(running)).toBe(true)
+    fs.rmSync(running, { recursive: true })
     const rows = await services()
       .store.db.selectFrom('plan_change')
       .select('seq')
@@ -318,7 +332,10 @@ describeEachDialect('plan → apply', (env) => {
     const put = await e().call('PUT', `${e().api}/object/${h8.id}`, {
       body: {
         attributes: [
-          { objectTypeAttributeId: s.attributeId('Host.Owner'), objectAttributeValues: [{ value: String(cy.id) }] },
+          {
+            objectTypeAttributeId: s.attributeId('Host.Owner'),
+            objectAttributeValues: [{ value: String(cy.id) }],
+          },
         ],
       },
     })
@@ -328,5 +345,41 @@ describeEachDialect('plan → apply', (env) => {
     expect(res.body.error.details.drifted).toEqual([
       expect.objectContaining({ objectId: h8.id, changed: ['references'] }),
     ])
+  })
+
+  it('leaves nothing when the apply is cancelled, and the plan stays applicable', async () => {
+    const { s, planId } = await planned()
+    const before = await repositorySnapshot(services())
+    const res = await apply(s.source.id, planId)
+    expect(res.status).toBe(202)
+    const cancel = await e().call(
+      'DELETE',
+      `${sourceUrl(e(), s.source.id)}/executions/${res.body.executionId}`,
+    )
+    expect(cancel.status, JSON.stringify(cancel.body)).toBeLessThan(300)
+    const end = await waitForEnd(
+      e(),
+      `${sourceUrl(e(), s.source.id)}/executions/${res.body.executionId}/status`,
+    )
+    // A cancel either reaches the job before it starts or rolls its transaction back: nothing is written.
+    if (end.status === 'CANCELLED') {
+      expect(await repositorySnapshot(services())).toEqual(before)
+      expect((await e().call('GET', planUrl(s.source.id, planId))).body.status).toBe('ready')
+      expect((await applied(s.source.id, planId)).status).toBe('DONE')
+    } else expect(end.status).toBe('DONE')
+    expect((await e().call('GET', planUrl(s.source.id, planId))).body.status).toBe('applied')
+  })
+
+  it('refuses a malformed apply body or plan query with 400 naming the field', async () => {
+    const { s, planId } = await planned()
+    const body = await apply(s.source.id, planId, { onDrift: 'sometimes' })
+    expect(body.status).toBe(400)
+    expect(body.body.message).toContain('onDrift')
+    const extra = await apply(s.source.id, planId, { force: true })
+    expect(extra.status).toBe(400)
+    const query = await e().call('GET', planUrl(s.source.id, planId, '?operation=rename'))
+    expect(query.status).toBe(400)
+    expect(query.body.message).toContain('operation')
+    expect((await e().call('GET', planUrl(s.source.id, planId, '?maxResults=1001'))).status).toBe(400)
   })
 })

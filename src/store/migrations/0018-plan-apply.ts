@@ -33,6 +33,8 @@ export async function up(db: Kysely<unknown>, _caps: DialectCapabilities): Promi
     /** The spooled input (gzip NDJSON, one chunk a line), relative to INTAKE_DATA_DIR/plans; null once purged. */
     .addColumn('input_path', 'text')
     .addColumn('partial_read', 'integer', (c) => c.notNull().defaultTo(0))
+    /** JSON: the read state an incremental pull source's dry run ended with; the apply commits it (as a run would). */
+    .addColumn('read_state', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('applied_execution_id', 'text')
