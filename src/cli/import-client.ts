@@ -36,7 +36,14 @@ export interface ExecutionRow {
   counters: Record<string, number>
   /** The mass-delete guard's hold, when the execution was held. */
   hold?: {
-    types: { objectTypeName: string; owned: number; toRemove: number; toMark: number; limit: number | null; over: boolean }[]
+    types: {
+      objectTypeName: string
+      owned: number
+      toRemove: number
+      toMark: number
+      limit: number | null
+      over: boolean
+    }[]
   } | null
 }
 

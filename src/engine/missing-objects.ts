@@ -32,7 +32,8 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       ...state.protectedIdentities,
     ])
     for (const o of protectedObjects) state.seenIds.add(o.id)
-    const guard = guardActive(ctx.deleteGuard?.setting) && setting.policy !== 'IGNORE' ? ctx.deleteGuard! : null
+    const guard =
+      guardActive(ctx.deleteGuard?.setting) && setting.policy !== 'IGNORE' ? ctx.deleteGuard! : null
     // Removals are counted exactly before any is done: over the guard, none of their work is done (the execution
     // is held and rolls back). A dry run does the work anyway: its plan lists the removals.
     if (guard && setting.policy === 'REMOVE' && !ctx.dryRun) {

@@ -90,7 +90,9 @@ export class ExecutionHoldService {
     const now = isoNow(this.clock)
     await this.db.transaction().execute(async (trx) => {
       const { row, hold } = await this.held(trx, workspaceId, importSourceId, id)
-      const limits = Object.fromEntries(hold.types.map((t) => [String(t.objectTypeId), t.toRemove + t.toMark]))
+      const limits = Object.fromEntries(
+        hold.types.map((t) => [String(t.objectTypeId), t.toRemove + t.toMark]),
+      )
       const decision: HoldDecision = { action: 'approved', by, at: now, limits }
       const moved = await repo.updateIfStatus(trx, id, ['HELD'], {
         status: 'PROCESSING',
@@ -131,7 +133,8 @@ export class ExecutionHoldService {
       const moved = await repo.updateIfStatus(trx, id, ['HELD'], {
         status: 'CANCELLED',
         finished_at: now,
-        failure_reason: reason === null ? 'Rejected (mass-delete guard)' : `Rejected: ${reason}`.slice(0, 1024),
+        failure_reason:
+          reason === null ? 'Rejected (mass-delete guard)' : `Rejected: ${reason}`.slice(0, 1024),
         hold: JSON.stringify({ ...hold, decisions: [...hold.decisions, decision], keptFile: null }),
       })
       if (!moved) throw ExecutionNotHeldError({ executionId: id, status: row.status })

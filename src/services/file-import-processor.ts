@@ -93,9 +93,17 @@ function sourceRun(deps: FileImportProcessorDeps): (execution: ExecutionRow) => 
     const mapping = await deps.sources.mapping(ws, sourceId)
     if (!mapping || mapping.objectSchemaId === null)
       throw new StepFailed('The import source has no schema and mapping')
-    const { source, connector, config: current, file: currentFile } = await preparePullSource(deps, ws, sourceId)
+    const {
+      source,
+      connector,
+      config: current,
+      file: currentFile,
+    } = await preparePullSource(deps, ws, sourceId)
     let config = current
-    let file = currentFile === null ? null : { name: currentFile.info.name, size: currentFile.size, path: currentFile.path }
+    let file =
+      currentFile === null
+        ? null
+        : { name: currentFile.info.name, size: currentFile.size, path: currentFile.path }
     // An approved hold reads the file the held run read, even if the source's file was replaced meanwhile.
     const kept = holdOf(execution)?.keptFile
     if (kept && file !== null) {

@@ -34,7 +34,11 @@ export class WorkspaceSettingsService {
   }
 
   /** Sets the members given (null clears one back to its default); 400 naming the field of a bad value. */
-  async put(workspaceId: string, change: Partial<WorkspaceSettings>, actor: string | null): Promise<WorkspaceSettings> {
+  async put(
+    workspaceId: string,
+    change: Partial<WorkspaceSettings>,
+    actor: string | null,
+  ): Promise<WorkspaceSettings> {
     const problems =
       change.deleteGuard !== undefined && change.deleteGuard !== null
         ? deleteGuardProblems(change.deleteGuard, 'body.deleteGuard')
@@ -60,7 +64,10 @@ export class WorkspaceSettingsService {
   }
 
   /** The guard of a source: its own, else the workspace default, else none. */
-  async deleteGuardOf(workspaceId: string, own: DeleteGuardSetting | null): Promise<DeleteGuardSetting | null> {
+  async deleteGuardOf(
+    workspaceId: string,
+    own: DeleteGuardSetting | null,
+  ): Promise<DeleteGuardSetting | null> {
     if (own !== null) return own
     const stored = await repo.find(this.db, workspaceId, 'deleteGuard')
     return stored === undefined ? null : (JSON.parse(stored) as DeleteGuardSetting)

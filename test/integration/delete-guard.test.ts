@@ -42,7 +42,8 @@ describeEachDialect('mass-delete guard', (env) => {
     return { id: source.id as string, schemaId: read.body.objectSchemaId as string }
   }
 
-  const executionUrl = (sourceId: string, id: string) => `${e().api}/importsource/${sourceId}/executions/${id}`
+  const executionUrl = (sourceId: string, id: string) =>
+    `${e().api}/importsource/${sourceId}/executions/${id}`
 
   /** Polls the execution until it leaves INGESTING and PROCESSING; answers its resource. */
   async function settled(sourceId: string, id: string): Promise<Json> {
@@ -62,7 +63,9 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(start.status, JSON.stringify(start.body)).toBe(200)
     const id = start.body.executionId as string
     const data = { hosts: list.map((serial) => ({ serial, state: 'Seen' })) }
-    const sent = await e().call('POST', `${executionUrl(sourceId, id)}/data`, { body: { data, completed: true } })
+    const sent = await e().call('POST', `${executionUrl(sourceId, id)}/data`, {
+      body: { data, completed: true },
+    })
     expect(sent.status, JSON.stringify(sent.body)).toBe(200)
     return settled(sourceId, id)
   }
@@ -85,7 +88,14 @@ describeEachDialect('mass-delete guard', (env) => {
     const held = await push(s.id, serials(1, 4))
     expect(held.status).toBe('HELD')
     expect(held.hold.types).toEqual([
-      expect.objectContaining({ objectTypeName: 'Host', owned: 10, toRemove: 6, toMark: 0, limit: 5, over: true }),
+      expect.objectContaining({
+        objectTypeName: 'Host',
+        owned: 10,
+        toRemove: 6,
+        toMark: 0,
+        limit: 5,
+        over: true,
+      }),
     ])
     expect(held.hold.guard).toEqual({ maxPercent: 50 })
     expect(held.finished).toBeNull()
@@ -97,7 +107,9 @@ describeEachDialect('mass-delete guard', (env) => {
     const progress = await e().call('GET', `${executionUrl(s.id, held.id)}/progress`)
     expect(progress.body).toMatchObject({ status: 'PAUSED', intakeStatus: 'HELD' })
     // The source is busy while held: configstatus RUNNING, a new execution 409.
-    expect((await e().call('GET', `${e().api}/importsource/${s.id}/configstatus`)).body.status).toBe('RUNNING')
+    expect((await e().call('GET', `${e().api}/importsource/${s.id}/configstatus`)).body.status).toBe(
+      'RUNNING',
+    )
     const second = await e().call('POST', `${e().api}/importsource/${s.id}/executions`, { body: {} })
     expect(second.status).toBe(409)
     expect(second.body.errorCode).toBe('IN_PROGRESS')
@@ -115,7 +127,11 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(done.counters.objectsMissingDeleted).toBe(6)
     expect(Object.keys(await states(s.schemaId)).sort()).toEqual(serials(1, 4).sort())
     expect(done.hold.decisions).toEqual([
-      expect.objectContaining({ action: 'approved', by: expect.stringMatching(/^token:/), limits: expect.any(Object) }),
+      expect.objectContaining({
+        action: 'approved',
+        by: expect.stringMatching(/^token:/),
+        limits: expect.any(Object),
+      }),
     ])
     const again = await e().call('POST', `${executionUrl(s.id, held.id)}/approve`)
     expect(again.status).toBe(409)
@@ -134,7 +150,10 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200)
     expect(rejected.body.status).toBe('CANCELLED')
     expect(rejected.body.failureReason).toContain('the export was truncated')
-    expect(rejected.body.hold.decisions[0]).toMatchObject({ action: 'rejected', reason: 'the export was truncated' })
+    expect(rejected.body.hold.decisions[0]).toMatchObject({
+      action: 'rejected',
+      reason: 'the export was truncated',
+    })
     expect(await objectCount(e(), s.schemaId)).toBe(10)
     expect((await e().call('POST', `${executionUrl(s.id, held.id)}/reject`)).status).toBe(409)
     expect((await e().call('POST', `${executionUrl(s.id, held.id)}/approve`)).status).toBe(409)
@@ -238,9 +257,13 @@ describeEachDialect('mass-delete guard', (env) => {
     const held = await push(s.id, serials(1, 4))
     const other = await otherWorkspace(e(), `guard-${tag()}`)
     for (const action of ['approve', 'reject']) {
-      const res = await e().call('POST', `${other.api}/importsource/${s.id}/executions/${held.id}/${action}`, {
-        token: other.token,
-      })
+      const res = await e().call(
+        'POST',
+        `${other.api}/importsource/${s.id}/executions/${held.id}/${action}`,
+        {
+          token: other.token,
+        },
+      )
       expect(res.status, action).toBe(404)
     }
     expect((await settled(s.id, held.id)).status).toBe('HELD')

@@ -31,26 +31,25 @@ function decideCommand(action: 'approve' | 'reject'): Command {
     .argument('<sourceId>', 'the import source id')
     .argument('<executionId>', 'the held execution')
   if (action === 'reject') command.option('--reason <text>', 'why it was rejected (recorded)')
-  return withClientOptions(command).action(
-    async (sourceId: string, executionId: string) =>
-      runCli(async () => {
-        // `executions` has the same --url, --token… and takes them wherever they stand: merged here.
-        const options = command.optsWithGlobals<ClientOptions & { reason?: string }>()
-        const source = requireUuid('an import source id', sourceId, SOURCE_IDS_HINT)
-        requireUuid('an execution id', executionId, `intake executions --source ${source} lists them`)
-        const client = await clientFrom(options, { worker: false })
-        try {
-          const e = await client.decide(source, executionId, action, options.reason)
-          process.stdout.write(
-            action === 'approve'
-              ? `execution ${e.id}: approved, ${e.status} (it runs again; follow it with intake executions --source ${source} ${e.id})\n`
-              : `execution ${e.id}: rejected, ${e.status}\n`,
-          )
-          return 0
-        } finally {
-          await client.close()
-        }
-      }),
+  return withClientOptions(command).action(async (sourceId: string, executionId: string) =>
+    runCli(async () => {
+      // `executions` has the same --url, --token… and takes them wherever they stand: merged here.
+      const options = command.optsWithGlobals<ClientOptions & { reason?: string }>()
+      const source = requireUuid('an import source id', sourceId, SOURCE_IDS_HINT)
+      requireUuid('an execution id', executionId, `intake executions --source ${source} lists them`)
+      const client = await clientFrom(options, { worker: false })
+      try {
+        const e = await client.decide(source, executionId, action, options.reason)
+        process.stdout.write(
+          action === 'approve'
+            ? `execution ${e.id}: approved, ${e.status} (it runs again; follow it with intake executions --source ${source} ${e.id})\n`
+            : `execution ${e.id}: rejected, ${e.status}\n`,
+        )
+        return 0
+      } finally {
+        await client.close()
+      }
+    }),
   )
 }
 

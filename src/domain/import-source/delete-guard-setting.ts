@@ -7,7 +7,11 @@ export function deleteGuardProblems(setting: DeleteGuardSetting, field: string):
   const problems: FieldProblem[] = []
   const { maxPercent, maxObjects, minObjects } = setting
   if (maxPercent !== undefined && !(Number.isFinite(maxPercent) && maxPercent >= 0 && maxPercent <= 100))
-    problems.push({ field: `${field}.maxPercent`, message: 'must be a number from 0 to 100', value: maxPercent })
+    problems.push({
+      field: `${field}.maxPercent`,
+      message: 'must be a number from 0 to 100',
+      value: maxPercent,
+    })
   for (const [name, value] of [
     ['maxObjects', maxObjects],
     ['minObjects', minObjects],

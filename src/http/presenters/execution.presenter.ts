@@ -148,10 +148,10 @@ export function presentProgress(e: Execution) {
         : e.status === 'HELD'
           ? { n: 5, text: HELD_TEXT, pct: 95 }
           : {
-            n: 6,
-            text: e.status === 'DONE' ? 'Import finished' : `Import ${e.status.toLowerCase()}`,
-            pct: 100,
-          }
+              n: 6,
+              text: e.status === 'DONE' ? 'Import finished' : `Import ${e.status.toLowerCase()}`,
+              pct: 100,
+            }
   return {
     progressInPercent: step.pct,
     resourceId: e.id,
@@ -209,7 +209,9 @@ export function presentFileProgress(e: Execution) {
           ? 'Paused; resume reads the source again from its beginning'
           : e.status === 'HELD'
             ? HELD_TEXT
-          : ((step === 5 && p?.phase ? ENGINE_PHASE_TEXT[p.phase] : undefined) ?? p?.description ?? stepName)
+            : ((step === 5 && p?.phase ? ENGINE_PHASE_TEXT[p.phase] : undefined) ??
+              p?.description ??
+              stepName)
   return {
     progressInPercent: Math.min(100, Math.max(0, percent)),
     resourceId: e.id,

@@ -18,13 +18,18 @@ const E = '/importsource/:importSourceId/executions/:executionId'
 const RejectBody = Type.Union([
   Type.Null(),
   Type.Object(
-    { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Why it was rejected' })) },
+    {
+      reason: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 1000, description: 'Why it was rejected' }),
+      ),
+    },
     { additionalProperties: false },
   ),
 ])
 
 /** Who decided: the token's id (never its secret). */
-const actorOf = (req: FastifyRequest): string => (req.principal ? `token:${req.principal.tokenId}` : 'unknown')
+const actorOf = (req: FastifyRequest): string =>
+  req.principal ? `token:${req.principal.tokenId}` : 'unknown'
 
 /** Approve or reject an execution the mass-delete guard held (docs/mass-delete-guard.md). */
 export function holdRoutes(app: FastifyInstance, services: Services): void {
@@ -44,7 +49,9 @@ export function holdRoutes(app: FastifyInstance, services: Services): void {
     },
     handler: async (req) => {
       const p = req.params
-      return presentExecution(await holds.approve(p.workspaceId, p.importSourceId, p.executionId, actorOf(req)))
+      return presentExecution(
+        await holds.approve(p.workspaceId, p.importSourceId, p.executionId, actorOf(req)),
+      )
     },
   })
 

@@ -10,7 +10,8 @@ const tags = ['Workspace settings']
 
 const WorkspaceSettingsResource = Type.Object({
   deleteGuard: Type.Union([DeleteGuard], {
-    description: 'The mass-delete guard of the sources that have none of their own; null: none (nothing guarded)',
+    description:
+      'The mass-delete guard of the sources that have none of their own; null: none (nothing guarded)',
   }),
 })
 

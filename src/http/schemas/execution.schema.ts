@@ -122,9 +122,12 @@ export const HoldResource = Type.Object(
 
 export const ExecutionStatusResponse = Type.Object({
   executionId: Type.String(),
-  status: Type.Union(EXECUTION_STATUSES.map((s) => Type.Literal(s)), {
-    description: 'A HELD execution answers PROCESSING here (Assets clients know no HELD); see intakeStatus',
-  }),
+  status: Type.Union(
+    EXECUTION_STATUSES.map((s) => Type.Literal(s)),
+    {
+      description: 'A HELD execution answers PROCESSING here (Assets clients know no HELD); see intakeStatus',
+    },
+  ),
   intakeStatus: Type.Optional(Type.Union(EXECUTION_STATUSES.map((s) => Type.Literal(s)))),
   hold: Type.Optional(Type.Union([HoldResource, Type.Null()])),
   progressResult: Type.Unknown(),

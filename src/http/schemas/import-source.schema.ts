@@ -27,11 +27,15 @@ export const DeleteGuard = Type.Union(
           Type.Number({
             minimum: 0,
             maximum: 100,
-            description: 'Most of the owned objects of a type, in percent, one execution may remove or mark missing',
+            description:
+              'Most of the owned objects of a type, in percent, one execution may remove or mark missing',
           }),
         ),
         maxObjects: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'Most objects of a type one execution may remove or mark missing' }),
+          Type.Integer({
+            minimum: 0,
+            description: 'Most objects of a type one execution may remove or mark missing',
+          }),
         ),
         minObjects: Type.Optional(
           Type.Integer({

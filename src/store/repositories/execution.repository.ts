@@ -164,7 +164,11 @@ export const executionRepository = {
       .where('payload', 'is not', null)
       .where('execution_id', 'in', (eb) =>
         // A held execution (mass-delete guard) keeps its chunks: its approval runs them again.
-        eb.selectFrom('execution').select('id').where('finished_at', '<', cutoff).where('status', '<>', 'HELD'),
+        eb
+          .selectFrom('execution')
+          .select('id')
+          .where('finished_at', '<', cutoff)
+          .where('status', '<>', 'HELD'),
       )
       .executeTakeFirst()
     return Number(result.numUpdatedRows)

@@ -37,6 +37,10 @@ export const workspaceSettingRepository = {
   },
 
   remove: async (db: Db, workspaceId: string, key: string): Promise<void> => {
-    await db.deleteFrom('workspace_setting').where('workspace_id', '=', workspaceId).where('key', '=', key).execute()
+    await db
+      .deleteFrom('workspace_setting')
+      .where('workspace_id', '=', workspaceId)
+      .where('key', '=', key)
+      .execute()
   },
 }
