@@ -181,6 +181,10 @@ describeEachDialect('mass-delete guard', (env) => {
     await e().call('POST', `${executionUrl(s.id, held.id)}/approve`)
     expect((await settled(s.id, held.id)).status).toBe('DONE')
     expect(Object.values(await states(s.schemaId)).filter((v) => v === 'Gone')).toHaveLength(7)
+    // Objects already marked are not marked again: the next run changes nothing and is not held.
+    const next = await push(s.id, serials(1, 3))
+    expect(next.status).toBe('DONE')
+    expect(next.counters.objectsMissingUpdated).toBe(0)
   })
 
   it('an approval allows exactly the held numbers: more removals at the re-run hold again', async () => {
@@ -251,7 +255,7 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(unknown.status).toBe(400)
   })
 
-  it('approve and reject answer 404 for another workspace’s execution', async () => {
+  it('approve and reject answer 404 for another workspace’s execution, 403 for the container token', async () => {
     const s = await pushSource(REMOVE, { maxPercent: 50 })
     await push(s.id, serials(1, 10))
     const held = await push(s.id, serials(1, 4))
@@ -266,6 +270,10 @@ describeEachDialect('mass-delete guard', (env) => {
       )
       expect(res.status, action).toBe(404)
     }
+    // The source's container token (the pushing client) cannot approve its own mass deletion.
+    const container = (await e().call('POST', `${e().api}/importsource/${s.id}/token`)).body.token as string
+    const byClient = await e().call('POST', `${executionUrl(s.id, held.id)}/approve`, { token: container })
+    expect(byClient.status).toBe(403)
     expect((await settled(s.id, held.id)).status).toBe('HELD')
   })
 
