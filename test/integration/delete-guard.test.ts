@@ -169,6 +169,10 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(over.status).toBe('HELD')
     expect(over.hold.types[0]).toMatchObject({ owned: 7, toRemove: 4, limit: 3 })
     expect(await objectCount(e(), s.schemaId)).toBe(7)
+    // An Assets client's cancel (DELETE) ends a held execution too.
+    expect((await e().call('DELETE', executionUrl(s.id, over.id))).status).toBe(200)
+    expect((await settled(s.id, over.id)).status).toBe('CANCELLED')
+    expect(await objectCount(e(), s.schemaId)).toBe(7)
   })
 
   it('counts objects marked missing (UPDATE) like removals', async () => {
@@ -301,6 +305,8 @@ describeEachDialect('mass-delete guard', (env) => {
     // Meanwhile a new file (all ten hosts again): the approval still applies what was held.
     expect((await putFile(e(), source.id, csv(serials(1, 10)), {}, '?name=hosts.csv')).status).toBe(200)
     const url = `${e().api}/importsource/${source.id}/executions/${second.resourceId}`
+    const resume = await e().call('POST', `${e().api}/progress/category/imports/${second.resourceId}/resume`)
+    expect(resume.status).toBe(409)
     expect((await e().call('POST', `${url}/approve`)).status).toBe(200)
     expect((await waitForStatus(e(), second.resourceId)).status).toBe('COMPLETED')
     expect(await objectCount(e(), schemaId)).toBe(3)
