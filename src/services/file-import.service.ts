@@ -268,10 +268,11 @@ export class FileImportService {
     return this.get(workspaceId, id)
   }
 
-  /** PENDING, IN_PROGRESS or PAUSED → CANCELLED; nothing of the import is written. */
+  /** PENDING, IN_PROGRESS, PAUSED or HELD → CANCELLED; nothing of the import is written. */
   async cancel(workspaceId: string, id: string): Promise<Execution> {
     const execution = await this.fileExecution(workspaceId, id)
-    if (execution.status !== 'PROCESSING' && execution.status !== 'PAUSED')
+    // HELD (mass-delete guard; PAUSED in the progress resource) ends like a paused one: nothing runs.
+    if (execution.status !== 'PROCESSING' && execution.status !== 'PAUSED' && execution.status !== 'HELD')
       throw this.refused(execution, 'cancelled')
     if (execution.status === 'PROCESSING' && (await this.runs.cancel(id, 30_000, 'cancel'))) {
       return this.settled(workspaceId, id, 'CANCELLED', 'cancelled')
@@ -279,7 +280,7 @@ export class FileImportService {
     const now = isoNow(this.clock)
     const ended = { status: 'CANCELLED', finished_at: now } as const
     const done = await this.db.transaction().execute(async (trx) => {
-      if (await repo.updateIfStatus(trx, id, ['PAUSED'], ended)) return true
+      if (await repo.updateIfStatus(trx, id, ['PAUSED', 'HELD'], ended)) return true
       if (await jobQueue.cancelPending(trx, id, now))
         return repo.updateIfStatus(trx, id, ['PROCESSING'], ended)
       // Running in another worker process: it sees the request at its next progress tick.

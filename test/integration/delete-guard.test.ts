@@ -169,6 +169,10 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(over.status).toBe('HELD')
     expect(over.hold.types[0]).toMatchObject({ owned: 7, toRemove: 4, limit: 3 })
     expect(await objectCount(e(), s.schemaId)).toBe(7)
+    // An Assets client's cancel (DELETE) ends a held execution too.
+    expect((await e().call('DELETE', executionUrl(s.id, over.id))).status).toBe(200)
+    expect((await settled(s.id, over.id)).status).toBe('CANCELLED')
+    expect(await objectCount(e(), s.schemaId)).toBe(7)
   })
 
   it('counts objects marked missing (UPDATE) like removals', async () => {
@@ -181,6 +185,10 @@ describeEachDialect('mass-delete guard', (env) => {
     await e().call('POST', `${executionUrl(s.id, held.id)}/approve`)
     expect((await settled(s.id, held.id)).status).toBe('DONE')
     expect(Object.values(await states(s.schemaId)).filter((v) => v === 'Gone')).toHaveLength(7)
+    // Objects already marked are not marked again: the next run changes nothing and is not held.
+    const next = await push(s.id, serials(1, 3))
+    expect(next.status).toBe('DONE')
+    expect(next.counters.objectsMissingUpdated).toBe(0)
   })
 
   it('an approval allows exactly the held numbers: more removals at the re-run hold again', async () => {
@@ -251,7 +259,7 @@ describeEachDialect('mass-delete guard', (env) => {
     expect(unknown.status).toBe(400)
   })
 
-  it('approve and reject answer 404 for another workspace’s execution', async () => {
+  it('approve and reject answer 404 for another workspace’s execution, 403 for the container token', async () => {
     const s = await pushSource(REMOVE, { maxPercent: 50 })
     await push(s.id, serials(1, 10))
     const held = await push(s.id, serials(1, 4))
@@ -266,6 +274,10 @@ describeEachDialect('mass-delete guard', (env) => {
       )
       expect(res.status, action).toBe(404)
     }
+    // The source's container token (the pushing client) cannot approve its own mass deletion.
+    const container = (await e().call('POST', `${e().api}/importsource/${s.id}/token`)).body.token as string
+    const byClient = await e().call('POST', `${executionUrl(s.id, held.id)}/approve`, { token: container })
+    expect(byClient.status).toBe(403)
     expect((await settled(s.id, held.id)).status).toBe('HELD')
   })
 
@@ -293,6 +305,8 @@ describeEachDialect('mass-delete guard', (env) => {
     // Meanwhile a new file (all ten hosts again): the approval still applies what was held.
     expect((await putFile(e(), source.id, csv(serials(1, 10)), {}, '?name=hosts.csv')).status).toBe(200)
     const url = `${e().api}/importsource/${source.id}/executions/${second.resourceId}`
+    const resume = await e().call('POST', `${e().api}/progress/category/imports/${second.resourceId}/resume`)
+    expect(resume.status).toBe(409)
     expect((await e().call('POST', `${url}/approve`)).status).toBe(200)
     expect((await waitForStatus(e(), second.resourceId)).status).toBe('COMPLETED')
     expect(await objectCount(e(), schemaId)).toBe(3)
