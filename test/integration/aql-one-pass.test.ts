@@ -76,13 +76,9 @@ describeEachDialect('AQL: scanning queries count and page from one pass', (env) 
     const second = await page(2)
     const third = await page(4)
     expect(first.total).toBe(5)
-    expect([...first.values, ...second.values, ...third.values].map((o: { label: string }) => o.label)).toEqual([
-      'box 0',
-      'box 0',
-      'box 1',
-      'box 2',
-      'box 2',
-    ])
+    expect(
+      [...first.values, ...second.values, ...third.values].map((o: { label: string }) => o.label),
+    ).toEqual(['box 0', 'box 0', 'box 1', 'box 2', 'box 2'])
     expect(third.values).toHaveLength(1)
     expect(third.isLast).toBe(true)
   })

@@ -35,7 +35,10 @@ for (const dialect of dialects()) {
         const { services } = booted
         const views = await services.schemas.viewTypes('w', types)
         expect(views.map((t) => t.objectCount)).toEqual([3, 0, 2])
-        const page = await services.aql.search('w', `objectTypeId = ${types[0]}`, { startAt: 0, maxResults: 1 })
+        const page = await services.aql.search('w', `objectTypeId = ${types[0]}`, {
+          startAt: 0,
+          maxResults: 1,
+        })
         expect(page.total).toBe(3)
         const version = await services.store.db
           .selectFrom('catalog_version')

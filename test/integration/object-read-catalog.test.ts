@@ -51,7 +51,9 @@ describeEachDialect('GET object/{id} shows a schema change on the next read', (e
     })
     expect(added.status, JSON.stringify(added.body)).toBe(201)
     const put = await e.call('PUT', `${e.api}/object/${id}`, {
-      body: { attributes: [{ objectTypeAttributeId: added.body.id, objectAttributeValues: [{ value: 'R7' }] }] },
+      body: {
+        attributes: [{ objectTypeAttributeId: added.body.id, objectAttributeValues: [{ value: 'R7' }] }],
+      },
     })
     expect(put.status, JSON.stringify(put.body)).toBe(200)
     const rack = (o: { attributes: { objectTypeAttributeId: string; objectAttributeValues: unknown[] }[] }) =>
@@ -66,10 +68,9 @@ describeEachDialect('GET object/{id} shows a schema change on the next read', (e
     const attributes = await e.call('GET', `${e.api}/object/${id}/attributes`)
     expect(attributes.status).toBe(200)
     const byId = new Map(
-      (attributes.body as { objectTypeAttribute: { id: string; name: string; label: boolean } }[]).map((a) => [
-        a.objectTypeAttribute.id,
-        a.objectTypeAttribute,
-      ]),
+      (attributes.body as { objectTypeAttribute: { id: string; name: string; label: boolean } }[]).map(
+        (a) => [a.objectTypeAttribute.id, a.objectTypeAttribute],
+      ),
     )
     expect(byId.get(added.body.id)).toMatchObject({ name: 'Rack position', label: true })
     expect(byId.get(String(repo.attrs.name.id))).toMatchObject({ name: 'Name', label: false })

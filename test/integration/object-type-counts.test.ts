@@ -70,7 +70,10 @@ describeEachDialect('exact object counts per type', (env) => {
         body: {
           objectTypeId: typeId,
           attributes: [
-            { objectTypeAttributeId: s.attributeId('Host.Serial'), objectAttributeValues: [{ value: serial }] },
+            {
+              objectTypeAttributeId: s.attributeId('Host.Serial'),
+              objectAttributeValues: [{ value: serial }],
+            },
           ],
         },
       })
@@ -90,9 +93,15 @@ describeEachDialect('exact object counts per type', (env) => {
 
   it('a type-only query with several types totals them; any other query counts its matches', async () => {
     const e = env()
-    const s = await engineSource(services(), ws(), [host, { ...host, key: 'vm', name: 'VM', selector: 'vms' }])
+    const s = await engineSource(services(), ws(), [
+      host,
+      { ...host, key: 'vm', name: 'VM', selector: 'vms' },
+    ])
     await runEngine(services(), ws(), s.source.id, [
-      { hosts: [{ serial: 'h1' }, { serial: 'h2' }], vms: [{ serial: 'v1' }, { serial: 'v2' }, { serial: 'v3' }] },
+      {
+        hosts: [{ serial: 'h1' }, { serial: 'h2' }],
+        vms: [{ serial: 'v1' }, { serial: 'v2' }, { serial: 'v3' }],
+      },
     ])
     const total = async (qlQuery: string) =>
       (await e.call('POST', `${e.api}/object/aql?maxResults=1`, { body: { qlQuery } })).body.total

@@ -47,8 +47,7 @@ const bump = (workspace: string) =>
 
 async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
   for (const table of CATALOG_TABLES) {
-    const update =
-      table === 'object_schema' ? 'update of name, object_schema_key, description' : 'update'
+    const update = table === 'object_schema' ? 'update of name, object_schema_key, description' : 'update'
     for (const [op, event, row] of [
       ['ins', 'insert', 'new'],
       ['upd', update, 'new'],
@@ -69,8 +68,7 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
       return null;
     end $$`.execute(db)
   for (const table of CATALOG_TABLES) {
-    const update =
-      table === 'object_schema' ? 'update of name, object_schema_key, description' : 'update'
+    const update = table === 'object_schema' ? 'update of name, object_schema_key, description' : 'update'
     await sql`create trigger ${sql.raw(`${table}_catalog_version`)}
       after insert or ${sql.raw(update)} or delete on ${sql.raw(table)}
       for each row execute function intake_bump_catalog_version()`.execute(db)
