@@ -140,15 +140,23 @@ export async function findConflicts(
         })
     }
   }
-  const existing = new Map((await repo.objects(db, [...touched.keys()])).map((o) => [o.id, o]))
-  for (const [id, t] of touched) {
+  // Created objects were checked by range above: only the others are read.
+  const others = [...touched].filter(([id, t]) => t.operation === 'delete' || createdOf(id) === undefined)
+  const existing = new Map(
+    (
+      await repo.objects(
+        db,
+        others.map(([id]) => id),
+      )
+    ).map((o) => [o.id, o]),
+  )
+  for (const [id, t] of others) {
     const o = existing.get(id)
     const base = { objectId: id, key: t.key, objectTypeId: t.typeId, operation: t.operation }
     if (t.operation === 'delete') {
       if (o) add({ ...base, reason: `exists again (${o.object_key})` })
       continue
     }
-    if (createdOf(id) !== undefined) continue
     if (!o) add({ ...base, reason: 'deleted after the execution' })
     else if (o.updated_at > since) add({ ...base, reason: manual })
   }
