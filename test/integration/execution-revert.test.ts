@@ -68,8 +68,21 @@ const strip = (v: unknown): unknown => {
   return v
 }
 
+/** While set, the worker's reverts wait after their first step until it is resolved (a cancel test). */
+let gate: { reached: () => void; open: Promise<void> } | null = null
+
 describeEachDialect('revert an execution', (env) => {
-  withWorker(env)
+  withWorker(env, {
+    reverts: {
+      afterStep: async () => {
+        const g = gate
+        if (!g) return
+        gate = null
+        g.reached()
+        await g.open
+      },
+    },
+  })
   const services = () => env().booted.services
   const ws = () => env().workspaceId
 
@@ -341,6 +354,32 @@ describeEachDialect('revert an execution', (env) => {
       referencesRestored: 0,
     })
     expect(await state(s)).toEqual(before)
+  })
+
+  it('a revert cancelled while it runs writes nothing and leaves the execution revertible', async () => {
+    const s = await source()
+    await push(s.source.id, V1)
+    const second = await push(s.source.id, V2)
+    const after = await state(s)
+    let open!: () => void
+    const reached = new Promise<void>((resolve) => {
+      gate = { reached: resolve, open: new Promise<void>((o) => (open = o)) }
+    })
+    const res = await env().call('POST', revertUrl(s.source.id, second.id), { body: {} })
+    expect(res.status).toBe(202)
+    await reached
+    const cancel = env().call('DELETE', `${sourceUrl(env(), s.source.id)}/executions/${res.body.id}`)
+    await new Promise((r) => setTimeout(r, 100))
+    open()
+    expect((await cancel).status).toBe(200)
+    const status = await waitForEnd(
+      env(),
+      `${sourceUrl(env(), s.source.id)}/executions/${res.body.id}/status`,
+    )
+    expect(status.status).toBe('CANCELLED')
+    expect(await state(s)).toEqual(after)
+    const again = await revert(s.source.id, second.id)
+    expect(again.status.status).toBe('DONE')
   })
 
   it('is atomic: a failure in the middle of the writes leaves the repository as it was', async () => {

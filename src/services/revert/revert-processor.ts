@@ -1,5 +1,7 @@
 import { isoNow, systemClock, type Clock } from '../../domain/clock.js'
 import { RevertConflictError } from '../../domain/execution/revert-errors.js'
+import { ImportCancelled } from '../../engine/run-import.js'
+import { jobQueue } from '../../jobs/job-queue.js'
 import type { JobHandler } from '../../jobs/worker.js'
 import type { Store } from '../../store/create-store.js'
 import { importStore } from '../../store/import-store.js'
@@ -45,6 +47,8 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
       return fail('The execution to revert or its source mapping is gone')
     await repo.updateIfStatus(db, executionId, ['PROCESSING'], { started_at: isoNow(clock) })
     const run = deps.runs.begin(executionId)
+    // A cancel (DELETE …/executions/{id}) or a shutdown stops the revert between its steps: nothing is written.
+    const stopped = (): boolean => run.signal.aborted || ctx.shutdown.aborted
     try {
       const target = await revertTarget(db, original)
       const store = committingStore(deps.engineStore, clock, job, ctx, (tx) =>
@@ -54,7 +58,10 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
         {
           store: importStore(store),
           catalog: engineCatalogPort(deps.engineStore),
-          ...(deps.afterStep ? { afterStep: deps.afterStep } : {}),
+          afterStep: async (step) => {
+            await deps.afterStep?.(step)
+            if (stopped()) throw new ImportCancelled()
+          },
         },
         {
           workspaceId: execution.workspace_id,
@@ -68,6 +75,13 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
       await finish(job, ctx, 'done', { status: 'DONE', result: JSON.stringify(result) })
     } catch (error) {
       if (error instanceof LostJob) return
+      if (error instanceof ImportCancelled) {
+        if (run.signal.aborted || !ctx.shutdown.aborted)
+          return finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+        // Shutdown: the job goes back to the queue and the next worker runs the revert.
+        await jobQueue.release(db, job.id, ctx.workerId, isoNow(clock), 'worker shut down', false)
+        return
+      }
       if (RevertConflictError.is(error)) {
         const listed = error.details.conflicts
           .slice(0, 10)
