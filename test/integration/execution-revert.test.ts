@@ -7,6 +7,7 @@ import { engineSource, type TypeSpec } from '../helpers/engine-documents.js'
 import { repositorySnapshot } from '../helpers/engine-snapshot.js'
 import { sourceUrl, waitForEnd, withWorker } from '../helpers/executions.js'
 import { describeEachDialect } from '../helpers/test-env.js'
+import { otherWorkspace } from '../helpers/import-sources.js'
 
 const person: TypeSpec = {
   key: 'person',
@@ -336,6 +337,14 @@ describeEachDialect('revert an execution', (env) => {
       {},
     )
     expect(unknown.status).toBe(404)
+    // Another workspace's token does not reach this workspace's execution (its own workspace has no such source).
+    const other = await otherWorkspace(env(), `ws-revert-${env().dialect}`)
+    const foreign = await env().call(
+      'POST',
+      `${other.api}/importsource/${s.source.id}/executions/${dry.id}/revert`,
+      { token: other.token, body: {} },
+    )
+    expect(foreign.status).toBe(404)
     const ingesting = await env().call('POST', `${sourceUrl(env(), s.source.id)}/executions`, { body: {} })
     const running = await env().call('POST', revertUrl(s.source.id, ingesting.body.executionId), { body: {} })
     expect(running.status).toBe(409)

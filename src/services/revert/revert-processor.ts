@@ -42,9 +42,15 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
     const fail = (reason: string) =>
       finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason.slice(0, 1024) }, reason)
     const original = await repo.findById(db, payload.executionId)
-    const mapping = await deps.sources.mapping(execution.workspace_id, execution.import_source_id)
-    if (!original || !mapping || mapping.objectSchemaId === null)
-      return fail('The execution to revert or its source mapping is gone')
+    // The schema the execution wrote into (its result names it; else the source's mapping's).
+    const written = original?.result ? (JSON.parse(original.result) as { objectSchemaId?: unknown }) : null
+    const objectSchemaId =
+      typeof written?.objectSchemaId === 'number'
+        ? written.objectSchemaId
+        : ((await deps.sources.mapping(execution.workspace_id, execution.import_source_id))?.objectSchemaId ??
+          null)
+    if (!original || objectSchemaId === null)
+      return fail('The execution to revert or the schema it wrote into is gone')
     await repo.updateIfStatus(db, executionId, ['PROCESSING'], { started_at: isoNow(clock) })
     const run = deps.runs.begin(executionId)
     // A cancel (DELETE …/executions/{id}) or a shutdown stops the revert between its steps: nothing is written.
@@ -68,7 +74,7 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
           importSourceId: execution.import_source_id,
           executionId,
           target,
-          objectSchemaId: mapping.objectSchemaId,
+          objectSchemaId,
           force: payload.force,
         },
       )
