@@ -365,6 +365,31 @@ describeEachDialect('revert an execution', (env) => {
     expect(await state(s)).toEqual(before)
   })
 
+  it('an object edited by hand stays a conflict after its execution was reverted with force and that revert reverted', async () => {
+    const s = await source()
+    await push(s.source.id, V1)
+    const second = await push(s.source.id, V2)
+    const d = await services()
+      .store.db.selectFrom('object')
+      .select(['id', 'object_key'])
+      .where('object_schema_id', '=', s.schemaId)
+      .where('label', '=', 'delta')
+      .executeTakeFirstOrThrow()
+    const put = await env().call('PUT', `${env().api}/object/${d.id}`, {
+      body: {
+        attributes: [
+          { objectTypeAttributeId: s.attributeId('Host.Size'), objectAttributeValues: [{ value: '44' }] },
+        ],
+      },
+    })
+    expect(put.status).toBe(200)
+    const r = await revert(s.source.id, second.id, { force: true })
+    await revert(s.source.id, r.id)
+    const refused = await env().call('POST', revertUrl(s.source.id, second.id), { body: {} })
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409)
+    expect(refused.body.error.details.conflicts.map((c: { key: string }) => c.key)).toEqual([d.object_key])
+  })
+
   it('a revert cancelled while it runs writes nothing and leaves the execution revertible', async () => {
     const s = await source()
     await push(s.source.id, V1)
