@@ -7,6 +7,7 @@ import { engineSource, type TypeSpec } from '../helpers/engine-documents.js'
 import { repositorySnapshot } from '../helpers/engine-snapshot.js'
 import { sourceUrl, waitForEnd, withWorker } from '../helpers/executions.js'
 import { describeEachDialect } from '../helpers/test-env.js'
+import { otherWorkspace } from '../helpers/import-sources.js'
 
 const person: TypeSpec = {
   key: 'person',
@@ -68,8 +69,21 @@ const strip = (v: unknown): unknown => {
   return v
 }
 
+/** While set, the worker's reverts wait after their first step until it is resolved (a cancel test). */
+let gate: { reached: () => void; open: Promise<void> } | null = null
+
 describeEachDialect('revert an execution', (env) => {
-  withWorker(env)
+  withWorker(env, {
+    reverts: {
+      afterStep: async () => {
+        const g = gate
+        if (!g) return
+        gate = null
+        g.reached()
+        await g.open
+      },
+    },
+  })
   const services = () => env().booted.services
   const ws = () => env().workspaceId
 
@@ -323,6 +337,14 @@ describeEachDialect('revert an execution', (env) => {
       {},
     )
     expect(unknown.status).toBe(404)
+    // Another workspace's token does not reach this workspace's execution (its own workspace has no such source).
+    const other = await otherWorkspace(env(), `ws-revert-${env().dialect}`)
+    const foreign = await env().call(
+      'POST',
+      `${other.api}/importsource/${s.source.id}/executions/${dry.id}/revert`,
+      { token: other.token, body: {} },
+    )
+    expect(foreign.status).toBe(404)
     const ingesting = await env().call('POST', `${sourceUrl(env(), s.source.id)}/executions`, { body: {} })
     const running = await env().call('POST', revertUrl(s.source.id, ingesting.body.executionId), { body: {} })
     expect(running.status).toBe(409)
@@ -341,6 +363,57 @@ describeEachDialect('revert an execution', (env) => {
       referencesRestored: 0,
     })
     expect(await state(s)).toEqual(before)
+  })
+
+  it('an object edited by hand stays a conflict after its execution was reverted with force and that revert reverted', async () => {
+    const s = await source()
+    await push(s.source.id, V1)
+    const second = await push(s.source.id, V2)
+    const d = await services()
+      .store.db.selectFrom('object')
+      .select(['id', 'object_key'])
+      .where('object_schema_id', '=', s.schemaId)
+      .where('label', '=', 'delta')
+      .executeTakeFirstOrThrow()
+    const put = await env().call('PUT', `${env().api}/object/${d.id}`, {
+      body: {
+        attributes: [
+          { objectTypeAttributeId: s.attributeId('Host.Size'), objectAttributeValues: [{ value: '44' }] },
+        ],
+      },
+    })
+    expect(put.status).toBe(200)
+    const r = await revert(s.source.id, second.id, { force: true })
+    await revert(s.source.id, r.id)
+    const refused = await env().call('POST', revertUrl(s.source.id, second.id), { body: {} })
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409)
+    expect(refused.body.error.details.conflicts.map((c: { key: string }) => c.key)).toEqual([d.object_key])
+  })
+
+  it('a revert cancelled while it runs writes nothing and leaves the execution revertible', async () => {
+    const s = await source()
+    await push(s.source.id, V1)
+    const second = await push(s.source.id, V2)
+    const after = await state(s)
+    let open!: () => void
+    const reached = new Promise<void>((resolve) => {
+      gate = { reached: resolve, open: new Promise<void>((o) => (open = o)) }
+    })
+    const res = await env().call('POST', revertUrl(s.source.id, second.id), { body: {} })
+    expect(res.status).toBe(202)
+    await reached
+    const cancel = env().call('DELETE', `${sourceUrl(env(), s.source.id)}/executions/${res.body.id}`)
+    await new Promise((r) => setTimeout(r, 100))
+    open()
+    expect((await cancel).status).toBe(200)
+    const status = await waitForEnd(
+      env(),
+      `${sourceUrl(env(), s.source.id)}/executions/${res.body.id}/status`,
+    )
+    expect(status.status).toBe('CANCELLED')
+    expect(await state(s)).toEqual(after)
+    const again = await revert(s.source.id, second.id)
+    expect(again.status.status).toBe('DONE')
   })
 
   it('is atomic: a failure in the middle of the writes leaves the repository as it was', async () => {

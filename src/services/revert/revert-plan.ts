@@ -86,6 +86,19 @@ export async function findConflicts(
     }
   }
 
+  // Objects the chain's reverts wrote: their `updated_at` may be as late as the chain's last commit. Any other
+  // object written after the execution itself was written by someone else.
+  const chainWrote = new Set<number>()
+  const chainRanges: [number, number][] = []
+  for (const id of chain) {
+    if (id === target.id) continue
+    const log = await readLog(db, id)
+    for (const ranges of log.created.values()) chainRanges.push(...ranges)
+    for (const c of log.changes) chainWrote.add(c.change.objectId)
+  }
+  const writtenAfter = (id: number, updatedAt: string): boolean =>
+    updatedAt > (chainWrote.has(id) || inRanges(chainRanges, id) ? since : target.appliedAt)
+
   const touched = new Map<number, { typeId: number; key: string; operation: string }>()
   for (const { typeId, operation, change } of log.changes) {
     if (!touched.has(change.objectId)) touched.set(change.objectId, { typeId, key: change.key, operation })
@@ -126,11 +139,13 @@ export async function findConflicts(
     }
   }
 
-  // 2. Written after the chain's last commit: the object API (a later execution is reported above already).
+  // 2. Written after the execution by someone else than its revert chain: the object API (a later execution is
+  // reported above already).
   const manual = 'changed after the execution (object API)'
   for (const [typeId, ranges] of log.created) {
     for (const [first, last] of ranges) {
-      for (const r of await repo.changedInRange(db, first, last, since))
+      for (const r of await repo.changedInRange(db, first, last, target.appliedAt)) {
+        if (!writtenAfter(Number(r.id), r.updated_at)) continue
         add({
           objectId: Number(r.id),
           key: r.object_key,
@@ -138,19 +153,28 @@ export async function findConflicts(
           operation: 'create',
           reason: manual,
         })
+      }
     }
   }
-  const existing = new Map((await repo.objects(db, [...touched.keys()])).map((o) => [o.id, o]))
-  for (const [id, t] of touched) {
+  // Created objects were checked by range above: only the others are read.
+  const others = [...touched].filter(([id, t]) => t.operation === 'delete' || createdOf(id) === undefined)
+  const existing = new Map(
+    (
+      await repo.objects(
+        db,
+        others.map(([id]) => id),
+      )
+    ).map((o) => [o.id, o]),
+  )
+  for (const [id, t] of others) {
     const o = existing.get(id)
     const base = { objectId: id, key: t.key, objectTypeId: t.typeId, operation: t.operation }
     if (t.operation === 'delete') {
       if (o) add({ ...base, reason: `exists again (${o.object_key})` })
       continue
     }
-    if (createdOf(id) !== undefined) continue
     if (!o) add({ ...base, reason: 'deleted after the execution' })
-    else if (o.updated_at > since) add({ ...base, reason: manual })
+    else if (writtenAfter(id, o.updated_at)) add({ ...base, reason: manual })
   }
 
   // 3. Removed objects whose identity is owned again (a later import created a new object for it).

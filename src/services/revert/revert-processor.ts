@@ -1,5 +1,7 @@
 import { isoNow, systemClock, type Clock } from '../../domain/clock.js'
 import { RevertConflictError } from '../../domain/execution/revert-errors.js'
+import { ImportCancelled } from '../../engine/run-import.js'
+import { jobQueue } from '../../jobs/job-queue.js'
 import type { JobHandler } from '../../jobs/worker.js'
 import type { Store } from '../../store/create-store.js'
 import { importStore } from '../../store/import-store.js'
@@ -40,11 +42,19 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
     const fail = (reason: string) =>
       finish(job, ctx, 'failed', { status: 'FAILED', failure_reason: reason.slice(0, 1024) }, reason)
     const original = await repo.findById(db, payload.executionId)
-    const mapping = await deps.sources.mapping(execution.workspace_id, execution.import_source_id)
-    if (!original || !mapping || mapping.objectSchemaId === null)
-      return fail('The execution to revert or its source mapping is gone')
+    // The schema the execution wrote into (its result names it; else the source's mapping's).
+    const written = original?.result ? (JSON.parse(original.result) as { objectSchemaId?: unknown }) : null
+    const objectSchemaId =
+      typeof written?.objectSchemaId === 'number'
+        ? written.objectSchemaId
+        : ((await deps.sources.mapping(execution.workspace_id, execution.import_source_id))?.objectSchemaId ??
+          null)
+    if (!original || objectSchemaId === null)
+      return fail('The execution to revert or the schema it wrote into is gone')
     await repo.updateIfStatus(db, executionId, ['PROCESSING'], { started_at: isoNow(clock) })
     const run = deps.runs.begin(executionId)
+    // A cancel (DELETE …/executions/{id}) or a shutdown stops the revert between its steps: nothing is written.
+    const stopped = (): boolean => run.signal.aborted || ctx.shutdown.aborted
     try {
       const target = await revertTarget(db, original)
       const store = committingStore(deps.engineStore, clock, job, ctx, (tx) =>
@@ -54,20 +64,30 @@ export function processRevert(deps: RevertProcessorDeps): JobHandler {
         {
           store: importStore(store),
           catalog: engineCatalogPort(deps.engineStore),
-          ...(deps.afterStep ? { afterStep: deps.afterStep } : {}),
+          afterStep: async (step) => {
+            await deps.afterStep?.(step)
+            if (stopped()) throw new ImportCancelled()
+          },
         },
         {
           workspaceId: execution.workspace_id,
           importSourceId: execution.import_source_id,
           executionId,
           target,
-          objectSchemaId: mapping.objectSchemaId,
+          objectSchemaId,
           force: payload.force,
         },
       )
       await finish(job, ctx, 'done', { status: 'DONE', result: JSON.stringify(result) })
     } catch (error) {
       if (error instanceof LostJob) return
+      if (error instanceof ImportCancelled) {
+        if (run.signal.aborted || !ctx.shutdown.aborted)
+          return finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
+        // Shutdown: the job goes back to the queue and the next worker runs the revert.
+        await jobQueue.release(db, job.id, ctx.workerId, isoNow(clock), 'worker shut down', false)
+        return
+      }
       if (RevertConflictError.is(error)) {
         const listed = error.details.conflicts
           .slice(0, 10)

@@ -448,6 +448,9 @@ async function deleteCreated(
   conflicts: ReadonlyMap<number, RevertConflict>,
 ): Promise<void> {
   const { tx } = w
+  // Whether the revert deletes the object: its referrers need no marking.
+  const deleted = (id: number): boolean =>
+    !conflicts.has(id) && [...log.created.values()].some((r) => r.some(([a, b]) => id >= a && id <= b))
   for (const [typeId, ranges] of log.created) {
     const refAttributes = [...w.attributes.values()]
       .filter((a) => a.objectTypeId === typeId && isReference(a))
@@ -459,7 +462,7 @@ async function deleteCreated(
         if (rows.length === 0) break
         after = rows[rows.length - 1]!.id
         const doomed = rows.filter((r) => !conflicts.has(r.id))
-        if (doomed.length) await deletePage(w, typeId, doomed, refAttributes)
+        if (doomed.length) await deletePage(w, typeId, doomed, refAttributes, deleted)
       }
     }
   }
@@ -470,6 +473,7 @@ async function deletePage(
   typeId: number,
   rows: RevertObjectRow[],
   refAttributes: number[],
+  deleted: (id: number) => boolean,
 ): Promise<void> {
   const { tx } = w
   const ids = rows.map((r) => r.id)
@@ -504,7 +508,11 @@ async function deletePage(
       },
     })
   }
-  await tx.markReferrersDirty(ids)
+  // Objects that keep referring to them (their references go with them) compare their entry again next import.
+  const referrers = new Set<number>()
+  for (const list of inbound.values())
+    for (const [referrer] of list) if (!deleted(referrer)) referrers.add(referrer)
+  if (referrers.size) await tx.markDirty([...referrers])
   await tx.deleteIndexKeys(keys)
   await tx.deleteObjects(ids)
   w.resultOf(typeId).objectsMissingDeleted += ids.length

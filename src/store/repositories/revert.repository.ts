@@ -117,7 +117,7 @@ export const revertRepository = {
   changedInRange: (db: Db, first: number, last: number, since: string) =>
     db
       .selectFrom('object')
-      .select(['id', 'object_key', 'object_type_id'])
+      .select(['id', 'object_key', 'object_type_id', 'updated_at'])
       .where('id', '>=', first)
       .where('id', '<=', last)
       .where(sql<SqlBool>`updated_at > ${since}`)
