@@ -57,9 +57,10 @@ export interface LiveProgress {
 
 /**
  * Execution kinds: pushed by a client, read from the source's file by the worker, a spreadsheet upload job
- * (POST /api/v1/entities/:entity/import) read from its own file, or the revert of another execution.
+ * (POST /api/v1/entities/:entity/import) read from its own file, the revert of another execution, or the apply of a
+ * dry run's plan (docs/plan-apply.md).
  */
-export const EXECUTION_KINDS = ['external', 'file', 'upload', 'revert'] as const
+export const EXECUTION_KINDS = ['external', 'file', 'upload', 'revert', 'apply'] as const
 export type ExecutionKind = (typeof EXECUTION_KINDS)[number]
 
 /** The six steps of a file import (seed 000): validation … completion. */

@@ -150,7 +150,7 @@ export const ExecutionResource = Type.Object({
     description: 'Sums over the object types of the result',
   }),
   clientProgress: Type.Unknown(),
-  kind: Type.Optional(Type.String({ description: "'external', 'file', 'upload' or 'revert'" })),
+  kind: Type.Optional(Type.String({ description: "'external', 'file', 'upload', 'revert' or 'apply'" })),
   revertsExecutionId: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: 'A revert: the execution it takes back' }),
   ),

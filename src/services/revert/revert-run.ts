@@ -7,6 +7,7 @@
  */
 import { foldCase } from '../../domain/aql/compare.js'
 import { valueText } from '../../domain/schema/content-hash.js'
+import { writeProvenance } from '../../domain/provenance/provenance-map.js'
 import { decodeValues, encodeValues } from '../../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue } from '../../domain/schema/types.js'
 import {
@@ -120,8 +121,16 @@ export async function runRevert(deps: RevertDeps, input: RevertInput): Promise<R
       summary.conflictsSkipped = conflicts.size
       // No stage for index rows: every write goes straight into object_value.
       await tx.applyIndex(async () => undefined)
+      // The revert is a writer of its own (docs/provenance.md): what it re-creates or restores names it.
+      const origin = await tx.createOrigin({
+        workspaceId: input.workspaceId,
+        importSourceId: input.importSourceId,
+        executionId: input.executionId,
+        createdAt: now,
+      })
       const w: Writer = {
         tx,
+        origin,
         log: (changeLog = new ChangeLog(tx, input.executionId, 0)),
         input,
         now,
@@ -181,6 +190,8 @@ export async function runRevert(deps: RevertDeps, input: RevertInput): Promise<R
 
 interface Writer {
   tx: ImportTx
+  /** The revert's write_origin id. */
+  origin: number
   log: ChangeLog
   input: RevertInput
   now: string
@@ -251,6 +262,7 @@ async function recreate(w: Writer, removed: Logged[]): Promise<void> {
         w.now,
         w.now,
         foldCase(label),
+        w.origin,
       ])
       await w.log.recordCreate(typeId, change.objectId)
       w.resultOf(typeId).objectsCreated++
@@ -343,10 +355,12 @@ async function restoreValues(w: Writer, changed: Logged[]): Promise<void> {
       if (!s) continue
       const values = decodeValues(s.attribute_values)
       const current: Record<string, unknown[]> = {}
+      const restored: number[] = []
       let labelFromValues: string | null = null
       for (const [attrId, list] of Object.entries(change.before ?? {})) {
         const attr = w.attributes.get(Number(attrId))
         if (!attr) continue
+        restored.push(attr.id)
         const restore = list as CanonicalValue[]
         const now = values.get(attr.id) ?? []
         current[attrId] = now
@@ -367,6 +381,7 @@ async function restoreValues(w: Writer, changed: Logged[]): Promise<void> {
         s.missing_since,
         s.missing_runs,
         foldCase(label),
+        writeProvenance(s.provenance, s.origin_id, restored, w.origin),
       ])
       await w.log.record(typeId, operation as 'update' | 'missing-update', {
         objectId: s.id,
@@ -436,6 +451,17 @@ async function restoreReferences(w: Writer, relinked: Logged[], log: RevertLog):
       await tx.deleteReferences(group.ids, attributeId)
       await tx.insertReferences(group.rows)
     }
+    // The restored reference attributes name the revert as their writer.
+    const restoredAttributes = new Map<number, number[]>()
+    for (const [attributeId, group] of byAttribute)
+      for (const id of group.ids) restoredAttributes.set(id, [...(restoredAttributes.get(id) ?? []), attributeId])
+    const stored = await tx.provenanceOf([...restoredAttributes.keys()])
+    await tx.updateProvenance(
+      [...restoredAttributes].map(([id, attributeIds]) => {
+        const s = stored.get(id)
+        return [id, writeProvenance(s?.provenance, s?.origin ?? null, attributeIds, w.origin)]
+      }),
+    )
     // The next import compares these objects again (and so re-resolves their references).
     await tx.markDirty([...counted])
   }

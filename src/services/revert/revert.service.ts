@@ -102,6 +102,8 @@ export async function revertTarget(db: Db, e: ExecutionRow): Promise<RevertTarge
   if (e.dry_run === 1) throw refuse('it is a dry run, which wrote nothing')
   if (e.status === 'INGESTING' || e.status === 'PROCESSING' || e.status === 'PAUSED')
     throw refuse(`it is still running (${e.status})`)
+  if (e.status === 'HELD')
+    throw refuse('it is held by the mass-delete guard and wrote nothing yet: approve or reject it')
   if (e.status !== 'DONE' || e.applied_at === null)
     throw refuse(`it ended ${e.status} and wrote nothing to take back`)
   if (e.reverted_by !== null) {

@@ -13,6 +13,9 @@ export interface RevertObjectRow {
   updated_at: string
   missing_since: string | null
   missing_runs: number
+  /** Provenance (0021): the object's write origin and the attributes another origin wrote. */
+  origin_id: number | null
+  provenance: string | null
 }
 
 const ID_LIST = 900
@@ -28,6 +31,8 @@ const toRow = (r: Record<string, unknown>): RevertObjectRow => ({
   updated_at: String(r.updated_at),
   missing_since: (r.missing_since as string | null) ?? null,
   missing_runs: Number(r.missing_runs),
+  origin_id: r.origin_id === null || r.origin_id === undefined ? null : Number(r.origin_id),
+  provenance: (r.provenance as string | null) ?? null,
 })
 
 const COLUMNS = [
@@ -41,6 +46,8 @@ const COLUMNS = [
   'updated_at',
   'missing_since',
   'missing_runs',
+  'origin_id',
+  'provenance',
 ] as const
 
 /** The reads of a revert: the change log of executions, later changes, objects by id and id range. Queries only. */
