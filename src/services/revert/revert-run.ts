@@ -454,7 +454,8 @@ async function restoreReferences(w: Writer, relinked: Logged[], log: RevertLog):
     // The restored reference attributes name the revert as their writer.
     const restoredAttributes = new Map<number, number[]>()
     for (const [attributeId, group] of byAttribute)
-      for (const id of group.ids) restoredAttributes.set(id, [...(restoredAttributes.get(id) ?? []), attributeId])
+      for (const id of group.ids)
+        restoredAttributes.set(id, [...(restoredAttributes.get(id) ?? []), attributeId])
     const stored = await tx.provenanceOf([...restoredAttributes.keys()])
     await tx.updateProvenance(
       [...restoredAttributes].map(([id, attributeIds]) => {
