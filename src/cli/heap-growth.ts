@@ -9,31 +9,19 @@ export type HeapGrowth = { percent: number } | { percent: null; by: 'v8' | 'node
 
 let inForce: HeapGrowth = { percent: null, by: 'v8' }
 
-/** What applyHeapGrowth set in this process. */
-export function heapGrowthInForce(): HeapGrowth {
-  return inForce
-}
-
 /**
  * What bounds the heap of an Intake process (INTAKE_HEAP_GROWTH_PERCENT): after each full garbage collection V8
  * lets the heap grow by this percentage of what stayed live before it collects again. Left to itself, V8 lets a
  * heap grow to up to 4× its live size on a machine with much memory, and an import produces garbage that survives
- * its first collections (the mapped batch, the chunk being read): a server that holds ~60 MB had a 300 MB heap.
+ * its first collections (the mapped batch, the chunk being read): a server holding ~60 MB had a 300 MB heap.
  *
  * V8 reads this flag each time it sets the next limit, so setting it once the process runs is enough (Node keeps
- * its flags writable for `v8.setFlagsFromString`; test/e2e/heap-growth.test.ts checks the effect on the heap).
- * A `--heap-growing-percent` given to node itself (command line or NODE_OPTIONS) wins; 0 leaves V8's heuristics.
+ * its flags writable for `v8.setFlagsFromString`; test/e2e/server-memory.test.ts checks the effect on the heap).
+ * A `--heap-growing-percent` given to node itself wins (NODE_OPTIONS may not carry it); 0 leaves V8's heuristics.
  * Answers what is in force.
  */
-export function applyHeapGrowth(
-  percent: number,
-  node: { execArgv: readonly string[]; nodeOptions: string | undefined } = {
-    execArgv: process.execArgv,
-    nodeOptions: process.env.NODE_OPTIONS,
-  },
-): HeapGrowth {
-  if (node.execArgv.some((arg) => FLAG.test(arg)) || FLAG.test(node.nodeOptions ?? ''))
-    inForce = { percent: null, by: 'node-flag' }
+export function applyHeapGrowth(percent: number, execArgv: readonly string[] = process.execArgv): HeapGrowth {
+  if (execArgv.some((arg) => FLAG.test(arg))) inForce = { percent: null, by: 'node-flag' }
   else if (percent <= 0) inForce = { percent: null, by: 'v8' }
   else {
     v8.setFlagsFromString(`--heap-growing-percent=${percent}`)
