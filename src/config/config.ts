@@ -109,9 +109,9 @@ type Env = Record<string, string | undefined>
  * The default page cache of a SQLite connection, in MiB (SQLite's own default is 2). A server has two connections
  * (the API's and the engine's); pages that miss it are read from the operating system's file cache.
  */
-export const SQLITE_CACHE_MB = 8
+export const SQLITE_CACHE_MB = 16
 /** The default of INTAKE_HEAP_GROWTH_PERCENT (V8's own heuristics let a heap grow to ~4× what is live). */
-export const HEAP_GROWTH_PERCENT = 40
+export const HEAP_GROWTH_PERCENT = 100
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND

@@ -12,10 +12,10 @@ const problemsOf = (env: Record<string, string>) => {
 }
 
 describe('the memory settings', () => {
-  it('default to an 8 MiB SQLite page cache per connection and a heap that grows 40 % over live data', () => {
+  it('default to a 16 MiB SQLite page cache per connection and a heap that grows 100 % over live data', () => {
     const c = loadConfig({})
-    expect(c.heapGrowthPercent).toBe(40)
-    expect(c.database.sqliteCacheMb).toBe(8)
+    expect(c.heapGrowthPercent).toBe(100)
+    expect(c.database.sqliteCacheMb).toBe(16)
   })
 
   it('take INTAKE_SQLITE_CACHE_MB and INTAKE_HEAP_GROWTH_PERCENT (0 = V8’s own heuristics)', () => {
