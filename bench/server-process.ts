@@ -12,6 +12,9 @@ import { BENCH_TOKEN } from './bench-kit.js'
 
 export const BENCH_WORKSPACE = 'bench-workspace'
 
+/** Server settings taken from the benchmark's own environment when set. */
+const MEMORY_SETTINGS = ['INTAKE_HEAP_GROWTH_PERCENT', 'INTAKE_SQLITE_CACHE_MB'] as const
+
 export interface ServerProcess {
   url: string
   workspaceId: string
@@ -90,6 +93,10 @@ export async function startServerProcess(
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      // The memory settings the benchmark runs under, to compare them (docs/benchmarks.md): passed on when set.
+      ...Object.fromEntries(
+        MEMORY_SETTINGS.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+      ),
       ...env,
       INTAKE_ADMIN_TOKEN: BENCH_TOKEN,
       INTAKE_WORKSPACE_ID: BENCH_WORKSPACE,

@@ -7,6 +7,8 @@ export interface DatabaseConfig {
   readonly dialect: 'sqlite' | 'postgres'
   /** postgres connection string, or the SQLite file path (':memory:' allowed). */
   readonly url: string
+  /** SQLite: the page cache of each connection, in MiB (INTAKE_SQLITE_CACHE_MB; absent = SQLITE_CACHE_MB). */
+  readonly sqliteCacheMb?: number
 }
 
 export interface AppConfig {
@@ -56,6 +58,11 @@ export interface AppConfig {
    * tokens). null = secrets are refused (409 SECRET_KEY_MISSING) and stored ones cannot be read.
    */
   readonly secretKey: Uint8Array | null
+  /**
+   * INTAKE_HEAP_GROWTH_PERCENT: how far V8's heap may grow above what a full garbage collection left live before
+   * it collects again (`serve` and `worker` apply it at start, see heap-growth.ts); 0 = V8's own heuristics.
+   */
+  readonly heapGrowthPercent: number
 }
 
 /**
@@ -99,6 +106,14 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>
+
+/**
+ * The default page cache of a SQLite connection, in MiB (SQLite's own default is 2). A server has two connections
+ * (the API's and the engine's); pages that miss it are read from the operating system's file cache.
+ */
+export const SQLITE_CACHE_MB = 16
+/** The default of INTAKE_HEAP_GROWTH_PERCENT (V8's own heuristics let a heap grow to ~4× what is live). */
+export const HEAP_GROWTH_PERCENT = 100
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -192,6 +207,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const sourceMaxColumns = int('INTAKE_SOURCE_MAX_COLUMNS', 2_000, 1, 1_000_000)
   const discoverMaxSampleSize = int('INTAKE_DISCOVER_MAX_SAMPLE_SIZE', 1_000, 100, 100_000)
   const discoverMaxSampleChars = int('INTAKE_DISCOVER_MAX_SAMPLE_CHARS', 200, 8, 1_000_000)
+  const sqliteCacheMb = int('INTAKE_SQLITE_CACHE_MB', SQLITE_CACHE_MB, 1, 65_536)
+  const heapGrowthPercent = int('INTAKE_HEAP_GROWTH_PERCENT', HEAP_GROWTH_PERCENT, 0, 1_000)
   const importDirRaw = read('INTAKE_IMPORT_DIR')
   const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)
 
@@ -219,6 +236,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel
   else problems.push({ name: 'LOG_LEVEL', value: logLevelRaw, expected: LOG_LEVELS.join(' | ') })
 
+  if (database.dialect === 'sqlite') database = { ...database, sqliteCacheMb }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     port,
@@ -246,6 +264,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     discoverMaxSampleSize,
     discoverMaxSampleChars,
     secretKey,
+    heapGrowthPercent,
   })
 }
 

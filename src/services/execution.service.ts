@@ -24,6 +24,7 @@ import { executionRepository as repo } from '../store/repositories/execution.rep
 import { objectsRoot } from '../engine/selector.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
+import { chunkHash } from './chunk-hash.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { NOT_STARTED, startExecutionIn } from './execution-start.js'
 import { toExecution } from './execution-view.js'
@@ -135,10 +136,17 @@ export class ExecutionService {
       throw ChunkDataInvalidError({ field: `body.data.${reserved}`, reason: 'is a root Intake reserves' })
     const payload = hasData ? JSON.stringify(body.data) : null
     // The hash of what the client sent: a repeat of an objects chunk is recognised as such.
-    const sent = pushed
-      ? { objectTypeId: body.objectTypeId, objects: body.objects, completed: body.completed === true }
-      : { data: body.data ?? null, completed: body.completed === true }
-    const hash = createHash('sha256').update(JSON.stringify(sent)).digest('hex')
+    const hash = pushed
+      ? createHash('sha256')
+          .update(
+            JSON.stringify({
+              objectTypeId: body.objectTypeId,
+              objects: body.objects,
+              completed: body.completed === true,
+            }),
+          )
+          .digest('hex')
+      : chunkHash(payload, body.completed === true)
     const execution = await this.get(workspaceId, importSourceId, id)
     const outcome = await this.db.transaction().execute(async (trx): Promise<ChunkOutcome> => {
       const cgid = body.clientGeneratedId

@@ -3,7 +3,7 @@ import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import type { DatabaseConfig } from '../config/config.js'
+import { SQLITE_CACHE_MB, type DatabaseConfig } from '../config/config.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
@@ -63,9 +63,9 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
-    // 64 MiB of page cache (the default is 2 MiB), allocated as it is used: an import of a million objects touches
-    // indexes far larger than the default, and every miss is a read from the file.
-    sqlite.pragma('cache_size = -65536')
+    // INTAKE_SQLITE_CACHE_MB of page cache (SQLite's default is 2 MiB), allocated as it is used and kept: it counts
+    // in the server's RSS once per connection. A miss reads the page from the operating system's file cache.
+    sqlite.pragma(`cache_size = -${(config.sqliteCacheMb ?? SQLITE_CACHE_MB) * 1024}`)
     registerSqlFunctions(sqlite)
     // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
     const db = new Kysely<Database>({ dialect: new PatientSqliteDialect(sqlite) })

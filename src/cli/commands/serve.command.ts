@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { startServer } from '../../http/server.js'
 import { configOrExit } from '../config-or-exit.js'
+import { memoryLine } from '../heap-growth.js'
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -23,6 +24,7 @@ export function serveCommand(): Command {
       out.write(
         `  worker:       ${options.worker ? `in-process (${config.workerConcurrency})` : 'none (--no-worker)'}\n`,
       )
+      out.write(`  memory:       ${memoryLine(config.database)}\n`)
       if (server.generatedAdminToken) {
         out.write(`  admin token:  ${server.generatedAdminToken}\n`)
         out.write('                (shown once; it is stored only as a hash — keep it now)\n')

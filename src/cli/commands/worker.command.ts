@@ -3,6 +3,7 @@ import pino from 'pino'
 import { bootstrap, startBackground } from '../../main.js'
 import { ensureWritableDir } from '../../store/data-dir.js'
 import { configOrExit } from '../config-or-exit.js'
+import { memoryLine } from '../heap-growth.js'
 
 /** `intake worker`: processes executions without serving HTTP (pair with `intake serve --no-worker`). */
 export function workerCommand(): Command {
@@ -24,7 +25,14 @@ export function workerCommand(): Command {
         staleAfterMs,
         reapEveryMs: Math.min(10_000, staleAfterMs),
       })
-      log.info({ workerId: running.worker.id, concurrency: config.workerConcurrency }, 'worker started')
+      log.info(
+        {
+          workerId: running.worker.id,
+          concurrency: config.workerConcurrency,
+          memory: memoryLine(config.database),
+        },
+        'worker started',
+      )
       process.stdout.write(`Intake worker ${running.worker.id} is processing executions and schedules\n`)
       let stopping = false
       const shutdown = (signal: string): void => {

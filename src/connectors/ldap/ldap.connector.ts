@@ -6,11 +6,12 @@
  * normalized DNs).
  */
 import type { ConnectionOptions } from 'node:tls'
-import { Client, FilterParser, type Entry, type Filter } from 'ldapts'
+import type { Client, Entry, Filter } from 'ldapts'
 import type { ConnectionCheck, Connector, ReadOptions, RecordBatch, SourceSchema } from '../connector.js'
 import { SourceCursorInvalidError } from '../connector-errors.js'
 import { FieldCollector } from '../discovery.js'
 import { BATCH_TEXT_BUDGET, entryWeight } from '../file-source.js'
+import { lazyModule } from '../lazy-module.js'
 import { LdapSourceError } from './ldap-errors.js'
 import { ldapFailure, type FailureContext } from './ldap-failure.js'
 import {
@@ -22,6 +23,9 @@ import {
   type ValueKind,
 } from './ldap-values.js'
 import { type LdapConfig, LdapConfigSchema, type LdapRoot } from './ldap.config.js'
+
+/** ldapts: loaded by the first LDAP source used (lazy-module.ts). */
+const ldapts = lazyModule(() => import('ldapts'))
 
 type RootSearch = {
   name: string
@@ -66,7 +70,8 @@ function balanced(filter: string): boolean {
   return depth === 0
 }
 
-function parseFilter(search: RootSearch): Filter {
+async function parseFilter(search: RootSearch): Promise<Filter> {
+  const { FilterParser } = await ldapts()
   try {
     // ldapts quietly closes a filter that lacks its last `)`: a typo the user should hear about.
     if (!balanced(search.filter)) throw new Error('its parentheses are unbalanced')
@@ -91,6 +96,7 @@ async function open(
   config: LdapConfig,
   signal: AbortSignal,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
+  const { Client } = await ldapts()
   signal.throwIfAborted()
   const at: FailureContext = { url: config.url, ...(config.bindDn ? { bindDn: config.bindDn } : {}) }
   const client = new Client({
@@ -174,7 +180,7 @@ async function* searchPages(
     filter: search.filter,
     root: search.name,
   }
-  const filter = parseFilter(search)
+  const filter = await parseFilter(search)
   const binary = new Set((config.binaryAttributes ?? []).map((a) => a.toLowerCase()))
   const kinds = new Map<string, ValueKind>()
   const pages = client.searchPaginated(search.baseDn, {
@@ -300,7 +306,7 @@ async function testLdap(config: LdapConfig, signal: AbortSignal): Promise<Connec
         root: search.name,
       }
       try {
-        const filter = parseFilter(search)
+        const filter = await parseFilter(search)
         await opened.client.search(search.baseDn, {
           scope: search.scope,
           filter,

@@ -1,6 +1,6 @@
 import type { Connector, ReadState, RecordBatch, SourceSchema } from '../connector.js'
 import { FieldCollector } from '../discovery.js'
-import { SQL_DRIVERS } from './drivers.js'
+import { sqlDriver } from './drivers.js'
 import {
   detailOf,
   type SqlDriver,
@@ -87,7 +87,7 @@ async function open(
   config: SqlConfig,
   signal: AbortSignal,
 ): Promise<{ driver: SqlDriver; session: SqlSession }> {
-  const driver = SQL_DRIVERS[config.driver]
+  const driver = await sqlDriver(config.driver)
   try {
     return { driver, session: await driver.connect(config, signal) }
   } catch (error) {

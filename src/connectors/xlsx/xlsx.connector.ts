@@ -15,9 +15,12 @@ import {
   SourceWorkbookUnreadableError,
 } from '../connector-errors.js'
 import { checkFile, discoverTabular, headerNames, openTabular, tooManyColumns } from '../file-source.js'
+import { lazyModule } from '../lazy-module.js'
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from '../source-limits.js'
-import { BoundedWorkbookReader } from './bounded-workbook-reader.js'
 import { type XlsxConfig, XlsxConfigSchema } from './xlsx.config.js'
+
+/** exceljs, with the bounded reader around it: loaded by the first XLSX read (lazy-module.ts). */
+const workbookReader = lazyModule(() => import('./bounded-workbook-reader.js'))
 
 type Cell = string | number | boolean
 type XlsxEntry = Record<string, Cell>
@@ -72,6 +75,7 @@ async function* readXlsx(
   const { signal } = options
   const { skip, batcher } = await openTabular(config.path, options)
   const headerRow = config.headerRow ?? 1
+  const { BoundedWorkbookReader } = await workbookReader()
   const input: ReadStream = createReadStream(config.path)
   const reader = new BoundedWorkbookReader(
     input,

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       workerConcurrency: 1,
     })
-    expect(c.database).toEqual({ dialect: 'sqlite', url: path.resolve('data/intake.db') })
+    expect(c.database).toEqual({ dialect: 'sqlite', url: path.resolve('data/intake.db'), sqliteCacheMb: 16 })
     expect(Object.isFrozen(c)).toBe(true)
     expect(Object.isFrozen(c.database)).toBe(true)
   })
@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
       dialect: 'sqlite',
       url: '/tmp/x.db',
+      sqliteCacheMb: 16,
     })
     expect(loadConfig({ INTAKE_DATA_DIR: '/srv/intake' }).database.url).toBe('/srv/intake/intake.db')
   })

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const DIST = path.resolve('dist')
+
+/** Runs an ES module script in a fresh node (cwd: the repository) and answers its stdout. */
+async function runNode(script: string, env: Record<string, string> = {}): Promise<string> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  if (code !== 0) throw new Error(`node exited with ${code}: ${err}`)
+  return out
+}
+
+/**
+ * A live set of ~60 MB, then objects that survive a few collections (promoted to the old generation) and die:
+ * what an import does with its batches. Answers the largest heap V8 committed meanwhile, in MB.
+ */
+const churn = (percent: number) => `
+  import v8 from 'node:v8'
+  const { applyHeapGrowth } = await import(${JSON.stringify(`${DIST}/cli/heap-growth.js`)})
+  applyHeapGrowth(${percent}, [])
+  const live = []
+  for (let i = 0; i < 400_000; i++) live.push({ id: i, name: 'object ' + i, tags: [i % 7, i % 11] })
+  const window = []
+  let peak = 0
+  for (let i = 0; i < 3_000_000; i++) {
+    window.push({ key: 'entry ' + i, values: [i, 'value ' + i] })
+    if (window.length > 60_000) window.splice(0, 10_000)
+    if (i % 5000 === 0) peak = Math.max(peak, v8.getHeapStatistics().total_heap_size)
+  }
+  globalThis.kept = live.length + window.length
+  process.stdout.write(String(Math.round(peak / 2 ** 20)))
+`
+
+describe('the memory of an Intake process', () => {
+  it('keeps the heap within the growth INTAKE_HEAP_GROWTH_PERCENT sets, where V8 alone lets it grow far more', async () => {
+    expect(fs.existsSync(DIST), 'run npm run build first (npm test does)').toBe(true)
+    const bounded = Number(await runNode(churn(10)))
+    const v8Alone = Number(await runNode(churn(0)))
+    // The live set is ~60 MB: 10 % growth plus V8's young generation and minimum steps stays well under 200 MB.
+    expect(bounded).toBeLessThan(200)
+    expect(bounded).toBeLessThan(v8Alone * 0.75)
+  }, 60_000)
+
+  it('starts the server with the heap growth and SQLite cache it is configured with, and says so', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-memory-'))
+    const child = spawn(process.execPath, [`${DIST}/cli/bin.js`, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        INTAKE_DATA_DIR: dataDir,
+        INTAKE_HEAP_GROWTH_PERCENT: '25',
+        INTAKE_SQLITE_CACHE_MB: '12',
+      },
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    try {
+      const deadline = Date.now() + 20_000
+      while (!/memory:.*\n/.test(out)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(out).toContain(
+        'memory:       heap grows 25 % over live data (INTAKE_HEAP_GROWTH_PERCENT); SQLite page cache 12 MiB per connection (INTAKE_SQLITE_CACHE_MB)',
+      )
+    } finally {
+      child.kill('SIGTERM')
+      await exited
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 30_000)
+
+  it('loads no connector driver at start, and each one where its source is first used', async () => {
+    const out = await runNode(`
+      import { createRequire } from 'node:module'
+      const loaded = (name) =>
+        Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/' + name + '/'))
+      const drivers = ['exceljs', 'mysql2', 'asn1'] // asn1: ldapts's own dependency (ldapts itself is ESM)
+      await import(${JSON.stringify(`${DIST}/cli/cli.js`)})
+      await import(${JSON.stringify(`${DIST}/http/server.js`)})
+      const atStart = drivers.filter(loaded)
+      const { sqlDriver } = await import(${JSON.stringify(`${DIST}/connectors/sql/drivers.js`)})
+      const mysql = await sqlDriver('mysql')
+      const { ldapConnector } = await import(${JSON.stringify(`${DIST}/connectors/ldap/ldap.connector.js`)})
+      await ldapConnector.testConnection(
+        { url: 'ldap://127.0.0.1:1', baseDn: 'dc=x', roots: { people: {} }, connectTimeoutMs: 500 },
+        new AbortController().signal,
+      ).catch(() => undefined)
+      process.stdout.write(JSON.stringify({ atStart, mysql: typeof mysql.connect, afterUse: drivers.filter(loaded) }))
+    `)
+    expect(JSON.parse(out)).toEqual({ atStart: [], mysql: 'function', afterUse: ['mysql2', 'asn1'] })
+  }, 30_000)
+})
