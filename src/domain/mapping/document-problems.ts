@@ -65,7 +65,7 @@ export const DOCUMENT_PROBLEM_CODES = {
   },
   ADOPTED_DEFINITION_MISMATCH: {
     meaning:
-      'A type or attribute adopted from the existing schema by its externalId is declared differently there (parent, attribute type, reference target, label, cardinality, unique, status values).',
+      'An adopted type or attribute (externalId of the existing schema) is declared unlike the schema (parent, type, reference target, label, cardinality, unique, status values).',
     example: `${OT}/0/attributes/1/type`,
   },
   // object types and attributes
