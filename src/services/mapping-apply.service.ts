@@ -26,11 +26,13 @@ export class MappingApplier {
     workspaceId: string,
     schemaId: number | null,
     document: NormalizedDocument,
+    /** externalIds the document adopts from the schema (existing-schema.ts): their index flag is only raised. */
+    adopted: ReadonlySet<string> = new Set(),
   ): Promise<number> {
     const schemas = this.schemas.in(trx)
     const id = await this.ensureSchema(trx, schemas, workspaceId, schemaId, document)
     const typeIds = await this.applyTypes(schemas, workspaceId, id, document.objectTypes)
-    await this.applyAttributes(schemas, workspaceId, document, typeIds)
+    await this.applyAttributes(schemas, workspaceId, document, typeIds, adopted)
     await this.applyStatuses(schemas, workspaceId, id, document)
     return id
   }
@@ -100,6 +102,7 @@ export class MappingApplier {
     workspaceId: string,
     document: NormalizedDocument,
     typeIds: Map<string, number>,
+    adopted: ReadonlySet<string>,
   ): Promise<void> {
     // An attribute the mapping's references are looked up by is indexed, whatever the document says of it.
     const lookups = referenceLookupAttributes(document)
@@ -112,7 +115,10 @@ export class MappingApplier {
       const typeId = typeIds.get(type.externalId)!
       for (const attribute of type.attributes) {
         const existing = stored.get(attribute.externalId)
-        if (existing) await updateAttribute(schemas, workspaceId, existing, attribute, indexed(attribute))
+        // An adopted attribute keeps the index the other source's mapping may rely on.
+        const keep = existing !== undefined && existing.indexed && adopted.has(attribute.externalId)
+        if (existing)
+          await updateAttribute(schemas, workspaceId, existing, attribute, keep || indexed(attribute))
         else await createAttribute(schemas, workspaceId, typeId, attribute, indexed(attribute), typeIds)
       }
       for (const child of type.children) await visit(child)

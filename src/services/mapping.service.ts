@@ -11,6 +11,7 @@ import type { ImportSource } from '../domain/import-source/import-source.types.j
 import type { DocumentContext, DocumentProblem, WireDocument } from '../domain/mapping/document.types.js'
 import { MappingDocumentInvalidError } from '../domain/mapping/document-errors.js'
 import {
+  adoptedExternalIds,
   conflictsWithSchema,
   existingSchemaDocument,
   type ExistingSchema,
@@ -86,12 +87,12 @@ export class MappingService {
     const result =
       operation === 'PUT' ? validateDocument(body, context) : mergeForPatch(current!.document, body, context)
     if (!result.ok) throw MappingDocumentInvalidError({ problems: result.problems })
+    let adopted: ReadonlySet<string> = new Set()
     if (current === null && source.objectSchemaId !== null) {
-      const conflicts = conflictsWithSchema(
-        result.document,
-        await this.existingSchema(workspaceId, source.objectSchemaId),
-      )
+      const existing = await this.existingSchema(workspaceId, source.objectSchemaId)
+      const conflicts = conflictsWithSchema(result.document, existing)
       if (conflicts.length > 0) throw MappingDocumentInvalidError({ problems: conflicts })
+      adopted = adoptedExternalIds(result.document, existing)
     }
     const json = JSON.stringify(result.document)
     if (current !== null && json === JSON.stringify(current.document)) {
@@ -106,7 +107,7 @@ export class MappingService {
           : MappingChangedError({ importSourceId })
       }
       const schemaId = current?.objectSchemaId ?? source.objectSchemaId
-      const appliedSchemaId = await this.applier.apply(trx, workspaceId, schemaId, result.document)
+      const appliedSchemaId = await this.applier.apply(trx, workspaceId, schemaId, result.document, adopted)
       const now = isoNow(this.clock)
       await importSourceRepository.update(trx, importSourceId, {
         mapping: json,

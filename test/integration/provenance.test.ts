@@ -97,36 +97,22 @@ describeEachDialect('provenance and precedence', (env) => {
       name: 'HR feed',
       settings: { precedence: { attributes: { 'Host.Owner': 10 } } },
     })
-    await submitMapping(env(), hr.id, engineDocument(tag(), [person, host]))
-    const stored = await env()
-      .booted.services.store.db.selectFrom('import_source')
-      .selectAll()
-      .where('id', '=', hr.id)
-      .executeTakeFirstOrThrow()
+    const t = tag()
+    await submitMapping(env(), hr.id, engineDocument(t, [person, host]))
+    const schemaId = (await env().call('GET', sourceUrl(env(), hr.id))).body.objectSchemaId as number
     discovery = await createSource(env(), {
       name: 'Discovery',
-      objectSchemaId: stored.object_schema_id,
+      objectSchemaId: schemaId,
       settings: {
         defaultHandleEmptyValues: 'REMOVE',
         precedence: { attributes: { 'Host.Location': 5 }, matchObjectsOf: [hr.id] },
       },
     })
-    // The mapping API cannot adopt another source's types yet (docs/provenance.md): the second source gets the
-    // same stored mapping directly.
-    await env()
-      .booted.services.store.db.updateTable('import_source')
-      .set({
-        mapping: stored.mapping,
-        mapping_version: stored.mapping_version,
-        mapping_updated_at: stored.mapping_updated_at,
-      })
-      .where('id', '=', discovery.id)
-      .execute()
-    const types = await env().call(
-      'GET',
-      `${env().api}/objectschema/${stored.object_schema_id}/objecttypes/flat`,
-    )
-    hostTypeId = (types.body as Json[]).find((t) => t.name === 'Host')!.id
+    // The same types by externalId: Discovery's first mapping adopts HR's types instead of creating its own.
+    await submitMapping(env(), discovery.id, engineDocument(t, [person, host]))
+    const types = await env().call('GET', `${env().api}/objectschema/${schemaId}/objecttypes/flat`)
+    expect((types.body as Json[]).map((x) => x.name).sort()).toEqual(['Host', 'Person'])
+    hostTypeId = (types.body as Json[]).find((x) => x.name === 'Host')!.id
     const list = await env().call('GET', `${env().api}/objecttype/${hostTypeId}/attributes`)
     attrs = Object.fromEntries((list.body as Json[]).map((a) => [a.name, a.id as string]))
   })

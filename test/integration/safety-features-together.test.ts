@@ -298,20 +298,11 @@ describeEachDialect('issue 19 features together', (env) => {
       objectSchemaId: hr.schemaId,
       settings: { precedence: { matchObjectsOf: [hr.source.id] } },
     })
-    const stored = await services()
-      .store.db.selectFrom('import_source')
-      .selectAll()
-      .where('id', '=', hr.source.id)
-      .executeTakeFirstOrThrow()
-    await services()
-      .store.db.updateTable('import_source')
-      .set({
-        mapping: stored.mapping,
-        mapping_version: stored.mapping_version,
-        mapping_updated_at: stored.mapping_updated_at,
-      })
-      .where('id', '=', other.id)
-      .execute()
+    // Discovery maps HR's types: HR's own document, as GET schema-and-mapping answers it, adopts them by externalId.
+    const hrDocument = await e().call('GET', `${sourceUrl(e(), hr.source.id)}/schema-and-mapping`)
+    expect(hrDocument.status, JSON.stringify(hrDocument.body)).toBe(200)
+    const put = await e().call('PUT', `${sourceUrl(e(), other.id)}/mapping`, { body: hrDocument.body })
+    expect(put.status, JSON.stringify(put.body)).toBe(204)
     // Discovery would move both hosts to Q (kept: HR owns Place at 10 > 0) and resize H1.
     const planId = await push(
       other.id,

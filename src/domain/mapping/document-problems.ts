@@ -63,6 +63,11 @@ export const DOCUMENT_PROBLEM_CODES = {
     meaning: 'The externalId is already used by the schema of another import source of the workspace.',
     example: `${OT}/0/externalId`,
   },
+  ADOPTED_DEFINITION_MISMATCH: {
+    meaning:
+      'An adopted type or attribute (externalId of the existing schema) is declared unlike the schema (parent, type, reference target, label, cardinality, unique, status values).',
+    example: `${OT}/0/attributes/1/type`,
+  },
   // object types and attributes
   INVALID_ATTRIBUTE_TYPE: {
     meaning: 'The attribute type is not one of the 14 Assets types (13 in 2021_09_15, which has no status).',

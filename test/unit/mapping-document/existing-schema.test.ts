@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { NormalizedDocument, NormalizedObjectType } from '../../../src/domain/mapping/document.types.js'
-import { conflictsWithSchema, existingSchemaDocument } from '../../../src/domain/mapping/existing-schema.js'
+import {
+  adoptedExternalIds,
+  conflictsWithSchema,
+  existingSchemaDocument,
+} from '../../../src/domain/mapping/existing-schema.js'
 import type { AttributeDef, ObjectTypeDef } from '../../../src/domain/schema/types.js'
 
 const type = (
@@ -88,6 +92,46 @@ describe('a first document against an existing schema', () => {
 
   it('finds nothing for new types', () => {
     expect(conflictsWithSchema(doc([docType('hdd', 'Disk')]), schema)).toEqual([])
+  })
+
+  describe('adoption by externalId', () => {
+    const named = { ...attribute(11, 1, 'Name', 'srv/name'), label: true }
+    const shared = { ...schema, attributes: [...schema.attributes, named] }
+
+    it('adopts a type and attribute named by their externalId and name; a new child type is added', () => {
+      const document = doc([docType('srv', 'SERVER', [docType('rack', 'Rack')])])
+      expect(conflictsWithSchema(document, shared)).toEqual([])
+      expect([...adoptedExternalIds(document, shared)]).toEqual(['srv', 'srv/name'])
+    })
+
+    it('reports each member of an adopted attribute declared differently, and a type moved in the tree', () => {
+      const server = docType('srv', 'Server')
+      server.attributes[0] = {
+        ...server.attributes[0]!,
+        type: 'integer',
+        unique: true,
+        maximumCardinality: -1,
+      }
+      const moved = docType('hdd', 'Disk', [server])
+      const problems = conflictsWithSchema(doc([moved]), shared)
+      expect(problems.map((p) => [p.code, p.pointer])).toEqual([
+        ['ADOPTED_DEFINITION_MISMATCH', '/schema/objectSchema/objectTypes/0/children/0/externalId'],
+        ['ADOPTED_DEFINITION_MISMATCH', '/schema/objectSchema/objectTypes/0/children/0/attributes/0/type'],
+        [
+          'ADOPTED_DEFINITION_MISMATCH',
+          '/schema/objectSchema/objectTypes/0/children/0/attributes/0/maximumCardinality',
+        ],
+        ['ADOPTED_DEFINITION_MISMATCH', '/schema/objectSchema/objectTypes/0/children/0/attributes/0/unique'],
+      ])
+    })
+
+    it('a new label attribute next to the adopted type’s own label is refused', () => {
+      const server = docType('srv', 'Server')
+      server.attributes[0] = { ...server.attributes[0]!, externalId: 'mine/title', name: 'Title' }
+      expect(conflictsWithSchema(doc([server]), shared).map((p) => [p.code, p.pointer])).toEqual([
+        ['MULTIPLE_LABEL_ATTRIBUTES', '/schema/objectSchema/objectTypes/0/attributes/0/label'],
+      ])
+    })
   })
 
   it('answers the schema as a document with the Key attribute first and an empty mapping', () => {

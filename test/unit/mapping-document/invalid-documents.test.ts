@@ -58,6 +58,8 @@ describe('the tables', () => {
     const exercised = new Set<DocumentProblemCode>([
       ...INVALID_PUT_CASES.map((c) => c.code),
       ...INVALID_PATCH_CASES.map((c) => c.code),
+      // Found only against an existing schema's types: exercised in existing-schema.test.ts.
+      'ADOPTED_DEFINITION_MISMATCH',
     ])
     const missing = Object.keys(DOCUMENT_PROBLEM_CODES).filter(
       (code) => !exercised.has(code as DocumentProblemCode),
