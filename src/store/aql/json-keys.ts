@@ -4,7 +4,7 @@ import { foldCase } from '../../domain/aql/compare.js'
 import { sortKey } from '../../domain/schema/attribute-value.js'
 import type { DialectCapabilities } from '../capabilities.js'
 import type { Columns } from './compile-test.js'
-import { col, codePoints, inList, or, type Predicate, type Sql } from './sql-fragments.js'
+import { and, col, codePoints, inList, or, type Predicate, type Sql } from './sql-fragments.js'
 
 /**
  * Reading values from `object.attribute_values` — the JSON that is the source of truth of non-reference values
@@ -121,13 +121,27 @@ export function jsonTextPrefilter(caps: DialectCapabilities, o: string, test: Bo
   if (wanted === null || wanted.length === 0 || !wanted.every(prefilterable)) return null
   const json = col<string>(o, 'attribute_values')
   return or(
-    wanted.map((text) =>
-      caps.caseSensitiveLike
-        ? sql<SqlBool>`${json} ~ ${anyAsciiCase(text)}`
-        : // SQLite's LIKE ignores the case of ASCII letters.
-          sql<SqlBool>`${json} like ${`%${text.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`,
-    ),
+    wanted.map((text) => {
+      if (!caps.caseSensitiveLike)
+        // SQLite's LIKE ignores the case of ASCII letters.
+        return sql<SqlBool>`${json} like ${`%${escapeLike(text)}%`} escape '\\'`
+      // PostgreSQL: a case-sensitive LIKE on the longest run without letters (which case folding leaves as it
+      // is) is 2–3× cheaper per row than the regular expression, which then only tests the rows that pass it.
+      const caseless = caselessRun(text)
+      const regex = sql<SqlBool>`${json} ~ ${anyAsciiCase(text)}`
+      return caseless === null
+        ? regex
+        : and([sql<SqlBool>`${json} like ${`%${escapeLike(caseless)}%`} escape '\\'`, regex])
+    }),
   )
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&')
+
+/** The longest run of `text` without ASCII letters, when it is long enough to be selective (3+), else null. */
+function caselessRun(text: string): string | null {
+  const runs = text.split(/[A-Za-z]+/).filter((run) => run.length >= 3)
+  return runs.length === 0 ? null : runs.reduce((a, b) => (b.length > a.length ? b : a))
 }
 
 const prefilterable = (text: string): boolean =>
