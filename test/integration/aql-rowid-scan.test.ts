@@ -43,7 +43,9 @@ describeEachDialect('AQL: scans of unindexed attributes', (env) => {
 
   it('matches every case and letter-free run of the wanted text', async () => {
     const thrice = (codes: string[]) => [...codes, ...codes, ...codes].sort()
-    expect(await codesOf('objectType = Large AND Code = "inv-0011"')).toEqual(thrice(['INV-0011', 'inv-0011']))
+    expect(await codesOf('objectType = Large AND Code = "inv-0011"')).toEqual(
+      thrice(['INV-0011', 'inv-0011']),
+    )
     expect(await codesOf('objectType = Large AND Code == "INV-0011"')).toEqual(thrice(['INV-0011']))
     expect(await codesOf('objectType = Large AND Code like "V-001"')).toEqual(
       thrice(['INV-0011', 'INV-0012', 'Inv-00112', 'inv-0011']),
@@ -61,7 +63,14 @@ describeEachDialect('AQL: scans of unindexed attributes', (env) => {
 
   it('finds a text whose folding ends in an ASCII letter followed by a combining mark (İ → i̇)', async () => {
     // "Bİ" folds to "bi̇": it contains and starts with "bi", but does not equal it.
-    expect(await codesOf('objectType = Large AND Code like "bi"')).toEqual(['Bİ', 'Bİ', 'Bİ', 'bi', 'bi', 'bi'])
+    expect(await codesOf('objectType = Large AND Code like "bi"')).toEqual([
+      'Bİ',
+      'Bİ',
+      'Bİ',
+      'bi',
+      'bi',
+      'bi',
+    ])
     expect(await codesOf('objectType = Large AND Code startswith "bi"')).toEqual([
       'Bİ',
       'Bİ',
