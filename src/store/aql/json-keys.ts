@@ -4,7 +4,7 @@ import { foldCase } from '../../domain/aql/compare.js'
 import { sortKey } from '../../domain/schema/attribute-value.js'
 import type { DialectCapabilities } from '../capabilities.js'
 import type { Columns } from './compile-test.js'
-import { and, col, codePoints, inList, or, type Predicate, type Sql } from './sql-fragments.js'
+import { col, codePoints, inList, or, type Predicate, type Sql } from './sql-fragments.js'
 
 /**
  * Reading values from `object.attribute_values` — the JSON that is the source of truth of non-reference values
@@ -132,11 +132,9 @@ export function jsonTextPrefilter(caps: DialectCapabilities, o: string, test: Bo
         return sql<SqlBool>`${json} like ${`%${escapeLike(text)}%`} escape '\\'`
       // PostgreSQL: a case-sensitive LIKE on the longest run without letters (which case folding leaves as it
       // is) is 2–3× cheaper per row than the regular expression, which then only tests the rows that pass it.
+      // Without such a run the pattern is `%` (true at once), so that the SQL text does not depend on the value.
       const caseless = caselessRun(text)
-      const regex = sql<SqlBool>`${json} ~ ${anyAsciiCase(text)}`
-      return caseless === null
-        ? regex
-        : and([sql<SqlBool>`${json} like ${`%${escapeLike(caseless)}%`} escape '\\'`, regex])
+      return sql<SqlBool>`(${json} like ${caseless === null ? '%' : `%${escapeLike(caseless)}%`} escape '\\' and ${json} ~ ${anyAsciiCase(text)})`
     }),
   )
 }
