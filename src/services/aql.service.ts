@@ -137,7 +137,8 @@ export class AqlService {
       if (kept === null && plan.driver === null) {
         // No index drives the query: it scans. One pass collects the matching ids, when they are few enough;
         // else the count goes on after the last one read and the page is read in the query's order.
-        const found = await repo.matchingIds(db, scope, prepared.query, plan, this.onePassIds)
+        const scan = { ...plan, rowidScan: await repo.rowidScan(db, scope, prepared.query) }
+        const found = await repo.matchingIds(db, scope, prepared.query, scan, this.onePassIds)
         if (found.ids !== null) {
           return {
             total: found.ids.length,
@@ -145,7 +146,7 @@ export class AqlService {
           }
         }
         return {
-          total: found.read + (await repo.count(db, scope, prepared.query, plan, found.upTo)),
+          total: found.read + (await repo.count(db, scope, prepared.query, scan, found.upTo)),
           rows: await repo.page(db, scope, prepared.query, plan, window),
         }
       }

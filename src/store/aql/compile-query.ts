@@ -10,6 +10,8 @@ export type AqlScope = AqlSqlContext
 /** How a statement reads the objects: from the ids of one conjunct (its index), or from every object (null). */
 export interface AqlPlan {
   readonly driver: number | null
+  /** Without a driver, on SQLite: read the table in rowid order (`NOT INDEXED`, see scan-order.ts). */
+  readonly rowidScan?: boolean
 }
 
 /** Below this many ids a candidate driver counts as selective; probes stop there. */
@@ -24,7 +26,8 @@ export function compileQuery(scope: AqlScope, query: BoundQuery, plan: AqlPlan) 
   const o = 'o'
   const driver = plan.driver === null ? null : compiler.driverAt(query.where, plan.driver)
   const driven = driver === null ? null : objectsOf(scope.caps, driver.set, o, 'd')
-  const from = driven?.from ?? sql`object as ${sql.id(o)}`
+  const rowidScan = driven === null && plan.rowidScan === true && scope.caps.dialect === 'sqlite'
+  const from = driven?.from ?? sql`object as ${sql.id(o)}${rowidScan ? sql` not indexed` : sql``}`
   const joined = driven === null ? sql`` : sql`${driven.on} and `
   const test = compiler.expr(driver === null ? query.where : driver.rest, o)
   const where = sql<SqlBool>`${joined}${col(o, 'workspace_id')} = ${scope.workspaceId} and ${test}`

@@ -106,7 +106,7 @@ export function jsonMinimum(
 /**
  * A cheap test on the whole JSON text that every row holding a passing value passes (a superset), or null: for
  * text tests whose wanted text is printable ASCII without `"` and `\` (which JSON would escape) and without `k`
- * (the Kelvin sign K folds to it; no other non-ASCII character folds to ASCII), a row holding a passing value
+ * (the Kelvin sign K folds to it; no other non-ASCII character folds to ASCII but İ, to "i" + U+0307), a row holding a passing value
  * holds the wanted text in its JSON, in some ASCII case. It spares most rows the per-value parse and fold.
  */
 export function jsonTextPrefilter(caps: DialectCapabilities, o: string, test: BoundTest): Predicate | null {
@@ -118,16 +118,33 @@ export function jsonTextPrefilter(caps: DialectCapabilities, o: string, test: Bo
         : test.op === 'contains' || test.op === 'startsWith' || test.op === 'endsWith'
           ? [foldCase(test.value)]
           : null
+  // İ folds to "i" + U+0307: a value holding it contains, or starts with, a wanted text ending in that "i"
+  // without holding the "i" in its JSON. (Inside a wanted text, that "i" would be followed by U+0307, which is
+  // not ASCII.) The prefilter then looks for the text without its last "i".
+  if (wanted !== null && (test.op === 'contains' || test.op === 'startsWith'))
+    wanted[0] = wanted[0]!.replace(/i$/, '')
   if (wanted === null || wanted.length === 0 || !wanted.every(prefilterable)) return null
   const json = col<string>(o, 'attribute_values')
   return or(
-    wanted.map((text) =>
-      caps.caseSensitiveLike
-        ? sql<SqlBool>`${json} ~ ${anyAsciiCase(text)}`
-        : // SQLite's LIKE ignores the case of ASCII letters.
-          sql<SqlBool>`${json} like ${`%${text.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`,
-    ),
+    wanted.map((text) => {
+      if (!caps.caseSensitiveLike)
+        // SQLite's LIKE ignores the case of ASCII letters.
+        return sql<SqlBool>`${json} like ${`%${escapeLike(text)}%`} escape '\\'`
+      // PostgreSQL: a case-sensitive LIKE on the longest run without letters (which case folding leaves as it
+      // is) is 2–3× cheaper per row than the regular expression, which then only tests the rows that pass it.
+      // Without such a run the pattern is `%` (true at once), so that the SQL text does not depend on the value.
+      const caseless = caselessRun(text)
+      return sql<SqlBool>`(${json} like ${caseless === null ? '%' : `%${escapeLike(caseless)}%`} escape '\\' and ${json} ~ ${anyAsciiCase(text)})`
+    }),
   )
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&')
+
+/** The longest run of `text` without ASCII letters, when it is long enough to be selective (3+), else null. */
+function caselessRun(text: string): string | null {
+  const runs = text.split(/[A-Za-z]+/).filter((run) => run.length >= 3)
+  return runs.length === 0 ? null : runs.reduce((a, b) => (b.length > a.length ? b : a))
 }
 
 const prefilterable = (text: string): boolean =>

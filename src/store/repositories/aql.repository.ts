@@ -5,6 +5,7 @@ import type { Db } from '../create-store.js'
 import { compileOrder, DEFAULT_ORDER, orderJoinsKeys } from '../aql/compile-order.js'
 import { compileQuery, driverProbes, type AqlPlan, type AqlScope } from '../aql/compile-query.js'
 import { col } from '../aql/sql-fragments.js'
+import { rowidScanPays, typesBound } from '../aql/scan-order.js'
 import { WhereCompiler } from '../aql/compile-where.js'
 import type { ObjectRow } from '../tables.js'
 
@@ -85,6 +86,30 @@ export const aqlRepository = {
       if (best === null || n < best.n) best = { index: probe.index, n }
     }
     return { driver: best!.index }
+  },
+
+  /**
+   * Whether a scan without a driver should read the table in rowid order (SQLite; scan-order.ts): the kept
+   * per-type counts of the types the query is bounded to, against all object rows of the table.
+   */
+  rowidScan: async (db: Db, scope: AqlScope, query: BoundQuery): Promise<boolean> => {
+    if (scope.caps.dialect !== 'sqlite') return false
+    const bounds = typesBound(scope, query)
+    if (bounds.length === 0) return false
+    const types = [...new Set(bounds.flat())]
+    const rows = await db
+      .selectFrom('object_type_count')
+      .select(['object_type_id', 'n'])
+      .where('workspace_id', '=', scope.workspaceId)
+      .where('object_type_id', 'in', types)
+      .execute()
+    const { rows: total } = await sql<{ n: number | string | null }>`
+      select sum(n) as n from object_type_count`.execute(db)
+    return rowidScanPays(
+      bounds,
+      new Map(rows.map((r) => [Number(r.object_type_id), Number(r.n)])),
+      Number(total[0]?.n ?? 0),
+    )
   },
 
   /** How many objects of the workspace match (with an id above `afterId`, when given). */
