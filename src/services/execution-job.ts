@@ -1,8 +1,9 @@
 /**
- * What the two execution jobs (`process-execution`, `process-file-import`) share: their start, the engine's commit
- * and their end.
+ * What the execution jobs (`process-execution`, `process-file-import`, `process-plan-apply`) share: their start,
+ * the engine's commit, the watch over a run and their end.
  */
 import { isoNow, type Clock } from '../domain/clock.js'
+import type { LiveProgress } from '../domain/execution/execution.types.js'
 import { jobQueue, type JobEnd, type JobRow } from '../jobs/job-queue.js'
 import type { JobContext } from '../jobs/worker.js'
 import type { BulkTransaction, Db, Store } from '../store/create-store.js'
@@ -11,6 +12,7 @@ import {
   type ExecutionPatch,
   type ExecutionRow,
 } from '../store/repositories/execution.repository.js'
+import type { ExecutionRuns } from './execution-runs.js'
 
 /** Ends the job and its execution (still PROCESSING) together. */
 export type FinishJob = (
@@ -102,5 +104,65 @@ export function committingStore(
         await tx.db.updateTable('execution').set({ applied_at: now }).where('id', '=', executionId).execute()
         return result
       }),
+  }
+}
+
+/** How often a run stores its progress and looks for a cancel request from another process (PostgreSQL). */
+const TICK_MS = 1000
+
+/** An engine run as the job sees it: its abort signal, its latest progress and the end of the watch. */
+export interface WatchedRun {
+  /** Aborts on a cancel (this process or, through the tick, another), and on the worker's shutdown. */
+  readonly signal: AbortSignal
+  /** Whether the run itself was cancelled (not the worker shut down). */
+  readonly cancelled: boolean
+  readonly latest: LiveProgress | null
+  onProgress(progress: LiveProgress): void
+  stop(): void
+}
+
+/**
+ * Watches one engine run of a job (push executions and plan applies): live progress in memory, stored each tick on
+ * PostgreSQL (on SQLite the engine holds the one writer), a cancel requested through the database, and shutdown.
+ */
+export function watchRun(
+  store: Store,
+  runs: ExecutionRuns,
+  executionId: string,
+  ctx: JobContext,
+): WatchedRun {
+  const db = store.db
+  const run = runs.begin(executionId)
+  const controller = new AbortController()
+  const onShutdown = () => controller.abort()
+  run.signal.addEventListener('abort', () => controller.abort())
+  ctx.shutdown.addEventListener('abort', onShutdown)
+  let latest: LiveProgress | null = null
+  const storeProgress = store.caps.dialect === 'postgres'
+  const tick = setInterval(() => {
+    void (async () => {
+      const row = await repo.findById(db, executionId)
+      if (row?.cancel_requested === 1) controller.abort()
+      if (latest && storeProgress)
+        await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: JSON.stringify(latest) })
+    })().catch(() => undefined)
+  }, TICK_MS)
+  return {
+    signal: controller.signal,
+    get cancelled() {
+      return run.signal.aborted
+    },
+    get latest() {
+      return latest
+    },
+    onProgress: (p) => {
+      latest = p
+      run.report(p)
+    },
+    stop: () => {
+      clearInterval(tick)
+      ctx.shutdown.removeEventListener('abort', onShutdown)
+      run.finish()
+    },
   }
 }

@@ -1,5 +1,4 @@
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
-import type { LiveProgress } from '../domain/execution/execution.types.js'
 import { engineSettingsFrom } from '../engine/engine-settings.js'
 import type { DataChunk } from '../engine/engine-types.js'
 import { ImportHeld } from '../engine/delete-guard.js'
@@ -9,7 +8,14 @@ import type { JobHandler } from '../jobs/worker.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { enginePorts } from './engine-ports.js'
-import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import {
+  committingStore,
+  engineOutcome,
+  executionToRun,
+  jobFinisher,
+  LostJob,
+  watchRun,
+} from './execution-job.js'
 import { deleteGuardFor, heldPatch } from './execution-hold.service.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import type { ImportSourceService } from './import-source.service.js'
@@ -18,8 +24,6 @@ import type { WorkspaceSettingsService } from './workspace-settings.service.js'
 
 /** Chunks are read this many at a time while the engine consumes them (bounded memory). */
 const CHUNK_PAGE = 8
-/** How often a run stores its progress and looks for a cancel request from another process (PostgreSQL). */
-const TICK_MS = 1000
 
 export interface ProcessorDeps {
   /** The store of the API and the queue: chunks are read and outcomes written here. */
@@ -70,22 +74,6 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
     }
     await repo.updateIfStatus(db, executionId, ['PROCESSING'], { started_at: isoNow(clock) })
 
-    const run = deps.runs.begin(executionId)
-    const controller = new AbortController()
-    const onShutdown = () => controller.abort()
-    run.signal.addEventListener('abort', () => controller.abort())
-    ctx.shutdown.addEventListener('abort', onShutdown)
-    let latest: LiveProgress | null = null
-    // SQLite has one writer, held by the engine: there the progress stays in memory (ExecutionRuns).
-    const storeProgress = deps.store.caps.dialect === 'postgres'
-    const tick = setInterval(() => {
-      void (async () => {
-        const row = await repo.findById(db, executionId)
-        if (row?.cancel_requested === 1) controller.abort()
-        if (latest && storeProgress)
-          await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: JSON.stringify(latest) })
-      })().catch(() => undefined)
-    }, TICK_MS)
     const dryRun = execution.dry_run === 1
     const deleteGuard = await deleteGuardFor(deps.workspaceSettings, execution, source.settings.deleteGuard)
     // The engine's transaction also proves the job is still ours and records that the data is in.
@@ -99,6 +87,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           partialRead: false,
         })
       : undefined
+    const watch = watchRun(deps.store, deps.runs, executionId, ctx)
     try {
       const result = await runImport(
         enginePorts(dryRun ? deps.engineStore : engineStore, execution.workspace_id),
@@ -113,14 +102,11 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           dryRun,
           ...(recorder && { planSink: recorder.sink }),
           deleteGuard,
-          signal: controller.signal,
-          onProgress: (p) => {
-            latest = p
-            run.report(p)
-          },
+          signal: watch.signal,
+          onProgress: watch.onProgress,
         },
       )
-      const end = engineOutcome(recorder ? await recorder.store(result) : result, latest)
+      const end = engineOutcome(recorder ? await recorder.store(result) : result, watch.latest)
       await finish(job, ctx, end.state, end.patch, end.error)
     } catch (error) {
       await recorder?.discard()
@@ -130,16 +116,14 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
         return finish(job, ctx, 'done', heldPatch(execution, error, deleteGuard, isoNow(clock), null))
       }
       if (!(error instanceof ImportCancelled)) throw error
-      if (run.signal.aborted || !ctx.shutdown.aborted) {
+      if (watch.cancelled || !ctx.shutdown.aborted) {
         await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
       } else {
         // Shutdown: nothing was written; the job goes back to the queue and is resumed by the next worker.
         await jobQueue.release(db, job.id, ctx.workerId, isoNow(clock), 'worker shut down', false)
       }
     } finally {
-      clearInterval(tick)
-      ctx.shutdown.removeEventListener('abort', onShutdown)
-      run.finish()
+      watch.stop()
     }
   }
 }

@@ -11,7 +11,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
-import type { LiveProgress } from '../domain/execution/execution.types.js'
 import type { NormalizedDocument } from '../domain/mapping/document.types.js'
 import type { DataChunk, EngineSettings } from '../engine/engine-types.js'
 import { ImportCancelled, runImport } from '../engine/run-import.js'
@@ -22,13 +21,19 @@ import { executionRepository as repo } from '../store/repositories/execution.rep
 import { planRepository as plans } from '../store/repositories/plan.repository.js'
 import { readStateRepository } from '../store/repositories/read-state.repository.js'
 import { enginePorts } from './engine-ports.js'
-import { committingStore, engineOutcome, executionToRun, jobFinisher, LostJob } from './execution-job.js'
+import {
+  committingStore,
+  engineOutcome,
+  executionToRun,
+  jobFinisher,
+  LostJob,
+  watchRun,
+} from './execution-job.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { PlanDigester } from './plan-digest.js'
 import { LineWriter, plansDir, readLines } from './plan-spool.js'
 import { DRIFT_LIST_LIMIT, type ApplyJob } from './plan.service.js'
 
-const TICK_MS = 1000
 /** Staged digests per insert. */
 const STAGE_ROWS = 300
 
@@ -124,22 +129,6 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
     }
     await repo.updateIfStatus(db, executionId, ['PROCESSING'], { started_at: isoNow(clock) })
 
-    const run = deps.runs.begin(executionId)
-    const controller = new AbortController()
-    const onShutdown = () => controller.abort()
-    run.signal.addEventListener('abort', () => controller.abort())
-    ctx.shutdown.addEventListener('abort', onShutdown)
-    let latest: LiveProgress | null = null
-    const storeProgress = deps.store.caps.dialect === 'postgres'
-    const tick = setInterval(() => {
-      void (async () => {
-        const row = await repo.findById(db, executionId)
-        if (row?.cancel_requested === 1) controller.abort()
-        if (latest && storeProgress)
-          await repo.updateIfStatus(db, executionId, ['PROCESSING'], { progress: JSON.stringify(latest) })
-      })().catch(() => undefined)
-    }, TICK_MS)
-
     const stagedFile = path.join(plansDir(deps.dataDir), planExecutionId, `apply-${executionId}.ndjson`)
     const staged = new LineWriter(stagedFile, false)
     const digester = new PlanDigester()
@@ -180,6 +169,7 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
         )
     })
     const input = path.join(plansDir(deps.dataDir), plan.input_path)
+    const watch = watchRun(deps.store, deps.runs, executionId, ctx)
     try {
       const result = await runImport(enginePorts(engineStore, execution.workspace_id), {
         workspaceId: execution.workspace_id,
@@ -196,11 +186,8 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
             await staged.write(JSON.stringify([d.key, d.digest]))
           },
         },
-        signal: controller.signal,
-        onProgress: (p) => {
-          latest = p
-          run.report(p)
-        },
+        signal: watch.signal,
+        onProgress: watch.onProgress,
       })
       const withPlan = {
         ...result,
@@ -208,7 +195,7 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
         planDrift: drift.total === 0 ? null : drift,
       }
       if (drift.total > 0) await writeProblems(db, executionId, result.problemCount, drift)
-      const end = engineOutcome(withPlan, latest)
+      const end = engineOutcome(withPlan, watch.latest)
       await finish(job, ctx, end.state, end.patch, end.error)
       // Applied (at most once): the input is no longer needed; the changes stay readable until the plan expires.
       await fs.promises.rm(input, { force: true })
@@ -229,21 +216,19 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
           job,
           ctx,
           'failed',
-          { status: 'FAILED', failure_reason: reason, progress: JSON.stringify(latest) },
+          { status: 'FAILED', failure_reason: reason, progress: JSON.stringify(watch.latest) },
           reason,
         )
         return
       }
       if (!(error instanceof ImportCancelled)) throw error
-      if (run.signal.aborted || !ctx.shutdown.aborted) {
+      if (watch.cancelled || !ctx.shutdown.aborted) {
         await finish(job, ctx, 'cancelled', { status: 'CANCELLED' })
       } else {
         await jobQueue.release(db, job.id, ctx.workerId, isoNow(clock), 'worker shut down', false)
       }
     } finally {
-      clearInterval(tick)
-      ctx.shutdown.removeEventListener('abort', onShutdown)
-      run.finish()
+      watch.stop()
       await staged.close().catch(() => undefined)
       await fs.promises.rm(stagedFile, { force: true })
     }

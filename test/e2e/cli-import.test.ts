@@ -1,52 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hostsCsv } from '../helpers/file-imports.js'
 import { ADMIN_TOKEN, createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
-
-const BIN = path.resolve('dist/cli/bin.js')
-
-/** Runs the built CLI to its end; answers exit code and output. */
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-  })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })))
-}
-
-async function startServer(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcessWithoutNullStreams; url: string; workspaceId: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
-  })
-  let out = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-  const deadline = Date.now() + 20_000
-  while (!/docs:/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  const url = /listening on (\S+)/.exec(out)![1]!
-  const workspaceId = /workspace id: (\S+)/.exec(out)![1]!
-  for (;;) {
-    const res = await fetch(`${url}/readyz`).catch(() => null)
-    if (res?.ok) break
-    if (Date.now() > deadline) throw new Error('readyz never answered')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return { child, url, workspaceId }
-}
+import { BIN, cli, startServer } from '../helpers/cli-process.js'
 
 describe('intake import / sources / executions', () => {
   for (const dialect of dialects()) {

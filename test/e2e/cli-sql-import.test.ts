@@ -1,26 +1,9 @@
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { bootstrap } from '../../src/main.js'
 import { createSourceDatabase, loadHosts, type SourceDatabase } from '../helpers/sql-sources.js'
 import { ADMIN_TOKEN, createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
-
-const BIN = path.resolve('dist/cli/bin.js')
-
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-  })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })))
-}
+import { cli } from '../helpers/cli-process.js'
 
 describe('intake import of a database source (no file)', () => {
   for (const dialect of dialects()) {
