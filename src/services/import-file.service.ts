@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
@@ -283,9 +284,13 @@ export async function writeLimited(body: Readable, file: string, limitBytes: num
       else done(null, chunk)
     },
   })
+  const out = fs.createWriteStream(file, { flags: 'wx' })
   try {
-    await pipeline(body, counter, fs.createWriteStream(file, { flags: 'wx' }))
+    await pipeline(body, counter, out)
   } catch (error) {
+    // A refusal can come before the file's open finished: wait until the stream is closed, or the open would
+    // create the file again after its removal.
+    if (!out.closed) await once(out, 'close').catch(() => undefined)
     await fsp.rm(file, { force: true })
     throw error
   }
