@@ -4,6 +4,7 @@ import type { ExecutionWorker } from '../jobs/execution-worker.js'
 import { bootstrap, startBackground } from '../main.js'
 import { ensureWritableDir } from '../store/data-dir.js'
 import { buildApp } from './app.js'
+import { serverLogger } from './server-logger.js'
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 25_000
@@ -33,20 +34,21 @@ export async function startServer(
   ensureWritableDir(config.dataDir)
   const booted = await bootstrap(config)
   const app = await buildApp(booted.services, {
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.token', 'req.headers.cookie'],
-    },
+    logger: serverLogger(config.logLevel),
   })
   const inFlight = new Set<string>()
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks, not async ones: no promise and microtask on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
     inFlight.add(request.id)
+    done()
   })
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     inFlight.delete(request.id)
+    done()
   })
-  app.addHook('onRequestAbort', async (request) => {
+  app.addHook('onRequestAbort', (request, done) => {
     inFlight.delete(request.id)
+    done()
   })
   try {
     await app.listen({ port: config.port, host: config.host })

@@ -165,6 +165,21 @@ export class TokenService {
     return entry.principal
   }
 
+  /**
+   * authenticate()'s answer when it needs no await: the principal of a secret verified within
+   * VERIFIED_TOKEN_TTL_MS, not revoked since, whose "last used" needs no write now. Null when only authenticate()
+   * can tell (unknown, expired, revoked, or due a touch) — the caller then asks it.
+   */
+  verifiedPrincipal(secret: string): Principal | null {
+    if (secret.length < 8 || secret.length > 512) return null
+    const cached = this.#verified.get(hashSecret(secret))
+    if (!cached || cached.revocations !== tokenRevocations.current()) return null
+    const now = this.clock().getTime()
+    if (now >= cached.expiresAt) return null
+    if (now - cached.lastUsedAt > TOUCH_INTERVAL_MS && !this.writesBlocked()) return null
+    return cached.principal
+  }
+
   /** Writes last_used_at when it is older than TOUCH_INTERVAL_MS (best effort). */
   private async touchIfDue(tokenId: string, entry: Verified, now: Date): Promise<void> {
     if (now.getTime() - entry.lastUsedAt <= TOUCH_INTERVAL_MS || this.writesBlocked()) return

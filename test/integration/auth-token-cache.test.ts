@@ -49,4 +49,29 @@ describeEachDialect('verified tokens are remembered briefly, never past a revoca
     now += VERIFIED_TOKEN_TTL_MS
     expect(await tokens.authenticate(token)).toBeNull()
   })
+
+  it('answers without awaiting only what authenticate() would: verified, unexpired, unrevoked tokens', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    const db = env().booted.services.store.db
+    const tokens = new TokenService(db, () => new Date(now))
+    const made = async (name: string) =>
+      tokens.createWorkspaceToken({ workspaceId: env().workspaceId, name, scopes: ['read:cmdb-object:jira'] })
+    const { token, info } = await made('fast path')
+    // Never verified yet, or not a token at all: only authenticate() can tell.
+    expect(tokens.verifiedPrincipal(token)).toBeNull()
+    expect(tokens.verifiedPrincipal('itk_no-such-token-000000')).toBeNull()
+    expect(await tokens.authenticate(token)).toMatchObject({ tokenId: info.id })
+    expect(tokens.verifiedPrincipal(token)).toMatchObject({ tokenId: info.id })
+    // Expired: asked again (and another process's revocation is seen then).
+    now += VERIFIED_TOKEN_TTL_MS
+    expect(tokens.verifiedPrincipal(token)).toBeNull()
+    expect(await tokens.authenticate(token)).toMatchObject({ tokenId: info.id })
+    // Revoked in this process: refused at once, though it had just been verified.
+    const other = await made('revoked')
+    expect(await tokens.authenticate(other.token)).toMatchObject({ tokenId: other.info.id })
+    await tokens.revoke(env().workspaceId, other.info.id)
+    expect(tokens.verifiedPrincipal(token)).toBeNull()
+    expect(tokens.verifiedPrincipal(other.token)).toBeNull()
+    expect(await tokens.authenticate(other.token)).toBeNull()
+  })
 })

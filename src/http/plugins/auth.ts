@@ -48,13 +48,13 @@ export function presentedSecret(request: FastifyRequest): string | null {
 export function registerAuth(app: FastifyInstance, services: Services): void {
   const limiter = new AuthFailureLimiter(services.config.authFailureLimit)
   app.decorateRequest('principal', null)
-  app.addHook('onRequest', async (request) => {
-    const auth = request.routeOptions.config.auth
-    if (!auth || auth.public) return
-    // Valid credentials are checked first and always pass: the limit slows an address that keeps failing, and
-    // never locks out the good tokens of the clients that share its address (behind a proxy or NAT).
-    const secret = presentedSecret(request)
-    const principal = secret === null ? null : await services.tokens.authenticate(secret)
+  /** Throws the refusal of `principal` (null: no valid credentials) for this route; returns when it may pass. */
+  const admit = (
+    request: FastifyRequest,
+    auth: RouteAuth,
+    secret: string | null,
+    principal: Principal | null,
+  ) => {
     if (principal === null) {
       const address = request.ip
       const wait = limiter.retryAfter(address)
@@ -75,5 +75,35 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
       throw ForbiddenError({ requiredScope: auth.scope ?? 'admin' })
     }
     if (auth.scope && !hasScope(principal, auth.scope)) throw ForbiddenError({ requiredScope: auth.scope })
+  }
+  const refusal = (...args: Parameters<typeof admit>): Error | undefined => {
+    try {
+      admit(...args)
+      return undefined
+    } catch (error) {
+      return error as Error
+    }
+  }
+  // A callback hook: the token a client keeps sending was verified moments ago (verifiedPrincipal), and then the
+  // request passes without a promise or a microtask; authenticate() answers the others.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const auth = request.routeOptions.config.auth
+    if (!auth || auth.public) {
+      done()
+      return
+    }
+    // Valid credentials are checked first and always pass: the limit slows an address that keeps failing, and
+    // never locks out the good tokens of the clients that share its address (behind a proxy or NAT).
+    const secret = presentedSecret(request)
+    const known = secret === null ? null : services.tokens.verifiedPrincipal(secret)
+    if (known !== null) {
+      done(refusal(request, auth, secret, known))
+      return
+    }
+    const principal = secret === null ? Promise.resolve(null) : services.tokens.authenticate(secret)
+    principal.then(
+      (p) => done(refusal(request, auth, secret, p)),
+      (error: Error) => done(error),
+    )
   })
 }

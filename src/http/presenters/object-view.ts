@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services/services.js'
 import { workspaceBase } from '../links.js'
+import { objectJson } from './object-json.js'
 import { presentObject } from './repository.presenter.js'
 
 /** Loads an object with what its resource needs (type, attributes, statuses: ObjectReadService) and presents it. */
@@ -12,4 +13,19 @@ export async function presentObjectById(services: Services, req: FastifyRequest,
     statuses,
     selfUrl: `${workspaceBase(req, services.config.publicUrl, ws)}/object/${object.id}`,
   })
+}
+
+/** The same answer as presentObjectById, as JSON text (objectJson): what GET object/{id} sends. */
+export async function objectJsonById(services: Services, req: FastifyRequest, ws: string, id: number) {
+  const reading = await services.objectReads.get(ws, id)
+  return objectJson(
+    ws,
+    reading,
+    `${workspaceBase(req, services.config.publicUrl, ws)}/object/${reading.object.id}`,
+  )
+}
+
+/** Sends JSON text as it is: Fastify serializes only what is not a string already. */
+export function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json)
 }

@@ -13,7 +13,7 @@ import type {
 
 /** Domain values → Assets-shaped resources. Ids are strings on the wire, as Assets sends them. */
 
-const STATUS_CATEGORY_NUMBER: Record<StatusCategory, number> = { inactive: 0, active: 1, pending: 2 }
+export const STATUS_CATEGORY_NUMBER: Record<StatusCategory, number> = { inactive: 0, active: 1, pending: 2 }
 
 /** A category as Assets sends it (0 inactive, 1 active, 2 pending) or by its name. */
 export function statusCategoryOf(input: number | StatusCategory): StatusCategory {

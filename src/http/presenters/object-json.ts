@@ -1,0 +1,90 @@
+import type { AttributeDef, CanonicalValue, StatusDef } from '../../domain/schema/types.js'
+import type { ObjectReading } from '../../services/object-read.service.js'
+import type { ObjectView } from '../../services/object.service.js'
+import { STATUS_CATEGORY_NUMBER } from './repository.presenter.js'
+
+/**
+ * GET object/{id}'s answer written straight to JSON text: byte for byte what presentObject() serialized by the
+ * ObjectResource response schema makes (test/unit/http/object-json.test.ts compares the two for every kind of
+ * value), without the resource objects in between and their serialization by schema. Keys come in the schema's
+ * order, optional ones after the required ones, as the schema serializer writes them.
+ */
+export function objectJson(ws: string, reading: ObjectReading, selfUrl: string): string {
+  const { object: o, type: t, attributes, statuses } = reading
+  const id = String(o.id)
+  const objectGlobalId = str(`${ws}:${id}`)
+  const w = str(ws)
+  let out =
+    `{"workspaceId":${w},"globalId":${objectGlobalId},"id":${str(id)},"label":${str(o.label)},` +
+    `"objectKey":${str(o.objectKey)},"avatar":{"workspaceId":${w},"globalId":${objectGlobalId},"url16":"",` +
+    `"url48":"","url72":"","url144":"","url288":"","objectId":${str(id)}},` +
+    `"objectType":{"workspaceId":${w},"globalId":${str(`${ws}:${t.id}`)},"id":${str(String(t.id))},` +
+    `"name":${str(t.name)},"description":${str(t.description)},"externalId":${strOrNull(t.externalId)},` +
+    `"iconKey":${strOrNull(t.iconKey)},"icon":{"id":${str(t.iconKey ?? '')},"name":${str(t.iconKey ?? '')},` +
+    `"url16":"","url48":""},"position":${int(t.position)},"created":${str(t.created)},` +
+    `"updated":${str(t.updated)},"objectCount":${int(t.objectCount)},` +
+    `"objectSchemaId":${str(String(t.objectSchemaId))},` +
+    `"inherited":false,"abstractObjectType":false,"parentObjectTypeInherited":false` +
+    // Optional keys come after the required ones, as the schema serializer writes them.
+    (t.parentObjectTypeId !== null ? `,"parentObjectTypeId":${str(String(t.parentObjectTypeId))}},` : '},') +
+    `"created":${str(o.created)},"updated":${str(o.updated)},"hasAvatar":false,` +
+    `"timestamp":${int(Date.parse(o.updated))},"importSourceId":${strOrNull(o.importSourceId)},"attributes":[`
+  let first = true
+  for (const a of attributes) {
+    const values = o.values.get(a.id)
+    if (!values || values.length === 0) continue
+    out +=
+      `${first ? '' : ','}{"workspaceId":${w},"globalId":${str(`${ws}:${id}:${a.id}`)},` +
+      `"id":${str(`${id}-${a.id}`)},"objectTypeAttributeId":${str(String(a.id))},"objectId":${str(id)},` +
+      `"objectAttributeValues":[`
+    for (let i = 0; i < values.length; i++) {
+      out += (i === 0 ? '' : ',') + valueJson(a, values[i]!, o, statuses)
+    }
+    out += ']}'
+    first = false
+  }
+  return `${out}],"_links":{"self":${str(selfUrl)}}}`
+}
+
+/** One value as presentValue() makes it. */
+function valueJson(a: AttributeDef, v: CanonicalValue, o: ObjectView, statuses: StatusDef[]): string {
+  const text = str(String(v))
+  if (a.kind === 'referenced_object') {
+    const target = o.referenced.get(Number(v))
+    if (!target) return `{"value":${text},"displayValue":${text},"searchValue":${text},"referencedType":true}`
+    return (
+      `{"value":${text},"displayValue":${str(target.label)},"searchValue":${str(target.objectKey)},` +
+      `"referencedType":true,"referencedObject":{"id":${str(String(target.id))},"label":${str(target.label)},` +
+      `"objectKey":${str(target.objectKey)},"objectTypeId":${str(String(target.objectTypeId))}}}`
+    )
+  }
+  if (a.kind === 'status') {
+    const name = String(v).toLowerCase()
+    const s = statuses.find((x) => x.name.toLowerCase() === name)
+    return (
+      `{"value":${text},"displayValue":${text},"searchValue":${text},"referencedType":false` +
+      (s
+        ? `,"status":{"id":${str(String(s.id))},"name":${str(s.name)},"category":${int(STATUS_CATEGORY_NUMBER[s.category])}}}`
+        : '}')
+    )
+  }
+  return `{"value":${scalar(v)},"displayValue":${text},"searchValue":${text},"referencedType":false}`
+}
+
+const str = (s: string): string => JSON.stringify(s)
+const strOrNull = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s))
+
+/** An integer as the schema serializer writes one: fractions truncated; not a number is refused, as it refuses. */
+function int(n: number): string {
+  if (Number.isInteger(n)) return String(n)
+  const truncated = Math.trunc(n)
+  if (Number.isFinite(truncated)) return String(truncated)
+  throw new Error(`The value "${n}" cannot be converted to an integer.`)
+}
+
+/** A value of string | number | boolean as the schema serializer writes it (a number that is not finite: null). */
+function scalar(v: CanonicalValue): string {
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null'
+  return v ? 'true' : 'false'
+}
