@@ -24,7 +24,7 @@ import { executionRepository as repo } from '../store/repositories/execution.rep
 import { objectsRoot } from '../engine/selector.js'
 import { jobQueue } from '../jobs/job-queue.js'
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
-import { chunkHash } from './chunk-hash.js'
+import { chunkHash, sameChunk } from './chunk-hash.js'
 import type { ExecutionRuns } from './execution-runs.js'
 import { NOT_STARTED, startExecutionIn } from './execution-start.js'
 import { toExecution } from './execution-view.js'
@@ -113,12 +113,14 @@ export class ExecutionService {
   /**
    * Stores a chunk durably (committed before this returns) and, with `completed`, ends ingestion in the same
    * transaction. A clientGeneratedId seen before with the same body is accepted again without effect.
+   * `dataText`: the text of `data` as the client sent it (the route has it), stored as it is.
    */
   async submit(
     workspaceId: string,
     importSourceId: string,
     id: string,
     body: ChunkRequest,
+    dataText?: string,
   ): Promise<ChunkOutcome> {
     const pushed = body.objectTypeId !== undefined || body.objects !== undefined
     if (pushed) body = { ...body, data: await this.objectsData(workspaceId, importSourceId, body) }
@@ -134,7 +136,8 @@ export class ExecutionService {
     const reserved = hasData && !pushed ? Object.keys(body.data as object).find(isObjectsRoot) : undefined
     if (reserved !== undefined)
       throw ChunkDataInvalidError({ field: `body.data.${reserved}`, reason: 'is a root Intake reserves' })
-    const payload = hasData ? JSON.stringify(body.data) : null
+    // The data as the client sent it (it parses to body.data), else serialised again.
+    const payload = hasData ? ((pushed ? undefined : dataText) ?? JSON.stringify(body.data)) : null
     // The hash of what the client sent: a repeat of an objects chunk is recognised as such.
     const hash = pushed
       ? createHash('sha256')
@@ -153,7 +156,8 @@ export class ExecutionService {
       if (cgid !== undefined) {
         const seen = await repo.findChunk(trx, id, cgid)
         if (seen) {
-          if (seen.body_hash !== hash)
+          // A repeat sent with other spacing or escapes has another hash: the same data is still a repeat.
+          if (seen.body_hash !== hash && (pushed || !sameChunk(seen, body.data, body.completed === true)))
             throw ChunkIdConflictError({ executionId: id, clientGeneratedId: cgid })
           return { stored: false, completed: body.completed === true }
         }

@@ -90,6 +90,25 @@ describeEachDialect('execution: ingesting chunks', (env) => {
       expect(chunks.body.values.map((c: Json) => c.data.hardDrives[0].id)).toEqual(['k1'])
       await env().call('DELETE', e.links.cancel)
     })
+
+    it('stores the data as sent, and takes a re-sent chunk with other spacing or escapes as the same chunk', async () => {
+      const e = await start()
+      const spaced = `{ "clientGeneratedId": "s", "data" : {\n  "hardDrives": [ { "id": "s1", "label": "Ger\\u00e4t {\\"1\\"}", "files": [ ] } ]\n} }`
+      expect((await env().call('POST', e.links.submitResults, { body: spaced })).status).toBe(200)
+      const compact = { clientGeneratedId: 's', data: JSON.parse(spaced).data }
+      expect((await env().call('POST', e.links.submitResults, { body: compact })).status).toBe(200)
+      const other = { clientGeneratedId: 's', data: drives('s2') }
+      const res = await env().call('POST', e.links.submitResults, { body: other })
+      expect([res.status, res.body.error.code]).toEqual([409, 'CHUNK_ID_CONFLICT'])
+      const completing = { ...compact, completed: true }
+      const again = await env().call('POST', e.links.submitResults, { body: completing })
+      expect([again.status, again.body.error.code]).toEqual([409, 'CHUNK_ID_CONFLICT'])
+      const chunks = await env().call('GET', `${e.links.cancel}/data`)
+      expect(chunks.body.values.map((c: Json) => c.data)).toEqual([JSON.parse(spaced).data])
+      await env().call('POST', e.links.submitResults, { body: { completed: true } })
+      const status = await waitForEnd(env(), e.links.getExecutionStatus)
+      expect([status.status, created(status)]).toEqual(['DONE', 1])
+    })
   })
 
   it('answers 400 CHUNK_DATA_INVALID naming body.data when data is not an object', async () => {

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { JsonTooDeepError, UnsupportedMediaTypeError } from '../../domain/errors.js'
+import { keepDataText } from '../chunk-data-text.js'
+import { scanJson } from '../json-scan.js'
 
 /**
  * Objects and arrays nested deeper than this are refused while parsing: the engine, the change log and
@@ -9,30 +11,9 @@ export const MAX_JSON_DEPTH = 256
 
 type Done = (err: Error | null, body?: unknown) => void
 
-/**
- * How deep `text` nests `{` and `[` outside of strings, stopping as soon as `limit` is passed. Strings are skipped
- * with indexOf (native), not a character at a time: a chunk of pushed entries is mostly string contents, so this
- * visits little more than the structural characters.
- */
+/** How deep `text` nests `{` and `[` outside of strings, stopping as soon as `limit` is passed (json-scan.ts). */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
-  let depth = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 0x22) {
-      // The closing quote: the next one not escaped (preceded by an even number of backslashes).
-      for (;;) {
-        const end = text.indexOf('"', i + 1)
-        if (end === -1) return false // unterminated: JSON.parse refuses it
-        let backslashes = 0
-        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++
-        i = end
-        if (backslashes % 2 === 0) break
-      }
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true
-    } else if (c === 0x7d || c === 0x5d) depth--
-  }
-  return false
+  return scanJson(text, limit).tooDeep
 }
 
 /**
@@ -50,8 +31,16 @@ export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = (request: FastifyRequest, body: string | Buffer, done: Done): void => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
     if (text.trim() === '') return done(null, undefined)
-    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(JsonTooDeepError({ limit: MAX_JSON_DEPTH }))
-    defaultJson(request, text, done)
+    const scan = scanJson(text, MAX_JSON_DEPTH)
+    if (scan.tooDeep) return done(JsonTooDeepError({ limit: MAX_JSON_DEPTH }))
+    const dataText = scan.dataText
+    // A push chunk's data as sent, kept with the parsed body so the chunk is stored without serialising it again.
+    if (dataText === null) defaultJson(request, text, done)
+    else
+      defaultJson(request, text, (err, body) => {
+        if (!err) keepDataText(body, dataText)
+        done(err, body)
+      })
   }
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson)
   app.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'string' }, parseJson)

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services/services.js'
 import { Empty, sendEmpty } from '../empty-response.js'
 import { origin } from '../links.js'
+import { dataTextOf } from '../chunk-data-text.js'
 import {
   executionLinks,
   presentExecution,
@@ -147,8 +148,9 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
       body: ChunkBody,
       response: { 200: Empty('Accepted'), ...errors },
     },
-    handler: async ({ params: p, body }, reply) => {
-      await ex.submit(p.workspaceId, p.importSourceId, p.executionId, body)
+    handler: async (req, reply) => {
+      const p = req.params
+      await ex.submit(p.workspaceId, p.importSourceId, p.executionId, req.body, dataTextOf(req.body))
       return sendEmpty(reply, 200)
     },
   })

@@ -107,7 +107,7 @@ export const executionRepository = {
   findChunk: (db: Db, executionId: string, clientGeneratedId: string) =>
     db
       .selectFrom('execution_chunk')
-      .select(['seq', 'body_hash'])
+      .select(['seq', 'body_hash', 'payload'])
       .where('execution_id', '=', executionId)
       .where('client_generated_id', '=', clientGeneratedId)
       .executeTakeFirst(),
