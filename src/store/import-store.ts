@@ -124,7 +124,7 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     markReferrersDirty: (ids) => repo.markReferrersDirty(db, ids),
     createRefStage: () => refStage.create(store, db),
     stageReferences: (rows) => bulk.insert(db, refStage.table, REF_STAGE, rows),
-    refStageAttributes: () => refStage.attributes(db),
+    refStageAttributes: () => refStage.attributes(db, dialect),
     refStagePage: (attributeId, afterSeq, limit) => refStage.page(db, attributeId, afterSeq, limit),
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
     createOrigin: (o) =>

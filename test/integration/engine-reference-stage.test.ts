@@ -1,0 +1,80 @@
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import type { ImportStore } from '../../src/engine/ports.js'
+import { importStore } from '../../src/store/import-store.js'
+import { counters, engineSource, type TypeSpec } from '../helpers/engine-documents.js'
+import { runEngine } from '../helpers/engine-fixtures.js'
+import { describeEachDialect } from '../helpers/test-env.js'
+
+const node: TypeSpec = {
+  key: 'node',
+  name: 'Node',
+  selector: 'nodes',
+  attributes: [
+    { name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] },
+    { name: 'Parent', type: 'referenced_object', ref: 'node', locators: ['parent'], iql: 'Name = ${parent}' },
+  ],
+}
+
+/** 3,000 nodes, each but the first naming the one before it as its parent (written after it, found all the same). */
+const nodes = Array.from({ length: 3000 }, (_, i) => ({
+  name: `N${i}`,
+  ...(i === 0 ? {} : { parent: `n${i - 1}` }),
+}))
+
+/**
+ * The engine's ImportStore, explaining the reference stage's page query once the pass reads it (the same statement
+ * as refStage.page in import-write.repository.ts).
+ */
+function explainingStore(inner: ImportStore, plans: string[]): ImportStore {
+  return {
+    dialect: inner.dialect,
+    transaction: (work, options) =>
+      inner.transaction(
+        (tx) =>
+          work({
+            ...tx,
+            refStagePage: async (attributeId, afterSeq, limit) => {
+              const query = sql`select seq, attribute_id, object_id, object_key, type_id, created, texts,
+                placeholders, location from engine_ref_stage where attribute_id = ${attributeId} and seq > ${afterSeq}
+                order by seq limit ${limit}`
+              const explained =
+                tx.dialect === 'sqlite'
+                  ? await sql<{ detail: string }>`explain query plan ${query}`.execute(tx.db)
+                  : await sql<{ 'QUERY PLAN': string }>`explain (costs off) ${query}`.execute(tx.db)
+              plans.push(explained.rows.map((r) => ('detail' in r ? r.detail : r['QUERY PLAN'])).join('\n'))
+              return tx.refStagePage(attributeId, afterSeq, limit)
+            },
+          }),
+        options,
+      ),
+  }
+}
+
+describeEachDialect('import engine: the reference stage', (env) => {
+  const services = () => env().booted.services
+  const ws = () => env().workspaceId
+
+  it('each page of staged references is read along the (attribute, seq) index, never by sorting every row after it', async () => {
+    const s = await engineSource(services(), ws(), [node])
+    const plans: string[] = []
+    const store = explainingStore(importStore(services().store), plans)
+    const result = await runEngine(services(), ws(), s.source.id, [{ nodes }], { deps: { store } })
+    expect(counters(result, 'Node')).toMatchObject({
+      objectsCreated: 3000,
+      objectsWithUpdatedReferences: 2999,
+    })
+    expect(plans.length).toBeGreaterThan(0)
+    for (const plan of plans) {
+      expect(plan).toMatch(/engine_ref_stage_seq/)
+      // Without statistics PostgreSQL chose a bitmap scan of all remaining rows and a sort (quadratic over pages).
+      expect(plan).not.toMatch(/Sort|Bitmap|TEMP B-TREE/i)
+    }
+    const links = await services()
+      .store.db.selectFrom('object_reference')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('attribute_id', '=', s.attributeId('Node.Parent'))
+      .executeTakeFirstOrThrow()
+    expect(Number(links.n)).toBe(2999)
+  }, 90_000)
+})
