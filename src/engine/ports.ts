@@ -120,6 +120,19 @@ export interface ImportTx {
     attributeIds: number[],
     folded: string[],
   ): Promise<{ object_id: number | string; value_ci: string; value_text: string }[]>
+  /** Objects holding any of the folded values in one attribute's index rows, with identity and import source. */
+  uniqueHolders(
+    attributeId: number,
+    folded: string[],
+  ): Promise<
+    {
+      object_id: number | string
+      value_ci: string
+      owner_id: number | string | null
+      identity: string | null
+      import_source_id: string | null
+    }[]
+  >
   valuesLike(
     attributeIds: number[],
     pattern: string,

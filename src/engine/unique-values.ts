@@ -15,8 +15,6 @@ import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-en
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
 
-const IN_LIST = 900
-
 /** The unique attributes of a plan whose values are checked (references are checked as their targets). */
 export function uniqueAttributes(plan: TypePlan): TypePlan['attributes'] {
   return plan.attributes.filter((a) => a.attribute.unique && a.attribute.kind !== 'referenced_object')
@@ -87,29 +85,27 @@ interface Holder {
   own: boolean
 }
 
-/** Stored objects holding the batch's values of one attribute, by folded value. */
+/** Stored objects holding the batch's values of one attribute, by folded value (one statement per batch). */
 async function storedHolders(
   ctx: WriteContext,
   attributeId: number,
   batch: MappedEntry[],
 ): Promise<Map<string, Holder[]>> {
   const wanted = new Set<string>()
-  for (const e of batch) for (const v of e.values.get(attributeId) ?? []) wanted.add(foldCase(valueText(v)))
-  const list = [...wanted]
-  const rows: { object_id: number | string; value_ci: string }[] = []
-  for (let i = 0; i < list.length; i += IN_LIST)
-    rows.push(...(await ctx.tx.valuesMatching([attributeId], list.slice(i, i + IN_LIST))))
-  const ids = [...new Set(rows.map((r) => Number(r.object_id)))]
-  const owners = new Map<number, { identity: string | null; own: boolean }>()
-  for (let i = 0; i < ids.length; i += IN_LIST) {
-    for (const o of await ctx.tx.objectOwners(ids.slice(i, i + IN_LIST)))
-      owners.set(Number(o.id), { identity: o.identity, own: o.import_source_id === ctx.importSourceId })
+  for (const e of batch) {
+    const values = e.values.get(attributeId)
+    if (values) for (const v of values) wanted.add(foldCase(valueText(v)))
   }
   const out = new Map<string, Holder[]>()
-  for (const r of rows) {
-    const id = Number(r.object_id)
-    const owner = owners.get(id) ?? { identity: null, own: false }
-    out.set(r.value_ci, [...(out.get(r.value_ci) ?? []), { id, ...owner }])
+  for (const r of await ctx.tx.uniqueHolders(attributeId, [...wanted])) {
+    const holder: Holder = {
+      id: Number(r.object_id),
+      identity: r.owner_id === null ? null : r.identity,
+      own: r.owner_id !== null && r.import_source_id === ctx.importSourceId,
+    }
+    const list = out.get(r.value_ci)
+    if (list) list.push(holder)
+    else out.set(r.value_ci, [holder])
   }
   return out
 }

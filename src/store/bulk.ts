@@ -12,9 +12,9 @@ export interface BulkColumn {
 }
 
 /**
- * Set-based writes for the import engine, per dialect. On SQLite a cached prepared statement runs once per row on
- * the connection that holds the caller's transaction (better-sqlite3 is synchronous and Kysely's SQLite driver has
- * one connection); on PostgreSQL one statement per 5,000 rows passes every column as an array through `unnest`.
+ * Set-based writes for the import engine, per dialect. On SQLite cached prepared statements (inserts: up to 64 rows
+ * per statement) run on the connection that holds the caller's transaction (better-sqlite3 is synchronous and
+ * Kysely's SQLite driver has one connection); on PostgreSQL one statement per 5,000 rows passes every column as an array through `unnest`.
  * Values must already be plain numbers, strings or null.
  */
 export interface BulkWriter {
@@ -45,6 +45,10 @@ export interface BulkWriter {
   ): Promise<void>
 }
 
+/** At most this many rows per SQLite insert statement (and at most MAX_PARAMETERS bound values). */
+const SQLITE_ROWS = 64
+const SQLITE_MAX_PARAMETERS = 999
+
 export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
   const cache = new Map<string, SqliteDatabase.Statement>()
   const statement = (text: string): SqliteDatabase.Statement => {
@@ -56,18 +60,54 @@ export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
     return st
   }
   const q = (name: string): string => `"${name}"`
+  /** Bound values of a multi-row statement, one array per statement text (filled in place for every chunk). */
+  const buffers = new Map<string, unknown[]>()
+
+  /**
+   * Inserts `[...prefix, ...row]` for every row: full chunks of `per` rows through one multi-row
+   * `insert … values (…), (…), …` statement (one call into SQLite per chunk instead of one per row: the per-call
+   * cost was most of an insert's), the rest one row at a time. The values are copied into one reused array, so no
+   * joined row is built.
+   */
+  const insertRows = (
+    table: string,
+    columns: readonly BulkColumn[],
+    prefix: readonly unknown[],
+    rows: readonly unknown[][],
+  ): void => {
+    const width = columns.length
+    const head = `insert into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values `
+    const tuple = `(${columns.map(() => '?').join(', ')})`
+    const per = Math.max(1, Math.min(SQLITE_ROWS, Math.floor(SQLITE_MAX_PARAMETERS / width)))
+    let i = 0
+    if (rows.length >= per && per > 1) {
+      const text = head + Array.from({ length: per }, () => tuple).join(', ')
+      const st = statement(text)
+      let values = buffers.get(text)
+      if (!values) buffers.set(text, (values = new Array<unknown>(per * width)))
+      const p = prefix.length
+      for (; i + per <= rows.length; i += per) {
+        let k = 0
+        for (let r = i; r < i + per; r++) {
+          const row = rows[r]!
+          for (let c = 0; c < p; c++) values[k++] = prefix[c]
+          for (let c = 0; c < width - p; c++) values[k++] = row[c]
+        }
+        st.run(values)
+      }
+      // The last chunk's values would otherwise stay referenced until the next insert into the table.
+      values.fill(null)
+    }
+    if (i === rows.length) return
+    const one = statement(head + tuple)
+    if (prefix.length === 0) for (; i < rows.length; i++) one.run(rows[i]!)
+    else for (; i < rows.length; i++) one.run([...prefix, ...rows[i]!])
+  }
+
   return {
-    insert: async (_db, table, columns, rows) => {
-      const st = statement(
-        `insert into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-      )
-      for (const row of rows) st.run(row)
-    },
+    insert: async (_db, table, columns, rows) => insertRows(table, columns, [], rows),
     insertGrouped: async (_db, table, columns, groups) => {
-      const st = statement(
-        `insert into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-      )
-      for (const { prefix, rows } of groups) for (const row of rows) st.run([...prefix, ...row])
+      for (const { prefix, rows } of groups) insertRows(table, columns, prefix, rows)
     },
     updateByKey: async (_db, table, columns, rows) => {
       const [key, ...rest] = columns

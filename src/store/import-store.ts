@@ -94,6 +94,7 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => index.remove(db, keys),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
+    uniqueHolders: (attributeId, folded) => repo.uniqueHolders(db, dialect, attributeId, folded),
     valuesLike: async (attributeIds, pattern, limit) =>
       (
         await db

@@ -23,6 +23,8 @@ export interface AttributeSpec {
   iql?: string
   /** Searchable by index (the label is regardless): the writers keep its object_value rows. */
   indexed?: boolean
+  /** A value may be held by one object of the type only. */
+  unique?: boolean
 }
 
 export interface TypeSpec {
@@ -62,7 +64,7 @@ export function engineDocument(
             label: a.label === true,
             minimumCardinality: a.min ?? 0,
             maximumCardinality: a.max ?? 1,
-            unique: false,
+            unique: a.unique === true,
             ...(a.indexed !== undefined ? { indexed: a.indexed } : {}),
             ...(a.typeValues ? { typeValues: a.typeValues } : {}),
             ...(a.ref ? { referenceObjectTypeExternalId: typeId(a.ref) } : {}),

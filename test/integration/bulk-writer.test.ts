@@ -77,6 +77,25 @@ for (const dialect of dialects()) {
       expect(await readBack()).toEqual(expected)
     })
 
+    it('inserts every row whatever the count: full multi-row statements, the rest row by row, groups with prefixes', async () => {
+      // SQLite writes up to 64 rows per statement: counts around that size leave no row out and none twice.
+      for (const n of [1, 63, 64, 65, 129, 200]) {
+        await sql`delete from bulk_probe`.execute(store.db)
+        const rows = Array.from({ length: n }, (_, i) => [i, 1000 + i, i / 2, `r${i}`])
+        const groups = [
+          { prefix: [n * 10], rows: rows.slice(0, 70).map((r) => [r[0], r[2], r[3]]) },
+          { prefix: [n * 20], rows: [] },
+          { prefix: [n * 30], rows: rows.map((r) => [r[0], r[2], `g${String(r[3])}`]) },
+        ]
+        await store.bulkTransaction(async ({ db, bulk }) => {
+          await bulk.insert(db, 'bulk_probe', COLUMNS, rows)
+          await bulk.insertGrouped(db, 'bulk_probe', COLUMNS, groups)
+        })
+        const expected = sorted([...rows, ...groups.flatMap((g) => g.rows.map((r) => [...g.prefix, ...r]))])
+        expect(await readBack()).toEqual(expected)
+      }
+    })
+
     it('fails the transaction on a value its column cannot hold, and the store stays usable', async () => {
       await sql`delete from bulk_probe`.execute(store.db)
       const bad = [[1, 1.5, 0, 'a']]

@@ -99,6 +99,15 @@ export const PROBLEM: readonly BulkColumn[] = [
   { name: 'value', pg: 'text' },
 ]
 
+/** An object holding a value of a unique attribute (owner_id null: the object row is gone). */
+export interface UniqueHolderRow {
+  object_id: number | string
+  value_ci: string
+  owner_id: number | string | null
+  identity: string | null
+  import_source_id: string | null
+}
+
 /** Whether `db` talks to PostgreSQL (the repository's functions that take no dialect ask the query executor). */
 const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter
 
@@ -190,6 +199,44 @@ export const importWriteRepository = {
           .where(list)
           .execute()),
       )
+    return out
+  },
+
+  /**
+   * The objects holding any of `folded` in one attribute's index rows, with their identity and owning import source
+   * (the uniqueness check of a batch): one statement for the whole list. SQLite reads the list as one JSON text
+   * parameter through json_each (one index probe per value: `cross join` keeps the list the outer loop, where a
+   * plain join let the planner scan every row of the attribute) and joins the owners; per-900-values `in` lists and a
+   * second query for the owners cost more in statements and in Kysely's compilation than the probes themselves.
+   */
+  uniqueHolders: async (
+    db: Db,
+    dialect: 'sqlite' | 'postgres',
+    attributeId: number,
+    folded: string[],
+  ): Promise<UniqueHolderRow[]> => {
+    if (folded.length === 0) return []
+    type Row = UniqueHolderRow
+    if (dialect === 'sqlite')
+      return (
+        await sql<Row>`select v.object_id, v.value_ci, o.id as owner_id, o.identity, o.import_source_id
+          from json_each(${JSON.stringify(folded)}) as k
+          cross join object_value v on v.attribute_id = ${attributeId} and v.value_ci = k.value
+          left join object o on o.id = v.object_id`.execute(db)
+      ).rows
+    // One index probe per value (see valuesMatching), 10,000 values per statement.
+    const out: Row[] = []
+    for (let i = 0; i < folded.length; i += 10_000) {
+      const r =
+        await sql<Row>`select v.object_id, v.value_ci, o.id as owner_id, o.identity, o.import_source_id
+        from unnest(${folded.slice(i, i + 10_000)}::text[]) as k(value_ci)
+        cross join lateral (
+          select object_id, value_ci from object_value x
+          where x.attribute_id = ${attributeId} and x.value_ci = k.value_ci
+          offset 0) v
+        left join object o on o.id = v.object_id`.execute(db)
+      out.push(...r.rows)
+    }
     return out
   },
 
@@ -478,8 +525,13 @@ export class IndexStage {
     for (const [id, rows] of this.#buckets) {
       if (rows.length === 0) continue
       if (this.#direct.has(id) || this.#applied) {
-        const full = rows.map((r) => [id, r[0], r[1], r[2], r[3] ?? r[0], r[4]])
-        await this.bulk.insert(db, 'object_value', VALUE_INDEX, full)
+        // value_text in place (the rows are dropped below); the attribute is the group's leading value.
+        for (const r of rows) r[3] ??= r[0]
+        // In key order: consecutive inserts then walk the b-tree forward instead of landing on random pages
+        // (about a third less CPU per row at 600,000 rows with a 16 MiB cache). Code-unit order is close enough
+        // to SQLite's byte order for that; nothing depends on the order the rows go in.
+        rows.sort(byIndexKey)
+        await this.bulk.insertGrouped(db, 'object_value', VALUE_INDEX, [{ prefix: [id], rows }])
       } else await this.bulk.insert(db, await this.#table(db, id), STAGED_VALUE, rows)
       rows.length = 0
     }
@@ -568,6 +620,14 @@ export class IndexStage {
     this.#tables.set(attributeId, name)
     return name
   }
+}
+
+/** Orders staged value-index tuples (value_ci, object_id, position, …) by their object_value key. */
+function byIndexKey(a: unknown[], b: unknown[]): number {
+  const x = a[0] as string
+  const y = b[0] as string
+  if (x !== y) return x < y ? -1 : 1
+  return (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number)
 }
 
 /** The columns of a staged value-index row (the attribute is the stage table's). */

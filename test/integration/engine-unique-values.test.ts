@@ -1,0 +1,79 @@
+import { beforeAll, expect, it } from 'vitest'
+import { runEngine } from '../helpers/engine-fixtures.js'
+import {
+  counters,
+  engineSource,
+  storedObjects,
+  storedProblems,
+  ZERO_COUNTERS,
+  type TypeSpec,
+} from '../helpers/engine-documents.js'
+import { describeEachDialect } from '../helpers/test-env.js'
+
+const tagged: TypeSpec = {
+  key: 'tagged',
+  name: 'Tagged',
+  selector: 'items',
+  attributes: [
+    { name: 'Serial', type: 'text', identity: true, label: true, locators: ['serial'] },
+    { name: 'Tag', type: 'text', unique: true, locators: ['tag'] },
+  ],
+}
+
+/** More entries than one write batch (5,000): the second batch is checked against the rows of the first. */
+const N = 5003
+const serial = (i: number) => `S${i}`
+
+describeEachDialect(
+  'import engine: unique values checked per batch against stored and earlier rows',
+  (env) => {
+    const services = () => env().booted.services
+    const ws = () => env().workspaceId
+    let s: Awaited<ReturnType<typeof engineSource>>
+
+    beforeAll(async () => {
+      s = await engineSource(services(), ws(), [tagged])
+    })
+
+    const problemsOf = async (executionId: string) =>
+      (await storedProblems(services(), executionId)).map((p) => [p.location, p.code, p.attribute, p.value])
+
+    it('refuses a value an earlier batch of the run wrote, another entry of the batch holds, or another stored object has', async () => {
+      const items = Array.from({ length: N }, (_, i) => ({ serial: serial(i), tag: `T${i}` }))
+      // Second batch: a value of the first batch (folded the same), then one of its own batch.
+      items[5001] = { serial: serial(5001), tag: 't7' }
+      items[5002] = { serial: serial(5002), tag: 'T5000' }
+      const first = await runEngine(services(), ws(), s.source.id, [{ items }])
+      expect(counters(first, 'Tagged')).toEqual({
+        ...ZERO_COUNTERS,
+        entriesInSource: N,
+        objectsCreated: N,
+        entriesWithProblems: 2,
+      })
+      expect(await problemsOf(first.id)).toEqual([
+        ['items[5001]', 'UNIQUE_VALUE_TAKEN', 'Tag', 't7'],
+        ['items[5002]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'T5000'],
+      ])
+      const tagId = String(s.attributeId('Tagged.Tag'))
+      const stored = new Map(
+        (await storedObjects(services(), s.typeId('Tagged'))).map((o) => [o.identity, o]),
+      )
+      expect(stored.get(serial(7))!.values[tagId]).toEqual(['T7'])
+      expect(stored.get(serial(5000))!.values[tagId]).toEqual(['T5000'])
+      expect(stored.get(serial(5001))!.values[tagId]).toBeUndefined()
+      expect(stored.get(serial(5002))!.values[tagId]).toBeUndefined()
+
+      // Against stored objects: an object keeps its own value; another object's value is refused.
+      const again = await runEngine(services(), ws(), s.source.id, [
+        {
+          items: [
+            { serial: serial(0), tag: 'T0' },
+            { serial: serial(1), tag: 'T2' },
+          ],
+        },
+      ])
+      expect(await problemsOf(again.id)).toEqual([['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'T2']])
+      expect(counters(again, 'Tagged')).toMatchObject({ objectsIdentical: 2, entriesWithProblems: 1 })
+    })
+  },
+)
