@@ -5,12 +5,18 @@ import {
   type CoerceResult,
 } from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
-import { contentHashOfText, contentHashPart, valueText } from '../domain/schema/content-hash.js'
+import {
+  contentHashOfText,
+  contentHashPart,
+  contentHashPartOf,
+  valueText,
+} from '../domain/schema/content-hash.js'
 import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import { TransformFailure } from '../domain/mapping/transform-steps.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
 import { compileLocator } from './selector.js'
+import { isList, NO_VALUES, SlotLayout, SlotMap, type Slot } from './slot-map.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
 
 /**
@@ -18,7 +24,8 @@ import type { AttributePlan, TypePlan } from './type-plan.js'
  * read-only: an entry without empty attributes, references, placeholders or new options shares one empty
  * collection; entries with the same value of an attribute may share one frozen value list; and `hash` is the
  * content hash of `values` + `references` — change values only through setMappedValues (with a new list), which
- * keeps the two together.
+ * keeps the two together. `values`, `references` and `placeholders` are SlotMaps (slot-map.ts): compact, since a
+ * batch of entries lives until it is written; a list read from them may be a new array on every read.
  */
 export interface MappedEntry {
   location: string
@@ -95,7 +102,6 @@ export interface MapContext {
 
 const NO_NUMBERS: ReadonlySet<number> = new Set()
 const NO_LISTS: ReadonlyMap<number, string[]> = new Map()
-const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()
 const NON_SPACE = /\S/
 
 /** What mapEntry derives from a plan once (the plan's attributes are fixed for an execution; see mappingOf). */
@@ -121,13 +127,32 @@ interface CompiledMapping {
   parts: string[]
   /** Placeholder name → the first attribute whose one locator is that name (it reads the value), or null. */
   placeholderOwners: Map<string, AttributePlan | null>
+  /** The slots of an entry's values (non-reference attributes), references and placeholders. */
+  valueLayout: SlotLayout<number>
+  referenceLayout: SlotLayout<number>
+  placeholderLayout: SlotLayout<string>
+  /** Per attribute (by position): its slot in valueLayout or referenceLayout (by its kind). */
+  slot: number[]
+  /** Per attribute (by position): the placeholders of its reference query, with their slots. */
+  placeholders: { name: string; slot: number }[][]
+  /** The references and placeholders of an entry that has none (never changed: setMappedValues sets values only). */
+  noReferences: SlotMap<number, string>
+  noPlaceholders: SlotMap<string, string>
 }
 
 /** A source string's coerced value and its part of the content hash (a single-valued attribute). */
-interface Memo {
-  /** The value as the attribute's whole list, shared (frozen) by every entry that has it. */
-  list: readonly CanonicalValue[]
-  part: string
+/**
+ * Made by a constructor (and its list by slice), not by literals: V8 decides per literal (allocation site) to allocate
+ * in old space once most of its objects survive a scavenge — true of a memo being filled — and the optimized
+ * mapEntry then kept every entry's young objects alive until they were promoted, long after the memo was full (in
+ * bench/engine/map.bench.ts: 3× the bytes copied by the scavenger, ~35 % of the map phase's CPU time).
+ */
+class Memo {
+  constructor(
+    /** The value as the attribute's whole list, shared (frozen) by every entry that has it. */
+    readonly list: readonly CanonicalValue[],
+    readonly part: string,
+  ) {}
 }
 
 /** Distinct source strings remembered per attribute; an attribute whose values rarely repeat stops remembering. */
@@ -144,7 +169,12 @@ const MEMO_MAX_LENGTH = 256
  * coerce options it was made with (a select option added by the import makes new options: the memo starts over).
  */
 class ValueMemo {
-  readonly byText = new Map<string, Memo>()
+  /**
+   * Replaced, never cleared: after Map.clear() of a full memo (2,048 keys; V8 in Node 20) the scavenges that
+   * followed promoted everything young, ~3.4 MB each, for the rest of the execution (measured in
+   * bench/engine/map.bench.ts with two attributes: 4.5× the bytes copied by the scavenger).
+   */
+  private byText = new Map<string, Memo>()
   options: CoerceOptions | null = null
   hits = 0
   misses = 0
@@ -153,7 +183,7 @@ class ValueMemo {
   get(text: string, options: CoerceOptions): Memo | undefined {
     if (this.off || text.length > MEMO_MAX_LENGTH) return undefined
     if (this.options !== options) {
-      this.byText.clear()
+      this.byText = new Map()
       this.options = options
     }
     const memo = this.byText.get(text)
@@ -169,7 +199,7 @@ class ValueMemo {
       this.byText.set(detach(text), memo)
     } else if (this.hits < this.misses) {
       this.off = true
-      this.byText.clear()
+      this.byText = new Map()
     }
   }
 }
@@ -188,6 +218,7 @@ function mappingOf(plan: TypePlan): CompiledMapping {
       memos: plan.attributes.map(() => new ValueMemo()),
       parts: [],
       placeholderOwners: new Map(),
+      ...slotsOf(plan),
     }
     for (const a of plan.attributes) {
       for (const name of a.referenceQuery ? placeholderNames(a.referenceQuery) : []) {
@@ -200,6 +231,29 @@ function mappingOf(plan: TypePlan): CompiledMapping {
     compiled.set(plan, c)
   }
   return c
+}
+
+function slotsOf(plan: TypePlan) {
+  const isReference = (a: AttributePlan) => a.attribute.kind === 'referenced_object'
+  const valueLayout = new SlotLayout(
+    plan.attributes.filter((a) => !isReference(a)).map((a) => a.attribute.id),
+  )
+  const referenceLayout = new SlotLayout(plan.attributes.filter(isReference).map((a) => a.attribute.id))
+  const names = (a: AttributePlan) => (a.referenceQuery ? placeholderNames(a.referenceQuery) : [])
+  const placeholderLayout = new SlotLayout(plan.attributes.flatMap(names))
+  return {
+    valueLayout,
+    referenceLayout,
+    placeholderLayout,
+    slot: plan.attributes.map((a) =>
+      (isReference(a) ? referenceLayout : valueLayout).slotOf(a.attribute.id)!,
+    ),
+    placeholders: plan.attributes.map((a) =>
+      names(a).map((name) => ({ name, slot: placeholderLayout.slotOf(name)! })),
+    ),
+    noReferences: SlotMap.empty<number, string>(referenceLayout),
+    noPlaceholders: SlotMap.empty<string, string>(placeholderLayout),
+  }
 }
 
 /**
@@ -243,6 +297,14 @@ function itemsOf(raw: unknown): unknown[] {
   return splitMultiValues(raw)
 }
 
+/**
+ * The values of the attribute being mapped, reused for every attribute of every entry: an entry keeps a copy of a
+ * list of several values, or the one value alone (see SlotMap), never this array.
+ */
+const OUT: CanonicalValue[] = []
+
+type Values = SlotMap<number, CanonicalValue>
+
 export function mapEntry(
   plan: TypePlan,
   entry: Record<string, unknown>,
@@ -250,13 +312,16 @@ export function mapEntry(
   ctx: MapContext,
 ): MapOutcome {
   const compiledPlan = mappingOf(plan)
-  const values = new Map<number, CanonicalValue[]>()
+  const { rank, parts, slot } = compiledPlan
+  const valueSlots: Slot<CanonicalValue>[] = new Array(compiledPlan.valueLayout.keys.length)
+  let valueCount = 0
+  let referenceSlots: Slot<string>[] | null = null
+  let referenceCount = 0
+  let placeholderSlots: Slot<string>[] | null = null
+  let placeholderCount = 0
   let empty: Set<number> | null = null
-  let references: Map<number, string[]> | null = null
-  let placeholders: Map<string, string[]> | null = null
   let newOptions: Map<number, string[]> | null = null
   let skip = false
-  const { rank, parts } = compiledPlan
   if (rank) for (let i = 0; i < rank.length; i++) parts[i] = ''
 
   for (let ai = 0; ai < plan.attributes.length; ai++) {
@@ -278,25 +343,29 @@ export function mapEntry(
     const kind = a.attribute.kind
     if (kind === 'referenced_object') {
       const texts = lookupTexts(raw)
+      const count = slotLength(texts)
       const max = a.attribute.maximumCardinality
-      const distinct = max !== -1 && texts.length > max ? new Set(texts).size : 0
+      const distinct = max !== -1 && count > max ? new Set(texts as readonly string[]).size : 0
       if (max !== -1 && distinct > max) {
         // The reference pass links the targets of the first texts only.
         const message = `takes at most ${max} value(s), got ${distinct}; the first ${max} are kept`
         if (report(plan, location, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
       }
-      if (texts.length) {
-        ;(references ??= new Map()).set(a.attribute.id, texts)
-        if (rank) parts[rank[ai]!] = contentHashPart(a.attribute.id, texts)
+      if (texts !== undefined) {
+        referenceSlots ??= new Array<Slot<string>>(compiledPlan.referenceLayout.keys.length)
+        if (referenceSlots[slot[ai]!] === undefined) referenceCount++
+        referenceSlots[slot[ai]!] = texts
+        if (rank) parts[rank[ai]!] = hashPart(a.attribute.id, texts)
       } else if (!failed) (empty ??= new Set()).add(a.attribute.id)
-      if (a.referenceQuery) {
-        for (const name of placeholderNames(a.referenceQuery)) {
-          if (placeholders?.has(name)) continue
-          const owner = compiledPlan.placeholderOwners.get(name) ?? null
-          // The attribute's own locator: the texts just read (a failed step gave none either way).
-          const read = owner === a ? texts : readPlaceholder(owner, name, entry, ctx.concatenator)
-          ;(placeholders ??= new Map()).set(name, read)
-        }
+      for (const { name, slot: at } of compiledPlan.placeholders[ai]!) {
+        if (placeholderSlots !== null && placeholderSlots[at] !== undefined) continue
+        const owner = compiledPlan.placeholderOwners.get(name) ?? null
+        // The attribute's own locator: the texts just read (a failed step gave none either way).
+        const read = owner === a ? texts : readPlaceholder(owner, name, entry, ctx.concatenator)
+        placeholderSlots ??= new Array<Slot<string>>(compiledPlan.placeholderLayout.keys.length)
+        // A placeholder that read nothing is set (an empty list), unlike a reference without texts.
+        placeholderSlots[at] = read ?? (NO_VALUES as readonly string[])
+        placeholderCount++
       }
       continue
     }
@@ -310,15 +379,18 @@ export function mapEntry(
     if (typeof raw === 'string' && !failed) {
       const memo = compiledPlan.memos[ai]!.get(raw, options)
       if (memo !== undefined && a.attribute.maximumCardinality !== 0) {
-        values.set(a.attribute.id, memo.list as CanonicalValue[])
+        if (valueSlots[slot[ai]!] === undefined) valueCount++
+        valueSlots[slot[ai]!] = memo.list
         if (rank) parts[rank[ai]!] = memo.part
         continue
       }
     }
     const items = itemsOf(raw)
-    let out: CanonicalValue[] | null = null
+    const out = OUT
+    out.length = 0
     // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
     let invalid = false
+    let added = false
     // No status to choose from: every status value is unknown (for coerceValue an empty list means "any name").
     const noStatus = kind === 'status' && allowed!.length === 0
     for (let i = 0; i < items.length; i++) {
@@ -326,8 +398,7 @@ export function mapEntry(
       const r = noStatus ? NO_SUCH_STATUS : coerceValue(kind, item, options)
       if (r.ok) {
         const value = typeof r.value === 'string' ? detach(r.value) : r.value
-        if (out === null) out = [value]
-        else if (!out.includes(value)) out.push(value)
+        if (out.length === 0 || !out.includes(value)) out.push(value)
       } else if (r.unknownOption) {
         if (plan.unknownValues === 'ADD') {
           const name = detach(String(item).trim())
@@ -338,7 +409,8 @@ export function mapEntry(
             invalid = true
             continue
           }
-          ;(out ??= []).push(name)
+          out.push(name)
+          added = true
           newOptions ??= new Map()
           newOptions.set(a.attribute.id, [...(newOptions.get(a.attribute.id) ?? []), name])
         }
@@ -349,27 +421,27 @@ export function mapEntry(
     }
     ONE[0] = undefined
     const max = a.attribute.maximumCardinality
-    if (out !== null && max !== -1 && out.length > max) {
+    if (max !== -1 && out.length > max) {
       const message = `takes at most ${max} value(s), got ${out.length}; the first ${max} are kept`
       if (report(plan, location, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
       out.length = max
     }
-    if (out !== null && out.length) {
-      values.set(a.attribute.id, out)
+    if (out.length) {
+      if (valueSlots[slot[ai]!] === undefined) valueCount++
+      valueSlots[slot[ai]!] = out.length === 1 ? out[0] : out.slice()
       const part = rank || (out.length === 1 && !invalid) ? contentHashPart(a.attribute.id, out) : ''
       if (rank) parts[rank[ai]!] = part
       // A string that coerced to one value, no problem and no new option: the next entry with it takes the memo.
-      if (
-        out.length === 1 &&
-        !invalid &&
-        typeof raw === 'string' &&
-        items === ONE &&
-        !newOptions?.has(a.attribute.id)
-      )
-        compiledPlan.memos[ai]!.put(raw, { list: Object.freeze([out[0]!]), part })
+      if (out.length === 1 && !invalid && typeof raw === 'string' && items === ONE && !added)
+        compiledPlan.memos[ai]!.put(raw, new Memo(Object.freeze(out.slice()), part))
     } else if (!invalid && !failed) (empty ??= new Set()).add(a.attribute.id)
   }
-  const refs: ReadonlyMap<number, string[]> = references ?? NO_LISTS
+  OUT.length = 0
+  const values: Values = new SlotMap(compiledPlan.valueLayout, valueSlots, valueCount)
+  const refs =
+    referenceSlots === null
+      ? compiledPlan.noReferences
+      : new SlotMap(compiledPlan.referenceLayout, referenceSlots, referenceCount)
   const joined = identityText(compiledPlan.identity, values, refs)
   const identity = joined === null ? null : plan.ignoreCase ? foldCase(joined) : joined
   if (skip) return { kind: 'skipped', identity }
@@ -377,13 +449,13 @@ export function mapEntry(
 
   let label = joined
   if (plan.labelAttribute && compiledPlan.labelMapped) {
-    const v = values.get(plan.labelAttribute.id)?.[0]
+    const v = values.first(plan.labelAttribute.id)
     if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel', identity }
     label = valueText(v)
   }
 
   for (const a of compiledPlan.required) {
-    const count = (values.get(a.attribute.id) ?? refs.get(a.attribute.id))?.length ?? 0
+    const count = values.countOf(a.attribute.id) || refs.countOf(a.attribute.id)
     if (count < a.attribute.minimumCardinality) {
       const message = `needs at least ${a.attribute.minimumCardinality} value(s); the entry is skipped`
       report(plan, location, ctx, a, 'MISSING_REQUIRED_VALUE', message)
@@ -399,13 +471,24 @@ export function mapEntry(
       values,
       empty: empty ?? NO_NUMBERS,
       references: refs,
-      placeholders: placeholders ?? NO_PLACEHOLDERS,
+      placeholders:
+        placeholderSlots === null
+          ? compiledPlan.noPlaceholders
+          : new SlotMap(compiledPlan.placeholderLayout, placeholderSlots, placeholderCount),
       newOptions: newOptions ?? NO_LISTS,
       hash: rank
         ? compiledPlan.hashPrefix + contentHashOfText(parts.join(''))
         : hashOf(compiledPlan, values, refs),
     },
   }
+}
+
+function slotLength(s: Slot<string>): number {
+  return s === undefined ? 0 : isList(s) ? s.length : 1
+}
+
+function hashPart(id: number, s: string | readonly string[]): string {
+  return isList(s) ? contentHashPart(id, s) : contentHashPartOf(id, s)
 }
 
 /**
@@ -435,17 +518,15 @@ function hashOf(
  * value taken, an option's spelling): the entry's content hash is computed again when it is next asked for.
  */
 export function setMappedValues(e: MappedEntry, attributeId: number, list: CanonicalValue[]): void {
-  const values = e.values as Map<number, CanonicalValue[]>
-  if (list.length) values.set(attributeId, list)
-  else values.delete(attributeId)
+  ;(e.values as Values).replace(attributeId, list)
   e.hash = null
 }
 
 /** The externalIdPart values joined (a JSON array when there are several), or null when one is empty. */
 function identityText(
   parts: readonly AttributePlan[],
-  values: ReadonlyMap<number, CanonicalValue[]>,
-  references: ReadonlyMap<number, string[]>,
+  values: Values,
+  references: SlotMap<number, string>,
 ): string | null {
   if (parts.length === 0) return null
   if (parts.length === 1) return identityPart(parts[0]!, values, references)
@@ -458,12 +539,8 @@ function identityText(
   return JSON.stringify(texts)
 }
 
-function identityPart(
-  a: AttributePlan,
-  values: ReadonlyMap<number, CanonicalValue[]>,
-  references: ReadonlyMap<number, string[]>,
-): string | null {
-  const v = values.get(a.attribute.id)?.[0] ?? references.get(a.attribute.id)?.[0]
+function identityPart(a: AttributePlan, values: Values, references: SlotMap<number, string>): string | null {
+  const v = values.first(a.attribute.id) ?? references.first(a.attribute.id)
   if (v === undefined) return null
   const text = valueText(v)
   return text.trim() === '' ? null : text
@@ -490,22 +567,26 @@ function readPlaceholder(
   name: string,
   entry: Record<string, unknown>,
   concatenator: string,
-): string[] {
+): Slot<string> {
   const raw = own
     ? shapedOrNothing(own, readJoined(own, entry, concatenator), entry)
     : otherLocator(name)(entry)
   return lookupTexts(raw)
 }
 
-/** The trimmed, non-empty texts of a reference field (or placeholder), each detached from its source text. */
-function lookupTexts(raw: unknown): string[] {
+/**
+ * The trimmed, non-empty texts of a reference field (or placeholder), each detached from its source text, as a
+ * slot: none (undefined), one text alone or a list of several.
+ */
+function lookupTexts(raw: unknown): Slot<string> {
   if (typeof raw === 'string' && !raw.includes('||')) {
     const text = raw.trim()
-    return text === '' ? [] : [detach(text)]
+    return text === '' ? undefined : detach(text)
   }
-  return splitMultiValues(raw)
+  const texts = splitMultiValues(raw)
     .map((v) => detach(String(v).trim()))
     .filter((t) => t !== '')
+  return texts.length === 0 ? undefined : texts.length === 1 ? texts[0] : texts
 }
 
 /** An attribute's shaped value for a reference placeholder; a failed step was already reported by the entry. */
@@ -567,7 +648,15 @@ function optionsWith(base: CoerceOptions, allowed: readonly string[]): CoerceOpt
 /** The characters of text a mapped entry holds, roughly: what a batch of them weighs on the heap. */
 export function mappedWeight(m: MappedEntry): number {
   let n = m.identity.length + m.label.length + m.location.length
-  for (const list of m.values.values()) for (const v of list) n += typeof v === 'string' ? v.length : 8
-  for (const list of m.references.values()) for (const t of list) n += t.length
+  for (const s of (m.values as Values).rawSlots()) n += slotWeight(s)
+  for (const s of (m.references as SlotMap<number, string>).rawSlots()) n += slotWeight(s)
+  return n
+}
+
+function slotWeight(s: Slot<CanonicalValue>): number {
+  if (s === undefined) return 0
+  if (!isList(s)) return typeof s === 'string' ? s.length : 8
+  let n = 0
+  for (const v of s) n += typeof v === 'string' ? v.length : 8
   return n
 }

@@ -18,6 +18,11 @@ export function contentHashPart(id: number, list: readonly CanonicalValue[]): st
   return `${id}\u0000${list.length === 1 ? oneValueJson(list[0]!) : JSON.stringify(list)}\u0001`
 }
 
+/** contentHashPart of a list of one value, without the list. */
+export function contentHashPartOf(id: number, value: CanonicalValue): string {
+  return `${id}\u0000${oneValueJson(value)}\u0001`
+}
+
 /** Characters JSON.stringify writes escaped (or, for lone surrogates, as \u escapes). */
 // eslint-disable-next-line no-control-regex -- exactly the characters JSON escapes
 const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/

@@ -1,0 +1,127 @@
+import type { CanonicalValue } from '../domain/schema/types.js'
+
+/** The keys a type plan's mapped entries can hold, each with its slot: one layout per plan, shared by its entries. */
+export class SlotLayout<K> {
+  readonly keys: readonly K[]
+  private readonly slots = new Map<K, number>()
+
+  constructor(keys: Iterable<K>) {
+    const list: K[] = []
+    for (const k of keys) {
+      if (this.slots.has(k)) continue
+      this.slots.set(k, list.length)
+      list.push(k)
+    }
+    this.keys = list
+  }
+
+  slotOf(key: K): number | undefined {
+    return this.slots.get(key)
+  }
+}
+
+/**
+ * What a slot holds: nothing (undefined), a list of several values, or one value alone (no array of one: most
+ * attributes of most entries have one value). Values are never arrays, so the two cannot be confused.
+ */
+export type Slot<T> = T | readonly T[] | undefined
+
+/** The empty list a slot holds for a key set to no values (a placeholder that read nothing). */
+export const NO_VALUES: readonly never[] = Object.freeze([])
+
+/**
+ * A mapped entry's lists by key (attribute id, placeholder name), read as a ReadonlyMap: an array of slots in the
+ * layout's order instead of a Map per entry. A batch of mapped entries lives until it is written — long enough to
+ * be promoted to V8's old space — so its size is most of the map phase's garbage-collection cost: a Map of ten
+ * entries and ten one-value arrays weigh ~900 bytes, these slots ~100. A list of one value is boxed when read (a
+ * short-lived array); iteration follows the layout, i.e. the order of the plan's attributes.
+ */
+export class SlotMap<K, T extends CanonicalValue> implements ReadonlyMap<K, T[]> {
+  constructor(
+    readonly layout: SlotLayout<K>,
+    private readonly slots: Slot<T>[],
+    private count: number,
+  ) {}
+
+  /** A map with no keys set (its layout is used only when a key is set). */
+  static empty<K, T extends CanonicalValue>(layout: SlotLayout<K>): SlotMap<K, T> {
+    return new SlotMap<K, T>(layout, [], 0)
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  get(key: K): T[] | undefined {
+    const i = this.layout.slotOf(key)
+    return i === undefined ? undefined : listOf(this.slots[i])
+  }
+
+  has(key: K): boolean {
+    const i = this.layout.slotOf(key)
+    return i !== undefined && this.slots[i] !== undefined
+  }
+
+  /** The first value of a key's list, without boxing it. */
+  first(key: K): T | undefined {
+    const i = this.layout.slotOf(key)
+    const s = i === undefined ? undefined : this.slots[i]
+    return s === undefined ? undefined : isList(s) ? s[0] : s
+  }
+
+  /** How many values a key has. */
+  countOf(key: K): number {
+    const i = this.layout.slotOf(key)
+    const s = i === undefined ? undefined : this.slots[i]
+    return s === undefined ? 0 : isList(s) ? s.length : 1
+  }
+
+  /** The raw slots, in layout order (see Slot). */
+  rawSlots(): readonly Slot<T>[] {
+    return this.slots
+  }
+
+  /** Sets (or with an empty list, removes) a key's list; only setMappedValues changes an entry after mapping. */
+  replace(key: K, list: readonly T[]): void {
+    const i = this.layout.slotOf(key)
+    if (i === undefined) throw new Error(`no slot for ${String(key)} in this mapping`)
+    const had = this.slots[i] !== undefined
+    const next: Slot<T> = list.length ? list : undefined
+    this.slots[i] = next
+    this.count += (next !== undefined ? 1 : 0) - (had ? 1 : 0)
+  }
+
+  *entries(): MapIterator<[K, T[]]> {
+    const keys = this.layout.keys
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i]
+      if (s !== undefined) yield [keys[i]!, listOf(s)!]
+    }
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [k] of this.entries()) yield k
+  }
+
+  *values(): MapIterator<T[]> {
+    for (const [, v] of this.entries()) yield v
+  }
+
+  [Symbol.iterator](): MapIterator<[K, T[]]> {
+    return this.entries()
+  }
+
+  forEach(fn: (value: T[], key: K, map: ReadonlyMap<K, T[]>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this)
+  }
+}
+
+export function isList<T>(s: T | readonly T[]): s is readonly T[] {
+  return Array.isArray(s)
+}
+
+/** A slot as a list. */
+export function listOf<T>(s: Slot<T>): T[] | undefined {
+  if (s === undefined) return undefined
+  return (isList(s) ? s : [s]) as T[]
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { NO_VALUES, SlotLayout, SlotMap, type Slot } from '../../../src/engine/slot-map.js'
+
+const layout = new SlotLayout([7, 3, 9, 3])
+const map = (slots: Slot<string | number>[], count: number) => new SlotMap(layout, slots, count)
+
+describe('a SlotMap of a mapped entry', () => {
+  it('reads like a Map: get, has, size, first, countOf; a one-value slot is a list of one', () => {
+    const m = map(['a', undefined, ['x', 'y']], 2)
+    expect(m.size).toBe(2)
+    expect(m.get(7)).toEqual(['a'])
+    expect(m.get(9)).toEqual(['x', 'y'])
+    expect(m.get(3)).toBeUndefined()
+    expect(m.get(42)).toBeUndefined()
+    expect([m.has(7), m.has(3), m.has(42)]).toEqual([true, false, false])
+    expect([m.first(7), m.first(9), m.first(3)]).toEqual(['a', 'x', undefined])
+    expect([m.countOf(7), m.countOf(9), m.countOf(3)]).toEqual([1, 2, 0])
+  })
+
+  it('iterates its set keys in the layout order (the order of the plan attributes), each key once', () => {
+    const m = map([1, 'b', [true, false] as never], 3)
+    expect(layout.keys).toEqual([7, 3, 9])
+    expect([...m]).toEqual([
+      [7, [1]],
+      [3, ['b']],
+      [9, [true, false]],
+    ])
+    expect([...m.keys()]).toEqual([7, 3, 9])
+    expect([...m.values()]).toEqual([[1], ['b'], [true, false]])
+    const seen: unknown[] = []
+    m.forEach((v, k) => seen.push([k, v]))
+    expect(seen).toEqual([...m.entries()])
+    expect(new Map(m)).toEqual(new Map([...m]))
+  })
+
+  it('keeps a key set to an empty list (a placeholder that read nothing) apart from a key not set', () => {
+    const m = map([NO_VALUES as never, undefined, undefined], 1)
+    expect(m.has(7)).toBe(true)
+    expect(m.get(7)).toEqual([])
+    expect(Object.fromEntries(m)).toEqual({ 7: [] })
+  })
+
+  it('replace sets a list, and an empty list removes the key; a key outside the layout is refused', () => {
+    const m = map([undefined, undefined, undefined], 0)
+    m.replace(3, ['v'])
+    expect([m.size, m.get(3)]).toEqual([1, ['v']])
+    m.replace(3, ['v', 'w'])
+    expect([m.size, m.get(3)]).toEqual([1, ['v', 'w']])
+    m.replace(3, [])
+    expect([m.size, m.has(3)]).toEqual([0, false])
+    expect(() => m.replace(42, ['x'])).toThrow(/no slot for 42/)
+  })
+})
