@@ -18,11 +18,25 @@ import {
   refStage,
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
+import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
 
 class Rollback extends Error {}
 
 const TYPE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'object_type_id')
 const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_id')
+
+/** The types of inserted object rows (OBJECT_INSERT tuples) not in `known`, which this adds them to. */
+function newTypes(known: Set<number>, rows: readonly unknown[][]): number[] {
+  const out: number[] = []
+  for (const row of rows) {
+    const t = Number(row[TYPE_COLUMN])
+    if (!known.has(t)) {
+      known.add(t)
+      out.push(t)
+    }
+  }
+  return out
+}
 
 /** Counts inserted object rows (OBJECT_INSERT tuples) by type. */
 function countInserted(counts: ObjectCountDeltas, rows: readonly unknown[][]): void {
@@ -69,6 +83,8 @@ export function importStore(store: Store): ImportStore {
 function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDeltas): ImportTx {
   const dialect = store.caps.dialect
   const index = new IndexStage(store, bulk)
+  // The types this transaction holds a KEY SHARE lock on (object-integrity.repository.ts): one lock per type.
+  const sharedTypes = new Set<number>()
   return {
     db,
     dialect,
@@ -78,7 +94,8 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
       repo.valuesPage(db, workspaceId, typeIds, afterId, limit),
     allocateObjectIds: (count) => repo.allocateObjectIds(store, db, count),
-    insertObjects: (rows) => {
+    insertObjects: async (rows) => {
+      if (dialect === 'postgres') await objectIntegrityRepository.shareTypes(db, newTypes(sharedTypes, rows))
       countInserted(counts, rows)
       return bulk.insert(db, 'object', OBJECT_INSERT, rows)
     },

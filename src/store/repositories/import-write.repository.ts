@@ -2,6 +2,7 @@ import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, Store } from '../create-store.js'
 import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
+import { objectIntegrityRepository } from './object-integrity.repository.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
 
@@ -332,9 +333,13 @@ export const importWriteRepository = {
     }
   },
 
-  /** Deletes objects; answers the type and workspace of each deleted one (for object_type_count). */
+  /**
+   * Deletes objects with their references (both directions); answers the type and workspace of each deleted one
+   * (for object_type_count).
+   */
   deleteObjects: async (db: Db, ids: number[]): Promise<{ typeId: number; workspaceId: string }[]> => {
     const deleted: { typeId: number; workspaceId: string }[] = []
+    await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
     for (const list of idLists(db, 'id', ids)) {
       const rows = await db
         .deleteFrom('object')

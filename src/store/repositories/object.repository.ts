@@ -2,6 +2,7 @@ import type { Insertable, Updateable } from 'kysely'
 import { foldCase } from '../../domain/aql/compare.js'
 import type { Db } from '../create-store.js'
 import { objectCountRepository } from './object-count.repository.js'
+import { objectIntegrityRepository } from './object-integrity.repository.js'
 import type {
   ObjectReferenceRow,
   ObjectReferenceTable,
@@ -14,6 +15,7 @@ import type {
 export const objectRepository = {
   /** label_ci, the folded label AQL reads, is derived here so that it never drifts from the label. */
   insert: async (db: Db, row: Omit<Insertable<ObjectTable>, 'label_ci'>): Promise<number> => {
+    await objectIntegrityRepository.shareTypes(db, [Number(row.object_type_id)])
     const r = await db
       .insertInto('object')
       .values({ ...row, label_ci: foldCase(row.label) })
@@ -30,7 +32,9 @@ export const objectRepository = {
       .where('id', '=', id)
       .execute()
   },
+  /** Deletes an object with its references (both directions). */
   remove: async (db: Db, id: number): Promise<void> => {
+    await objectIntegrityRepository.deleteReferencesOfObjects(db, [id])
     const gone = await db
       .deleteFrom('object')
       .where('id', '=', id)
