@@ -184,4 +184,43 @@ describeEachDialect('deleting objects deletes their references', (env) => {
     await expect(deleter).rejects.toMatchObject({ code: 'CONFLICT' })
     expect((await services().schemas.viewTypes(ws(), [type.id]))[0]!.objectCount).toBe(1)
   })
+
+  it('deleting an object waits for a reference to it still open, then deletes that reference too (PostgreSQL)', async () => {
+    if (env().dialect !== 'postgres') return
+    const schemas = services().schemas
+    const schema = await schemas.createSchema(ws(), { name: 'Targets', objectSchemaKey: 'TGT' })
+    const rack = await schemas.createType(ws(), { objectSchemaId: schema.id, name: 'Rack' })
+    const box = await schemas.createType(ws(), { objectSchemaId: schema.id, name: 'Box' })
+    const inRack = await schemas.createAttribute(ws(), box.id, {
+      name: 'Rack',
+      kind: 'referenced_object',
+      referenceObjectTypeId: rack.id,
+    })
+    const target = await services().objects.create(ws(), { objectTypeId: rack.id, attributes: [] })
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let written!: () => void
+    const writeDone = new Promise<void>((resolve) => (written = resolve))
+    const writer = db()
+      .transaction()
+      .execute(async (trx) => {
+        await services()
+          .objects.in(trx)
+          .create(ws(), { objectTypeId: box.id, attributes: [{ attribute: inRack.id, values: [target.id] }] })
+        written()
+        await held
+      })
+    await writeDone
+    let settled = false
+    const deleter = db()
+      .transaction()
+      .execute((trx) => services().objects.in(trx).remove(ws(), target.id))
+      .finally(() => (settled = true))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(settled).toBe(false)
+    release()
+    await writer
+    await deleter
+    expect(await danglingReferences(db())).toBe(0)
+  })
 })

@@ -8,7 +8,7 @@ import type { DialectCapabilities } from '../capabilities.js'
  * The store keeps what they guaranteed itself (store/repositories/object-integrity.repository.ts):
  *
  * - `object_reference` → object (both ends) and → attribute, all ON DELETE CASCADE: every path that deletes objects
- *   (object API, engine REMOVE, revert) deletes their references in both directions first; deleting attributes
+ *   (object API, engine REMOVE, revert) deletes their references in both directions with them; deleting attributes
  *   and types deletes the attributes' references. (The references are the store's own rows, like object_value,
  *   which never had keys.)
  * - `object` → object_schema: implied by the key to the type (a type's schema is the object's schema, and a type

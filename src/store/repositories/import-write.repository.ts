@@ -339,7 +339,6 @@ export const importWriteRepository = {
    */
   deleteObjects: async (db: Db, ids: number[]): Promise<{ typeId: number; workspaceId: string }[]> => {
     const deleted: { typeId: number; workspaceId: string }[] = []
-    await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
     for (const list of idLists(db, 'id', ids)) {
       const rows = await db
         .deleteFrom('object')
@@ -348,6 +347,7 @@ export const importWriteRepository = {
         .execute()
       for (const r of rows) deleted.push({ typeId: Number(r.object_type_id), workspaceId: r.workspace_id })
     }
+    await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
     return deleted
   },
 

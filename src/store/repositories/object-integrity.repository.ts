@@ -16,7 +16,11 @@ const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof Post
 const CHUNK = 10_000
 
 export const objectIntegrityRepository = {
-  /** Deletes the references held by, and pointing at, the objects `ids` (before the objects are deleted). */
+  /**
+   * Deletes the references held by, and pointing at, the objects `ids` — after the objects are deleted: deleting
+   * them waits for writers that hold a KEY SHARE lock on them (shareObjects), and this statement then sees the
+   * references those writers committed.
+   */
   deleteReferencesOfObjects: async (db: Db, ids: readonly number[]): Promise<void> => {
     if (ids.length === 0 || !isPostgres(db)) return
     for (let i = 0; i < ids.length; i += CHUNK) {
@@ -50,6 +54,23 @@ export const objectIntegrityRepository = {
       where id = any(${typeIds}::bigint[]) order by id for key share`.execute(db)
     if (rows.length < new Set(typeIds).size)
       throw ForeignKeyViolationError({ table: 'object', constraint: 'object_object_type_id_fkey' })
+  },
+
+  /**
+   * Writers of references through the object API: holds a KEY SHARE lock on the targets until the transaction
+   * ends (a concurrent delete of a target waits, then deletes the new reference too). A target that no longer
+   * exists answers FOREIGN_KEY_VIOLATION, as the foreign key did.
+   */
+  shareObjects: async (db: Db, ids: readonly number[]): Promise<void> => {
+    if (ids.length === 0 || !isPostgres(db)) return
+    const distinct = [...new Set(ids)]
+    const { rows } = await sql<{ id: number }>`select id from object
+      where id = any(${distinct}::bigint[]) order by id for key share`.execute(db)
+    if (rows.length < distinct.length)
+      throw ForeignKeyViolationError({
+        table: 'object_reference',
+        constraint: 'object_reference_target_object_id_fkey',
+      })
   },
 
   /** Deleters of types: locks the rows of the types (before counting their objects). */

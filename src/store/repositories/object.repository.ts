@@ -34,12 +34,12 @@ export const objectRepository = {
   },
   /** Deletes an object with its references (both directions). */
   remove: async (db: Db, id: number): Promise<void> => {
-    await objectIntegrityRepository.deleteReferencesOfObjects(db, [id])
     const gone = await db
       .deleteFrom('object')
       .where('id', '=', id)
       .returning(['object_type_id', 'workspace_id'])
       .executeTakeFirst()
+    await objectIntegrityRepository.deleteReferencesOfObjects(db, [id])
     if (gone) await objectCountRepository.add(db, Number(gone.object_type_id), gone.workspace_id, -1)
   },
   find: (db: Db, workspaceId: string, id: number): Promise<ObjectRow | undefined> =>
@@ -105,7 +105,12 @@ export const objectRepository = {
       .where('object_id', '=', objectId)
       .where('attribute_id', '=', attributeId)
       .execute()
-    if (rows.length) await db.insertInto('object_reference').values(rows).execute()
+    if (rows.length === 0) return
+    await objectIntegrityRepository.shareObjects(
+      db,
+      rows.map((r) => Number(r.target_object_id)),
+    )
+    await db.insertInto('object_reference').values(rows).execute()
   },
   /** Objects holding a value of the attribute equal (case-insensitively) to one of `valuesCi`, other than `exceptId`. */
   findValueHolders: (
