@@ -4,6 +4,7 @@ import { runEngine } from '../helpers/engine-fixtures.js'
 import { counters, engineSource, objectByIdentity, type TypeSpec } from '../helpers/engine-documents.js'
 import { danglingReferences } from '../helpers/dangling-references.js'
 import { describeEachDialect } from '../helpers/test-env.js'
+import { importStore } from '../../src/store/import-store.js'
 
 /**
  * Since migration 0023 PostgreSQL has no foreign keys on object_reference and none from object to its type: every
@@ -215,6 +216,37 @@ describeEachDialect('deleting objects deletes their references', (env) => {
     const deleter = db()
       .transaction()
       .execute((trx) => services().objects.in(trx).remove(ws(), target.id))
+      .finally(() => (settled = true))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(settled).toBe(false)
+    release()
+    await writer
+    await deleter
+    expect(await danglingReferences(db())).toBe(0)
+  })
+
+  it('the engine writing a reference to an existing object holds it against a concurrent delete (PostgreSQL)', async () => {
+    if (env().dialect !== 'postgres') return
+    const { s } = await loaded()
+    const bob = await objectByIdentity(services(), s.typeId('Person'), 'Bob')
+    const a = await objectByIdentity(services(), s.typeId('Host'), 'A')
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let written!: () => void
+    const writeDone = new Promise<void>((resolve) => (written = resolve))
+    const writer = importStore(services().store).transaction(
+      async (tx) => {
+        await tx.insertReferences([[a.id, s.attributeId('Host.Owner'), 1, bob.id]])
+        written()
+        await held
+      },
+      { rollback: false },
+    )
+    await writeDone
+    let settled = false
+    const deleter = db()
+      .transaction()
+      .execute((trx) => services().objects.in(trx).remove(ws(), bob.id))
       .finally(() => (settled = true))
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(settled).toBe(false)

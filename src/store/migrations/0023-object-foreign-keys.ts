@@ -9,8 +9,9 @@ import type { DialectCapabilities } from '../capabilities.js'
  *
  * - `object_reference` → object (both ends) and → attribute, all ON DELETE CASCADE: every path that deletes objects
  *   (object API, engine REMOVE, revert) deletes their references in both directions with them; deleting attributes
- *   and types deletes the attributes' references. (The references are the store's own rows, like object_value,
- *   which never had keys.)
+ *   and types deletes the attributes' references; writers of references hold a KEY SHARE lock on targets that other
+ *   transactions created (once per target and statement, not per row), so that a concurrent delete of a target
+ *   waits and then deletes the new reference too.
  * - `object` → object_schema: implied by the key to the type (a type's schema is the object's schema, and a type
  *   cannot outlive its schema).
  * - `object` → object_type (no action): whoever inserts objects holds a KEY SHARE lock on their types' rows until

@@ -8,6 +8,8 @@ import type { Db } from '../create-store.js'
  * time, so the locks are not needed there):
  *
  * - an object's references, in both directions, go with the object; an attribute's references go with the attribute;
+ * - a reference's target exists until the reference is committed: writers hold a KEY SHARE lock on targets other
+ *   transactions created;
  * - an object is only inserted into a type that exists until the insert commits: writers hold a KEY SHARE lock on
  *   the type's row, deleters lock it FOR UPDATE before counting the type's objects.
  */
@@ -57,9 +59,10 @@ export const objectIntegrityRepository = {
   },
 
   /**
-   * Writers of references through the object API: holds a KEY SHARE lock on the targets until the transaction
-   * ends (a concurrent delete of a target waits, then deletes the new reference too). A target that no longer
-   * exists answers FOREIGN_KEY_VIOLATION, as the foreign key did.
+   * Writers of references (object API; the engine for targets it did not create itself): holds a KEY SHARE lock on
+   * the targets until the transaction ends — once per target and statement, where the foreign key took it once per
+   * reference row — so a concurrent delete of a target waits, then deletes the new reference too. A target that no
+   * longer exists answers FOREIGN_KEY_VIOLATION, as the foreign key did.
    */
   shareObjects: async (db: Db, ids: readonly number[]): Promise<void> => {
     if (ids.length === 0 || !isPostgres(db)) return
