@@ -178,9 +178,12 @@ describeEachDialect('deleting objects deletes their references', (env) => {
       .transaction()
       .execute((trx) => services().schemas.in(trx).types.remove(ws(), type.id))
       .finally(() => (settled = true))
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(settled).toBe(false)
-    release()
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(settled).toBe(false)
+    } finally {
+      release()
+    }
     await writer
     await expect(deleter).rejects.toMatchObject({ code: 'CONFLICT' })
     expect((await services().schemas.viewTypes(ws(), [type.id]))[0]!.objectCount).toBe(1)
@@ -217,9 +220,12 @@ describeEachDialect('deleting objects deletes their references', (env) => {
       .transaction()
       .execute((trx) => services().objects.in(trx).remove(ws(), target.id))
       .finally(() => (settled = true))
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(settled).toBe(false)
-    release()
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(settled).toBe(false)
+    } finally {
+      release()
+    }
     await writer
     await deleter
     expect(await danglingReferences(db())).toBe(0)
@@ -248,9 +254,12 @@ describeEachDialect('deleting objects deletes their references', (env) => {
       .transaction()
       .execute((trx) => services().objects.in(trx).remove(ws(), bob.id))
       .finally(() => (settled = true))
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(settled).toBe(false)
-    release()
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(settled).toBe(false)
+    } finally {
+      release()
+    }
     await writer
     await deleter
     expect(await danglingReferences(db())).toBe(0)
