@@ -139,7 +139,14 @@ export class ObjectSchemaService {
         reason: `attributes of other schemas reference its types: ${names}`,
       })
     }
-    await usage.deleteTypes(this.db, types.map((t) => t.id).reverse())
+    // Objects inserted since the count: on PostgreSQL no foreign key refuses the delete any more. The lock waits
+    // for writers still holding its types, and keeps new ones out (object-integrity.repository.ts).
+    await usage.lockSchemaForDelete(this.db, id)
+    const late = await usage.countObjectsOfSchema(this.db, id)
+    if (late > 0) {
+      throw ConflictError({ entity: 'Object schema', reason: `"${schema.name}" has ${late} object(s)` })
+    }
+    await usage.deleteTypes(this.db, (await this.types.listOfSchema(id)).map((t) => t.id).reverse())
     await usage.deleteSchema(this.db, id)
   }
 

@@ -131,6 +131,11 @@ export class ObjectTypeService {
       { entity: 'Object type', ...type },
       'delete',
     )
+    // Objects inserted since the count: on PostgreSQL no foreign key refuses the delete any more. The lock waits
+    // for writers still holding the type, and keeps new ones out (object-integrity.repository.ts).
+    await usage.lockTypesForDelete(this.db, [id])
+    const late = await usage.countObjectsOfTypes(this.db, [id])
+    if (late > 0) throw refuse(`"${type.name}" has ${late} object(s); delete them first`)
     await usage.deleteTypes(this.db, [id])
   }
 

@@ -18,11 +18,68 @@ import {
   refStage,
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
+import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
 
 class Rollback extends Error {}
 
 const TYPE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'object_type_id')
 const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_id')
+
+/** The types of inserted object rows (OBJECT_INSERT tuples) not in `known`, which this adds them to. */
+function newTypes(known: Set<number>, rows: readonly unknown[][]): number[] {
+  const out: number[] = []
+  for (const row of rows) {
+    const t = Number(row[TYPE_COLUMN])
+    if (!known.has(t)) {
+      known.add(t)
+      out.push(t)
+    }
+  }
+  return out
+}
+
+const TARGET_COLUMN = REFERENCE_INSERT.findIndex((c) => c.name === 'target_object_id')
+
+/**
+ * The object ids this transaction allocated, as ranges (one or a few per batch). No other transaction can insert
+ * an object with one of them, so a reference to one needs no lock on its target: it is this run's own object.
+ */
+class OwnIds {
+  readonly #ranges: [number, number][] = []
+
+  add(ids: readonly number[]): void {
+    for (let i = 0; i < ids.length;) {
+      let j = i
+      while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++
+      this.#ranges.push([ids[i]!, ids[j]!])
+      i = j + 1
+    }
+    this.#ranges.sort((a, b) => a[0] - b[0])
+  }
+
+  has(id: number): boolean {
+    const r = this.#ranges
+    let lo = 0
+    let hi = r.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (id < r[mid]![0]) hi = mid - 1
+      else if (id > r[mid]![1]) lo = mid + 1
+      else return true
+    }
+    return false
+  }
+
+  /** The distinct targets of reference rows (REFERENCE_INSERT tuples) that are not among these ids. */
+  foreignTargets(rows: readonly unknown[][]): number[] {
+    const out = new Set<number>()
+    for (const row of rows) {
+      const t = Number(row[TARGET_COLUMN])
+      if (!this.has(t)) out.add(t)
+    }
+    return [...out]
+  }
+}
 
 /** Counts inserted object rows (OBJECT_INSERT tuples) by type. */
 function countInserted(counts: ObjectCountDeltas, rows: readonly unknown[][]): void {
@@ -69,6 +126,9 @@ export function importStore(store: Store): ImportStore {
 function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDeltas): ImportTx {
   const dialect = store.caps.dialect
   const index = new IndexStage(store, bulk)
+  // The types this transaction holds a KEY SHARE lock on (object-integrity.repository.ts): one lock per type.
+  const sharedTypes = new Set<number>()
+  const ownIds = new OwnIds()
   return {
     db,
     dialect,
@@ -77,8 +137,13 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     storedValues: (ids) => repo.storedValues(db, ids),
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
       repo.valuesPage(db, workspaceId, typeIds, afterId, limit),
-    allocateObjectIds: (count) => repo.allocateObjectIds(store, db, count),
-    insertObjects: (rows) => {
+    allocateObjectIds: async (count) => {
+      const ids = await repo.allocateObjectIds(store, db, count)
+      if (dialect === 'postgres') ownIds.add(ids)
+      return ids
+    },
+    insertObjects: async (rows) => {
+      if (dialect === 'postgres') await objectIntegrityRepository.shareTypes(db, newTypes(sharedTypes, rows))
       countInserted(counts, rows)
       return bulk.insert(db, 'object', OBJECT_INSERT, rows)
     },
@@ -120,7 +185,12 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     references: (ids, attributeIds) => repo.references(db, ids, attributeIds),
     referrers: (ids) => repo.referrers(db, ids),
     deleteReferences: (ids, attributeId) => repo.deleteReferences(db, ids, attributeId),
-    insertReferences: (rows) => bulk.insert(db, 'object_reference', REFERENCE_INSERT, rows),
+    insertReferences: async (rows) => {
+      // The targets other transactions created stay until this one ends (KEY SHARE, as the foreign key held them).
+      if (dialect === 'postgres')
+        await objectIntegrityRepository.shareObjects(db, ownIds.foreignTargets(rows))
+      return bulk.insert(db, 'object_reference', REFERENCE_INSERT, rows)
+    },
     markDirty: (ids) => repo.markDirty(db, ids),
     markReferrersDirty: (ids) => repo.markReferrersDirty(db, ids),
     createRefStage: () => refStage.create(store, db),

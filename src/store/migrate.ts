@@ -19,6 +19,7 @@ import * as m0019 from './migrations/0019-execution-revert.js'
 import * as m0020 from './migrations/0020-delete-guard.js'
 import * as m0021 from './migrations/0021-provenance.js'
 import * as m0022 from './migrations/0022-object-read-path.js'
+import * as m0023 from './migrations/0023-object-foreign-keys.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0020-delete-guard': m0020,
   '0021-provenance': m0021,
   '0022-object-read-path': m0022,
+  '0023-object-foreign-keys': m0023,
 }
 
 /** Every migration, in order. */

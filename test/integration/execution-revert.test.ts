@@ -6,6 +6,7 @@ import { revertTarget } from '../../src/services/revert/revert.service.js'
 import { engineSource, type TypeSpec } from '../helpers/engine-documents.js'
 import { repositorySnapshot } from '../helpers/engine-snapshot.js'
 import { sourceUrl, waitForEnd, withWorker } from '../helpers/executions.js'
+import { danglingReferences } from '../helpers/dangling-references.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 import { otherWorkspace } from '../helpers/import-sources.js'
 
@@ -209,6 +210,8 @@ describeEachDialect('revert an execution', (env) => {
     expect(r.status.status).toBe('DONE')
     expect(r.status.progressResult.revert).toMatchObject({ objectsDeleted: 5 })
     expect(await state(s)).toEqual(empty)
+    // The hosts' references to the people went with them (no foreign key deletes them on PostgreSQL since 0023).
+    expect(await danglingReferences(services().store.db)).toBe(0)
     const indexRows = await services()
       .store.db.selectFrom('object_value')
       .select('object_id')

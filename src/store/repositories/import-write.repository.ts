@@ -2,6 +2,7 @@ import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, Store } from '../create-store.js'
 import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
+import { objectIntegrityRepository } from './object-integrity.repository.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
 
@@ -379,7 +380,10 @@ export const importWriteRepository = {
     }
   },
 
-  /** Deletes objects; answers the type and workspace of each deleted one (for object_type_count). */
+  /**
+   * Deletes objects with their references (both directions); answers the type and workspace of each deleted one
+   * (for object_type_count).
+   */
   deleteObjects: async (db: Db, ids: number[]): Promise<{ typeId: number; workspaceId: string }[]> => {
     const deleted: { typeId: number; workspaceId: string }[] = []
     for (const list of idLists(db, 'id', ids)) {
@@ -390,6 +394,7 @@ export const importWriteRepository = {
         .execute()
       for (const r of rows) deleted.push({ typeId: Number(r.object_type_id), workspaceId: r.workspace_id })
     }
+    await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
     return deleted
   },
 

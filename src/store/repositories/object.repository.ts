@@ -2,6 +2,7 @@ import type { Insertable, Updateable } from 'kysely'
 import { foldCase } from '../../domain/aql/compare.js'
 import type { Db } from '../create-store.js'
 import { objectCountRepository } from './object-count.repository.js'
+import { objectIntegrityRepository } from './object-integrity.repository.js'
 import type {
   ObjectReferenceRow,
   ObjectReferenceTable,
@@ -14,6 +15,7 @@ import type {
 export const objectRepository = {
   /** label_ci, the folded label AQL reads, is derived here so that it never drifts from the label. */
   insert: async (db: Db, row: Omit<Insertable<ObjectTable>, 'label_ci'>): Promise<number> => {
+    await objectIntegrityRepository.shareTypes(db, [Number(row.object_type_id)])
     const r = await db
       .insertInto('object')
       .values({ ...row, label_ci: foldCase(row.label) })
@@ -30,12 +32,14 @@ export const objectRepository = {
       .where('id', '=', id)
       .execute()
   },
+  /** Deletes an object with its references (both directions). */
   remove: async (db: Db, id: number): Promise<void> => {
     const gone = await db
       .deleteFrom('object')
       .where('id', '=', id)
       .returning(['object_type_id', 'workspace_id'])
       .executeTakeFirst()
+    await objectIntegrityRepository.deleteReferencesOfObjects(db, [id])
     if (gone) await objectCountRepository.add(db, Number(gone.object_type_id), gone.workspace_id, -1)
   },
   find: (db: Db, workspaceId: string, id: number): Promise<ObjectRow | undefined> =>
@@ -101,7 +105,12 @@ export const objectRepository = {
       .where('object_id', '=', objectId)
       .where('attribute_id', '=', attributeId)
       .execute()
-    if (rows.length) await db.insertInto('object_reference').values(rows).execute()
+    if (rows.length === 0) return
+    await objectIntegrityRepository.shareObjects(
+      db,
+      rows.map((r) => Number(r.target_object_id)),
+    )
+    await db.insertInto('object_reference').values(rows).execute()
   },
   /** Objects holding a value of the attribute equal (case-insensitively) to one of `valuesCi`, other than `exceptId`. */
   findValueHolders: (

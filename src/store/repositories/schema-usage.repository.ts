@@ -1,6 +1,7 @@
 import { foldCase } from '../../domain/aql/compare.js'
 import { decodeValues } from '../../domain/schema/stored-values.js'
 import type { Db } from '../create-store.js'
+import { objectIntegrityRepository } from './object-integrity.repository.js'
 
 /**
  * `attribute_values like <this>`: the objects whose JSON has the attribute's key. Exact: values are arrays of
@@ -14,6 +15,12 @@ const holdsKey = (attributeId: number): string => `%"${attributeId}":%`
  * elements: queries only, the rules are in the services.
  */
 export const schemaUsageRepository = {
+  /**
+   * Before a delete counts what depends on the types or the schema: locks their rows, so that no object is inserted
+   * into them until the delete ends (object-integrity.repository.ts; PostgreSQL has no key from object to type).
+   */
+  lockTypesForDelete: objectIntegrityRepository.lockTypes,
+  lockSchemaForDelete: objectIntegrityRepository.lockSchema,
   countObjectsOfTypes: async (db: Db, typeIds: number[]): Promise<number> => {
     if (typeIds.length === 0) return 0
     const r = await db
@@ -117,12 +124,19 @@ export const schemaUsageRepository = {
       .orderBy('created_at')
       .execute(),
 
+  /** Deletes attributes with their references. */
   deleteAttributes: async (db: Db, attributeIds: number[]): Promise<void> => {
-    if (attributeIds.length) await db.deleteFrom('attribute').where('id', 'in', attributeIds).execute()
+    if (attributeIds.length === 0) return
+    await objectIntegrityRepository.deleteReferencesOfAttributes(db, attributeIds)
+    await db.deleteFrom('attribute').where('id', 'in', attributeIds).execute()
   },
-  /** Deletes types (and their attributes); children must come before their parents in `typeIds`. */
+  /**
+   * Deletes types (and their attributes with their references); children must come before their parents in
+   * `typeIds`.
+   */
   deleteTypes: async (db: Db, typeIds: number[]): Promise<void> => {
     if (typeIds.length === 0) return
+    await objectIntegrityRepository.deleteReferencesOfTypes(db, typeIds)
     await db.deleteFrom('attribute').where('object_type_id', 'in', typeIds).execute()
     for (const id of typeIds) await db.deleteFrom('object_type').where('id', '=', id).execute()
   },
