@@ -1,46 +1,15 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { BIN, startServer } from '../helpers/cli-process.js'
 import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
 
-const BIN = path.resolve('dist/cli/bin.js')
-
-interface Started {
-  child: ChildProcessWithoutNullStreams
-  url: string
-  workspaceId: string
-  adminToken: string | null
-  consoleUrl: string | null
-  exited: Promise<number | null>
-}
-
-/** Starts the built server as a child process on a free port and waits until /readyz answers. */
-async function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  let out = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-  const deadline = Date.now() + 20_000
-  while (!/docs:/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  await new Promise((r) => setTimeout(r, 50))
-  const url = /listening on (\S+)/.exec(out)![1]!
-  const workspaceId = /workspace id: (\S+)/.exec(out)![1]!
-  const adminToken = /admin token: +(\S+)/.exec(out)?.[1] ?? null
-  const consoleUrl = /console: +(\S+)/.exec(out)?.[1] ?? null
-  for (;;) {
-    const res = await fetch(`${url}/readyz`).catch(() => null)
-    if (res?.ok) break
-    if (Date.now() > deadline) throw new Error('readyz never answered')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return { child, url, workspaceId, adminToken, consoleUrl, exited }
+/** The started server with what its banner printed: the admin token (first start only) and the console URL. */
+async function startProcess(env: Record<string, string>) {
+  const started = await startServer(env)
+  const adminToken = /admin token: +(\S+)/.exec(started.output)?.[1] ?? null
+  const consoleUrl = /console: +(\S+)/.exec(started.output)?.[1] ?? null
+  return { ...started, adminToken, consoleUrl }
 }
 
 describe('intake serve as a process', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import { engineSettingsFrom } from '../../src/engine/engine-settings.js'
 import type { DataChunk, EngineInput } from '../../src/engine/engine-types.js'
+import type { ImportStore, ImportTx } from '../../src/engine/ports.js'
 import { runImport, type EngineDeps } from '../../src/engine/run-import.js'
 import { enginePorts } from '../../src/services/engine-ports.js'
 import type { ImportResult } from '../../src/engine/result.js'
@@ -74,4 +75,18 @@ export async function runEngine(
       ...rest,
     },
   )
+}
+
+/**
+ * The engine's ImportStore with some methods of each transaction replaced (to count or explain what the engine
+ * asks); `overrides` gets the real transaction to delegate to.
+ */
+export function overridingTx(
+  inner: ImportStore,
+  overrides: (tx: ImportTx) => Partial<ImportTx>,
+): ImportStore {
+  return {
+    dialect: inner.dialect,
+    transaction: (work, options) => inner.transaction((tx) => work({ ...tx, ...overrides(tx) }), options),
+  }
 }

@@ -8,7 +8,7 @@ import {
   ZERO_COUNTERS,
   type TypeSpec,
 } from '../helpers/engine-documents.js'
-import { runEngine } from '../helpers/engine-fixtures.js'
+import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 
 const host: TypeSpec = {
@@ -29,25 +29,16 @@ const hosts = [
 
 /** The engine's ImportStore, counting the identity lookups of the decide phase (more than one identity asked). */
 function countingStore(inner: ImportStore, calls: { batchLookups: number; hasOwned: number }): ImportStore {
-  return {
-    dialect: inner.dialect,
-    transaction: (work, options) =>
-      inner.transaction(
-        (tx) =>
-          work({
-            ...tx,
-            hasOwned: (typeId, sourceId) => {
-              calls.hasOwned++
-              return tx.hasOwned(typeId, sourceId)
-            },
-            findOwned: (typeId, sourceId, identities) => {
-              if (identities.length > 1) calls.batchLookups++
-              return tx.findOwned(typeId, sourceId, identities)
-            },
-          }),
-        options,
-      ),
-  }
+  return overridingTx(inner, (tx) => ({
+    hasOwned: (typeId, sourceId) => {
+      calls.hasOwned++
+      return tx.hasOwned(typeId, sourceId)
+    },
+    findOwned: (typeId, sourceId, identities) => {
+      if (identities.length > 1) calls.batchLookups++
+      return tx.findOwned(typeId, sourceId, identities)
+    },
+  }))
 }
 
 describeEachDialect('import engine: the decide phase’s lookups', (env) => {

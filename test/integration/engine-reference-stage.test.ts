@@ -2,8 +2,9 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import type { ImportStore } from '../../src/engine/ports.js'
 import { importStore } from '../../src/store/import-store.js'
+import { refStagePageQuery } from '../../src/store/repositories/import-write.repository.js'
 import { counters, engineSource, type TypeSpec } from '../helpers/engine-documents.js'
-import { runEngine } from '../helpers/engine-fixtures.js'
+import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 
 const node: TypeSpec = {
@@ -22,33 +23,19 @@ const nodes = Array.from({ length: 3000 }, (_, i) => ({
   ...(i === 0 ? {} : { parent: `n${i - 1}` }),
 }))
 
-/**
- * The engine's ImportStore, explaining the reference stage's page query once the pass reads it (the same statement
- * as refStage.page in import-write.repository.ts).
- */
+/** The engine's ImportStore, explaining the reference stage's page statement each time the pass reads a page. */
 function explainingStore(inner: ImportStore, plans: string[]): ImportStore {
-  return {
-    dialect: inner.dialect,
-    transaction: (work, options) =>
-      inner.transaction(
-        (tx) =>
-          work({
-            ...tx,
-            refStagePage: async (attributeId, afterSeq, limit) => {
-              const query = sql`select seq, attribute_id, object_id, object_key, type_id, created, texts,
-                placeholders, location from engine_ref_stage where attribute_id = ${attributeId} and seq > ${afterSeq}
-                order by seq limit ${limit}`
-              const explained =
-                tx.dialect === 'sqlite'
-                  ? await sql<{ detail: string }>`explain query plan ${query}`.execute(tx.db)
-                  : await sql<{ 'QUERY PLAN': string }>`explain (costs off) ${query}`.execute(tx.db)
-              plans.push(explained.rows.map((r) => ('detail' in r ? r.detail : r['QUERY PLAN'])).join('\n'))
-              return tx.refStagePage(attributeId, afterSeq, limit)
-            },
-          }),
-        options,
-      ),
-  }
+  return overridingTx(inner, (tx) => ({
+    refStagePage: async (attributeId, afterSeq, limit) => {
+      const query = refStagePageQuery(attributeId, afterSeq, limit)
+      const explained =
+        tx.dialect === 'sqlite'
+          ? await sql<{ detail: string }>`explain query plan ${query}`.execute(tx.db)
+          : await sql<{ 'QUERY PLAN': string }>`explain (costs off) ${query}`.execute(tx.db)
+      plans.push(explained.rows.map((r) => ('detail' in r ? r.detail : r['QUERY PLAN'])).join('\n'))
+      return tx.refStagePage(attributeId, afterSeq, limit)
+    },
+  }))
 }
 
 describeEachDialect('import engine: the reference stage', (env) => {

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { matchesAql } from '../../src/domain/aql/evaluate-memory.js'
@@ -6,10 +5,9 @@ import { foldCase } from '../../src/domain/aql/compare.js'
 import { sortRecords } from '../../src/domain/aql/sort-records.js'
 import { bootstrap } from '../../src/main.js'
 import { DEFAULT_ORDER } from '../../src/store/aql/compile-order.js'
-import { createStore } from '../../src/store/create-store.js'
-import { migrateUpTo } from '../../src/store/migrate.js'
 import { loadRecords } from '../helpers/aql-repository.js'
-import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
  * Migration 0017 carries a database written with one search-index row per value: the label and unique attributes
@@ -48,16 +46,12 @@ for (const dialect of dialects()) {
     })
 
     it('keeps the label, unique and reference-lookup rows, drops the others, and answers as memory does', async () => {
-      const db = await createTestDatabase(dialect)
-      dbs.push(db)
-      const store = createStore(loadConfig(db.env).database)
-      let attributeIds: Record<string, number>
-      try {
-        expect((await migrateUpTo(store, '0016-pull-read-state')).error).toBeUndefined()
-        attributeIds = await writeAsBefore(store.db as never)
-      } finally {
-        await store.close()
-      }
+      const { db, made: attributeIds } = await databaseMigratedTo(
+        dialect,
+        dbs,
+        '0016-pull-read-state',
+        writeAsBefore,
+      )
       const booted = await bootstrap(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }))
       try {
         const { services } = booted
@@ -101,24 +95,9 @@ for (const dialect of dialects()) {
   })
 }
 
-type Raw = Kysely<any>
-
 /** A schema and objects written as the code of migration 0016's time wrote them: an index row for every value. */
 async function writeAsBefore(db: Raw): Promise<Record<string, number>> {
-  await db.insertInto('workspace').values({ id: 'w', name: 'w', created_at: NOW }).execute()
-  const schema = await db
-    .insertInto('object_schema')
-    .values({
-      workspace_id: 'w',
-      name: 'Legacy',
-      object_schema_key: 'LEG',
-      description: '',
-      next_object_seq: VALUES.length + 1,
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const schema = await insertLegacySchema(db, { nextObjectSeq: VALUES.length + 1, at: NOW })
   const type = await db
     .insertInto('object_type')
     .values({

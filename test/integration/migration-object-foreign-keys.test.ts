@@ -1,11 +1,10 @@
-import { sql, type Kysely } from 'kysely'
+import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { bootstrap } from '../../src/main.js'
-import { createStore } from '../../src/store/create-store.js'
-import { migrateUpTo } from '../../src/store/migrate.js'
 import { danglingReferences } from '../helpers/dangling-references.js'
-import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
  * Migration 0023 drops, on PostgreSQL, the foreign keys of object_reference and those from object to its schema and
@@ -22,16 +21,7 @@ for (const dialect of dialects()) {
     })
 
     it('keeps objects and references, and AQL answers the same', async () => {
-      const db = await createTestDatabase(dialect)
-      dbs.push(db)
-      const store = createStore(loadConfig(db.env).database)
-      let made: Made
-      try {
-        expect((await migrateUpTo(store, '0022-object-read-path')).error).toBeUndefined()
-        made = await writeAsBefore(store.db as never)
-      } finally {
-        await store.close()
-      }
+      const { db, made } = await databaseMigratedTo(dialect, dbs, '0022-object-read-path', writeAsBefore)
       const booted = await bootstrap(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }))
       try {
         const { services } = booted
@@ -68,7 +58,6 @@ for (const dialect of dialects()) {
   })
 }
 
-type Raw = Kysely<any>
 interface Made {
   host: number
   owner: number
@@ -77,20 +66,7 @@ interface Made {
 
 /** People ann and bob; hosts h1 → ann, h2 → bob, h3 → ann, h4 without owner; written as the earlier code wrote them. */
 async function writeAsBefore(db: Raw): Promise<Made> {
-  await db.insertInto('workspace').values({ id: 'w', name: 'w', created_at: NOW }).execute()
-  const schema = await db
-    .insertInto('object_schema')
-    .values({
-      workspace_id: 'w',
-      name: 'Legacy',
-      object_schema_key: 'LEG',
-      description: '',
-      next_object_seq: 100,
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const schema = await insertLegacySchema(db, { nextObjectSeq: 100, at: NOW })
   const type = async (name: string, position: number) =>
     Number(
       (

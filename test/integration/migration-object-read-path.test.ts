@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { bootstrap } from '../../src/main.js'
-import { createStore } from '../../src/store/create-store.js'
-import { migrateUpTo } from '../../src/store/migrate.js'
-import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
  * Migration 0022 counts the objects that exist into object_type_count and gives every workspace a catalog
@@ -20,16 +18,9 @@ for (const dialect of dialects()) {
     })
 
     it('fills the per-type counts and the catalog version from the existing rows', async () => {
-      const db = await createTestDatabase(dialect)
-      dbs.push(db)
-      const store = createStore(loadConfig(db.env).database)
-      let types: number[]
-      try {
-        expect((await migrateUpTo(store, '0017-indexed-attributes')).error).toBeUndefined()
-        types = await writeAsBefore(store.db as never, [3, 0, 2])
-      } finally {
-        await store.close()
-      }
+      const { db, made: types } = await databaseMigratedTo(dialect, dbs, '0017-indexed-attributes', (raw) =>
+        writeAsBefore(raw, [3, 0, 2]),
+      )
       const booted = await bootstrap(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }))
       try {
         const { services } = booted
@@ -56,24 +47,9 @@ for (const dialect of dialects()) {
   })
 }
 
-type Raw = Kysely<any>
-
 /** A workspace, a schema and types holding `perType` objects, written as the earlier code wrote them. */
 async function writeAsBefore(db: Raw, perType: number[]): Promise<number[]> {
-  await db.insertInto('workspace').values({ id: 'w', name: 'w', created_at: NOW }).execute()
-  const schema = await db
-    .insertInto('object_schema')
-    .values({
-      workspace_id: 'w',
-      name: 'Legacy',
-      object_schema_key: 'LEG',
-      description: '',
-      next_object_seq: 100,
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const schema = await insertLegacySchema(db, { nextObjectSeq: 100, at: NOW })
   const types: number[] = []
   let key = 1
   for (const [position, n] of perType.entries()) {

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { foldCase } from '../../src/domain/aql/compare.js'
 import { bootstrap } from '../../src/main.js'
 import { provenanceOfObject } from '../../src/services/provenance.service.js'
-import { createStore } from '../../src/store/create-store.js'
-import { migrateUpTo } from '../../src/store/migrate.js'
-import { createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
  * Migration 0021 gives every existing object an origin: one per (workspace, owning source) — manual for objects
@@ -24,16 +22,12 @@ for (const dialect of dialects()) {
     })
 
     it('answers the owning source (or manual) for every attribute of objects written before provenance', async () => {
-      const db = await createTestDatabase(dialect)
-      dbs.push(db)
-      const store = createStore(loadConfig(db.env).database)
-      let ids: { imported: number[]; manual: number; attribute: number }
-      try {
-        expect((await migrateUpTo(store, '0017-indexed-attributes')).error).toBeUndefined()
-        ids = await writeAsBefore(store.db as never)
-      } finally {
-        await store.close()
-      }
+      const { db, made: ids } = await databaseMigratedTo(
+        dialect,
+        dbs,
+        '0017-indexed-attributes',
+        writeAsBefore,
+      )
       const booted = await bootstrap(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }))
       try {
         const sdb = booted.services.store.db
@@ -68,27 +62,9 @@ for (const dialect of dialects()) {
   })
 }
 
-type Raw = Kysely<any>
-
 async function writeAsBefore(db: Raw): Promise<{ imported: number[]; manual: number; attribute: number }> {
   const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`
-  await db
-    .insertInto('workspace')
-    .values({ id: 'w', name: 'w', created_at: at(1) })
-    .execute()
-  const schema = await db
-    .insertInto('object_schema')
-    .values({
-      workspace_id: 'w',
-      name: 'Legacy',
-      object_schema_key: 'LEG',
-      description: '',
-      next_object_seq: 4,
-      created_at: at(1),
-      updated_at: at(1),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const schema = await insertLegacySchema(db, { nextObjectSeq: 4, at: at(1) })
   const type = await db
     .insertInto('object_type')
     .values({

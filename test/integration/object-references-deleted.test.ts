@@ -37,6 +37,37 @@ const data = (people: string[], hosts: [string, string][]) => [
   },
 ]
 
+/**
+ * Runs `writer` — a transaction that calls `holdOpen()` once it has written — and, while that transaction is held
+ * open, starts `competitor`: checks that it is still waiting 300 ms later, then lets the writer commit. Answers the
+ * competitor's outcome, settled after the writer's commit (a failed check still releases the writer).
+ */
+async function afterWaitingForOpenWrite<T>(
+  writer: (holdOpen: () => Promise<void>) => Promise<unknown>,
+  competitor: () => Promise<T>,
+): Promise<{ outcome: Promise<T> }> {
+  let release!: () => void
+  const held = new Promise<void>((resolve) => (release = resolve))
+  let wrote!: () => void
+  const written = new Promise<void>((resolve) => (wrote = resolve))
+  const writing = writer(() => {
+    wrote()
+    return held
+  })
+  await Promise.race([written, writing])
+  let settled = false
+  const outcome = competitor().finally(() => (settled = true))
+  outcome.catch(() => undefined) // the caller asserts the outcome; until then it is not an unhandled rejection
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(settled).toBe(false)
+  } finally {
+    release()
+  }
+  await writing
+  return { outcome }
+}
+
 describeEachDialect('deleting objects deletes their references', (env) => {
   const services = () => env().booted.services
   const ws = () => env().workspaceId
@@ -161,31 +192,20 @@ describeEachDialect('deleting objects deletes their references', (env) => {
     if (env().dialect !== 'postgres') return
     const schema = await services().schemas.createSchema(ws(), { name: 'Locks', objectSchemaKey: 'LCK' })
     const type = await services().schemas.createType(ws(), { objectSchemaId: schema.id, name: 'Box' })
-    let release!: () => void
-    const held = new Promise<void>((resolve) => (release = resolve))
-    let inserted!: () => void
-    const insertDone = new Promise<void>((resolve) => (inserted = resolve))
-    const writer = db()
-      .transaction()
-      .execute(async (trx) => {
-        await services().objects.in(trx).create(ws(), { objectTypeId: type.id, attributes: [] })
-        inserted()
-        await held
-      })
-    await insertDone
-    let settled = false
-    const deleter = db()
-      .transaction()
-      .execute((trx) => services().schemas.in(trx).types.remove(ws(), type.id))
-      .finally(() => (settled = true))
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      expect(settled).toBe(false)
-    } finally {
-      release()
-    }
-    await writer
-    await expect(deleter).rejects.toMatchObject({ code: 'CONFLICT' })
+    const { outcome } = await afterWaitingForOpenWrite(
+      (holdOpen) =>
+        db()
+          .transaction()
+          .execute(async (trx) => {
+            await services().objects.in(trx).create(ws(), { objectTypeId: type.id, attributes: [] })
+            await holdOpen()
+          }),
+      () =>
+        db()
+          .transaction()
+          .execute((trx) => services().schemas.in(trx).types.remove(ws(), type.id)),
+    )
+    await expect(outcome).rejects.toMatchObject({ code: 'CONFLICT' })
     expect((await services().schemas.viewTypes(ws(), [type.id]))[0]!.objectCount).toBe(1)
   })
 
@@ -201,33 +221,25 @@ describeEachDialect('deleting objects deletes their references', (env) => {
       referenceObjectTypeId: rack.id,
     })
     const target = await services().objects.create(ws(), { objectTypeId: rack.id, attributes: [] })
-    let release!: () => void
-    const held = new Promise<void>((resolve) => (release = resolve))
-    let written!: () => void
-    const writeDone = new Promise<void>((resolve) => (written = resolve))
-    const writer = db()
-      .transaction()
-      .execute(async (trx) => {
-        await services()
-          .objects.in(trx)
-          .create(ws(), { objectTypeId: box.id, attributes: [{ attribute: inRack.id, values: [target.id] }] })
-        written()
-        await held
-      })
-    await writeDone
-    let settled = false
-    const deleter = db()
-      .transaction()
-      .execute((trx) => services().objects.in(trx).remove(ws(), target.id))
-      .finally(() => (settled = true))
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      expect(settled).toBe(false)
-    } finally {
-      release()
-    }
-    await writer
-    await deleter
+    const { outcome } = await afterWaitingForOpenWrite(
+      (holdOpen) =>
+        db()
+          .transaction()
+          .execute(async (trx) => {
+            await services()
+              .objects.in(trx)
+              .create(ws(), {
+                objectTypeId: box.id,
+                attributes: [{ attribute: inRack.id, values: [target.id] }],
+              })
+            await holdOpen()
+          }),
+      () =>
+        db()
+          .transaction()
+          .execute((trx) => services().objects.in(trx).remove(ws(), target.id)),
+    )
+    await outcome
     expect(await danglingReferences(db())).toBe(0)
   })
 
@@ -236,32 +248,21 @@ describeEachDialect('deleting objects deletes their references', (env) => {
     const { s } = await loaded()
     const bob = await objectByIdentity(services(), s.typeId('Person'), 'Bob')
     const a = await objectByIdentity(services(), s.typeId('Host'), 'A')
-    let release!: () => void
-    const held = new Promise<void>((resolve) => (release = resolve))
-    let written!: () => void
-    const writeDone = new Promise<void>((resolve) => (written = resolve))
-    const writer = importStore(services().store).transaction(
-      async (tx) => {
-        await tx.insertReferences([[a.id, s.attributeId('Host.Owner'), 1, bob.id]])
-        written()
-        await held
-      },
-      { rollback: false },
+    const { outcome } = await afterWaitingForOpenWrite(
+      (holdOpen) =>
+        importStore(services().store).transaction(
+          async (tx) => {
+            await tx.insertReferences([[a.id, s.attributeId('Host.Owner'), 1, bob.id]])
+            await holdOpen()
+          },
+          { rollback: false },
+        ),
+      () =>
+        db()
+          .transaction()
+          .execute((trx) => services().objects.in(trx).remove(ws(), bob.id)),
     )
-    await writeDone
-    let settled = false
-    const deleter = db()
-      .transaction()
-      .execute((trx) => services().objects.in(trx).remove(ws(), bob.id))
-      .finally(() => (settled = true))
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      expect(settled).toBe(false)
-    } finally {
-      release()
-    }
-    await writer
-    await deleter
+    await outcome
     expect(await danglingReferences(db())).toBe(0)
   })
 })

@@ -650,6 +650,13 @@ export const REF_STAGE: readonly BulkColumn[] = [
   { name: 'location', pg: 'text' },
 ]
 
+/** The statement of one page of the reference stage (a test pins its plan: along (attribute_id, seq), no sort). */
+export function refStagePageQuery(attributeId: number, afterSeq: number, limit: number) {
+  return sql<StagedReference>`select seq, attribute_id, object_id, object_key, type_id, created, texts,
+    placeholders, location from engine_ref_stage where attribute_id = ${attributeId} and seq > ${afterSeq}
+    order by seq limit ${limit}`
+}
+
 /**
  * References wait for the second pass in a temporary table, not in memory: a million entries with a parent link
  * would otherwise hold a million objects on the heap until every object exists.
@@ -687,10 +694,7 @@ export const refStage = {
     return r.rows.map((x) => Number(x.a))
   },
   page: async (db: Db, attributeId: number, afterSeq: number, limit: number): Promise<StagedReference[]> => {
-    const r =
-      await sql<StagedReference>`select seq, attribute_id, object_id, object_key, type_id, created, texts,
-        placeholders, location from engine_ref_stage where attribute_id = ${attributeId} and seq > ${afterSeq}
-        order by seq limit ${limit}`.execute(db)
+    const r = await refStagePageQuery(attributeId, afterSeq, limit).execute(db)
     // Converted in place (PostgreSQL answers bigints as strings): a page holds 10,000 rows.
     for (const x of r.rows) {
       x.seq = Number(x.seq)
