@@ -20,6 +20,7 @@ import * as m0020 from './migrations/0020-delete-guard.js'
 import * as m0021 from './migrations/0021-provenance.js'
 import * as m0022 from './migrations/0022-object-read-path.js'
 import * as m0023 from './migrations/0023-object-foreign-keys.js'
+import * as m0025 from './migrations/0025-object-workspace-key.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0021-provenance': m0021,
   '0022-object-read-path': m0022,
   '0023-object-foreign-keys': m0023,
+  '0025-object-workspace-key': m0025,
 }
 
 /** Every migration, in order. */
