@@ -22,6 +22,12 @@ const json = (v: ChangeRecord['before']): string => JSON.stringify(v)
 const BATCH = 500
 /** Id ranges per change_batch row of created objects at most (one row per execution and type, as a rule). */
 const RANGES = 1000
+/**
+ * Characters of change_batch rows held before they are written, in one statement. A row per statement cost a round
+ * trip (two on PostgreSQL, for a COPY) per 500 changes: at 100,000 rows of a first load on PostgreSQL, 201 COPYs of
+ * the reference changes took 1.8 s on a loaded machine, for 0.07 s of the server's CPU.
+ */
+const PENDING_CHARS = 4 << 20
 
 /** The operation of a change_batch row that lists created objects as id ranges: `[[first, last], …]`. */
 export const CREATE_RANGE = 'create-range'
@@ -40,6 +46,9 @@ export class ChangeLog {
   /** Created objects per type, as id ranges [first, last] (ids come in blocks: one range per batch or fewer). */
   readonly #created = new Map<number, { ranges: [number, number][]; count: number }>()
   readonly plan = new Map<number, PlannedChange[]>()
+  /** Rows made but not written yet (their characters in #pendingChars). */
+  #pending: unknown[][] = []
+  #pendingChars = 0
 
   constructor(
     private readonly tx: ImportTx,
@@ -107,6 +116,22 @@ export class ChangeLog {
   async flush(): Promise<void> {
     for (const typeId of [...this.#created.keys()]) await this.#flushCreated(typeId)
     for (const key of [...this.#buffers.keys()]) await this.#flushBuffer(key)
+    await this.#writePending()
+  }
+
+  /** Queues one change_batch row; the queue is written once it holds PENDING_CHARS characters (and by flush). */
+  async #add(row: unknown[], chars: number): Promise<void> {
+    this.#pending.push(row)
+    this.#pendingChars += chars
+    if (this.#pendingChars >= PENDING_CHARS) await this.#writePending()
+  }
+
+  async #writePending(): Promise<void> {
+    if (this.#pending.length === 0) return
+    const rows = this.#pending
+    this.#pending = []
+    this.#pendingChars = 0
+    await this.tx.insertChangeBatches(rows)
   }
 
   async #plan(typeId: number, objectId: number, planned: () => PlannedChange): Promise<void> {
@@ -123,23 +148,26 @@ export class ChangeLog {
     const created = this.#created.get(typeId)
     if (!created || created.count === 0) return
     this.#created.delete(typeId)
-    await this.tx.insertChangeBatches([
-      [this.executionId, ++this.#seq, typeId, CREATE_RANGE, created.count, JSON.stringify(created.ranges)],
-    ])
+    const ranges = JSON.stringify(created.ranges)
+    await this.#add(
+      [this.executionId, ++this.#seq, typeId, CREATE_RANGE, created.count, ranges],
+      ranges.length,
+    )
   }
 
   async #flushBuffer(key: string): Promise<void> {
     const buffer = this.#buffers.get(key)
     if (!buffer || buffer.changes.length === 0) return
+    const changes = `[${buffer.changes.join(',')}]`
     const row = [
       this.executionId,
       ++this.#seq,
       buffer.typeId,
       buffer.operation,
       buffer.changes.length,
-      `[${buffer.changes.join(',')}]`,
+      changes,
     ]
     buffer.changes = []
-    await this.tx.insertChangeBatches([row])
+    await this.#add(row, changes.length)
   }
 }

@@ -28,6 +28,12 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       state.missingSkipped = true
       return
     }
+    // The source owned no object of the type when the execution began: each one it owns now was created by this
+    // execution, and seen. Paging through them all (the whole type on a first load) would find none missing.
+    if (state.ownedAtStart === false) {
+      state.guardCount = { owned: 0, toRemove: 0, toMark: 0 }
+      return
+    }
     const protectedObjects = await ctx.tx.findOwned(plan.type.id, ctx.importSourceId, [
       ...state.protectedIdentities,
     ])

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
-import { runEngine } from '../helpers/engine-fixtures.js'
+import { importStore } from '../../src/store/import-store.js'
+import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
 import { engineSource, objectByIdentity, type TypeSpec } from '../helpers/engine-documents.js'
 import { describeEachDialect } from '../helpers/test-env.js'
 
@@ -184,6 +185,32 @@ describeEachDialect('import engine: change log', (env) => {
     expect(changesOf(await changeLog(second.id), s.typeId('Host'), 'missing-update')).toEqual({
       [a.key]: { objectId: a.id, key: a.key, before: { [notes]: ['here'] }, after: { [notes]: ['missing'] } },
     })
+  })
+
+  it('writes the change log of a first load in one statement, however many rows of 500 changes it makes', async () => {
+    const s = await engineSource(services(), ws(), [person, host({ policy: 'IGNORE' })])
+    let statements = 0
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      insertChangeBatches: (rows) => {
+        statements++
+        return tx.insertChangeBatches(rows)
+      },
+    }))
+    const hosts = Array.from({ length: 1200 }, (_, i) => ({ serial: `S${i}`, owner: 'Ann' }))
+    const first = await runEngine(services(), ws(), s.source.id, [{ people: [{ name: 'Ann' }], hosts }], {
+      deps: { store },
+    })
+    const log = await changeLog(first.id)
+    // Two creation rows (one per type) and three rows of reference changes (500 + 500 + 200).
+    expect(log.map((r) => r.operation).sort()).toEqual([
+      'create-range',
+      'create-range',
+      'references',
+      'references',
+      'references',
+    ])
+    expect(Object.keys(changesOf(log, s.typeId('Host'), 'references'))).toHaveLength(1200)
+    expect(statements).toBe(1)
   })
 
   it('writes nothing to the change log for a run that changes nothing', async () => {

@@ -64,6 +64,29 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
     expect(stored.find((o) => o.identity === 'H5')!.values[size]).toEqual([5])
   }, 90_000)
 
+  it('a first load into an empty type reads no owned object back for the missing-objects pass; a re-import does', async () => {
+    const s = await engineSource(services(), ws(), [
+      { ...host, options: { missingObjects: { policy: 'REMOVE', threshold: 0, thresholdType: 'RUNS' } } },
+    ])
+    let pages = 0
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      ownedPage: (...args) => {
+        pages++
+        return tx.ownedPage(...args)
+      },
+    }))
+    const first = await runEngine(services(), ws(), s.source.id, [{ hosts }], { deps: { store } })
+    expect(counters(first, 'Host')).toMatchObject({ objectsCreated: 6000, objectsMissingDeleted: 0 })
+    expect(pages).toBe(0)
+    // The next run owns objects from the start: it pages through them and removes the one no longer sent.
+    const again = await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(1, 6000) }], {
+      deps: { store },
+    })
+    expect(counters(again, 'Host')).toMatchObject({ objectsIdentical: 5999, objectsMissingDeleted: 1 })
+    expect(pages).toBeGreaterThan(0)
+    expect(await storedObjects(services(), s.typeId('Host'))).toHaveLength(5999)
+  }, 90_000)
+
   it('a re-import looks each batch up once and finds every object identical', async () => {
     const s = await engineSource(services(), ws(), [host])
     await runEngine(services(), ws(), s.source.id, [{ hosts }])
