@@ -23,6 +23,8 @@ interface Stat {
   cpuMs: number
 }
 let stats = new Map<string, Stat>()
+/** This process's CPU time during the scenario (ms). */
+let nodeCpuMs = 0
 
 /** utime + stime of a process in ms (0 when it cannot be read). */
 function cpuOf(pid: number | undefined): number {
@@ -79,7 +81,7 @@ function table(title: string, total: number): void {
     cpu += s.cpuMs
   }
   console.log(
-    `\n### ${title}: ${(total / 1000).toFixed(1)} s in all; in statements: wall ${(wall / 1000).toFixed(1)} s, server CPU ${(cpu / 1000).toFixed(1)} s`,
+    `\n### ${title}: ${(total / 1000).toFixed(1)} s in all; in statements: wall ${(wall / 1000).toFixed(1)} s, server CPU ${(cpu / 1000).toFixed(1)} s (${((cpu * 1000) / n).toFixed(1)} µs/entry); this process's CPU ${(nodeCpuMs / 1000).toFixed(1)} s (${((nodeCpuMs * 1000) / n).toFixed(1)} µs/entry)`,
   )
   console.log('| statement | calls | wall s | wall µs/entry | server CPU s | CPU µs/entry |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
@@ -108,7 +110,10 @@ try {
   for (const [name, csv] of scenarios) {
     stats = new Map()
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     const result = await runner.runOnce(csv)
+    const cpu = process.cpuUsage(cpu0)
+    nodeCpuMs = (cpu.user + cpu.system) / 1000
     const t = Object.values(result.objectTypeResultMap)[0]!
     const phases = [
       t.readExternalDataTimeInMs,
