@@ -13,7 +13,11 @@ import { BENCH_TOKEN } from './bench-kit.js'
 export const BENCH_WORKSPACE = 'bench-workspace'
 
 /** Server settings taken from the benchmark's own environment when set. */
-const MEMORY_SETTINGS = ['INTAKE_HEAP_GROWTH_PERCENT', 'INTAKE_SQLITE_CACHE_MB'] as const
+const MEMORY_SETTINGS = [
+  'INTAKE_HEAP_GROWTH_PERCENT',
+  'INTAKE_SQLITE_CACHE_MB',
+  'INTAKE_SQLITE_API_CACHE_MB',
+] as const
 
 export interface ServerProcess {
   url: string

@@ -24,7 +24,8 @@ export async function bootstrap(
   config: AppConfig,
   options: { provisionAdmin?: boolean } = {},
 ): Promise<Bootstrapped> {
-  const store = createStore(config.database)
+  // The API's connection; the execution worker opens its own for the engine (execution-worker.ts).
+  const store = createStore(config.database, { role: 'api' })
   try {
     const migrated = await migrateToLatest(store)
     if (migrated.error !== undefined) throw migrated.error

@@ -1,5 +1,5 @@
 import v8 from 'node:v8'
-import { SQLITE_CACHE_MB, type DatabaseConfig } from '../config/config.js'
+import { SQLITE_API_CACHE_MB, SQLITE_CACHE_MB, type DatabaseConfig } from '../config/config.js'
 
 /** V8's flag, spelled either way (V8 accepts dashes and underscores). */
 const FLAG = /--heap[-_]growing[-_]percent\b/
@@ -39,5 +39,7 @@ export function memoryLine(database: DatabaseConfig, growth: HeapGrowth = inForc
         ? 'heap growth set by node --heap-growing-percent'
         : "heap growth left to V8's heuristics (INTAKE_HEAP_GROWTH_PERCENT=0)"
   if (database.dialect !== 'sqlite') return heap
-  return `${heap}; SQLite page cache ${database.sqliteCacheMb ?? SQLITE_CACHE_MB} MiB per connection (INTAKE_SQLITE_CACHE_MB)`
+  const imports = database.sqliteCacheMb ?? SQLITE_CACHE_MB
+  const api = database.sqliteApiCacheMb ?? SQLITE_API_CACHE_MB
+  return `${heap}; SQLite page cache ${imports} MiB for imports (INTAKE_SQLITE_CACHE_MB), ${api} MiB for the API (INTAKE_SQLITE_API_CACHE_MB)`
 }

@@ -7,8 +7,13 @@ export interface DatabaseConfig {
   readonly dialect: 'sqlite' | 'postgres'
   /** postgres connection string, or the SQLite file path (':memory:' allowed). */
   readonly url: string
-  /** SQLite: the page cache of each connection, in MiB (INTAKE_SQLITE_CACHE_MB; absent = SQLITE_CACHE_MB). */
+  /**
+   * SQLite: the page cache of the connections imports write through (the engine's), in MiB (INTAKE_SQLITE_CACHE_MB;
+   * absent = SQLITE_CACHE_MB).
+   */
   readonly sqliteCacheMb?: number
+  /** SQLite: the page cache of the API's connection, in MiB (INTAKE_SQLITE_API_CACHE_MB; absent = SQLITE_API_CACHE_MB). */
+  readonly sqliteApiCacheMb?: number
 }
 
 export interface AppConfig {
@@ -108,10 +113,17 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>
 
 /**
- * The default page cache of a SQLite connection, in MiB (SQLite's own default is 2). A server has two connections
- * (the API's and the engine's); pages that miss it are read from the operating system's file cache.
+ * The default page cache of the SQLite connection imports write through (the engine's), in MiB (SQLite's own default
+ * is 2); pages that miss it are read from the operating system's file cache.
  */
 export const SQLITE_CACHE_MB = 16
+/**
+ * The default page cache of the API's SQLite connection, in MiB. Its requests touch a few pages each (a lookup reads
+ * the index's upper levels, which stay cached, and a leaf or two that a larger cache would not hold either at a
+ * million objects) and push chunks pass through it once; at 16 MiB it was ~15 MB of a server's peak RSS during a
+ * push (docs/benchmarks.md).
+ */
+export const SQLITE_API_CACHE_MB = 4
 /** The default of INTAKE_HEAP_GROWTH_PERCENT (V8's own heuristics let a heap grow to ~4× what is live). */
 export const HEAP_GROWTH_PERCENT = 100
 
@@ -208,6 +220,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const discoverMaxSampleSize = int('INTAKE_DISCOVER_MAX_SAMPLE_SIZE', 1_000, 100, 100_000)
   const discoverMaxSampleChars = int('INTAKE_DISCOVER_MAX_SAMPLE_CHARS', 200, 8, 1_000_000)
   const sqliteCacheMb = int('INTAKE_SQLITE_CACHE_MB', SQLITE_CACHE_MB, 1, 65_536)
+  const sqliteApiCacheMb = int('INTAKE_SQLITE_API_CACHE_MB', SQLITE_API_CACHE_MB, 1, 65_536)
   const heapGrowthPercent = int('INTAKE_HEAP_GROWTH_PERCENT', HEAP_GROWTH_PERCENT, 0, 1_000)
   const importDirRaw = read('INTAKE_IMPORT_DIR')
   const importDir = importDirRaw === undefined ? null : path.resolve(importDirRaw)
@@ -236,7 +249,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel
   else problems.push({ name: 'LOG_LEVEL', value: logLevelRaw, expected: LOG_LEVELS.join(' | ') })
 
-  if (database.dialect === 'sqlite') database = { ...database, sqliteCacheMb }
+  if (database.dialect === 'sqlite') database = { ...database, sqliteCacheMb, sqliteApiCacheMb }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     port,

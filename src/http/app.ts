@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Services } from '../services/services.js'
 import { VERSION } from '../version.js'
 import { capConnections, connectionOptions, trustProxyOption } from './connection-options.js'
+import { lazySerializers } from './lazy-serializers.js'
 import { registerAuth } from './plugins/auth.js'
 import { OneLinePerRequest } from './plugins/request-log.js'
 import { registerBodyParsers } from './plugins/body-parsers.js'
@@ -56,6 +57,7 @@ export interface BuildAppOptions {
 
 /** The whole HTTP API as a Fastify instance, without listening (tests use inject or listen on port 0). */
 export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const serializers = lazySerializers()
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new OneLinePerRequest(),
@@ -68,7 +70,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     ajv: {
       customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true },
     },
+    schemaController: serializers.options,
   })
+  serializers.attach(app)
 
   capConnections(app, services.config.connections)
 

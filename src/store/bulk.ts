@@ -1,9 +1,9 @@
 import type SqliteDatabase from 'better-sqlite3'
 import { sql } from 'kysely'
 import type pg from 'pg'
-import { from as copyFrom } from 'pg-copy-streams'
 import type { Db } from './create-store.js'
 import { BinaryCopyEncoder } from './pg-binary-copy.js'
+import { loadPgCopyStreams } from './pg-client.js'
 
 /** A column of a bulk operation, with its PostgreSQL array element type. */
 export interface BulkColumn {
@@ -139,7 +139,9 @@ async function copyRows(
 ): Promise<void> {
   if (groups.every((g) => g.rows.length === 0)) return
   const stream = client.query(
-    copyFrom(`copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin (format binary)`),
+    loadPgCopyStreams().from(
+      `copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin (format binary)`,
+    ),
   )
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)

@@ -2,12 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
-import { SQLITE_CACHE_MB, type DatabaseConfig } from '../config/config.js'
+import type pg from 'pg'
+import { SQLITE_API_CACHE_MB, SQLITE_CACHE_MB, type DatabaseConfig } from '../config/config.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
+import { loadPg } from './pg-client.js'
 import { PatientSqliteDialect } from './sqlite-patient-dialect.js'
 
 export type Db = Kysely<Database>
@@ -37,7 +38,7 @@ const PG_NUMERIC = 1700
 const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === PG_INT8 || oid === PG_NUMERIC) return (v: string) => (v === null ? null : Number(v))
-    return pg.types.getTypeParser(oid, format as 'text')
+    return loadPg().types.getTypeParser(oid, format as 'text')
   }) as typeof pg.types.getTypeParser,
 }
 
@@ -55,7 +56,24 @@ function registerSqlFunctions(sqlite: SqliteDatabase.Database): void {
   )
 }
 
-export function createStore(config: DatabaseConfig, options: { poolSize?: number } = {}): Store {
+export interface StoreOptions {
+  /** PostgreSQL: the pool's size. */
+  poolSize?: number
+  /**
+   * What the store serves: the API's requests (SQLite: the API's page cache, INTAKE_SQLITE_API_CACHE_MB) or imports
+   * and anything else (INTAKE_SQLITE_CACHE_MB). Default 'engine'.
+   */
+  role?: 'api' | 'engine'
+}
+
+/** The page cache of a SQLite connection of this role, in MiB. */
+function sqliteCacheMb(config: DatabaseConfig, role: StoreOptions['role']): number {
+  return role === 'api'
+    ? (config.sqliteApiCacheMb ?? SQLITE_API_CACHE_MB)
+    : (config.sqliteCacheMb ?? SQLITE_CACHE_MB)
+}
+
+export function createStore(config: DatabaseConfig, options: StoreOptions = {}): Store {
   const caps = capabilitiesFor(config.dialect)
   if (config.dialect === 'sqlite') {
     if (config.url !== ':memory:') fs.mkdirSync(path.dirname(config.url), { recursive: true })
@@ -63,9 +81,9 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
-    // INTAKE_SQLITE_CACHE_MB of page cache (SQLite's default is 2 MiB), allocated as it is used and kept: it counts
-    // in the server's RSS once per connection. A miss reads the page from the operating system's file cache.
-    sqlite.pragma(`cache_size = -${(config.sqliteCacheMb ?? SQLITE_CACHE_MB) * 1024}`)
+    // The role's page cache (SQLite's default is 2 MiB), allocated as it is used and kept: it counts in the server's
+    // RSS once per connection. A miss reads the page from the operating system's file cache.
+    sqlite.pragma(`cache_size = -${sqliteCacheMb(config, options.role) * 1024}`)
     registerSqlFunctions(sqlite)
     // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
     const db = new Kysely<Database>({ dialect: new PatientSqliteDialect(sqlite) })
@@ -85,7 +103,7 @@ export function createStore(config: DatabaseConfig, options: { poolSize?: number
       close: () => db.destroy(),
     }
   }
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: config.url,
     max: options.poolSize ?? 10,
     types: pgTypes,

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import SqliteDatabase from 'better-sqlite3'
-import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
+import { loadPg } from './pg-client.js'
 
 /** The table migrate.ts keeps its migrations in: present once Intake has migrated the database. */
 const MIGRATION_TABLE = 'intake_migration'
@@ -32,7 +32,7 @@ export async function holdsIntake(config: DatabaseConfig): Promise<boolean> {
       sqlite.close()
     }
   }
-  const client = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: 5000 })
+  const client = new (loadPg().Client)({ connectionString: config.url, connectionTimeoutMillis: 5000 })
   await client.connect()
   try {
     const res = await client.query<{ found: string | null }>('select to_regclass($1)::text as found', [

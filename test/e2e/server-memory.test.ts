@@ -61,6 +61,7 @@ describe('the memory of an Intake process', () => {
         INTAKE_DATA_DIR: dataDir,
         INTAKE_HEAP_GROWTH_PERCENT: '25',
         INTAKE_SQLITE_CACHE_MB: '12',
+        INTAKE_SQLITE_API_CACHE_MB: '3',
       },
     })
     let out = ''
@@ -74,13 +75,34 @@ describe('the memory of an Intake process', () => {
         await new Promise((r) => setTimeout(r, 50))
       }
       expect(out).toContain(
-        'memory:       heap grows 25 % over live data (INTAKE_HEAP_GROWTH_PERCENT); SQLite page cache 12 MiB per connection (INTAKE_SQLITE_CACHE_MB)',
+        'memory:       heap grows 25 % over live data (INTAKE_HEAP_GROWTH_PERCENT); SQLite page cache 12 MiB for imports (INTAKE_SQLITE_CACHE_MB), 3 MiB for the API (INTAKE_SQLITE_API_CACHE_MB)',
       )
     } finally {
       child.kill('SIGTERM')
       await exited
       fs.rmSync(dataDir, { recursive: true, force: true })
     }
+  }, 30_000)
+
+  it('loads no PostgreSQL client in a server on SQLite, and loads it with the first PostgreSQL store', async () => {
+    const out = await runNode(`
+      import { createRequire } from 'node:module'
+      const loaded = (name) =>
+        Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/' + name + '/'))
+      const clients = ['pg', 'pg-copy-streams']
+      await import(${JSON.stringify(`${DIST}/cli/cli.js`)})
+      await import(${JSON.stringify(`${DIST}/http/server.js`)})
+      const { createStore } = await import(${JSON.stringify(`${DIST}/store/create-store.js`)})
+      const sqlite = createStore({ dialect: 'sqlite', url: ':memory:' })
+      await sqlite.ping()
+      const onSqlite = clients.filter(loaded)
+      // A pool connects on its first query only: creating the store is enough to need the client.
+      const postgres = createStore({ dialect: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none' })
+      const afterPostgres = clients.filter(loaded)
+      await Promise.all([sqlite.close(), postgres.close()])
+      process.stdout.write(JSON.stringify({ onSqlite, afterPostgres }))
+    `)
+    expect(JSON.parse(out)).toEqual({ onSqlite: [], afterPostgres: ['pg'] })
   }, 30_000)
 
   it('loads no connector driver at start, and each one where its source is first used', async () => {

@@ -12,20 +12,30 @@ const problemsOf = (env: Record<string, string>) => {
 }
 
 describe('the memory settings', () => {
-  it('default to a 16 MiB SQLite page cache per connection and a heap that grows 100 % over live data', () => {
+  it('default to a 16 MiB SQLite page cache for imports, 4 MiB for the API, and a heap that grows 100 % over live data', () => {
     const c = loadConfig({})
     expect(c.heapGrowthPercent).toBe(100)
     expect(c.database.sqliteCacheMb).toBe(16)
+    expect(c.database.sqliteApiCacheMb).toBe(4)
   })
 
-  it('take INTAKE_SQLITE_CACHE_MB and INTAKE_HEAP_GROWTH_PERCENT (0 = V8’s own heuristics)', () => {
-    const c = loadConfig({ INTAKE_SQLITE_CACHE_MB: '64', INTAKE_HEAP_GROWTH_PERCENT: '0' })
+  it('take INTAKE_SQLITE_CACHE_MB, INTAKE_SQLITE_API_CACHE_MB and INTAKE_HEAP_GROWTH_PERCENT (0 = V8’s own heuristics)', () => {
+    const c = loadConfig({
+      INTAKE_SQLITE_CACHE_MB: '64',
+      INTAKE_SQLITE_API_CACHE_MB: '32',
+      INTAKE_HEAP_GROWTH_PERCENT: '0',
+    })
     expect(c.database.sqliteCacheMb).toBe(64)
+    expect(c.database.sqliteApiCacheMb).toBe(32)
     expect(c.heapGrowthPercent).toBe(0)
   })
 
   it('give PostgreSQL no SQLite cache', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', INTAKE_SQLITE_CACHE_MB: '64' })
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@h/db',
+      INTAKE_SQLITE_CACHE_MB: '64',
+      INTAKE_SQLITE_API_CACHE_MB: '32',
+    })
     expect(c.database).toEqual({ dialect: 'postgres', url: 'postgres://u@h/db' })
   })
 
@@ -33,6 +43,9 @@ describe('the memory settings', () => {
     expect(
       problemsOf({ INTAKE_SQLITE_CACHE_MB: '0', INTAKE_HEAP_GROWTH_PERCENT: '-5' }).map((p) => p.name),
     ).toEqual(['INTAKE_SQLITE_CACHE_MB', 'INTAKE_HEAP_GROWTH_PERCENT'])
+    expect(problemsOf({ INTAKE_SQLITE_API_CACHE_MB: '0' }).map((p) => p.name)).toEqual([
+      'INTAKE_SQLITE_API_CACHE_MB',
+    ])
     expect(problemsOf({ INTAKE_SQLITE_CACHE_MB: '8.5' })).toEqual([
       { name: 'INTAKE_SQLITE_CACHE_MB', value: '8.5', expected: 'an integer from 1 to 65536' },
     ])

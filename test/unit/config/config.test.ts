@@ -12,7 +12,12 @@ describe('loadConfig', () => {
       logLevel: 'info',
       workerConcurrency: 1,
     })
-    expect(c.database).toEqual({ dialect: 'sqlite', url: path.resolve('data/intake.db'), sqliteCacheMb: 16 })
+    expect(c.database).toEqual({
+      dialect: 'sqlite',
+      url: path.resolve('data/intake.db'),
+      sqliteCacheMb: 16,
+      sqliteApiCacheMb: 4,
+    })
     expect(Object.isFrozen(c)).toBe(true)
     expect(Object.isFrozen(c.database)).toBe(true)
   })
@@ -27,6 +32,7 @@ describe('loadConfig', () => {
       dialect: 'sqlite',
       url: '/tmp/x.db',
       sqliteCacheMb: 16,
+      sqliteApiCacheMb: 4,
     })
     expect(loadConfig({ INTAKE_DATA_DIR: '/srv/intake' }).database.url).toBe('/srv/intake/intake.db')
   })
