@@ -93,10 +93,10 @@ function hash(text: string): number {
 }
 
 /**
- * Texts kept as 64-bit hashes (FNV-1a and a second, differently mixed 32-bit hash) in an open-addressing table: 8 bytes
- * per slot, 11–21 bytes per text (16 MB at a million). `mayHave` answers false for a text never added, and true for every text added —
- * and, about once in 10^7 runs of a million texts, for one that was not. A true answer must be confirmed by whoever
- * asks (see unique-values.ts, which then asks the database).
+ * Texts kept as 64-bit hashes (FNV-1a and a second, differently mixed 32-bit hash) in an open-addressing table:
+ * 8 bytes per slot, 11–21 bytes per text (16 MB at a million). `mayHave` answers false for a text never added, and
+ * true for every text added — and, about once in 10^7 runs of a million texts, for one that was not. A true answer
+ * must be confirmed by whoever asks (see unique-values.ts, which then asks the database).
  */
 export class TextHashes {
   #low = new Int32Array(1 << 10)
@@ -145,7 +145,7 @@ export class TextHashes {
   }
 }
 
-/** A second hash of other constants and mixing (MurmurHash2's multiplier, a shift per unit), never equal to FNV-1a by construction. */
+/** A second hash with other constants and mixing (MurmurHash2's multiplier, a shift per code unit). */
 function secondHash(text: string): number {
   let h = 0x9747b28c
   for (let i = 0; i < text.length; i++) {
