@@ -108,9 +108,14 @@ export interface ImportTx {
   deleteObjects(ids: number[]): Promise<void>
   /** Where the value-index tuples of one attribute wait (written by flushIndex, moved by applyIndex). */
   indexBucket(attributeId: number): Tuple[]
-  /** From now on the attribute's index rows go into object_value at each flushIndex, not through the stage: later
-   * batches of the execution must find them there (unique values). */
-  indexDirect(attributeId: number): void
+  /**
+   * Whether the index rows of unique attributes may wait in the stage like the others until a batch needs the
+   * database to answer for them (SQLite); otherwise (PostgreSQL) they are made direct before the first batch.
+   */
+  readonly stagesUniqueIndex: boolean
+  /** From now on the attribute's index rows go into object_value at each flushIndex, not through the stage (rows it
+   * staged before are moved there first): later batches of the execution must find them there (unique values). */
+  indexDirect(attributeId: number): Promise<void>
   flushIndex(): Promise<void>
   applyIndex(between: () => Promise<void>): Promise<void>
   deleteIndexKeys(keys: Tuple[]): Promise<void>

@@ -8,7 +8,7 @@ import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-typ
 import type { MapContext, MappedEntry } from './map-entry.js'
 import type { CatalogWriter, ImportTx } from './ports.js'
 import type { TypeResult } from './result.js'
-import type { IdBitmap, IdentityHashes } from './seen-sets.js'
+import type { IdBitmap, IdentityHashes, TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
 
 export interface PendingReference {
@@ -65,6 +65,11 @@ export interface TypeState {
   firstEntryKeys?: string[]
   /** Set when the missing-objects pass was skipped because no entry of the type became an object. */
   missingSkipped?: boolean
+  /**
+   * Unique attributes whose index rows still wait in the stage (ImportTx.stagesUniqueIndex), with the folded values
+   * this execution kept for them so far: a batch with none of those needs the database only for stored objects.
+   */
+  uniqueStaged: Map<number, TextHashes>
   /** Objects this execution created or matched (the missing-objects pass leaves them alone). */
   seenIds: IdBitmap
   batch: MappedEntry[]

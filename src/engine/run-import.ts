@@ -14,14 +14,14 @@ import { ChangeLog } from './change-log.js'
 import { EngineProvenance } from './provenance.js'
 import type { EngineInput } from './engine-types.js'
 import { flushType } from './flush-stage.js'
-import type { EngineCatalogPort, ImportStore } from './ports.js'
+import type { EngineCatalogPort, ImportStore, ImportTx } from './ports.js'
 import { finishPhases } from './post-stage.js'
 import { consumeChunk } from './read-map-stage.js'
 import type { AqlResolver } from './references.js'
 import { newTypeResult, type ImportResult } from './result.js'
 import type { Run, TypeState, WriteContext } from './run-context.js'
 import { toResult } from './run-result.js'
-import { IdBitmap, IdentityHashes } from './seen-sets.js'
+import { IdBitmap, IdentityHashes, TextHashes } from './seen-sets.js'
 import { compilePlans } from './type-plan.js'
 import { uniqueAttributes } from './unique-values.js'
 import { locatorsThatReadNothing } from './dropped-entries.js'
@@ -78,9 +78,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         checkCancelled()
       }
       await tx.createRefStage()
-      // Unique values are checked against the database: their index rows must be there after each batch.
-      for (const s of run.states.values())
-        for (const a of uniqueAttributes(s.plan)) tx.indexDirect(a.attribute.id)
+      for (const s of run.states.values()) await stageUniqueValues(tx, s)
       const iterator = input.data[Symbol.asyncIterator]()
       for (;;) {
         const readStart = performance.now()
@@ -101,6 +99,18 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
     { rollback: input.dryRun === true },
   )
   return toResult(run, started, log)
+}
+
+/**
+ * Unique values are checked against the database, which must then hold the index rows of every earlier batch. On
+ * SQLite they wait in the stage like the others (random inserts into a large object_value were most of a first
+ * load's write phase) until a batch repeats a value this run kept (unique-values.ts); elsewhere they go straight in.
+ */
+async function stageUniqueValues(tx: ImportTx, state: TypeState): Promise<void> {
+  for (const a of uniqueAttributes(state.plan)) {
+    if (tx.stagesUniqueIndex) state.uniqueStaged.set(a.attribute.id, new TextHashes())
+    else await tx.indexDirect(a.attribute.id)
+  }
 }
 
 /** Reads the catalog, compiles the mapping into per-type plans and filters: everything before the transaction. */
@@ -137,6 +147,7 @@ async function prepareRun(deps: EngineDeps, input: EngineInput, started: Date): 
           accepted: 0,
           protectedIdentities: new Set(),
           seenIds: new IdBitmap(),
+          uniqueStaged: new Map(),
           batch: [],
           batchWeight: 0,
         },

@@ -3,9 +3,12 @@
  * this execution) is not written twice. It is an entry problem of that attribute, handled as the source's
  * entryProblems setting says (drop the value, drop the entry, or fail the execution).
  *
- * Nothing of earlier batches is kept in memory: the value-index rows of unique attributes are written at each batch
- * (ImportTx.indexDirect), so the database answers for every earlier batch of the run, and a map of this batch's
- * values answers for the batch itself.
+ * The database answers for stored objects and for every earlier batch of the run, and a map of this batch's values
+ * answers for the batch itself. Where the store lets the index rows of unique attributes wait in the stage
+ * (ImportTx.stagesUniqueIndex, SQLite), the run keeps a hash of each value it kept (TextHashes, ~16 bytes a value):
+ * while no value of a batch is among them, no earlier batch can hold one, and object_value (stored objects) answers
+ * alone. The first batch that repeats one (a duplicate in the source, or a rare hash collision) makes the attribute
+ * direct — its staged rows move into object_value, where the database then finds them — for the rest of the run.
  */
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
@@ -34,7 +37,9 @@ export async function enforceUnique(
   for (const { attribute } of unique) {
     /** Folded value → identity of the entry of this batch that holds it. */
     const held = new Map<string, string>()
-    const holders = await storedHolders(ctx, attribute.id, batch)
+    const holders = await storedHolders(ctx, state, attribute.id, batch)
+    // Read after storedHolders, which may have made the attribute direct.
+    const staged = state.uniqueStaged.get(attribute.id)
     for (const e of batch) {
       const values = e.values.get(attribute.id)
       if (!values || skipped.has(e)) continue
@@ -50,6 +55,7 @@ export async function enforceUnique(
         if (!taken) {
           keep.push(v)
           held.set(folded, e.identity)
+          staged?.add(folded)
           continue
         }
         const problem: EntryProblem = {
@@ -85,9 +91,13 @@ interface Holder {
   own: boolean
 }
 
-/** Stored objects holding the batch's values of one attribute, by folded value (one statement per batch). */
+/**
+ * Stored objects holding the batch's values of one attribute, by folded value (one statement per batch); objects of
+ * earlier batches of the run too, once the attribute's index rows are direct.
+ */
 async function storedHolders(
   ctx: WriteContext,
+  state: TypeState,
   attributeId: number,
   batch: MappedEntry[],
 ): Promise<Map<string, Holder[]>> {
@@ -96,6 +106,7 @@ async function storedHolders(
     const values = e.values.get(attributeId)
     if (values) for (const v of values) wanted.add(foldCase(valueText(v)))
   }
+  await directWhenRepeated(ctx, state, attributeId, wanted)
   const out = new Map<string, Holder[]>()
   for (const r of await ctx.tx.uniqueHolders(attributeId, [...wanted])) {
     const holder: Holder = {
@@ -108,4 +119,24 @@ async function storedHolders(
     else out.set(r.value_ci, [holder])
   }
   return out
+}
+
+/**
+ * An attribute whose index rows wait in the stage becomes direct as soon as a batch may repeat a value the run
+ * kept: the earlier batch's object holding it must be found in object_value.
+ */
+async function directWhenRepeated(
+  ctx: WriteContext,
+  state: TypeState,
+  attributeId: number,
+  wanted: ReadonlySet<string>,
+): Promise<void> {
+  const staged = state.uniqueStaged.get(attributeId)
+  if (!staged) return
+  for (const folded of wanted) {
+    if (!staged.mayHave(folded)) continue
+    await ctx.tx.indexDirect(attributeId)
+    state.uniqueStaged.delete(attributeId)
+    return
+  }
 }

@@ -154,7 +154,8 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
       for (const r of await repo.deleteObjects(db, ids)) counts.add(r.typeId, r.workspaceId, -1)
     },
     indexBucket: (attributeId) => index.bucket(attributeId),
-    indexDirect: (attributeId) => index.direct(attributeId),
+    stagesUniqueIndex: dialect === 'sqlite',
+    indexDirect: (attributeId) => index.direct(db, attributeId),
     flushIndex: () => index.flush(db),
     applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => index.remove(db, keys),

@@ -4,6 +4,7 @@ import {
   counters,
   engineSource,
   storedObjects,
+  indexRowsOf,
   storedProblems,
   ZERO_COUNTERS,
   type TypeSpec,
@@ -74,6 +75,29 @@ describeEachDialect(
       ])
       expect(await problemsOf(again.id)).toEqual([['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'T2']])
       expect(counters(again, 'Tagged')).toMatchObject({ objectsIdentical: 2, entriesWithProblems: 1 })
+    })
+
+    it('leaves every unique value of a run without repeats in the index, where AQL and the next run find it', async () => {
+      // On SQLite these values wait in the stage for the whole run (no batch repeats one): they must all arrive.
+      const fresh = await engineSource(services(), ws(), [{ ...tagged, key: 'fresh', name: 'Fresh' }])
+      const items = Array.from({ length: N }, (_, i) => ({ serial: serial(i), tag: `F${i}` }))
+      const first = await runEngine(services(), ws(), fresh.source.id, [{ items }])
+      expect(counters(first, 'Fresh')).toMatchObject({ objectsCreated: N, entriesWithProblems: 0 })
+      const rows = await indexRowsOf(services(), fresh.attributeId('Fresh.Tag'))
+      expect(rows).toHaveLength(N)
+      expect(new Set(rows.map(([, text]) => text)).size).toBe(N)
+      for (const qlQuery of [`objectType = Fresh AND Tag = "f12"`, `objectType = Fresh AND Tag = "F5002"`]) {
+        const res = await env().call('POST', `${env().api}/object/aql`, { body: { qlQuery } })
+        expect(res.status, qlQuery).toBe(200)
+        expect(
+          res.body.values.map((v: { label: string }) => v.label),
+          qlQuery,
+        ).toEqual([qlQuery.includes('f12') ? serial(12) : serial(5002)])
+      }
+      const again = await runEngine(services(), ws(), fresh.source.id, [
+        { items: [{ serial: 'new', tag: 'f4999' }] },
+      ])
+      expect(await problemsOf(again.id)).toEqual([['items[0]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'f4999']])
     })
   },
 )

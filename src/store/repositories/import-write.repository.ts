@@ -493,11 +493,18 @@ export class IndexStage {
   }
 
   /**
-   * The attribute's rows go straight into object_value at each flush, not through a stage table: what a later batch
-   * of the execution must find there (the values of unique attributes).
+   * From now on the attribute's rows go straight into object_value at each flush, not through a stage table: what a
+   * later batch of the execution must find there (the values of unique attributes). On SQLite the rows it staged
+   * before are moved into object_value first, in key order; PostgreSQL makes attributes direct before it stages any.
    */
-  direct(attributeId: number): void {
+  async direct(db: Db, attributeId: number): Promise<void> {
+    if (this.#direct.has(attributeId)) return
+    if (this.#pgPartitions.has(attributeId))
+      throw new Error(`attribute ${attributeId}: its index rows are already staged on PostgreSQL`)
     this.#direct.add(attributeId)
+    const name = this.#tables.get(attributeId)
+    if (name === undefined) return
+    await this.#move(db, attributeId, name)
   }
 
   /**
@@ -548,14 +555,19 @@ export class IndexStage {
     this.#applied = true
     if (this.store.caps.dialect === 'postgres') return this.#applyPostgres(db, between)
     for (const id of [...this.#tables.keys()].sort((a, b) => a - b)) {
-      const table = sql.table(this.#tables.get(id)!)
-      await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
-        select ${sql.lit(id)}, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
-        from ${table} order by value_ci, object_id, position`.execute(db)
-      await sql`drop table ${table}`.execute(db)
-      this.#tables.delete(id)
+      await this.#move(db, id, this.#tables.get(id)!)
       await between()
     }
+  }
+
+  /** SQLite: moves one attribute's stage table into object_value in key order, and drops it. */
+  async #move(db: Db, attributeId: number, name: string): Promise<void> {
+    const table = sql.table(name)
+    await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
+      select ${sql.lit(attributeId)}, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
+      from ${table} order by value_ci, object_id, position`.execute(db)
+    await sql`drop table ${table}`.execute(db)
+    this.#tables.delete(attributeId)
   }
 
   async #flushPostgres(db: Db): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IdBitmap, IdentityHashes } from '../../../src/engine/seen-sets.js'
+import { IdBitmap, IdentityHashes, TextHashes } from '../../../src/engine/seen-sets.js'
 
 describe('IdBitmap', () => {
   it('holds exactly the ids added, growing past its first words, and counts each once', () => {
@@ -23,5 +23,23 @@ describe('IdentityHashes', () => {
     // 200,000 hashes of 32 bits: about 200,000 × 200,000 / 2^32 ≈ 9 expected.
     expect(falsePositives).toBeLessThan(100)
     expect(seen.size).toBeGreaterThan(199_900)
+  })
+})
+
+describe('TextHashes', () => {
+  it('answers true for every text added, across growth, and false for every other one of 400,000', () => {
+    const kept = new TextHashes()
+    for (let i = 0; i < 400_000; i++) kept.add(`sn-${(i * 2654435761) % 4294967291}-${i}`)
+    kept.add('sn-0-0')
+    expect(kept.size).toBe(400_000)
+    let missed = 0
+    for (let i = 0; i < 400_000; i++) if (!kept.mayHave(`sn-${(i * 2654435761) % 4294967291}-${i}`)) missed++
+    expect(missed).toBe(0)
+    // 64-bit hashes: 400,000 × 400,000 / 2^64 ≈ 10^-8 expected false answers, where 32 bits would give ~37.
+    let falsePositives = 0
+    for (let i = 400_000; i < 800_000; i++)
+      if (kept.mayHave(`sn-${(i * 2654435761) % 4294967291}-${i}`)) falsePositives++
+    expect(falsePositives).toBe(0)
+    expect(kept.mayHave('')).toBe(false)
   })
 })
