@@ -34,7 +34,7 @@ export async function enforceUnique(
   for (const { attribute } of unique) {
     /** Folded value → identity of the entry of this batch that holds it. */
     const held = new Map<string, string>()
-    const holders = await storedHolders(ctx, attribute.id, batch)
+    const takenByOthers = await storedConflicts(ctx, attribute.id, batch)
     for (const e of batch) {
       const values = e.values.get(attribute.id)
       if (!values || skipped.has(e)) continue
@@ -46,7 +46,7 @@ export async function enforceUnique(
           inBatch !== undefined
             ? inBatch !== e.identity
             : // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
-              (holders.get(folded) ?? []).some((h) => !(h.own && h.identity === e.identity))
+              takenByOthers.has(claimKey(folded, e.identity))
         if (!taken) {
           keep.push(v)
           held.set(folded, e.identity)
@@ -78,34 +78,32 @@ export async function enforceUnique(
   return batch.filter((e) => !skipped.has(e))
 }
 
-interface Holder {
-  id: number
-  identity: string | null
-  /** Owned by this import source (so `identity` compares with this execution's entries). */
-  own: boolean
-}
+const claimKey = (folded: string, identity: string): string => `${identity}\u0000${folded}`
 
-/** Stored objects holding the batch's values of one attribute, by folded value (one statement per batch). */
-async function storedHolders(
+/**
+ * The batch's values of one attribute that an object other than the entry's own holds (stored, or written by an
+ * earlier batch), as claimKeys: one statement per batch, which answers only those.
+ */
+async function storedConflicts(
   ctx: WriteContext,
   attributeId: number,
   batch: MappedEntry[],
-): Promise<Map<string, Holder[]>> {
-  const wanted = new Set<string>()
+): Promise<Set<string>> {
+  const claims = new Map<string, readonly [string, string]>()
   for (const e of batch) {
     const values = e.values.get(attributeId)
-    if (values) for (const v of values) wanted.add(foldCase(valueText(v)))
-  }
-  const out = new Map<string, Holder[]>()
-  for (const r of await ctx.tx.uniqueHolders(attributeId, [...wanted])) {
-    const holder: Holder = {
-      id: Number(r.object_id),
-      identity: r.owner_id === null ? null : r.identity,
-      own: r.owner_id !== null && r.import_source_id === ctx.importSourceId,
+    if (!values) continue
+    for (const v of values) {
+      const folded = foldCase(valueText(v))
+      const key = claimKey(folded, e.identity)
+      if (!claims.has(key)) claims.set(key, [folded, e.identity])
     }
-    const list = out.get(r.value_ci)
-    if (list) list.push(holder)
-    else out.set(r.value_ci, [holder])
   }
-  return out
+  const list = [...claims.values()]
+  const taken = new Set<string>()
+  for (const i of await ctx.tx.takenUniqueValues(attributeId, ctx.importSourceId, list)) {
+    const [folded, identity] = list[i]!
+    taken.add(claimKey(folded, identity))
+  }
+  return taken
 }
