@@ -38,6 +38,16 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       ...state.protectedIdentities,
     ])
     for (const o of protectedObjects) state.seenIds.add(o.id)
+    const everySeen = await ownedIfEverySeen(ctx, state)
+    if (everySeen !== null) {
+      // Nothing is missing (a first load, a re-import of the whole source): no owned object is read.
+      state.guardCount = {
+        owned: Math.max(0, everySeen - state.result.objectsCreated),
+        toRemove: 0,
+        toMark: 0,
+      }
+      return
+    }
     const guard =
       guardActive(ctx.deleteGuard?.setting) && setting.policy !== 'IGNORE' ? ctx.deleteGuard! : null
     // Removals are counted exactly before any is done: over the guard, none of their work is done (the execution
@@ -81,6 +91,18 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       toMark: state.result.objectsMissingUpdated,
     }
   })
+}
+
+/**
+ * The number of objects of the type the source owns, when this execution saw every one of them; else null (some
+ * are missing: the pages tell which). The seen ids are the source's own objects of the type (created, matched by
+ * identity, kept for a problem) unless precedence.matchObjectsOf let the execution match another source's: then
+ * their number says nothing and null is the answer.
+ */
+async function ownedIfEverySeen(ctx: WriteContext, state: TypeState): Promise<number | null> {
+  if ((ctx.provenance?.setting.matchObjectsOf ?? []).length > 0) return null
+  const owned = await ctx.tx.countOwned(state.plan.type.id, ctx.importSourceId)
+  return owned === state.seenIds.size ? owned : null
 }
 
 /** Whether a missing object (its counters already advanced by this run) reached the threshold. */

@@ -89,6 +89,8 @@ export interface ImportTx {
   // decide
   /** Whether the source owns any object of the type (a first load into an empty type needs no lookups). */
   hasOwned(typeId: number, sourceId: string): Promise<boolean>
+  /** How many objects of the type the source owns. */
+  countOwned(typeId: number, sourceId: string): Promise<number>
   findOwned(typeId: number, sourceId: string, identities: string[]): Promise<OwnedObject[]>
   storedValues(ids: number[]): Promise<Map<number, StoredValues>>
   /** The stored values of the workspace's objects of some types, in id order after `afterId` (a scan). */
@@ -125,19 +127,16 @@ export interface ImportTx {
     attributeIds: number[],
     folded: string[],
   ): Promise<{ object_id: number | string; value_ci: string; value_text: string }[]>
-  /** Objects holding any of the folded values in one attribute's index rows, with identity and import source. */
-  uniqueHolders(
+  /**
+   * Which claims `[folded value, identity]` of one unique attribute are taken: the value is held in the attribute's
+   * index rows by another object than the one `sourceId` owns with that identity. Answers the claims' indexes
+   * (a claim may come more than once).
+   */
+  takenUniqueValues(
     attributeId: number,
-    folded: string[],
-  ): Promise<
-    {
-      object_id: number | string
-      value_ci: string
-      owner_id: number | string | null
-      identity: string | null
-      import_source_id: string | null
-    }[]
-  >
+    sourceId: string,
+    claims: readonly (readonly [string, string])[],
+  ): Promise<number[]>
   valuesLike(
     attributeIds: number[],
     pattern: string,

@@ -22,9 +22,11 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
   state.batchWeight = 0
   state.batchIdentities.clear()
   if (batch0.length === 0) return
-  const batch = await enforceUnique(ctx, state, batch0)
   const { plan, result } = state
-  await addNewOptions(ctx, plan, batch)
+  // Checking unique values decides which values may be written: it counts as deciding. New options are schema
+  // writes: writing.
+  const batch = await timed(result, 'decidingActionsTimeInMs', () => enforceUnique(ctx, state, batch0))
+  await timed(result, 'writeInsightDataTimeInMs', () => addNewOptions(ctx, plan, batch))
   const decided = await timed(result, 'decidingActionsTimeInMs', () => decideBatch(ctx, state, batch))
   await timed(result, 'writeInsightDataTimeInMs', async () => {
     await writeCreates(ctx, state, decided.creates)

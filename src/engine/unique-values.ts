@@ -37,8 +37,8 @@ export async function enforceUnique(
   for (const { attribute } of unique) {
     /** Folded value → identity of the entry of this batch that holds it. */
     const held = new Map<string, string>()
-    const holders = await storedHolders(ctx, state, attribute.id, batch)
-    // Read after storedHolders, which may have made the attribute direct.
+    const takenByOthers = await storedConflicts(ctx, state, attribute.id, batch)
+    // Read after storedConflicts, which may have made the attribute direct.
     const staged = state.uniqueStaged.get(attribute.id)
     for (const e of batch) {
       const values = e.values.get(attribute.id)
@@ -51,7 +51,7 @@ export async function enforceUnique(
           inBatch !== undefined
             ? inBatch !== e.identity
             : // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
-              (holders.get(folded) ?? []).some((h) => !(h.own && h.identity === e.identity))
+              takenByOthers.has(claimKey(folded, e.identity))
         if (!taken) {
           keep.push(v)
           held.set(folded, e.identity)
@@ -84,41 +84,37 @@ export async function enforceUnique(
   return batch.filter((e) => !skipped.has(e))
 }
 
-interface Holder {
-  id: number
-  identity: string | null
-  /** Owned by this import source (so `identity` compares with this execution's entries). */
-  own: boolean
-}
+const claimKey = (folded: string, identity: string): string => `${identity}\u0000${folded}`
 
 /**
- * Stored objects holding the batch's values of one attribute, by folded value (one statement per batch); objects of
- * earlier batches of the run too, once the attribute's index rows are direct.
+ * The batch's values of one attribute that an object other than the entry's own holds (stored, or written by an
+ * earlier batch), as claimKeys: one statement per batch, which answers only those. Objects of earlier batches of
+ * the run are found once the attribute's index rows are direct.
  */
-async function storedHolders(
+async function storedConflicts(
   ctx: WriteContext,
   state: TypeState,
   attributeId: number,
   batch: MappedEntry[],
-): Promise<Map<string, Holder[]>> {
-  const wanted = new Set<string>()
+): Promise<Set<string>> {
+  const claims = new Map<string, readonly [string, string]>()
   for (const e of batch) {
     const values = e.values.get(attributeId)
-    if (values) for (const v of values) wanted.add(foldCase(valueText(v)))
-  }
-  await directWhenRepeated(ctx, state, attributeId, wanted)
-  const out = new Map<string, Holder[]>()
-  for (const r of await ctx.tx.uniqueHolders(attributeId, [...wanted])) {
-    const holder: Holder = {
-      id: Number(r.object_id),
-      identity: r.owner_id === null ? null : r.identity,
-      own: r.owner_id !== null && r.import_source_id === ctx.importSourceId,
+    if (!values) continue
+    for (const v of values) {
+      const folded = foldCase(valueText(v))
+      const key = claimKey(folded, e.identity)
+      if (!claims.has(key)) claims.set(key, [folded, e.identity])
     }
-    const list = out.get(r.value_ci)
-    if (list) list.push(holder)
-    else out.set(r.value_ci, [holder])
   }
-  return out
+  await directWhenRepeated(ctx, state, attributeId, claims.values())
+  const list = [...claims.values()]
+  const taken = new Set<string>()
+  for (const i of await ctx.tx.takenUniqueValues(attributeId, ctx.importSourceId, list)) {
+    const [folded, identity] = list[i]!
+    taken.add(claimKey(folded, identity))
+  }
+  return taken
 }
 
 /**
@@ -129,11 +125,11 @@ async function directWhenRepeated(
   ctx: WriteContext,
   state: TypeState,
   attributeId: number,
-  wanted: ReadonlySet<string>,
+  claims: Iterable<readonly [string, string]>,
 ): Promise<void> {
   const staged = state.uniqueStaged.get(attributeId)
   if (!staged) return
-  for (const folded of wanted) {
+  for (const [folded] of claims) {
     if (!staged.mayHave(folded)) continue
     await ctx.tx.indexDirect(attributeId)
     state.uniqueStaged.delete(attributeId)

@@ -133,6 +133,7 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     db,
     dialect,
     hasOwned: (typeId, sourceId) => repo.hasOwned(db, typeId, sourceId),
+    countOwned: (typeId, sourceId) => repo.countOwned(db, typeId, sourceId),
     findOwned: (typeId, sourceId, identities) => repo.findOwned(db, dialect, typeId, sourceId, identities),
     storedValues: (ids) => repo.storedValues(db, ids),
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
@@ -160,7 +161,8 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => index.remove(db, keys),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
-    uniqueHolders: (attributeId, folded) => repo.uniqueHolders(db, dialect, attributeId, folded),
+    takenUniqueValues: (attributeId, sourceId, claims) =>
+      repo.takenUniqueValues(db, dialect, attributeId, sourceId, claims),
     valuesLike: async (attributeIds, pattern, limit) =>
       (
         await db

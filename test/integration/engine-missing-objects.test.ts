@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest'
-import { runEngine } from '../helpers/engine-fixtures.js'
+import type { ImportTx } from '../../src/engine/ports.js'
+import { importStore } from '../../src/store/import-store.js'
+import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
 import {
   counters,
   engineSource,
@@ -45,6 +47,30 @@ describeEachDialect('import engine: missing objects', (env) => {
       )
     return { s, run, objects }
   }
+
+  it('reads no owned object when the execution saw every one, and pages through them when one is missing', async () => {
+    const { s, objects } = await setup({ policy: 'REMOVE', threshold: 0, thresholdType: 'RUNS' })
+    const pages = { count: 0 }
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      ownedPage: (...args: Parameters<ImportTx['ownedPage']>) => {
+        pages.count++
+        return tx.ownedPage(...args)
+      },
+    }))
+    const run = async (serials: string[]) => {
+      pages.count = 0
+      const result = await runEngine(services(), ws(), s.source.id, entries(...serials), { deps: { store } })
+      return { result, pages: pages.count }
+    }
+    // A first load, then a re-import of every entry (in another order): nothing is read.
+    expect((await run(['A', 'B', 'C'])).pages).toBe(0)
+    expect((await run(['C', 'B', 'A'])).pages).toBe(0)
+    // One missing: the pages are read and it is removed.
+    const missed = await run(['A', 'B'])
+    expect(missed.pages).toBeGreaterThan(0)
+    expect(counters(missed.result, 'Host')).toMatchObject({ objectsIdentical: 2, objectsMissingDeleted: 1 })
+    expect(Object.keys(await objects()).sort()).toEqual(['A', 'B'])
+  })
 
   it('IGNORE (the default) only tracks how long an object has been missing', async () => {
     const { run, objects } = await setup()

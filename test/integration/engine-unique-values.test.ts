@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest'
 import { runEngine } from '../helpers/engine-fixtures.js'
 import {
   counters,
+  engineDocument,
   engineSource,
   storedObjects,
   indexRowsOf,
@@ -98,6 +99,54 @@ describeEachDialect(
         { items: [{ serial: 'new', tag: 'f4999' }] },
       ])
       expect(await problemsOf(again.id)).toEqual([['items[0]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'f4999']])
+    })
+
+    it('an object of another source with the same identity, or one made through the API, holds its value; the entry’s own object does not', async () => {
+      const own = await engineSource(services(), ws(), [tagged])
+      const first = await runEngine(services(), ws(), own.source.id, [
+        { items: [{ serial: 'A', tag: 'own-a' }] },
+      ])
+      expect(counters(first, 'Tagged')).toMatchObject({ objectsCreated: 1, entriesWithProblems: 0 })
+      // A second source writing the same type: its object has the identity "A" too, but is not the entry's own.
+      const other = await services().importSources.create(ws(), {
+        name: `other ${own.tag}`,
+        type: 'external',
+        objectSchemaId: own.schemaId,
+      })
+      await services().mappings.submit(ws(), other.id, 'PUT', engineDocument(own.tag, [tagged]))
+      const theirs = await runEngine(services(), ws(), other.id, [
+        { items: [{ serial: 'A', tag: 'their-a' }] },
+      ])
+      expect(counters(theirs, 'Tagged')).toMatchObject({ objectsCreated: 1, entriesWithProblems: 0 })
+      await services().objects.create(ws(), {
+        objectTypeId: own.typeId('Tagged'),
+        attributes: [
+          { attribute: own.attributeId('Tagged.Serial'), values: ['M'] },
+          { attribute: own.attributeId('Tagged.Tag'), values: ['manual'] },
+        ],
+      })
+      const again = await runEngine(services(), ws(), own.source.id, [
+        {
+          items: [
+            { serial: 'A', tag: 'OWN-A' },
+            { serial: 'B', tag: 'Their-A' },
+            { serial: 'C', tag: 'MANUAL' },
+          ],
+        },
+      ])
+      expect(await problemsOf(again.id)).toEqual([
+        ['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'Their-A'],
+        ['items[2]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'MANUAL'],
+      ])
+      // The own object's value changed case only: an update, not a conflict.
+      expect(counters(again, 'Tagged')).toMatchObject({
+        objectsCreated: 2,
+        objectsUpdated: 1,
+        entriesWithProblems: 2,
+      })
+      // And the other source's entry with identity "A" is refused the value of this source's object "A".
+      const mine = await runEngine(services(), ws(), other.id, [{ items: [{ serial: 'A', tag: 'own-a' }] }])
+      expect(await problemsOf(mine.id)).toEqual([['items[0]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'own-a']])
     })
   },
 )
