@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { contentHash, contentHashPart } from '../../../src/domain/schema/content-hash.js'
+import {
+  contentHash,
+  contentHashOfText,
+  contentHashPart,
+  ContentHashText,
+} from '../../../src/domain/schema/content-hash.js'
 import type { CanonicalValue } from '../../../src/domain/schema/types.js'
 import { DEFAULT_ENGINE_SETTINGS, type EntryProblem } from '../../../src/engine/engine-types.js'
 import {
@@ -153,6 +158,54 @@ describe('contentHashPart', () => {
     ]
     for (const v of samples) expect(contentHashPart(7, [v])).toBe(`7\u0000${JSON.stringify([v])}\u0001`)
     expect(contentHashPart(7, ['a', 2])).toBe(`7\u0000${JSON.stringify(['a', 2])}\u0001`)
+  })
+})
+
+describe('ContentHashText', () => {
+  it('hashes the parts written into its buffer exactly as contentHashOfText hashes them joined', () => {
+    const values: (CanonicalValue | CanonicalValue[])[] = [
+      'plain',
+      'quote " and \\ backslash',
+      'tab\tnewline\n\u0001',
+      'lone \ud800 surrogate',
+      'trailing high \udbff',
+      'pair \ud83d\ude00 emoji',
+      'ünïcödé ∑ 漢字',
+      '\u007f delete',
+      'x'.repeat(70_000),
+      0,
+      -0,
+      9,
+      10,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 + 5,
+      4_000_000_000,
+      100_000_000,
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER,
+      -42,
+      1.5e300,
+      0.1,
+      -2.5,
+      true,
+      false,
+      ['a', 2, true],
+      ['é', 'lone \udc00'],
+    ]
+    const text = new ContentHashText()
+    for (const [i, v] of values.entries()) {
+      const id = [1, 7, 100, 12_345_678_901][i % 4]!
+      text.add(id, v)
+      expect(text.digest()).toBe(contentHashOfText(contentHashPart(id, Array.isArray(v) ? v : [v])))
+    }
+    // Several parts in one text, after a buffer that grew for a long value.
+    let joined = ''
+    for (const [i, v] of values.entries()) {
+      text.add(i, v)
+      joined += contentHashPart(i, Array.isArray(v) ? v : [v])
+    }
+    expect(text.digest()).toBe(contentHashOfText(joined))
   })
 })
 
