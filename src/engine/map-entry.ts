@@ -6,7 +6,7 @@ import {
   type CoerceResult,
 } from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
-import { ContentHashText, valueText } from '../domain/schema/content-hash.js'
+import { ContentHashText, ContentHashWords, valueText } from '../domain/schema/content-hash.js'
 import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
 import type { AttributeKind, CanonicalValue } from '../domain/schema/types.js'
 import { TransformFailure } from '../domain/mapping/transform-steps.js'
@@ -111,7 +111,7 @@ interface CompiledMapping {
   /** Whether the type's label attribute is mapped. */
   labelMapped: boolean
   /** Prefix of the content hash: the empty-values policy is part of what an import decided. */
-  hashPrefix: string
+  hashPrefix: 'I' | 'R'
   /** The mapped attributes in hashOrder, each with where an entry holds its values (see hashOfSlots). */
   hashSlots: { id: number; reference: boolean; slot: number }[]
   /** Per attribute (by position in plan.attributes): the coerced values of its repeated source strings. */
@@ -470,23 +470,47 @@ export function entryContentHash(plan: TypePlan, e: MappedEntry): string {
   return e.hash ?? (e.hash = hashOfSlots(mappingOf(plan), values, (e.references as References).rawSlots()))
 }
 
-/** One buffer for the hashed text of every entry: mapping is synchronous, one entry at a time. */
-const HASH_TEXT = new ContentHashText()
+/**
+ * The content hash that imports before version 2 stored for this entry (see isVersion1ContentHash): the policy
+ * letter and the SHA-1 of contentHash's text of the same values and reference texts. Made only to recognise an
+ * unchanged object whose stored hash is of that version.
+ */
+export function version1ContentHash(plan: TypePlan, e: MappedEntry): string {
+  const c = mappingOf(plan)
+  const values = (e.values as Values).rawSlots()
+  const references = (e.references as References).rawSlots()
+  const text = VERSION_1_TEXT
+  for (const { id, reference, slot } of c.hashSlots) {
+    const s = reference ? references[slot] : values[slot]
+    if (hasValues(s)) text.add(id, s)
+  }
+  return c.hashPrefix + text.digest()
+}
+
+/** One buffer of hashed words (and one of version 1 text) for every entry: mapping is synchronous. */
+const HASH_WORDS = new ContentHashWords()
+const VERSION_1_TEXT = new ContentHashText()
 
 /**
- * The content hash of an entry's slots: contentHash's text of its values and reference texts, attributes in
- * ascending id order, prefixed with the empty-values policy.
+ * The content hash of an entry's slots (ContentHashWords): its values and reference texts, attributes in ascending
+ * id order, with the empty-values policy.
  */
 function hashOfSlots(
   c: CompiledMapping,
   values: readonly Slot<CanonicalValue>[],
   references: readonly Slot<string>[] | null,
 ): string {
-  for (const { id, reference, slot } of c.hashSlots) {
+  const hashSlots = c.hashSlots
+  for (let i = 0; i < hashSlots.length; i++) {
+    const { id, reference, slot } = hashSlots[i]!
     const s = reference ? references?.[slot] : values[slot]
-    if (s !== undefined && (!isList(s) || s.length > 0)) HASH_TEXT.add(id, s)
+    if (hasValues(s)) HASH_WORDS.add(id, s)
   }
-  return c.hashPrefix + HASH_TEXT.digest()
+  return HASH_WORDS.digest(c.hashPrefix)
+}
+
+function hasValues<T>(s: Slot<T>): s is T | readonly T[] {
+  return s !== undefined && (!isList(s) || s.length > 0)
 }
 
 /**
