@@ -126,8 +126,11 @@ interface CompiledMapping {
   placeholderLayout: SlotLayout<string>
   /** Per attribute (by position): its slot in valueLayout or referenceLayout (by its kind). */
   slot: number[]
-  /** Per attribute (by position): the placeholders of its reference query, with their slots. */
-  placeholders: { name: string; slot: number }[][]
+  /**
+   * Per attribute (by position): the placeholders of its reference query, with their slots and the attribute that
+   * reads each (see placeholderOwners).
+   */
+  placeholders: { name: string; slot: number; owner: AttributePlan | null }[][]
   /** The references and placeholders of an entry that has none (never changed: setMappedValues sets values only). */
   noReferences: SlotMap<number, string>
   noPlaceholders: SlotMap<string, string>
@@ -213,6 +216,7 @@ function mappingOf(plan: TypePlan): CompiledMapping {
         c.placeholderOwners.set(name, owner ?? null)
       }
     }
+    for (const list of c.placeholders) for (const p of list) p.owner = c.placeholderOwners.get(p.name) ?? null
     compiled.set(plan, c)
   }
   return c
@@ -234,7 +238,7 @@ function slotsOf(plan: TypePlan) {
       (isReference(a) ? referenceLayout : valueLayout).slotOf(a.attribute.id)!,
     ),
     placeholders: plan.attributes.map((a) =>
-      names(a).map((name) => ({ name, slot: placeholderLayout.slotOf(name)! })),
+      names(a).map((name) => ({ name, slot: placeholderLayout.slotOf(name)!, owner: null })),
     ),
     noReferences: SlotMap.empty<number, string>(referenceLayout),
     noPlaceholders: SlotMap.empty<string, string>(placeholderLayout),
@@ -341,9 +345,8 @@ export function mapEntry(
         if (referenceSlots[slot[ai]!] === undefined) referenceCount++
         referenceSlots[slot[ai]!] = texts
       } else if (!failed) (empty ??= new Set()).add(a.attribute.id)
-      for (const { name, slot: at } of compiledPlan.placeholders[ai]!) {
+      for (const { name, slot: at, owner } of compiledPlan.placeholders[ai]!) {
         if (placeholderSlots !== null && placeholderSlots[at] !== undefined) continue
-        const owner = compiledPlan.placeholderOwners.get(name) ?? null
         // The attribute's own locator: the texts just read (a failed step gave none either way).
         const read = owner === a ? texts : readPlaceholder(owner, name, entry, ctx.concatenator)
         placeholderSlots ??= new Array<Slot<string>>(compiledPlan.placeholderLayout.keys.length)
@@ -353,7 +356,8 @@ export function mapEntry(
       }
       continue
     }
-    const { allowed, options } = optionsOf(compiledPlan, ai, a, ctx)
+    const chooses = kind === 'select' || kind === 'status'
+    const options = chooses ? optionsOf(compiledPlan, ai, a, ctx).options : ctx.coerceOptions
     if (typeof raw === 'string' && !failed && a.attribute.maximumCardinality !== 0) {
       const value = plainValue(compiledPlan.memos[ai]!, kind, raw, options)
       if (value !== undefined) {
@@ -364,12 +368,12 @@ export function mapEntry(
     }
     const items = itemsOf(raw)
     const out = OUT
-    out.length = 0
+    if (out.length !== 0) out.length = 0
     // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
     let invalid = false
     let added = false
     // No status to choose from: every status value is unknown (for coerceValue an empty list means "any name").
-    const noStatus = kind === 'status' && allowed.length === 0
+    const noStatus = kind === 'status' && optionsOf(compiledPlan, ai, a, ctx).allowed.length === 0
     for (let i = 0; i < items.length; i++) {
       const item = items[i]
       const r = noStatus ? NO_SUCH_STATUS : coerceValue(kind, item, options)
@@ -411,7 +415,7 @@ export function mapEntry(
         compiledPlan.memos[ai]!.put(raw, out[0]!)
     } else if (!invalid && !failed) (empty ??= new Set()).add(a.attribute.id)
   }
-  OUT.length = 0
+  if (OUT.length !== 0) OUT.length = 0
   const values: Values = new SlotMap(compiledPlan.valueLayout, valueSlots, valueCount)
   const refs =
     referenceSlots === null

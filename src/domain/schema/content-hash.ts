@@ -264,7 +264,10 @@ function fmix32(h: number): number {
 
 /** Words a ContentHashWords keeps between hashes; a larger buffer (a huge value) is let go after its digest. */
 const KEPT_WORDS = 16 * 1024
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+/** The character codes of the base64url alphabet. */
+const BASE64URL = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (c) =>
+  c.charCodeAt(0),
+)
 /** The separator of a version 2 content hash: a character base64url never writes, so no SHA-1 hash has it. */
 const VERSION_2_SEPARATOR = ':'
 /** A content hash of the first version: the empty-values policy letter and a SHA-1 in base64url. */
@@ -291,7 +294,7 @@ export class ContentHashWords {
   add(id: number, values: CanonicalValue | readonly CanonicalValue[]): void {
     this.room(3)
     this.words[this.length++] = id | 0
-    this.words[this.length++] = Math.floor(id / 0x100000000) | 0
+    this.words[this.length++] = id > 0x7fffffff ? Math.floor(id / 0x100000000) | 0 : 0
     if (!Array.isArray(values)) {
       this.words[this.length++] = 1
       this.value(values as CanonicalValue)
@@ -321,11 +324,11 @@ export class ContentHashWords {
         bits += 8
         while (bits >= 6) {
           bits -= 6
-          codes[at++] = BASE64URL.charCodeAt((held >>> bits) & 0x3f)
+          codes[at++] = BASE64URL[(held >>> bits) & 0x3f]!
         }
       }
     }
-    codes[at] = BASE64URL.charCodeAt((held << (6 - bits)) & 0x3f)
+    codes[at] = BASE64URL[(held << (6 - bits)) & 0x3f]!
     return String.fromCharCode.apply(null, codes)
   }
 
