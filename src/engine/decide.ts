@@ -1,5 +1,6 @@
 /** The decide phase: which entries of a batch create an object, which may update one, which are identical. */
-import { entryContentHash, type MappedEntry } from './map-entry.js'
+import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
+import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
 import type { OwnedObject, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
@@ -51,6 +52,11 @@ export async function decideBatch(
     if (o.content_hash === hash) {
       result.objectsIdentical++
       if (o.missing_runs > 0) decided.hashOnly.push([o.id, hash, null, 0])
+    } else if (isVersion1ContentHash(o.content_hash) && o.content_hash === version1ContentHash(plan, e)) {
+      // Stored by an import before hash version 2: unchanged all the same. Its hash is brought to version 2 once,
+      // so that the next import finds it equal without this second hash.
+      result.objectsIdentical++
+      decided.hashOnly.push([o.id, hash, null, 0])
     } else decided.candidates.push({ e, hash, id: o.id, key: o.object_key })
   })
   return decided

@@ -1,18 +1,14 @@
 import {
+  coercePlainString,
   coerceValue,
   splitMultiValues,
   type CoerceOptions,
   type CoerceResult,
 } from '../domain/mapping/coerce.js'
 import { foldCase } from '../domain/aql/compare.js'
-import {
-  contentHashOfText,
-  contentHashPart,
-  contentHashPartOf,
-  valueText,
-} from '../domain/schema/content-hash.js'
+import { ContentHashText, ContentHashWords, valueText } from '../domain/schema/content-hash.js'
 import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
-import type { CanonicalValue } from '../domain/schema/types.js'
+import type { AttributeKind, CanonicalValue } from '../domain/schema/types.js'
 import { TransformFailure } from '../domain/mapping/transform-steps.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
 import { compileLocator } from './selector.js'
@@ -22,7 +18,7 @@ import type { AttributePlan, TypePlan } from './type-plan.js'
 /**
  * An entry turned into the values of one object, before it is compared with the repository. Its collections are
  * read-only: an entry without empty attributes, references, placeholders or new options shares one empty
- * collection; entries with the same value of an attribute may share one frozen value list; and `hash` is the
+ * collection; entries with the same value of an attribute may share one copy of it; and `hash` is the
  * content hash of `values` + `references` — change values only through setMappedValues (with a new list), which
  * keeps the two together. `values`, `references` and `placeholders` are SlotMaps (slot-map.ts): compact, since a
  * batch of entries lives until it is written; a list read from them may be a new array on every read.
@@ -115,16 +111,13 @@ interface CompiledMapping {
   /** Whether the type's label attribute is mapped. */
   labelMapped: boolean
   /** Prefix of the content hash: the empty-values policy is part of what an import decided. */
-  hashPrefix: string
-  /**
-   * Per attribute (by position in plan.attributes): its place in hashOrder, or null for all when an attribute is
-   * mapped twice (the hash is then made from the values map, see hashOf).
-   */
-  rank: number[] | null
-  /** Per attribute (by position): the coerced values of its repeated source strings. */
+  hashPrefix: 'I' | 'R'
+  /** The mapped attributes in hashOrder, each with where an entry holds its values (see hashOfSlots). */
+  hashSlots: { id: number; reference: boolean; slot: number }[]
+  /** Per attribute (by position in plan.attributes): the coerced values of its repeated source strings. */
   memos: ValueMemo[]
-  /** Scratch: this entry's hash parts by rank (reset for each entry). */
-  parts: string[]
+  /** Per attribute (by position): the coerce options of its last entry and what they were made from. */
+  options: (AttributeOptions | undefined)[]
   /** Placeholder name → the first attribute whose one locator is that name (it reads the value), or null. */
   placeholderOwners: Map<string, AttributePlan | null>
   /** The slots of an entry's values (non-reference attributes), references and placeholders. */
@@ -133,26 +126,14 @@ interface CompiledMapping {
   placeholderLayout: SlotLayout<string>
   /** Per attribute (by position): its slot in valueLayout or referenceLayout (by its kind). */
   slot: number[]
-  /** Per attribute (by position): the placeholders of its reference query, with their slots. */
-  placeholders: { name: string; slot: number }[][]
+  /**
+   * Per attribute (by position): the placeholders of its reference query, with their slots and the attribute that
+   * reads each (see placeholderOwners).
+   */
+  placeholders: { name: string; slot: number; owner: AttributePlan | null }[][]
   /** The references and placeholders of an entry that has none (never changed: setMappedValues sets values only). */
   noReferences: SlotMap<number, string>
   noPlaceholders: SlotMap<string, string>
-}
-
-/** A source string's coerced value and its part of the content hash (a single-valued attribute). */
-/**
- * Made by a constructor (and its list by slice), not by literals: V8 decides per literal (allocation site) to allocate
- * in old space once most of its objects survive a scavenge — true of a memo being filled — and the optimized
- * mapEntry then kept every entry's young objects alive until they were promoted, long after the memo was full (in
- * bench/engine/map.bench.ts: 3× the bytes copied by the scavenger, ~35 % of the map phase's CPU time).
- */
-class Memo {
-  constructor(
-    /** The value as the attribute's whole list, shared (frozen) by every entry that has it. */
-    readonly list: readonly CanonicalValue[],
-    readonly part: string,
-  ) {}
 }
 
 /** Distinct source strings remembered per attribute; an attribute whose values rarely repeat stops remembering. */
@@ -167,6 +148,10 @@ const MEMO_MAX_LENGTH = 256
  * The coerced values of an attribute's repeated source strings (a status, a manufacturer, a date, an owner): a
  * repeated value is coerced once per execution, and its entries share one copy of the value. Only for the
  * coerce options it was made with (a select option added by the import makes new options: the memo starts over).
+ * It holds the values themselves, no object per value: V8 decides per allocation site whether to allocate in old
+ * space, and a site whose objects mostly survive a scavenge — true of a memo being filled — made the optimized
+ * mapEntry keep every entry's young objects alive until they were promoted, long after the memo was full
+ * (measured in bench/engine/map.bench.ts: 3× the bytes copied by the scavenger).
  */
 class ValueMemo {
   /**
@@ -174,13 +159,13 @@ class ValueMemo {
    * followed promoted everything young, ~3.4 MB each, for the rest of the execution (measured in
    * bench/engine/map.bench.ts with two attributes: 4.5× the bytes copied by the scavenger).
    */
-  private byText = new Map<string, Memo>()
+  private byText = new Map<string, CanonicalValue>()
   options: CoerceOptions | null = null
   hits = 0
   misses = 0
   off = false
 
-  get(text: string, options: CoerceOptions): Memo | undefined {
+  get(text: string, options: CoerceOptions): CanonicalValue | undefined {
     if (this.off || text.length > MEMO_MAX_LENGTH) return undefined
     if (this.options !== options) {
       this.byText = new Map()
@@ -192,11 +177,11 @@ class ValueMemo {
     return memo
   }
 
-  put(text: string, memo: Memo): void {
+  put(text: string, value: CanonicalValue): void {
     if (this.off || text.length > MEMO_MAX_LENGTH) return
     if (this.byText.size < MEMO_LIMIT) {
       // The key is copied: the source string is often a slice of a parser's whole chunk of text.
-      this.byText.set(detach(text), memo)
+      this.byText.set(detach(text), value)
     } else if (this.hits < this.misses) {
       this.off = true
       this.byText = new Map()
@@ -214,11 +199,16 @@ function mappingOf(plan: TypePlan): CompiledMapping {
       required: plan.attributes.filter((a) => a.attribute.minimumCardinality > 0),
       labelMapped: plan.attributes.some((a) => a.attribute.id === plan.labelAttribute?.id),
       hashPrefix: plan.emptyValues === 'REMOVE' ? 'R' : 'I',
-      rank: null,
+      hashSlots: [],
       memos: plan.attributes.map(() => new ValueMemo()),
-      parts: [],
+      options: plan.attributes.map(() => undefined),
       placeholderOwners: new Map(),
       ...slotsOf(plan),
+    }
+    for (const id of c.hashOrder) {
+      const reference = c.referenceLayout.slotOf(id) !== undefined
+      const slot = (reference ? c.referenceLayout : c.valueLayout).slotOf(id)!
+      c.hashSlots.push({ id, reference, slot })
     }
     for (const a of plan.attributes) {
       for (const name of a.referenceQuery ? placeholderNames(a.referenceQuery) : []) {
@@ -226,8 +216,7 @@ function mappingOf(plan: TypePlan): CompiledMapping {
         c.placeholderOwners.set(name, owner ?? null)
       }
     }
-    const ids = plan.attributes.map((a) => a.attribute.id)
-    if (new Set(ids).size === ids.length) c.rank = ids.map((id) => c!.hashOrder.indexOf(id))
+    for (const list of c.placeholders) for (const p of list) p.owner = c.placeholderOwners.get(p.name) ?? null
     compiled.set(plan, c)
   }
   return c
@@ -249,7 +238,7 @@ function slotsOf(plan: TypePlan) {
       (isReference(a) ? referenceLayout : valueLayout).slotOf(a.attribute.id)!,
     ),
     placeholders: plan.attributes.map((a) =>
-      names(a).map((name) => ({ name, slot: placeholderLayout.slotOf(name)! })),
+      names(a).map((name) => ({ name, slot: placeholderLayout.slotOf(name)!, owner: null })),
     ),
     noReferences: SlotMap.empty<number, string>(referenceLayout),
     noPlaceholders: SlotMap.empty<string, string>(placeholderLayout),
@@ -304,6 +293,7 @@ function itemsOf(raw: unknown): unknown[] {
 const OUT: CanonicalValue[] = []
 
 type Values = SlotMap<number, CanonicalValue>
+type References = SlotMap<number, string>
 
 export function mapEntry(
   plan: TypePlan,
@@ -312,7 +302,7 @@ export function mapEntry(
   ctx: MapContext,
 ): MapOutcome {
   const compiledPlan = mappingOf(plan)
-  const { rank, parts, slot } = compiledPlan
+  const { slot } = compiledPlan
   const valueSlots: Slot<CanonicalValue>[] = new Array(compiledPlan.valueLayout.keys.length)
   let valueCount = 0
   let referenceSlots: Slot<string>[] | null = null
@@ -322,7 +312,6 @@ export function mapEntry(
   let empty: Set<number> | null = null
   let newOptions: Map<number, string[]> | null = null
   let skip = false
-  if (rank) for (let i = 0; i < rank.length; i++) parts[i] = ''
 
   for (let ai = 0; ai < plan.attributes.length; ai++) {
     const a = plan.attributes[ai]!
@@ -355,11 +344,9 @@ export function mapEntry(
         referenceSlots ??= new Array<Slot<string>>(compiledPlan.referenceLayout.keys.length)
         if (referenceSlots[slot[ai]!] === undefined) referenceCount++
         referenceSlots[slot[ai]!] = texts
-        if (rank) parts[rank[ai]!] = hashPart(a.attribute.id, texts)
       } else if (!failed) (empty ??= new Set()).add(a.attribute.id)
-      for (const { name, slot: at } of compiledPlan.placeholders[ai]!) {
+      for (const { name, slot: at, owner } of compiledPlan.placeholders[ai]!) {
         if (placeholderSlots !== null && placeholderSlots[at] !== undefined) continue
-        const owner = compiledPlan.placeholderOwners.get(name) ?? null
         // The attribute's own locator: the texts just read (a failed step gave none either way).
         const read = owner === a ? texts : readPlaceholder(owner, name, entry, ctx.concatenator)
         placeholderSlots ??= new Array<Slot<string>>(compiledPlan.placeholderLayout.keys.length)
@@ -369,30 +356,24 @@ export function mapEntry(
       }
       continue
     }
-    const allowed =
-      kind === 'select'
-        ? a.attribute.allowedValues
-        : kind === 'status'
-          ? statusOptions(a, ctx.statusNames)
-          : undefined
-    const options = allowed ? optionsWith(ctx.coerceOptions, allowed) : ctx.coerceOptions
-    if (typeof raw === 'string' && !failed) {
-      const memo = compiledPlan.memos[ai]!.get(raw, options)
-      if (memo !== undefined && a.attribute.maximumCardinality !== 0) {
+    const chooses = kind === 'select' || kind === 'status'
+    const options = chooses ? optionsOf(compiledPlan, ai, a, ctx).options : ctx.coerceOptions
+    if (typeof raw === 'string' && !failed && a.attribute.maximumCardinality !== 0) {
+      const value = plainValue(compiledPlan.memos[ai]!, kind, raw, options)
+      if (value !== undefined) {
         if (valueSlots[slot[ai]!] === undefined) valueCount++
-        valueSlots[slot[ai]!] = memo.list
-        if (rank) parts[rank[ai]!] = memo.part
+        valueSlots[slot[ai]!] = value
         continue
       }
     }
     const items = itemsOf(raw)
     const out = OUT
-    out.length = 0
+    if (out.length !== 0) out.length = 0
     // A value dropped for a problem is not an empty value: the stored value stays, even under emptyValues REMOVE.
     let invalid = false
     let added = false
     // No status to choose from: every status value is unknown (for coerceValue an empty list means "any name").
-    const noStatus = kind === 'status' && allowed!.length === 0
+    const noStatus = kind === 'status' && optionsOf(compiledPlan, ai, a, ctx).allowed.length === 0
     for (let i = 0; i < items.length; i++) {
       const item = items[i]
       const r = noStatus ? NO_SUCH_STATUS : coerceValue(kind, item, options)
@@ -429,14 +410,12 @@ export function mapEntry(
     if (out.length) {
       if (valueSlots[slot[ai]!] === undefined) valueCount++
       valueSlots[slot[ai]!] = out.length === 1 ? out[0] : out.slice()
-      const part = rank || (out.length === 1 && !invalid) ? contentHashPart(a.attribute.id, out) : ''
-      if (rank) parts[rank[ai]!] = part
       // A string that coerced to one value, no problem and no new option: the next entry with it takes the memo.
       if (out.length === 1 && !invalid && typeof raw === 'string' && items === ONE && !added)
-        compiledPlan.memos[ai]!.put(raw, new Memo(Object.freeze(out.slice()), part))
+        compiledPlan.memos[ai]!.put(raw, out[0]!)
     } else if (!invalid && !failed) (empty ??= new Set()).add(a.attribute.id)
   }
-  OUT.length = 0
+  if (OUT.length !== 0) OUT.length = 0
   const values: Values = new SlotMap(compiledPlan.valueLayout, valueSlots, valueCount)
   const refs =
     referenceSlots === null
@@ -476,9 +455,7 @@ export function mapEntry(
           ? compiledPlan.noPlaceholders
           : new SlotMap(compiledPlan.placeholderLayout, placeholderSlots, placeholderCount),
       newOptions: newOptions ?? NO_LISTS,
-      hash: rank
-        ? compiledPlan.hashPrefix + contentHashOfText(parts.join(''))
-        : hashOf(compiledPlan, values, refs),
+      hash: hashOfSlots(compiledPlan, valueSlots, referenceSlots),
     },
   }
 }
@@ -487,30 +464,57 @@ function slotLength(s: Slot<string>): number {
   return s === undefined ? 0 : isList(s) ? s.length : 1
 }
 
-function hashPart(id: number, s: string | readonly string[]): string {
-  return isList(s) ? contentHashPart(id, s) : contentHashPartOf(id, s)
-}
-
 /**
  * The content hash an import stores for a mapped entry: what this mapping contributes (values and reference texts,
  * attributes in ascending id order; see contentHash), prefixed with the empty-values policy — so that an unchanged
  * entry is found without reading the stored values. The hash made while mapping, unless a value changed since.
  */
 export function entryContentHash(plan: TypePlan, e: MappedEntry): string {
-  return e.hash ?? (e.hash = hashOf(mappingOf(plan), e.values, e.references))
+  const values = (e.values as Values).rawSlots()
+  return e.hash ?? (e.hash = hashOfSlots(mappingOf(plan), values, (e.references as References).rawSlots()))
 }
 
-function hashOf(
-  c: CompiledMapping,
-  values: ReadonlyMap<number, readonly CanonicalValue[]>,
-  references: ReadonlyMap<number, readonly CanonicalValue[]>,
-): string {
-  let text = ''
-  for (const id of c.hashOrder) {
-    const list = values.get(id) ?? references.get(id)
-    if (list !== undefined && list.length > 0) text += contentHashPart(id, list)
+/**
+ * The content hash that imports before version 2 stored for this entry (see isVersion1ContentHash): the policy
+ * letter and the SHA-1 of contentHash's text of the same values and reference texts. Made only to recognise an
+ * unchanged object whose stored hash is of that version.
+ */
+export function version1ContentHash(plan: TypePlan, e: MappedEntry): string {
+  const c = mappingOf(plan)
+  const values = (e.values as Values).rawSlots()
+  const references = (e.references as References).rawSlots()
+  const text = VERSION_1_TEXT
+  for (const { id, reference, slot } of c.hashSlots) {
+    const s = reference ? references[slot] : values[slot]
+    if (hasValues(s)) text.add(id, s)
   }
-  return c.hashPrefix + contentHashOfText(text)
+  return c.hashPrefix + text.digest()
+}
+
+/** One buffer of hashed words (and one of version 1 text) for every entry: mapping is synchronous. */
+const HASH_WORDS = new ContentHashWords()
+const VERSION_1_TEXT = new ContentHashText()
+
+/**
+ * The content hash of an entry's slots (ContentHashWords): its values and reference texts, attributes in ascending
+ * id order, with the empty-values policy.
+ */
+function hashOfSlots(
+  c: CompiledMapping,
+  values: readonly Slot<CanonicalValue>[],
+  references: readonly Slot<string>[] | null,
+): string {
+  const hashSlots = c.hashSlots
+  for (let i = 0; i < hashSlots.length; i++) {
+    const { id, reference, slot } = hashSlots[i]!
+    const s = reference ? references?.[slot] : values[slot]
+    if (hasValues(s)) HASH_WORDS.add(id, s)
+  }
+  return HASH_WORDS.digest(c.hashPrefix)
+}
+
+function hasValues<T>(s: Slot<T>): s is T | readonly T[] {
+  return s !== undefined && (!isList(s) || s.length > 0)
 }
 
 /**
@@ -615,6 +619,57 @@ function otherLocator(name: string): (entry: Record<string, unknown>) => unknown
     if (otherLocators.size < 1000) otherLocators.set(name, read)
   }
   return read
+}
+
+/** An attribute's coerce options (with its options or statuses), kept while what they are made from stays the same. */
+interface AttributeOptions {
+  base: CoerceOptions
+  statusNames: readonly string[]
+  allowedValues: readonly string[]
+  /** The select options or statuses the attribute accepts (empty for other kinds). */
+  allowed: readonly string[]
+  options: CoerceOptions
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([])
+
+/** The options of attribute `ai` for this entry: those of its last entry unless the context or attribute changed. */
+function optionsOf(c: CompiledMapping, ai: number, a: AttributePlan, ctx: MapContext): AttributeOptions {
+  const last = c.options[ai]
+  const { allowedValues, kind } = a.attribute
+  if (
+    last !== undefined &&
+    last.base === ctx.coerceOptions &&
+    last.statusNames === ctx.statusNames &&
+    last.allowedValues === allowedValues
+  )
+    return last
+  const allowed =
+    kind === 'select' ? allowedValues : kind === 'status' ? statusOptions(a, ctx.statusNames) : NO_NAMES
+  const options =
+    kind === 'select' || kind === 'status' ? optionsWith(ctx.coerceOptions, allowed) : ctx.coerceOptions
+  const made = { base: ctx.coerceOptions, statusNames: ctx.statusNames, allowedValues, allowed, options }
+  c.options[ai] = made
+  return made
+}
+
+/**
+ * The value of a single source string (no `||`) from the attribute's memo, or from the plain-string coercion (then
+ * remembered); undefined when neither knows it and coerceValue decides.
+ */
+function plainValue(
+  memo: ValueMemo,
+  kind: AttributeKind,
+  raw: string,
+  options: CoerceOptions,
+): CanonicalValue | undefined {
+  const known = memo.get(raw, options)
+  if (known !== undefined || raw.includes('||')) return known
+  const value = coercePlainString(kind, raw, options)
+  if (value === undefined) return undefined
+  const kept = typeof value === 'string' ? detach(value) : value
+  memo.put(raw, kept)
+  return kept
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   compileDateFormat,
   dateText,
   instantText,
+  isCalendarDate,
   isValidZone,
   offsetAt,
   parseIsoParts,
@@ -263,4 +264,151 @@ export function coerceValue(
       return checkValue(kind, text)
     }
   }
+}
+
+/**
+ * coerceValue's answer for a source string in the plain shape of its kind — the shape nearly every cell of a clean
+ * import has: no padding, ASCII where the kind's rules differ for other text, nothing to canonicalise — found by one
+ * scan of its characters, without the result objects, regular expressions and copies of the general path.
+ * Undefined for any other string: then coerceValue decides (a value it rejects is never answered here). Each kind's
+ * shape is one whose canonical form is the string itself (or its number), so the answer equals
+ * `coerceValue(kind, text, options).value` whenever that is ok (test/unit/values/coerce-plain.test.ts compares the
+ * two over generated strings).
+ */
+export function coercePlainString(
+  kind: AttributeKind,
+  text: string,
+  options: CoerceOptions,
+): CanonicalValue | undefined {
+  switch (kind) {
+    case 'text':
+      return isPlainText(text, MAX_LENGTH.text) ? text : undefined
+    case 'textarea':
+      return isPlainText(text, MAX_LENGTH.textarea) ? text : undefined
+    case 'integer':
+    case 'double':
+      // Up to 15 digits: always a safe integer, and Number() of them is what either path computes.
+      return text.length <= 15 && isDigits(text, 0, text.length) ? Number(text) : undefined
+    case 'date':
+      return options.dateFormat === undefined && isPlainIsoDate(text) ? text : undefined
+    case 'email':
+      return isPlainEmail(text) ? text : undefined
+    case 'ipaddress':
+      return isPlainIpv4(text) ? text : undefined
+    default:
+      return undefined
+  }
+}
+
+/** A printable ASCII character other than space: never trimmed away, the same in every case-insensitive check. */
+function isVisibleAscii(c: number): boolean {
+  return c > 0x20 && c < 0x7f
+}
+
+/**
+ * Text that coerces to itself: at most `max` UTF-16 units (so at most `max` code points), starting and ending with a
+ * visible ASCII character (nothing to trim, not blank), without NUL or any surrogate (a lone one is refused; a pair
+ * takes the general path, which counts code points).
+ */
+function isPlainText(text: string, max: number): boolean {
+  const n = text.length
+  if (n === 0 || n > max || !isVisibleAscii(text.charCodeAt(0)) || !isVisibleAscii(text.charCodeAt(n - 1)))
+    return false
+  for (let i = 1; i < n - 1; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) return false
+  }
+  return true
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39
+}
+
+/** Whether text[from, to) is one or more ASCII digits. */
+function isDigits(text: string, from: number, to: number): boolean {
+  if (to <= from) return false
+  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false
+  return true
+}
+
+/** `YYYY-MM-DD` of a calendar day: what parseIsoParts reads and dateText writes back unchanged. */
+function isPlainIsoDate(text: string): boolean {
+  if (text.length !== 10 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return false
+  if (!isDigits(text, 0, 4) || !isDigits(text, 5, 7) || !isDigits(text, 8, 10)) return false
+  const year = digitsValue(text, 0, 4)
+  return isCalendarDate(year, digitsValue(text, 5, 7), digitsValue(text, 8, 10))
+}
+
+/** The number written by the ASCII digits text[from, to). */
+function digitsValue(text: string, from: number, to: number): number {
+  let n = 0
+  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 0x30
+  return n
+}
+
+/** The ASCII characters of an email local part besides the dot (attribute-value.ts EMAIL_LOCAL), by code. */
+const EMAIL_LOCAL_ASCII = new Uint8Array(128)
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_!#$%&'*+/=?^`{|}~-")
+  EMAIL_LOCAL_ASCII[c.charCodeAt(0)] = 1
+
+function isEmailLocalCharacter(c: number): boolean {
+  return c < 128 && EMAIL_LOCAL_ASCII[c] === 1
+}
+
+/**
+ * An ASCII address `local@domain` that checkEmail accepts as written: a local part of dot-separated runs of its
+ * characters (at most 64), a lower-case domain (checkEmail lower-cases it) of at least two labels of letters, digits
+ * and inner dashes (1 to 63 each), the last not all digits; at most 254 characters in all.
+ */
+function isPlainEmail(text: string): boolean {
+  const n = text.length
+  const at = text.lastIndexOf('@')
+  if (n > MAX_LENGTH.email || at < 1 || at > 64 || at === n - 1) return false
+  let previous = 0x2e // a dot before the first character: a leading dot is refused like a doubled one
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x2e) {
+      if (previous === 0x2e) return false
+    } else if (!isEmailLocalCharacter(c)) return false
+    previous = c
+  }
+  if (previous === 0x2e) return false
+  let labels = 0
+  let start = at + 1
+  for (let i = at + 1; i <= n; i++) {
+    const c = i === n ? 0x2e : text.charCodeAt(i)
+    if (c !== 0x2e) {
+      if (!((c >= 0x61 && c <= 0x7a) || isDigit(c) || c === 0x2d)) return false
+      continue
+    }
+    const length = i - start
+    if (length < 1 || length > 63 || text.charCodeAt(start) === 0x2d || text.charCodeAt(i - 1) === 0x2d)
+      return false
+    labels++
+    if (i === n && isDigits(text, start, i)) return false
+    start = i + 1
+  }
+  return labels >= 2
+}
+
+/** Dotted IPv4 as attribute-value.ts IPV4 reads it: four numbers 0–255 without leading zeros. */
+function isPlainIpv4(text: string): boolean {
+  const n = text.length
+  if (n < 7 || n > 15) return false
+  let groups = 0
+  let start = 0
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 0x2e : text.charCodeAt(i)
+    if (c !== 0x2e) {
+      if (!isDigit(c)) return false
+      continue
+    }
+    const length = i - start
+    if (length < 1 || length > 3 || (length > 1 && text.charCodeAt(start) === 0x30)) return false
+    if (digitsValue(text, start, i) > 255) return false
+    groups++
+    start = i + 1
+  }
+  return groups === 4
 }

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { contentHash, contentHashPart } from '../../../src/domain/schema/content-hash.js'
+import {
+  contentHash,
+  contentHashOfText,
+  contentHashPart,
+  ContentHashText,
+  ContentHashWords,
+  isVersion1ContentHash,
+  murmur3x86x128,
+} from '../../../src/domain/schema/content-hash.js'
 import type { CanonicalValue } from '../../../src/domain/schema/types.js'
 import { DEFAULT_ENGINE_SETTINGS, type EntryProblem } from '../../../src/engine/engine-types.js'
 import {
   entryContentHash,
   mapEntry,
   setMappedValues,
+  version1ContentHash,
   type MapContext,
   type MappedEntry,
 } from '../../../src/engine/map-entry.js'
@@ -31,11 +40,23 @@ function mapAll(p: TypePlan, entries: Record<string, unknown>[], ctx = context()
   })
 }
 
-/** The stored hash format, computed independently: policy letter + contentHash of values and reference texts. */
-function storedFormat(p: TypePlan, e: MappedEntry): string {
+/** The values and reference texts of an entry by attribute id, in ascending id order. */
+function hashedValues(e: MappedEntry): [number, readonly CanonicalValue[]][] {
   const all = new Map<number, readonly CanonicalValue[]>(e.values)
   for (const [id, texts] of e.references) all.set(id, texts)
-  return (p.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(all)
+  return [...all].sort(([a], [b]) => a - b)
+}
+
+/** The stored hash format (version 2), from the entry's maps rather than its slots. */
+function storedFormat(p: TypePlan, e: MappedEntry): string {
+  const words = new ContentHashWords()
+  for (const [id, list] of hashedValues(e)) words.add(id, list)
+  return words.digest(p.emptyValues === 'REMOVE' ? 'R' : 'I')
+}
+
+/** The hash imports stored before version 2: policy letter + contentHash of values and reference texts. */
+function version1Format(p: TypePlan, e: MappedEntry): string {
+  return (p.emptyValues === 'REMOVE' ? 'R' : 'I') + contentHash(new Map(hashedValues(e)))
 }
 
 const id = attribute('Id', 'text')
@@ -68,6 +89,20 @@ describe('the content hash made while mapping', () => {
       const p = plan(attrs, { emptyValues })
       for (const e of mapAll(p, rows, context(['In Service', 'Retired']))) {
         expect(e.hash).toBe(storedFormat(p, e))
+      }
+    }
+  })
+
+  it('of version 1 is made from the same values, and is told apart from version 2 by its form', () => {
+    for (const emptyValues of ['IGNORE', 'REMOVE'] as const) {
+      const p = plan(attrs, { emptyValues })
+      for (const e of mapAll(p, rows.slice(0, 500), context(['In Service', 'Retired']))) {
+        const old = version1ContentHash(p, e)
+        expect(old).toBe(version1Format(p, e))
+        expect(isVersion1ContentHash(old)).toBe(true)
+        expect(isVersion1ContentHash(e.hash!)).toBe(false)
+        expect(isVersion1ContentHash(`${old}~`)).toBe(false)
+        expect(isVersion1ContentHash(`${old}!`)).toBe(false)
       }
     }
   })
@@ -153,6 +188,129 @@ describe('contentHashPart', () => {
     ]
     for (const v of samples) expect(contentHashPart(7, [v])).toBe(`7\u0000${JSON.stringify([v])}\u0001`)
     expect(contentHashPart(7, ['a', 2])).toBe(`7\u0000${JSON.stringify(['a', 2])}\u0001`)
+  })
+})
+
+describe('the version 2 content hash', () => {
+  /** The bytes of 32-bit words, little-endian, as a hex string. */
+  const hex = (words: Int32Array) =>
+    Buffer.from(words.buffer, words.byteOffset, words.byteLength).toString('hex')
+
+  it('is MurmurHash3 x86_128 with seed 0 (vectors of the mmh3 Python package)', () => {
+    const vectors: [number, string][] = [
+      [0, '00000000000000000000000000000000'],
+      [1, '70ef21d08e0afabf8e0afabf8e0afabf'],
+      [2, 'd54101fc67909af83863e1403863e140'],
+      [3, '8b8bbe6ba2e2dd928a9e7c42c2aafe04'],
+      [4, '73203aaa4518c4a88241f0ade72356b3'],
+      [5, 'd8dec8ff23e823694e338059acb58f58'],
+      [7, 'fe915c3b49b45e3c4d466ee760e523a2'],
+      [8, '37f75fce38b3dfe314b3535d3fe9afab'],
+      [9, '4d24a200edd1dcc1be9d1b5badb2a4f1'],
+      [16, '6eb6b71058feb40888b775ebfc9ad1f1'],
+      [17, '56224393aafe2c6e24faa5955b3104ae'],
+    ]
+    for (const [words, expected] of vectors) {
+      const bytes = Uint8Array.from({ length: 4 * words }, (_, i) => (i * 37 + 11) & 255)
+      const out = new Int32Array(4)
+      murmur3x86x128(new Int32Array(bytes.buffer), words, out)
+      expect(hex(out)).toBe(expected)
+    }
+  })
+
+  it('frames each attribute as its id, its count and typed values, and writes the policy letter and base64url', () => {
+    const framed = (words: number[]) => {
+      const out = new Int32Array(4)
+      murmur3x86x128(Int32Array.from(words), words.length, out)
+      return Buffer.from(out.buffer).toString('base64url')
+    }
+    const h = new ContentHashWords()
+    h.add(100, 'abc')
+    h.add(2 ** 32 + 7, [true, false, -0, 2.5])
+    const float = (v: number) => Array.from(new Int32Array(Float64Array.of(v).buffer))
+    const expected = [
+      ...[100, 0, 1, (3 << 2) | 1, 0x620061, 0x63],
+      ...[7, 1, 4, 7, 3, 2, ...float(0), 2, ...float(2.5)],
+    ]
+    expect(h.digest('R')).toBe(`R:${framed(expected)}`)
+  })
+
+  it('tells apart values that version 1 told apart', () => {
+    const digest = (values: [number, CanonicalValue | CanonicalValue[]][]) => {
+      const h = new ContentHashWords()
+      for (const [id, v] of values) h.add(id, v)
+      return h.digest('I')
+    }
+    const distinct = [
+      digest([[1, 'a']]),
+      digest([[1, 'a\u0000']]),
+      digest([[1, ['a', '']]]),
+      digest([[1, 'ab']]),
+      digest([[1, ['a', 'b']]]),
+      digest([[1, ['ab']]]).replace('I', 'X'), // a list of one is the value alone: same hash as 'ab' (checked below)
+      digest([[2, 'a']]),
+      digest([[1, 1]]),
+      digest([[1, '1']]),
+      digest([[1, true]]),
+      digest([[1, 'true']]),
+      digest([
+        [1, 'a'],
+        [2, 'b'],
+      ]),
+      digest([[1, 'a\ud800']]),
+      digest([[1, 'a\udc00']]),
+    ]
+    expect(new Set(distinct).size).toBe(distinct.length)
+    expect(digest([[1, ['ab']]])).toBe(digest([[1, 'ab']]))
+    expect(digest([[1, -0]])).toBe(digest([[1, 0]]))
+  })
+})
+
+describe('ContentHashText', () => {
+  it('hashes the parts written into its buffer exactly as contentHashOfText hashes them joined', () => {
+    const values: (CanonicalValue | CanonicalValue[])[] = [
+      'plain',
+      'quote " and \\ backslash',
+      'tab\tnewline\n\u0001',
+      'lone \ud800 surrogate',
+      'trailing high \udbff',
+      'pair \ud83d\ude00 emoji',
+      'ünïcödé ∑ 漢字',
+      '\u007f delete',
+      'x'.repeat(70_000),
+      0,
+      -0,
+      9,
+      10,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 + 5,
+      4_000_000_000,
+      100_000_000,
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER,
+      -42,
+      1.5e300,
+      0.1,
+      -2.5,
+      true,
+      false,
+      ['a', 2, true],
+      ['é', 'lone \udc00'],
+    ]
+    const text = new ContentHashText()
+    for (const [i, v] of values.entries()) {
+      const id = [1, 7, 100, 12_345_678_901][i % 4]!
+      text.add(id, v)
+      expect(text.digest()).toBe(contentHashOfText(contentHashPart(id, Array.isArray(v) ? v : [v])))
+    }
+    // Several parts in one text, after a buffer that grew for a long value.
+    let joined = ''
+    for (const [i, v] of values.entries()) {
+      text.add(i, v)
+      joined += contentHashPart(i, Array.isArray(v) ? v : [v])
+    }
+    expect(text.digest()).toBe(contentHashOfText(joined))
   })
 })
 
