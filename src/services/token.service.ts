@@ -50,13 +50,6 @@ interface Verified {
 export class TokenService {
   /** SHA-256 of a secret → the principal it resolved to, for VERIFIED_TOKEN_TTL_MS. */
   readonly #verified = new Map<string, Verified>()
-  /**
-   * The SHA-256 of secrets that verified, remembered (in this process's memory only) so that a client that keeps
-   * sending its token is not hashed again on every request: hashing cost about 2 % of a GET object/{id}. Only a
-   * verified secret gets in, never an unknown one, and as many as #verified holds at most; a secret that stops
-   * verifying is forgotten.
-   */
-  readonly #hashOfVerified = new Map<string, string>()
 
   constructor(
     private readonly db: Db,
@@ -148,7 +141,7 @@ export class TokenService {
    */
   async authenticate(secret: string): Promise<Principal | null> {
     if (secret.length < 8 || secret.length > 512) return null
-    const hash = this.#hashOfVerified.get(secret) ?? hashSecret(secret)
+    const hash = hashSecret(secret)
     const now = this.clock()
     const cached = this.#verified.get(hash)
     if (cached && cached.revocations === tokenRevocations.current() && now.getTime() < cached.expiresAt) {
@@ -158,10 +151,7 @@ export class TokenService {
     this.#verified.delete(hash)
     const revocations = tokenRevocations.current()
     const row = await tokenRepository.findActiveByHash(this.db, hash)
-    if (!row || !hashesEqual(row.token_hash, hash)) {
-      this.#hashOfVerified.delete(secret)
-      return null
-    }
+    if (!row || !hashesEqual(row.token_hash, hash)) return null
     const entry: Verified = {
       principal: principalOf(row),
       revocations,
@@ -170,9 +160,7 @@ export class TokenService {
       lastUsedAt: row.last_used_at ? Date.parse(row.last_used_at) : 0,
     }
     if (this.#verified.size >= VERIFIED_TOKEN_MAX) this.#verified.clear()
-    if (this.#hashOfVerified.size >= VERIFIED_TOKEN_MAX) this.#hashOfVerified.clear()
     this.#verified.set(hash, entry)
-    this.#hashOfVerified.set(secret, hash)
     await this.touchIfDue(row.id, entry, now)
     return entry.principal
   }
@@ -184,7 +172,7 @@ export class TokenService {
    */
   verifiedPrincipal(secret: string): Principal | null {
     if (secret.length < 8 || secret.length > 512) return null
-    const cached = this.#verified.get(this.#hashOfVerified.get(secret) ?? hashSecret(secret))
+    const cached = this.#verified.get(hashSecret(secret))
     if (!cached || cached.revocations !== tokenRevocations.current()) return null
     const now = this.clock().getTime()
     if (now >= cached.expiresAt) return null
