@@ -10,11 +10,25 @@ export interface CachedType extends ObjectTypeDef {
   updated: string
 }
 
+/** A load, and its result once it has arrived (read without an await). */
+interface Slot<T> {
+  promise: Promise<T>
+  loaded: boolean
+  value?: T
+}
+
 interface Entry {
   version: number
-  types: Map<number, Promise<CachedType>>
-  attributes: Map<number, Promise<AttributeDef[]>>
-  statuses: Map<number, Promise<StatusDef[]>>
+  types: Map<number, Slot<CachedType>>
+  attributes: Map<number, Slot<AttributeDef[]>>
+  statuses: Map<number, Slot<StatusDef[]>>
+}
+
+/** What an object's resource needs of the catalog. */
+export interface CatalogOfObject {
+  type: CachedType
+  attributes: AttributeDef[]
+  statuses: StatusDef[]
 }
 
 /**
@@ -51,6 +65,20 @@ export class CatalogCache {
     )
   }
 
+  /**
+   * The type, attributes and statuses of an object at once when all three are loaded under this version; undefined
+   * when one must still be loaded (type(), attributes() and statuses() do).
+   */
+  known(workspaceId: string, version: number, typeId: number, schemaId: number): CatalogOfObject | undefined {
+    const entry = this.#entries.get(workspaceId)
+    if (!entry || entry.version !== version) return undefined
+    const type = entry.types.get(typeId)
+    const attributes = entry.attributes.get(typeId)
+    const statuses = entry.statuses.get(schemaId)
+    if (!type?.loaded || !attributes?.loaded || !statuses?.loaded) return undefined
+    return { type: type.value!, attributes: attributes.value!, statuses: statuses.value! }
+  }
+
   #entry(workspaceId: string, version: number): Entry {
     let entry = this.#entries.get(workspaceId)
     if (!entry || entry.version !== version) {
@@ -60,14 +88,20 @@ export class CatalogCache {
     return entry
   }
 
-  #load<T>(map: Map<number, Promise<T>>, key: number, load: () => Promise<T>): Promise<T> {
-    let p = map.get(key)
-    if (!p) {
-      p = load()
-      map.set(key, p)
-      // A failed load is not kept: the next request tries again.
-      p.catch(() => map.get(key) === p && map.delete(key))
+  #load<T>(map: Map<number, Slot<T>>, key: number, load: () => Promise<T>): Promise<T> {
+    let slot = map.get(key)
+    if (!slot) {
+      const loading: Slot<T> = { promise: load(), loaded: false }
+      map.set(key, (slot = loading))
+      loading.promise.then(
+        (value) => {
+          loading.value = value
+          loading.loaded = true
+        },
+        // A failed load is not kept: the next request tries again.
+        () => map.get(key) === loading && map.delete(key),
+      )
     }
-    return p
+    return slot.promise
   }
 }

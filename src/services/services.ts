@@ -167,6 +167,6 @@ export function createServices(
     reverts: new RevertService(store, importSources, runs, clock),
     workspaceSettings: new WorkspaceSettingsService(store.db, clock),
     holds: new ExecutionHoldService(store, runs, importFiles, clock),
-    objectReads: new ObjectReadService(store.db, store.caps),
+    objectReads: new ObjectReadService(store),
   })
 }

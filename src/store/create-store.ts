@@ -9,7 +9,7 @@ import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
 import { loadPg } from './pg-client.js'
-import { PatientSqliteDialect } from './sqlite-patient-dialect.js'
+import { PatientSqliteDialect, sqliteReadNow } from './sqlite-patient-dialect.js'
 
 export type Db = Kysely<Database>
 
@@ -26,6 +26,14 @@ export interface Store {
    * owns one pooled connection, so COPY can stream into it.
    */
   bulkTransaction<T>(fn: (tx: BulkTransaction) => Promise<T>): Promise<T>
+  /**
+   * Runs a read-only statement at once, without waiting for the connection, when that reads exactly what going
+   * through `db` would: on SQLite while no transaction is open on the connection (every row it sees is committed;
+   * `db` would wait for the connection and then read the same). Rows come as arrays of the selected columns, in
+   * order. Undefined when the caller must go through `db` instead: on PostgreSQL, and on SQLite inside a transaction
+   * or when the database is busy.
+   */
+  readNow(sql: string, parameters: readonly unknown[]): unknown[][] | undefined
   /** Answers whether the database responds (readiness). */
   ping(): Promise<boolean>
   close(): Promise<void>
@@ -92,6 +100,7 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
       caps,
       bulkTransaction: (fn) =>
         db.transaction().execute((trx) => fn({ db: trx, bulk: sqliteBulkWriter(sqlite) })),
+      readNow: sqliteReadNow(sqlite),
       ping: async () => {
         try {
           await sql`select 1`.execute(db)
@@ -145,6 +154,8 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
         await connection.destroy()
       }
     },
+    // Every pg query is a round trip on a pooled connection: nothing is answered at once.
+    readNow: () => undefined,
     ping: async () => {
       try {
         await sql`select 1`.execute(db)

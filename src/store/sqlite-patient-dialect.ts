@@ -153,6 +153,35 @@ function execute<R>(handle: SqliteDatabase.Database, query: CompiledQuery): Quer
   }
 }
 
+/**
+ * Store.readNow on SQLite: runs a read-only statement synchronously on the handle, skipping the driver's queue (a
+ * promise, a mutex and Kysely's connection provider per query), with rows as arrays. Only outside a transaction:
+ * one open on this connection (a transaction spans awaits) holds uncommitted rows that a read through the driver
+ * would wait for. A busy database (rare for a WAL read) is left to the driver, which waits for it.
+ */
+export function sqliteReadNow(
+  handle: SqliteDatabase.Database,
+): (sql: string, parameters: readonly unknown[]) => unknown[][] | undefined {
+  // Separate from the driver's statement cache: raw mode is a setting of the statement.
+  const statements = new Map<string, SqliteDatabase.Statement>()
+  return (sql, parameters) => {
+    if (handle.inTransaction) return undefined
+    let statement = statements.get(sql)
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear()
+      statement = handle.prepare(sql)
+      if (!statement.readonly || !statement.reader) throw new Error('readNow runs read-only queries only')
+      statements.set(sql, statement.raw(true))
+    }
+    try {
+      return statement.all(parameters as unknown[]) as unknown[][]
+    } catch (error) {
+      if (isBusy(error)) return undefined
+      throw error
+    }
+  }
+}
+
 async function* stream<R>(
   handle: SqliteDatabase.Database,
   query: CompiledQuery,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** Token secrets: 32 random bytes, shown once, stored only as a SHA-256 hash (high entropy needs no slow hash). */
 export const WORKSPACE_TOKEN_PREFIX = 'itk_'
@@ -8,8 +8,9 @@ export function generateSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url')
 }
 
+/** SHA-256 in hex, one-shot (crypto.hash: no Hash object per call, as createHash makes). */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex')
+  return hash('sha256', secret, 'hex')
 }
 
 /**

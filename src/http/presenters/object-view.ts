@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ObjectReading } from '../../services/object-read.service.js'
 import type { Services } from '../../services/services.js'
 import { workspaceBase } from '../links.js'
 import { objectJson } from './object-json.js'
@@ -17,7 +18,21 @@ export async function presentObjectById(services: Services, req: FastifyRequest,
 
 /** The same answer as presentObjectById, as JSON text (objectJson): what GET object/{id} sends. */
 export async function objectJsonById(services: Services, req: FastifyRequest, ws: string, id: number) {
-  const reading = await services.objectReads.get(ws, id)
+  return readingJson(services, req, ws, await services.objectReads.get(ws, id))
+}
+
+/** objectJsonById()'s text without an await when the object can be read so (ObjectReadService.readNow). */
+export function objectJsonNow(
+  services: Services,
+  req: FastifyRequest,
+  ws: string,
+  id: number,
+): string | undefined {
+  const reading = services.objectReads.readNow(ws, id)
+  return reading && readingJson(services, req, ws, reading)
+}
+
+function readingJson(services: Services, req: FastifyRequest, ws: string, reading: ObjectReading): string {
   return objectJson(
     ws,
     reading,

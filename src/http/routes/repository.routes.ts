@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Services } from '../../services/services.js'
-import { objectJsonById, presentObjectById, sendJsonText } from '../presenters/object-view.js'
+import { objectJsonById, objectJsonNow, presentObjectById, sendJsonText } from '../presenters/object-view.js'
 import { presentProvenance } from '../presenters/provenance.presenter.js'
 import { IncludeQuery } from '../schemas/provenance.schema.js'
 import { provenanceOfObject } from '../../services/provenance.service.js'
@@ -119,6 +119,14 @@ export function repositoryRoutes(app: FastifyInstance, services: Services): void
     },
   })
 
+  /** GET object/{id}?include=provenance: the presented object, serialized by its schema, and who wrote each value. */
+  const withProvenance = async (req: FastifyRequest, ws: string, id: number) => {
+    const object = await presentObjectById(services, req, ws, id)
+    const attributeIds = object.attributes.map((a) => Number(a.objectTypeAttributeId))
+    const provenance = await provenanceOfObject(services.store.db, id, attributeIds)
+    return { ...object, provenance: provenance.map(presentProvenance) }
+  }
+
   r.get('/object/:id', {
     config: read,
     schema: {
@@ -129,16 +137,22 @@ export function repositoryRoutes(app: FastifyInstance, services: Services): void
       querystring: IncludeQuery,
       response: { 200: Type.Ref(ObjectResource), ...authErrors },
     },
-    handler: async (req, reply) => {
+    // Not an async function: the busiest read of the API is answered without a promise when it can be.
+    handler: (req, reply) => {
+      const ws = req.params.workspaceId
       const id = Number(req.params.id)
-      if (req.query.include !== 'provenance') {
-        // Written as JSON text (the same bytes the response schema would make): the busiest read of the API.
-        return sendJsonText(reply, await objectJsonById(services, req, req.params.workspaceId, id))
+      if (req.query.include === 'provenance') return withProvenance(req, ws, id)
+      // Written as JSON text (the same bytes the response schema would make), read at once when the store can.
+      const now = objectJsonNow(services, req, ws, id)
+      if (now === undefined) {
+        // Awaiting the reply waits until it is sent, as returning it from an async handler does.
+        return objectJsonById(services, req, ws, id).then(async (json) => {
+          await sendJsonText(reply, json)
+        })
       }
-      const object = await presentObjectById(services, req, req.params.workspaceId, id)
-      const attributeIds = object.attributes.map((a) => Number(a.objectTypeAttributeId))
-      const provenance = await provenanceOfObject(services.store.db, id, attributeIds)
-      return { ...object, provenance: provenance.map(presentProvenance) }
+      // A handler that is not async answers with reply.send() and returns nothing.
+      sendJsonText(reply, now)
+      return undefined
     },
   })
 }

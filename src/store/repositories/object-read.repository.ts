@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely'
 import type { DialectCapabilities } from '../capabilities.js'
-import type { Db } from '../create-store.js'
+import type { Db, Store } from '../create-store.js'
 
 /** One object as GET object/{id} reads it: its row, its references with their targets, and two catalog facts. */
 export interface ObjectReadRow {
@@ -46,8 +46,38 @@ const STATEMENTS = {
   postgres: text((n) => `$${n}`),
 } as const
 
+/** A row of the statement as an array (Store.readNow), in the order of its select list. */
+const fromTuple = (r: unknown[]): ObjectReadRow =>
+  ({
+    id: r[0],
+    object_key: r[1],
+    label: r[2],
+    object_type_id: r[3],
+    object_schema_id: r[4],
+    import_source_id: r[5],
+    identity: r[6],
+    created_at: r[7],
+    updated_at: r[8],
+    attribute_values: r[9],
+    catalog_version: r[10],
+    type_count: r[11],
+    ref_attribute_id: r[12],
+    ref_target_id: r[13],
+    target_key: r[14],
+    target_label: r[15],
+    target_type_id: r[16],
+  }) as ObjectReadRow
+
 /** The object API's point reads: one statement per object. */
 export const objectReadRepository = {
+  /** objectWithReferences() at once (Store.readNow), or undefined when the rows must be read through the db. */
+  objectWithReferencesNow: (
+    store: Pick<Store, 'readNow' | 'caps'>,
+    workspaceId: string,
+    id: number,
+  ): ObjectReadRow[] | undefined =>
+    store.readNow(STATEMENTS[store.caps.dialect], [id, workspaceId])?.map(fromTuple),
+
   /** The object's rows (one per reference, at least one); empty when there is no such object in the workspace. */
   objectWithReferences: async (
     db: Db,
