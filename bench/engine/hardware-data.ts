@@ -4,6 +4,7 @@
  * (integer), purchase date (date), owner email (email), IP address (ipaddress), parent id (self-reference).
  */
 import fs from 'node:fs'
+import { seededRandom } from '../../test/helpers/seeded-random.js'
 
 export const MANUFACTURERS = ['Dell', 'Lenovo', 'HP', 'Apple', 'Cisco', 'Juniper', 'Supermicro', 'Fujitsu']
 export const STATUSES = ['In Service', 'In Stock', 'Retired']
@@ -21,21 +22,9 @@ export const HEADER = [
   'parent',
 ]
 
-/** A small, fast PRNG (mulberry32) so data is reproducible without a dependency. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** One row; `version` > 0 changes the name and size (for the "10 % changed" scenario). */
 export function row(i: number, version = 0): string[] {
-  const r = rng(i * 7919 + 17)
+  const r = seededRandom(i * 7919 + 17)
   const day = 1 + Math.floor(r() * 28)
   const month = 1 + Math.floor(r() * 12)
   const year = 2015 + Math.floor(r() * 10)

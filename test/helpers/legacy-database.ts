@@ -50,3 +50,32 @@ export async function insertLegacySchema(
     .returning('id')
     .executeTakeFirstOrThrow()
 }
+
+/**
+ * An object without values, identity or source (label `label`, content hash `h-<label>`), as the migrations since
+ * 0022 store one; answers its id.
+ */
+export async function insertLegacyObject(
+  db: Raw,
+  o: { workspaceId: string; schemaId: number; typeId: number; key: string; label: string; at: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('object')
+    .values({
+      workspace_id: o.workspaceId,
+      object_schema_id: o.schemaId,
+      object_type_id: o.typeId,
+      object_key: o.key,
+      label: o.label,
+      label_ci: o.label,
+      identity: null,
+      import_source_id: null,
+      content_hash: `h-${o.label}`,
+      attribute_values: '{}',
+      created_at: o.at,
+      updated_at: o.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return Number(r.id)
+}

@@ -3,7 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { bootstrap } from '../../src/main.js'
 import { danglingReferences } from '../helpers/dangling-references.js'
-import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import {
+  databaseMigratedTo,
+  insertLegacyObject,
+  insertLegacySchema,
+  type Raw,
+} from '../helpers/legacy-database.js'
 import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
@@ -126,25 +131,14 @@ async function writeAsBefore(db: Raw): Promise<Made> {
     ['h3', host],
     ['h4', host],
   ] as const) {
-    const r = await db
-      .insertInto('object')
-      .values({
-        workspace_id: 'w',
-        object_schema_id: schema.id,
-        object_type_id: typeId,
-        object_key: `LEG-${key++}`,
-        label,
-        label_ci: label,
-        identity: null,
-        import_source_id: null,
-        content_hash: `h-${label}`,
-        attribute_values: '{}',
-        created_at: NOW,
-        updated_at: NOW,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    objects[label] = Number(r.id)
+    objects[label] = await insertLegacyObject(db, {
+      workspaceId: 'w',
+      schemaId: schema.id,
+      typeId,
+      key: `LEG-${key++}`,
+      label,
+      at: NOW,
+    })
   }
   await db
     .insertInto('object_type_count')

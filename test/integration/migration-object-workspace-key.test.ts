@@ -4,7 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { bootstrap } from '../../src/main.js'
 import { danglingReferences } from '../helpers/dangling-references.js'
-import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import {
+  databaseMigratedTo,
+  insertLegacyObject,
+  insertLegacySchema,
+  type Raw,
+} from '../helpers/legacy-database.js'
 import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
@@ -167,25 +172,16 @@ async function writeAsBefore(db: Raw): Promise<{ w: Workspace; v: Workspace }> {
     )
     const ids: number[] = []
     for (const label of labels) {
-      const r = await db
-        .insertInto('object')
-        .values({
-          workspace_id: ws,
-          object_schema_id: schemaId,
-          object_type_id: type,
-          object_key: `${ws.toUpperCase()}-${key++}`,
+      ids.push(
+        await insertLegacyObject(db, {
+          workspaceId: ws,
+          schemaId,
+          typeId: type,
+          key: `${ws.toUpperCase()}-${key++}`,
           label,
-          label_ci: label,
-          identity: null,
-          import_source_id: null,
-          content_hash: `h-${label}`,
-          attribute_values: '{}',
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      ids.push(Number(r.id))
+          at: NOW,
+        }),
+      )
     }
     await db
       .insertInto('object_type_count')

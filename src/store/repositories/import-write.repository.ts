@@ -103,6 +103,13 @@ export const PROBLEM: readonly BulkColumn[] = [
 /** A value an entry brings for a unique attribute: `[folded value, the entry's identity]`. */
 export type UniqueClaim = readonly [valueCi: string, identity: string]
 
+/** An object holding a value of a unique attribute (owner null: the object row is gone). */
+interface UniqueHolder {
+  owner: number | null
+  source: string | null
+  identity: string | null
+}
+
 /** Whether `db` talks to PostgreSQL (the repository's functions that take no dialect ask the query executor). */
 const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter
 
@@ -243,10 +250,7 @@ export const importWriteRepository = {
     // beside the values, the owner tested in the where clause) made an unchanged re-import's decide phase 3× slower
     // in the engine benchmark (100,000 objects).
     const folded = [...new Set(claims.map((c) => c[0]))]
-    const holders = new Map<
-      string,
-      { owner: number | null; source: string | null; identity: string | null }[]
-    >()
+    const holders = new Map<string, UniqueHolder[]>()
     for (let i = 0; i < folded.length; i += 10_000) {
       const r = await sql<{
         value_ci: string
@@ -273,9 +277,11 @@ export const importWriteRepository = {
     }
     const out: number[] = []
     claims.forEach(([value, identity], i) => {
-      const own = (h: { owner: number | null; source: string | null; identity: string | null }) =>
-        h.owner !== null && h.source === sourceId && h.identity === identity
-      if ((holders.get(value) ?? []).some((h) => !own(h))) out.push(i)
+      // Taken unless every holder is the entry's own object (this source's, with the claim's identity).
+      const others = holders
+        .get(value)
+        ?.some((h) => h.owner === null || h.source !== sourceId || h.identity !== identity)
+      if (others) out.push(i)
     })
     return out
   },

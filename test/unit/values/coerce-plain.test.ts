@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { coercePlainString, coerceValue, type CoerceOptions } from '../../../src/domain/mapping/coerce.js'
 import { ATTRIBUTE_KINDS, type AttributeKind } from '../../../src/domain/schema/types.js'
-
-/** mulberry32: the same strings on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../../helpers/seeded-random.js'
 
 /** Characters each kind's rules treat specially: padding, separators, case, escapes, surrogates, NUL. */
 const ALPHABET = [
@@ -73,7 +62,7 @@ function expectSameAsCoerceValue(kind: AttributeKind, text: string, options: Coe
 
 describe('coercePlainString', () => {
   it('answers only what coerceValue answers, for generated strings of every kind', () => {
-    const next = random(11)
+    const next = seededRandom(11)
     let answered = 0
     for (let i = 0; i < 20_000; i++) {
       const text = i % 2 === 0 ? randomText(next, 20) : nearPlain(next)
