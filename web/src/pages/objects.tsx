@@ -40,7 +40,15 @@ export function ObjectsPage({ query }: { query: URLSearchParams }) {
   const startAt = Number(query.get('startAt') ?? 0) || 0
   const [text, setText] = useState(aql)
   const input = useRef<HTMLInputElement>(null)
-  useEffect(() => setText(aql), [aql])
+  // Follow the address when it changes (back, sort, pager), never on mount: an effect that ran
+  // after the first paint would wipe what was typed before it ran.
+  const shown = useRef(aql)
+  useEffect(() => {
+    if (shown.current !== aql) {
+      shown.current = aql
+      setText(aql)
+    }
+  }, [aql])
   const results = useLoad(
     async () =>
       aql.trim() === ''
