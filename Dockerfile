@@ -17,7 +17,10 @@ RUN npm ci --no-audit --no-fund \
 
 # Runtime stage: the build output and production dependencies only, run as the unprivileged `node` user.
 FROM node:22-bookworm-slim
+# Node's memory settings as `npm start` gives them (docs/decisions/0010-node-memory-flags.md): MALLOC_ARENA_MAX
+# here, the young generation's size on the ENTRYPOINT's node.
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
     PORT=8080 \
     INTAKE_DATA_DIR=/data
@@ -32,5 +35,5 @@ EXPOSE 8080
 # Ready = the database answers (/readyz is public).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/cli/bin.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/cli/bin.js"]
 CMD ["serve"]

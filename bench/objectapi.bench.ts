@@ -1,6 +1,6 @@
 /**
  * The object API under load (issue 11, item 7): what people and integrations call all day, over real HTTP, against
- * a server started the way users start it (`node dist/cli/bin.js serve` as a child process, see server-process.ts;
+ * a server started the way users start it (`npm start`'s node command as a child process, see server-process.ts;
  * run `npm run build` first) holding N objects.
  *
  * The N hardware objects (the engine benchmark's rows, one type with a self-reference) are loaded through the push

@@ -3,7 +3,7 @@
  * points at a server (scratch databases are created beside it and dropped). Each scenario gets a fresh database.
  *
  *   --rows=N        engine rows, and entries pushed over HTTP (default 1,000,000)   --only=engine,http,aql,repository,file,shaping,sql,ldap,layouts,objectapi,revert
- *   http: --server=process (default: `node dist/cli/bin.js serve` as a child process, as `npm start` runs it; build
+ *   http: --server=process (default: node as package.json's `start` script runs it, a child process; build
  *                   first) or --server=inproc (booted in the benchmark's process)
  *   objectapi (see objectapi.bench.ts): --rows objects pushed to a server process, then GET object/{id}, POST
  *                   object/aql and POST object/create under autocannon   --duration=S --connections=C --cpu-prof

@@ -1,7 +1,9 @@
 /**
- * An Intake server started the way users start it: `npm start` is `npm run build` then `node dist/cli/bin.js serve`,
- * so this runs `node dist/cli/bin.js serve` (built beforehand) as a child process with no heap cap and the default
- * log level, its log going to a file in the data directory. Its memory is read from /proc/<pid>/status: VmRSS
+ * An Intake server started the way users start it: `npm start` is `npm run build` then package.json's `start` script
+ * (`MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 dist/cli/bin.js serve`), so this runs node with that script's
+ * environment and flags (read from package.json; built beforehand) as a child process with no heap cap and the default
+ * log level, its log going to a file in the data directory. BENCH_NODE_START="VAR=v --flag …" replaces the script's
+ * environment and flags, to compare them (BENCH_NODE_START="" is plain `node dist/cli/bin.js serve`). Its memory is read from /proc/<pid>/status: VmRSS
  * sampled while it runs, and VmHWM (the kernel's own peak) at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -34,6 +36,27 @@ export interface ServerProcess {
   cpuSeconds(): number
   /** SIGTERM, then waits for the exit (a graceful shutdown writes a --cpu-prof profile). */
   stop(): Promise<void>
+}
+
+/** The environment assignments and node flags of a start command line: `[VAR=v …] [node] [--flag …]`. */
+export function nodeStart(words: string): { env: Record<string, string>; nodeArgs: string[] } {
+  const env: Record<string, string> = {}
+  const nodeArgs: string[] = []
+  for (const word of words.split(/\s+/).filter(Boolean)) {
+    const assignment = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word)
+    if (assignment && nodeArgs.length === 0) env[assignment[1] as string] = assignment[2] as string
+    else if (word.startsWith('-')) nodeArgs.push(word)
+    else if (word !== 'node') break
+  }
+  return { env, nodeArgs }
+}
+
+/** How `npm start` starts node (package.json's `start` script), or BENCH_NODE_START when set. */
+export function npmStart(): { env: Record<string, string>; nodeArgs: string[] } {
+  const override = process.env.BENCH_NODE_START
+  if (override !== undefined) return nodeStart(override)
+  const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+  return nodeStart(pkg.scripts.start)
 }
 
 const mb = (kb: number): number => Math.round(kb / 1024)
@@ -80,7 +103,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts `node [nodeArgs] dist/cli/bin.js serve` on `env` (INTAKE_DATA_DIR, DATABASE_URL) with the bench's admin
+ * Starts `node [npm start's flags] [nodeArgs] dist/cli/bin.js serve` with npm start's environment, on `env` (INTAKE_DATA_DIR, DATABASE_URL) with the bench's admin
  * token and workspace, on a free port; resolves once /readyz answers.
  */
 export async function startServerProcess(
@@ -93,10 +116,12 @@ export async function startServerProcess(
   const dataDir = env.INTAKE_DATA_DIR ?? fs.mkdtempSync('/tmp/intake-bench-server-')
   const logFile = path.join(dataDir, 'server.log')
   const log = fs.openSync(logFile, 'a')
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
+  const start = npmStart()
+  const child = spawn(process.execPath, [...start.nodeArgs, ...(options.nodeArgs ?? []), bin, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      ...start.env,
       // The memory settings the benchmark runs under, to compare them (docs/benchmarks.md): passed on when set.
       ...Object.fromEntries(
         MEMORY_SETTINGS.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),

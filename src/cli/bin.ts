@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
 import { buildCli } from './cli.js'
 import { explainStartupFailure } from './startup-failure.js'
 

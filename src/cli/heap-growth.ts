@@ -1,5 +1,5 @@
 import v8 from 'node:v8'
-import { SQLITE_API_CACHE_MB, SQLITE_CACHE_MB, type DatabaseConfig } from '../config/config.js'
+import { SQLITE_API_CACHE_MB, SQLITE_CACHE_MB, type AppConfig } from '../config/config.js'
 
 /** V8's flag, spelled either way (V8 accepts dashes and underscores). */
 const FLAG = /--heap[-_]growing[-_]percent\b/
@@ -30,14 +30,49 @@ export function applyHeapGrowth(percent: number, execArgv: readonly string[] = p
   return inForce
 }
 
-/** The start banner's memory line: the heap's growth and the SQLite page cache. */
-export function memoryLine(database: DatabaseConfig, growth: HeapGrowth = inForce): string {
-  const heap =
+/** V8's flag for the young generation's semi-spaces, in MB, spelled either way. */
+const SEMI_SPACE = /^--max[-_]semi[-_]space[-_]size=(\d+)$/
+
+/** V8's semi-space size on 64-bit platforms when node is given none (the young generation is two of them). */
+export const V8_SEMI_SPACE_MB = 16
+
+/**
+ * The young generation's semi-space size in MB that node was started with: `--max-semi-space-size` on its command
+ * line (`npm start`, the Dockerfile and the `intake` bin give 4, docs/decisions/0010-node-memory-flags.md) or in
+ * NODE_OPTIONS, the last one winning as in node; null when neither sets it (V8's 16 MB). Only node's start sets it.
+ */
+export function semiSpaceMb(execArgv: readonly string[], nodeOptions: string): number | null {
+  let mb: number | null = null
+  for (const arg of [...nodeOptions.split(/\s+/), ...execArgv]) {
+    const match = SEMI_SPACE.exec(arg)
+    if (match) mb = Number(match[1])
+  }
+  return mb
+}
+
+/**
+ * The start banner's memory line: the heap's growth, the young generation, glibc's arena limit when set, and on
+ * SQLite the page caches.
+ */
+export function memoryLine(
+  config: Pick<AppConfig, 'database' | 'nodeOptions' | 'mallocArenaMax'>,
+  growth: HeapGrowth = inForce,
+  execArgv: readonly string[] = process.execArgv,
+): string {
+  const { database, mallocArenaMax } = config
+  const semiSpace = semiSpaceMb(execArgv, config.nodeOptions)
+  const growthText =
     growth.percent !== null
       ? `heap grows ${growth.percent} % over live data (INTAKE_HEAP_GROWTH_PERCENT)`
       : growth.by === 'node-flag'
         ? 'heap growth set by node --heap-growing-percent'
         : "heap growth left to V8's heuristics (INTAKE_HEAP_GROWTH_PERCENT=0)"
+  const young =
+    semiSpace !== null
+      ? `young generation 2 × ${semiSpace} MB (node --max-semi-space-size)`
+      : `young generation 2 × ${V8_SEMI_SPACE_MB} MB (V8's default: node started without --max-semi-space-size)`
+  const arenas = mallocArenaMax ? `; malloc arenas ≤ ${mallocArenaMax} (MALLOC_ARENA_MAX)` : ''
+  const heap = `${growthText}; ${young}${arenas}`
   if (database.dialect !== 'sqlite') return heap
   const imports = database.sqliteCacheMb ?? SQLITE_CACHE_MB
   const api = database.sqliteApiCacheMb ?? SQLITE_API_CACHE_MB

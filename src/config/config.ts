@@ -68,6 +68,13 @@ export interface AppConfig {
    * it collects again (`serve` and `worker` apply it at start, see heap-growth.ts); 0 = V8's own heuristics.
    */
   readonly heapGrowthPercent: number
+  /**
+   * Node's own memory settings, which only node's start can set (docs/decisions/0010-node-memory-flags.md), read
+   * for the start banner: NODE_OPTIONS (it may carry --max-semi-space-size) and MALLOC_ARENA_MAX (glibc's limit on
+   * malloc arenas; null when unset).
+   */
+  readonly nodeOptions: string
+  readonly mallocArenaMax: string | null
 }
 
 /**
@@ -278,6 +285,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     discoverMaxSampleChars,
     secretKey,
     heapGrowthPercent,
+    nodeOptions: read('NODE_OPTIONS') ?? '',
+    mallocArenaMax: read('MALLOC_ARENA_MAX') ?? null,
   })
 }
 

@@ -41,6 +41,42 @@ const churn = (percent: number) => `
   process.stdout.write(String(Math.round(peak / 2 ** 20)))
 `
 
+/**
+ * Starts a server with `command args` (cwd: the repository, a fresh data directory, a free port) and answers the
+ * memory line of its start banner, then stops it (the whole process group: npm runs node through a shell).
+ */
+async function memoryBanner(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-memory-'))
+  const child = spawn(command, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      INTAKE_DATA_DIR: dataDir,
+      ...env,
+    },
+    detached: true,
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  try {
+    const deadline = Date.now() + 45_000
+    for (;;) {
+      const line = /^ *memory:.*$/m.exec(out)
+      if (line) return line[0].trim()
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  } finally {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+    await exited
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
 describe('the memory of an Intake process', () => {
   it('keeps the heap within the growth INTAKE_HEAP_GROWTH_PERCENT sets, where V8 alone lets it grow far more', async () => {
     expect(fs.existsSync(DIST), 'run npm run build first (npm test does)').toBe(true)
@@ -52,37 +88,51 @@ describe('the memory of an Intake process', () => {
   }, 60_000)
 
   it('starts the server with the heap growth and SQLite cache it is configured with, and says so', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-memory-'))
-    const child = spawn(process.execPath, [`${DIST}/cli/bin.js`, 'serve'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        INTAKE_DATA_DIR: dataDir,
-        INTAKE_HEAP_GROWTH_PERCENT: '25',
-        INTAKE_SQLITE_CACHE_MB: '12',
-        INTAKE_SQLITE_API_CACHE_MB: '3',
-      },
+    const line = await memoryBanner(process.execPath, [`${DIST}/cli/bin.js`, 'serve'], {
+      INTAKE_HEAP_GROWTH_PERCENT: '25',
+      INTAKE_SQLITE_CACHE_MB: '12',
+      INTAKE_SQLITE_API_CACHE_MB: '3',
     })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    const exited = new Promise((resolve) => child.on('exit', resolve))
-    try {
-      const deadline = Date.now() + 20_000
-      while (!/memory:.*\n/.test(out)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
-      expect(out).toContain(
-        'memory:       heap grows 25 % over live data (INTAKE_HEAP_GROWTH_PERCENT); SQLite page cache 12 MiB for imports (INTAKE_SQLITE_CACHE_MB), 3 MiB for the API (INTAKE_SQLITE_API_CACHE_MB)',
-      )
-    } finally {
-      child.kill('SIGTERM')
-      await exited
-      fs.rmSync(dataDir, { recursive: true, force: true })
-    }
+    expect(line).toBe(
+      "memory:       heap grows 25 % over live data (INTAKE_HEAP_GROWTH_PERCENT); young generation 2 × 16 MB (V8's default: node started without --max-semi-space-size); SQLite page cache 12 MiB for imports (INTAKE_SQLITE_CACHE_MB), 3 MiB for the API (INTAKE_SQLITE_API_CACHE_MB)",
+    )
   }, 30_000)
+
+  it('gives the server started with npm start a young generation of 2 × 4 MB and at most two malloc arenas', async () => {
+    // --ignore-scripts skips prestart's build (npm test built dist already); `start` itself still runs.
+    const line = await memoryBanner('npm', ['start', '--ignore-scripts', '--silent'], {})
+    expect(line).toContain(
+      'young generation 2 × 4 MB (node --max-semi-space-size); malloc arenas ≤ 2 (MALLOC_ARENA_MAX)',
+    )
+  }, 60_000)
+
+  it('gives the intake bin and the container image the same node memory settings as npm start', async () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+    const start = /^(MALLOC_ARENA_MAX=\d+) node ((?:--\S+ )*)dist\/cli\/bin\.js serve$/.exec(
+      pkg.scripts.start,
+    )
+    expect(start, pkg.scripts.start).not.toBeNull()
+    const [, arenas, flags] = start as unknown as [string, string, string]
+    const shebang = fs.readFileSync(`${DIST}/cli/bin.js`, 'utf8').split('\n')[0] ?? ''
+    expect(shebang).toBe(`#!/usr/bin/env -S ${arenas} node ${flags.trim()}`)
+    const dockerfile = fs.readFileSync('Dockerfile', 'utf8')
+    expect(dockerfile).toMatch(new RegExp(`^ENV [^]*?\\b${arenas}\\b`, 'm'))
+    const nodeArgs = flags
+      .trim()
+      .split(' ')
+      .map((f) => `"${f}", `)
+      .join('')
+    expect(dockerfile).toContain(`ENTRYPOINT ["node", ${nodeArgs}"dist/cli/bin.js"]`)
+    // What the shebang runs (the kernel passes env the rest of the line as one argument) starts the server the same way.
+    const line = await memoryBanner(
+      '/usr/bin/env',
+      [shebang.slice('#!/usr/bin/env '.length), `${DIST}/cli/bin.js`, 'serve'],
+      {},
+    )
+    expect(line).toContain(
+      'young generation 2 × 4 MB (node --max-semi-space-size); malloc arenas ≤ 2 (MALLOC_ARENA_MAX)',
+    )
+  }, 60_000)
 
   it('loads no PostgreSQL client in a server on SQLite, and loads it with the first PostgreSQL store', async () => {
     const out = await runNode(`

@@ -24,7 +24,7 @@ export function serveCommand(): Command {
       out.write(
         `  worker:       ${options.worker ? `in-process (${config.workerConcurrency})` : 'none (--no-worker)'}\n`,
       )
-      out.write(`  memory:       ${memoryLine(config.database)}\n`)
+      out.write(`  memory:       ${memoryLine(config)}\n`)
       if (server.generatedAdminToken) {
         out.write(`  admin token:  ${server.generatedAdminToken}\n`)
         out.write('                (shown once; it is stored only as a hash — keep it now)\n')

@@ -29,7 +29,7 @@ export function workerCommand(): Command {
         {
           workerId: running.worker.id,
           concurrency: config.workerConcurrency,
-          memory: memoryLine(config.database),
+          memory: memoryLine(config),
         },
         'worker started',
       )
