@@ -11,39 +11,11 @@ import type { AttributeDef, CanonicalValue } from './types.js'
 
 export type ValueMap = ReadonlyMap<number, readonly CanonicalValue[]>
 
-/** Characters a JSON string must escape (or a lone surrogate's half): strings without them are written as they are. */
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/
-
-/**
- * The JSON text `JSON.stringify` writes for `{ "<id>": [values…] }` with the ids ascending, built by hand: one string
- * per object instead of a temporary record, and strings that need no escaping copied without `JSON.stringify`
- * (1.0 µs less CPU per object of the benchmark's eleven attributes).
- */
 export function encodeValues(values: ValueMap, isReference: (attributeId: number) => boolean): string {
-  const ids: number[] = []
-  let sorted = true
-  for (const [id, list] of values) {
-    if (list.length === 0 || isReference(id)) continue
-    if (ids.length > 0 && id < ids[ids.length - 1]!) sorted = false
-    ids.push(id)
-  }
-  if (!sorted) ids.sort((a, b) => a - b)
-  let out = '{'
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!
-    const list = values.get(id)!
-    out += i === 0 ? `"${id}":[` : `,"${id}":[`
-    for (let j = 0; j < list.length; j++) {
-      const v = list[j]!
-      if (j > 0) out += ','
-      if (typeof v === 'string') out += NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`
-      else if (typeof v === 'number') out += Number.isFinite(v) ? String(v) : 'null'
-      else out += v ? 'true' : 'false'
-    }
-    out += ']'
-  }
-  return `${out}}`
+  const out: Record<string, readonly CanonicalValue[]> = {}
+  // Integer keys: JSON.stringify writes them in ascending order, whatever the order they were set in.
+  for (const [id, list] of values) if (list.length > 0 && !isReference(id)) out[id] = list
+  return JSON.stringify(out)
 }
 
 export function decodeValues(json: string): Map<number, CanonicalValue[]> {
