@@ -35,8 +35,8 @@ export const CREATE_RANGE = 'create-range'
 /**
  * The change log of one execution, written in batches inside the execution's transaction, and its entry problems.
  * Created objects are logged as id ranges (one `create-range` row per type, `[[first, last], …]`): their values are
- * their rows, and reverting the creations is deleting those ids. Updates, removals and reference changes are logged
- * with their before-images (`{objectId, key, before, after}`, at most 500 per row). In a dry run it also keeps the
+ * their rows, and reverting the creations is deleting those ids. Updates, removals and reference changes of objects the
+ * execution did not create are logged with their before-images (`{objectId, key, before, after}`, at most 500 per row). In a dry run it also keeps the
  * first `planLimit` changes per type as the plan.
  */
 export class ChangeLog {
@@ -80,6 +80,11 @@ export class ChangeLog {
       `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${json(change.before)},"after":${json(change.after)}${change.object ? `,"object":${JSON.stringify(change.object)}` : ''}${change.label ? `,"label":${JSON.stringify(change.label)}` : ''}}`,
     )
     if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
+  }
+
+  /** A change that is not logged (the references of a created object, part of its creation): only planned. */
+  async planOnly(typeId: number, objectId: number, planned: () => PlannedChange): Promise<void> {
+    await this.#plan(typeId, objectId, planned)
   }
 
   /**

@@ -11,7 +11,7 @@ import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './referenc
 import { breathe } from './breathe.js'
 import { IdBitmap } from './seen-sets.js'
 import type { StagedReference, Tuple } from './ports.js'
-import { timed } from './result.js'
+import { timed, type PlannedChange } from './result.js'
 import type { PendingReference, TypeState, WriteContext } from './run-context.js'
 
 /**
@@ -308,6 +308,20 @@ async function writeReferences(
       relinked.add(p.objectId)
       state.result.objectsWithUpdatedReferences++
     }
+    const planned = ctx.planning
+      ? (): PlannedChange => ({
+          operation: 'references',
+          objectKey: p.objectKey,
+          identity: null,
+          differences: { [attr.name]: { before, after: targets } },
+        })
+      : undefined
+    // The references of an object this execution created are part of its creation (logged by id range): a revert
+    // deletes the object with them, and its history shows the creation. Only the plan lists them.
+    if (p.created) {
+      if (planned) await ctx.log.planOnly(p.typeId, p.objectId, planned)
+      continue
+    }
     await ctx.log.record(
       p.typeId,
       'references',
@@ -317,14 +331,7 @@ async function writeReferences(
         before: { [attr.id]: before },
         after: { [attr.id]: targets },
       },
-      ctx.planning
-        ? () => ({
-            operation: 'references',
-            objectKey: p.objectKey,
-            identity: null,
-            differences: { [attr.name]: { before, after: targets } },
-          })
-        : undefined,
+      planned,
     )
   }
   await ctx.tx.deleteReferences(replace, attr.id)

@@ -222,6 +222,38 @@ describeEachDialect('revert an execution', (env) => {
     expect(again.status.progressResult.entriesCreated).toBe(5)
   })
 
+  it('shows a host created with its owner as one creation in its history; a later re-link is a change a revert undoes', async () => {
+    const s = await source()
+    await push(s.source.id, V1)
+    const a = (
+      await services()
+        .store.db.selectFrom('object')
+        .select('id')
+        .where('object_type_id', '=', s.typeId('Host'))
+        .where('identity', '=', 'A')
+        .executeTakeFirstOrThrow()
+    ).id
+    const history = async () => {
+      const res = await env().call('GET', `${env().api}/object/${a}/history?asc=true`)
+      expect(res.status).toBe(200)
+      return (
+        res.body as { type: number; affectedAttribute?: string; oldValue?: string; newValue?: string }[]
+      ).map((h) => [h.type, h.affectedAttribute, h.oldValue, h.newValue])
+    }
+    expect(await history()).toEqual([[0, undefined, undefined, undefined]])
+    const before = await state(s)
+    const relink = await push(s.source.id, {
+      ...V1,
+      hosts: [{ ...V1.hosts[0]!, owner: 'Bob' }, ...V1.hosts.slice(1)],
+    })
+    expect(await history()).toEqual([
+      [0, undefined, undefined, undefined],
+      [1, 'Owner', 'Ann', 'Bob'],
+    ])
+    await revert(s.source.id, relink.id)
+    expect(await state(s)).toEqual(before)
+  })
+
   it('gives removed objects back with the references other objects had to them', async () => {
     const s = await source()
     await push(s.source.id, V1)
