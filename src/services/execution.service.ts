@@ -113,19 +113,25 @@ export class ExecutionService {
   /**
    * Stores a chunk durably (committed before this returns) and, with `completed`, ends ingestion in the same
    * transaction. A clientGeneratedId seen before with the same body is accepted again without effect.
-   * `dataText`: the text of `data` as the client sent it (the route has it), stored as it is.
+   * `sent`: the text of `data` as the client sent it (the route has it), stored as it is; with `keys` when it was
+   * checked to be an object with these keys without being parsed — `body.data` is then not read unless a repeat
+   * must be compared.
    */
   async submit(
     workspaceId: string,
     importSourceId: string,
     id: string,
     body: ChunkRequest,
-    dataText?: string,
+    sent?: { text: string; keys?: string[] },
   ): Promise<ChunkOutcome> {
     const pushed = body.objectTypeId !== undefined || body.objects !== undefined
     if (pushed) body = { ...body, data: await this.objectsData(workspaceId, importSourceId, body) }
-    const hasData = body.data !== undefined
-    if (hasData && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
+    const dataText = pushed ? undefined : sent?.text
+    const checkedKeys = pushed ? undefined : sent?.keys
+    const hasData = checkedKeys !== undefined || body.data !== undefined
+    // Data sent with its keys was checked to be an object already.
+    const data = checkedKeys === undefined && hasData ? body.data : {}
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       const got =
         body.data === null ? 'null' : Array.isArray(body.data) ? 'an array' : `a ${typeof body.data}`
       throw ChunkDataInvalidError({
@@ -133,11 +139,12 @@ export class ExecutionService {
         reason: `must be an object whose keys are selector roots, got ${got}`,
       })
     }
-    const reserved = hasData && !pushed ? Object.keys(body.data as object).find(isObjectsRoot) : undefined
+    const reserved =
+      hasData && !pushed ? (checkedKeys ?? Object.keys(body.data as object)).find(isObjectsRoot) : undefined
     if (reserved !== undefined)
       throw ChunkDataInvalidError({ field: `body.data.${reserved}`, reason: 'is a root Intake reserves' })
     // The data as the client sent it (it parses to body.data), else serialised again.
-    const payload = hasData ? ((pushed ? undefined : dataText) ?? JSON.stringify(body.data)) : null
+    const payload = hasData ? (dataText ?? JSON.stringify(body.data)) : null
     // The hash of what the client sent: a repeat of an objects chunk is recognised as such.
     const hash = pushed
       ? createHash('sha256')

@@ -74,6 +74,14 @@ export interface StoreOptions {
   role?: 'api' | 'engine'
 }
 
+/**
+ * The API connection checkpoints the WAL once it holds this many pages (SQLite's default is 1,000). Push chunks are
+ * committed one at a time (~60 pages per 1,000 entries): every checkpoint copies the WAL into the database and syncs
+ * both files on the request that triggers it, and at 1,000 pages that was about every 16th chunk — ~1.5 ms per chunk
+ * of waiting on the disk. At 10,000 pages (~40 MB of WAL at most) the same pages are copied with a tenth of the syncs.
+ */
+const API_WAL_CHECKPOINT_PAGES = 10_000
+
 /** The page cache of a SQLite connection of this role, in MiB. */
 function sqliteCacheMb(config: DatabaseConfig, role: StoreOptions['role']): number {
   return role === 'api'
@@ -92,6 +100,7 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
     // The role's page cache (SQLite's default is 2 MiB), allocated as it is used and kept: it counts in the server's
     // RSS once per connection. A miss reads the page from the operating system's file cache.
     sqlite.pragma(`cache_size = -${sqliteCacheMb(config, options.role) * 1024}`)
+    if (options.role === 'api') sqlite.pragma(`wal_autocheckpoint = ${API_WAL_CHECKPOINT_PAGES}`)
     registerSqlFunctions(sqlite)
     // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
     const db = new Kysely<Database>({ dialect: new PatientSqliteDialect(sqlite) })

@@ -111,6 +111,46 @@ describeEachDialect('execution: ingesting chunks', (env) => {
     })
   })
 
+  describe('a compact chunk, whose data is checked without being parsed', () => {
+    it('refuses malformed data with 400 MALFORMED_BODY and stores nothing', async () => {
+      const e = await start()
+      for (const body of [
+        '{"data":{"hardDrives":[{"id":"m1","files":[],}]}}',
+        '{"data":{"hardDrives":[{"id":"m1","size":01}]}}',
+        '{"data":{"hardDrives":[{"id":"m1" "files":[]}]}}',
+        '{"data":{"hardDrives":[{"id":"m1"}]}',
+        '{"data":{"hardDrives":[{"__proto__":{"polluted":true}}]}}',
+      ]) {
+        const res = await env().call('POST', e.links.submitResults, { body })
+        expect([res.status, res.body.error.code], body).toEqual([400, 'MALFORMED_BODY'])
+      }
+      const chunks = await env().call('GET', `${e.links.cancel}/data`)
+      expect(chunks.body.values).toEqual([])
+      await env().call('DELETE', e.links.cancel)
+    })
+
+    it('refuses a root Intake reserves with 400 CHUNK_DATA_INVALID naming it', async () => {
+      const e = await start()
+      const res = await env().call('POST', e.links.submitResults, {
+        body: '{"data":{"hardDrives":[],"intake.objects:x":[]}}',
+      })
+      expect([res.status, res.body.error.code]).toEqual([400, 'CHUNK_DATA_INVALID'])
+      expect(res.body.message).toContain('body.data.intake.objects:x')
+      await env().call('DELETE', e.links.cancel)
+    })
+
+    it('stores the data as sent and imports it', async () => {
+      const e = await start()
+      const body = `{"clientGeneratedId":"c","data":${JSON.stringify(drives('c1', 'c2'))},"completed":true}`
+      expect((await env().call('POST', e.links.submitResults, { body })).status).toBe(200)
+      expect((await env().call('POST', e.links.submitResults, { body })).status).toBe(200)
+      const chunks = await env().call('GET', `${e.links.cancel}/data`)
+      expect(chunks.body.values.map((c: Json) => c.data)).toEqual([drives('c1', 'c2')])
+      const status = await waitForEnd(env(), e.links.getExecutionStatus)
+      expect([status.status, created(status)]).toEqual(['DONE', 2])
+    })
+  })
+
   it('answers 400 CHUNK_DATA_INVALID naming body.data when data is not an object', async () => {
     const e = await start()
     for (const data of [[1, 2], 'text', null, 42]) {

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { JsonTooDeepError, UnsupportedMediaTypeError } from '../../domain/errors.js'
-import { keepDataText } from '../chunk-data-text.js'
+import { deferData, keepDataText } from '../chunk-data-text.js'
 import { scanJson } from '../json-scan.js'
+import { plainChunkData } from '../plain-json.js'
 
 /**
  * Objects and arrays nested deeper than this are refused while parsing: the engine, the change log and
@@ -31,6 +32,16 @@ export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = (request: FastifyRequest, body: string | Buffer, done: Done): void => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
     if (text.trim() === '') return done(null, undefined)
+    // A compact push chunk: checked in one pass, only the rest of the body is parsed, `data` when it is first read.
+    const plain = plainChunkData(text, MAX_JSON_DEPTH)
+    if (plain !== null) {
+      const dataText = text.slice(plain.start, plain.end)
+      defaultJson(request, `${text.slice(0, plain.start)}null${text.slice(plain.end)}`, (err, body) => {
+        if (!err) deferData(body, dataText, plain.keys)
+        done(err, body)
+      })
+      return
+    }
     const scan = scanJson(text, MAX_JSON_DEPTH)
     if (scan.tooDeep) return done(JsonTooDeepError({ limit: MAX_JSON_DEPTH }))
     const dataText = scan.dataText

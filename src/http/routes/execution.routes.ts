@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../services/services.js'
 import { Empty, sendEmpty } from '../empty-response.js'
 import { origin } from '../links.js'
-import { dataTextOf } from '../chunk-data-text.js'
+import { sentDataOf } from '../chunk-data-text.js'
 import {
   executionLinks,
   presentExecution,
@@ -150,7 +150,7 @@ export function executionRoutes(app: FastifyInstance, services: Services): void 
     },
     handler: async (req, reply) => {
       const p = req.params
-      await ex.submit(p.workspaceId, p.importSourceId, p.executionId, req.body, dataTextOf(req.body))
+      await ex.submit(p.workspaceId, p.importSourceId, p.executionId, req.body, sentDataOf(req.body))
       return sendEmpty(reply, 200)
     },
   })
