@@ -48,23 +48,25 @@ export async function enforceUnique(
     /** Folded value → identity of the entry of this batch that holds it. */
     const held = new Map<string, string>()
     const run = await runValues(ctx, state, attribute.id)
-    const takenByOthers = await storedConflicts(ctx, run, attribute.id, batch, skipped)
+    const folded = foldedValues(batch, attribute.id, skipped)
+    const takenByOthers = await storedConflicts(ctx, run, attribute.id, batch, skipped, folded)
+    let at = 0
     for (const e of batch) {
       const values = e.values.get(attribute.id)
       if (!values || skipped.has(e)) continue
       const keep: CanonicalValue[] = []
       for (const v of values) {
-        const folded = foldCase(valueText(v))
-        const inBatch = held.get(folded)
+        const f = folded[at++]!
+        const inBatch = held.get(f)
         const taken =
           inBatch !== undefined
             ? inBatch !== e.identity
             : // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
-              takenByOthers.has(claimKey(folded, e.identity))
+              takenByOthers.size > 0 && takenByOthers.has(claimKey(f, e.identity))
         if (!taken) {
           keep.push(v)
-          held.set(folded, e.identity)
-          run.kept?.add(folded)
+          held.set(f, e.identity)
+          run.kept?.add(f)
           continue
         }
         const problem: EntryProblem = {
@@ -116,6 +118,24 @@ async function runValues(ctx: WriteContext, state: TypeState, attributeId: numbe
 const claimKey = (folded: string, identity: string): string => `${identity}\u0000${folded}`
 
 /**
+ * The folded values of one attribute of the batch's entries (those not skipped), in entry and value order: each
+ * value is folded once for the lookups and the check.
+ */
+function foldedValues(
+  batch: MappedEntry[],
+  attributeId: number,
+  skipped: ReadonlySet<MappedEntry>,
+): string[] {
+  const out: string[] = []
+  for (const e of batch) {
+    const values = e.values.get(attributeId)
+    if (!values || skipped.has(e)) continue
+    for (const v of values) out.push(foldCase(valueText(v)))
+  }
+  return out
+}
+
+/**
  * The batch's values of one attribute that an object other than the entry's own holds (stored, or written by an
  * earlier batch), as claimKeys: at most one statement per batch, which answers only those.
  */
@@ -125,20 +145,22 @@ async function storedConflicts(
   attributeId: number,
   batch: MappedEntry[],
   skipped: ReadonlySet<MappedEntry>,
+  folded: readonly string[],
 ): Promise<Set<string>> {
   const claims = new Map<string, readonly [string, string]>()
   let repeats = false
+  let at = 0
   for (const e of batch) {
     const values = e.values.get(attributeId)
     if (!values || skipped.has(e)) continue
-    for (const v of values) {
-      const folded = foldCase(valueText(v))
-      const repeated = run.kept?.mayHave(folded) ?? true
+    for (let i = 0; i < values.length; i++) {
+      const f = folded[at++]!
+      const repeated = run.kept?.mayHave(f) ?? true
       repeats ||= repeated
       // With no value rows at the start, only a value the run may already have kept can be held by another object.
       if (run.emptyAtStart && !repeated) continue
-      const key = claimKey(folded, e.identity)
-      if (!claims.has(key)) claims.set(key, [folded, e.identity])
+      const key = claimKey(f, e.identity)
+      if (!claims.has(key)) claims.set(key, [f, e.identity])
     }
   }
   const taken = new Set<string>()
