@@ -5,6 +5,7 @@ import { EntryProblemFailure } from '../../src/engine/map-entry.js'
 import { runEngine } from '../helpers/engine-fixtures.js'
 import {
   counters,
+  engineDocument,
   engineSource,
   storedObjects,
   storedProblems,
@@ -71,6 +72,28 @@ describeEachDialect('unique values: duplicates stored before unique was switched
     const switched = await env().call('PUT', url, { body: { uniqueAttribute: true } })
     expect(switched.status, JSON.stringify(switched.body)).toBe(200)
     expect(switched.body.uniqueAttribute).toBe(true)
+  })
+
+  it('a mapping PATCH that makes the attribute unique over the duplicate is refused the same way, and changes nothing', async () => {
+    const unique: TypeSpec = {
+      ...tagged,
+      attributes: tagged.attributes.map((a) => (a.name === 'Tag' ? { ...a, unique: true } : a)),
+    }
+    // The test's executions (runEngine) stay PROCESSING, which holds the source's mapping: they are done.
+    await services()
+      .store.db.updateTable('execution')
+      .set({ status: 'DONE' })
+      .where('import_source_id', '=', s.source.id)
+      .execute()
+    await expect(
+      services().mappings.submit(ws(), s.source.id, 'PATCH', engineDocument(s.tag, [unique])),
+    ).rejects.toThrow('"Tag" cannot become unique: 1 value(s) are held by more than one object of "Tagged"')
+    const tag = await services()
+      .store.db.selectFrom('attribute')
+      .select('is_unique')
+      .where('id', '=', s.attributeId('Tagged.Tag'))
+      .executeTakeFirstOrThrow()
+    expect(Number(tag.is_unique)).toBe(0)
   })
 
   /** As a database made before switching unique on was refused holds it: the flag set over the duplicate. */
