@@ -107,9 +107,12 @@ export class TextHashes {
     return this.#count
   }
 
-  add(text: string): void {
+  /** Adds the text; answers true when it was certainly not there before (false: it, or a text with its hash, was). */
+  add(text: string): boolean {
     if (this.#count * 4 >= this.#low.length * 3) this.#grow()
-    if (this.#insert(this.#low, this.#high, hash(text), secondHash(text))) this.#count++
+    if (!this.#insert(this.#low, this.#high, hash(text), secondHash(text))) return false
+    this.#count++
+    return true
   }
 
   mayHave(text: string): boolean {

@@ -45,11 +45,10 @@ export async function enforceUnique(
   if (unique.length === 0 || batch.length === 0) return skipped
   const withProblem = new Set<MappedEntry>()
   for (const { attribute } of unique) {
-    /** Folded value → identity of the entry of this batch that holds it. */
-    const held = new Map<string, string>()
     const run = await runValues(ctx, state, attribute.id)
     const folded = foldedValues(batch, attribute.id, skipped)
     const takenByOthers = await storedConflicts(ctx, run, attribute.id, batch, skipped, folded)
+    const held = new BatchHolders()
     let at = 0
     for (const e of batch) {
       const values = e.values.get(attribute.id)
@@ -57,16 +56,19 @@ export async function enforceUnique(
       const keep: CanonicalValue[] = []
       for (const v of values) {
         const f = folded[at++]!
-        const inBatch = held.get(f)
-        const taken =
-          inBatch !== undefined
-            ? inBatch !== e.identity
-            : // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
-              takenByOthers.size > 0 && takenByOthers.has(claimKey(f, e.identity))
+        const byOthers = takenByOthers.size > 0 && takenByOthers.has(claimKey(f, e.identity))
+        // A value new to the run's hashes is held by no entry of this batch: no map of the batch is needed.
+        if (run.kept?.add(f) === true && !byOthers) {
+          keep.push(v)
+          held.add(f, e.identity)
+          continue
+        }
+        const inBatch = held.holder(f)
+        // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
+        const taken = inBatch !== undefined ? inBatch !== e.identity : byOthers
         if (!taken) {
           keep.push(v)
-          held.set(f, e.identity)
-          run.kept?.add(f)
+          held.add(f, e.identity)
           continue
         }
         const problem: EntryProblem = {
@@ -116,6 +118,28 @@ async function runValues(ctx: WriteContext, state: TypeState, attributeId: numbe
 }
 
 const claimKey = (folded: string, identity: string): string => `${identity}\u0000${folded}`
+
+/**
+ * The values the entries of one batch kept, with the entry holding each: a list while nobody asks, made a map by the
+ * first question (a value the run's hashes may already hold, or any value when the run keeps no hashes).
+ */
+class BatchHolders {
+  readonly #list: string[] = []
+  #map: Map<string, string> | null = null
+
+  add(folded: string, identity: string): void {
+    if (this.#map) this.#map.set(folded, identity)
+    else this.#list.push(folded, identity)
+  }
+
+  holder(folded: string): string | undefined {
+    if (!this.#map) {
+      this.#map = new Map()
+      for (let i = 0; i < this.#list.length; i += 2) this.#map.set(this.#list[i]!, this.#list[i + 1]!)
+    }
+    return this.#map.get(folded)
+  }
+}
 
 /**
  * The folded values of one attribute of the batch's entries (those not skipped), in entry and value order: each
