@@ -1,4 +1,12 @@
-/** The decide phase: which entries of a batch create an object, which may update one, which are identical. */
+/**
+ * The decide phase: which entries of a batch create an object, which may update one, which are identical.
+ *
+ * The owned objects are found first and hashes compared; only the entries that create or may update an object are
+ * then checked for unique values (unique-values.ts): an entry whose hash equals its object's holds exactly the values
+ * the object already holds, and writes none. The check may drop values (DROP_VALUE) or entries (SKIP_ENTRY);
+ * `settle` then hashes the entries it changed again, so that an entry whose values the same drop removed on the
+ * earlier run compares equal to what that run stored.
+ */
 import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
 import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
 import type { OwnedObject, Tuple } from './ports.js'
@@ -8,9 +16,11 @@ import type { TypePlan } from './type-plan.js'
 export interface Decided {
   creates: { e: MappedEntry; hash: string }[]
   /** Owned objects whose hash differs: their stored values are compared attribute by attribute. */
-  candidates: { e: MappedEntry; hash: string; id: number; key: string }[]
+  candidates: { e: MappedEntry; hash: string; id: number; key: string; owned: OwnedObject }[]
   /** Identical objects whose missing counters must be reset (HashUpdate tuples). */
   hashOnly: Tuple[]
+  /** The entries that create or may update an object, in batch order: what the unique check looks at. */
+  writing: MappedEntry[]
 }
 
 /** The hash an import stores: what this mapping contributes, so an unchanged entry is found without reading values. */
@@ -24,14 +34,14 @@ export async function decideBatch(
   state: TypeState,
   batch: MappedEntry[],
 ): Promise<Decided> {
-  const { plan, result } = state
-  const hashes = batch.map((e) => entryHash(plan, e))
-  const decided: Decided = { creates: [], candidates: [], hashOnly: [] }
+  const { plan } = state
+  const decided: Decided = { creates: [], candidates: [], hashOnly: [], writing: [] }
   // A first load into a type the source owns nothing of: every entry creates (repeats were dropped while mapping).
   state.ownedAtStart ??= await ctx.tx.hasOwned(plan.type.id, ctx.importSourceId)
   const others = ctx.provenance?.setting.matchObjectsOf ?? []
   if (!state.ownedAtStart && others.length === 0) {
-    batch.forEach((e, i) => decided.creates.push({ e, hash: hashes[i]! }))
+    for (const e of batch) decided.creates.push({ e, hash: '' })
+    decided.writing = batch
     return decided
   }
   const owned = state.ownedAtStart
@@ -44,22 +54,66 @@ export async function decideBatch(
   const byIdentity = new Map(owned.map((o) => [o.identity, o]))
   // precedence.matchObjectsOf: identities this source owns no object of may match another source's (provenance.md).
   for (const other of others) await matchOthers(ctx, plan.type.id, other, batch, byIdentity)
-  batch.forEach((e, i) => {
+  for (const e of batch) {
     const o = byIdentity.get(e.identity)
-    const hash = hashes[i]!
-    if (!o) return void decided.creates.push({ e, hash })
+    if (!o) {
+      decided.creates.push({ e, hash: '' })
+      decided.writing.push(e)
+      continue
+    }
     state.seenIds.add(o.id)
-    if (o.content_hash === hash) {
-      result.objectsIdentical++
-      if (o.missing_runs > 0) decided.hashOnly.push([o.id, hash, null, 0])
-    } else if (isVersion1ContentHash(o.content_hash) && o.content_hash === version1ContentHash(plan, e)) {
-      // Stored by an import before hash version 2: unchanged all the same. Its hash is brought to version 2 once,
-      // so that the next import finds it equal without this second hash.
-      result.objectsIdentical++
-      decided.hashOnly.push([o.id, hash, null, 0])
-    } else decided.candidates.push({ e, hash, id: o.id, key: o.object_key })
-  })
+    const hash = entryHash(plan, e)
+    if (compareStored(state, decided, plan, o, e, hash)) continue
+    decided.candidates.push({ e, hash, id: o.id, key: o.object_key, owned: o })
+    decided.writing.push(e)
+  }
   return decided
+}
+
+/**
+ * After the unique check and new options: drops the entries the check skipped, hashes the creates, and hashes again
+ * the candidates whose values changed since (a dropped value, an option's spelling) — one that now equals its
+ * stored object is identical.
+ */
+export function settle(state: TypeState, decided: Decided, skipped: ReadonlySet<MappedEntry>): Decided {
+  const { plan } = state
+  const out: Decided = { creates: [], candidates: [], hashOnly: decided.hashOnly, writing: [] }
+  for (const c of decided.creates)
+    if (!skipped.has(c.e)) out.creates.push({ e: c.e, hash: entryHash(plan, c.e) })
+  for (const c of decided.candidates) {
+    if (skipped.has(c.e)) continue
+    if (c.e.hash !== null) {
+      out.candidates.push(c)
+      continue
+    }
+    const hash = entryHash(plan, c.e)
+    if (!compareStored(state, out, plan, c.owned, c.e, hash)) out.candidates.push({ ...c, hash })
+  }
+  return out
+}
+
+/** Whether the entry is identical to its stored object (counted, and its missing counters reset when set). */
+function compareStored(
+  state: TypeState,
+  decided: Decided,
+  plan: TypePlan,
+  o: OwnedObject,
+  e: MappedEntry,
+  hash: string,
+): boolean {
+  if (o.content_hash === hash) {
+    state.result.objectsIdentical++
+    if (o.missing_runs > 0) decided.hashOnly.push([o.id, hash, null, 0])
+    return true
+  }
+  if (isVersion1ContentHash(o.content_hash) && o.content_hash === version1ContentHash(plan, e)) {
+    // Stored by an import before hash version 2: unchanged all the same. Its hash is brought to version 2 once,
+    // so that the next import finds it equal without this second hash.
+    state.result.objectsIdentical++
+    decided.hashOnly.push([o.id, hash, null, 0])
+    return true
+  }
+  return false
 }
 
 async function matchOthers(

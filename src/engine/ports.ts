@@ -123,6 +123,8 @@ export interface ImportTx {
   deleteIndexKeys(keys: Tuple[]): Promise<void>
 
   // unique values and references
+  /** Whether any object holds a value of the attribute in object_value (one index probe). */
+  hasIndexRows(attributeId: number): Promise<boolean>
   valuesMatching(
     attributeIds: number[],
     folded: string[],

@@ -48,6 +48,16 @@ export interface WriteContext {
   provenance?: EngineProvenance
 }
 
+/** One unique attribute's values as the run sees them (unique-values.ts). */
+export interface UniqueRunValues {
+  /** The attribute had no value rows when the run began: only the run's own values can be taken. */
+  emptyAtStart: boolean
+  /** Its index rows wait in the stage (ImportTx.stagesUniqueIndex), invisible to the database. */
+  staged: boolean
+  /** Hashes of the values the run kept, while they answer (no rows at the start, or rows staged); else null. */
+  kept: TextHashes | null
+}
+
 export interface TypeState {
   plan: TypePlan
   result: TypeResult
@@ -65,11 +75,8 @@ export interface TypeState {
   firstEntryKeys?: string[]
   /** Set when the missing-objects pass was skipped because no entry of the type became an object. */
   missingSkipped?: boolean
-  /**
-   * Unique attributes whose index rows still wait in the stage (ImportTx.stagesUniqueIndex), with the folded values
-   * this execution kept for them so far: a batch with none of those needs the database only for stored objects.
-   */
-  uniqueStaged: Map<number, TextHashes>
+  /** What the run knows of the values of each unique attribute, from its first batch on (unique-values.ts). */
+  uniqueValues: Map<number, UniqueRunValues>
   /** Objects this execution created or matched (the missing-objects pass leaves them alone). */
   seenIds: IdBitmap
   batch: MappedEntry[]

@@ -21,7 +21,7 @@ import type { AqlResolver } from './references.js'
 import { newTypeResult, timed, type ImportResult, type TimingField } from './result.js'
 import type { Run, TypeState, WriteContext } from './run-context.js'
 import { toResult } from './run-result.js'
-import { IdBitmap, IdentityHashes, TextHashes } from './seen-sets.js'
+import { IdBitmap, IdentityHashes } from './seen-sets.js'
 import { compilePlans } from './type-plan.js'
 import { uniqueAttributes } from './unique-values.js'
 import { locatorsThatReadNothing } from './dropped-entries.js'
@@ -118,10 +118,8 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
  * load's write phase) until a batch repeats a value this run kept (unique-values.ts); elsewhere they go straight in.
  */
 async function stageUniqueValues(tx: ImportTx, state: TypeState): Promise<void> {
-  for (const a of uniqueAttributes(state.plan)) {
-    if (tx.stagesUniqueIndex) state.uniqueStaged.set(a.attribute.id, new TextHashes())
-    else await tx.indexDirect(a.attribute.id)
-  }
+  if (tx.stagesUniqueIndex) return
+  for (const a of uniqueAttributes(state.plan)) await tx.indexDirect(a.attribute.id)
 }
 
 /** Reads the catalog, compiles the mapping into per-type plans and filters: everything before the transaction. */
@@ -158,7 +156,7 @@ async function prepareRun(deps: EngineDeps, input: EngineInput, started: Date): 
           accepted: 0,
           protectedIdentities: new Set(),
           seenIds: new IdBitmap(),
-          uniqueStaged: new Map(),
+          uniqueValues: new Map(),
           batch: [],
           batchWeight: 0,
         },

@@ -107,18 +107,24 @@ export class TextHashes {
     return this.#count
   }
 
-  add(text: string): void {
+  /** Adds the text; answers true when it was certainly not there before (false: it, or a text with its hash, was). */
+  add(text: string): boolean {
     if (this.#count * 4 >= this.#low.length * 3) this.#grow()
-    if (this.#insert(this.#low, this.#high, hash(text), secondHash(text))) this.#count++
+    bothHashes(text)
+    if (!this.#insert(this.#low, this.#high, LOW, HIGH)) return false
+    this.#count++
+    return true
   }
 
   mayHave(text: string): boolean {
-    const low = hash(text)
+    bothHashes(text)
+    const low = LOW
+    const high = HIGH
     const mask = this.#low.length - 1
     for (let i = low & mask; ; i = (i + 1) & mask) {
       const s = this.#low[i]!
       if (s === 0) return false
-      if (s === low && this.#high[i] === secondHash(text)) return true
+      if (s === low && this.#high[i] === high) return true
     }
   }
 
@@ -145,12 +151,20 @@ export class TextHashes {
   }
 }
 
-/** A second hash with other constants and mixing (MurmurHash2's multiplier, a shift per code unit). */
-function secondHash(text: string): number {
-  let h = 0x9747b28c
+/** The two hashes of a text, LOW (FNV-1a, never 0) and HIGH (MurmurHash2's multiplier, a shift per code unit). */
+let LOW = 0
+let HIGH = 0
+
+/** Sets LOW and HIGH for a text: both hashes in one pass over its code units. */
+function bothHashes(text: string): void {
+  let low = 0x811c9dc5
+  let high = 0x9747b28c
   for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 0x5bd1e995)
-    h ^= h >>> 15
+    const c = text.charCodeAt(i)
+    low = Math.imul(low ^ c, 0x01000193)
+    high = Math.imul(high ^ c, 0x5bd1e995)
+    high ^= high >>> 15
   }
-  return h
+  LOW = low === 0 ? 1 : low
+  HIGH = high
 }

@@ -2,7 +2,7 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
-import { decideBatch } from './decide.js'
+import { decideBatch, settle } from './decide.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
 import type { MappedEntry } from './map-entry.js'
 import type { StoredValues, Tuple } from './ports.js'
@@ -25,9 +25,14 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
   const { plan, result } = state
   // Checking unique values decides which values may be written: it counts as deciding. New options are schema
   // writes: writing.
-  const batch = await timed(result, 'decidingActionsTimeInMs', () => enforceUnique(ctx, state, batch0))
-  await timed(result, 'writeInsightDataTimeInMs', () => addNewOptions(ctx, plan, batch))
-  const decided = await timed(result, 'decidingActionsTimeInMs', () => decideBatch(ctx, state, batch))
+  const found = await timed(result, 'decidingActionsTimeInMs', () => decideBatch(ctx, state, batch0))
+  const skipped = await timed(result, 'decidingActionsTimeInMs', () =>
+    enforceUnique(ctx, state, found.writing),
+  )
+  await timed(result, 'writeInsightDataTimeInMs', () =>
+    addNewOptions(ctx, plan, skipped.size ? found.writing.filter((e) => !skipped.has(e)) : found.writing),
+  )
+  const decided = await timed(result, 'decidingActionsTimeInMs', async () => settle(state, found, skipped))
   await timed(result, 'writeInsightDataTimeInMs', async () => {
     await writeCreates(ctx, state, decided.creates)
     await writeUpdates(ctx, state, decided.candidates, decided.hashOnly)

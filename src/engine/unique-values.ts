@@ -3,19 +3,26 @@
  * this execution) is not written twice. It is an entry problem of that attribute, handled as the source's
  * entryProblems setting says (drop the value, drop the entry, or fail the execution).
  *
- * The database answers for stored objects and for every earlier batch of the run, and a map of this batch's values
- * answers for the batch itself. Where the store lets the index rows of unique attributes wait in the stage
- * (ImportTx.stagesUniqueIndex, SQLite), the run keeps a hash of each value it kept (TextHashes, ~16 bytes a value):
- * while no value of a batch is among them, no earlier batch can hold one, and object_value (stored objects) answers
- * alone. The first batch that repeats one (a duplicate in the source, or a rare hash collision) makes the attribute
- * direct — its staged rows move into object_value, where the database then finds them — for the rest of the run.
+ * Only entries that create or may update an object are checked (decide.ts): an unchanged entry holds exactly the
+ * values its object already holds and writes none of them. A map of this batch's values answers for the batch
+ * itself; the database answers for stored objects and for earlier batches of the run — unless the run needs it for
+ * neither:
+ * - The run keeps a 64-bit hash of each value it kept (TextHashes, ~16 bytes a value) when the attribute had no
+ *   value rows at the start of the run (a first load into an empty type, both databases) or when the store lets its
+ *   index rows wait in the stage (ImportTx.stagesUniqueIndex, SQLite). While no value of a batch is among them, no
+ *   earlier batch can hold one.
+ * - With no value rows at the start, nothing else can hold a value either: the database is asked only about the
+ *   values a batch may repeat (a duplicate in the source, or a rare hash collision), which it answers exactly.
+ * - Staged rows are invisible to the database: the first batch that may repeat a value makes the attribute direct —
+ *   its staged rows move into object_value, where the database then finds them — for the rest of the run.
  */
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EntryProblem } from './engine-types.js'
 import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
-import type { TypeState, WriteContext } from './run-context.js'
+import type { TypeState, UniqueRunValues, WriteContext } from './run-context.js'
+import { TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
 
 /** The unique attributes of a plan whose values are checked (references are checked as their targets). */
@@ -23,39 +30,45 @@ export function uniqueAttributes(plan: TypePlan): TypePlan['attributes'] {
   return plan.attributes.filter((a) => a.attribute.unique && a.attribute.kind !== 'referenced_object')
 }
 
-/** Answers the entries of the batch that are still to be written (SKIP_ENTRY leaves some out). */
+/**
+ * Checks the unique values of the entries that create or may update an object (DROP_VALUE drops values in place);
+ * answers the entries SKIP_ENTRY leaves out.
+ */
 export async function enforceUnique(
   ctx: WriteContext,
   state: TypeState,
   batch: MappedEntry[],
-): Promise<MappedEntry[]> {
+): Promise<Set<MappedEntry>> {
   const { plan } = state
-  const unique = uniqueAttributes(plan)
-  if (unique.length === 0) return batch
   const skipped = new Set<MappedEntry>()
+  const unique = uniqueAttributes(plan)
+  if (unique.length === 0 || batch.length === 0) return skipped
   const withProblem = new Set<MappedEntry>()
   for (const { attribute } of unique) {
-    /** Folded value → identity of the entry of this batch that holds it. */
-    const held = new Map<string, string>()
-    const takenByOthers = await storedConflicts(ctx, state, attribute.id, batch)
-    // Read after storedConflicts, which may have made the attribute direct.
-    const staged = state.uniqueStaged.get(attribute.id)
+    const run = await runValues(ctx, state, attribute.id)
+    const folded = foldedValues(batch, attribute.id, skipped)
+    const takenByOthers = await storedConflicts(ctx, run, attribute.id, batch, skipped, folded)
+    const held = new BatchHolders()
+    let at = 0
     for (const e of batch) {
       const values = e.values.get(attribute.id)
       if (!values || skipped.has(e)) continue
       const keep: CanonicalValue[] = []
       for (const v of values) {
-        const folded = foldCase(valueText(v))
-        const inBatch = held.get(folded)
-        const taken =
-          inBatch !== undefined
-            ? inBatch !== e.identity
-            : // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
-              takenByOthers.has(claimKey(folded, e.identity))
+        const f = folded[at++]!
+        const byOthers = takenByOthers.size > 0 && takenByOthers.has(claimKey(f, e.identity))
+        // A value new to the run's hashes is held by no entry of this batch: no map of the batch is needed.
+        if (run.kept?.add(f) === true && !byOthers) {
+          keep.push(v)
+          held.add(f, e.identity)
+          continue
+        }
+        const inBatch = held.holder(f)
+        // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
+        const taken = inBatch !== undefined ? inBatch !== e.identity : byOthers
         if (!taken) {
           keep.push(v)
-          held.set(folded, e.identity)
-          staged?.add(folded)
+          held.add(f, e.identity)
           continue
         }
         const problem: EntryProblem = {
@@ -77,62 +90,115 @@ export async function enforceUnique(
     }
   }
   state.result.entriesWithProblems += withProblem.size
-  if (skipped.size === 0) return batch
+  if (skipped.size === 0) return skipped
   state.result.entriesSkipped += skipped.size
   state.accepted -= skipped.size
   for (const e of skipped) state.protectedIdentities.add(e.identity)
-  return batch.filter((e) => !skipped.has(e))
+  return skipped
+}
+
+/**
+ * What the run knows of an attribute's values, settled at its first batch: whether it had value rows when the run
+ * began (checked once, before this run wrote any), and the hashes of the values the run kept when that is what
+ * answers (no rows at the start, or rows waiting in the stage).
+ */
+async function runValues(ctx: WriteContext, state: TypeState, attributeId: number): Promise<UniqueRunValues> {
+  const known = state.uniqueValues.get(attributeId)
+  if (known) return known
+  const emptyAtStart = !(await ctx.tx.hasIndexRows(attributeId))
+  // Elsewhere the attribute was made direct before the run's first batch (run-import.ts).
+  const staged = ctx.tx.stagesUniqueIndex
+  const values: UniqueRunValues = {
+    emptyAtStart,
+    staged,
+    kept: emptyAtStart || staged ? new TextHashes() : null,
+  }
+  state.uniqueValues.set(attributeId, values)
+  return values
 }
 
 const claimKey = (folded: string, identity: string): string => `${identity}\u0000${folded}`
 
 /**
+ * The values the entries of one batch kept, with the entry holding each: a list while nobody asks, made a map by the
+ * first question (a value the run's hashes may already hold, or any value when the run keeps no hashes).
+ */
+class BatchHolders {
+  readonly #list: string[] = []
+  #map: Map<string, string> | null = null
+
+  add(folded: string, identity: string): void {
+    if (this.#map) this.#map.set(folded, identity)
+    else this.#list.push(folded, identity)
+  }
+
+  holder(folded: string): string | undefined {
+    if (!this.#map) {
+      this.#map = new Map()
+      for (let i = 0; i < this.#list.length; i += 2) this.#map.set(this.#list[i]!, this.#list[i + 1]!)
+    }
+    return this.#map.get(folded)
+  }
+}
+
+/**
+ * The folded values of one attribute of the batch's entries (those not skipped), in entry and value order: each
+ * value is folded once for the lookups and the check.
+ */
+function foldedValues(
+  batch: MappedEntry[],
+  attributeId: number,
+  skipped: ReadonlySet<MappedEntry>,
+): string[] {
+  const out: string[] = []
+  for (const e of batch) {
+    const values = e.values.get(attributeId)
+    if (!values || skipped.has(e)) continue
+    for (const v of values) out.push(foldCase(valueText(v)))
+  }
+  return out
+}
+
+/**
  * The batch's values of one attribute that an object other than the entry's own holds (stored, or written by an
- * earlier batch), as claimKeys: one statement per batch, which answers only those. Objects of earlier batches of
- * the run are found once the attribute's index rows are direct.
+ * earlier batch), as claimKeys: at most one statement per batch, which answers only those.
  */
 async function storedConflicts(
   ctx: WriteContext,
-  state: TypeState,
+  run: UniqueRunValues,
   attributeId: number,
   batch: MappedEntry[],
+  skipped: ReadonlySet<MappedEntry>,
+  folded: readonly string[],
 ): Promise<Set<string>> {
   const claims = new Map<string, readonly [string, string]>()
+  let repeats = false
+  let at = 0
   for (const e of batch) {
     const values = e.values.get(attributeId)
-    if (!values) continue
-    for (const v of values) {
-      const folded = foldCase(valueText(v))
-      const key = claimKey(folded, e.identity)
-      if (!claims.has(key)) claims.set(key, [folded, e.identity])
+    if (!values || skipped.has(e)) continue
+    for (let i = 0; i < values.length; i++) {
+      const f = folded[at++]!
+      const repeated = run.kept?.mayHave(f) ?? true
+      repeats ||= repeated
+      // With no value rows at the start, only a value the run may already have kept can be held by another object.
+      if (run.emptyAtStart && !repeated) continue
+      const key = claimKey(f, e.identity)
+      if (!claims.has(key)) claims.set(key, [f, e.identity])
     }
   }
-  await directWhenRepeated(ctx, state, attributeId, claims.values())
-  const list = [...claims.values()]
   const taken = new Set<string>()
+  if (run.staged && repeats) {
+    // An earlier batch's object holding the value must be found in object_value.
+    await ctx.tx.indexDirect(attributeId)
+    run.staged = false
+    if (!run.emptyAtStart) run.kept = null
+  }
+  if (claims.size === 0) return taken
+  const list = [...claims.values()]
   for (const i of await ctx.tx.takenUniqueValues(attributeId, ctx.importSourceId, list)) {
     const [folded, identity] = list[i]!
     taken.add(claimKey(folded, identity))
   }
   return taken
-}
-
-/**
- * An attribute whose index rows wait in the stage becomes direct as soon as a batch may repeat a value the run
- * kept: the earlier batch's object holding it must be found in object_value.
- */
-async function directWhenRepeated(
-  ctx: WriteContext,
-  state: TypeState,
-  attributeId: number,
-  claims: Iterable<readonly [string, string]>,
-): Promise<void> {
-  const staged = state.uniqueStaged.get(attributeId)
-  if (!staged) return
-  for (const [folded] of claims) {
-    if (!staged.mayHave(folded)) continue
-    await ctx.tx.indexDirect(attributeId)
-    state.uniqueStaged.delete(attributeId)
-    return
-  }
 }

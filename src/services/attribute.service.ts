@@ -2,8 +2,11 @@ import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.js'
 import { checkCardinality, checkName, isAttributeKind } from '../domain/schema/definitions.js'
 import { keepsIndexRows, nextIndexState } from '../domain/schema/indexed-attributes.js'
+import { decodeValues } from '../domain/schema/stored-values.js'
+import { UniqueDuplicates } from '../domain/schema/unique-duplicates.js'
 import type { AttributeDef, AttributeKind } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
+import { attributeIndexRepository as indexRepo } from '../store/repositories/attribute-index.repository.js'
 import { objectSchemaRepository as repo } from '../store/repositories/object-schema.repository.js'
 import { schemaUsageRepository as usage } from '../store/repositories/schema-usage.repository.js'
 import type { ObjectTypeService } from './object-type.service.js'
@@ -38,6 +41,9 @@ export interface AttributeChange {
   /** Switching it builds or drops the attribute's index rows in the background. */
   indexed?: boolean
 }
+
+/** Objects read per statement when switching `unique` on looks for values held twice. */
+const DUPLICATE_PAGE = 2_000
 
 /** The attributes of object types: create, change, read, delete. */
 export class AttributeService {
@@ -179,6 +185,7 @@ export class AttributeService {
         await repo.updateAttribute(this.db, a.id, { is_label: 0 })
       }
     }
+    if (change.unique === true && !attr.unique) await this.assertNoDuplicates(workspaceId, attr)
     await repo.updateAttribute(this.db, attributeId, {
       ...(name !== undefined ? { name } : {}),
       ...(change.description !== undefined ? { description: change.description } : {}),
@@ -216,6 +223,34 @@ export class AttributeService {
       'delete',
     )
     await usage.deleteAttributes(this.db, [attributeId])
+  }
+
+  /**
+   * Switching `unique` on is refused (409) while two objects of the type hold the same value (compared as unique
+   * compares, case-insensitively): imports check only what they write, so a duplicate stored would stay unreported
+   * (docs/decisions/0010-unique-checks-writes.md). The stored objects are read in pages of their values.
+   */
+  private async assertNoDuplicates(workspaceId: string, attr: AttributeDef): Promise<void> {
+    if (attr.kind === 'referenced_object') return
+    const duplicates = new UniqueDuplicates()
+    for (let after = 0; ;) {
+      const page = await indexRepo.objectsWithKey(this.db, attr.objectTypeId, attr.id, after, DUPLICATE_PAGE)
+      for (const o of page) duplicates.add(Number(o.id), decodeValues(o.attribute_values).get(attr.id) ?? [])
+      if (page.length < DUPLICATE_PAGE) break
+      after = Number(page[page.length - 1]!.id)
+    }
+    if (duplicates.size === 0) return
+    const type = await this.types.get(workspaceId, attr.objectTypeId)
+    const named = duplicates
+      .first(5)
+      .map((d) => `${JSON.stringify(d.value)} (objects ${d.objectIds.slice(0, 5).join(', ')})`)
+      .join(', ')
+    throw ConflictError({
+      entity: 'Attribute',
+      reason:
+        `"${attr.name}" cannot become unique: ${duplicates.size} value(s) are held by more than one object of ` +
+        `"${type.name}": ${named}${duplicates.size > 5 ? ', …' : ''}; make them distinct first`,
+    })
   }
 
   async get(workspaceId: string, attributeId: number): Promise<AttributeDef> {

@@ -160,6 +160,7 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     flushIndex: () => index.flush(db),
     applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => index.remove(db, keys),
+    hasIndexRows: (attributeId) => repo.hasIndexRows(db, attributeId),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     takenUniqueValues: (attributeId, sourceId, claims) =>
       repo.takenUniqueValues(db, dialect, attributeId, sourceId, claims),

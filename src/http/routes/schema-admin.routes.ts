@@ -118,7 +118,8 @@ export function schemaAdminRoutes(app: FastifyInstance, services: Services): voi
       description:
         'name, label, description, cardinality, uniqueAttribute, indexed, options / allowedValues (select and status). ' +
         'An attribute’s type never changes (kind must be the current one). An attribute that an import ' +
-        'source’s mapping declares is renamed through that mapping (409 here).',
+        'source’s mapping declares is renamed through that mapping (409 here). uniqueAttribute true is refused (409) ' +
+        'while two objects of the type hold the same value; the message names them.',
       params: TypeAttributeParams,
       body: UpdateAttributeBody,
       response: { 200: Type.Ref(AttributeResource), ...errors },

@@ -286,6 +286,15 @@ export const importWriteRepository = {
     return out
   },
 
+  /** One index probe: whether any value-index row of the attribute exists. */
+  hasIndexRows: async (db: Db, attributeId: number): Promise<boolean> =>
+    (await db
+      .selectFrom('object_value')
+      .select('object_id')
+      .where('attribute_id', '=', attributeId)
+      .limit(1)
+      .executeTakeFirst()) !== undefined,
+
   /** Value-index rows of the attributes whose folded value is one of `folded` (a reference lookup). */
   valuesMatching: async (
     db: Db,
