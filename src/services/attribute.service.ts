@@ -228,7 +228,7 @@ export class AttributeService {
   /**
    * Switching `unique` on is refused (409) while two objects of the type hold the same value (compared as unique
    * compares, case-insensitively): imports check only what they write, so a duplicate stored would stay unreported
-   * (docs/decisions/0010-unique-checks-writes.md). The stored objects are read in pages of their values.
+   * (docs/decisions/0011-unique-checks-writes.md). The stored objects are read in pages of their values.
    */
   private async assertNoDuplicates(workspaceId: string, attr: AttributeDef): Promise<void> {
     if (attr.kind === 'referenced_object') return

@@ -1,6 +1,6 @@
 /**
  * Values of an attribute that more than one object holds, compared as `unique` compares them (folded text): what
- * switching `unique` on over stored objects is refused for (docs/decisions/0010-unique-checks-writes.md).
+ * switching `unique` on over stored objects is refused for (docs/decisions/0011-unique-checks-writes.md).
  */
 import { foldCase } from '../aql/compare.js'
 import { valueText } from './content-hash.js'
