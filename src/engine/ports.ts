@@ -193,14 +193,6 @@ export interface ImportTx {
   // change log
   insertChangeBatches(rows: Tuple[]): Promise<void>
   insertProblems(rows: Tuple[]): Promise<void>
-
-  /**
-   * Waits for the bulk writes still in flight and throws the first that failed. Inserts of objects, index rows,
-   * staged references, the change log and problems may end after their promise did (PostgreSQL streams them while
-   * the engine maps the next batch); every later statement of the transaction still sees them, and the transaction
-   * settles before it commits.
-   */
-  settle(): Promise<void>
 }
 
 /** The storage of objects as the engine sees it. */

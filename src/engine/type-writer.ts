@@ -24,8 +24,6 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
   state.batchIdentities.clear()
   if (batch0.length === 0) return
   const { plan, result } = state
-  // The last batch's writes may still stream while this batch was mapped: waiting for them is writing.
-  await timed(result, 'writeInsightDataTimeInMs', () => ctx.tx.settle())
   // Checking unique values decides which values may be written: it counts as deciding. New options are schema
   // writes: writing.
   const batch = await timed(result, 'decidingActionsTimeInMs', () => enforceUnique(ctx, state, batch0))

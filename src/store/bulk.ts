@@ -143,7 +143,7 @@ async function copyRows(
       `copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin (format binary)`,
     ),
   )
-  // The server's refusal (a row it rejects, or an earlier statement of the transaction that failed) ends the COPY.
+  // The server's refusal (a row it rejects mid-stream) ends the COPY: the stream then never drains.
   const server: { refused: Error | null } = { refused: null }
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)
@@ -159,11 +159,11 @@ async function copyRows(
     columns.map((c) => c.pg),
   )
   try {
-    // A COPY the server refuses never drains: each wait for room also ends when the COPY does.
     for (const { prefix, rows } of groups)
       for (const row of rows)
         if (encoder.row(prefix, row)) {
           if (server.refused) throw server.refused
+          // Each wait for room also ends when the server refused the COPY.
           await Promise.race([encoder.flush(), done])
         }
     if (server.refused) throw server.refused
@@ -178,38 +178,13 @@ async function copyRows(
   await done
 }
 
-/** Runs statements on one connection one after another, in the order they were handed to it. */
-export type StatementQueue = <T>(statement: () => Promise<T>) => Promise<T>
-
-/**
- * A queue of statements for one PostgreSQL connection. A statement's place is taken when it is handed over, so a
- * COPY whose end nobody waits for (WriteBehind) still runs before every statement handed over after it, and the
- * pg client is never given a query while it runs one (which pg deprecates).
- */
-export function statementQueue(): StatementQueue {
-  let tail: Promise<unknown> = Promise.resolve()
-  return <T>(statement: () => Promise<T>): Promise<T> => {
-    const run = tail.then(statement)
-    tail = run.catch(() => undefined)
-    return run
-  }
-}
-
-/** `inTurn`: the queue of the connection's statements (bulkTransaction), which the COPYs join. */
-export function postgresBulkWriter(client?: pg.PoolClient, inTurn?: StatementQueue): BulkWriter {
-  const copy = (
-    c: pg.PoolClient,
-    table: string,
-    columns: readonly BulkColumn[],
-    groups: readonly { prefix: readonly unknown[]; rows: readonly unknown[][] }[],
-  ): Promise<void> =>
-    inTurn ? inTurn(() => copyRows(c, table, columns, groups)) : copyRows(c, table, columns, groups)
+export function postgresBulkWriter(client?: pg.PoolClient): BulkWriter {
   const arrays = (columns: readonly BulkColumn[], rows: readonly unknown[][]) =>
     columns.map((c, i) => sql`${rows.map((r) => r[i] ?? null)}::${sql.raw(c.pg)}[]`)
   const names = (columns: readonly BulkColumn[]) => columns.map((c) => sql.ref(c.name))
   const writer: BulkWriter = {
     insert: async (db, table, columns, rows) => {
-      if (client) return copy(client, table, columns, [{ prefix: [], rows }])
+      if (client) return copyRows(client, table, columns, [{ prefix: [], rows }])
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
         const chunk = rows.slice(i, i + PG_CHUNK)
         await sql`insert into ${sql.table(table)} (${sql.join(names(columns))})
@@ -217,7 +192,7 @@ export function postgresBulkWriter(client?: pg.PoolClient, inTurn?: StatementQue
       }
     },
     insertGrouped: async (db, table, columns, groups) => {
-      if (client) return copy(client, table, columns, groups)
+      if (client) return copyRows(client, table, columns, groups)
       for (const { prefix, rows } of groups)
         await writer.insert(
           db,

@@ -7,7 +7,7 @@ import { SQLITE_API_CACHE_MB, SQLITE_CACHE_MB, type DatabaseConfig } from '../co
 import { foldCase } from '../domain/aql/compare.js'
 import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
-import { postgresBulkWriter, sqliteBulkWriter, statementQueue, type BulkWriter } from './bulk.js'
+import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
 import { loadPg } from './pg-client.js'
 import { PatientSqliteDialect, sqliteReadNow } from './sqlite-patient-dialect.js'
 
@@ -126,15 +126,9 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
     caps,
     bulkTransaction: async (fn) => {
       const client = await pool.connect()
-      // A Kysely bound to this one connection: every query of the transaction, and the COPY streams, share it, in
-      // the order they are handed over (a COPY may still be streaming when the next statement is made).
-      const inTurn = statementQueue()
-      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
+      // A Kysely bound to this one connection: every query of the transaction, and the COPY streams, share it.
       const single = {
-        connect: async () => ({
-          query: (...args: unknown[]) => inTurn(() => query(...args)),
-          release: () => undefined,
-        }),
+        connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
         end: async () => undefined,
       }
       const connection = new Kysely<Database>({
@@ -153,7 +147,7 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
           // enable_seqscan = off adds 10^10 to the cost of every scan of a stage table, which puts the statement
           // far above jit_above_cost: each move of staged rows then spent ~0.2 s compiling itself with LLVM.
           await sql`set local jit = off`.execute(trx)
-          return fn({ db: trx, bulk: postgresBulkWriter(client, inTurn) })
+          return fn({ db: trx, bulk: postgresBulkWriter(client) })
         })
       } finally {
         client.release()

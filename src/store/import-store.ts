@@ -19,7 +19,6 @@ import {
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
 import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
-import { WriteBehind } from './write-behind.js'
 
 class Rollback extends Error {}
 
@@ -112,15 +111,7 @@ export function importStore(store: Store): ImportStore {
       try {
         await store.bulkTransaction(async ({ db, bulk }) => {
           const counts = new ObjectCountDeltas()
-          const behind = store.caps.dialect === 'postgres' ? new WriteBehind() : null
-          try {
-            await work(importTx(store, db, bulk, counts, behind))
-            await behind?.settle()
-          } catch (error) {
-            // No COPY may run after the transaction ended; the first that failed caused what failed after it.
-            await behind?.drain()
-            throw behind ? behind.cause(error) : error
-          }
+          await work(importTx(store, db, bulk, counts))
           // The per-type object counts change once, at the end: their rows are locked only until the commit.
           await counts.apply(db)
           if (rollback) throw new Rollback()
@@ -132,20 +123,9 @@ export function importStore(store: Store): ImportStore {
   }
 }
 
-function importTx(
-  store: Store,
-  db: Db,
-  bulk: BulkWriter,
-  counts: ObjectCountDeltas,
-  behind: WriteBehind | null,
-): ImportTx {
+function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDeltas): ImportTx {
   const dialect = store.caps.dialect
-  const index = new IndexStage(store, bulk, behind ?? undefined)
-  /** A submitted bulk write: left to write behind on PostgreSQL, waited for on SQLite (done when it returns). */
-  const write = async (submitted: Promise<void>): Promise<void> => {
-    if (behind) behind.add(submitted)
-    else await submitted
-  }
+  const index = new IndexStage(store, bulk)
   // The types this transaction holds a KEY SHARE lock on (object-integrity.repository.ts): one lock per type.
   const sharedTypes = new Set<number>()
   const ownIds = new OwnIds()
@@ -166,7 +146,7 @@ function importTx(
     insertObjects: async (rows) => {
       if (dialect === 'postgres') await objectIntegrityRepository.shareTypes(db, newTypes(sharedTypes, rows))
       countInserted(counts, rows)
-      return write(bulk.insert(db, 'object', OBJECT_INSERT, rows))
+      return bulk.insert(db, 'object', OBJECT_INSERT, rows)
     },
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
     updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),
@@ -217,7 +197,7 @@ function importTx(
     markDirty: (ids) => repo.markDirty(db, ids),
     markReferrersDirty: (ids) => repo.markReferrersDirty(db, ids),
     createRefStage: () => refStage.create(store, db),
-    stageReferences: (rows) => write(bulk.insert(db, refStage.table, REF_STAGE, rows)),
+    stageReferences: (rows) => bulk.insert(db, refStage.table, REF_STAGE, rows),
     refStageAttributes: () => refStage.attributes(db, dialect),
     refStagePage: (attributeId, afterSeq, limit) => refStage.page(db, attributeId, afterSeq, limit),
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
@@ -232,10 +212,7 @@ function importTx(
     originWriters: (ids) => provenanceRepository.originWriters(db, ids),
     provenanceOf: (ids) => provenanceRepository.provenanceOf(db, ids),
     updateProvenance: (rows) => bulk.updateByKey(db, 'object', OBJECT_PROVENANCE_UPDATE, rows),
-    insertChangeBatches: (rows) => write(bulk.insert(db, 'change_batch', CHANGE_BATCH, rows)),
-    insertProblems: (rows) => write(bulk.insert(db, 'execution_problem', PROBLEM, rows)),
-    settle: async () => {
-      await behind?.settle()
-    },
+    insertChangeBatches: (rows) => bulk.insert(db, 'change_batch', CHANGE_BATCH, rows),
+    insertProblems: (rows) => bulk.insert(db, 'execution_problem', PROBLEM, rows),
   }
 }

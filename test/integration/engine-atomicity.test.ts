@@ -161,8 +161,8 @@ describeEachDialect('import engine: atomicity and cancel', (env) => {
 
   it('an object row the database refuses fails the run with that refusal, and nothing is written', async () => {
     // Keys are numbered from the schema's counter: set back to 1, the run's first new object takes a key that an
-    // existing object holds. PostgreSQL streams a batch's rows while the engine goes on (the statements after the
-    // refused COPY are refused in turn): the run must still fail with the refusal itself, not a later statement's.
+    // existing object holds. The run fails with the refusal itself (on PostgreSQL a refused COPY aborts the
+    // transaction: any later statement would fail with "current transaction is aborted" instead).
     const db = services().store.db
     const { next_object_seq: seq } = await db
       .selectFrom('object_schema')

@@ -3,7 +3,6 @@ import type { Db, Store } from '../create-store.js'
 import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
-import type { WriteBehind } from '../write-behind.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
 
@@ -526,11 +525,9 @@ export class IndexStage {
   readonly #pgPartitions = new Set<number>()
   #pgRemoved = false
 
-  /** `behind`: where PostgreSQL's COPYs of index rows go without being waited for (write-behind.ts). */
   constructor(
     private readonly store: Store,
     private readonly bulk: BulkWriter,
-    private readonly behind?: WriteBehind,
   ) {}
 
   /** The rows waiting to be staged for one attribute: (value_ci, object_id, position, value_text | null, value_num). */
@@ -619,18 +616,18 @@ export class IndexStage {
   }
 
   async #flushPostgres(db: Db): Promise<void> {
-    // Each bucket's rows are handed over whole (a new bucket takes their place): a COPY left to write behind still
-    // reads them.
     const groups: { prefix: unknown[]; rows: unknown[][] }[] = []
     const straight: { prefix: unknown[]; rows: unknown[][] }[] = []
     for (const [id, rows] of this.#buckets) {
       if (rows.length === 0) continue
-      this.#buckets.set(id, [])
       if (this.#direct.has(id) || this.#applied)
         straight.push({ prefix: [id], rows: rows.map((r) => [r[0], r[1], r[2], r[3] ?? r[0], r[4]]) })
       else groups.push({ prefix: [id], rows })
     }
-    if (straight.length) await this.#write(this.bulk.insertGrouped(db, 'object_value', VALUE_INDEX, straight))
+    if (straight.length) {
+      await this.bulk.insertGrouped(db, 'object_value', VALUE_INDEX, straight)
+      for (const [id, rows] of this.#buckets) if (this.#direct.has(id) || this.#applied) rows.length = 0
+    }
     if (groups.length === 0) return
     if (this.#pgPartitions.size === 0) {
       await sql
@@ -649,13 +646,8 @@ export class IndexStage {
         .execute(db)
       this.#pgPartitions.add(id)
     }
-    await this.#write(this.bulk.insertGrouped(db, 'engine_index_stage', VALUE_INDEX, groups))
-  }
-
-  /** A submitted COPY: left to write behind when the store does so, waited for otherwise. */
-  async #write(copy: Promise<void>): Promise<void> {
-    if (this.behind) this.behind.add(copy)
-    else await copy
+    await this.bulk.insertGrouped(db, 'engine_index_stage', VALUE_INDEX, groups)
+    for (const g of groups) g.rows.length = 0
   }
 
   async #applyPostgres(db: Db, between: () => Promise<void>): Promise<void> {
