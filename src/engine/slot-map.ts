@@ -125,3 +125,29 @@ export function listOf<T>(s: Slot<T>): T[] | undefined {
   if (s === undefined) return undefined
   return (isList(s) ? s : [s]) as T[]
 }
+
+/** Per layout of attribute ids: its slots in ascending id order, each with its JSON member name (`"12":`). */
+const jsonOrder = new WeakMap<SlotLayout<number>, readonly { slot: number; member: string }[]>()
+
+/**
+ * The stored JSON of a mapped entry's values — exactly what encodeValues writes (ids ascending, lists without
+ * empty ones) — written from the slots: no object built, no list boxed (half of encodeValues' time per object).
+ */
+export function storedValuesJson(values: SlotMap<number, CanonicalValue>): string {
+  let order = jsonOrder.get(values.layout)
+  if (!order) {
+    order = values.layout.keys
+      .map((id, slot) => ({ id, slot, member: `"${id}":` }))
+      .sort((a, b) => a.id - b.id)
+      .map(({ slot, member }) => ({ slot, member }))
+    jsonOrder.set(values.layout, order)
+  }
+  const slots = values.rawSlots()
+  let out = ''
+  for (const { slot, member } of order) {
+    const s = slots[slot]
+    if (s === undefined || (isList(s) && s.length === 0)) continue
+    out += (out === '' ? '{' : ',') + member + (isList(s) ? JSON.stringify(s) : `[${JSON.stringify(s)}]`)
+  }
+  return out === '' ? '{}' : `${out}}`
+}

@@ -8,6 +8,7 @@ import type { MappedEntry } from './map-entry.js'
 import type { StoredValues, Tuple } from './ports.js'
 import { parseSimpleReferenceQuery } from './reference-query.js'
 import { timed } from './result.js'
+import { SlotMap, storedValuesJson } from './slot-map.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import { addNewOptions } from './schema-options.js'
 import type { TypePlan } from './type-plan.js'
@@ -54,7 +55,8 @@ async function writeCreates(
     const id = ids[i]!
     const key = `${ctx.schemaKey}-${firstSeq + i}`
     state.seenIds.add(id)
-    const encoded = encodeValues(e.values, () => false)
+    const encoded =
+      e.values instanceof SlotMap ? storedValuesJson(e.values) : encodeValues(e.values, () => false)
     rows.push([
       id,
       ctx.workspaceId,

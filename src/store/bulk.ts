@@ -143,24 +143,38 @@ async function copyRows(
       `copy "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) from stdin (format binary)`,
     ),
   )
+  // The server's refusal (a row it rejects mid-stream) ends the COPY: the stream then never drains.
+  const server: { refused: Error | null } = { refused: null }
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)
-    stream.on('error', reject)
+    stream.on('error', (error: Error) => {
+      server.refused = error
+      reject(error)
+    })
   })
+  // Awaited below; until then a refusal must not count as an unhandled rejection.
+  done.catch(() => undefined)
   const encoder = new BinaryCopyEncoder(
     stream,
     columns.map((c) => c.pg),
   )
   try {
     for (const { prefix, rows } of groups)
-      for (const row of rows) if (encoder.row(prefix, row)) await encoder.flush()
+      for (const row of rows)
+        if (encoder.row(prefix, row)) {
+          if (server.refused) throw server.refused
+          // Each wait for room also ends when the server refused the COPY.
+          await Promise.race([encoder.flush(), done])
+        }
+    if (server.refused) throw server.refused
+    encoder.end()
   } catch (error) {
+    if (server.refused) throw server.refused
     // A value that cannot be encoded: end the COPY with an error, so that the connection stays usable.
     stream.destroy(error as Error)
     await done.catch(() => undefined)
     throw error
   }
-  encoder.end()
   await done
 }
 

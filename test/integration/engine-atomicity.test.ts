@@ -159,6 +159,34 @@ describeEachDialect('import engine: atomicity and cancel', (env) => {
     expect(await repositorySnapshot(services())).toEqual(before)
   })
 
+  it('an object row the database refuses fails the run with that refusal, and nothing is written', async () => {
+    // Keys are numbered from the schema's counter: set back to 1, the run's first new object takes a key that an
+    // existing object holds. The run fails with the refusal itself (on PostgreSQL a refused COPY aborts the
+    // transaction: any later statement would fail with "current transaction is aborted" instead).
+    const db = services().store.db
+    const { next_object_seq: seq } = await db
+      .selectFrom('object_schema')
+      .select('next_object_seq')
+      .where('id', '=', s.schemaId)
+      .executeTakeFirstOrThrow()
+    await db.updateTable('object_schema').set({ next_object_seq: 1 }).where('id', '=', s.schemaId).execute()
+    try {
+      const before = await repositorySnapshot(services())
+      const counts = await rowCounts(services())
+      const failing = runEngine(services(), ws(), s.source.id, changedRun())
+      await expect(failing).rejects.toThrow(/object_key/)
+      await expect(failing).rejects.not.toThrow(/aborted/)
+      expect(await repositorySnapshot(services())).toEqual(before)
+      expect(await rowCounts(services())).toEqual({ ...counts, execution: counts.execution! + 1 })
+    } finally {
+      await db
+        .updateTable('object_schema')
+        .set({ next_object_seq: seq })
+        .where('id', '=', s.schemaId)
+        .execute()
+    }
+  })
+
   it('a signal aborted before the start reads nothing', async () => {
     const before = await repositorySnapshot(services())
     let pulled = 0

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { NO_VALUES, SlotLayout, SlotMap, type Slot } from '../../../src/engine/slot-map.js'
+import { encodeValues } from '../../../src/domain/schema/stored-values.js'
+import { NO_VALUES, SlotLayout, SlotMap, storedValuesJson, type Slot } from '../../../src/engine/slot-map.js'
 
 const layout = new SlotLayout([7, 3, 9, 3])
 const map = (slots: Slot<string | number>[], count: number) => new SlotMap(layout, slots, count)
@@ -49,5 +50,26 @@ describe('a SlotMap of a mapped entry', () => {
     m.replace(3, [])
     expect([m.size, m.has(3)]).toEqual([0, false])
     expect(() => m.replace(42, ['x'])).toThrow(/no slot for 42/)
+  })
+})
+
+describe('storedValuesJson', () => {
+  const ids = new SlotLayout([41, 5, 300, 12, 7])
+  const cases: Slot<string | number | boolean>[][] = [
+    ['Device 1', 3, ['a', 'b'], undefined, true],
+    [undefined, undefined, undefined, undefined, undefined],
+    [NO_VALUES as never, 'x', undefined, [1.5, 2], 'quote " and \\ and \u2028'],
+    [['only'], undefined, undefined, 0, false],
+  ]
+
+  it('writes exactly what encodeValues writes: ids ascending, whatever the layout order, empty lists left out', () => {
+    for (const slots of cases) {
+      const m = new SlotMap(ids, slots, slots.filter((s) => s !== undefined).length)
+      expect(storedValuesJson(m)).toBe(encodeValues(m, () => false))
+    }
+    const m = new SlotMap(ids, [...cases[0]!], 5)
+    m.replace(300, [])
+    m.replace(7, ['changed'])
+    expect(storedValuesJson(m)).toBe('{"5":[3],"7":["changed"],"41":["Device 1"]}')
   })
 })
