@@ -21,7 +21,7 @@ import * as m0021 from './migrations/0021-provenance.js'
 import * as m0022 from './migrations/0022-object-read-path.js'
 import * as m0023 from './migrations/0023-object-foreign-keys.js'
 import * as m0025 from './migrations/0025-object-workspace-key.js'
-import * as m0027 from './migrations/0027-sqlite-reference-keys.js'
+import * as m0026 from './migrations/0026-sqlite-reference-keys.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -49,7 +49,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0022-object-read-path': m0022,
   '0023-object-foreign-keys': m0023,
   '0025-object-workspace-key': m0025,
-  '0027-sqlite-reference-keys': m0027,
+  '0026-sqlite-reference-keys': m0026,
 }
 
 /** Every migration, in order. */

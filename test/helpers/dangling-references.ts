@@ -3,7 +3,7 @@ import type { Db } from '../../src/store/create-store.js'
 
 /**
  * Reference rows whose object, target or attribute no longer exists. object_reference has no foreign keys since
- * migrations 0023 (PostgreSQL) and 0027 (SQLite): every delete path must remove them itself.
+ * migrations 0023 (PostgreSQL) and 0026 (SQLite): every delete path must remove them itself.
  */
 export async function danglingReferences(db: Db): Promise<number> {
   const r = await sql<{ n: number | string }>`select count(*) as n from object_reference r

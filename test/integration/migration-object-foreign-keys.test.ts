@@ -50,7 +50,7 @@ for (const dialect of dialects()) {
           // The key to the workspace went too, with migration 0025 (migration-object-workspace-key.test.ts).
           expect(keys.rows.map((r) => r.name)).toEqual([])
         } else {
-          // SQLite: object_reference lost its keys with migration 0027; object keeps its own.
+          // SQLite: object_reference lost its keys with migration 0026; object keeps its own.
           const keys = await sql<{
             table: string
           }>`select 'object_reference' as "table" from pragma_foreign_key_list('object_reference')

@@ -3,7 +3,7 @@ import { ForeignKeyViolationError } from '../../domain/errors.js'
 import type { Db } from '../create-store.js'
 
 /**
- * What the foreign keys dropped by migrations 0023 (PostgreSQL) and 0027 (SQLite, object_reference only) guaranteed,
+ * What the foreign keys dropped by migrations 0023 (PostgreSQL) and 0026 (SQLite, object_reference only) guaranteed,
  * done once per statement or type instead of once per row:
  *
  * - an object's references, in both directions, go with the object; an attribute's references go with the attribute

@@ -19,17 +19,17 @@ import type { DialectCapabilities } from '../capabilities.js'
  */
 export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promise<void> {
   if (caps.dialect !== 'sqlite') return
-  await sql`create table object_reference_0027 (
+  await sql`create table object_reference_0026 (
     object_id integer not null,
     attribute_id integer not null,
     position integer not null,
     target_object_id integer not null,
     constraint object_reference_pk primary key (object_id, attribute_id, position))`.execute(db)
-  await sql`insert into object_reference_0027 (object_id, attribute_id, position, target_object_id)
+  await sql`insert into object_reference_0026 (object_id, attribute_id, position, target_object_id)
     select object_id, attribute_id, position, target_object_id from object_reference
     order by object_id, attribute_id, position`.execute(db)
   await sql`drop table object_reference`.execute(db)
-  await sql`alter table object_reference_0027 rename to object_reference`.execute(db)
+  await sql`alter table object_reference_0026 rename to object_reference`.execute(db)
   await sql`create index object_reference_target_idx on object_reference (target_object_id, attribute_id)`.execute(
     db,
   )
