@@ -35,9 +35,9 @@ export const CREATE_RANGE = 'create-range'
 /**
  * The change log of one execution, written in batches inside the execution's transaction, and its entry problems.
  * Created objects are logged as id ranges (one `create-range` row per type, `[[first, last], …]`): their values are
- * their rows, and reverting the creations is deleting those ids. Updates, removals and reference changes of objects the
- * execution did not create are logged with their before-images (`{objectId, key, before, after}`, at most 500 per row). In a dry run it also keeps the
- * first `planLimit` changes per type as the plan.
+ * their rows, and reverting the creations is deleting those ids. Updates, removals and reference changes of objects
+ * the execution did not create are logged with their before-images (`{objectId, key, before, after}`, at most 500 per
+ * row). In a dry run it also keeps the first `planLimit` changes per type as the plan.
  */
 export class ChangeLog {
   #seq = 0
