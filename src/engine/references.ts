@@ -1,4 +1,5 @@
 import { foldCase } from '../domain/aql/compare.js'
+import { storedKeyFor } from '../domain/aql/key-equality.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import { indexUsable } from '../domain/schema/indexed-attributes.js'
 import { decodeValues } from '../domain/schema/stored-values.js'
@@ -374,8 +375,10 @@ async function lookup(
     (quotedKey &&
       !typeIds.some((t) => (rc.attributesByType.get(t) ?? []).some((a) => foldCase(a.name) === 'key')))
   if (byObjectKey) {
-    for (let i = 0; i < wanted.length; i += 900) {
-      const keys = wanted.slice(i, i + 900).map((w) => w.toUpperCase())
+    // The one stored key each text can match, read through (workspace_id, object_key) (key-equality.ts).
+    const stored = [...new Set(folded.map(storedKeyFor).filter((k): k is string => k !== null))]
+    for (let i = 0; i < stored.length; i += 900) {
+      const keys = stored.slice(i, i + 900)
       for (const r of await ctx.tx.objectsByKey(ctx.workspaceId, typeIds, keys))
         add(foldCase(r.object_key), r.id, r.object_key)
     }

@@ -22,6 +22,7 @@ import * as m0022 from './migrations/0022-object-read-path.js'
 import * as m0023 from './migrations/0023-object-foreign-keys.js'
 import * as m0025 from './migrations/0025-object-workspace-key.js'
 import * as m0026 from './migrations/0026-sqlite-reference-keys.js'
+import * as m0027 from './migrations/0027-object-key-index.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0023-object-foreign-keys': m0023,
   '0025-object-workspace-key': m0025,
   '0026-sqlite-reference-keys': m0026,
+  '0027-object-key-index': m0027,
 }
 
 /** Every migration, in order. */

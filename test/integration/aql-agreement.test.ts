@@ -109,8 +109,37 @@ const FOLDING = [
   'objectType = Rack order by Devices.Vendor desc',
 ]
 
+/**
+ * Key tests in any case, through `in`, `!=`, paths and orders: the compiled SQL compares the stored key with the one
+ * key the text can match (key-equality.ts), with no index on the folded key (migration 0027). The keys are AGA-n
+ * (first workspace) and AGB-n; `ı`, `İ`, `ａ` (fullwidth) and Cyrillic `а` fold to no ASCII text and match nothing.
+ */
+const KEYS = [
+  'Key = "aga-1"',
+  'Key = "AgA-2"',
+  'Key = "AGB-3"',
+  'Key != "aga-1"',
+  'Key != "AGA-2"',
+  'Key in ("aga-1", "AGA-3", "agb-1", "Agb-2", "ı")',
+  'Key not in ("aga-1", "aGa-2")',
+  'Key in ("İ", "ａga-1", "аga-1")',
+  'Key = "ａga-1"',
+  'Key == "aga-1"',
+  'Key == "AGA-1"',
+  'Key like "a-1"',
+  'Key startswith "AGA-1"',
+  'Key > "AGA-2"',
+  'Key is not EMPTY order by Key desc',
+  'objectType = Device order by Key',
+  'Owner.Key = "aga-2"',
+  'Owner.Key in ("AGA-1", "aga-2", "agb-2")',
+  'Devices.Key != "aga-5"',
+  'objectType = Device order by Owner.Key desc',
+]
+
 async function checkAgreement(services: Services, f: Fixture, runs: number): Promise<void> {
   for (const text of FOLDING) expect(await agrees(services, f, text, 0, 1000), text).toBe(true)
+  for (const text of KEYS) expect(await agrees(services, f, text, 0, 1000), text).toBe(true)
   let checked = 0
   await fc.assert(
     fc.asyncProperty(

@@ -72,9 +72,12 @@ export function compileOrder(
   return { joins: sql``, orderBy: sql`${key} ${dir} nulls first, ${id} asc` }
 }
 
-/** The comparable key of a text or string column set on an object row. */
+/**
+ * The comparable key of a text or string column set on an object row. Object keys (`[A-Z0-9-]+`, key-equality.ts)
+ * order as their folded form: lower() keeps the order of `-`, digits and upper-case letters.
+ */
 function rowKey(caps: DialectCapabilities, columns: Exclude<Columns, { kind: 'numeric' }>): Sql<string> {
-  return codePoints(caps, columns.kind === 'text' ? columns.folded : columns.raw)
+  return codePoints(caps, columns.kind === 'text' && !columns.objectKey ? columns.folded : columns.raw)
 }
 
 /** The key on the object row `x` itself: a field ('' is no value) or a non-text attribute from the JSON. */

@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely'
 import type { BoundTest, FieldName, Scalar, ValueType } from '../../domain/aql/bound.js'
 import { foldCase } from '../../domain/aql/compare.js'
+import { storedKeyFor } from '../../domain/aql/key-equality.js'
 import { sortKey } from '../../domain/schema/attribute-value.js'
 import type { DialectCapabilities } from '../capabilities.js'
 import {
@@ -32,6 +33,8 @@ export type Columns =
       readonly raw: Sql<string>
       readonly folded: Sql<string>
       readonly foldIndexed: boolean
+      /** The object key: case-insensitive equality compares `raw` with storedKeyFor (key-equality.ts). */
+      readonly objectKey?: true
     }
   | { readonly kind: 'numeric'; readonly num: Sql<number>; readonly key: (value: Scalar) => number | null }
   | { readonly kind: 'string'; readonly raw: Sql<string> }
@@ -69,9 +72,10 @@ export function fieldColumns(caps: DialectCapabilities, o: string, field: FieldN
     case 'label':
       return { kind: 'text', raw: col(o, 'label'), folded: col(o, 'label_ci'), foldIndexed: false }
     case 'key': {
-      // Keys are PREFIX-n in ASCII, where lower() (ASCII-only under "C") folds exactly as foldCase.
+      // Keys are PREFIX-n in ASCII, where lower() (ASCII-only under "C") folds exactly as foldCase. Equality and
+      // `in` read the key itself (objectKey): no index holds the folded key (migration 0027).
       const folded = sql<string>`lower(${codePoints(caps, col<string>(o, 'object_key'))})`
-      return { kind: 'text', raw: col(o, 'object_key'), folded, foldIndexed: false }
+      return { kind: 'text', raw: col(o, 'object_key'), folded, foldIndexed: false, objectKey: true }
     }
     case 'created':
       return { kind: 'string', raw: col(o, 'created_at') }
@@ -96,12 +100,14 @@ export function testSql(caps: DialectCapabilities, columns: Columns, test: Bound
     case 'eq': {
       if (columns.kind === 'string') return sql<SqlBool>`${raw} = ${String(test.value)}`
       const text = String(test.value)
+      if (!test.caseSensitive && columns.objectKey) return keyIn(raw, [text])
       if (!test.caseSensitive) return sql<SqlBool>`${columns.folded} = ${foldCase(text)}`
       const exact = sql<SqlBool>`${raw} = ${text}`
       // folded = foldCase(raw) always, so this is implied; it lets the (attribute_id, value_ci) key find the rows.
       return columns.foldIndexed ? and([sql<SqlBool>`${columns.folded} = ${foldCase(text)}`, exact]) : exact
     }
     case 'in':
+      if (columns.kind === 'text' && columns.objectKey) return keyIn(raw, test.values.map(String))
       return columns.kind === 'string'
         ? inList(raw, test.values.map(String))
         : inList(
@@ -123,6 +129,12 @@ export function testSql(caps: DialectCapabilities, columns: Columns, test: Bound
       return build(caps, columns.folded, needle)
     }
   }
+}
+
+/** `Key = t` / `Key in (t, …)`: the stored keys these texts can match, compared as they are (key-equality.ts). */
+function keyIn(raw: Sql<string>, texts: readonly string[]): Predicate {
+  const keys = texts.map(storedKeyFor).filter((k): k is string => k !== null)
+  return keys.length === 1 ? sql<SqlBool>`${raw} = ${keys[0]!}` : inList(raw, [...new Set(keys)])
 }
 
 function numericTest(columns: Extract<Columns, { kind: 'numeric' }>, test: BoundTest): Predicate {
