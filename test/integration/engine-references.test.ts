@@ -290,6 +290,30 @@ describeEachDialect('import engine: references', (env) => {
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([ann.id])
   })
 
+  it('Key = ${owner} links by text that folds to the object key as AQL folds it (the Kelvin sign folds to k)', async () => {
+    const s = await engineSource(services(), ws(), [person, laptop('Key = ${owner}')])
+    const schemaKey = `K${String(Date.now() % 1_000_000_000)}`
+    await services().schemas.updateSchema(ws(), s.schemaId, { objectSchemaKey: schemaKey })
+    await runEngine(services(), ws(), s.source.id, [{ people: [{ name: 'Ann' }] }])
+    const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
+    expect(ann.key.startsWith(`${schemaKey}-`)).toBe(true)
+    const kelvin = `\u212a${ann.key.slice(1).toLowerCase()}`
+    const result = await runEngine(services(), ws(), s.source.id, [
+      {
+        people: [{ name: 'Ann' }],
+        laptops: [
+          { serial: 'L1', owner: kelvin },
+          { serial: 'L2', owner: `\u0130${ann.key.slice(1)}` },
+        ],
+      },
+    ])
+    const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
+    expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([ann.id])
+    // İ folds to i + U+0307, which no key holds: reported, not linked.
+    const problems = await entryProblems(services(), result.id)
+    expect(problems.map((p) => p.code)).toEqual(['UNRESOLVED_REFERENCE'])
+  })
+
   it('finds targets that another source or the API created', async () => {
     const s = await engineSource(services(), ws(), [person, laptop('Name = ${owner}', {}, 1)])
     const manual = await services().objects.create(ws(), {
