@@ -73,7 +73,9 @@ for (const dialect of dialects()) {
         await insert(raw, leg, type, 'leg-3', 'clashes with LEG-3')
         await insert(raw, leg, type, 'LEG_4', 'underscore')
         await insert(raw, leg, type, 'LÉG-5', 'not ascii')
-        await insert(raw, low, await insertType(raw, low), 'low-1', 'lower schema')
+        const lowType = await insertType(raw, low)
+        await insert(raw, low, lowType, 'low-1', 'lower schema')
+        await insert(raw, low, lowType, 'LOW-2', 'lower schema, key in the form')
         await insert(raw, clash, await insertType(raw, clash), 'Leg-1', 'schema key taken')
       })
       const booted = await bootstrap(loadConfig({ ...db.env, LOG_LEVEL: 'silent' }))
@@ -88,6 +90,7 @@ for (const dialect of dialects()) {
           underscore: 'LEG-101',
           'not ascii': 'LEG-102',
           'lower schema': 'LOW-1',
+          'lower schema, key in the form': 'LOW-2',
           'schema key taken': 'LEG2-1',
         })
         // Every key is found by Key in another case.

@@ -60,7 +60,9 @@ async function upperCaseObjectKeys(
   renamed: Map<number, { from: string; schema: Schema }>,
 ): Promise<void> {
   const outOfForm =
-    caps.dialect === 'postgres' ? sql`object_key ~ '[^-A-Z0-9]'` : sql`object_key glob '*[^-A-Z0-9]*'`
+    caps.dialect === 'postgres'
+      ? sql`(object_key collate "C") ~ '[^-A-Z0-9]'`
+      : sql`object_key glob '*[^-A-Z0-9]*'`
   const ofRenamed = renamed.size > 0 ? sql` or object_schema_id in (${sql.join([...renamed.keys()])})` : sql``
   const { rows } = await sql<{
     id: number
@@ -96,6 +98,8 @@ async function upperCaseObjectKeys(
     const rest =
       from !== undefined && o.object_key.startsWith(`${from}-`) ? o.object_key.slice(from.length) : null
     let key = asciiUpper(rest === null ? o.object_key : `${schema.object_schema_key}${rest}`)
+    // An object of a renamed schema may already hold a key in the form (its prefix other than the schema's).
+    if (key === o.object_key && /^[A-Z0-9-]+$/.test(key)) continue
     while (!/^[A-Z0-9-]+$/.test(key) || !(await free(o.workspace_id, key))) {
       key = `${schema.object_schema_key}-${schema.next_object_seq++}`
       used.add(schema)
