@@ -3,6 +3,7 @@
  * a few bytes per entry instead of a string or a boxed number in a Set (at a million entries, ~10 MB instead of
  * ~150 MB), so the heap stays bounded by the batch, not by the run.
  */
+import { foldCase } from '../domain/aql/compare.js'
 
 /** Object ids seen by this execution (the missing-objects pass treats every other owned object as missing). */
 export class IdBitmap {
@@ -109,17 +110,25 @@ export class TextHashes {
 
   /** Adds the text; answers true when it was certainly not there before (false: it, or a text with its hash, was). */
   add(text: string): boolean {
-    if (this.#count * 4 >= this.#low.length * 3) this.#grow()
     bothHashes(text)
-    if (!this.#insert(this.#low, this.#high, LOW, HIGH)) return false
+    return this.addHashes(LOW, HIGH)
+  }
+
+  /** add() of a text whose two hashes were computed already (textHashesInto). */
+  addHashes(low: number, high: number): boolean {
+    if (this.#count * 4 >= this.#low.length * 3) this.#grow()
+    if (!this.#insert(this.#low, this.#high, low, high)) return false
     this.#count++
     return true
   }
 
   mayHave(text: string): boolean {
     bothHashes(text)
-    const low = LOW
-    const high = HIGH
+    return this.mayHaveHashes(LOW, HIGH)
+  }
+
+  /** mayHave() of a text whose two hashes were computed already (textHashesInto). */
+  mayHaveHashes(low: number, high: number): boolean {
     const mask = this.#low.length - 1
     for (let i = low & mask; ; i = (i + 1) & mask) {
       const s = this.#low[i]!
@@ -154,6 +163,31 @@ export class TextHashes {
 /** The two hashes of a text, LOW (FNV-1a, never 0) and HIGH (MurmurHash2's multiplier, a shift per code unit). */
 let LOW = 0
 let HIGH = 0
+
+/**
+ * The two hashes TextHashes keeps of `foldCase(text)`, written to `lows[at]` and `highs[at]`, without making the
+ * folded string when the text is ASCII (A–Z are folded as they are read; any other code unit folds the whole text
+ * first, as foldCase does).
+ */
+export function foldedTextHashesInto(text: string, lows: Int32Array, highs: Int32Array, at: number): void {
+  let low = 0x811c9dc5
+  let high = 0x9747b28c
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i)
+    if (c >= 0x80) {
+      bothHashes(foldCase(text))
+      lows[at] = LOW
+      highs[at] = HIGH
+      return
+    }
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    low = Math.imul(low ^ c, 0x01000193)
+    high = Math.imul(high ^ c, 0x5bd1e995)
+    high ^= high >>> 15
+  }
+  lows[at] = low === 0 ? 1 : low
+  highs[at] = high
+}
 
 /** Sets LOW and HIGH for a text: both hashes in one pass over its code units. */
 function bothHashes(text: string): void {

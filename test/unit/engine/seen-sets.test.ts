@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { IdBitmap, IdentityHashes, TextHashes } from '../../../src/engine/seen-sets.js'
+import { foldCase } from '../../../src/domain/aql/compare.js'
+import { foldedTextHashesInto, IdBitmap, IdentityHashes, TextHashes } from '../../../src/engine/seen-sets.js'
 
 describe('IdBitmap', () => {
   it('holds exactly the ids added, growing past its first words, and counts each once', () => {
@@ -41,5 +42,39 @@ describe('TextHashes', () => {
       if (kept.mayHave(`sn-${(i * 2654435761) % 4294967291}-${i}`)) falsePositives++
     expect(falsePositives).toBe(0)
     expect(kept.mayHave('')).toBe(false)
+  })
+})
+
+describe('foldedTextHashesInto', () => {
+  it('gives the hashes of the folded text, ASCII folded as read and any other text folded first', () => {
+    const texts = [
+      '',
+      'sn-00042',
+      'SN-00042',
+      'Mixed Case @[`{ Z',
+      'Ünïcödé ÄÖÜ',
+      '\u212a', // KELVIN SIGN folds to an ASCII k
+      '\u0130stanbul', // I WITH DOT ABOVE folds to i + a combining dot
+      'quote\'s "double"',
+      '😀 emoji',
+      'x'.repeat(10_000),
+    ]
+    const lows = new Int32Array(texts.length)
+    const highs = new Int32Array(texts.length)
+    texts.forEach((t, i) => foldedTextHashesInto(t, lows, highs, i))
+    const kept = new TextHashes()
+    texts.forEach((t, i) => {
+      // The same two hashes as TextHashes computes for the folded string.
+      expect(kept.add(foldCase(t))).toBe(i !== 2)
+      expect(kept.mayHaveHashes(lows[i]!, highs[i]!)).toBe(true)
+      expect(kept.addHashes(lows[i]!, highs[i]!)).toBe(false)
+    })
+    expect(lows[1]).toBe(lows[2])
+    expect(highs[1]).toBe(highs[2])
+    const k = new Int32Array(2)
+    const kh = new Int32Array(2)
+    foldedTextHashesInto('\u212a', k, kh, 0)
+    foldedTextHashesInto('K', k, kh, 1)
+    expect([k[0], kh[0]]).toEqual([k[1], kh[1]])
   })
 })
