@@ -3,7 +3,6 @@
  * a few bytes per entry instead of a string or a boxed number in a Set (at a million entries, ~10 MB instead of
  * ~150 MB), so the heap stays bounded by the batch, not by the run.
  */
-import { foldCase } from '../domain/aql/compare.js'
 
 /** Object ids seen by this execution (the missing-objects pass treats every other owned object as missing). */
 export class IdBitmap {
@@ -165,28 +164,13 @@ let LOW = 0
 let HIGH = 0
 
 /**
- * The two hashes TextHashes keeps of `foldCase(text)`, written to `lows[at]` and `highs[at]`, without making the
- * folded string when the text is ASCII (A–Z are folded as they are read; any other code unit folds the whole text
- * first, as foldCase does).
+ * The two hashes TextHashes keeps of a text, written to `lows[at]` and `highs[at]`: computed once per value and
+ * reused by every question about it (mayHaveHashes, addHashes).
  */
-export function foldedTextHashesInto(text: string, lows: Int32Array, highs: Int32Array, at: number): void {
-  let low = 0x811c9dc5
-  let high = 0x9747b28c
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i)
-    if (c >= 0x80) {
-      bothHashes(foldCase(text))
-      lows[at] = LOW
-      highs[at] = HIGH
-      return
-    }
-    if (c >= 0x41 && c <= 0x5a) c |= 0x20
-    low = Math.imul(low ^ c, 0x01000193)
-    high = Math.imul(high ^ c, 0x5bd1e995)
-    high ^= high >>> 15
-  }
-  lows[at] = low === 0 ? 1 : low
-  highs[at] = high
+export function textHashesInto(text: string, lows: Int32Array, highs: Int32Array, at: number): void {
+  bothHashes(text)
+  lows[at] = LOW
+  highs[at] = HIGH
 }
 
 /** Sets LOW and HIGH for a text: both hashes in one pass over its code units. */

@@ -22,7 +22,7 @@ import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EntryProblem } from './engine-types.js'
 import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
 import type { TypeState, UniqueRunValues, WriteContext } from './run-context.js'
-import { foldedTextHashesInto, TextHashes } from './seen-sets.js'
+import { textHashesInto, TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
 
 /** The unique attributes of a plan whose values are checked (references are checked as their targets). */
@@ -124,21 +124,19 @@ const claimKey = (folded: string, identity: string): string => `${identity}\u000
 /**
  * One attribute's values in a batch's entries (those not skipped), in entry and value order: `lists[k]` holds the
  * values of `entries[k]`, and value `at` (counted across the lists) has the two hashes TextHashes keeps of its folded
- * text in `lows[at]` and `highs[at]` — computed once, without folding ASCII texts. The folded text itself is made
- * only when asked for (a value the database or the batch's map must answer about).
+ * text (foldCase) in `lows[at]` and `highs[at]`: each value is folded and hashed once, however many questions are
+ * asked about it (the run's hashes, the database, the batch's map).
  */
 class BatchValues {
   readonly entries: MappedEntry[] = []
   readonly lists: CanonicalValue[][] = []
-  /** The text of each value (valueText). */
+  /** The folded text of each value (foldCase of valueText). */
   readonly texts: string[] = []
   lows: Int32Array = EMPTY
   highs: Int32Array = EMPTY
-  #folded: (string | null)[] | null = null
 
   folded(at: number): string {
-    if (this.#folded === null) this.#folded = new Array<string | null>(this.texts.length).fill(null)
-    return (this.#folded[at] ??= foldCase(this.texts[at]!))
+    return this.texts[at]!
   }
 }
 
@@ -163,9 +161,9 @@ function batchValues(
   const texts = out.texts
   for (const list of out.lists)
     for (const v of list) {
-      const text = typeof v === 'string' ? v : String(v)
-      foldedTextHashesInto(text, lows, highs, texts.length)
-      texts.push(text)
+      const folded = foldCase(typeof v === 'string' ? v : String(v))
+      textHashesInto(folded, lows, highs, texts.length)
+      texts.push(folded)
     }
   return out
 }
