@@ -78,8 +78,10 @@ export async function decideBatch(
 export function settle(state: TypeState, decided: Decided, skipped: ReadonlySet<MappedEntry>): Decided {
   const { plan } = state
   const out: Decided = { creates: [], candidates: [], hashOnly: decided.hashOnly, writing: [] }
-  for (const c of decided.creates)
-    if (!skipped.has(c.e)) out.creates.push({ e: c.e, hash: entryHash(plan, c.e) })
+  // The creates are decided's own, hashed in place (their hash was left empty until now).
+  if (skipped.size === 0) out.creates = decided.creates
+  else for (const c of decided.creates) if (!skipped.has(c.e)) out.creates.push(c)
+  for (const c of out.creates) c.hash = entryHash(plan, c.e)
   for (const c of decided.candidates) {
     if (skipped.has(c.e)) continue
     if (c.e.hash !== null) {

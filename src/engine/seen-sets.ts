@@ -109,17 +109,25 @@ export class TextHashes {
 
   /** Adds the text; answers true when it was certainly not there before (false: it, or a text with its hash, was). */
   add(text: string): boolean {
-    if (this.#count * 4 >= this.#low.length * 3) this.#grow()
     bothHashes(text)
-    if (!this.#insert(this.#low, this.#high, LOW, HIGH)) return false
+    return this.addHashes(LOW, HIGH)
+  }
+
+  /** add() of a text whose two hashes were computed already (textHashesInto). */
+  addHashes(low: number, high: number): boolean {
+    if (this.#count * 4 >= this.#low.length * 3) this.#grow()
+    if (!this.#insert(this.#low, this.#high, low, high)) return false
     this.#count++
     return true
   }
 
   mayHave(text: string): boolean {
     bothHashes(text)
-    const low = LOW
-    const high = HIGH
+    return this.mayHaveHashes(LOW, HIGH)
+  }
+
+  /** mayHave() of a text whose two hashes were computed already (textHashesInto). */
+  mayHaveHashes(low: number, high: number): boolean {
     const mask = this.#low.length - 1
     for (let i = low & mask; ; i = (i + 1) & mask) {
       const s = this.#low[i]!
@@ -154,6 +162,16 @@ export class TextHashes {
 /** The two hashes of a text, LOW (FNV-1a, never 0) and HIGH (MurmurHash2's multiplier, a shift per code unit). */
 let LOW = 0
 let HIGH = 0
+
+/**
+ * The two hashes TextHashes keeps of a text, written to `lows[at]` and `highs[at]`: computed once per value and
+ * reused by every question about it (mayHaveHashes, addHashes).
+ */
+export function textHashesInto(text: string, lows: Int32Array, highs: Int32Array, at: number): void {
+  bothHashes(text)
+  lows[at] = LOW
+  highs[at] = HIGH
+}
 
 /** Sets LOW and HIGH for a text: both hashes in one pass over its code units. */
 function bothHashes(text: string): void {

@@ -22,7 +22,7 @@ import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EntryProblem } from './engine-types.js'
 import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
 import type { TypeState, UniqueRunValues, WriteContext } from './run-context.js'
-import { TextHashes } from './seen-sets.js'
+import { textHashesInto, TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
 
 /** The unique attributes of a plan whose values are checked (references are checked as their targets). */
@@ -46,29 +46,31 @@ export async function enforceUnique(
   const withProblem = new Set<MappedEntry>()
   for (const { attribute } of unique) {
     const run = await runValues(ctx, state, attribute.id)
-    const folded = foldedValues(batch, attribute.id, skipped)
-    const takenByOthers = await storedConflicts(ctx, run, attribute.id, batch, skipped, folded)
-    const held = new BatchHolders()
+    const values = batchValues(batch, attribute.id, skipped)
+    const takenByOthers = await storedConflicts(ctx, run, attribute.id, values)
+    const held = new BatchHolders(values)
+    const { entries, lists, lows, highs } = values
     let at = 0
-    for (const e of batch) {
-      const values = e.values.get(attribute.id)
-      if (!values || skipped.has(e)) continue
-      const keep: CanonicalValue[] = []
-      for (const v of values) {
-        const f = folded[at++]!
-        const byOthers = takenByOthers.size > 0 && takenByOthers.has(claimKey(f, e.identity))
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!
+      const list = lists[k]!
+      // The values kept, made only once one is dropped (most entries drop none).
+      let keep: CanonicalValue[] | null = null
+      for (let j = 0; j < list.length; j++, at++) {
+        const v = list[j]!
+        const byOthers = takenByOthers.size > 0 && takenByOthers.has(claimKey(values.folded(at), e.identity))
         // A value new to the run's hashes is held by no entry of this batch: no map of the batch is needed.
-        if (run.kept?.add(f) === true && !byOthers) {
-          keep.push(v)
-          held.add(f, e.identity)
+        if (run.kept?.addHashes(lows[at]!, highs[at]!) === true && !byOthers) {
+          keep?.push(v)
+          held.add(at, e.identity)
           continue
         }
-        const inBatch = held.holder(f)
+        const inBatch = held.holder(values.folded(at))
         // The entry's own object may hold it; any other object (stored, or written by an earlier batch) holds it.
         const taken = inBatch !== undefined ? inBatch !== e.identity : byOthers
         if (!taken) {
-          keep.push(v)
-          held.add(f, e.identity)
+          keep?.push(v)
+          held.add(at, e.identity)
           continue
         }
         const problem: EntryProblem = {
@@ -83,10 +85,10 @@ export async function enforceUnique(
         ctx.problems.push(problem)
         withProblem.add(e)
         if (ctx.entryProblems === 'SKIP_ENTRY') skipped.add(e)
+        keep ??= list.slice(0, j)
       }
       // A dropped value is not an empty value: the stored one stays, whatever emptyValues says.
-      if (keep.length === values.length) continue
-      setMappedValues(e, attribute.id, keep)
+      if (keep) setMappedValues(e, attribute.id, keep)
     }
   }
   state.result.entriesWithProblems += withProblem.size
@@ -120,43 +122,79 @@ async function runValues(ctx: WriteContext, state: TypeState, attributeId: numbe
 const claimKey = (folded: string, identity: string): string => `${identity}\u0000${folded}`
 
 /**
- * The values the entries of one batch kept, with the entry holding each: a list while nobody asks, made a map by the
- * first question (a value the run's hashes may already hold, or any value when the run keeps no hashes).
+ * One attribute's values in a batch's entries (those not skipped), in entry and value order: `lists[k]` holds the
+ * values of `entries[k]`, and value `at` (counted across the lists) has the two hashes TextHashes keeps of its folded
+ * text (foldCase) in `lows[at]` and `highs[at]`: each value is folded and hashed once, however many questions are
+ * asked about it (the run's hashes, the database, the batch's map).
+ */
+class BatchValues {
+  readonly entries: MappedEntry[] = []
+  readonly lists: CanonicalValue[][] = []
+  /** The folded text of each value (foldCase of valueText). */
+  readonly texts: string[] = []
+  lows: Int32Array = EMPTY
+  highs: Int32Array = EMPTY
+
+  folded(at: number): string {
+    return this.texts[at]!
+  }
+}
+
+const EMPTY = new Int32Array(0)
+
+function batchValues(
+  batch: MappedEntry[],
+  attributeId: number,
+  skipped: ReadonlySet<MappedEntry>,
+): BatchValues {
+  const out = new BatchValues()
+  let count = 0
+  for (const e of batch) {
+    const values = e.values.get(attributeId)
+    if (!values || values.length === 0 || skipped.has(e)) continue
+    out.entries.push(e)
+    out.lists.push(values)
+    count += values.length
+  }
+  const lows = (out.lows = new Int32Array(count))
+  const highs = (out.highs = new Int32Array(count))
+  const texts = out.texts
+  for (const list of out.lists)
+    for (const v of list) {
+      const folded = foldCase(typeof v === 'string' ? v : String(v))
+      textHashesInto(folded, lows, highs, texts.length)
+      texts.push(folded)
+    }
+  return out
+}
+
+/**
+ * The values the entries of one batch kept, with the entry holding each: a list of positions while nobody asks,
+ * made a map of folded texts by the first question (a value the run's hashes may already hold, or any value when
+ * the run keeps no hashes).
  */
 class BatchHolders {
-  readonly #list: string[] = []
+  readonly #values: BatchValues
+  readonly #list: (number | string)[] = []
   #map: Map<string, string> | null = null
 
-  add(folded: string, identity: string): void {
-    if (this.#map) this.#map.set(folded, identity)
-    else this.#list.push(folded, identity)
+  constructor(values: BatchValues) {
+    this.#values = values
+  }
+
+  add(at: number, identity: string): void {
+    if (this.#map) this.#map.set(this.#values.folded(at), identity)
+    else this.#list.push(at, identity)
   }
 
   holder(folded: string): string | undefined {
     if (!this.#map) {
       this.#map = new Map()
-      for (let i = 0; i < this.#list.length; i += 2) this.#map.set(this.#list[i]!, this.#list[i + 1]!)
+      for (let i = 0; i < this.#list.length; i += 2)
+        this.#map.set(this.#values.folded(this.#list[i] as number), this.#list[i + 1] as string)
     }
     return this.#map.get(folded)
   }
-}
-
-/**
- * The folded values of one attribute of the batch's entries (those not skipped), in entry and value order: each
- * value is folded once for the lookups and the check.
- */
-function foldedValues(
-  batch: MappedEntry[],
-  attributeId: number,
-  skipped: ReadonlySet<MappedEntry>,
-): string[] {
-  const out: string[] = []
-  for (const e of batch) {
-    const values = e.values.get(attributeId)
-    if (!values || skipped.has(e)) continue
-    for (const v of values) out.push(foldCase(valueText(v)))
-  }
-  return out
 }
 
 /**
@@ -167,24 +205,22 @@ async function storedConflicts(
   ctx: WriteContext,
   run: UniqueRunValues,
   attributeId: number,
-  batch: MappedEntry[],
-  skipped: ReadonlySet<MappedEntry>,
-  folded: readonly string[],
+  values: BatchValues,
 ): Promise<Set<string>> {
   const claims = new Map<string, readonly [string, string]>()
   let repeats = false
   let at = 0
-  for (const e of batch) {
-    const values = e.values.get(attributeId)
-    if (!values || skipped.has(e)) continue
-    for (let i = 0; i < values.length; i++) {
-      const f = folded[at++]!
-      const repeated = run.kept?.mayHave(f) ?? true
+  const { entries, lists, lows, highs } = values
+  for (let k = 0; k < entries.length; k++) {
+    const identity = entries[k]!.identity
+    for (let i = lists[k]!.length; i > 0; i--, at++) {
+      const repeated = run.kept?.mayHaveHashes(lows[at]!, highs[at]!) ?? true
       repeats ||= repeated
       // With no value rows at the start, only a value the run may already have kept can be held by another object.
       if (run.emptyAtStart && !repeated) continue
-      const key = claimKey(f, e.identity)
-      if (!claims.has(key)) claims.set(key, [f, e.identity])
+      const f = values.folded(at)
+      const key = claimKey(f, identity)
+      if (!claims.has(key)) claims.set(key, [f, identity])
     }
   }
   const taken = new Set<string>()

@@ -9,6 +9,7 @@ import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
 import { loadPg } from './pg-client.js'
+import { postgresReadRows, sqliteReadRows, type ReadRows } from './read-rows.js'
 import { PatientSqliteDialect, sqliteReadNow } from './sqlite-patient-dialect.js'
 
 export type Db = Kysely<Database>
@@ -16,6 +17,8 @@ export type Db = Kysely<Database>
 export interface BulkTransaction {
   db: Db
   bulk: BulkWriter
+  /** Reads on the transaction's connection with rows as arrays (read-rows.ts). */
+  readRows: ReadRows
 }
 
 export interface Store {
@@ -108,7 +111,11 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
       db,
       caps,
       bulkTransaction: (fn) =>
-        db.transaction().execute((trx) => fn({ db: trx, bulk: sqliteBulkWriter(sqlite) })),
+        db
+          .transaction()
+          .execute((trx) =>
+            fn({ db: trx, bulk: sqliteBulkWriter(sqlite), readRows: sqliteReadRows(sqlite) }),
+          ),
       readNow: sqliteReadNow(sqlite),
       ping: async () => {
         try {
@@ -156,7 +163,7 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
           // enable_seqscan = off adds 10^10 to the cost of every scan of a stage table, which puts the statement
           // far above jit_above_cost: each move of staged rows then spent ~0.2 s compiling itself with LLVM.
           await sql`set local jit = off`.execute(trx)
-          return fn({ db: trx, bulk: postgresBulkWriter(client) })
+          return fn({ db: trx, bulk: postgresBulkWriter(client), readRows: postgresReadRows(client) })
         })
       } finally {
         client.release()

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { ImportStore, ImportTx } from '../engine/ports.js'
 import type { Db, Store } from './create-store.js'
 import type { BulkWriter } from './bulk.js'
+import type { ReadRows } from './read-rows.js'
 import { provenanceRepository } from './repositories/provenance.repository.js'
 import {
   CHANGE_BATCH,
@@ -109,9 +110,9 @@ export function importStore(store: Store): ImportStore {
     dialect: store.caps.dialect,
     transaction: async (work, { rollback }) => {
       try {
-        await store.bulkTransaction(async ({ db, bulk }) => {
+        await store.bulkTransaction(async ({ db, bulk, readRows }) => {
           const counts = new ObjectCountDeltas()
-          await work(importTx(store, db, bulk, counts))
+          await work(importTx(store, db, bulk, readRows, counts))
           // The per-type object counts change once, at the end: their rows are locked only until the commit.
           await counts.apply(db)
           if (rollback) throw new Rollback()
@@ -123,7 +124,13 @@ export function importStore(store: Store): ImportStore {
   }
 }
 
-function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDeltas): ImportTx {
+function importTx(
+  store: Store,
+  db: Db,
+  bulk: BulkWriter,
+  readRows: ReadRows,
+  counts: ObjectCountDeltas,
+): ImportTx {
   const dialect = store.caps.dialect
   const index = new IndexStage(store, bulk)
   // The types this transaction holds a KEY SHARE lock on (object-integrity.repository.ts): one lock per type.
@@ -134,7 +141,8 @@ function importTx(store: Store, db: Db, bulk: BulkWriter, counts: ObjectCountDel
     dialect,
     hasOwned: (typeId, sourceId) => repo.hasOwned(db, typeId, sourceId),
     countOwned: (typeId, sourceId) => repo.countOwned(db, typeId, sourceId),
-    findOwned: (typeId, sourceId, identities) => repo.findOwned(db, dialect, typeId, sourceId, identities),
+    findOwned: (typeId, sourceId, identities) =>
+      repo.findOwned(readRows, dialect, typeId, sourceId, identities),
     storedValues: (ids) => repo.storedValues(db, ids),
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
       repo.valuesPage(db, workspaceId, typeIds, afterId, limit),

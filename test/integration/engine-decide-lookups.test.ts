@@ -102,4 +102,44 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
     // 6,000 distinct entries in batches of 5,000.
     expect(calls).toEqual({ batchLookups: 2, hasOwned: 1 })
   }, 90_000)
+
+  it('finds owned objects by identities with quotes, array and JSON syntax, unicode and 255 characters, each once when asked twice', async () => {
+    const odd = [
+      `it's`,
+      '"quoted"',
+      'back\\slash\\',
+      '{brace,comma}',
+      '[1,2]',
+      'NULL',
+      'inner  spaces',
+      'tab\tand\nline',
+      'Ünïcödé ÄÖÜ',
+      '😀 日本',
+      'x'.repeat(255),
+    ]
+    const rows = odd.map((serial, i) => ({ serial, size: i }))
+    const s = await engineSource(services(), ws(), [host])
+    const first = await runEngine(services(), ws(), s.source.id, [{ hosts: rows }])
+    expect(counters(first, 'Host')).toMatchObject({ objectsCreated: odd.length })
+    // Unchanged: each identity found, so identical; one size changed: that object updated, none created.
+    const again = await runEngine(services(), ws(), s.source.id, [
+      { hosts: rows.map((r, i) => (i === 3 ? { ...r, size: 99 } : r)) },
+    ])
+    expect(counters(again, 'Host')).toMatchObject({
+      objectsIdentical: odd.length - 1,
+      objectsUpdated: 1,
+      objectsCreated: 0,
+    })
+    // Asked directly, with every identity twice and one the source does not own.
+    let found: { identity: string }[] = []
+    await importStore(services().store).transaction(
+      async (tx) => {
+        found = await tx.findOwned(s.typeId('Host'), s.source.id, [...odd, ...odd, 'not there'])
+      },
+      { rollback: true },
+    )
+    expect(new Set(found.map((o) => o.identity))).toEqual(new Set(odd))
+    const stored = await storedObjects(services(), s.typeId('Host'))
+    expect(new Set(stored.map((o) => o.identity))).toEqual(new Set(odd))
+  }, 90_000)
 })

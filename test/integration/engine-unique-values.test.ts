@@ -22,6 +22,16 @@ const tagged: TypeSpec = {
   ],
 }
 
+const multi: TypeSpec = {
+  key: 'multi',
+  name: 'Multi',
+  selector: 'items',
+  attributes: [
+    { name: 'Serial', type: 'text', identity: true, label: true, locators: ['serial'] },
+    { name: 'Tags', type: 'text', unique: true, max: -1, locators: ['tags'] },
+  ],
+}
+
 /** More entries than one write batch (5,000): the second batch is checked against the rows of the first. */
 const N = 5003
 const serial = (i: number) => `S${i}`
@@ -76,6 +86,29 @@ describeEachDialect(
       ])
       expect(await problemsOf(again.id)).toEqual([['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'T2']])
       expect(counters(again, 'Tagged')).toMatchObject({ objectsIdentical: 2, entriesWithProblems: 1 })
+    })
+
+    it('drops only the taken values of a multi-valued unique attribute, keeping the entry’s others in order', async () => {
+      const m = await engineSource(services(), ws(), [multi])
+      const run = await runEngine(services(), ws(), m.source.id, [
+        {
+          items: [
+            { serial: 'A', tags: ['X1', 'X2', 'X3'] },
+            { serial: 'B', tags: ['Y1', 'x2', 'Y3', 'X3'] },
+            { serial: 'C', tags: ['Z1'] },
+          ],
+        },
+      ])
+      expect(counters(run, 'Multi')).toMatchObject({ objectsCreated: 3, entriesWithProblems: 1 })
+      expect(await problemsOf(run.id)).toEqual([
+        ['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tags', 'x2'],
+        ['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tags', 'X3'],
+      ])
+      const tagsId = String(m.attributeId('Multi.Tags'))
+      const stored = new Map((await storedObjects(services(), m.typeId('Multi'))).map((o) => [o.identity, o]))
+      expect(stored.get('A')!.values[tagsId]).toEqual(['X1', 'X2', 'X3'])
+      expect(stored.get('B')!.values[tagsId]).toEqual(['Y1', 'Y3'])
+      expect(stored.get('C')!.values[tagsId]).toEqual(['Z1'])
     })
 
     it('leaves every unique value of a run without repeats in the index, where AQL and the next run find it', async () => {

@@ -3,16 +3,9 @@ import type { Db, Store } from '../create-store.js'
 import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
+import type { ReadRows } from '../read-rows.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
-
-interface OwnedRow {
-  id: number | string
-  identity: string | null
-  content_hash: string
-  object_key: string
-  missing_runs: number | string
-}
 
 export const OBJECT_INSERT: readonly BulkColumn[] = [
   { name: 'id', pg: 'bigint' },
@@ -154,48 +147,55 @@ export const importWriteRepository = {
       ).n,
     ),
 
+  /**
+   * The objects the source owns of the type with one of the identities (each identity once or not at all, in no
+   * particular order). One statement per 10,000 identities, rows as arrays (read-rows.ts) and only the columns
+   * decide needs.
+   */
   findOwned: async (
-    db: Db,
+    rows: ReadRows,
     dialect: 'sqlite' | 'postgres',
     typeId: number,
     sourceId: string,
-    identities: string[],
+    identities: readonly string[],
   ): Promise<OwnedObject[]> => {
     const out: OwnedObject[] = []
-    // One statement per batch on both: PostgreSQL takes the batch as one array parameter, SQLite as one JSON text
-    // parameter read by json_each (an `in` list binds at most 900 values, and Kysely compiles one node per value).
     const step = 10_000
     for (let i = 0; i < identities.length; i += step) {
       const chunk = identities.slice(i, i + step)
-      const rows =
+      const found =
         dialect === 'postgres'
           ? // One index probe per identity. `identity = any(array)` let the planner scan every object of the type
             // and test each against the array (a million objects × 5,000 identities per batch); OFFSET 0 keeps the
-            // lateral subquery from being flattened into that scan.
-            (
-              await sql<OwnedRow>`select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs
-                from unnest(${chunk}::text[]) as k(identity)
+            // lateral subquery from being flattened into that scan. Measured against `= any` (5× the server's CPU
+            // time with enable_seqscan off), a join of the unnested array (the planner merged whole indexes),
+            // identities COPYed to a temporary table and joined, the array sorted first, and a prepared statement
+            // (its generic plan scanned the type per batch): docs/benchmarks.md, issue 11 sixth pass.
+            await rows(
+              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs
+                from unnest($3::text[]) as k(identity)
                 cross join lateral (
                   select id, identity, content_hash, object_key, missing_runs from object x
-                  where x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
-                    and x.identity = k.identity
-                  offset 0) o`.execute(db)
-            ).rows
-          : // The unique (type, source, identity) index is probed once per identity of the list.
-            (
-              await sql<OwnedRow>`select id, identity, content_hash, object_key, missing_runs from object
-                where object_type_id = ${typeId} and import_source_id = ${sourceId}
-                  and identity in (select value from json_each(${JSON.stringify(chunk)}))`.execute(db)
-            ).rows
-      for (const r of rows) {
+                  where x.object_type_id = $1 and x.import_source_id = $2 and x.identity = k.identity
+                  offset 0) o`,
+              [typeId, sourceId, chunk],
+            )
+          : // One JSON text parameter read by json_each (an `in` list binds at most 900 values); SQLite makes the
+            // list an ephemeral index and probes the unique (type, source, identity) index once per identity.
+            await rows(
+              `select id, identity, content_hash, object_key, missing_runs from object
+                where object_type_id = ? and import_source_id = ?
+                  and identity in (select value from json_each(?))`,
+              [typeId, sourceId, JSON.stringify(chunk)],
+            )
+      for (const r of found)
         out.push({
-          id: Number(r.id),
-          identity: r.identity ?? '',
-          content_hash: r.content_hash,
-          object_key: r.object_key,
-          missing_runs: Number(r.missing_runs),
+          id: Number(r[0]),
+          identity: (r[1] as string | null) ?? '',
+          content_hash: r[2] as string,
+          object_key: r[3] as string,
+          missing_runs: Number(r[4]),
         })
-      }
     }
     return out
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IdBitmap, IdentityHashes, TextHashes } from '../../../src/engine/seen-sets.js'
+import { IdBitmap, IdentityHashes, TextHashes, textHashesInto } from '../../../src/engine/seen-sets.js'
 
 describe('IdBitmap', () => {
   it('holds exactly the ids added, growing past its first words, and counts each once', () => {
@@ -41,5 +41,30 @@ describe('TextHashes', () => {
       if (kept.mayHave(`sn-${(i * 2654435761) % 4294967291}-${i}`)) falsePositives++
     expect(falsePositives).toBe(0)
     expect(kept.mayHave('')).toBe(false)
+  })
+})
+
+describe('textHashesInto', () => {
+  it('gives the hashes TextHashes computes for the same text, so that a value is hashed once', () => {
+    const texts = [
+      '',
+      'sn-00042',
+      'SN-00042',
+      'Ünïcödé ÄÖÜ',
+      'quote\'s "double"',
+      '😀 emoji',
+      'x'.repeat(10_000),
+    ]
+    const lows = new Int32Array(texts.length)
+    const highs = new Int32Array(texts.length)
+    texts.forEach((t, i) => textHashesInto(t, lows, highs, i))
+    const kept = new TextHashes()
+    texts.forEach((t, i) => {
+      expect(kept.mayHaveHashes(lows[i]!, highs[i]!)).toBe(false)
+      expect(kept.add(t)).toBe(true)
+      expect(kept.mayHaveHashes(lows[i]!, highs[i]!)).toBe(true)
+      expect(kept.addHashes(lows[i]!, highs[i]!)).toBe(false)
+    })
+    expect(kept.size).toBe(texts.length)
   })
 })
