@@ -84,7 +84,10 @@ export async function consumeChunk(
           continue
         }
       }
-      if (await isDuplicate(ctx, state, m.identity)) {
+      // Most entries are answered without a query: awaited only then (an await per entry costs a promise and a
+      // turn of the microtask queue each — measured 0.3–0.5 µs of every entry's map time).
+      const duplicate = mayBeDuplicate(state, m.identity)
+      if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, m.identity)))) {
         result.duplicateEnries++
         problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
         continue
@@ -121,13 +124,17 @@ export async function consumeChunk(
 }
 
 /**
- * Whether an entry of this execution already had the identity: one in the batch being filled, or one of an earlier
- * batch — then its object exists and was marked seen. The identity hashes answer most entries without a query; a
- * hash that matches (a repeat, or rarely another identity with the same hash) is confirmed by one lookup.
+ * Whether an entry of this execution already had the identity: one in the batch being filled ('yes'), or maybe one
+ * of an earlier batch ('maybe': then its object exists and was marked seen — see isEarlierDuplicate). The identity
+ * hashes answer most entries without a query (false).
  */
-async function isDuplicate(ctx: WriteContext, state: TypeState, identity: string): Promise<boolean> {
-  if (state.batchIdentities.has(identity)) return true
-  if (!state.seenIdentities.mayHave(identity)) return false
+function mayBeDuplicate(state: TypeState, identity: string): 'yes' | 'maybe' | false {
+  if (state.batchIdentities.has(identity)) return 'yes'
+  return state.seenIdentities.mayHave(identity) ? 'maybe' : false
+}
+
+/** Confirms a 'maybe' of mayBeDuplicate: a repeat, or rarely another identity with the same hash (one lookup). */
+async function isEarlierDuplicate(ctx: WriteContext, state: TypeState, identity: string): Promise<boolean> {
   const owned = await ctx.tx.findOwned(state.plan.type.id, ctx.importSourceId, [identity])
   return owned.some((o) => state.seenIds.has(o.id))
 }
