@@ -93,7 +93,6 @@ export async function consumeChunk(
         continue
       }
       state.seenIdentities.add(m.identity)
-      state.batchIdentities.add(m.identity)
       state.accepted++
       state.batch.push(m)
       state.batchWeight += mappedWeight(m)
@@ -126,11 +125,16 @@ export async function consumeChunk(
 /**
  * Whether an entry of this execution already had the identity: one in the batch being filled ('yes'), or maybe one
  * of an earlier batch ('maybe': then its object exists and was marked seen — see isEarlierDuplicate). The identity
- * hashes answer most entries without a query (false).
+ * hashes of the run, which hold the batch's too, answer most entries (false) without looking at the batch: only an
+ * identity whose hash was seen brings batchIdentities up to date with the batch and asks it.
  */
 function mayBeDuplicate(state: TypeState, identity: string): 'yes' | 'maybe' | false {
-  if (state.batchIdentities.has(identity)) return 'yes'
-  return state.seenIdentities.mayHave(identity) ? 'maybe' : false
+  if (!state.seenIdentities.mayHave(identity)) return false
+  // batchIdentities holds the identities of the batch's first entries (distinct: repeats never join a batch), in
+  // order; the write stage empties both together.
+  const known = state.batchIdentities
+  for (let i = known.size; i < state.batch.length; i++) known.add(state.batch[i]!.identity)
+  return known.has(identity) ? 'yes' : 'maybe'
 }
 
 /** Confirms a 'maybe' of mayBeDuplicate: a repeat, or rarely another identity with the same hash (one lookup). */
