@@ -254,7 +254,11 @@ const BUILT_COLUMNS = 256
 export function entryBuilder(names: readonly string[]): ((fields: readonly string[]) => CsvEntry) | null {
   if (names.length > BUILT_COLUMNS || names.includes('__proto__')) return null
   const members = names.map((name, i) => `${JSON.stringify(name)}: f[${i}]`).join(', ')
-  return new Function('f', `return { ${members} }`) as (fields: readonly string[]) => CsvEntry
+  try {
+    return new Function('f', `return { ${members} }`) as (fields: readonly string[]) => CsvEntry
+  } catch {
+    return null // node run with --disallow-code-generation-from-strings
+  }
 }
 
 function valuesLength(values: readonly string[]): number {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import type { CsvConfig } from '../../../src/connectors/csv/csv.config.js'
 import { fixture, readAll, signal, where } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'intake-csv-'))
+const connectorModule = new URL('../../../src/connectors/csv/csv.connector.ts', import.meta.url).href
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** A CSV file written for one test. */
@@ -105,6 +107,22 @@ describe('CSV connector: entries made from the header once', () => {
     expect(entries).toEqual([{ id: '1', name: 'one' }])
     expect(Object.getPrototypeOf(entries[0])).toBe(Object.prototype)
     expect(entryBuilder(['id', '__proto__'])).toBeNull()
+  })
+
+  it('reads field by field in a node that refuses code generation from strings', () => {
+    const path = file('no-codegen.csv', 'id,name,tags\n1,one,a||b\n')
+    const script = `
+      const { csvConnector } = await import(${JSON.stringify(connectorModule)})
+      const rows = []
+      for await (const b of csvConnector.read({ path: ${JSON.stringify(path)} }, { batchSize: 10, signal: new AbortController().signal }))
+        rows.push(...b.data.rows)
+      console.log(JSON.stringify(rows))`
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    )
+    expect(JSON.parse(out)).toEqual([{ id: '1', name: 'one', tags: ['a', 'b'] }])
   })
 
   it('reads a file of more columns than it compiles entries for (300) field by field', async () => {
