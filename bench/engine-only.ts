@@ -15,7 +15,7 @@ if (!process.argv.includes('--no-sqlite')) {
 }
 if (process.argv.includes('--pg')) {
   const admin = 'postgres://postgres@127.0.0.1:5432/postgres'
-  const name = `intake_b_${randomBytes(4).toString('hex')}`
+  const name = `${process.env.BENCH_DB_PREFIX ?? 'intake_b'}_${randomBytes(4).toString('hex')}`
   const c = new pg.Client({ connectionString: admin })
   await c.connect()
   await c.query(`create database ${name}`)

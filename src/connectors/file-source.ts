@@ -146,10 +146,13 @@ export class Batcher {
     return this.entries.length
   }
 
-  /** Adds one entry; `consumed` is the cursor after it, `bytesRead` the progress so far. */
-  push(entry: unknown, consumed: number, bytesRead?: number): void {
+  /**
+   * Adds one entry; `consumed` is the cursor after it, `bytesRead` the progress so far, `weight` its entryWeight when
+   * the caller counted it already.
+   */
+  push(entry: unknown, consumed: number, bytesRead?: number, weight = entryWeight(entry)): void {
     this.entries.push(entry)
-    this.weight += entryWeight(entry)
+    this.weight += weight
     if (this.entries.length >= this.size || this.weight >= BATCH_TEXT_BUDGET) this.flush(consumed, bytesRead)
   }
 

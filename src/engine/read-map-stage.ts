@@ -84,13 +84,15 @@ export async function consumeChunk(
           continue
         }
       }
-      if (await isDuplicate(ctx, state, m.identity)) {
+      // Most entries are answered without a query: awaited only then (an await per entry costs a promise and a
+      // turn of the microtask queue each — measured 0.3–0.5 µs of every entry's map time).
+      const duplicate = mayBeDuplicate(state, m.identity)
+      if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, m.identity)))) {
         result.duplicateEnries++
         problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
         continue
       }
       state.seenIdentities.add(m.identity)
-      state.batchIdentities.add(m.identity)
       state.accepted++
       state.batch.push(m)
       state.batchWeight += mappedWeight(m)
@@ -121,13 +123,22 @@ export async function consumeChunk(
 }
 
 /**
- * Whether an entry of this execution already had the identity: one in the batch being filled, or one of an earlier
- * batch — then its object exists and was marked seen. The identity hashes answer most entries without a query; a
- * hash that matches (a repeat, or rarely another identity with the same hash) is confirmed by one lookup.
+ * Whether an entry of this execution already had the identity: one in the batch being filled ('yes'), or maybe one
+ * of an earlier batch ('maybe': then its object exists and was marked seen — see isEarlierDuplicate). The identity
+ * hashes of the run, which hold the batch's too, answer most entries (false) without looking at the batch: only an
+ * identity whose hash was seen brings batchIdentities up to date with the batch and asks it.
  */
-async function isDuplicate(ctx: WriteContext, state: TypeState, identity: string): Promise<boolean> {
-  if (state.batchIdentities.has(identity)) return true
+function mayBeDuplicate(state: TypeState, identity: string): 'yes' | 'maybe' | false {
   if (!state.seenIdentities.mayHave(identity)) return false
+  // batchIdentities holds the identities of the batch's first entries (distinct: repeats never join a batch), in
+  // order; the write stage empties both together.
+  const known = state.batchIdentities
+  for (let i = known.size; i < state.batch.length; i++) known.add(state.batch[i]!.identity)
+  return known.has(identity) ? 'yes' : 'maybe'
+}
+
+/** Confirms a 'maybe' of mayBeDuplicate: a repeat, or rarely another identity with the same hash (one lookup). */
+async function isEarlierDuplicate(ctx: WriteContext, state: TypeState, identity: string): Promise<boolean> {
   const owned = await ctx.tx.findOwned(state.plan.type.id, ctx.importSourceId, [identity])
   return owned.some((o) => state.seenIds.has(o.id))
 }

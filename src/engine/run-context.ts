@@ -63,7 +63,10 @@ export interface TypeState {
   result: TypeResult
   /** Identities of the entries that went into a batch, as hashes (see IdentityHashes). */
   seenIdentities: IdentityHashes
-  /** The identities of the batch being filled, exactly. */
+  /**
+   * The identities of the batch being filled, exactly — of its first entries only, filled up to the whole batch when
+   * a duplicate check needs them (read-map-stage.ts mayBeDuplicate); emptied with the batch.
+   */
   batchIdentities: Set<string>
   /** Entries that went into a batch and were not skipped since (0: none became an object). */
   accepted: number

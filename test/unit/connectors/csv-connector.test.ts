@@ -1,12 +1,14 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { csvConnector } from '../../../src/connectors/csv/csv.connector.js'
+import { csvConnector, entryBuilder } from '../../../src/connectors/csv/csv.connector.js'
 import type { CsvConfig } from '../../../src/connectors/csv/csv.config.js'
 import { fixture, readAll, signal, where } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'intake-csv-'))
+const connectorModule = new URL('../../../src/connectors/csv/csv.connector.ts', import.meta.url).href
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** A CSV file written for one test. */
@@ -80,6 +82,75 @@ describe('CSV connector: rows', () => {
   it('reads a file with only a header as no entries', async () => {
     const { entries, problems } = await readAll(csvConnector, { path: file('header-only.csv', 'id,name\n') })
     expect([entries, problems]).toEqual([[], []])
+  })
+})
+
+describe('CSV connector: entries made from the header once', () => {
+  it('reads columns named like code, numbers, JSON or prototype members as plain keys, in header order', async () => {
+    const names = ['id', 'a"b', 'c\\d', '}); throw 1; ({', '0', 'constructor', 'toString', 'é名\u2028x']
+    const header = names.map((n) => `"${n.replaceAll('"', '""')}"`).join(',')
+    const path = file('code-names.csv', `${header}\n1,2,3,4,5,6,7,8\n`)
+    const { entries, problems } = await readAll(csvConnector, { path })
+    expect(problems).toEqual([])
+    expect(entries).toHaveLength(1)
+    expect(Object.entries(entries[0]!)).toEqual(
+      [...names.entries()]
+        .map(([i, n]) => [n, String(i + 1)])
+        .sort(([a], [b]) => (a === '0' ? -1 : b === '0' ? 1 : 0)),
+    )
+    expect(Object.getPrototypeOf(entries[0])).toBe(Object.prototype)
+  })
+
+  it('leaves a "__proto__" column out, as setting the key on an object does (the prototype never changes)', async () => {
+    const path = file('proto.csv', 'id,__proto__,name\n1,x,one\n')
+    const { entries } = await readAll(csvConnector, { path })
+    expect(entries).toEqual([{ id: '1', name: 'one' }])
+    expect(Object.getPrototypeOf(entries[0])).toBe(Object.prototype)
+    expect(entryBuilder(['id', '__proto__'])).toBeNull()
+  })
+
+  it('reads field by field in a node that refuses code generation from strings', () => {
+    const path = file('no-codegen.csv', 'id,name,tags\n1,one,a||b\n')
+    const script = `
+      const { csvConnector } = await import(${JSON.stringify(connectorModule)})
+      const rows = []
+      for await (const b of csvConnector.read({ path: ${JSON.stringify(path)} }, { batchSize: 10, signal: new AbortController().signal }))
+        rows.push(...b.data.rows)
+      console.log(JSON.stringify(rows))`
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    )
+    expect(JSON.parse(out)).toEqual([{ id: '1', name: 'one', tags: ['a', 'b'] }])
+  })
+
+  it('reads a file of more columns than it compiles entries for (300) field by field', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `c${i}`)
+    expect(entryBuilder(names)).toBeNull()
+    const path = file('wide-header.csv', `${names.join(',')}\n${names.map((_, i) => i).join(',')}\n`)
+    const { entries } = await readAll(csvConnector, { path })
+    expect(entries[0]!.c299).toBe('299')
+    expect(Object.keys(entries[0]!)).toEqual(names)
+  })
+
+  it('splits multi-values and counts lines in chunks far into a file, after chunks without any', async () => {
+    const plain = Array.from({ length: 20_000 }, (_, i) => `${i},name ${i},x`)
+    const path = file(
+      'late-multi.csv',
+      `id,name,tags\n${plain.join('\n')}\n20000,late,a||b\n20001,"two\nlines",c\n20002,wrong\n`,
+    )
+    const { entries, problems } = await readAll(csvConnector, { path }, { batchSize: 1000 })
+    expect(entries.at(-2)).toEqual({ id: '20000', name: 'late', tags: ['a', 'b'] })
+    expect(entries.at(-1)).toEqual({ id: '20001', name: 'two\nlines', tags: 'c' })
+    expect(where(problems)).toEqual([`CSV_ROW_FIELDS line ${20_000 + 5}`])
+  })
+
+  it('counts a line feed inside an unquoted field of a CRLF file as a line', async () => {
+    const path = file('crlf-lone-lf.csv', 'id,name\r\n1,x\ny\r\n2,z,extra\r\n3,w\r\n')
+    const { entries, problems } = await readAll(csvConnector, { path })
+    expect(entries.map((e) => e.name)).toEqual(['x\ny', 'w'])
+    expect(where(problems)).toEqual(['CSV_ROW_FIELDS line 4'])
   })
 })
 
