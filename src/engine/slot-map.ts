@@ -137,7 +137,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
  * The stored JSON of a mapped entry's values — exactly what encodeValues writes (ids ascending, lists without
  * empty ones) — written from the slots: no object built, no list boxed (half of encodeValues' time per object).
  * The pieces are joined once into a flat string: built by `+=`, the text was a rope of ~40 pieces that SQLite's
- * binding flattened again (the object insert cost 1.5 µs more per row). A string with nothing to escape (nearly
+ * binding flattened again (the object insert cost 1.1–1.5 µs more per row). A string with nothing to escape (nearly
  * all) is quoted as it is, without JSON.stringify's call (docs/benchmarks.md, branch sqlbulk).
  */
 export function storedValuesJson(values: SlotMap<number, CanonicalValue>): string {
