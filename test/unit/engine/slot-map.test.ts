@@ -60,6 +60,9 @@ describe('storedValuesJson', () => {
     [undefined, undefined, undefined, undefined, undefined],
     [NO_VALUES as never, 'x', undefined, [1.5, 2], 'quote " and \\ and \u2028'],
     [['only'], undefined, undefined, 0, false],
+    // What JSON escapes, one value a slot (written without JSON.stringify when nothing needs escaping).
+    ['tab\there', 'nul \u0000 and \u001f', 'lone \ud800 surrogate', 'pair 😀 and é', 'back\\slash "q"'],
+    ['\udc00', '', 'plain', Number.NaN as never, -0],
   ]
 
   it('writes exactly what encodeValues writes: ids ascending, whatever the layout order, empty lists left out', () => {
