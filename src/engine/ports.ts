@@ -125,6 +125,12 @@ export interface ImportTx {
   // unique values and references
   /** Whether any object holds a value of the attribute in object_value (one index probe). */
   hasIndexRows(attributeId: number): Promise<boolean>
+  /**
+   * Makes a `building` index complete inside this transaction: the attribute's rows written again from its type's
+   * objects and the index marked ready (rolled back with the run). For a unique attribute, whose check reads the
+   * rows: until the background build ends, rows of objects written before the flag changed would be missing.
+   */
+  completeIndex(attribute: AttributeDef): Promise<void>
   valuesMatching(
     attributeIds: number[],
     folded: string[],

@@ -107,6 +107,10 @@ export async function enforceUnique(
 async function runValues(ctx: WriteContext, state: TypeState, attributeId: number): Promise<UniqueRunValues> {
   const known = state.uniqueValues.get(attributeId)
   if (known) return known
+  // Switched unique while the type held values: the check reads index rows the background build may not have
+  // written yet, so this run completes them first (indexed-attributes.ts).
+  const attribute = state.plan.attributes.find((a) => a.attribute.id === attributeId)?.attribute
+  if (attribute !== undefined && attribute.indexState !== 'ready') await ctx.tx.completeIndex(attribute)
   const emptyAtStart = !(await ctx.tx.hasIndexRows(attributeId))
   // Elsewhere the attribute was made direct before the run's first batch (run-import.ts).
   const staged = ctx.tx.stagesUniqueIndex

@@ -3,6 +3,7 @@ import type { ImportStore, ImportTx } from '../engine/ports.js'
 import type { Db, Store } from './create-store.js'
 import type { BulkWriter } from './bulk.js'
 import type { ReadRows } from './read-rows.js'
+import { completeIndex } from './complete-index.js'
 import { provenanceRepository } from './repositories/provenance.repository.js'
 import {
   CHANGE_BATCH,
@@ -169,6 +170,7 @@ function importTx(
     applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => index.remove(db, keys),
     hasIndexRows: (attributeId) => repo.hasIndexRows(db, attributeId),
+    completeIndex: (attribute) => completeIndex(db, attribute),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     takenUniqueValues: (attributeId, sourceId, claims) =>
       repo.takenUniqueValues(db, dialect, attributeId, sourceId, claims),
