@@ -1,3 +1,4 @@
+import { foldCase } from '../domain/aql/compare.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { NotFoundError } from '../domain/errors.js'
 import { CardinalityError, UnknownAttributeError } from '../domain/schema/attribute-errors.js'
@@ -8,12 +9,16 @@ import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import { decodeValues, encodeValues, indexRows } from '../domain/schema/stored-values.js'
 import type { AttributeDef, CanonicalValue, ObjectTypeDef, StatusDef } from '../domain/schema/types.js'
 import type { Db } from '../store/create-store.js'
+import { attributeIndexRepository as indexRepo } from '../store/repositories/attribute-index.repository.js'
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import { objectHistoryRepository as historyRepo } from '../store/repositories/object-history.repository.js'
 import { objectRepository as repo } from '../store/repositories/object.repository.js'
 import type { ObjectRow } from '../store/tables.js'
 import { ObjectSchemaService, toStatus } from './object-schema.service.js'
 import { manualOrigin, recordWrite } from './provenance.service.js'
+
+/** Objects read per statement when a unique value is checked against values whose index is being built. */
+const SCAN_PAGE = 2000
 
 export interface AttributeValuesInput {
   /** Attribute id, or its name (case-insensitive). */
@@ -256,10 +261,9 @@ export class ObjectService {
       const values = validateValues(a, input.values, { statuses: (statuses ?? []).map((s) => s.name) })
       if (a.kind === 'referenced_object') await this.checkTargets(workspaceId, a, values as number[])
       if (a.unique && values.length) {
-        const taken = await repo.findValueHolders(
-          this.db,
-          a.id,
-          values.map((v) => valueText(v).toLowerCase()),
+        const taken = await this.valueHolders(
+          a,
+          values.map((v) => foldCase(valueText(v))),
           selfId,
         )
         if (taken[0])
@@ -272,6 +276,32 @@ export class ObjectService {
       out.set(a.id, values)
     }
     return out
+  }
+
+  /**
+   * Objects other than `selfId` holding one of the folded values of a unique attribute: its index rows answer, or,
+   * while they are still being built (indexed-attributes.ts), the values of the type's objects themselves.
+   */
+  private async valueHolders(
+    a: AttributeDef,
+    folded: string[],
+    selfId: number | null,
+  ): Promise<{ object_id: number; value_text: string }[]> {
+    if (a.indexState === 'ready') return repo.findValueHolders(this.db, a.id, folded, selfId)
+    const wanted = new Set(folded)
+    for (let after = 0; ;) {
+      const objects = await indexRepo.objectsWithKey(this.db, a.objectTypeId, a.id, after, SCAN_PAGE)
+      for (const o of objects) {
+        const id = Number(o.id)
+        if (id === selfId) continue
+        for (const v of decodeValues(o.attribute_values).get(a.id) ?? []) {
+          const text = valueText(v)
+          if (wanted.has(foldCase(text))) return [{ object_id: id, value_text: text }]
+        }
+      }
+      if (objects.length < SCAN_PAGE) return []
+      after = Number(objects[objects.length - 1]!.id)
+    }
   }
 
   private async checkTargets(workspaceId: string, a: AttributeDef, ids: number[]): Promise<void> {

@@ -75,4 +75,37 @@ describeEachDialect('unique values: an attribute switched unique while its index
     ])
     expect(await state()).toBe('ready')
   })
+
+  it('POST object/create refuses a value an object held before unique was switched on, while the index builds', async () => {
+    const services = env().booted.services
+    const s = await engineSource(services, env().workspaceId, [noted])
+    const note = s.attributeId('Noted.Note')
+    await runEngine(services, env().workspaceId, s.source.id, [{ items: [{ serial: 'A', note: 'taken' }] }])
+    const url = `${env().api}/objecttypeattribute/${s.typeId('Noted')}/${note}`
+    expect((await env().call('PUT', url, { body: { uniqueAttribute: true } })).status).toBe(200)
+    const state = await services.store.db
+      .selectFrom('attribute')
+      .select('index_state')
+      .where('id', '=', note)
+      .executeTakeFirstOrThrow()
+    expect(state.index_state).toBe('building')
+    const create = (value: string) =>
+      env().call('POST', `${env().api}/object/create`, {
+        body: {
+          objectTypeId: s.typeId('Noted'),
+          attributes: [
+            {
+              objectTypeAttributeId: s.attributeId('Noted.Serial'),
+              objectAttributeValues: [{ value: `S-${value}` }],
+            },
+            { objectTypeAttributeId: note, objectAttributeValues: [{ value }] },
+          ],
+        },
+      })
+    const refused = await create('TAKEN')
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409)
+    expect(refused.body.error.code).toBe('ATTRIBUTE_VALUE_NOT_UNIQUE')
+    expect(refused.body.error.message).toContain('"taken"')
+    expect((await create('free')).status).toBe(201)
+  })
 })
