@@ -1,5 +1,4 @@
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
-import { decodeValues, indexRows } from '../domain/schema/stored-values.js'
 import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import type { AttributeDef } from '../domain/schema/types.js'
 import type { Store } from '../store/create-store.js'
@@ -108,16 +107,12 @@ export class AttributeIndexService {
         const deleted = await repo.deleteRows(trx, fresh.id, batchSize)
         return deleted < batchSize ? { changedAt, phase: 'scanning', after: 0 } : progress
       }
-      const objects = await repo.objectsWithKey(trx, fresh.objectTypeId, fresh.id, progress.after, batchSize)
-      const rows = objects.flatMap((object) =>
-        indexRows(Number(object.id), fresh, decodeValues(object.attribute_values).get(fresh.id) ?? []),
-      )
-      await repo.insertRows(trx, rows)
-      if (objects.length < batchSize) {
+      const last = await repo.indexObjectsAfter(trx, fresh, progress.after, batchSize)
+      if (last === null) {
         await repo.setState(trx, fresh.id, 'building', 'ready')
         return 'done'
       }
-      return { changedAt, phase: 'scanning', after: Number(objects[objects.length - 1]!.id) }
+      return { changedAt, phase: 'scanning', after: last }
     })
     if (next === 'wait') return null
     if (next === 'done') {

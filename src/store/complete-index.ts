@@ -1,4 +1,3 @@
-import { decodeValues, indexRows } from '../domain/schema/stored-values.js'
 import type { AttributeDef } from '../domain/schema/types.js'
 import type { Db } from './create-store.js'
 import { attributeIndexRepository as repo } from './repositories/attribute-index.repository.js'
@@ -13,15 +12,7 @@ const BATCH = 2000
  */
 export async function completeIndex(db: Db, attribute: AttributeDef): Promise<void> {
   while ((await repo.deleteRows(db, attribute.id, BATCH)) === BATCH);
-  let after = 0
-  for (;;) {
-    const objects = await repo.objectsWithKey(db, attribute.objectTypeId, attribute.id, after, BATCH)
-    const rows = objects.flatMap((object) =>
-      indexRows(Number(object.id), attribute, decodeValues(object.attribute_values).get(attribute.id) ?? []),
-    )
-    await repo.insertRows(db, rows)
-    if (objects.length < BATCH) break
-    after = Number(objects[objects.length - 1]!.id)
-  }
+  for (let after: number | null = 0; after !== null;)
+    after = await repo.indexObjectsAfter(db, attribute, after, BATCH)
   await repo.setState(db, attribute.id, 'building', 'ready')
 }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { DialectCapabilities } from '../capabilities.js'
 import type { Db } from '../create-store.js'
+import { decodeValues, indexRows } from '../../domain/schema/stored-values.js'
+import type { AttributeDef } from '../../domain/schema/types.js'
 import type { AttributeRow, ObjectValueTable } from '../tables.js'
 
 /**
@@ -70,6 +72,30 @@ export const attributeIndexRepository = {
       .orderBy('id')
       .limit(limit)
       .execute(),
+
+  /**
+   * Writes the index rows of up to `limit` objects of the attribute's type after `after` (by id) that hold its
+   * values; answers the last id read, or null when no more are left after them.
+   */
+  indexObjectsAfter: async (
+    db: Db,
+    attribute: AttributeDef,
+    after: number,
+    limit: number,
+  ): Promise<number | null> => {
+    const objects = await attributeIndexRepository.objectsWithKey(
+      db,
+      attribute.objectTypeId,
+      attribute.id,
+      after,
+      limit,
+    )
+    const rows = objects.flatMap((object) =>
+      indexRows(Number(object.id), attribute, decodeValues(object.attribute_values).get(attribute.id) ?? []),
+    )
+    await attributeIndexRepository.insertRows(db, rows)
+    return objects.length < limit ? null : Number(objects[objects.length - 1]!.id)
+  },
 
   /** Inserts index rows, skipping those a writer has written already. */
   insertRows: async (db: Db, rows: ObjectValueTable[]): Promise<void> => {
