@@ -123,6 +123,11 @@ export interface ImportTx {
   deleteIndexKeys(keys: Tuple[]): Promise<void>
 
   // unique values and references
+  /**
+   * Holds, until the transaction ends, the lock that writers of these unique attributes' values take before
+   * checking them (PostgreSQL; SQLite has one writer at a time): taken once, at the start, in id order.
+   */
+  lockUniqueAttributes(attributeIds: number[]): Promise<void>
   /** Whether any object holds a value of the attribute in object_value (one index probe). */
   hasIndexRows(attributeId: number): Promise<boolean>
   /**

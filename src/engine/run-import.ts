@@ -60,6 +60,12 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
   let workEnded = 0
   await deps.store.transaction(
     async (tx) => {
+      // Before any other lock the run takes (store/repositories/unique-lock.repository.ts): a concurrent writer of
+      // these attributes' values checks them only once this run's values are committed, or rolled back.
+      const unique = [...run.states.values()].flatMap((s) =>
+        uniqueAttributes(s.plan).map((a) => a.attribute.id),
+      )
+      await count('decidingActionsTimeInMs', () => tx.lockUniqueAttributes(unique))
       log = new ChangeLog(tx, input.executionId, input.planLimit ?? 20, input.planSink)
       const ctx: WriteContext = {
         tx,

@@ -13,6 +13,7 @@ import { attributeIndexRepository as indexRepo } from '../store/repositories/att
 import { objectSchemaRepository } from '../store/repositories/object-schema.repository.js'
 import { objectHistoryRepository as historyRepo } from '../store/repositories/object-history.repository.js'
 import { objectRepository as repo } from '../store/repositories/object.repository.js'
+import { uniqueLockRepository } from '../store/repositories/unique-lock.repository.js'
 import type { ObjectRow } from '../store/tables.js'
 import { ObjectSchemaService, toStatus } from './object-schema.service.js'
 import { manualOrigin, recordWrite } from './provenance.service.js'
@@ -246,12 +247,17 @@ export class ObjectService {
   ): Promise<Map<number, CanonicalValue[]>> {
     const out = new Map<number, CanonicalValue[]>()
     let statuses: StatusDef[] | undefined
+    // The unique attributes written are locked before the first is checked (unique-lock.repository.ts), until the
+    // caller's transaction ends: a concurrent import or request writing one of their values is then seen.
+    await uniqueLockRepository.lockAttributes(
+      this.db,
+      inputs.flatMap((input) => {
+        const a = attributeOf(attrs, input)
+        return a?.unique && input.values.length ? [a.id] : []
+      }),
+    )
     for (const input of inputs) {
-      const a = attrs.find((x) =>
-        typeof input.attribute === 'number'
-          ? x.id === input.attribute
-          : x.name.toLowerCase() === input.attribute.toLowerCase(),
-      )
+      const a = attributeOf(attrs, input)
       if (!a) throw UnknownAttributeError({ objectType: type.name, attribute: String(input.attribute) })
       if (a.kind === 'status' && statuses === undefined) {
         statuses = (await objectSchemaRepository.listStatuses(this.db, workspaceId, type.objectSchemaId)).map(
@@ -384,4 +390,13 @@ function labelOf(attrs: AttributeDef[], values: ReadonlyMap<number, CanonicalVal
   const label = attrs.find((a) => a.label)
   const v = label ? values.get(label.id)?.[0] : undefined
   return v === undefined ? null : valueText(v)
+}
+
+/** The attribute an input names, by id or by name (case-insensitive). */
+function attributeOf(attrs: AttributeDef[], input: AttributeValuesInput): AttributeDef | undefined {
+  return attrs.find((x) =>
+    typeof input.attribute === 'number'
+      ? x.id === input.attribute
+      : x.name.toLowerCase() === input.attribute.toLowerCase(),
+  )
 }

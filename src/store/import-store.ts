@@ -5,6 +5,7 @@ import type { BulkWriter } from './bulk.js'
 import type { ReadRows } from './read-rows.js'
 import { completeIndex } from './complete-index.js'
 import { provenanceRepository } from './repositories/provenance.repository.js'
+import { uniqueLockRepository } from './repositories/unique-lock.repository.js'
 import {
   CHANGE_BATCH,
   importWriteRepository as repo,
@@ -171,6 +172,7 @@ function importTx(
     deleteIndexKeys: (keys) => index.remove(db, keys),
     hasIndexRows: (attributeId) => repo.hasIndexRows(db, attributeId),
     completeIndex: (attribute) => completeIndex(db, attribute),
+    lockUniqueAttributes: (attributeIds) => uniqueLockRepository.lockAttributes(db, attributeIds),
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     takenUniqueValues: (attributeId, sourceId, claims) =>
       repo.takenUniqueValues(db, dialect, attributeId, sourceId, claims),
