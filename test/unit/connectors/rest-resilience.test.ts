@@ -132,7 +132,10 @@ describe('REST connector: rate limits and retries', () => {
     const started = performance.now()
     expect(await readCount(paged({ maxRequestsPerSecond: 10 }))).toBe(12)
     expect(server.requests).toHaveLength(4)
-    for (const gap of gaps()) expect(gap).toBeGreaterThanOrEqual(95)
+    // The limiter spaces the sends 100 ms apart; arrivals are read by this process's server, whose event loop may
+    // take one late under load and shorten the next gap. Unlimited requests arrive 1–5 ms apart; the total, from
+    // before the first send to after the last arrival, cannot be shortened by a late arrival.
+    for (const gap of gaps()) expect(gap).toBeGreaterThanOrEqual(50)
     expect(performance.now() - started).toBeGreaterThanOrEqual(290)
   })
 
