@@ -74,8 +74,22 @@ function batch(from: number): Map<number, Tuple[]> {
   return out
 }
 
-type Strategy = 'stage' | 'stage, sorted' | 'stage, move collate C' | 'direct, sorted'
-const STRATEGIES: Strategy[] = ['stage', 'stage, sorted', 'stage, move collate C', 'direct, sorted']
+type Strategy =
+  | 'stage'
+  | 'stage, sorted'
+  | 'stage, move collate C'
+  | 'direct, sorted'
+  | 'direct, sorted, label every 4 batches'
+const STRATEGIES: Strategy[] = (process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(';') as Strategy[] | undefined) ?? [
+  'stage',
+  'stage, sorted',
+  'stage, move collate C',
+  'direct, sorted',
+  'direct, sorted, label every 4 batches',
+]
 
 async function run(url: string, strategy: Strategy) {
   const c = new pg.Client({ connectionString: url })
@@ -94,7 +108,9 @@ async function run(url: string, strategy: Strategy) {
   await c.query('begin')
   await c.query(`set local work_mem = '256MB'`)
   await c.query('set local jit = off')
-  const staged = strategy !== 'direct, sorted'
+  const staged = !strategy.startsWith('direct')
+  const held = strategy === 'direct, sorted, label every 4 batches'
+  let label: Tuple[] = []
   if (staged)
     await c.query(`create temp table st (attribute_id bigint, value_ci text, object_id bigint, position integer,
       value_text text, value_num double precision) partition by list (attribute_id) on commit drop`)
@@ -103,7 +119,11 @@ async function run(url: string, strategy: Strategy) {
   for (let from = 0; from < ROWS; from += BATCH) {
     const b = batch(from)
     const direct: Tuple[] = []
-    for (const [a, rows] of b) if (!staged || a !== NAME) direct.push(...rows)
+    for (const [a, rows] of b) if (!staged || a !== NAME) (held && a === NAME ? label : direct).push(...rows)
+    if (held && (label.length >= 4 * BATCH || from + BATCH >= ROWS)) {
+      direct.push(...label)
+      label = []
+    }
     if (strategy !== 'stage') direct.sort(byKey)
     await copy(c, 'ov', direct)
     if (staged) await copy(c, 'st', b.get(NAME)!)
