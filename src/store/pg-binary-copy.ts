@@ -6,6 +6,8 @@ export type BinaryCopyType = 'bigint' | 'integer' | 'text' | 'double precision'
 const CHUNK = 1 << 20
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
 const TWO_32 = 4294967296
+/** Texts up to this many code units are tried as ASCII first (see #value). */
+const SHORT = 64
 
 /**
  * Writes rows in PostgreSQL's binary COPY format (`copy … from stdin (format binary)`) to a COPY stream, in chunks of
@@ -88,11 +90,23 @@ export class BinaryCopyEncoder {
       }
       case 'text': {
         const s = typeof v === 'string' ? v : String(v)
+        const len = s.length
         // At most 3 bytes of UTF-8 per UTF-16 code unit.
-        this.#ensure(4 + s.length * 3)
-        const n = this.#buf.write(s, this.#at + 4, 'utf8')
-        this.#buf.writeInt32BE(n, this.#at)
-        this.#at += 4 + n
+        this.#ensure(4 + len * 3)
+        const buf = this.#buf
+        const start = this.#at + 4
+        let n = 0
+        if (len <= SHORT) {
+          // Short ASCII texts byte by byte: the call into the native UTF-8 encoder cost more than the copy.
+          while (n < len) {
+            const c = s.charCodeAt(n)
+            if (c >= 0x80) break
+            buf[start + n++] = c
+          }
+        }
+        if (n < len) n = n === 0 ? buf.write(s, start, 'utf8') : n + buf.write(s.slice(n), start + n, 'utf8')
+        buf.writeInt32BE(n, this.#at)
+        this.#at = start + n
         return
       }
     }

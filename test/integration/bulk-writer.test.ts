@@ -22,6 +22,10 @@ const EDGE_ROWS: unknown[][] = [
   [0, null, 3.5, null],
   [4294967296, 1, 1e-300, LONG],
   [4294967295, -1, 0, '\\N'],
+  // ASCII then not: the PostgreSQL encoder writes a short text's ASCII start byte by byte, the rest as UTF-8.
+  [5, 2, 1, 'Device ß 12 — ok'],
+  [6, 3, 2, `${'a'.repeat(63)}é`],
+  [7, 4, 3, `${'a'.repeat(64)}é`],
 ]
 
 type Row = { a: number; b: number | null; c: number | null; d: string | null }

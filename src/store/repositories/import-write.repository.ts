@@ -512,17 +512,18 @@ async function objectIdSequence(store: Store, db: Db): Promise<string> {
 }
 
 /**
- * The value-index rows an execution adds are staged in temporary tables without indexes and moved into object_value
- * at the end in key order: inserting in key order turns millions of random b-tree inserts into appends.
+ * The value-index rows an execution adds, per dialect:
  *
- * - SQLite: one table per attribute keeps each move (and its sort) to one attribute's rows, so that between moves the
- *   engine can let the event loop run (better-sqlite3 blocks the process while a statement runs). Removed rows are
- *   deleted at once.
- * - PostgreSQL: one stage table partitioned by attribute (one COPY per batch, not one per attribute: half the
- *   time of ten smaller ones), moved one partition at a time; the keys of removed rows are staged as well and
- *   deleted in one statement just before the moves. Until then object_value still holds the removed rows of objects
- *   this execution updated — the unique checks of later batches already leave those objects to the execution's own
- *   bookkeeping.
+ * - SQLite: staged in temporary tables without indexes and moved into object_value at the end in key order
+ *   (inserting in key order turns millions of random b-tree inserts into appends). One table per attribute keeps
+ *   each move (and its sort) to one attribute's rows, so that between moves the engine can let the event loop run
+ *   (better-sqlite3 blocks the process while a statement runs). Removed rows are deleted at once.
+ * - PostgreSQL: no stage. Each flush writes the batch's rows straight into object_value with one COPY, each
+ *   attribute's rows sorted by key (consecutive inserts then descend to neighbouring leaf pages); removed rows are
+ *   deleted at once. Staging them in a temporary table and moving it in one sorted statement cost the server more:
+ *   the stage's COPY and sort on top of inserts that still descend the whole b-tree, as the values of one attribute
+ *   land between the other attributes' (docs/benchmarks.md, issue 11 seventh pass: 8.5 against 6.3 µs of backend CPU
+ *   per object of three index rows at 100,000 objects, 10.7 against 8.1 at 1,000,000).
  */
 export class IndexStage {
   readonly #tables = new Map<number, string>()
@@ -530,9 +531,6 @@ export class IndexStage {
   readonly #direct = new Set<number>()
   /** Once the stage is applied (the missing-objects and later passes), rows go straight into object_value. */
   #applied = false
-  /** PostgreSQL: the attributes with a partition in the stage table (the table exists when this is not empty). */
-  readonly #pgPartitions = new Set<number>()
-  #pgRemoved = false
 
   constructor(
     private readonly store: Store,
@@ -549,12 +547,10 @@ export class IndexStage {
   /**
    * From now on the attribute's rows go straight into object_value at each flush, not through a stage table: what a
    * later batch of the execution must find there (the values of unique attributes). On SQLite the rows it staged
-   * before are moved into object_value first, in key order; PostgreSQL makes attributes direct before it stages any.
+   * before are moved into object_value first, in key order; on PostgreSQL every attribute is direct.
    */
   async direct(db: Db, attributeId: number): Promise<void> {
     if (this.#direct.has(attributeId)) return
-    if (this.#pgPartitions.has(attributeId))
-      throw new Error(`attribute ${attributeId}: its index rows are already staged on PostgreSQL`)
     this.#direct.add(attributeId)
     const name = this.#tables.get(attributeId)
     if (name === undefined) return
@@ -562,27 +558,12 @@ export class IndexStage {
   }
 
   /**
-   * Removes value-index rows by key (attribute_id, value_ci, object_id): at once on SQLite, for direct attributes
-   * and once the stage is applied; otherwise, on PostgreSQL, staged until `apply` (where they are deleted before
-   * the staged rows are moved, so a value removed and added again stays).
+   * Removes value-index rows by key (attribute_id, value_ci, object_id), at once: what this execution stages on
+   * SQLite is its own new rows, moved after every removal.
    */
   async remove(db: Db, keys: readonly unknown[][]): Promise<void> {
     if (keys.length === 0) return
-    if (this.store.caps.dialect === 'sqlite' || this.#applied)
-      return this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys)
-    const now = keys.filter((k) => this.#direct.has(Number(k[0])))
-    if (now.length) await this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, now)
-    if (now.length === keys.length) return
-    if (now.length) keys = keys.filter((k) => !this.#direct.has(Number(k[0])))
-    if (!this.#pgRemoved) {
-      await sql
-        .raw(
-          'create temp table if not exists engine_index_removed (attribute_id bigint, value_ci text, object_id bigint) on commit drop',
-        )
-        .execute(db)
-      this.#pgRemoved = true
-    }
-    await this.bulk.insert(db, 'engine_index_removed', VALUE_INDEX_KEY, keys)
+    return this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys)
   }
 
   /** Writes the waiting rows into the stage tables (object_value for direct attributes and once applied). */
@@ -607,7 +588,6 @@ export class IndexStage {
   async apply(db: Db, between: () => Promise<void>): Promise<void> {
     await this.flush(db)
     this.#applied = true
-    if (this.store.caps.dialect === 'postgres') return this.#applyPostgres(db, between)
     for (const id of [...this.#tables.keys()].sort((a, b) => a - b)) {
       await this.#move(db, id, this.#tables.get(id)!)
       await between()
@@ -624,60 +604,23 @@ export class IndexStage {
     this.#tables.delete(attributeId)
   }
 
+  /**
+   * PostgreSQL: the waiting rows of every attribute straight into object_value, one COPY for the batch, in key order
+   * (the attributes ascending, each one's rows sorted as SQLite's direct rows are).
+   */
   async #flushPostgres(db: Db): Promise<void> {
     const groups: { prefix: unknown[]; rows: unknown[][] }[] = []
-    const straight: { prefix: unknown[]; rows: unknown[][] }[] = []
-    for (const [id, rows] of this.#buckets) {
+    for (const id of [...this.#buckets.keys()].sort((a, b) => a - b)) {
+      const rows = this.#buckets.get(id)!
       if (rows.length === 0) continue
-      if (this.#direct.has(id) || this.#applied)
-        straight.push({ prefix: [id], rows: rows.map((r) => [r[0], r[1], r[2], r[3] ?? r[0], r[4]]) })
-      else groups.push({ prefix: [id], rows })
-    }
-    if (straight.length) {
-      await this.bulk.insertGrouped(db, 'object_value', VALUE_INDEX, straight)
-      for (const [id, rows] of this.#buckets) if (this.#direct.has(id) || this.#applied) rows.length = 0
+      // value_text in place (the rows are dropped below); the attribute is the group's leading value.
+      for (const r of rows) r[3] ??= r[0]
+      rows.sort(byIndexKey)
+      groups.push({ prefix: [id], rows })
     }
     if (groups.length === 0) return
-    if (this.#pgPartitions.size === 0) {
-      await sql
-        .raw(
-          'create temp table engine_index_stage (attribute_id bigint, value_ci text, object_id bigint, position integer, value_text text, value_num double precision) partition by list (attribute_id) on commit drop',
-        )
-        .execute(db)
-    }
-    for (const { prefix } of groups) {
-      const id = Number(prefix[0])
-      if (this.#pgPartitions.has(id)) continue
-      await sql
-        .raw(
-          `create temp table engine_index_stage_${id} partition of engine_index_stage for values in (${id}) on commit drop`,
-        )
-        .execute(db)
-      this.#pgPartitions.add(id)
-    }
-    await this.bulk.insertGrouped(db, 'engine_index_stage', VALUE_INDEX, groups)
+    await this.bulk.insertGrouped(db, 'object_value', VALUE_INDEX, groups)
     for (const g of groups) g.rows.length = 0
-  }
-
-  async #applyPostgres(db: Db, between: () => Promise<void>): Promise<void> {
-    if (this.#pgRemoved) {
-      await sql`delete from object_value t using engine_index_removed k
-        where t.attribute_id = k.attribute_id and t.value_ci = k.value_ci and t.object_id = k.object_id`.execute(
-        db,
-      )
-      await sql`drop table engine_index_removed`.execute(db)
-      this.#pgRemoved = false
-    }
-    // One sorted move per attribute, from its partition: each sort holds one attribute's rows (in memory at a
-    // million objects), where one move of every attribute would sort them all at once, on disk.
-    for (const id of [...this.#pgPartitions].sort((a, b) => a - b)) {
-      await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
-        select ${sql.lit(id)}, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
-        from ${sql.table(`engine_index_stage_${id}`)} order by value_ci, object_id, position`.execute(db)
-      await between()
-    }
-    if (this.#pgPartitions.size) await sql`drop table engine_index_stage`.execute(db)
-    this.#pgPartitions.clear()
   }
 
   async #table(db: Db, attributeId: number): Promise<string> {

@@ -1,0 +1,144 @@
+/**
+ * Attribution of the PostgreSQL first load's write phase, statement by statement: `npx tsx
+ * bench/engine/pg-write-attribution.ts --rows=100000 [--keep]`. For each statement shape: calls, wall time, the
+ * server backend's CPU (/proc/<pid>/stat), this process's CPU while the statement ran (for a COPY: the encoding),
+ * and the WAL the server wrote meanwhile (pg_current_wal_lsn on a second connection before and after; the WAL is the
+ * whole server's, so other sessions' writes count too). `--keep` leaves the scratch database for inspection.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { freshDatabase } from '../scratch.js'
+import { engineRunner } from './engine-runner.js'
+import { writeCsv } from './hardware-data.js'
+
+const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
+const keep = process.argv.includes('--keep')
+const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const TICK_MS = 1000 / 100
+
+interface Stat {
+  calls: number
+  wallMs: number
+  cpuMs: number
+  nodeMs: number
+  wal: number
+}
+const stats = new Map<string, Stat>()
+
+function cpuOf(pid: number | undefined): number {
+  if (!pid) return 0
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS
+  } catch {
+    return 0
+  }
+}
+
+const nodeCpu = (): number => {
+  const c = process.cpuUsage()
+  return (c.user + c.system) / 1000
+}
+
+function shape(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\$\d+/g, '$')
+    .replace(/\b\d+\b/g, 'N')
+    .replace(/'[^']*'/g, "'…'")
+    .slice(0, 90)
+}
+
+const walClient = new pg.Client({ connectionString: admin })
+await walClient.connect()
+/** The server's WAL position in bytes. Runs on its own connection, outside the hooked query. */
+const lsn = async (): Promise<bigint> => {
+  const r = await original.call(walClient, "select pg_current_wal_lsn() - '0/0'::pg_lsn as b")
+  return BigInt((r as { rows: { b: string }[] }).rows[0]!.b)
+}
+
+const original = pg.Client.prototype.query as (...a: unknown[]) => Promise<unknown>
+pg.Client.prototype.query = function (this: pg.Client & { processID?: number }, ...args: unknown[]) {
+  if (this === walClient) return original.apply(this, args)
+  const first = args[0] as { text?: string } | string
+  const text = typeof first === 'string' ? first : (first?.text ?? '')
+  const pid = this.processID
+  const t0 = performance.now()
+  const c0 = cpuOf(pid)
+  const n0 = nodeCpu()
+  const w0 = lsn()
+  const out = original.apply(this, args)
+  const done = (): void => {
+    const wall = performance.now() - t0
+    const cpu = cpuOf(pid) - c0
+    const node = nodeCpu() - n0
+    void Promise.all([w0, lsn()]).then(([a, b]) => {
+      let s = stats.get(shape(text))
+      if (!s) stats.set(shape(text), (s = { calls: 0, wallMs: 0, cpuMs: 0, nodeMs: 0, wal: 0 }))
+      s.calls++
+      s.wallMs += wall
+      s.cpuMs += cpu
+      s.nodeMs += node
+      s.wal += Number(b - a)
+    })
+  }
+  if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(done, done)
+  else if (out && typeof (out as unknown as NodeJS.EventEmitter).on === 'function')
+    (out as unknown as NodeJS.EventEmitter).on('finish', done)
+  return out
+} as typeof pg.Client.prototype.query
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-pgattr-'))
+const csv = path.join(dir, 'first.csv')
+writeCsv(csv, { n })
+const db = await freshDatabase({ DATABASE_URL: admin })
+const runner = await engineRunner(db.env)
+try {
+  stats.clear()
+  const t0 = performance.now()
+  const n0 = nodeCpu()
+  const w0 = await lsn()
+  const result = await runner.runOnce(csv)
+  const total = performance.now() - t0
+  const node = nodeCpu() - n0
+  const wal = Number((await lsn()) - w0)
+  await new Promise((r) => setTimeout(r, 200))
+  const t = Object.values(result.objectTypeResultMap)[0]!
+  const phases = [
+    t.readExternalDataTimeInMs,
+    t.mapExternalDataTimeInMs,
+    t.decidingActionsTimeInMs,
+    t.writeInsightDataTimeInMs,
+    t.postFunctionTimeInMs,
+  ]
+    .map((ms) => ((ms * 1000) / n).toFixed(2))
+    .join(' / ')
+  const per = (x: number): string => ((x * 1000) / n).toFixed(2)
+  let wall = 0
+  let cpu = 0
+  for (const s of stats.values()) {
+    wall += s.wallMs
+    cpu += s.cpuMs
+  }
+  console.log(
+    `first load ${n}: ${(total / 1000).toFixed(2)} s; phases read / map / decide / write / post µs/entry ${phases}; ` +
+      `node CPU ${per(node)} µs/entry; in statements wall ${per(wall)}, backend CPU ${per(cpu)} µs/entry; WAL ${(wal / n).toFixed(0)} B/entry`,
+  )
+  console.log('| statement | calls | wall µs/e | backend CPU µs/e | node CPU µs/e | WAL B/e |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+  for (const [k, s] of [...stats].sort((a, b) => b[1].wallMs - a[1].wallMs)) {
+    if (s.wallMs < 5) continue
+    console.log(
+      `| \`${k.replace(/\|/g, '/')}\` | ${s.calls} | ${per(s.wallMs)} | ${per(s.cpuMs)} | ${per(s.nodeMs)} | ${(s.wal / n).toFixed(0)} |`,
+    )
+  }
+} finally {
+  await runner.close()
+  if (keep) console.log(`kept ${db.env.DATABASE_URL}`)
+  else await db.drop()
+  await walClient.end()
+  fs.rmSync(dir, { recursive: true, force: true })
+  pg.Client.prototype.query = original as typeof pg.Client.prototype.query
+}

@@ -1,0 +1,92 @@
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import type { ImportStore } from '../../src/engine/ports.js'
+import { importStore } from '../../src/store/import-store.js'
+import { counters, engineSource, type TypeSpec } from '../helpers/engine-documents.js'
+import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
+import { describeEachDialect } from '../helpers/test-env.js'
+
+const asset: TypeSpec = {
+  key: 'asset',
+  name: 'Asset',
+  selector: 'assets',
+  attributes: [
+    { name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] },
+    { name: 'Code', type: 'text', unique: true, locators: ['code'] },
+  ],
+}
+
+/** 12,000 entries (three batches of the engine's 5,000), their values in descending key order. */
+const N = 12_000
+const assets = Array.from({ length: N }, (_, i) => {
+  const n = String(N - i).padStart(6, '0')
+  return { name: `A${n}`, code: `C${n}` }
+})
+
+interface Seen {
+  /** Per flushIndex call and attribute: the attribute's folded values in object_value, in the order of the heap. */
+  flushes: Map<number, string[]>[]
+}
+
+/** The engine's ImportStore, reading object_value inside the transaction after each flush of the index rows. */
+function watchingStore(inner: ImportStore, attributeIds: number[], seen: Seen): ImportStore {
+  return overridingTx(inner, (tx) => ({
+    flushIndex: async () => {
+      await tx.flushIndex()
+      const byAttribute = new Map<number, string[]>()
+      for (const id of attributeIds) {
+        // PostgreSQL: in the order the rows went into the heap (one COPY per batch, rows in the order sent).
+        const order = tx.dialect === 'postgres' ? sql`order by ctid` : sql``
+        const rows = (
+          await sql<{
+            v: string
+          }>`select value_ci as v from object_value where attribute_id = ${id} ${order}`.execute(tx.db)
+        ).rows
+        byAttribute.set(
+          id,
+          rows.map((r) => r.v),
+        )
+      }
+      seen.flushes.push(byAttribute)
+    },
+  }))
+}
+
+describeEachDialect('import engine: value-index rows', (env) => {
+  const services = () => env().booted.services
+  const ws = () => env().workspaceId
+
+  it('PostgreSQL writes each batch of value-index rows into object_value at once, every attribute in key order (SQLite stages them until the end)', async () => {
+    const s = await engineSource(services(), ws(), [asset])
+    const name = s.attributeId('Asset.Name')
+    const code = s.attributeId('Asset.Code')
+    const seen: Seen = { flushes: [] }
+    const store = watchingStore(importStore(services().store), [name, code], seen)
+    const result = await runEngine(services(), ws(), s.source.id, [{ assets }], { deps: { store } })
+    expect(counters(result, 'Asset')).toMatchObject({ objectsCreated: N })
+    const first = seen.flushes[0]!
+    if (services().store.caps.dialect === 'postgres') {
+      // The first batch's 5,000 rows of each attribute, the label's as well as the unique code's, in key order.
+      const expected = (prefix: string) =>
+        assets
+          .slice(0, 5000)
+          .map((a) => (prefix === 'a' ? a.name : a.code).toLowerCase())
+          .sort()
+      expect(first.get(name)).toEqual(expected('a'))
+      expect(first.get(code)).toEqual(expected('c'))
+    } else {
+      // SQLite keeps every attribute's rows in its stage tables until the passes after the last batch.
+      expect(first.get(name)).toEqual([])
+      expect(first.get(code)).toEqual([])
+    }
+    const rows = await services()
+      .store.db.selectFrom('object_value')
+      .select(['attribute_id', 'value_ci', 'value_text'])
+      .where('attribute_id', 'in', [name, code])
+      .execute()
+    expect(rows).toHaveLength(2 * N)
+    const names = rows.filter((r) => Number(r.attribute_id) === name)
+    expect(new Set(names.map((r) => r.value_text))).toEqual(new Set(assets.map((a) => a.name)))
+    expect(names.every((r) => r.value_ci === r.value_text.toLowerCase())).toBe(true)
+  }, 120_000)
+})
