@@ -181,7 +181,27 @@ export interface ImportTx {
   createRefStage(): Promise<void>
   stageReferences(rows: Tuple[]): Promise<void>
   refStageAttributes(): Promise<number[]>
-  refStagePage(attributeId: number, afterSeq: number, limit: number): Promise<StagedReference[]>
+  /**
+   * A page of the attribute's staged references. `lastSeq`: the end of a range resolveStagedSingle went through —
+   * the page ends there, without the rows it resolved.
+   */
+  refStagePage(
+    attributeId: number,
+    afterSeq: number,
+    limit: number,
+    lastSeq?: number,
+  ): Promise<StagedReference[]>
+  /**
+   * Writes, in one statement, the reference of each staged row of the attribute made by a created object with one
+   * text that matches exactly one object by folded value of `targetAttributeIds`, of the rows of seq in
+   * (afterSeq, lastSeq]; answers the objects written.
+   */
+  resolveStagedSingle(
+    attributeId: number,
+    targetAttributeIds: readonly number[],
+    afterSeq: number,
+    lastSeq: number,
+  ): Promise<number[]>
 
   // missing objects
   ownedPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedMissing[]>

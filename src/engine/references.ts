@@ -31,7 +31,9 @@ export interface ReferenceContext {
 /**
  * The second pass: after every object of the execution exists, turn each entry's reference texts into object ids.
  * Simple queries (`Name = ${x}`, `Key = ${x}`, `"Name" IN (${xs${0}})`, `Name like ${x}`) are answered for all
- * entries at once from the value index — a few queries per thousand distinct values, never one per entry.
+ * entries at once from the value index — a few queries per thousand distinct values, never one per entry. Before
+ * that, the references of created objects that need nothing but their row are written by one set statement per
+ * range of the stage (singleTargets); only the rows it leaves are read back.
  */
 export async function resolveReferences(
   ctx: WriteContext,
@@ -47,24 +49,54 @@ export async function resolveReferences(
   // Time of the pass not yet counted for a type (which type a page belongs to is known once it is read): given to
   // the next page's type, or to the first type at the end, so that every moment of the pass is counted once.
   let uncounted = performance.now() - started
+  const staged = stagedOf(ctx)
   for (const attributeId of attributeIds) {
-    let after = 0
-    for (;;) {
-      const read = performance.now()
-      await breathe()
-      const page = await ctx.tx.refStagePage(attributeId, after, REF_PAGE)
-      if (page.length === 0) {
-        uncounted += performance.now() - read
-        break
-      }
-      after = page[page.length - 1]!.seq
-      const pending = page.map(toPending)
-      const state = states.get(pending[0]!.typeId)!
-      state.result.postFunctionTimeInMs += uncounted + performance.now() - read
+    const counts = staged.get(attributeId)
+    const single = counts && singleTargets(ctx, states, attributeId, counts, rc)
+    // The ranges of seq read in pages (afterSeq, lastSeq]: the whole stage, or where the set statement left rows.
+    let ranges: [number, number | undefined][] = [[0, undefined]]
+    if (single) {
+      const { state, targetAttributeIds } = single
+      state.result.postFunctionTimeInMs += uncounted
       uncounted = 0
-      await timed(state.result, 'postFunctionTimeInMs', () =>
-        resolveGroup(ctx, state, attributeId, pending, rc, relinked),
-      )
+      ranges = []
+      // By ranges of seq, pausing for the event loop between them as between pages.
+      for (let k = 0; k < counts.ranges.length; k++) {
+        const rows = counts.ranges[k] ?? 0
+        if (rows === 0) continue
+        const afterSeq = counts.firstSeq - 1 + k * SET_SEQS
+        const lastSeq = Math.min(afterSeq + SET_SEQS, counts.lastSeq)
+        await timed(state.result, 'postFunctionTimeInMs', async () => {
+          await breathe()
+          const ids = await ctx.tx.resolveStagedSingle(attributeId, targetAttributeIds, afterSeq, lastSeq)
+          for (const id of ids) {
+            if (relinked.has(id)) continue
+            relinked.add(id)
+            state.result.objectsWithUpdatedReferences++
+          }
+          if (ids.length < rows) ranges.push([afterSeq, lastSeq])
+        })
+      }
+    }
+    for (const [from, lastSeq] of ranges) {
+      let after = from
+      for (;;) {
+        const read = performance.now()
+        await breathe()
+        const page = await ctx.tx.refStagePage(attributeId, after, REF_PAGE, lastSeq)
+        if (page.length === 0) {
+          uncounted += performance.now() - read
+          break
+        }
+        after = page[page.length - 1]!.seq
+        const pending = page.map(toPending)
+        const state = states.get(pending[0]!.typeId)!
+        state.result.postFunctionTimeInMs += uncounted + performance.now() - read
+        uncounted = 0
+        await timed(state.result, 'postFunctionTimeInMs', () =>
+          resolveGroup(ctx, state, attributeId, pending, rc, relinked),
+        )
+      }
     }
   }
   const first = states.values().next().value
@@ -75,20 +107,54 @@ const REF_PAGE = 10_000
 // Orders staged references; only increases, so it may be shared by executions (each has its own stage table).
 let stagedSeq = 0
 
+/** What the execution staged of one reference attribute: where its rows are, and their type (null: several). */
+interface StagedCounts {
+  typeId: number | null
+  firstSeq: number
+  lastSeq: number
+  /** Rows staged in each range of SET_SEQS seqs from firstSeq: a range the set statement resolved is not read. */
+  ranges: number[]
+}
+
+/** The seqs (of all attributes) one set statement goes through: ~40 ms on SQLite between two pauses. */
+const SET_SEQS = 20_000
+
+const stagedByRun = new WeakMap<WriteContext, Map<number, StagedCounts>>()
+
+function stagedOf(ctx: WriteContext): Map<number, StagedCounts> {
+  let staged = stagedByRun.get(ctx)
+  if (!staged) stagedByRun.set(ctx, (staged = new Map()))
+  return staged
+}
+
 /** Moves the references queued by the last batches into the stage table (called after every batch). */
 export async function stagePending(ctx: WriteContext): Promise<void> {
   if (ctx.pending.length === 0) return
-  const rows: Tuple[] = ctx.pending.map((p) => [
-    ++stagedSeq,
-    p.attributeId,
-    p.objectId,
-    p.objectKey,
-    p.typeId,
-    p.created ? 1 : 0,
-    JSON.stringify(p.texts),
-    p.placeholders.size ? JSON.stringify(Object.fromEntries(p.placeholders)) : null,
-    p.location,
-  ])
+  const staged = stagedOf(ctx)
+  const rows: Tuple[] = ctx.pending.map((p) => {
+    const seq = ++stagedSeq
+    const counts = staged.get(p.attributeId)
+    if (!counts) staged.set(p.attributeId, { typeId: p.typeId, firstSeq: seq, lastSeq: seq, ranges: [1] })
+    else {
+      const k = Math.floor((seq - counts.firstSeq) / SET_SEQS)
+      counts.ranges[k] = (counts.ranges[k] ?? 0) + 1
+      counts.lastSeq = seq
+      if (counts.typeId !== p.typeId) counts.typeId = null
+    }
+    return [
+      seq,
+      p.attributeId,
+      p.objectId,
+      p.objectKey,
+      p.typeId,
+      p.created ? 1 : 0,
+      JSON.stringify(p.texts),
+      p.placeholders.size ? JSON.stringify(Object.fromEntries(p.placeholders)) : null,
+      p.location,
+      // What resolveStagedSingle joins on: the folded text of a created object's reference with one text.
+      p.created && p.texts.length === 1 ? foldCase(p.texts[0]!) : null,
+    ]
+  })
   ctx.pending = []
   await ctx.tx.stageReferences(rows)
 }
@@ -113,6 +179,45 @@ function toPending(r: StagedReference): PendingReference {
   }
 }
 
+/**
+ * Whether the attribute's staged references of created objects can be resolved by one statement
+ * (resolveStagedSingle) with exactly the outcome the pages would give them, and through which attributes. Only
+ * when nothing but the reference rows is to be written: `=` / `in` on attributes whose value index is complete (no
+ * `==` text comparison, no `like`, no key or scan), all rows from one type (the counters go to it), no plan to
+ * describe each change, at least one target allowed. A row matching no object or several is left to the pages,
+ * which report it; so is every row of an object that existed (its stored references are compared and logged).
+ */
+function singleTargets(
+  ctx: WriteContext,
+  states: Map<number, TypeState>,
+  attributeId: number,
+  counts: StagedCounts,
+  rc: ReferenceContext,
+): { state: TypeState; targetAttributeIds: number[] } | null {
+  if (ctx.planning || counts.typeId === null) return null
+  const state = states.get(counts.typeId)
+  if (!state) return null
+  const attr = state.plan.allAttributes.get(attributeId)
+  if (!attr || attr.maximumCardinality === 0 || attr.referenceObjectTypeId == null) return null
+  const simple = parseSimpleReferenceQuery(referenceQueryOf(state, attributeId))
+  if (!simple || simple.target.kind !== 'attribute' || (simple.operator !== '=' && simple.operator !== 'in'))
+    return null
+  const name = foldCase(simple.target.name)
+  const typeIds = descendants(rc.types, attr.referenceObjectTypeId)
+  const targets = typeIds.flatMap((t) =>
+    (rc.attributesByType.get(t) ?? []).filter((a) => foldCase(a.name) === name),
+  )
+  // A quoted "Key" the types do not have is the object key (lookup); an unknown attribute is reported by the pages.
+  if (targets.length === 0 || !targets.every((a) => indexUsable(a))) return null
+  return { state, targetAttributeIds: targets.map((a) => a.id) }
+}
+
+function referenceQueryOf(state: TypeState, attributeId: number): string {
+  return (
+    state.plan.attributes.find((a) => a.attribute.id === attributeId)?.referenceQuery ?? 'label = ${__self}'
+  )
+}
+
 async function resolveGroup(
   ctx: WriteContext,
   state: TypeState,
@@ -122,8 +227,7 @@ async function resolveGroup(
   relinked: IdBitmap,
 ): Promise<void> {
   const attr = state.plan.allAttributes.get(attributeId)!
-  const query =
-    state.plan.attributes.find((a) => a.attribute.id === attributeId)?.referenceQuery ?? 'label = ${__self}'
+  const query = referenceQueryOf(state, attributeId)
   const targetTypes = descendants(rc.types, attr.referenceObjectTypeId!)
   const simple = parseSimpleReferenceQuery(query)
   // The resolved entries and their targets, in the order of `pending` (parallel lists: no map per group).

@@ -212,7 +212,26 @@ function importTx(
     createRefStage: () => refStage.create(store, db),
     stageReferences: (rows) => bulk.insert(db, refStage.table, REF_STAGE, rows),
     refStageAttributes: () => refStage.attributes(db, dialect),
-    refStagePage: (attributeId, afterSeq, limit) => refStage.page(db, attributeId, afterSeq, limit),
+    refStagePage: (attributeId, afterSeq, limit, lastSeq) =>
+      refStage.page(db, attributeId, afterSeq, limit, lastSeq),
+    resolveStagedSingle: async (attributeId, targetAttributeIds, afterSeq, lastSeq) => {
+      const rows = await refStage.resolveSingle(
+        db,
+        dialect,
+        attributeId,
+        targetAttributeIds,
+        afterSeq,
+        lastSeq,
+      )
+      // As insertReferences: the targets other transactions created stay until this one ends (KEY SHARE). Taken
+      // after the insert, in the same transaction: a target deleted meanwhile fails the check and the execution.
+      if (dialect === 'postgres')
+        await objectIntegrityRepository.shareObjects(
+          db,
+          ownIds.foreignTargets(rows.map((r) => [r.object_id, attributeId, 0, r.target_object_id])),
+        )
+      return rows.map((r) => r.object_id)
+    },
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {

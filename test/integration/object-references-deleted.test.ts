@@ -265,4 +265,34 @@ describeEachDialect('deleting objects deletes their references', (env) => {
     await outcome
     expect(await danglingReferences(db())).toBe(0)
   })
+
+  it('the set statement resolving a staged reference to an existing object holds it against a concurrent delete (PostgreSQL)', async () => {
+    if (env().dialect !== 'postgres') return
+    const { s } = await loaded()
+    const bob = await objectByIdentity(services(), s.typeId('Person'), 'Bob')
+    const a = await objectByIdentity(services(), s.typeId('Host'), 'A')
+    const owner = s.attributeId('Host.Owner')
+    const { outcome } = await afterWaitingForOpenWrite(
+      (holdOpen) =>
+        importStore(services().store).transaction(
+          async (tx) => {
+            await tx.deleteReferences([a.id], owner)
+            await tx.createRefStage()
+            // A row as stagePending writes it: seq 1, a created object's reference with one text, folded.
+            await tx.stageReferences([
+              [1, owner, a.id, 'A', s.typeId('Host'), 1, '["Bob"]', null, 'x', 'bob'],
+            ])
+            expect(await tx.resolveStagedSingle(owner, [s.attributeId('Person.Name')], 0, 1)).toEqual([a.id])
+            await holdOpen()
+          },
+          { rollback: false },
+        ),
+      () =>
+        db()
+          .transaction()
+          .execute((trx) => services().objects.in(trx).remove(ws(), bob.id)),
+    )
+    await outcome
+    expect(await danglingReferences(db())).toBe(0)
+  })
 })

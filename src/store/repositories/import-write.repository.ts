@@ -657,13 +657,26 @@ export const REF_STAGE: readonly BulkColumn[] = [
   { name: 'texts', pg: 'text' },
   { name: 'placeholders', pg: 'text' },
   { name: 'location', pg: 'text' },
+  { name: 'text_ci', pg: 'text' },
 ]
 
-/** The statement of one page of the reference stage (a test pins its plan: along (attribute_id, seq), no sort). */
-export function refStagePageQuery(attributeId: number, afterSeq: number, limit: number) {
+/**
+ * The statement of one page of the reference stage (a test pins its plan: along (attribute_id, seq), no sort).
+ * `lastSeq`: a range resolveSingle went through — the page ends there and leaves out the rows it wrote references
+ * for (an object created by the execution has no reference of the attribute but the one resolveSingle gave it).
+ */
+export function refStagePageQuery(attributeId: number, afterSeq: number, limit: number, lastSeq?: number) {
+  // OFFSET keeps the test a probe of object_reference's key per row: without it PostgreSQL hashed every reference
+  // row of the attribute, again for each page.
+  const resolved =
+    lastSeq === undefined
+      ? sql``
+      : sql`and seq <= ${lastSeq} and not (s.created = 1 and s.text_ci is not null and exists (select 1
+          from object_reference r where r.object_id = s.object_id and r.attribute_id = ${attributeId}
+          limit 1 offset 0))`
   return sql<StagedReference>`select seq, attribute_id, object_id, object_key, type_id, created, texts,
-    placeholders, location from engine_ref_stage where attribute_id = ${attributeId} and seq > ${afterSeq}
-    order by seq limit ${limit}`
+    placeholders, location from engine_ref_stage s where attribute_id = ${attributeId} and seq > ${afterSeq}
+    ${resolved} order by seq limit ${limit}`
 }
 
 /**
@@ -673,8 +686,9 @@ export function refStagePageQuery(attributeId: number, afterSeq: number, limit: 
 export const refStage = {
   table: 'engine_ref_stage',
   create: async (store: Store, db: Db): Promise<void> => {
-    const columns =
-      'seq bigint, attribute_id bigint, object_id bigint, object_key text, type_id bigint, created integer, texts text, placeholders text, location text'
+    // text_ci: the folded text of a reference with one text, compared with object_value.value_ci (COLLATE "C" on
+    // PostgreSQL, so the stage's column is too: the join then probes the value index).
+    const columns = `seq bigint, attribute_id bigint, object_id bigint, object_key text, type_id bigint, created integer, texts text, placeholders text, location text, text_ci text${store.caps.textCollateC ? ' collate "C"' : ''}`
     if (store.caps.dialect === 'sqlite') {
       await sql.raw(`create temp table if not exists engine_ref_stage (${columns})`).execute(db)
       await sql.raw('delete from engine_ref_stage').execute(db)
@@ -702,8 +716,14 @@ export const refStage = {
     }>`select distinct attribute_id as a from engine_ref_stage order by 1`.execute(db)
     return r.rows.map((x) => Number(x.a))
   },
-  page: async (db: Db, attributeId: number, afterSeq: number, limit: number): Promise<StagedReference[]> => {
-    const r = await refStagePageQuery(attributeId, afterSeq, limit).execute(db)
+  page: async (
+    db: Db,
+    attributeId: number,
+    afterSeq: number,
+    limit: number,
+    lastSeq?: number,
+  ): Promise<StagedReference[]> => {
+    const r = await refStagePageQuery(attributeId, afterSeq, limit, lastSeq).execute(db)
     // Converted in place (PostgreSQL answers bigints as strings): a page holds 10,000 rows.
     for (const x of r.rows) {
       x.seq = Number(x.seq)
@@ -713,5 +733,38 @@ export const refStage = {
       x.created = Number(x.created)
     }
     return r.rows
+  },
+  /**
+   * Set-based resolution of the attribute's staged references that need no comparison with stored references:
+   * those of objects this execution created, with one text, matching exactly one object through the value index
+   * of `targetAttributeIds` (folded equality, as the lookup of `Name = ${x}`), among the rows of seq in
+   * (afterSeq, lastSeq]. One statement writes their reference rows (position 0) and answers them; every other
+   * staged row is left to the pages.
+   */
+  resolveSingle: async (
+    db: Db,
+    dialect: 'sqlite' | 'postgres',
+    attributeId: number,
+    targetAttributeIds: readonly number[],
+    afterSeq: number,
+    lastSeq: number,
+  ): Promise<{ object_id: number; target_object_id: number }[]> => {
+    const among =
+      dialect === 'sqlite'
+        ? sql`v.attribute_id in (${sql.join(targetAttributeIds)})`
+        : sql`v.attribute_id = any(${[...targetAttributeIds]}::bigint[])`
+    // min = max: one object matches, however many of its values do (what count(distinct) says, without a sort).
+    const r = await sql<{ object_id: number | string; target_object_id: number | string }>`
+      insert into object_reference (object_id, attribute_id, position, target_object_id)
+      select s.object_id, ${attributeId}, 0, min(v.object_id) from engine_ref_stage s
+      join object_value v on ${among} and v.value_ci = s.text_ci
+      where s.attribute_id = ${attributeId} and s.seq > ${afterSeq} and s.seq <= ${lastSeq}
+        and s.created = 1 and s.text_ci is not null
+      group by s.seq, s.object_id having min(v.object_id) = max(v.object_id)
+      returning object_id, target_object_id`.execute(db)
+    return r.rows.map((x) => ({
+      object_id: Number(x.object_id),
+      target_object_id: Number(x.target_object_id),
+    }))
   },
 }
