@@ -91,6 +91,32 @@ if (drop.includes('key') || drop.includes('identity')) {
   side.exec(`begin; ${bare}; insert into object_new select * from object; drop table object;
     alter table object_new rename to object; ${INDEXES.label}; ${INDEXES.keyci}; ${INDEXES.key}; ${INDEXES.identity}; commit`)
 }
+if (process.argv.includes('--deferfk')) {
+  // The object table rebuilt with its foreign keys deferred (what migration 0028 does).
+  const { sql: ddl } = side.prepare(`select sql from sqlite_master where name = 'object'`).get() as {
+    sql: string
+  }
+  const indexes = (
+    side
+      .prepare(
+        `select sql from sqlite_master where tbl_name = 'object' and type = 'index' and sql is not null`,
+      )
+      .all() as { sql: string }[]
+  ).map((r) => r.sql)
+  const deferred = ddl
+    .replace(/(references "\w+" \("id"\)( on delete cascade)?)/g, '$1 deferrable initially deferred')
+    .replace('CREATE TABLE "object"', 'CREATE TABLE "object_new"')
+  side.pragma('foreign_keys = OFF')
+  side.pragma('legacy_alter_table = ON')
+  side.exec(`begin; ${deferred}; insert into object_new select * from object; drop table object;
+    alter table object_new rename to object; ${indexes.join('; ')}; commit`)
+  console.log(
+    (side.prepare(`select sql from sqlite_master where name = 'object'`).get() as { sql: string }).sql.match(
+      /deferrable/g,
+    )?.length,
+    'deferred keys',
+  )
+}
 for (const d of drop)
   side.exec(`drop index ${INDEXES[d]!.split(' ')[d === 'key' || d === 'identity' ? 3 : 2]}`)
 const cpu0 = process.cpuUsage()

@@ -76,7 +76,7 @@ export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
     rows: readonly unknown[][],
   ): void => {
     const width = columns.length
-    const head = `insert into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values `
+    const head = `insert or fail into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values `
     const tuple = `(${columns.map(() => '?').join(', ')})`
     const per = Math.max(1, Math.min(SQLITE_ROWS, Math.floor(SQLITE_MAX_PARAMETERS / width)))
     let i = 0
