@@ -9,7 +9,7 @@
  * `--drop`: the indexes are dropped before the run and created again after it (the build's wall and CPU time printed
  * apart); `key` / `identity` first rebuild the object table so that its two unique constraints become droppable
  * unique indexes. `--stmts`: CPU time of every SQLite statement by its first words (process.cpuUsage around each
- * call: ~1 µs per call of its own). `--nofk`: the engine's connection without foreign keys. `--memtemp`: its temporary tables, statement journals and
+ * call: ~1 µs per call of its own; and its wall time). `--nofk`: the engine's connection without foreign keys. `--memtemp`: its temporary tables, statement journals and
  * sorter in memory (temp_store = MEMORY: unbounded memory, a measurement only).
  */
 import fs from 'node:fs'
@@ -32,7 +32,7 @@ const INDEXES: Record<string, string> = {
   identity: 'create unique index object_identity_uq on object (object_type_id, import_source_id, identity)',
 }
 /** --stmts: CPU µs per entry of every SQLite statement, by its first words. */
-const stmtCpu = new Map<string, [number, number]>()
+const stmtCpu = new Map<string, [number, number, number]>()
 if (process.argv.includes('--stmts')) {
   const proto = SqliteDatabase.prototype as unknown as { prepare: (s: string) => SqliteDatabase.Statement }
   const prepare = proto.prepare
@@ -43,13 +43,15 @@ if (process.argv.includes('--stmts')) {
       const f = (st as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!
       ;(st as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
         const c = process.cpuUsage()
+        const t = performance.now()
         try {
           return f.apply(st, a)
         } finally {
           const d = process.cpuUsage(c)
-          const e = stmtCpu.get(key) ?? [0, 0]
+          const e = stmtCpu.get(key) ?? [0, 0, 0]
           e[0] += d.user + d.system
           e[1]++
+          e[2] += (performance.now() - t) * 1000
           stmtCpu.set(key, e)
         }
       }
@@ -141,6 +143,8 @@ const us = (ms: number): string => ((ms * 1000) / n).toFixed(2)
 console.log(
   `rows ${n} cache ${cache} drop [${drop.join(',')}] load ${os.loadavg()[0]!.toFixed(1)}: wall ${seconds.toFixed(1)} s, cpu ${us((cpu.user + cpu.system) / 1000)} µs/entry (user ${us(cpu.user / 1000)} sys ${us(cpu.system / 1000)}); write ${us(p.writeInsightDataTimeInMs)} post ${us(p.postFunctionTimeInMs)} decide ${us(p.decidingActionsTimeInMs)} read ${us(p.readExternalDataTimeInMs)} map ${us(p.mapExternalDataTimeInMs)}; rebuild ${us(rebuild)} µs/entry (cpu ${us(rebuildCpu)})`,
 )
-for (const [k, [c, calls]] of [...stmtCpu].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15))
-  console.log(`  ${(c / n).toFixed(2).padStart(6)} µs/entry ${String(calls).padStart(6)} calls  ${k}`)
+for (const [k, [c, calls, wall]] of [...stmtCpu].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15))
+  console.log(
+    `  ${(c / n).toFixed(2).padStart(6)} µs/entry (wall ${(wall / n).toFixed(2).padStart(6)}) ${String(calls).padStart(6)} calls  ${k}`,
+  )
 fs.rmSync(dir, { recursive: true, force: true })
