@@ -4,13 +4,15 @@
  * CPU and phases per entry:
  *
  *   npx tsx bench/engine/sqlite-write-variants.ts --rows=200000 [--cache=16] [--drop=label,keyci,key,identity]
- *     [--stmts] [--nofk] [--memtemp]
+ *     [--stmts] [--nofk] [--memtemp] [--tempcache=MiB] [--deferfk]
  *
  * `--drop`: the indexes are dropped before the run and created again after it (the build's wall and CPU time printed
  * apart); `key` / `identity` first rebuild the object table so that its two unique constraints become droppable
  * unique indexes. `--stmts`: CPU time of every SQLite statement by its first words (process.cpuUsage around each
  * call: ~1 µs per call of its own; and its wall time). `--nofk`: the engine's connection without foreign keys. `--memtemp`: its temporary tables, statement journals and
- * sorter in memory (temp_store = MEMORY: unbounded memory, a measurement only).
+ * sorter in memory (temp_store = MEMORY: unbounded memory, a measurement only). `--tempcache`: the temporary database's
+ * page cache. `--deferfk`: the object table rebuilt with deferred foreign keys first (as migration 0028 does; a
+ * no-op after it).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -71,6 +73,16 @@ if (process.argv.includes('--memtemp')) {
   const pragma = proto.pragma
   proto.pragma = function (this: unknown, text: string, o?: unknown) {
     if (text === 'foreign_keys = ON') pragma.call(this, 'temp_store = MEMORY')
+    return pragma.call(this, text, o)
+  }
+}
+const tempCache = arg('tempcache', '')
+if (tempCache) {
+  // The temporary database's page cache (stage tables, sorter spills; SQLite's default 2 MiB), in MiB.
+  const proto = SqliteDatabase.prototype as unknown as { pragma: (s: string, o?: unknown) => unknown }
+  const pragma = proto.pragma
+  proto.pragma = function (this: unknown, text: string, o?: unknown) {
+    if (text === 'foreign_keys = ON') pragma.call(this, `temp.cache_size = -${Number(tempCache) * 1024}`)
     return pragma.call(this, text, o)
   }
 }
