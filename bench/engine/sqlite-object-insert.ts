@@ -2,15 +2,15 @@
  * The SQLite first load's object insert alone (issue 11 seventh pass, branch sqlwrite; docs/benchmarks.md): n object
  * rows shaped like the engine's (64 per statement, as bulk.ts writes them) into the migrated schema's empty object
  * table in one transaction, then the commit. Variants run in turn, `--rounds` times, each on a fresh copy of one
- * migrated database; CPU of the process (better-sqlite3 runs on the main thread) per row for the inserts and the
- * commit, and the writes to SQLite's temporary files (the statement journal) counted from /proc/self/io's wchar
- * difference against the database's own growth is not attempted: run it under `strace -f -e pwrite64 -y` for that.
+ * migrated database; process CPU per row (better-sqlite3 runs on the main thread) of the inserts and of the commit.
+ * The statement journal's writes: run it under `strace -f -e trace=pwrite64 -y` (files /var/tmp/etilqs_*).
  *
- *   npx tsx bench/engine/sqlite-object-insert.ts --rows=200000 --rounds=3 [--variants=abort,fail,deferred]
+ *   npx tsx bench/engine/sqlite-object-insert.ts --rows=200000 --rounds=3 [--variants=abort,fail,deferred,nofk]
  *
- * - `abort`: `insert into` (today's conflict handling: OR ABORT), the schema's immediate foreign keys;
+ * - `abort`: `insert into` (ABORT conflict handling, as before 0028), the object table's foreign keys immediate;
  * - `fail`: `insert or fail into`, immediate foreign keys;
- * - `deferred`: `insert or fail into`, the object table's foreign keys `deferrable initially deferred`;
+ * - `deferred`: `insert or fail into`, the foreign keys `deferrable initially deferred` (as migration 0028 makes
+ *   them; the other variants rebuild the table with them immediate, as before it);
  * - `nofk`: `insert or fail into`, foreign_keys off (a bound, not an option).
  */
 import fs from 'node:fs'
@@ -48,8 +48,8 @@ const template = path.join(dir, 'template.db')
   raw.close()
 }
 
-/** The object table rebuilt with its foreign keys deferred (what migration 0028 does on SQLite). */
-function deferKeys(db: SqliteDatabase.Database): void {
+/** The object table rebuilt with its foreign keys deferred (as migration 0028 makes them) or immediate (before). */
+function rebuildKeys(db: SqliteDatabase.Database, deferred: boolean): void {
   const { sql: ddl } = db.prepare(`select sql from sqlite_master where name = 'object'`).get() as {
     sql: string
   }
@@ -60,15 +60,23 @@ function deferKeys(db: SqliteDatabase.Database): void {
       )
       .all() as { sql: string }[]
   ).map((r) => r.sql)
-  const deferred = ddl
-    .replace(/(references "\w+" \("id"\)( on delete cascade)?)/g, '$1 deferrable initially deferred')
-    .replace('CREATE TABLE "object"', 'CREATE TABLE "object_new"')
+  const immediate = ddl.replace(/ deferrable initially deferred/g, '')
+  const keys = deferred
+    ? immediate.replace(
+        /(references "\w+" \("id"\)( on delete cascade)?)/g,
+        '$1 deferrable initially deferred',
+      )
+    : immediate
+  const triggers = (
+    db.prepare(`select name, sql from sqlite_master where type = 'trigger'`).all() as {
+      name: string
+      sql: string
+    }[]
+  ).filter((t) => /\bobject\b/.test(t.sql))
   db.pragma('foreign_keys = OFF')
-  db.pragma('legacy_alter_table = ON')
-  db.exec(
-    `begin; ${deferred}; drop table object; alter table object_new rename to object; ${indexes.join('; ')}; commit`,
-  )
-  db.pragma('legacy_alter_table = OFF')
+  db.exec(`begin; ${keys.replace('CREATE TABLE "object"', 'CREATE TABLE "object_new"')};
+    ${triggers.map((t) => `drop trigger "${t.name}";`).join(' ')} drop table object;
+    alter table object_new rename to object; ${indexes.join('; ')}; ${triggers.map((t) => `${t.sql};`).join(' ')} commit`)
 }
 
 const WS = '0b6c3c1e-2b8f-4d7b-9a77-3f1c2d9e8a11'
@@ -98,7 +106,7 @@ function run(variant: string, round: number): { insert: number; commit: number }
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('cache_size = -16384')
-  if (variant === 'deferred') deferKeys(db)
+  rebuildKeys(db, variant === 'deferred')
   db.pragma(`foreign_keys = ${variant === 'nofk' ? 'OFF' : 'ON'}`)
   const conflict = variant === 'abort' ? '' : 'or fail '
   const tuple = `(${OBJECT_INSERT.map(() => '?').join(', ')})`
