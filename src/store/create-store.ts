@@ -11,6 +11,7 @@ import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js
 import { loadPg } from './pg-client.js'
 import { postgresReadRows, sqliteReadRows, type ReadRows } from './read-rows.js'
 import { PatientSqliteDialect, sqliteReadNow } from './sqlite-patient-dialect.js'
+import { sqliteCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
 
 export type Db = Kysely<Database>
 
@@ -75,6 +76,8 @@ export interface StoreOptions {
    * and anything else (INTAKE_SQLITE_CACHE_MB). Default 'engine'.
    */
   role?: 'api' | 'engine'
+  /** SQLite: what checkpoints the WAL after a bulk transaction (tests pass their own). */
+  checkpointer?: (file: string) => Checkpointer
 }
 
 /**
@@ -84,6 +87,9 @@ export interface StoreOptions {
  * of waiting on the disk. At 10,000 pages (~40 MB of WAL at most) the same pages are copied with a tenth of the syncs.
  */
 const API_WAL_CHECKPOINT_PAGES = 10_000
+
+/** SQLite's default automatic checkpoint: the other connections' (outside bulk transactions). */
+const WAL_CHECKPOINT_PAGES = 1_000
 
 /** The page cache of a SQLite connection of this role, in MiB. */
 function sqliteCacheMb(config: DatabaseConfig, role: StoreOptions['role']): number {
@@ -103,19 +109,35 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
     // The role's page cache (SQLite's default is 2 MiB), allocated as it is used and kept: it counts in the server's
     // RSS once per connection. A miss reads the page from the operating system's file cache.
     sqlite.pragma(`cache_size = -${sqliteCacheMb(config, options.role) * 1024}`)
-    if (options.role === 'api') sqlite.pragma(`wal_autocheckpoint = ${API_WAL_CHECKPOINT_PAGES}`)
+    const walPages = options.role === 'api' ? API_WAL_CHECKPOINT_PAGES : WAL_CHECKPOINT_PAGES
+    sqlite.pragma(`wal_autocheckpoint = ${walPages}`)
     registerSqlFunctions(sqlite)
     // Waits for another connection's write lock without blocking the process (busy_timeout 0, async retries).
     const db = new Kysely<Database>({ dialect: new PatientSqliteDialect(sqlite) })
+    const transaction = <T>(fn: (tx: BulkTransaction) => Promise<T>): Promise<T> =>
+      db
+        .transaction()
+        .execute((trx) => fn({ db: trx, bulk: sqliteBulkWriter(sqlite), readRows: sqliteReadRows(sqlite) }))
+    // Bulk transactions (imports) leave the WAL's checkpoint to a thread of its own (sqlite-checkpointer.ts): their
+    // commit no longer copies every page they wrote into the database file.
+    const checkpoints =
+      config.url !== ':memory:' ? (options.checkpointer ?? sqliteCheckpointer)(config.url) : null
+    let bulkOpen = 0
     return {
       db,
       caps,
-      bulkTransaction: (fn) =>
-        db
-          .transaction()
-          .execute((trx) =>
-            fn({ db: trx, bulk: sqliteBulkWriter(sqlite), readRows: sqliteReadRows(sqlite) }),
-          ),
+      bulkTransaction: async (fn) => {
+        if (!checkpoints) return transaction(fn)
+        if (bulkOpen++ === 0) sqlite.pragma('wal_autocheckpoint = 0')
+        try {
+          return await transaction(fn)
+        } finally {
+          if (--bulkOpen === 0 && sqlite.open) {
+            sqlite.pragma(`wal_autocheckpoint = ${walPages}`)
+            checkpoints.request()
+          }
+        }
+      },
       readNow: sqliteReadNow(sqlite),
       ping: async () => {
         try {
@@ -125,7 +147,10 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
           return false
         }
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy()
+        await checkpoints?.close()
+      },
     }
   }
   const pool = new (loadPg().Pool)({

@@ -597,7 +597,8 @@ export class IndexStage {
   /** SQLite: moves one attribute's stage table into object_value in key order, and drops it. */
   async #move(db: Db, attributeId: number, name: string): Promise<void> {
     const table = sql.table(name)
-    await sql`insert into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
+    // `or fail`, like the bulk writer's inserts (bulk.ts): no statement journal of the pages it changes.
+    await sql`insert or fail into object_value (attribute_id, value_ci, object_id, position, value_text, value_num)
       select ${sql.lit(attributeId)}, value_ci, object_id, position, coalesce(value_text, value_ci), value_num
       from ${table} order by value_ci, object_id, position`.execute(db)
     await sql`drop table ${table}`.execute(db)
