@@ -212,6 +212,9 @@ function importTx(
     refStageAttributes: () => refStage.attributes(db, dialect),
     refStagePage: (attributeId, afterSeq, limit) => refStage.page(db, attributeId, afterSeq, limit),
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
+    ownedDigestPage: (typeId, sourceId, after, limit) =>
+      repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit),
+    ownedByIds: (typeId, sourceId, ids) => repo.ownedByIds(db, typeId, sourceId, ids),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {
         workspace_id: o.workspaceId,

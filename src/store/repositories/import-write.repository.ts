@@ -1,6 +1,12 @@
 import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, Store } from '../create-store.js'
-import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
+import type {
+  OwnedDigest,
+  OwnedMissing,
+  OwnedObject,
+  StagedReference,
+  StoredValues,
+} from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
 import type { ReadRows } from '../read-rows.js'
@@ -474,6 +480,52 @@ export const importWriteRepository = {
       missing_since: r.missing_since,
       missing_runs: Number(r.missing_runs),
     })),
+
+  /**
+   * One page of what the source owns of the type, for the owned table of a full read (engine/owned-table.ts): rows
+   * `[id, identity, content_hash, missing_runs]` as arrays (read-rows.ts), after identity `after` in identity order —
+   * keyset pages over the (type, source, identity) index, as ownedPage reads them, so that the missing-objects pass
+   * meets the objects in the same order.
+   */
+  ownedDigestPage: async (
+    rows: ReadRows,
+    dialect: 'sqlite' | 'postgres',
+    typeId: number,
+    sourceId: string,
+    after: string,
+    limit: number,
+  ): Promise<OwnedDigest[]> =>
+    (await rows(
+      dialect === 'postgres'
+        ? `select id, identity, content_hash, missing_runs from object
+            where object_type_id = $1 and import_source_id = $2 and identity > $3
+            order by identity limit $4`
+        : `select id, identity, content_hash, missing_runs from object
+            where object_type_id = ? and import_source_id = ? and identity > ?
+            order by identity limit ?`,
+      [typeId, sourceId, after, limit],
+    )) as OwnedDigest[],
+
+  /** ownedPage's rows of the given objects that the source still owns of the type (in no particular order). */
+  ownedByIds: async (db: Db, typeId: number, sourceId: string, ids: number[]): Promise<OwnedMissing[]> => {
+    const out: OwnedMissing[] = []
+    for (const list of idLists(db, 'id', ids))
+      for (const r of await db
+        .selectFrom('object')
+        .select(['id', 'identity', 'object_key', 'missing_since', 'missing_runs'])
+        .where(list)
+        .where('object_type_id', '=', typeId)
+        .where('import_source_id', '=', sourceId)
+        .execute())
+        out.push({
+          id: Number(r.id),
+          identity: r.identity ?? '',
+          object_key: r.object_key,
+          missing_since: r.missing_since,
+          missing_runs: Number(r.missing_runs),
+        })
+    return out
+  },
 
   /**
    * Reserves `count` object ids. SQLite: the caller's transaction already holds the write lock (it reserved object
