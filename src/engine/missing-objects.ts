@@ -43,10 +43,13 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       ...state.protectedIdentities,
     ])
     for (const o of protectedObjects) state.seenIds.add(o.id)
-    const unseen = table ? unseenOf(table, state) : null
+    let unseen = table ? unseenOf(table, state) : null
     let everySeen: number | null
     if (table && unseen) everySeen = unseen.length === 0 ? table.size + state.result.objectsCreated : null
     else everySeen = await ownedIfEverySeen(ctx, state)
+    // Most of the type unseen (a small full read into a large type): reading every owned object in pages costs the
+    // database less than probing each unseen one (docs/benchmarks.md, issue 11 seventh pass).
+    if (table && unseen && unseen.length * 2 > table.size) unseen = null
     if (everySeen !== null) {
       // Nothing is missing (a first load, a re-import of the whole source): no owned object is read.
       state.guardCount = {
@@ -104,7 +107,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
     // so `owned` is what the type holds after the writes; less the objects this execution created. The table holds
     // what it held.
     state.guardCount = {
-      owned: table && unseen ? table.size : Math.max(0, owned - state.result.objectsCreated),
+      owned: unseen ? table!.size : Math.max(0, owned - state.result.objectsCreated),
       toRemove: state.result.objectsMissingDeleted,
       toMark: state.result.objectsMissingUpdated,
     }

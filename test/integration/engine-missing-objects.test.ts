@@ -84,6 +84,13 @@ describeEachDialect('import engine: missing objects', (env) => {
     expect(Object.keys(await objects()).sort()).toEqual(['A', 'B'])
     // A partial read has no missing objects: nothing is read.
     expect((await run(['A'], true)).reads).toEqual({ pages: 0, rows: [] })
+    // Most of the type missing (4 of 5): the owned objects are paged through instead, and removed all the same.
+    await run(['A', 'B', 'C', 'D', 'E'])
+    const most = await run(['A'])
+    expect(most.reads.pages).toBeGreaterThan(0)
+    expect(most.reads.rows).toEqual([])
+    expect(counters(most.result, 'Host')).toMatchObject({ objectsIdentical: 1, objectsMissingDeleted: 4 })
+    expect(Object.keys(await objects())).toEqual(['A'])
   })
 
   it('IGNORE (the default) only tracks how long an object has been missing', async () => {

@@ -129,6 +129,15 @@ function idLists(db: Db, column: string, ids: readonly number[]): RawBuilder<Sql
   return out
 }
 
+/** A row of ownedByIds as the driver returns it. */
+interface OwnedMissingRow {
+  id: number | string
+  identity: string | null
+  object_key: string
+  missing_since: string | null
+  missing_runs: number | string
+}
+
 export const importWriteRepository = {
   /** One index probe: whether the source owns any object of the type. */
   hasOwned: async (db: Db, typeId: number, sourceId: string): Promise<boolean> =>
@@ -506,17 +515,29 @@ export const importWriteRepository = {
       [typeId, sourceId, after, limit],
     )) as OwnedDigest[],
 
-  /** ownedPage's rows of the given objects that the source still owns of the type (in no particular order). */
+  /**
+   * ownedPage's rows of the given objects that the source still owns of the type (in no particular order). On
+   * PostgreSQL one primary-key probe per id, as findOwned probes identities: with `id = any(array)` and the type and
+   * source the planner read every owned object of the type through the identity index per statement (100,000 ids
+   * of 100,000 objects: 600 ms of server CPU against 130 — docs/benchmarks.md, issue 11 seventh pass).
+   */
   ownedByIds: async (db: Db, typeId: number, sourceId: string, ids: number[]): Promise<OwnedMissing[]> => {
     const out: OwnedMissing[] = []
-    for (const list of idLists(db, 'id', ids))
-      for (const r of await db
-        .selectFrom('object')
-        .select(['id', 'identity', 'object_key', 'missing_since', 'missing_runs'])
-        .where(list)
-        .where('object_type_id', '=', typeId)
-        .where('import_source_id', '=', sourceId)
-        .execute())
+    const statements: RawBuilder<OwnedMissingRow>[] = []
+    if (isPostgres(db))
+      for (let i = 0; i < ids.length; i += 10_000)
+        statements.push(sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+          from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
+          cross join lateral (
+            select id, identity, object_key, missing_since, missing_runs from object x
+            where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
+            offset 0) o`)
+    else
+      for (const list of idLists(db, 'id', ids))
+        statements.push(sql<OwnedMissingRow>`select id, identity, object_key, missing_since, missing_runs
+          from object where ${list} and object_type_id = ${typeId} and import_source_id = ${sourceId}`)
+    for (const statement of statements)
+      for (const r of (await statement.execute(db)).rows)
         out.push({
           id: Number(r.id),
           identity: r.identity ?? '',
