@@ -51,7 +51,12 @@ export async function decideBatch(
     return decided
   }
   if (state.ownedAtStart && ctx.fullRead && state.ownedTable === undefined)
-    state.ownedTable = await OwnedTable.read(ctx.tx, plan.type.id, ctx.importSourceId)
+    state.ownedTable = await OwnedTable.read(
+      ctx.tx,
+      plan.type.id,
+      ctx.importSourceId,
+      ctx.inputEnded ? batch.length : null,
+    )
   const table = state.ownedAtStart ? (state.ownedTable ?? null) : null
   // The entries left to decide, and the identities to look up among the source's objects.
   let rest = batch

@@ -108,16 +108,21 @@ export class OwnedTable {
   }
 
   /**
-   * Reads what the source owns of the type, or null when an id does not fit the table (beyond 2^32: the run then
-   * asks the database, as it always did).
+   * Reads what the source owns of the type, or null — the run then asks the database, as it always did — when an id
+   * does not fit the table (beyond 2^32), or when the whole input is one batch of `lastBatch` entries, fewer than half
+   * the objects owned: most of them are then missing, and the missing-objects pass pages through them all anyway
+   * (missing-objects.ts), so that reading them into the table first would read them twice.
    */
   static async read(
     tx: ImportTx,
     typeId: number,
     sourceId: string,
+    lastBatch: number | null,
     fingerprint: Fingerprint = identityFingerprint,
   ): Promise<OwnedTable | null> {
-    const table = new OwnedTable(await tx.countOwned(typeId, sourceId), fingerprint)
+    const count = await tx.countOwned(typeId, sourceId)
+    if (lastBatch !== null && lastBatch * 2 < count) return null
+    const table = new OwnedTable(count, fingerprint)
     let after = ''
     for (;;) {
       const page: OwnedDigest[] = await tx.ownedDigestPage(typeId, sourceId, after, PAGE)

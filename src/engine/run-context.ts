@@ -49,6 +49,8 @@ export interface WriteContext {
   provenance?: EngineProvenance
   /** Not a partial read: every entry of the source comes, and the missing-objects pass runs (owned-table.ts). */
   fullRead?: boolean
+  /** Every entry was read: the batches written from now on are the last ones of their type. */
+  inputEnded?: boolean
 }
 
 /** One unique attribute's values as the run sees them (unique-values.ts). */

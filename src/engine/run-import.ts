@@ -101,6 +101,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         await consumeChunk(run, ctx, next.value, flush)
       }
       for (const state of run.states.values()) run.problems.push(...locatorsThatReadNothing(state))
+      ctx.inputEnded = true
       for (const state of run.states.values()) await flushType(run, ctx, state)
       checkCancelled()
       await finishPhases(run, ctx, deps.resolveAql ?? null, checkCancelled)

@@ -147,6 +147,24 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
     ])
   }, 90_000)
 
+  it('a full read of one small batch into a larger type looks its identities up instead of reading the owned table', async () => {
+    const s = await engineSource(services(), ws(), [host])
+    await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 6000) }])
+    const calls = { batchLookups: 0, hasOwned: 0, tablePages: 0 }
+    const store = countingStore(importStore(services().store), calls)
+    const few = await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 10) }], {
+      deps: { store },
+    })
+    expect(counters(few, 'Host')).toMatchObject({ objectsIdentical: 10, objectsCreated: 0 })
+    expect(calls).toEqual({ batchLookups: 1, hasOwned: 1, tablePages: 0 })
+    // Half the type and more in one batch: the table is read.
+    const half = await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 3000) }], {
+      deps: { store },
+    })
+    expect(counters(half, 'Host')).toMatchObject({ objectsIdentical: 3000, objectsCreated: 0 })
+    expect(calls).toEqual({ batchLookups: 1, hasOwned: 2, tablePages: 1 })
+  }, 90_000)
+
   it('a partial read reads no owned table: each batch is looked up', async () => {
     const s = await engineSource(services(), ws(), [host])
     await runEngine(services(), ws(), s.source.id, [{ hosts }])
