@@ -50,7 +50,7 @@ export async function decideBatch(
     decided.writing = batch
     return decided
   }
-  if (state.ownedAtStart && ctx.fullRead && state.ownedTable === undefined)
+  if (state.ownedAtStart && ctx.wholeSource && state.ownedTable === undefined)
     state.ownedTable = await OwnedTable.read(
       ctx.tx,
       plan.type.id,

@@ -48,7 +48,7 @@ export interface WriteContext {
   /** The execution's write origin and the precedence rule (engine/provenance.ts). */
   provenance?: EngineProvenance
   /** Not a partial read: every entry of the source comes, and the missing-objects pass runs (owned-table.ts). */
-  fullRead?: boolean
+  wholeSource?: boolean
   /** Every entry was read: the batches written from now on are the last ones of their type. */
   inputEnded?: boolean
 }

@@ -77,7 +77,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         problems: run.problems,
         entryProblems: input.settings.entryProblems,
         deleteGuard: input.deleteGuard ?? null,
-        fullRead: input.partialRead !== true,
+        wholeSource: input.partialRead !== true,
       }
       ctx.provenance = await count('writeInsightDataTimeInMs', () =>
         EngineProvenance.start(tx, input, ctx.now, input.settings.precedence),

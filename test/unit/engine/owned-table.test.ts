@@ -111,7 +111,7 @@ function decideSetup(fingerprint: Fingerprint, owned: { id: number; name: string
   const lookups: string[][] = []
   const ctx = {
     importSourceId: 'source',
-    fullRead: true,
+    wholeSource: true,
     tx: {
       findOwned: async (_type: number, _source: string, identities: string[]) => {
         lookups.push(identities)
