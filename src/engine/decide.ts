@@ -9,6 +9,7 @@
  */
 import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
 import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
+import { ASK, NOT_OWNED, OwnedTable } from './owned-table.js'
 import type { OwnedObject, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
@@ -28,7 +29,12 @@ export function entryHash(plan: TypePlan, e: MappedEntry): string {
   return entryContentHash(plan, e)
 }
 
-/** One batched lookup of the batch's identities among the objects the source owns, then a hash compare. */
+/**
+ * The batch's identities among the objects the source owns, then a hash compare. A full read answers from the owned
+ * table (owned-table.ts), read by the type's first batch: an entry it finds with the same hash is identical, one it
+ * does not find creates, and only the rest (changed, or not decidable from the table) are looked up in one batched
+ * query. Otherwise every identity is looked up.
+ */
 export async function decideBatch(
   ctx: WriteContext,
   state: TypeState,
@@ -44,17 +50,45 @@ export async function decideBatch(
     decided.writing = batch
     return decided
   }
-  const owned = state.ownedAtStart
-    ? await ctx.tx.findOwned(
-        plan.type.id,
-        ctx.importSourceId,
-        batch.map((e) => e.identity),
-      )
-    : []
+  if (state.ownedAtStart && ctx.wholeSource && state.ownedTable === undefined)
+    state.ownedTable = await OwnedTable.read(
+      ctx.tx,
+      plan.type.id,
+      ctx.importSourceId,
+      ctx.inputEnded ? batch.length : null,
+    )
+  const table = state.ownedAtStart ? (state.ownedTable ?? null) : null
+  // The entries left to decide, and the identities to look up among the source's objects.
+  let rest = batch
+  let ask = state.ownedAtStart ? batch.map((e) => e.identity) : []
+  if (table) {
+    rest = []
+    ask = []
+    for (const e of batch) {
+      const at = table.find(e.identity)
+      if (at === NOT_OWNED) {
+        rest.push(e)
+        continue
+      }
+      if (at !== ASK) {
+        const hash = entryHash(plan, e)
+        if (table.sameHash(at, hash)) {
+          const id = table.id(at)
+          state.seenIds.add(id)
+          state.result.objectsIdentical++
+          if (table.missing(at)) decided.hashOnly.push([id, hash, null, 0])
+          continue
+        }
+      }
+      rest.push(e)
+      ask.push(e.identity)
+    }
+  }
+  const owned = ask.length ? await ctx.tx.findOwned(plan.type.id, ctx.importSourceId, ask) : []
   const byIdentity = new Map(owned.map((o) => [o.identity, o]))
   // precedence.matchObjectsOf: identities this source owns no object of may match another source's (provenance.md).
-  for (const other of others) await matchOthers(ctx, plan.type.id, other, batch, byIdentity)
-  for (const e of batch) {
+  for (const other of others) await matchOthers(ctx, plan.type.id, other, rest, byIdentity)
+  for (const e of rest) {
     const o = byIdentity.get(e.identity)
     if (!o) {
       decided.creates.push({ e, hash: '' })

@@ -4,7 +4,8 @@ import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
-import type { Tuple } from './ports.js'
+import type { OwnedTable } from './owned-table.js'
+import type { OwnedMissing, Tuple } from './ports.js'
 import { timed } from './result.js'
 import type { TypeState, WriteContext } from './run-context.js'
 
@@ -21,6 +22,10 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
   await timed(state.result, 'postFunctionTimeInMs', async () => {
     const { plan } = state
     const setting = plan.missing
+    // A full read's owned table (owned-table.ts) lists the objects the source owned when the run began: those the
+    // run did not see are the missing ones, and only their rows are read. Dropped here: nothing asks it after.
+    const table = state.ownedTable ?? null
+    state.ownedTable = null
     // A type of which no entry became an object (none received, or every one dropped: no identity, no label…) is
     // far more often a broken export or mapping than an emptied source: its objects are left alone (the result says
     // so) rather than all counted as missing.
@@ -38,7 +43,13 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       ...state.protectedIdentities,
     ])
     for (const o of protectedObjects) state.seenIds.add(o.id)
-    const everySeen = await ownedIfEverySeen(ctx, state)
+    let unseen = table ? unseenOf(table, state) : null
+    let everySeen: number | null
+    if (table && unseen) everySeen = unseen.length === 0 ? table.size + state.result.objectsCreated : null
+    else everySeen = await ownedIfEverySeen(ctx, state)
+    // Most of the type unseen (a small full read into a large type): reading every owned object in pages costs the
+    // database less than probing each unseen one (docs/benchmarks.md, issue 11 seventh pass).
+    if (table && unseen && unseen.length * 2 > table.size) unseen = null
     if (everySeen !== null) {
       // Nothing is missing (a first load, a re-import of the whole source): no owned object is read.
       state.guardCount = {
@@ -53,7 +64,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
     // Removals are counted exactly before any is done: over the guard, none of their work is done (the execution
     // is held and rolls back). A dry run does the work anyway: its plan lists the removals.
     if (guard && setting.policy === 'REMOVE' && !ctx.dryRun) {
-      const count = await countDue(ctx, state)
+      const count = unseen ? await countDueOf(ctx, state, table!.size, unseen) : await countDue(ctx, state)
       const counted = { ...count, toMark: 0, objectTypeId: plan.type.id, objectTypeName: plan.type.name }
       if (judge(guard, counted).over) {
         state.guardCount = { owned: count.owned, toRemove: count.toRemove, toMark: 0 }
@@ -62,13 +73,22 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
     }
     let after = ''
     let owned = 0
+    let next = 0
     for (;;) {
       await breathe()
-      const page = await ctx.tx.ownedPage(plan.type.id, ctx.importSourceId, after, PAGE)
-      if (page.length === 0) break
-      owned += page.length
-      after = page[page.length - 1]!.identity
-      const missing = page.filter((o) => !state.seenIds.has(o.id))
+      let missing: OwnedMissing[]
+      if (unseen) {
+        // The unseen objects in the table's (identity) order, a page at a time.
+        if (next >= unseen.length) break
+        missing = await missingRows(ctx, state, unseen.slice(next, next + PAGE))
+        next += PAGE
+      } else {
+        const page = await ctx.tx.ownedPage(plan.type.id, ctx.importSourceId, after, PAGE)
+        if (page.length === 0) break
+        owned += page.length
+        after = page[page.length - 1]!.identity
+        missing = page.filter((o) => !state.seenIds.has(o.id))
+      }
       if (missing.length === 0) continue
       const tracked = missing.map((o) => ({
         ...o,
@@ -84,9 +104,10 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       )
     }
     // What the type held before this execution: the pages were read before their own removals (keyset paging),
-    // so `owned` is what the type holds after the writes; less the objects this execution created.
+    // so `owned` is what the type holds after the writes; less the objects this execution created. The table holds
+    // what it held.
     state.guardCount = {
-      owned: Math.max(0, owned - state.result.objectsCreated),
+      owned: unseen ? table!.size : Math.max(0, owned - state.result.objectsCreated),
       toRemove: state.result.objectsMissingDeleted,
       toMark: state.result.objectsMissingUpdated,
     }
@@ -103,6 +124,50 @@ async function ownedIfEverySeen(ctx: WriteContext, state: TypeState): Promise<nu
   if ((ctx.provenance?.setting.matchObjectsOf ?? []).length > 0) return null
   const owned = await ctx.tx.countOwned(state.plan.type.id, ctx.importSourceId)
   return owned === state.seenIds.size ? owned : null
+}
+
+/** The ids of the table's objects this run did not see, in the table's order. */
+function unseenOf(table: OwnedTable, state: TypeState): number[] {
+  const out: number[] = []
+  for (let e = 0; e < table.size; e++) {
+    const id = table.id(e)
+    if (!state.seenIds.has(id)) out.push(id)
+  }
+  return out
+}
+
+/** The rows of unseen objects the source still owns, in the order of `ids`. */
+async function missingRows(ctx: WriteContext, state: TypeState, ids: number[]): Promise<OwnedMissing[]> {
+  const rows = new Map<number, OwnedMissing>()
+  for (const r of await ctx.tx.ownedByIds(state.plan.type.id, ctx.importSourceId, ids)) rows.set(r.id, r)
+  const out: OwnedMissing[] = []
+  for (const id of ids) {
+    const r = rows.get(id)
+    if (r) out.push(r)
+  }
+  return out
+}
+
+/** countDue from the owned table: only the unseen objects' rows are read. */
+async function countDueOf(
+  ctx: WriteContext,
+  state: TypeState,
+  owned: number,
+  unseen: number[],
+): Promise<{ owned: number; toRemove: number }> {
+  let toRemove = 0
+  for (let i = 0; i < unseen.length; i += PAGE) {
+    await breathe()
+    for (const o of await ctx.tx.ownedByIds(
+      state.plan.type.id,
+      ctx.importSourceId,
+      unseen.slice(i, i + PAGE),
+    )) {
+      const advanced = { missing_runs: o.missing_runs + 1, missing_since: o.missing_since ?? ctx.now }
+      if (isDue(ctx, state.plan.missing, advanced)) toRemove++
+    }
+  }
+  return { owned, toRemove }
 }
 
 /** Whether a missing object (its counters already advanced by this run) reached the threshold. */

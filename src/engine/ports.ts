@@ -53,6 +53,17 @@ export interface OwnedMissing {
 }
 
 /**
+ * One owned object as the owned table of a full read keeps it (owned-table.ts): id, identity, content_hash,
+ * missing_runs — a row as the driver returns it, no object per row.
+ */
+export type OwnedDigest = [
+  id: number,
+  identity: string | null,
+  contentHash: string | null,
+  missingRuns: number,
+]
+
+/**
  * Row tuples, in column order (they go to the database as they are, no row objects on the bulk path):
  * - NewObject: id, workspace_id, object_schema_id, object_type_id, object_key, label, identity, import_source_id,
  *   content_hash, attribute_values, created_at, updated_at, label_ci, origin_id
@@ -205,6 +216,10 @@ export interface ImportTx {
 
   // missing objects
   ownedPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedMissing[]>
+  /** What the source owns of the type after identity `after`, in identity order (the owned table's pages). */
+  ownedDigestPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedDigest[]>
+  /** ownedPage's rows of the given objects, of those the source still owns of the type (in no particular order). */
+  ownedByIds(typeId: number, sourceId: string, ids: number[]): Promise<OwnedMissing[]>
 
   // provenance (engine/provenance.ts)
   /** A write_origin row for this execution; answers its id. */

@@ -8,6 +8,7 @@ import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-typ
 import type { MapContext, MappedEntry } from './map-entry.js'
 import type { CatalogWriter, ImportTx } from './ports.js'
 import type { TypeResult } from './result.js'
+import type { OwnedTable } from './owned-table.js'
 import type { IdBitmap, IdentityHashes, TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
 
@@ -46,6 +47,10 @@ export interface WriteContext {
   deleteGuard?: DeleteGuardInput | null
   /** The execution's write origin and the precedence rule (engine/provenance.ts). */
   provenance?: EngineProvenance
+  /** Not a partial read: every entry of the source comes, and the missing-objects pass runs (owned-table.ts). */
+  wholeSource?: boolean
+  /** Every entry was read: the batches written from now on are the last ones of their type. */
+  inputEnded?: boolean
 }
 
 /** One unique attribute's values as the run sees them (unique-values.ts). */
@@ -72,6 +77,11 @@ export interface TypeState {
   accepted: number
   /** Whether the source owned objects of the type when the run began; false: the decide phase needs no lookups. */
   ownedAtStart?: boolean
+  /**
+   * A full read's table of what the source owned of the type when the run began (owned-table.ts), read by the first
+   * batch and dropped by the missing-objects pass; null: none (a partial read, or ids it cannot hold).
+   */
+  ownedTable?: OwnedTable | null
   /** Identities of entries skipped for a problem: their objects are kept as seen, never treated as missing. */
   protectedIdentities: Set<string>
   /** Keys of the type's first entry: what a locator that read nothing is compared with. */

@@ -83,6 +83,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         problems: run.problems,
         entryProblems: input.settings.entryProblems,
         deleteGuard: input.deleteGuard ?? null,
+        wholeSource: input.partialRead !== true,
       }
       ctx.provenance = await count('writeInsightDataTimeInMs', () =>
         EngineProvenance.start(tx, input, ctx.now, input.settings.precedence),
@@ -106,6 +107,7 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
         await consumeChunk(run, ctx, next.value, flush)
       }
       for (const state of run.states.values()) run.problems.push(...locatorsThatReadNothing(state))
+      ctx.inputEnded = true
       for (const state of run.states.values()) await flushType(run, ctx, state)
       checkCancelled()
       await finishPhases(run, ctx, deps.resolveAql ?? null, checkCancelled)

@@ -233,6 +233,9 @@ function importTx(
       return rows.map((r) => r.object_id)
     },
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
+    ownedDigestPage: (typeId, sourceId, after, limit) =>
+      repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit),
+    ownedByIds: (typeId, sourceId, ids) => repo.ownedByIds(db, typeId, sourceId, ids),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {
         workspace_id: o.workspaceId,

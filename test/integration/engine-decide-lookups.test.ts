@@ -4,6 +4,7 @@ import { importStore } from '../../src/store/import-store.js'
 import {
   counters,
   engineSource,
+  objectByIdentity,
   storedObjects,
   ZERO_COUNTERS,
   type TypeSpec,
@@ -27,8 +28,14 @@ const hosts = [
   ...Array.from({ length: 500 }, (_, i) => ({ serial: `H${i}`, size: -1 })),
 ]
 
-/** The engine's ImportStore, counting the identity lookups of the decide phase (more than one identity asked). */
-function countingStore(inner: ImportStore, calls: { batchLookups: number; hasOwned: number }): ImportStore {
+/**
+ * The engine's ImportStore, counting the identity lookups of the decide phase (more than one identity asked; the
+ * identities of all of them in `asked`) and the pages of the owned table.
+ */
+function countingStore(
+  inner: ImportStore,
+  calls: { batchLookups: number; hasOwned: number; tablePages?: number; asked?: string[] },
+): ImportStore {
   return overridingTx(inner, (tx) => ({
     hasOwned: (typeId, sourceId) => {
       calls.hasOwned++
@@ -36,7 +43,12 @@ function countingStore(inner: ImportStore, calls: { batchLookups: number; hasOwn
     },
     findOwned: (typeId, sourceId, identities) => {
       if (identities.length > 1) calls.batchLookups++
+      calls.asked?.push(...identities)
       return tx.findOwned(typeId, sourceId, identities)
+    },
+    ownedDigestPage: (...args) => {
+      if (calls.tablePages !== undefined) calls.tablePages++
+      return tx.ownedDigestPage(...args)
     },
   }))
 }
@@ -64,33 +76,43 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
     expect(stored.find((o) => o.identity === 'H5')!.values[size]).toEqual([5])
   }, 90_000)
 
-  it('a first load into an empty type reads no owned object back for the missing-objects pass; a re-import does', async () => {
+  it('a first load into an empty type reads no owned object back for the missing-objects pass; a re-import reads what the source owns once, and the missing one’s row', async () => {
     const s = await engineSource(services(), ws(), [
       { ...host, options: { missingObjects: { policy: 'REMOVE', threshold: 0, thresholdType: 'RUNS' } } },
     ])
-    let pages = 0
+    const reads = { pages: 0, tablePages: 0, byIds: [] as number[][] }
     const store = overridingTx(importStore(services().store), (tx) => ({
       ownedPage: (...args) => {
-        pages++
+        reads.pages++
         return tx.ownedPage(...args)
+      },
+      ownedDigestPage: (...args) => {
+        reads.tablePages++
+        return tx.ownedDigestPage(...args)
+      },
+      ownedByIds: (typeId, sourceId, ids) => {
+        reads.byIds.push(ids)
+        return tx.ownedByIds(typeId, sourceId, ids)
       },
     }))
     const first = await runEngine(services(), ws(), s.source.id, [{ hosts }], { deps: { store } })
     expect(counters(first, 'Host')).toMatchObject({ objectsCreated: 6000, objectsMissingDeleted: 0 })
-    expect(pages).toBe(0)
-    // The next run owns objects from the start: it pages through them and removes the one no longer sent.
+    expect(reads).toEqual({ pages: 0, tablePages: 0, byIds: [] })
+    // The next run owns objects from the start: it reads them once (the owned table), and the row of the one no
+    // longer sent alone, which it removes.
+    const h0 = await objectByIdentity(services(), s.typeId('Host'), 'H0')
     const again = await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(1, 6000) }], {
       deps: { store },
     })
     expect(counters(again, 'Host')).toMatchObject({ objectsIdentical: 5999, objectsMissingDeleted: 1 })
-    expect(pages).toBeGreaterThan(0)
+    expect(reads).toEqual({ pages: 0, tablePages: 1, byIds: [[h0.id]] })
     expect(await storedObjects(services(), s.typeId('Host'))).toHaveLength(5999)
   }, 90_000)
 
-  it('a re-import looks each batch up once and finds every object identical', async () => {
+  it('a re-import reads what the source owns once and looks no identity up when every object is identical', async () => {
     const s = await engineSource(services(), ws(), [host])
     await runEngine(services(), ws(), s.source.id, [{ hosts }])
-    const calls = { batchLookups: 0, hasOwned: 0 }
+    const calls = { batchLookups: 0, hasOwned: 0, tablePages: 0 }
     const store = countingStore(importStore(services().store), calls)
     const result = await runEngine(services(), ws(), s.source.id, [{ hosts }], { deps: { store } })
     expect(counters(result, 'Host')).toEqual({
@@ -99,8 +121,62 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
       objectsIdentical: 6000,
       duplicateEnries: 500,
     })
+    expect(calls).toEqual({ batchLookups: 0, hasOwned: 1, tablePages: 1 })
+  }, 90_000)
+
+  it('a re-import looks up the identities of changed entries only, new ones not at all', async () => {
+    const s = await engineSource(services(), ws(), [host])
+    await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 6000) }])
+    const calls = { batchLookups: 0, hasOwned: 0, tablePages: 0, asked: [] as string[] }
+    const store = countingStore(importStore(services().store), calls)
+    const changed = hosts.slice(0, 6000).map((h, i) => (i % 1000 === 3 ? { ...h, size: -5 } : h))
+    changed.push({ serial: 'NEW1', size: 1 }, { serial: 'NEW2', size: 2 })
+    const result = await runEngine(services(), ws(), s.source.id, [{ hosts: changed }], { deps: { store } })
+    expect(counters(result, 'Host')).toEqual({
+      ...ZERO_COUNTERS,
+      entriesInSource: 6002,
+      objectsIdentical: 5994,
+      objectsUpdated: 6,
+      objectsCreated: 2,
+    })
+    expect(calls.asked.sort()).toEqual(['H1003', 'H2003', 'H3', 'H3003', 'H4003', 'H5003'])
+    expect(calls.tablePages).toBe(1)
+    const stored = await storedObjects(services(), s.typeId('Host'))
+    expect(stored.find((o) => o.identity === 'H3003')!.values[String(s.attributeId('Host.Size'))]).toEqual([
+      -5,
+    ])
+  }, 90_000)
+
+  it('a full read of one small batch into a larger type looks its identities up instead of reading the owned table', async () => {
+    const s = await engineSource(services(), ws(), [host])
+    await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 6000) }])
+    const calls = { batchLookups: 0, hasOwned: 0, tablePages: 0 }
+    const store = countingStore(importStore(services().store), calls)
+    const few = await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 10) }], {
+      deps: { store },
+    })
+    expect(counters(few, 'Host')).toMatchObject({ objectsIdentical: 10, objectsCreated: 0 })
+    expect(calls).toEqual({ batchLookups: 1, hasOwned: 1, tablePages: 0 })
+    // Half the type and more in one batch: the table is read.
+    const half = await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 3000) }], {
+      deps: { store },
+    })
+    expect(counters(half, 'Host')).toMatchObject({ objectsIdentical: 3000, objectsCreated: 0 })
+    expect(calls).toEqual({ batchLookups: 1, hasOwned: 2, tablePages: 1 })
+  }, 90_000)
+
+  it('a partial read reads no owned table: each batch is looked up', async () => {
+    const s = await engineSource(services(), ws(), [host])
+    await runEngine(services(), ws(), s.source.id, [{ hosts }])
+    const calls = { batchLookups: 0, hasOwned: 0, tablePages: 0 }
+    const store = countingStore(importStore(services().store), calls)
+    const result = await runEngine(services(), ws(), s.source.id, [{ hosts }], {
+      deps: { store },
+      partialRead: true,
+    })
+    expect(counters(result, 'Host')).toMatchObject({ objectsIdentical: 6000, duplicateEnries: 500 })
     // 6,000 distinct entries in batches of 5,000.
-    expect(calls).toEqual({ batchLookups: 2, hasOwned: 1 })
+    expect(calls).toEqual({ batchLookups: 2, hasOwned: 1, tablePages: 0 })
   }, 90_000)
 
   it('finds owned objects by identities with quotes, array and JSON syntax, unicode and 255 characters, each once when asked twice', async () => {

@@ -48,28 +48,49 @@ describeEachDialect('import engine: missing objects', (env) => {
     return { s, run, objects }
   }
 
-  it('reads no owned object when the execution saw every one, and pages through them when one is missing', async () => {
+  it('reads no owned object’s row when the execution saw every one, and the missing ones’ rows alone when one is missing', async () => {
     const { s, objects } = await setup({ policy: 'REMOVE', threshold: 0, thresholdType: 'RUNS' })
-    const pages = { count: 0 }
+    const reads = { pages: 0, rows: [] as number[] }
     const store = overridingTx(importStore(services().store), (tx) => ({
       ownedPage: (...args: Parameters<ImportTx['ownedPage']>) => {
-        pages.count++
+        reads.pages++
         return tx.ownedPage(...args)
       },
+      ownedByIds: (...args: Parameters<ImportTx['ownedByIds']>) => {
+        reads.rows.push(...args[2])
+        return tx.ownedByIds(...args)
+      },
     }))
-    const run = async (serials: string[]) => {
-      pages.count = 0
-      const result = await runEngine(services(), ws(), s.source.id, entries(...serials), { deps: { store } })
-      return { result, pages: pages.count }
+    const run = async (serials: string[], partialRead = false) => {
+      reads.pages = 0
+      reads.rows = []
+      const result = await runEngine(services(), ws(), s.source.id, entries(...serials), {
+        deps: { store },
+        partialRead,
+      })
+      return { result, reads: { ...reads } }
     }
     // A first load, then a re-import of every entry (in another order): nothing is read.
-    expect((await run(['A', 'B', 'C'])).pages).toBe(0)
-    expect((await run(['C', 'B', 'A'])).pages).toBe(0)
-    // One missing: the pages are read and it is removed.
+    expect((await run(['A', 'B', 'C', 'D'])).reads).toEqual({ pages: 0, rows: [] })
+    expect((await run(['D', 'C', 'B', 'A'])).reads).toEqual({ pages: 0, rows: [] })
+    // Two missing: their rows alone are read (from the owned table of the full read), and they are removed.
+    const [c, d] = [
+      await objectByIdentity(services(), s.typeId('Host'), 'C'),
+      await objectByIdentity(services(), s.typeId('Host'), 'D'),
+    ]
     const missed = await run(['A', 'B'])
-    expect(missed.pages).toBeGreaterThan(0)
-    expect(counters(missed.result, 'Host')).toMatchObject({ objectsIdentical: 2, objectsMissingDeleted: 1 })
+    expect(missed.reads).toEqual({ pages: 0, rows: [c.id, d.id] })
+    expect(counters(missed.result, 'Host')).toMatchObject({ objectsIdentical: 2, objectsMissingDeleted: 2 })
     expect(Object.keys(await objects()).sort()).toEqual(['A', 'B'])
+    // A partial read has no missing objects: nothing is read.
+    expect((await run(['A'], true)).reads).toEqual({ pages: 0, rows: [] })
+    // Most of the type missing (4 of 5): the owned objects are paged through instead, and removed all the same.
+    await run(['A', 'B', 'C', 'D', 'E'])
+    const most = await run(['A'])
+    expect(most.reads.pages).toBeGreaterThan(0)
+    expect(most.reads.rows).toEqual([])
+    expect(counters(most.result, 'Host')).toMatchObject({ objectsIdentical: 1, objectsMissingDeleted: 4 })
+    expect(Object.keys(await objects())).toEqual(['A'])
   })
 
   it('IGNORE (the default) only tracks how long an object has been missing', async () => {

@@ -1,6 +1,12 @@
 import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, Store } from '../create-store.js'
-import type { OwnedObject, StagedReference, StoredValues } from '../../engine/ports.js'
+import type {
+  OwnedDigest,
+  OwnedMissing,
+  OwnedObject,
+  StagedReference,
+  StoredValues,
+} from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
 import type { ReadRows } from '../read-rows.js'
@@ -121,6 +127,15 @@ function idLists(db: Db, column: string, ids: readonly number[]): RawBuilder<Sql
       out.push(sql<SqlBool>`${sql.ref(column)} in (${sql.join(ids.slice(i, i + 900))})`)
   }
   return out
+}
+
+/** A row of ownedByIds as the driver returns it. */
+interface OwnedMissingRow {
+  id: number | string
+  identity: string | null
+  object_key: string
+  missing_since: string | null
+  missing_runs: number | string
 }
 
 export const importWriteRepository = {
@@ -474,6 +489,64 @@ export const importWriteRepository = {
       missing_since: r.missing_since,
       missing_runs: Number(r.missing_runs),
     })),
+
+  /**
+   * One page of what the source owns of the type, for the owned table of a full read (engine/owned-table.ts): rows
+   * `[id, identity, content_hash, missing_runs]` as arrays (read-rows.ts), after identity `after` in identity order —
+   * keyset pages over the (type, source, identity) index, as ownedPage reads them, so that the missing-objects pass
+   * meets the objects in the same order.
+   */
+  ownedDigestPage: async (
+    rows: ReadRows,
+    dialect: 'sqlite' | 'postgres',
+    typeId: number,
+    sourceId: string,
+    after: string,
+    limit: number,
+  ): Promise<OwnedDigest[]> =>
+    (await rows(
+      dialect === 'postgres'
+        ? `select id, identity, content_hash, missing_runs from object
+            where object_type_id = $1 and import_source_id = $2 and identity > $3
+            order by identity limit $4`
+        : `select id, identity, content_hash, missing_runs from object
+            where object_type_id = ? and import_source_id = ? and identity > ?
+            order by identity limit ?`,
+      [typeId, sourceId, after, limit],
+    )) as OwnedDigest[],
+
+  /**
+   * ownedPage's rows of the given objects that the source still owns of the type (in no particular order). On
+   * PostgreSQL one primary-key probe per id, as findOwned probes identities: with `id = any(array)` and the type and
+   * source the planner read every owned object of the type through the identity index per statement (100,000 ids
+   * of 100,000 objects: 600 ms of server CPU against 130 — docs/benchmarks.md, issue 11 seventh pass).
+   */
+  ownedByIds: async (db: Db, typeId: number, sourceId: string, ids: number[]): Promise<OwnedMissing[]> => {
+    const out: OwnedMissing[] = []
+    const statements: RawBuilder<OwnedMissingRow>[] = []
+    if (isPostgres(db))
+      for (let i = 0; i < ids.length; i += 10_000)
+        statements.push(sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+          from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
+          cross join lateral (
+            select id, identity, object_key, missing_since, missing_runs from object x
+            where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
+            offset 0) o`)
+    else
+      for (const list of idLists(db, 'id', ids))
+        statements.push(sql<OwnedMissingRow>`select id, identity, object_key, missing_since, missing_runs
+          from object where ${list} and object_type_id = ${typeId} and import_source_id = ${sourceId}`)
+    for (const statement of statements)
+      for (const r of (await statement.execute(db)).rows)
+        out.push({
+          id: Number(r.id),
+          identity: r.identity ?? '',
+          object_key: r.object_key,
+          missing_since: r.missing_since,
+          missing_runs: Number(r.missing_runs),
+        })
+    return out
+  },
 
   /**
    * Reserves `count` object ids. SQLite: the caller's transaction already holds the write lock (it reserved object

@@ -1,0 +1,244 @@
+/**
+ * What the source owns of a type when a full read begins, read once (keyset pages in identity order) into typed
+ * arrays: per object its id, a 64-bit fingerprint of its identity, its content hash (exactly, as 16 bytes and two),
+ * and whether it is counted missing — 30 bytes, and 6–12 of an open-addressing index (~37 MB at a million objects,
+ * dropped after the missing-objects pass). The decide phase asks it instead of the database for every entry
+ * (decide.ts), and the missing-objects pass finds the owned objects the run did not see in it instead of paging
+ * through all of them again (missing-objects.ts).
+ *
+ * What an answer is worth (the rule decide.ts follows):
+ * - NOT_OWNED is exact: every identity the source owned at the start is in the table, and a text always has the same
+ *   fingerprint. (Objects this run creates are not: repeats of an identity never reach decide — read-map-stage.ts.)
+ * - An entry is only decided from the table when its content hash equals the stored one exactly. The content hash
+ *   is made of the mapped values (map-entry.ts), which hold the identity's parts: equal hashes are equal values, so
+ *   the same identity — an entry of another identity would need a fingerprint collision and a content hash
+ *   collision at once, the second being what the engine already trusts for "identical".
+ * - Everything else is asked of the database by identity, as before: a changed hash (the candidate's key and row
+ *   are needed anyway), a hash of version 1, one marked `~` (precedence), and ASK — a fingerprint that two owned
+ *   identities share, found while the table is built.
+ */
+import type { ImportTx, OwnedDigest } from './ports.js'
+import { textHashesInto } from './seen-sets.js'
+
+/** find(): the source owned no object of that identity when the run began. */
+export const NOT_OWNED = -1
+/** find(): owned identities share this fingerprint: the database must answer which object it is, if any. */
+export const ASK = -2
+
+/** Writes a text's 64-bit fingerprint as two 32-bit words to out[0] (never 0) and out[1]. */
+export type Fingerprint = (text: string, out: Int32Array) => void
+
+const LOWS = new Int32Array(1)
+const HIGHS = new Int32Array(1)
+
+/** TextHashes' two hashes (seen-sets.ts): FNV-1a and a differently mixed one. */
+export const identityFingerprint: Fingerprint = (text, out) => {
+  textHashesInto(text, LOWS, HIGHS, 0)
+  out[0] = LOWS[0]!
+  out[1] = HIGHS[0]!
+}
+
+/** Rows read per statement while the table is built. */
+const PAGE = 20_000
+
+/** tail bits: the last two base64url characters of the hash (12 bits), then flags. */
+const TAIL_CHARS = 0x0fff
+const R_PREFIX = 1 << 12
+/** The stored hash is a plain version 2 hash (`I:` or `R:` and 22 base64url characters), kept exactly. */
+const EXACT = 1 << 13
+/** missing_runs > 0: an identical entry resets the counters (decide's hashOnly). */
+const MISSING = 1 << 14
+/** Another owned identity has the same fingerprint: find() answers ASK. */
+const AMBIGUOUS = 1 << 15
+
+const BASE64URL = new Int8Array(128).fill(-1)
+for (let i = 0; i < 64; i++)
+  BASE64URL['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i
+
+/** The scratch of encodeHash: four words and the tail, or false when the text is not a plain version 2 hash. */
+const HASH = new Int32Array(5)
+
+/**
+ * A version 2 content hash (`I:`/`R:` and 22 base64url characters, content-hash.ts) as four words of five characters
+ * and a tail of the last two and the prefix: one-to-one, so equal encodings are equal texts.
+ */
+function encodeHash(text: string | null): boolean {
+  if (text === null || text.length !== 24 || text.charCodeAt(1) !== 58 /* : */) return false
+  const prefix = text.charCodeAt(0)
+  if (prefix !== 73 /* I */ && prefix !== 82 /* R */) return false
+  let at = 2
+  for (let w = 0; w < 4; w++) {
+    let word = 0
+    for (let k = 0; k < 5; k++) {
+      const c = text.charCodeAt(at++)
+      const v = c < 128 ? BASE64URL[c]! : -1
+      if (v < 0) return false
+      word = (word << 6) | v
+    }
+    HASH[w] = word
+  }
+  const c1 = text.charCodeAt(22)
+  const c2 = text.charCodeAt(23)
+  const v1 = c1 < 128 ? BASE64URL[c1]! : -1
+  const v2 = c2 < 128 ? BASE64URL[c2]! : -1
+  if (v1 < 0 || v2 < 0) return false
+  HASH[4] = (v1 << 6) | v2 | (prefix === 82 ? R_PREFIX : 0)
+  return true
+}
+
+export class OwnedTable {
+  #n = 0
+  #low: Int32Array
+  #high: Int32Array
+  #ids: Uint32Array
+  #hash: Int32Array
+  #tail: Uint16Array
+  #slots = new Int32Array(0)
+  readonly #fp = new Int32Array(2)
+  readonly #fingerprint: Fingerprint
+
+  constructor(capacity = 1024, fingerprint: Fingerprint = identityFingerprint) {
+    const c = Math.max(16, capacity)
+    this.#low = new Int32Array(c)
+    this.#high = new Int32Array(c)
+    this.#ids = new Uint32Array(c)
+    this.#hash = new Int32Array(4 * c)
+    this.#tail = new Uint16Array(c)
+    this.#fingerprint = fingerprint
+  }
+
+  /**
+   * Reads what the source owns of the type, or null — the run then asks the database, as it always did — when an id
+   * does not fit the table (beyond 2^32), or when the whole input is one batch of `lastBatch` entries, fewer than half
+   * the objects owned: most of them are then missing, and the missing-objects pass pages through them all anyway
+   * (missing-objects.ts), so that reading them into the table first would read them twice.
+   */
+  static async read(
+    tx: ImportTx,
+    typeId: number,
+    sourceId: string,
+    lastBatch: number | null,
+    fingerprint: Fingerprint = identityFingerprint,
+  ): Promise<OwnedTable | null> {
+    const count = await tx.countOwned(typeId, sourceId)
+    if (lastBatch !== null && lastBatch * 2 < count) return null
+    const table = new OwnedTable(count, fingerprint)
+    let after = ''
+    for (;;) {
+      const page: OwnedDigest[] = await tx.ownedDigestPage(typeId, sourceId, after, PAGE)
+      for (const row of page) if (!table.add(row)) return null
+      if (page.length < PAGE) break
+      after = page[page.length - 1]![1] ?? ''
+    }
+    table.seal()
+    return table
+  }
+
+  /** How many owned objects the table holds. */
+  get size(): number {
+    return this.#n
+  }
+
+  /** Bytes of the typed arrays (the heap the table holds). */
+  get bytes(): number {
+    return this.#low.length * 30 + this.#slots.length * 4
+  }
+
+  /** Adds an owned object (before seal); false when its id does not fit. */
+  add([id, identity, contentHash, missingRuns]: OwnedDigest): boolean {
+    const n = Number(id)
+    if (!(n >= 0 && n <= 0xffffffff)) return false
+    if (this.#n === this.#low.length) this.#grow()
+    const i = this.#n++
+    this.#fingerprint(identity ?? '', this.#fp)
+    this.#low[i] = this.#fp[0]!
+    this.#high[i] = this.#fp[1]!
+    this.#ids[i] = n
+    let tail = Number(missingRuns) > 0 ? MISSING : 0
+    if (encodeHash(contentHash)) {
+      this.#hash.set(HASH.subarray(0, 4), 4 * i)
+      tail |= HASH[4]! | EXACT
+    }
+    this.#tail[i] = tail
+    return true
+  }
+
+  /** Builds the index (load ≤ 2/3). Objects whose fingerprint another has are marked: find() answers ASK for them. */
+  seal(): void {
+    let size = 16
+    while (size * 2 < this.#n * 3) size *= 2
+    const slots = new Int32Array(size)
+    const mask = size - 1
+    for (let e = 0; e < this.#n; e++) {
+      const low = this.#low[e]!
+      const high = this.#high[e]!
+      for (let s = low & mask; ; s = (s + 1) & mask) {
+        const f = slots[s]! - 1
+        if (f < 0) {
+          slots[s] = e + 1
+          break
+        }
+        if (this.#low[f] === low && this.#high[f] === high) {
+          this.#tail[f]! |= AMBIGUOUS
+          this.#tail[e]! |= AMBIGUOUS
+          break
+        }
+      }
+    }
+    this.#slots = slots
+  }
+
+  /** The entry of the owned object with this identity's fingerprint, NOT_OWNED, or ASK (see the rule above). */
+  find(identity: string): number {
+    const slots = this.#slots
+    if (slots.length === 0) return NOT_OWNED
+    this.#fingerprint(identity, this.#fp)
+    const low = this.#fp[0]!
+    const high = this.#fp[1]!
+    const mask = slots.length - 1
+    for (let s = low & mask; ; s = (s + 1) & mask) {
+      const e = slots[s]! - 1
+      if (e < 0) return NOT_OWNED
+      if (this.#low[e] === low && this.#high[e] === high) return this.#tail[e]! & AMBIGUOUS ? ASK : e
+    }
+  }
+
+  /** Whether the entry's stored content hash is exactly `hash` (false for any hash not kept exactly: ask). */
+  sameHash(e: number, hash: string): boolean {
+    const tail = this.#tail[e]!
+    if (!(tail & EXACT) || !encodeHash(hash)) return false
+    const at = 4 * e
+    const h = this.#hash
+    return (
+      h[at] === HASH[0] &&
+      h[at + 1] === HASH[1] &&
+      h[at + 2] === HASH[2] &&
+      h[at + 3] === HASH[3] &&
+      (tail & (TAIL_CHARS | R_PREFIX)) === HASH[4]
+    )
+  }
+
+  /** The object id of entry `e` (entries are numbered 0…size-1 in identity order). */
+  id(e: number): number {
+    return this.#ids[e]!
+  }
+
+  /** Whether entry `e`'s object is counted missing (missing_runs > 0). */
+  missing(e: number): boolean {
+    return (this.#tail[e]! & MISSING) !== 0
+  }
+
+  #grow(): void {
+    const c = this.#low.length * 2
+    const grow = <T extends Int32Array | Uint32Array | Uint16Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n)
+      b.set(a)
+      return b
+    }
+    this.#low = grow(this.#low, c)
+    this.#high = grow(this.#high, c)
+    this.#ids = grow(this.#ids, c)
+    this.#hash = grow(this.#hash, 4 * c)
+    this.#tail = grow(this.#tail, c)
+  }
+}
