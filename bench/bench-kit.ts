@@ -49,6 +49,18 @@ export function expectFirstLoad(what: string, result: ImportResult, n: number): 
   return t
 }
 
+/** The one type's result of a re-import of the same n entries: every object identical. */
+export function expectUnchanged(what: string, result: ImportResult, n: number): TypeResult {
+  const types = Object.values(result.objectTypeResultMap)
+  const t = types[0]
+  if (types.length !== 1 || !t || t.objectsIdentical !== n || t.entriesInSource !== n) {
+    throw new Error(
+      `${what}: expected ${n} objects identical, got ${JSON.stringify(types.map((x) => ({ identical: x.objectsIdentical, entries: x.entriesInSource })))} (${result.problemCount} problems)`,
+    )
+  }
+  return t
+}
+
 /** Samples this process's RSS every `everyMs` while `fn` runs. */
 export async function withPeakRss<T>(
   fn: () => Promise<T>,

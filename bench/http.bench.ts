@@ -22,6 +22,7 @@ import {
   BENCH_TOKEN,
   countersOf,
   expectFirstLoad,
+  expectUnchanged,
   httpClient,
   phasesOf,
   phaseText,
@@ -105,6 +106,7 @@ export function* chunkBodies(n: number): Generator<string> {
 
 /** What one push of N hardware entries measured, from POST executions to DONE. */
 export interface PushMeasure {
+  sourceId: string
   chunks: number
   requestBytes: number
   ingestSeconds: number
@@ -134,11 +136,16 @@ export async function pushHardware(
   log: (s: string) => void,
   /** Called once the completing chunk is answered, before processing. */
   onIngested: () => void = () => undefined,
+  /** Pushes into this source again (the same rows: an unchanged re-import) instead of creating one. */
+  again?: { sourceId: string },
 ): Promise<PushMeasure> {
-  const source = await client.expect<{ id: string }>(201, 'POST', `${api}/importsource`, {
-    json: { name: `${what} bench`, type: 'external' },
-  })
-  await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, { json: hardwareDocument })
+  const source = again
+    ? { id: again.sourceId }
+    : await client.expect<{ id: string }>(201, 'POST', `${api}/importsource`, {
+        json: { name: `${what} bench`, type: 'external' },
+      })
+  if (!again)
+    await client.expect(204, 'PUT', `${api}/importsource/${source.id}/mapping`, { json: hardwareDocument })
   const t0 = performance.now()
   const started = await client.expect<Started>(200, 'POST', `${api}/importsource/${source.id}/executions`)
   const ingestStart = performance.now()
@@ -201,7 +208,9 @@ export async function pushHardware(
   const longestStallMs = stalls.stop()
   if (status.status !== 'DONE') throw new Error(`execution ended ${status.status}: ${JSON.stringify(status)}`)
   const result = status.progressResult as ImportResult
-  const type = expectFirstLoad(`${what} push`, result, n)
+  const type = again
+    ? expectUnchanged(`${what} push again`, result, n)
+    : expectFirstLoad(`${what} push`, result, n)
   const execution = await client.expect<ExecutionTimes>(
     200,
     'GET',
@@ -209,6 +218,7 @@ export async function pushHardware(
   )
   const at = (iso: string | null): number => (iso ? Date.parse(iso) : NaN)
   return {
+    sourceId: source.id,
     chunks,
     requestBytes,
     ingestSeconds: (completedAt - ingestStart) / 1000,

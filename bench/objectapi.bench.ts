@@ -16,6 +16,7 @@
  *   npx tsx bench/objectapi.bench.ts --rows=N [--pg] [--db=sqlite,postgres] [--duration=S] [--connections=C]
  *       [--cpu-prof]   (the server writes a V8 CPU profile to bench/out/profiles when it stops)
  *       [--cases=get,create]   only the cases whose name contains one of these
+ *       [--push-again]   push the same rows again (an unchanged re-import; its time and the server's peak RSS)
  *   npm run bench -- --only=objectapi [--rows=N]
  * --pg adds PostgreSQL (a scratch database beside DATABASE_URL, else INTAKE_TEST_PG_URL, else the local server).
  */
@@ -34,6 +35,8 @@ export interface ObjectApiOptions {
   cpuProfile: boolean
   /** Only the cases whose name contains one of these (case-insensitive); all when empty. */
   cases: string[]
+  /** Pushes the same rows a second time (an unchanged re-import) before the cases (`--push-again`). */
+  pushAgain: boolean
 }
 
 export interface ObjectApiRow {
@@ -204,6 +207,16 @@ export async function benchObjectApi(
     log(
       `${engine} objectapi: ${n} objects loaded through the push API in ${push.endToEndSeconds.toFixed(1)} s (${Math.round(n / push.endToEndSeconds)} objects/s), server RSS ${server.rssMb()} MB, peak ${server.peakRssMb()} MB`,
     )
+    if (options.pushAgain) {
+      // The same rows again into the same source: an unchanged re-import, whose peak RSS (the owned table: ~38 MB
+      // per million objects) is read here, before the cases.
+      const again = await pushHardware(client, api, n, `${engine} objectapi`, log, undefined, {
+        sourceId: push.sourceId,
+      })
+      log(
+        `${engine} objectapi: ${n} objects pushed again (unchanged) in ${again.endToEndSeconds.toFixed(1)} s (ingest ${again.ingestSeconds.toFixed(1)}, processing ${again.processingSeconds.toFixed(1)}), server RSS ${server.rssMb()} MB, peak ${server.peakRssMb()} MB`,
+      )
+    }
     const find = (qlQuery: string) =>
       client.expect<FoundPage>(200, 'POST', `${api}/object/aql?maxResults=1`, { json: { qlQuery } })
     const first = (await find('"Asset ID" = "asset-0"')).values[0]
@@ -278,6 +291,7 @@ export function objectApiOptions(): ObjectApiOptions {
     durationSeconds: arg('duration', 10),
     connections: arg('connections', 10),
     cpuProfile: process.argv.includes('--cpu-prof'),
+    pushAgain: process.argv.includes('--push-again'),
     cases:
       process.argv
         .find((a) => a.startsWith('--cases='))
