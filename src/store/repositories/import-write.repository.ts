@@ -130,12 +130,43 @@ function idLists(db: Db, column: string, ids: readonly number[]): RawBuilder<Sql
 }
 
 /** A row of ownedByIds as the driver returns it. */
-interface OwnedMissingRow {
+export interface OwnedMissingRow {
   id: number | string
   identity: string | null
   object_key: string
   missing_since: string | null
   missing_runs: number | string
+}
+
+/**
+ * ownedByIds' statements: one primary-key probe per id, never a read of every object the source owns of the type.
+ * With the type and source as plain conditions both planners chose the identity index (type, source, identity) and
+ * read all the owned objects per statement: PostgreSQL with `id = any(array)` (100,000 ids of 100,000 objects: 600 ms
+ * of server CPU against 130), SQLite with `id in (…)` — without statistics it takes two equalities on an index for
+ * few rows —, 900 ids per statement over a million owned objects: ~5 s for the 50,000 objects a 10 % re-import
+ * misses (docs/benchmarks.md, issue 11 seventh pass). PostgreSQL probes through a lateral subquery; on SQLite the
+ * unary `+` keeps the type and source out of index selection.
+ */
+export function ownedByIdsStatements(
+  db: Db,
+  typeId: number,
+  sourceId: string,
+  ids: readonly number[],
+): RawBuilder<OwnedMissingRow>[] {
+  const statements: RawBuilder<OwnedMissingRow>[] = []
+  if (isPostgres(db))
+    for (let i = 0; i < ids.length; i += 10_000)
+      statements.push(sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+        from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
+        cross join lateral (
+          select id, identity, object_key, missing_since, missing_runs from object x
+          where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
+          offset 0) o`)
+  else
+    for (const list of idLists(db, 'id', ids))
+      statements.push(sql<OwnedMissingRow>`select id, identity, object_key, missing_since, missing_runs
+        from object where ${list} and +object_type_id = ${typeId} and +import_source_id = ${sourceId}`)
+  return statements
 }
 
 export const importWriteRepository = {
@@ -516,26 +547,12 @@ export const importWriteRepository = {
     )) as OwnedDigest[],
 
   /**
-   * ownedPage's rows of the given objects that the source still owns of the type (in no particular order). On
-   * PostgreSQL one primary-key probe per id, as findOwned probes identities: with `id = any(array)` and the type and
-   * source the planner read every owned object of the type through the identity index per statement (100,000 ids
-   * of 100,000 objects: 600 ms of server CPU against 130 — docs/benchmarks.md, issue 11 seventh pass).
+   * ownedPage's rows of the given objects that the source still owns of the type (in no particular order), each
+   * read by its primary key (ownedByIdsStatements).
    */
   ownedByIds: async (db: Db, typeId: number, sourceId: string, ids: number[]): Promise<OwnedMissing[]> => {
     const out: OwnedMissing[] = []
-    const statements: RawBuilder<OwnedMissingRow>[] = []
-    if (isPostgres(db))
-      for (let i = 0; i < ids.length; i += 10_000)
-        statements.push(sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
-          from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
-          cross join lateral (
-            select id, identity, object_key, missing_since, missing_runs from object x
-            where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
-            offset 0) o`)
-    else
-      for (const list of idLists(db, 'id', ids))
-        statements.push(sql<OwnedMissingRow>`select id, identity, object_key, missing_since, missing_runs
-          from object where ${list} and object_type_id = ${typeId} and import_source_id = ${sourceId}`)
+    const statements = ownedByIdsStatements(db, typeId, sourceId, ids)
     for (const statement of statements)
       for (const r of (await statement.execute(db)).rows)
         out.push({
