@@ -194,7 +194,10 @@ function singleTargets(
   counts: StagedCounts,
   rc: ReferenceContext,
 ): { state: TypeState; targetAttributeIds: number[] } | null {
-  if (ctx.planning || counts.typeId === null) return null
+  // PostgreSQL: not used. At 1,000,000 rows its first load's post phase took 13.8 µs/entry with the statement against
+  // 7.3 without (the 100,000-row runs it was measured on showed a gain): each range's join read far more of the
+  // value index than its rows need (docs/benchmarks.md, issue 11 seventh pass merged).
+  if (ctx.planning || counts.typeId === null || ctx.tx.dialect === 'postgres') return null
   const state = states.get(counts.typeId)
   if (!state) return null
   const attr = state.plan.allAttributes.get(attributeId)
