@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import type { ImportStore } from '../../src/engine/ports.js'
+import { pushIndexTuples } from '../../src/domain/schema/stored-values.js'
 import { importStore } from '../../src/store/import-store.js'
 import { counters, engineSource, type TypeSpec } from '../helpers/engine-documents.js'
 import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
@@ -52,6 +53,29 @@ function watchingStore(inner: ImportStore, attributeIds: number[], seen: Seen): 
   }))
 }
 
+const odd: TypeSpec = {
+  key: 'odd',
+  name: 'Odd',
+  selector: 'odds',
+  attributes: [
+    { name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] },
+    { name: 'Ratio', type: 'double', indexed: true, locators: ['ratio'] },
+  ],
+}
+
+/** Texts and numbers an encoding of the staged rows could change (SQLite stages them as JSON). */
+const odds = (
+  [
+    ['Quote "q" and \\ backslash', 0.1 + 0.2],
+    ['Tab\tnew\nline\r\u0001 control', 5e-324],
+    ['Emoji 😀 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 1.7976931348623157e308],
+    ['ÜNÏCÖDÉ İstanbul ß', -123456789.12345679],
+    ['Separators \u2028\u2029 end', 2 ** 53 + 2],
+    ['Zero \u200b width \u200d joiners', 1e21],
+    ['/slash/ and \u007f\u0085', 2.2250738585072014e-308],
+  ] as [string, number][]
+).map(([name, ratio]) => ({ name, ratio }))
+
 describeEachDialect('import engine: value-index rows', (env) => {
   const services = () => env().booted.services
   const ws = () => env().workspaceId
@@ -89,4 +113,46 @@ describeEachDialect('import engine: value-index rows', (env) => {
     expect(new Set(names.map((r) => r.value_text))).toEqual(new Set(assets.map((a) => a.name)))
     expect(names.every((r) => r.value_ci === r.value_text.toLowerCase())).toBe(true)
   }, 120_000)
+
+  it('value-index rows keep their texts and numbers exactly through the stage', async () => {
+    const s = await engineSource(services(), ws(), [odd])
+    const name = { id: s.attributeId('Odd.Name'), kind: 'text' as const }
+    const ratio = { id: s.attributeId('Odd.Ratio'), kind: 'double' as const }
+    const result = await runEngine(services(), ws(), s.source.id, [{ odds }])
+    expect(counters(result, 'Odd')).toMatchObject({ objectsCreated: odds.length })
+    const objects = await services()
+      .store.db.selectFrom('object')
+      .select(['id', 'label'])
+      .where('object_type_id', '=', s.typeId('Odd'))
+      .execute()
+    expect(objects.map((o) => o.label).sort()).toEqual(odds.map((x) => x.name).sort())
+    const expected: unknown[][] = []
+    for (const o of objects) {
+      const entry = odds.find((x) => x.name === o.label)!
+      for (const [attribute, value] of [
+        [name, entry.name],
+        [ratio, entry.ratio],
+      ] as const) {
+        const tuples: unknown[][] = []
+        pushIndexTuples(tuples, Number(o.id), attribute, [value])
+        for (const [ci, id, position, text, num] of tuples)
+          expected.push([attribute.id, ci, id, position, text ?? ci, num])
+      }
+    }
+    const rows = await services()
+      .store.db.selectFrom('object_value')
+      .select(['attribute_id', 'value_ci', 'object_id', 'position', 'value_text', 'value_num'])
+      .where('attribute_id', 'in', [name.id, ratio.id])
+      .execute()
+    const actual = rows.map((r) => [
+      Number(r.attribute_id),
+      r.value_ci,
+      Number(r.object_id),
+      Number(r.position),
+      r.value_text,
+      r.value_num === null ? null : Number(r.value_num),
+    ])
+    const order = (a: unknown[], b: unknown[]) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)
+    expect(actual.sort(order)).toEqual(expected.sort(order))
+  })
 })

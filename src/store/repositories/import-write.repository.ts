@@ -607,7 +607,12 @@ async function objectIdSequence(store: Store, db: Db): Promise<string> {
  * - SQLite: staged in temporary tables without indexes and moved into object_value at the end in key order
  *   (inserting in key order turns millions of random b-tree inserts into appends). One table per attribute keeps
  *   each move (and its sort) to one attribute's rows, so that between moves the engine can let the event loop run
- *   (better-sqlite3 blocks the process while a statement runs). Removed rows are deleted at once.
+ *   (better-sqlite3 blocks the process while a statement runs). Removed rows are deleted at once. Measured and
+ *   not kept (docs/benchmarks.md, issue 11 seventh pass round 2; CPU per object of three index rows at 1,000,000,
+ *   stage 4.0–4.4): each batch's rows sorted straight into object_value as on PostgreSQL (9.6: once the table
+ *   outgrows the page cache a batch's sorted keys still land on separate leaf pages; 6.3 holding 8 batches), one
+ *   stage table for every attribute (5.0), a stage keyed like object_value (the move needs no sort but the stage's
+ *   inserts turn random), one JSON text per batch read back through jsonb_each (4.9–5.0).
  * - PostgreSQL: no stage. Each flush writes the batch's rows straight into object_value with one COPY, each
  *   attribute's rows sorted by key (consecutive inserts then descend to neighbouring leaf pages); removed rows are
  *   deleted at once. Staging them in a temporary table and moving it in one sorted statement cost the server more:
