@@ -110,6 +110,10 @@ interface CompiledMapping {
   required: AttributePlan[]
   /** Whether the type's label attribute is mapped. */
   labelMapped: boolean
+  /** The label attribute's slot among the values (undefined when it has none: then no entry has a label). */
+  labelSlot: number | undefined
+  /** Per identity attribute: its slot among the values, else among the references (see identityPart). */
+  identitySlots: IdentitySlot[]
   /** Prefix of the content hash: the empty-values policy is part of what an import decided. */
   hashPrefix: 'I' | 'R'
   /** The mapped attributes in hashOrder, each with where an entry holds its values (see hashOfSlots). */
@@ -198,6 +202,8 @@ function mappingOf(plan: TypePlan): CompiledMapping {
       identity: plan.attributes.filter((a) => a.identity),
       required: plan.attributes.filter((a) => a.attribute.minimumCardinality > 0),
       labelMapped: plan.attributes.some((a) => a.attribute.id === plan.labelAttribute?.id),
+      labelSlot: undefined,
+      identitySlots: [],
       hashPrefix: plan.emptyValues === 'REMOVE' ? 'R' : 'I',
       hashSlots: [],
       memos: plan.attributes.map(() => new ValueMemo()),
@@ -205,6 +211,12 @@ function mappingOf(plan: TypePlan): CompiledMapping {
       placeholderOwners: new Map(),
       ...slotsOf(plan),
     }
+    c.labelSlot = plan.labelAttribute ? c.valueLayout.slotOf(plan.labelAttribute.id) : undefined
+    for (const a of c.identity)
+      c.identitySlots.push({
+        value: c.valueLayout.slotOf(a.attribute.id),
+        reference: c.referenceLayout.slotOf(a.attribute.id),
+      })
     for (const id of c.hashOrder) {
       const reference = c.referenceLayout.slotOf(id) !== undefined
       const slot = (reference ? c.referenceLayout : c.valueLayout).slotOf(id)!
@@ -421,14 +433,14 @@ export function mapEntry(
     referenceSlots === null
       ? compiledPlan.noReferences
       : new SlotMap(compiledPlan.referenceLayout, referenceSlots, referenceCount)
-  const joined = identityText(compiledPlan.identity, values, refs)
+  const joined = identityText(compiledPlan.identitySlots, valueSlots, referenceSlots)
   const identity = joined === null ? null : plan.ignoreCase ? foldCase(joined) : joined
   if (skip) return { kind: 'skipped', identity }
   if (joined === null || identity === null) return { kind: 'emptyExternalId' }
 
   let label = joined
   if (plan.labelAttribute && compiledPlan.labelMapped) {
-    const v = values.first(plan.labelAttribute.id)
+    const v = firstIn(valueSlots, compiledPlan.labelSlot)
     if (v === undefined || valueText(v).trim() === '') return { kind: 'emptyLabel', identity }
     label = valueText(v)
   }
@@ -526,28 +538,47 @@ export function setMappedValues(e: MappedEntry, attributeId: number, list: Canon
   e.hash = null
 }
 
-/** The externalIdPart values joined (a JSON array when there are several), or null when one is empty. */
+/** Where an identity attribute's values are: a slot among the values or the references (by its kind). */
+interface IdentitySlot {
+  value: number | undefined
+  reference: number | undefined
+}
+
+/**
+ * The externalIdPart values joined (a JSON array when there are several), or null when one is empty. Read from the
+ * entry's slots, as SlotMap.first would answer them (the value, else the reference text), without a layout lookup.
+ */
 function identityText(
-  parts: readonly AttributePlan[],
-  values: Values,
-  references: SlotMap<number, string>,
+  parts: readonly IdentitySlot[],
+  values: readonly Slot<CanonicalValue>[],
+  references: readonly Slot<string>[] | null,
 ): string | null {
   if (parts.length === 0) return null
   if (parts.length === 1) return identityPart(parts[0]!, values, references)
   const texts: string[] = []
-  for (const a of parts) {
-    const t = identityPart(a, values, references)
+  for (const p of parts) {
+    const t = identityPart(p, values, references)
     if (t === null) return null
     texts.push(t)
   }
   return JSON.stringify(texts)
 }
 
-function identityPart(a: AttributePlan, values: Values, references: SlotMap<number, string>): string | null {
-  const v = values.first(a.attribute.id) ?? references.first(a.attribute.id)
+function identityPart(
+  p: IdentitySlot,
+  values: readonly Slot<CanonicalValue>[],
+  references: readonly Slot<string>[] | null,
+): string | null {
+  const v = firstIn(values, p.value) ?? firstIn(references, p.reference)
   if (v === undefined) return null
   const text = valueText(v)
   return text.trim() === '' ? null : text
+}
+
+/** The first value of a slot (SlotMap.first without the layout's lookup). */
+function firstIn<T>(slots: readonly Slot<T>[] | null, at: number | undefined): T | undefined {
+  const s = slots === null || at === undefined ? undefined : slots[at]
+  return s === undefined ? undefined : isList(s) ? s[0] : s
 }
 
 function readJoined(a: AttributePlan, entry: Record<string, unknown>, concatenator: string): unknown {

@@ -92,7 +92,6 @@ export async function consumeChunk(
         problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
         continue
       }
-      state.seenIdentities.add(m.identity)
       state.accepted++
       state.batch.push(m)
       state.batchWeight += mappedWeight(m)
@@ -125,11 +124,12 @@ export async function consumeChunk(
 /**
  * Whether an entry of this execution already had the identity: one in the batch being filled ('yes'), or maybe one
  * of an earlier batch ('maybe': then its object exists and was marked seen — see isEarlierDuplicate). The identity
- * hashes of the run, which hold the batch's too, answer most entries (false) without looking at the batch: only an
- * identity whose hash was seen brings batchIdentities up to date with the batch and asks it.
+ * hashes of the run, which hold the batch's too, answer most entries (false) without looking at the batch, and
+ * take the identity in the same probe (one hash per entry): only an identity whose hash was there already brings
+ * batchIdentities up to date with the batch and asks it. A repeat leaves the hashes as they were (its hash was in).
  */
 function mayBeDuplicate(state: TypeState, identity: string): 'yes' | 'maybe' | false {
-  if (!state.seenIdentities.mayHave(identity)) return false
+  if (state.seenIdentities.addIfNew(identity)) return false
   // batchIdentities holds the identities of the batch's first entries (distinct: repeats never join a batch), in
   // order; the write stage empties both together.
   const known = state.batchIdentities

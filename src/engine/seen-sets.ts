@@ -49,8 +49,18 @@ export class IdentityHashes {
   }
 
   add(identity: string): void {
+    this.addIfNew(identity)
+  }
+
+  /**
+   * Adds the identity; answers true when it was certainly not there before — false when it, or an identity with its
+   * hash, was. One hash and one probe for what mayHave followed by add would hash and probe twice.
+   */
+  addIfNew(identity: string): boolean {
     if (this.#count * 2 >= this.#slots.length) this.#grow()
-    if (this.#insert(this.#slots, hash(identity))) this.#count++
+    if (!this.#insert(this.#slots, hash(identity))) return false
+    this.#count++
+    return true
   }
 
   mayHave(identity: string): boolean {

@@ -235,6 +235,24 @@ describe('the version 2 content hash', () => {
     expect(h.digest('R')).toBe(`R:${framed(expected)}`)
   })
 
+  it('frames a string of any length as its UTF-16 code units two to a word, the last alone when odd', () => {
+    const framed = (words: number[]) => {
+      const out = new Int32Array(4)
+      murmur3x86x128(Int32Array.from(words), words.length, out)
+      return Buffer.from(out.buffer).toString('base64url')
+    }
+    const source = 'SN-2654435761-é€😀x\u0000zq'
+    for (let length = 0; length <= source.length; length++) {
+      const text = source.slice(0, length)
+      const units: number[] = []
+      for (let i = 0; i < text.length; i += 2)
+        units.push(text.charCodeAt(i) | (i + 1 < text.length ? text.charCodeAt(i + 1) << 16 : 0))
+      const h = new ContentHashWords()
+      h.add(5, text)
+      expect(h.digest('I')).toBe(`I:${framed([5, 0, 1, (text.length << 2) | 1, ...units])}`)
+    }
+  })
+
   it('tells apart values that version 1 told apart', () => {
     const digest = (values: [number, CanonicalValue | CanonicalValue[]][]) => {
       const h = new ContentHashWords()

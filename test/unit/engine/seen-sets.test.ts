@@ -24,6 +24,18 @@ describe('IdentityHashes', () => {
     expect(falsePositives).toBeLessThan(100)
     expect(seen.size).toBeGreaterThan(199_900)
   })
+
+  it('addIfNew takes an identity and answers true the first time only, so one probe both asks and adds', () => {
+    const seen = new IdentityHashes()
+    let fresh = 0
+    for (let i = 0; i < 10_000; i++) if (seen.addIfNew(`asset-${i}`)) fresh++
+    expect(fresh).toBeGreaterThan(9_990)
+    for (let i = 0; i < 10_000; i++) {
+      expect(seen.addIfNew(`asset-${i}`)).toBe(false)
+      expect(seen.mayHave(`asset-${i}`)).toBe(true)
+    }
+    expect(seen.size).toBe(fresh)
+  })
 })
 
 describe('TextHashes', () => {
