@@ -13,9 +13,12 @@
  *   is made of the mapped values (map-entry.ts), which hold the identity's parts: equal hashes are equal values, so
  *   the same identity — an entry of another identity would need a fingerprint collision and a content hash
  *   collision at once, the second being what the engine already trusts for "identical".
- * - Everything else is asked of the database by identity, as before: a changed hash (the candidate's key and row
- *   are needed anyway), a hash of version 1, one marked `~` (precedence), and ASK — a fingerprint that two owned
- *   identities share, found while the table is built.
+ * - Any other hash (changed, of version 1, marked `~` by precedence) has its object read by the id the table holds
+ *   (ImportTx.ownedRowsByIds: a primary-key probe that also brings the values the update phase compares), and the
+ *   row is that entry's object only if its identity is the entry's identity: a fingerprint is not proof. An entry
+ *   whose row says another identity (a collision with an identity the source does not own), or that the source no
+ *   longer owns, is asked of the database by identity, as before.
+ * - ASK — a fingerprint that two owned identities share, found while the table is built — is asked by identity.
  */
 import type { ImportTx, OwnedDigest } from './ports.js'
 import { textHashesInto } from './seen-sets.js'
