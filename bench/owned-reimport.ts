@@ -99,6 +99,7 @@ const spent: Record<string, number> = Object.fromEntries(
     'references',
     'referrers',
     'markReferrersDirty',
+    'markDirty',
     'deleteObjects',
     'stageReferences',
     'refStagePage',
