@@ -9,7 +9,7 @@
  */
 import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
 import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
-import { ASK, OwnedTable } from './owned-table.js'
+import { NOT_OWNED, OwnedTable } from './owned-table.js'
 import type { OwnedObject, OwnedRow, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
@@ -73,7 +73,7 @@ export async function decideBatch(
     ask = []
     for (const e of batch) {
       const at = table.find(e.identity)
-      if (at >= 0) {
+      if (at >= 0 && table.exact(at)) {
         const hash = entryHash(plan, e)
         if (table.sameHash(at, hash)) {
           const id = table.id(at)
@@ -84,8 +84,12 @@ export async function decideBatch(
         }
         changed.push(e)
         changedIds.push(table.id(at))
-      } else if (at === ASK) ask.push(e.identity)
-      // NOT_OWNED: creates (exact, owned-table.ts).
+      } else if (at !== NOT_OWNED) {
+        // ASK, or a stored hash the table did not keep exactly (version 1, `~`): by identity, no values read yet
+        // (a version 1 hash is often identical all the same).
+        ask.push(e.identity)
+      }
+      // NOT_OWNED creates (exact: owned-table.ts).
       rest.push(e)
     }
   }
