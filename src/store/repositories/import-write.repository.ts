@@ -246,10 +246,14 @@ export const importWriteRepository = {
                   offset 0) o`,
               [typeId, sourceId, chunk],
             )
-          : await rows(
-              `select id, identity, content_hash, object_key, missing_runs,
-                  attribute_values, label, origin_id, provenance from object
-                where id in (select value from json_each(?)) and object_type_id = ? and import_source_id = ?`,
+          : // The ids as one JSON text parameter; `cross join` keeps them the outer loop (one rowid probe each): with
+            // `id in (json_each)` and the type and source, SQLite read the type's owned objects through the identity
+            // index instead (3.8–4.4 µs per entry of a 10 % re-import against ~2 for the identity lookup).
+            await rows(
+              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+                  o.attribute_values, o.label, o.origin_id, o.provenance
+                from json_each(?) as k cross join object o on o.id = k.value
+                where o.object_type_id = ? and o.import_source_id = ?`,
               [JSON.stringify(chunk), typeId, sourceId],
             )
       for (const r of found)
