@@ -261,8 +261,9 @@ async function remove(
     )
   }
   // The objects that referred to them are marked changed (the next import re-reads their entries): they are the
-  // referrers just read, marked by id. markReferrersDirty searched object_reference again in an `update … where id
-  // in (subquery)` that cost PostgreSQL ~75 µs per removed object (docs/benchmarks.md, issue 11 seventh pass, round 2).
+  // referrers just read, marked by id. markReferrersDirty searched object_reference for them again (`update … where
+  // id in (subquery)`): ~4 µs more of PostgreSQL's CPU per removal (docs/benchmarks.md, issue 11 seventh pass,
+  // round 2).
   if (referring.size) await ctx.tx.markDirty([...referring].sort((a, b) => a - b))
   await ctx.tx.deleteIndexKeys(keys)
   await ctx.tx.deleteObjects(ids)
