@@ -5,7 +5,8 @@
  * rows alone (a small full read into the large type: its missing pass plans every other object's removal). Prints
  * per run the decide and post phases in µs per entry, the process CPU, and on PostgreSQL the server's CPU (every
  * backend of the scratch database, from /proc) and the wall time of the owned-object reads by port method —
- * written for the owned table (issue 11, seventh pass).
+ * written for the owned table (issue 11, seventh pass); `--ports` adds the wall time of the other port methods the
+ * re-imports call (the unique check, the writes, the missing pass's removals, the reference pass).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -79,7 +80,37 @@ await services.mappings.submit(ws, source.id, 'PUT', hardwareDocument)
 
 /** Wall time spent in the owned-object reads (µs per entry in the output): decide's probes, the owned table, the
  * missing pass's pages (before) or unseen rows (after). */
-const spent: Record<string, number> = { findOwned: 0, ownedDigestPage: 0, ownedPage: 0, ownedByIds: 0 }
+const spent: Record<string, number> = Object.fromEntries(
+  [
+    'findOwned',
+    'ownedRowsByIds',
+    'storedValues',
+    'ownedDigestPage',
+    'ownedPage',
+    'ownedByIds',
+    // the unique check, the writes, the missing pass's removals and the reference pass (`--ports` prints them)
+    'takenUniqueValues',
+    'valuesMatching',
+    'updateObjects',
+    'updateHashes',
+    'updateMissing',
+    'flushIndex',
+    'deleteIndexKeys',
+    'references',
+    'referrers',
+    'markReferrersDirty',
+    'markDirty',
+    'deleteObjects',
+    'stageReferences',
+    'refStagePage',
+    'resolveStagedSingle',
+    'insertReferences',
+    'deleteReferences',
+    'objectsByKey',
+    'insertChangeBatches',
+  ].map((k) => [k, 0]),
+)
+const ports = process.argv.includes('--ports')
 const store = overridingTx(importStore(services.store), (tx) => {
   const out: Record<string, unknown> = {}
   for (const k of Object.keys(spent)) {
@@ -120,6 +151,7 @@ async function once(label: string, csv: string, dryRun = false): Promise<void> {
       `heap +${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(0)} MB  ` +
       `+${t.objectsCreated} ~${t.objectsUpdated} =${t.objectsIdentical} -${t.objectsMissingDeleted}  ` +
       Object.entries(spent)
+        .filter(([, ms], i) => i < 6 || (ports && ms > 0))
         .map(([k, ms]) => `${k} ${us(ms)}`)
         .join(' '),
   )

@@ -9,15 +9,18 @@
  */
 import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
 import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
-import { ASK, NOT_OWNED, OwnedTable } from './owned-table.js'
-import type { OwnedObject, Tuple } from './ports.js'
+import { NOT_OWNED, OwnedTable } from './owned-table.js'
+import type { OwnedObject, OwnedRow, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
 
 export interface Decided {
   creates: { e: MappedEntry; hash: string }[]
-  /** Owned objects whose hash differs: their stored values are compared attribute by attribute. */
-  candidates: { e: MappedEntry; hash: string; id: number; key: string; owned: OwnedObject }[]
+  /**
+   * Owned objects whose hash differs: their stored values are compared attribute by attribute. `owned` holds them
+   * already when decide read the object by id (OwnedRow); the update phase reads the others'.
+   */
+  candidates: { e: MappedEntry; hash: string; id: number; key: string; owned: OwnedObject | OwnedRow }[]
   /** Identical objects whose missing counters must be reset (HashUpdate tuples). */
   hashOnly: Tuple[]
   /** The entries that create or may update an object, in batch order: what the unique check looks at. */
@@ -32,8 +35,9 @@ export function entryHash(plan: TypePlan, e: MappedEntry): string {
 /**
  * The batch's identities among the objects the source owns, then a hash compare. A full read answers from the owned
  * table (owned-table.ts), read by the type's first batch: an entry it finds with the same hash is identical, one it
- * does not find creates, and only the rest (changed, or not decidable from the table) are looked up in one batched
- * query. Otherwise every identity is looked up.
+ * does not find creates, one it finds with another hash has its object read by the id the table holds (with the
+ * values the update phase needs), and only the rest (not decidable from the table) are looked up by identity in one
+ * batched query. Otherwise every identity is looked up.
  */
 export async function decideBatch(
   ctx: WriteContext,
@@ -61,16 +65,15 @@ export async function decideBatch(
   // The entries left to decide, and the identities to look up among the source's objects.
   let rest = batch
   let ask = state.ownedAtStart ? batch.map((e) => e.identity) : []
+  // Changed entries the table found, and their objects' ids: read by id (the primary key), not by identity.
+  const changed: MappedEntry[] = []
+  const changedIds: number[] = []
   if (table) {
     rest = []
     ask = []
     for (const e of batch) {
       const at = table.find(e.identity)
-      if (at === NOT_OWNED) {
-        rest.push(e)
-        continue
-      }
-      if (at !== ASK) {
+      if (at >= 0 && table.exact(at)) {
         const hash = entryHash(plan, e)
         if (table.sameHash(at, hash)) {
           const id = table.id(at)
@@ -79,13 +82,36 @@ export async function decideBatch(
           if (table.missing(at)) decided.hashOnly.push([id, hash, null, 0])
           continue
         }
+        changed.push(e)
+        changedIds.push(table.id(at))
+      } else if (at !== NOT_OWNED) {
+        // ASK, or a stored hash the table did not keep exactly (version 1, `~`): by identity, no values read yet
+        // (a version 1 hash is often identical all the same).
+        ask.push(e.identity)
       }
+      // NOT_OWNED creates (exact: owned-table.ts).
       rest.push(e)
-      ask.push(e.identity)
     }
   }
-  const owned = ask.length ? await ctx.tx.findOwned(plan.type.id, ctx.importSourceId, ask) : []
-  const byIdentity = new Map(owned.map((o) => [o.identity, o]))
+  const byIdentity = new Map<string, OwnedObject | OwnedRow>()
+  if (changedIds.length) {
+    // One read of each changed object: decide's columns and the values the update phase compares (writeUpdates
+    // reads no row of these again). The row is the entry's object only if its identity is the entry's — a
+    // fingerprint is not proof (owned-table.ts); an entry whose row says otherwise, or that the source no longer
+    // owns, is looked up by identity as before.
+    const rows = new Map(
+      (await ctx.tx.ownedRowsByIds(plan.type.id, ctx.importSourceId, changedIds)).map((r) => [r.id, r]),
+    )
+    for (let i = 0; i < changed.length; i++) {
+      const e = changed[i]!
+      const row = rows.get(changedIds[i]!)
+      if (row !== undefined && row.identity === e.identity) byIdentity.set(e.identity, row)
+      else ask.push(e.identity)
+    }
+  }
+  if (ask.length)
+    for (const o of await ctx.tx.findOwned(plan.type.id, ctx.importSourceId, ask))
+      byIdentity.set(o.identity, o)
   // precedence.matchObjectsOf: identities this source owns no object of may match another source's (provenance.md).
   for (const other of others) await matchOthers(ctx, plan.type.id, other, rest, byIdentity)
   for (const e of rest) {
@@ -157,7 +183,7 @@ async function matchOthers(
   typeId: number,
   sourceId: string,
   batch: MappedEntry[],
-  byIdentity: Map<string, OwnedObject>,
+  byIdentity: Map<string, OwnedObject | OwnedRow>,
 ): Promise<void> {
   const wanted = batch.filter((e) => !byIdentity.has(e.identity)).map((e) => e.identity)
   if (wanted.length === 0 || sourceId === ctx.importSourceId) return

@@ -13,8 +13,13 @@
  *   is made of the mapped values (map-entry.ts), which hold the identity's parts: equal hashes are equal values, so
  *   the same identity — an entry of another identity would need a fingerprint collision and a content hash
  *   collision at once, the second being what the engine already trusts for "identical".
- * - Everything else is asked of the database by identity, as before: a changed hash (the candidate's key and row
- *   are needed anyway), a hash of version 1, one marked `~` (precedence), and ASK — a fingerprint that two owned
+ * - A changed hash (the stored one kept exactly, the entry's another) has its object read by the id the table holds
+ *   (ImportTx.ownedRowsByIds: a primary-key probe that also brings the values the update phase compares), and the
+ *   row is that entry's object only if its identity is the entry's identity: a fingerprint is not proof. An entry
+ *   whose row says another identity (a collision with an identity the source does not own), or that the source no
+ *   longer owns, is asked of the database by identity, as before.
+ * - Everything else is asked by identity, as before: a stored hash of version 1 or marked `~` (precedence) — the
+ *   first is often identical all the same, and its values are then not read —, and ASK: a fingerprint that two owned
  *   identities share, found while the table is built.
  */
 import type { ImportTx, OwnedDigest } from './ports.js'
@@ -216,6 +221,11 @@ export class OwnedTable {
       h[at + 3] === HASH[3] &&
       (tail & (TAIL_CHARS | R_PREFIX)) === HASH[4]
     )
+  }
+
+  /** Whether entry `e`'s stored content hash is a plain version 2 hash, kept exactly (sameHash can answer for it). */
+  exact(e: number): boolean {
+    return (this.#tail[e]! & EXACT) !== 0
   }
 
   /** The object id of entry `e` (entries are numbered 0…size-1 in identity order). */

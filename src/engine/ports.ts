@@ -43,6 +43,14 @@ export interface StoredValues {
   provenance: string | null
 }
 
+/**
+ * An owned object with its stored values, as decide reads a changed entry's object by the id the owned table holds
+ * (owned-table.ts): what decide compares and what the update phase compares, in one read.
+ */
+export interface OwnedRow extends OwnedObject {
+  stored: StoredValues
+}
+
 /** An owned object as the missing-objects pass pages through them. */
 export interface OwnedMissing {
   id: number
@@ -103,6 +111,11 @@ export interface ImportTx {
   /** How many objects of the type the source owns. */
   countOwned(typeId: number, sourceId: string): Promise<number>
   findOwned(typeId: number, sourceId: string, identities: string[]): Promise<OwnedObject[]>
+  /**
+   * The objects of these ids that the source still owns of the type, with their stored values (in no particular
+   * order): decide's changed entries found in the owned table, read once for decide and the update phase.
+   */
+  ownedRowsByIds(typeId: number, sourceId: string, ids: number[]): Promise<OwnedRow[]>
   storedValues(ids: number[]): Promise<Map<number, StoredValues>>
   /** The stored values of the workspace's objects of some types, in id order after `afterId` (a scan). */
   valuesPage(

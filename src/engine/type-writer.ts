@@ -3,7 +3,7 @@ import { foldCase } from '../domain/aql/compare.js'
 import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
-import { decideBatch, settle } from './decide.js'
+import { decideBatch, settle, type Decided } from './decide.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
 import type { MappedEntry } from './map-entry.js'
 import type { StoredValues, Tuple } from './ports.js'
@@ -103,13 +103,14 @@ async function writeCreates(
 async function writeUpdates(
   ctx: WriteContext,
   state: TypeState,
-  candidates: { e: MappedEntry; hash: string; id: number; key: string }[],
+  candidates: Decided['candidates'],
   hashOnly: Tuple[],
 ): Promise<void> {
   const { plan, result } = state
-  const stored = candidates.length
-    ? await ctx.tx.storedValues(candidates.map((c) => c.id))
-    : new Map<number, StoredValues>()
+  // Decide read the values of the objects it found in the owned table (OwnedRow); the others' are read here.
+  const unread = candidates.filter((c) => !('stored' in c.owned)).map((c) => c.id)
+  const stored = unread.length ? await ctx.tx.storedValues(unread) : new Map<number, StoredValues>()
+  for (const c of candidates) if ('stored' in c.owned) stored.set(c.id, c.owned.stored)
   await ctx.provenance?.load(stored.values())
   const updates: Tuple[] = []
   const removeIndex: Tuple[] = []

@@ -145,6 +145,7 @@ function importTx(
     countOwned: (typeId, sourceId) => repo.countOwned(db, typeId, sourceId),
     findOwned: (typeId, sourceId, identities) =>
       repo.findOwned(readRows, dialect, typeId, sourceId, identities),
+    ownedRowsByIds: (typeId, sourceId, ids) => repo.ownedRowsByIds(readRows, dialect, typeId, sourceId, ids),
     storedValues: (ids) => repo.storedValues(db, ids),
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
       repo.valuesPage(db, workspaceId, typeIds, afterId, limit),

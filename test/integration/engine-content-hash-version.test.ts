@@ -40,6 +40,11 @@ function countingStore(
       calls.valuesRead += ids.length
       return tx.storedValues(ids)
     },
+    // Decide's read by id brings the stored values too.
+    ownedRowsByIds: (typeId, sourceId, ids) => {
+      calls.valuesRead += ids.length
+      return tx.ownedRowsByIds(typeId, sourceId, ids)
+    },
     updateHashes: (rows) => {
       calls.hashesWritten += rows.length
       return tx.updateHashes(rows)

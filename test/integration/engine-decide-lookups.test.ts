@@ -124,13 +124,24 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
     expect(calls).toEqual({ batchLookups: 0, hasOwned: 1, tablePages: 1 })
   }, 90_000)
 
-  it('a re-import looks up the identities of changed entries only, new ones not at all', async () => {
+  it('a re-import reads the objects of changed entries once, by id, and looks no identity up', async () => {
     const s = await engineSource(services(), ws(), [host])
     await runEngine(services(), ws(), s.source.id, [{ hosts: hosts.slice(0, 6000) }])
     const calls = { batchLookups: 0, hasOwned: 0, tablePages: 0, asked: [] as string[] }
-    const store = countingStore(importStore(services().store), calls)
+    const reads = { byIds: [] as number[], storedValues: 0 }
+    const store = overridingTx(countingStore(importStore(services().store), calls), (tx) => ({
+      ownedRowsByIds: (typeId, sourceId, ids) => {
+        reads.byIds.push(...ids)
+        return tx.ownedRowsByIds(typeId, sourceId, ids)
+      },
+      storedValues: (ids) => {
+        reads.storedValues += ids.length
+        return tx.storedValues(ids)
+      },
+    }))
     const changed = hosts.slice(0, 6000).map((h, i) => (i % 1000 === 3 ? { ...h, size: -5 } : h))
     changed.push({ serial: 'NEW1', size: 1 }, { serial: 'NEW2', size: 2 })
+    const before = await storedObjects(services(), s.typeId('Host'))
     const result = await runEngine(services(), ws(), s.source.id, [{ hosts: changed }], { deps: { store } })
     expect(counters(result, 'Host')).toEqual({
       ...ZERO_COUNTERS,
@@ -139,8 +150,14 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
       objectsUpdated: 6,
       objectsCreated: 2,
     })
-    expect(calls.asked.sort()).toEqual(['H1003', 'H2003', 'H3', 'H3003', 'H4003', 'H5003'])
+    expect(calls.asked).toEqual([])
     expect(calls.tablePages).toBe(1)
+    const changedIds = ['H3', 'H1003', 'H2003', 'H3003', 'H4003', 'H5003'].map(
+      (identity) => before.find((o) => o.identity === identity)!.id,
+    )
+    expect(reads.byIds.sort((a, b) => a - b)).toEqual(changedIds.sort((a, b) => a - b))
+    // The update phase compares the values decide read: no second read of the changed objects.
+    expect(reads.storedValues).toBe(0)
     const stored = await storedObjects(services(), s.typeId('Host'))
     expect(stored.find((o) => o.identity === 'H3003')!.values[String(s.attributeId('Host.Size'))]).toEqual([
       -5,

@@ -290,6 +290,61 @@ describeEachDialect('import engine: missing objects', (env) => {
     expect(counters(fresh, 'Laptop')).toMatchObject({ objectsCreated: 1, objectsWithUpdatedReferences: 0 })
   })
 
+  it('a removal marks the objects that referred to it changed by id, from the referrers it read for the change log', async () => {
+    const person: TypeSpec = {
+      key: 'person',
+      name: 'Person',
+      selector: 'people',
+      attributes: [{ name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] }],
+      options: { missingObjects: { policy: 'REMOVE' } },
+    }
+    const laptop: TypeSpec = {
+      key: 'laptop',
+      name: 'Laptop',
+      selector: 'laptops',
+      attributes: [
+        { name: 'Serial', type: 'text', label: true, identity: true, locators: ['serial'] },
+        {
+          name: 'Owner',
+          type: 'referenced_object',
+          ref: 'person',
+          locators: ['owner'],
+          iql: 'Name = ${owner}',
+        },
+      ],
+    }
+    const s = await engineSource(services(), ws(), [person, laptop])
+    const laptops = [
+      { serial: 'L1', owner: 'Ann' },
+      { serial: 'L2', owner: 'Bob' },
+      { serial: 'L3', owner: 'Ann' },
+    ]
+    const people = [{ name: 'Ann' }, { name: 'Bob' }, { name: 'Cid' }]
+    await runEngine(services(), ws(), s.source.id, [{ people, laptops }])
+    const calls = { searched: 0, marked: [] as number[] }
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      markReferrersDirty: (ids: number[]) => {
+        calls.searched++
+        return tx.markReferrersDirty(ids)
+      },
+      markDirty: (ids: number[]) => {
+        calls.marked.push(...ids)
+        return tx.markDirty(ids)
+      },
+    }))
+    // Ann and Cid go: the laptops that referred to Ann (L1, L3) are marked, by id; Cid had no referrer.
+    const gone = await runEngine(services(), ws(), s.source.id, [{ people: [{ name: 'Bob' }], laptops }], {
+      deps: { store },
+    })
+    expect(counters(gone, 'Person').objectsMissingDeleted).toBe(2)
+    const laptopsNow = await storedObjects(services(), s.typeId('Laptop'))
+    const id = (serial: string) => laptopsNow.find((o) => o.identity === serial)!.id
+    expect(calls.searched).toBe(0)
+    expect(calls.marked.sort((a, b) => a - b)).toEqual([id('L1'), id('L3')].sort((a, b) => a - b))
+    const dirty = laptopsNow.filter((o) => o.contentHash?.endsWith('!')).map((o) => o.identity)
+    expect(dirty.sort()).toEqual(['L1', 'L3'])
+  })
+
   it('never treats the object of an entry skipped for a problem as missing, even under REMOVE', async () => {
     const spec: TypeSpec = {
       key: 'host',

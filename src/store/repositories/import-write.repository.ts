@@ -4,6 +4,7 @@ import type {
   OwnedDigest,
   OwnedMissing,
   OwnedObject,
+  OwnedRow,
   StagedReference,
   StoredValues,
 } from '../../engine/ports.js'
@@ -241,6 +242,64 @@ export const importWriteRepository = {
           content_hash: r[2] as string,
           object_key: r[3] as string,
           missing_runs: Number(r[4]),
+        })
+    }
+    return out
+  },
+
+  /**
+   * The objects of these ids that the source still owns of the type, with decide's columns and the stored values
+   * the update phase compares (in no particular order): one primary-key probe per id, rows as arrays. PostgreSQL
+   * probes each id through a lateral subquery, as ownedByIds does (with `id = any(array)` and the type and source the
+   * planner may read every owned object of the type through the identity index instead).
+   */
+  ownedRowsByIds: async (
+    rows: ReadRows,
+    dialect: 'sqlite' | 'postgres',
+    typeId: number,
+    sourceId: string,
+    ids: readonly number[],
+  ): Promise<OwnedRow[]> => {
+    const out: OwnedRow[] = []
+    const step = 10_000
+    for (let i = 0; i < ids.length; i += step) {
+      const chunk = ids.slice(i, i + step)
+      const found =
+        dialect === 'postgres'
+          ? await rows(
+              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+                  o.attribute_values, o.label, o.origin_id, o.provenance
+                from unnest($3::bigint[]) as k(id)
+                cross join lateral (
+                  select id, identity, content_hash, object_key, missing_runs,
+                    attribute_values, label, origin_id, provenance from object x
+                  where x.id = k.id and x.object_type_id = $1 and x.import_source_id = $2
+                  offset 0) o`,
+              [typeId, sourceId, chunk],
+            )
+          : // The ids as one JSON text parameter; `cross join` keeps them the outer loop (one rowid probe each): with
+            // `id in (json_each)` and the type and source, SQLite read the type's owned objects through the identity
+            // index instead (3.8–4.4 µs per entry of a 10 % re-import against ~2 for the identity lookup).
+            await rows(
+              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+                  o.attribute_values, o.label, o.origin_id, o.provenance
+                from json_each(?) as k cross join object o on o.id = k.value
+                where o.object_type_id = ? and o.import_source_id = ?`,
+              [JSON.stringify(chunk), typeId, sourceId],
+            )
+      for (const r of found)
+        out.push({
+          id: Number(r[0]),
+          identity: (r[1] as string | null) ?? '',
+          content_hash: r[2] as string,
+          object_key: r[3] as string,
+          missing_runs: Number(r[4]),
+          stored: {
+            values: r[5] as string,
+            label: r[6] as string,
+            origin: r[7] === null ? null : Number(r[7]),
+            provenance: r[8] as string | null,
+          },
         })
     }
     return out

@@ -8,7 +8,7 @@ import {
   OwnedTable,
   type Fingerprint,
 } from '../../../src/engine/owned-table.js'
-import type { OwnedObject } from '../../../src/engine/ports.js'
+import type { OwnedObject, OwnedRow } from '../../../src/engine/ports.js'
 import { newTypeResult } from '../../../src/engine/result.js'
 import type { TypeState, WriteContext } from '../../../src/engine/run-context.js'
 import { IdBitmap, IdentityHashes } from '../../../src/engine/seen-sets.js'
@@ -109,6 +109,7 @@ function decideSetup(fingerprint: Fingerprint, owned: { id: number; name: string
     ownedTable: table,
   } as TypeState
   const lookups: string[][] = []
+  const idReads: number[][] = []
   const ctx = {
     importSourceId: 'source',
     wholeSource: true,
@@ -117,22 +118,31 @@ function decideSetup(fingerprint: Fingerprint, owned: { id: number; name: string
         lookups.push(identities)
         return stored.filter((o) => identities.includes(o.identity))
       },
+      ownedRowsByIds: async (_type: number, _source: string, ids: number[]): Promise<OwnedRow[]> => {
+        idReads.push(ids)
+        return stored
+          .filter((o) => ids.includes(o.id))
+          .map((o) => ({ ...o, stored: { values: '{}', label: o.identity, origin: null, provenance: null } }))
+      },
     },
   } as unknown as WriteContext
-  return { state, ctx, lookups, entry }
+  return { state, ctx, lookups, idReads, entry }
 }
 
 describe('decide from the owned table', () => {
-  it('decides unchanged entries and new identities without a lookup, and looks up the changed ones only', async () => {
-    const { state, ctx, lookups, entry } = decideSetup(identityFingerprint, [
+  it('decides unchanged entries and new identities without a lookup, and reads the changed ones by id with their values', async () => {
+    const { state, ctx, lookups, idReads, entry } = decideSetup(identityFingerprint, [
       { id: 7, name: 'a', size: 1 },
       { id: 8, name: 'b', size: 2 },
     ])
     const decided = await decideBatch(ctx, state, [entry('a', 1), entry('b', 3), entry('new', 4)])
-    expect(lookups).toEqual([['b']])
+    expect(lookups).toEqual([])
+    expect(idReads).toEqual([[8]])
     expect(state.result.objectsIdentical).toBe(1)
     expect(decided.creates.map((c) => c.e.identity)).toEqual(['new'])
     expect(decided.candidates.map((c) => [c.e.identity, c.id, c.key])).toEqual([['b', 8, 'K-8']])
+    // The update phase reads no row of it again: decide's read holds its stored values.
+    expect('stored' in decided.candidates[0]!.owned).toBe(true)
     expect([7, 8].map((id) => state.seenIds.has(id))).toEqual([true, true])
   })
 
@@ -142,14 +152,46 @@ describe('decide from the owned table', () => {
       out[0] = 5
       out[1] = 5
     }
-    const { state, ctx, lookups, entry } = decideSetup(collide, [{ id: 7, name: 'a', size: 1 }])
+    const { state, ctx, lookups, idReads, entry } = decideSetup(collide, [{ id: 7, name: 'a', size: 1 }])
     const decided = await decideBatch(ctx, state, [entry('a', 1), entry('b', 1), entry('c', 2)])
-    // Their hashes differ from that of 'a' (the identity is among the hashed values): the database answers, and
-    // owns neither.
+    // Their hashes differ from that of 'a' (the identity is among the hashed values): the row of 'a' is read by
+    // its id, says another identity, and the database answers by identity — it owns neither.
+    expect(idReads).toEqual([[7, 7]])
     expect(lookups).toEqual([['b', 'c']])
     expect(state.result.objectsIdentical).toBe(1)
     expect(decided.creates.map((c) => c.e.identity)).toEqual(['b', 'c'])
     expect(decided.candidates).toEqual([])
+    expect(state.seenIds.has(7)).toBe(true)
+  })
+
+  it('looks an entry up by identity when the object the table holds for it is no longer the source’s', async () => {
+    const { state, ctx, lookups, idReads, entry } = decideSetup(identityFingerprint, [
+      { id: 7, name: 'a', size: 1 },
+      { id: 8, name: 'b', size: 2 },
+    ])
+    // Object 8 went (another transaction) and 'b' is now object 9's identity: the read by id finds no row.
+    const tx = ctx.tx as unknown as Record<string, unknown>
+    tx.ownedRowsByIds = async (_type: number, _source: string, ids: number[]) => {
+      idReads.push(ids)
+      return []
+    }
+    tx.findOwned = async (_type: number, _source: string, identities: string[]) => {
+      lookups.push(identities)
+      return [
+        {
+          id: 9,
+          identity: 'b',
+          content_hash: 'I:AbCdEfGhIjKlMnOpQrStUv',
+          object_key: 'K-9',
+          missing_runs: 0,
+        },
+      ]
+    }
+    const decided = await decideBatch(ctx, state, [entry('a', 1), entry('b', 3)])
+    expect(idReads).toEqual([[8]])
+    expect(lookups).toEqual([['b']])
+    expect(decided.creates).toEqual([])
+    expect(decided.candidates.map((c) => [c.e.identity, c.id, c.key])).toEqual([['b', 9, 'K-9']])
   })
 
   it('asks the database for identities whose fingerprint two owned objects share', async () => {
