@@ -290,7 +290,9 @@ export function coercePlainString(
       // Up to 15 digits: always a safe integer, and Number() of them is what either path computes — here added up
       // digit by digit, exact below 2^53 at every step (Number() of a string that is no array index is a call
       // into the runtime's string-to-double conversion).
-      return text.length <= 15 && isDigits(text, 0, text.length) ? digitsValue(text, 0, text.length) : undefined
+      return text.length <= 15 && isDigits(text, 0, text.length)
+        ? digitsValue(text, 0, text.length)
+        : undefined
     case 'date':
       return options.dateFormat === undefined && isPlainIsoDate(text) ? text : undefined
     case 'email':
