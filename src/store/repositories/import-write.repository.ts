@@ -145,8 +145,8 @@ export interface OwnedMissingRow {
  * read all the owned objects per statement: PostgreSQL with `id = any(array)` (100,000 ids of 100,000 objects: 600 ms
  * of server CPU against 130), SQLite with `id in (…)` — without statistics it takes two equalities on an index for
  * few rows —, 900 ids per statement over a million owned objects: ~5 s for the 50,000 objects a 10 % re-import
- * misses (docs/benchmarks.md, issue 11 seventh pass). PostgreSQL probes through a lateral subquery; on SQLite the
- * unary `+` keeps the type and source out of index selection.
+ * misses (docs/benchmarks.md, issue 11 seventh pass). As ownedRowsByIds: PostgreSQL probes through a lateral
+ * subquery; SQLite takes the ids as one JSON text, the outer loop of a `cross join` (one rowid probe each).
  */
 export function ownedByIdsStatements(
   db: Db,
@@ -155,18 +155,21 @@ export function ownedByIdsStatements(
   ids: readonly number[],
 ): RawBuilder<OwnedMissingRow>[] {
   const statements: RawBuilder<OwnedMissingRow>[] = []
-  if (isPostgres(db))
-    for (let i = 0; i < ids.length; i += 10_000)
-      statements.push(sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
-        from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
-        cross join lateral (
-          select id, identity, object_key, missing_since, missing_runs from object x
-          where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
-          offset 0) o`)
-  else
-    for (const list of idLists(db, 'id', ids))
-      statements.push(sql<OwnedMissingRow>`select id, identity, object_key, missing_since, missing_runs
-        from object where ${list} and +object_type_id = ${typeId} and +import_source_id = ${sourceId}`)
+  for (let i = 0; i < ids.length; i += 10_000) {
+    const chunk = ids.slice(i, i + 10_000)
+    statements.push(
+      isPostgres(db)
+        ? sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+            from unnest(${chunk}::bigint[]) as k(id)
+            cross join lateral (
+              select id, identity, object_key, missing_since, missing_runs from object x
+              where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
+              offset 0) o`
+        : sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+            from json_each(${JSON.stringify(chunk)}) as k cross join object o on o.id = k.value
+            where o.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`,
+    )
+  }
   return statements
 }
 

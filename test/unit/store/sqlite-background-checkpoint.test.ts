@@ -20,16 +20,22 @@ function databaseFile(): string {
   return path.join(dir, 'intake.db')
 }
 
+/** A store whose background checkpoints are only counted. */
+function recordingStore(file: string) {
+  let requests = 0
+  const recorded: Checkpointer = {
+    request: () => void requests++,
+    settled: async () => undefined,
+    close: async () => undefined,
+  }
+  const store = createStore({ dialect: 'sqlite', url: file }, { checkpointer: () => recorded })
+  return { store, requests: () => requests }
+}
+
 describe('the WAL checkpoint after an import (SQLite)', () => {
   it('is left to a background thread: the commit copies nothing into the database file', async () => {
     const file = databaseFile()
-    let requests = 0
-    const recorded: Checkpointer = {
-      request: () => void requests++,
-      settled: async () => undefined,
-      close: async () => undefined,
-    }
-    const store = createStore({ dialect: 'sqlite', url: file }, { checkpointer: () => recorded })
+    const { store, requests } = recordingStore(file)
     try {
       await sql`create table t (x blob)`.execute(store.db)
       await sql`pragma wal_checkpoint(truncate)`.execute(store.db)
@@ -40,7 +46,7 @@ describe('the WAL checkpoint after an import (SQLite)', () => {
       // Every page the transaction wrote is still in the WAL only, and the checkpoint was asked for once.
       expect(fs.statSync(file).size).toBe(before)
       expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(ROWS * 400)
-      expect(requests).toBe(1)
+      expect(requests()).toBe(1)
       // Other writes of the connection checkpoint as before.
       const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db)
       expect(rows[0]!.wal_autocheckpoint).toBe(1_000)
@@ -51,19 +57,13 @@ describe('the WAL checkpoint after an import (SQLite)', () => {
 
   it('is not started for a small import: its frames wait for a later commit, as before', async () => {
     const file = databaseFile()
-    let requests = 0
-    const recorded: Checkpointer = {
-      request: () => void requests++,
-      settled: async () => undefined,
-      close: async () => undefined,
-    }
-    const store = createStore({ dialect: 'sqlite', url: file }, { checkpointer: () => recorded })
+    const { store, requests } = recordingStore(file)
     try {
       await sql`create table t (x blob)`.execute(store.db)
       await store.bulkTransaction(async ({ db }) => {
         for (let i = 0; i < ROWS - 1; i++) await sql`insert into t values (randomblob(40))`.execute(db)
       })
-      expect(requests).toBe(0)
+      expect(requests()).toBe(0)
     } finally {
       await store.close()
     }
