@@ -148,10 +148,12 @@ export interface ImportTx {
 
   // unique values and references
   /**
-   * Holds, until the transaction ends, the lock that writers of these unique attributes' values take before
-   * checking them (PostgreSQL; SQLite has one writer at a time): taken once, at the start, in id order.
+   * Holds, until the transaction ends, the locks writers take on the attributes they write (PostgreSQL; SQLite has
+   * one writer at a time): exclusive on the unique ones, before checking their values, shared on the others, which
+   * switching `unique` on waits for. Taken once, at the start, in id order. Answers which of all these attributes are
+   * unique as committed now: a switch that committed after the catalog was read shows here.
    */
-  lockUniqueAttributes(attributeIds: number[]): Promise<void>
+  lockAttributes(unique: number[], others: number[]): Promise<Set<number>>
   /** Whether any object holds a value of the attribute in object_value (one index probe). */
   hasIndexRows(attributeId: number): Promise<boolean>
   /**

@@ -45,7 +45,31 @@ export class ImportCancelled extends Error {
   }
 }
 
+/**
+ * A `unique` flag of an attribute the run writes changed between the catalog read and the run's locks (a switch
+ * committed in between): the run has written nothing yet and starts again from the catalog.
+ */
+class CatalogChanged extends Error {
+  constructor() {
+    super('the schema changed while the execution started (an attribute was switched unique or not unique)')
+    this.name = 'CatalogChanged'
+  }
+}
+
+/** Runs that find the catalog changed start again this many times at most (each switch must commit in between). */
+const CATALOG_ATTEMPTS = 3
+
 export async function runImport(deps: EngineDeps, input: EngineInput): Promise<ImportResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(deps, input)
+    } catch (e) {
+      if (!(e instanceof CatalogChanged) || attempt === CATALOG_ATTEMPTS) throw e
+    }
+  }
+}
+
+async function runOnce(deps: EngineDeps, input: EngineInput): Promise<ImportResult> {
   const started = new Date()
   const run = await prepareRun(deps, input, started)
   const checkCancelled = (): void => {
@@ -61,11 +85,20 @@ export async function runImport(deps: EngineDeps, input: EngineInput): Promise<I
   await deps.store.transaction(
     async (tx) => {
       // Before any other lock the run takes (store/repositories/unique-lock.repository.ts): a concurrent writer of
-      // these attributes' values checks them only once this run's values are committed, or rolled back.
+      // the unique attributes' values checks them only once this run's values are committed, or rolled back, and
+      // switching `unique` on for one of the others waits for this run. A switch that committed since the catalog
+      // was read makes the run start again, with the flag it now has.
       const unique = [...run.states.values()].flatMap((s) =>
         uniqueAttributes(s.plan).map((a) => a.attribute.id),
       )
-      await count('decidingActionsTimeInMs', () => tx.lockUniqueAttributes(unique))
+      const others = [...run.states.values()].flatMap((s) =>
+        s.plan.attributes
+          .filter((a) => !a.attribute.unique && a.attribute.kind !== 'referenced_object')
+          .map((a) => a.attribute.id),
+      )
+      const uniqueNow = await count('decidingActionsTimeInMs', () => tx.lockAttributes(unique, others))
+      if (uniqueNow.size !== new Set(unique).size || unique.some((id) => !uniqueNow.has(id)))
+        throw new CatalogChanged()
       log = new ChangeLog(tx, input.executionId, input.planLimit ?? 20, input.planSink)
       const ctx: WriteContext = {
         tx,

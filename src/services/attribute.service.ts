@@ -9,6 +9,7 @@ import type { Db } from '../store/create-store.js'
 import { attributeIndexRepository as indexRepo } from '../store/repositories/attribute-index.repository.js'
 import { objectSchemaRepository as repo } from '../store/repositories/object-schema.repository.js'
 import { schemaUsageRepository as usage } from '../store/repositories/schema-usage.repository.js'
+import { uniqueLockRepository } from '../store/repositories/unique-lock.repository.js'
 import type { ObjectTypeService } from './object-type.service.js'
 import { assertNotMapped } from './schema-guards.js'
 import { toAttribute } from './schema-rows.js'
@@ -144,6 +145,10 @@ export class AttributeService {
     const attrs = await this.list(workspaceId, objectTypeId)
     const attr = attrs.find((a) => a.id === attributeId)
     if (!attr) throw NotFoundError({ entity: 'Attribute', id: attributeId })
+    // Before anything this transaction writes: the writers of the attribute's values finish first, and the duplicate
+    // check below sees their values; later ones wait, then see the flag (unique-lock.repository.ts).
+    if (change.unique === true && !attr.unique)
+      await uniqueLockRepository.lockForUniqueSwitch(this.db, [attr.id])
     const problems: FieldProblem[] = []
     checkCardinality(
       change.minimumCardinality ?? attr.minimumCardinality,

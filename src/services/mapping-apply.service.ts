@@ -9,6 +9,7 @@ import type { AttributeDef, ObjectTypeDef } from '../domain/schema/types.js'
 import { referenceLookupAttributes } from '../engine/reference-lookups.js'
 import type { Db } from '../store/create-store.js'
 import { importSourceRepository } from '../store/repositories/import-source.repository.js'
+import { uniqueLockRepository } from '../store/repositories/unique-lock.repository.js'
 import type { ObjectSchemaService } from './object-schema.service.js'
 
 /**
@@ -30,11 +31,42 @@ export class MappingApplier {
     adopted: ReadonlySet<string> = new Set(),
   ): Promise<number> {
     const schemas = this.schemas.in(trx)
+    if (schemaId !== null) await this.lockUniqueSwitches(trx, schemas, workspaceId, schemaId, document)
     const id = await this.ensureSchema(trx, schemas, workspaceId, schemaId, document)
     const typeIds = await this.applyTypes(schemas, workspaceId, id, document.objectTypes)
     await this.applyAttributes(schemas, workspaceId, document, typeIds, adopted)
     await this.applyStatuses(schemas, workspaceId, id, document)
     return id
+  }
+
+  /**
+   * Attributes the document switches `unique` on for wait, before anything else this transaction writes, for the
+   * executions and API requests writing their values (unique-lock.repository.ts): the duplicate check that
+   * attribute.service.ts makes then sees their values, and they see the flag. All at once and in id order, so that
+   * no writer holding one of them waits for another this transaction took first.
+   */
+  private async lockUniqueSwitches(
+    trx: Db,
+    schemas: ObjectSchemaService,
+    workspaceId: string,
+    schemaId: number,
+    document: NormalizedDocument,
+  ): Promise<void> {
+    const wanted = new Set<string>()
+    const visit = (type: NormalizedObjectType): void => {
+      for (const a of type.attributes) if (a.unique) wanted.add(a.externalId)
+      type.children.forEach(visit)
+    }
+    document.objectTypes.forEach(visit)
+    if (wanted.size === 0) return
+    const types = await schemas.listTypes(workspaceId, schemaId)
+    const switching = (await schemas.attributesOfTypes(types.map((t) => t.id))).filter(
+      (a) => a.externalId !== null && wanted.has(a.externalId) && !a.unique,
+    )
+    await uniqueLockRepository.lockForUniqueSwitch(
+      trx,
+      switching.map((a) => a.id),
+    )
   }
 
   private async ensureSchema(

@@ -1,6 +1,6 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
-import { NotFoundError } from '../domain/errors.js'
+import { ConflictError, NotFoundError } from '../domain/errors.js'
 import { CardinalityError, UnknownAttributeError } from '../domain/schema/attribute-errors.js'
 import { validateValues } from '../domain/schema/attribute-value.js'
 import { contentHash, valueText } from '../domain/schema/content-hash.js'
@@ -248,14 +248,22 @@ export class ObjectService {
     const out = new Map<number, CanonicalValue[]>()
     let statuses: StatusDef[] | undefined
     // The unique attributes written are locked before the first is checked (unique-lock.repository.ts), until the
-    // caller's transaction ends: a concurrent import or request writing one of their values is then seen.
-    await uniqueLockRepository.lockAttributes(
-      this.db,
-      inputs.flatMap((input) => {
-        const a = attributeOf(attrs, input)
-        return a?.unique && input.values.length ? [a.id] : []
-      }),
-    )
+    // caller's transaction ends: a concurrent import or request writing one of their values is then seen. The others
+    // written are locked shared, which switching `unique` on waits for; a switch that committed since `attrs` was read
+    // shows in the flags read again under the locks.
+    const written = inputs.flatMap((input) => {
+      const a = attributeOf(attrs, input)
+      return a && a.kind !== 'referenced_object' && input.values.length ? [a] : []
+    })
+    const unique = written.filter((a) => a.unique).map((a) => a.id)
+    const others = written.filter((a) => !a.unique).map((a) => a.id)
+    await uniqueLockRepository.lockAttributes(this.db, unique, others)
+    if (others.length > 0 && (await uniqueLockRepository.uniqueNow(this.db, others)).size > 0) {
+      throw ConflictError({
+        entity: 'Object',
+        reason: 'an attribute written became unique while the request ran; send it again',
+      })
+    }
     for (const input of inputs) {
       const a = attributeOf(attrs, input)
       if (!a) throw UnknownAttributeError({ objectType: type.name, attribute: String(input.attribute) })

@@ -173,7 +173,10 @@ function importTx(
     deleteIndexKeys: (keys) => index.remove(db, keys),
     hasIndexRows: (attributeId) => repo.hasIndexRows(db, attributeId),
     completeIndex: (attribute) => completeIndex(db, attribute),
-    lockUniqueAttributes: (attributeIds) => uniqueLockRepository.lockAttributes(db, attributeIds),
+    lockAttributes: async (unique, others) => {
+      await uniqueLockRepository.lockAttributes(db, unique, others)
+      return uniqueLockRepository.uniqueNow(db, [...unique, ...others])
+    },
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     takenUniqueValues: (attributeId, sourceId, claims) =>
       repo.takenUniqueValues(db, dialect, attributeId, sourceId, claims),
