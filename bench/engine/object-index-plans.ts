@@ -44,6 +44,7 @@ proto.prepare = function (this: SqliteDatabase.Database, text: string) {
     !(/^\s*insert\b/i.test(text) && !/\bselect\b/i.test(text))
   )
     texts.set(text, this)
+  // eslint-disable-next-line @typescript-eslint/no-this-alias -- the connection is what is recorded
   live = this
   return prepare.call(this, text)
 }
