@@ -19,21 +19,22 @@ const values: unknown[][] = []
 for (let i = 0; i < ROWS; i++) {
   const r = row(i)
   const json = JSON.stringify(Object.fromEntries(r.map((v, k) => [String(1000 + k), [v]])))
+  // In OBJECT_INSERT's order: the shared columns, then the object's own.
   objects.push([
-    i + 1,
     'ws-0001',
     3,
     7,
+    'source-0001',
+    NOW,
+    NOW,
+    null,
+    i + 1,
     `HW-${i + 1}`,
     r[1],
     r[0],
-    'source-0001',
     'h'.repeat(16),
     json,
-    NOW,
-    NOW,
     r[1]!.toLowerCase(),
-    null,
   ])
   values.push([r[4]!.toLowerCase(), i + 1, 0, r[4], null])
 }

@@ -5,13 +5,16 @@
  * migrated database; process CPU per row (better-sqlite3 runs on the main thread) of the inserts and of the commit.
  * The statement journal's writes: run it under `strace -f -e trace=pwrite64 -y` (files /var/tmp/etilqs_*).
  *
- *   npx tsx bench/engine/sqlite-object-insert.ts --rows=200000 --rounds=3 [--variants=abort,fail,deferred,nofk]
+ *   npx tsx bench/engine/sqlite-object-insert.ts --rows=200000 --rounds=3 [--variants=abort,fail,deferred,nofk,shared]
  *
  * - `abort`: `insert into` (ABORT conflict handling, as before 0028), the object table's foreign keys immediate;
  * - `fail`: `insert or fail into`, immediate foreign keys;
  * - `deferred`: `insert or fail into`, the foreign keys `deferrable initially deferred` (as migration 0028 makes
  *   them; the other variants rebuild the table with them immediate, as before it);
- * - `nofk`: `insert or fail into`, foreign_keys off (a bound, not an option).
+ * - `nofk`: `insert or fail into`, foreign_keys off (a bound, not an option);
+ * - `shared`: as `deferred`, the seven values every row shares (workspace, schema, type, source, times, origin)
+ *   named parameters bound once per statement (bulk.ts since issue 11's eighth pass), the other seven per row.
+ *   Here the rows' values are copied into the bound array inside the clock (as bulk.ts does), for every variant.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,7 +23,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { loadConfig } from '../../src/config/config.js'
 import { createStore } from '../../src/store/create-store.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
-import { OBJECT_INSERT } from '../../src/store/repositories/import-write.repository.js'
+import { OBJECT_INSERT, OBJECT_SHARED_COLUMNS } from '../../src/store/repositories/import-write.repository.js'
 
 const arg = (name: string, d: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d
@@ -106,41 +109,33 @@ function run(variant: string, round: number): { insert: number; commit: number }
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('cache_size = -16384')
-  rebuildKeys(db, variant === 'deferred')
+  rebuildKeys(db, variant === 'deferred' || variant === 'shared')
   db.pragma(`foreign_keys = ${variant === 'nofk' ? 'OFF' : 'ON'}`)
   const conflict = variant === 'abort' ? '' : 'or fail '
-  const tuple = `(${OBJECT_INSERT.map(() => '?').join(', ')})`
+  const p = variant === 'shared' ? OBJECT_SHARED_COLUMNS : 0
+  const tuple = `(${OBJECT_INSERT.map((_, c) => (c < p ? `@p${c}` : '?')).join(', ')})`
   const st = db.prepare(
     `insert ${conflict}into "object" (${OBJECT_INSERT.map((c) => `"${c.name}"`).join(', ')}) values ` +
       Array.from({ length: PER }, () => tuple).join(', '),
   )
-  const width = OBJECT_INSERT.length
+  // In OBJECT_INSERT's order: the shared columns, then the object's own.
+  const shared = [WS, 1, 1, '5f0c7a52-41d2-4c55-9a0e-6b1f7e3d2c10', NOW, NOW, 3]
+  const named = Object.fromEntries(shared.map((v, c) => [`p${c}`, v]))
+  const width = OBJECT_INSERT.length - p
   const bound = new Array<unknown>(PER * width)
-  // The rows are built before the clock starts: only SQLite's work is measured.
+  // The rows are built before the clock starts: only the binding and SQLite's work are measured.
   const rows: unknown[][] = []
-  for (let i = 0; i < n; i++)
-    rows.push([
-      i + 1,
-      WS,
-      1,
-      1,
-      `HW-${i + 1}`,
-      `Device ${i}`,
-      `asset-${i}`,
-      'src',
-      `h${i}`,
-      values(i),
-      NOW,
-      NOW,
-      `device ${i}`,
-      null,
-    ])
+  for (let i = 0; i < n; i++) {
+    const own = [i + 1, `HW-${i + 1}`, `Device ${i}`, `asset-${i}`, `h${i}`, values(i), `device ${i}`]
+    rows.push(p ? own : [...shared, ...own])
+  }
   db.exec('begin')
   const c0 = process.cpuUsage()
   for (let i = 0; i + PER <= n; i += PER) {
     let k = 0
     for (let r = i; r < i + PER; r++) for (let c = 0; c < width; c++) bound[k++] = rows[r]![c]
-    st.run(bound)
+    if (p) st.run(bound, named)
+    else st.run(bound)
   }
   const c1 = process.cpuUsage()
   db.exec('commit')

@@ -102,6 +102,21 @@ export class ChangeLog {
     if (created.ranges.length >= RANGES) await this.#flushCreated(typeId)
   }
 
+  /** Created objects, without a plan: recordCreate for each id, in one call (no await per object). */
+  async recordCreates(typeId: number, objectIds: readonly number[]): Promise<void> {
+    if (objectIds.length === 0) return
+    let created = this.#created.get(typeId)
+    if (!created) this.#created.set(typeId, (created = { ranges: [], count: 0 }))
+    const { ranges } = created
+    for (const objectId of objectIds) {
+      const last = ranges[ranges.length - 1]
+      if (last && last[1] + 1 === objectId) last[1] = objectId
+      else ranges.push([objectId, objectId])
+    }
+    created.count += objectIds.length
+    if (ranges.length >= RANGES) await this.#flushCreated(typeId)
+  }
+
   async problems(problems: EntryProblem[]): Promise<void> {
     if (problems.length === 0) return
     const rows = problems.map((p) => [

@@ -73,8 +73,9 @@ export type OwnedDigest = [
 
 /**
  * Row tuples, in column order (they go to the database as they are, no row objects on the bulk path):
- * - NewObject: id, workspace_id, object_schema_id, object_type_id, object_key, label, identity, import_source_id,
- *   content_hash, attribute_values, created_at, updated_at, label_ci, origin_id
+ * - NewObjects' shared values (one tuple for a group of new objects): workspace_id, object_schema_id, object_type_id,
+ *   import_source_id, created_at, updated_at, origin_id
+ * - NewObject: id, object_key, label, identity, content_hash, attribute_values, label_ci
  * - ObjectUpdate: id, label, content_hash, attribute_values, updated_at, missing_since, missing_runs, label_ci,
  *   provenance
  * - ProvenanceUpdate: id, provenance
@@ -127,7 +128,11 @@ export interface ImportTx {
 
   // write
   allocateObjectIds(count: number): Promise<number[]>
-  insertObjects(rows: Tuple[]): Promise<void>
+  /**
+   * Inserts new objects that share their workspace, schema, type, source, times and origin (`shared`): each row is
+   * `[...shared, ...row]` (on SQLite the shared values are bound once per statement, not once per row).
+   */
+  insertObjects(shared: Tuple, rows: Tuple[]): Promise<void>
   updateObjects(rows: Tuple[]): Promise<void>
   updateHashes(rows: Tuple[]): Promise<void>
   updateMissing(rows: Tuple[]): Promise<void>

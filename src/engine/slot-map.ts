@@ -126,8 +126,23 @@ export function listOf<T>(s: Slot<T>): T[] | undefined {
   return (isList(s) ? s : [s]) as T[]
 }
 
-/** Per layout of attribute ids: its slots in ascending id order, each with its JSON member name (`"12":`). */
-const jsonOrder = new WeakMap<SlotLayout<number>, readonly { slot: number; member: string }[]>()
+/**
+ * How a member's value is written: a string with nothing to escape (`"…"` put in by hand), a list (JSON.stringify of
+ * the list) or another single value (JSON.stringify of it, in brackets).
+ */
+const PLAIN = 0
+const LIST = 1
+const OTHER = 2
+/** What closes the previous member's value: none yet (the object's `{`), `"]` (PLAIN), `]` (OTHER), nothing (LIST). */
+const CLOSE = ['{', '"]', ']', ''] as const
+const OPEN = ['["', '', '['] as const
+
+/**
+ * Per layout of attribute ids: its slots in ascending id order, each with the text between the previous member's
+ * value and its own — the previous value's closing (or the object's `{`), a comma, its name, its value's opening —
+ * for every pair of (closing, opening): one piece between two values instead of four.
+ */
+const jsonOrder = new WeakMap<SlotLayout<number>, readonly { slot: number; between: string[] }[]>()
 
 /** What JSON.stringify escapes in a string (lone surrogates included, so every surrogate goes the slow way). */
 // eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
@@ -138,28 +153,42 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
  * empty ones) — written from the slots: no object built, no list boxed (half of encodeValues' time per object).
  * The pieces are joined once into a flat string: built by `+=`, the text was a rope of ~40 pieces that SQLite's
  * binding flattened again (the object insert cost 1.1–1.5 µs more per row). A string with nothing to escape (nearly
- * all) is quoted as it is, without JSON.stringify's call (docs/benchmarks.md, branch sqlbulk).
+ * all) is quoted as it is, without JSON.stringify's call (docs/benchmarks.md, branch sqlbulk). Between two values
+ * one precomputed piece (`"],"12":["`): two pieces per member instead of five.
  */
 export function storedValuesJson(values: SlotMap<number, CanonicalValue>): string {
   let order = jsonOrder.get(values.layout)
   if (!order) {
     order = values.layout.keys
-      .map((id, slot) => ({ id, slot, member: `"${id}":` }))
+      .map((id, slot) => ({ id, slot }))
       .sort((a, b) => a.id - b.id)
-      .map(({ slot, member }) => ({ slot, member }))
+      .map(({ id, slot }) => ({
+        slot,
+        between: CLOSE.flatMap((close, c) =>
+          OPEN.map((open) => `${close}${c === 0 ? '' : ','}"${id}":${open}`),
+        ),
+      }))
     jsonOrder.set(values.layout, order)
   }
   const slots = values.rawSlots()
   const parts: string[] = []
-  for (const { slot, member } of order) {
+  let close = 0
+  for (const { slot, between } of order) {
     const s = slots[slot]
-    if (s === undefined || (isList(s) && s.length === 0)) continue
-    parts.push(parts.length === 0 ? '{' : ',', member)
-    if (isList(s)) parts.push(JSON.stringify(s))
-    else if (typeof s === 'string' && !NEEDS_ESCAPE.test(s)) parts.push('["', s, '"]')
-    else parts.push('[', JSON.stringify(s), ']')
+    if (s === undefined) continue
+    if (isList(s)) {
+      if (s.length === 0) continue
+      parts.push(between[close * 3 + LIST]!, JSON.stringify(s))
+      close = 3
+    } else if (typeof s === 'string' && !NEEDS_ESCAPE.test(s)) {
+      parts.push(between[close * 3 + PLAIN]!, s)
+      close = 1
+    } else {
+      parts.push(between[close * 3 + OTHER]!, JSON.stringify(s))
+      close = 2
+    }
   }
   if (parts.length === 0) return '{}'
-  parts.push('}')
+  parts.push(CLOSE[close] + '}')
   return parts.join('')
 }

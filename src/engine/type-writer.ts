@@ -1,13 +1,12 @@
 /** The write phase of one batch: creates, updates of changed attributes only, and the references they carry. */
 import { foldCase } from '../domain/aql/compare.js'
-import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import { decideBatch, settle, type Decided } from './decide.js'
-import { addIndexRows, removeIndexRows } from './index-rows.js'
+import { addIndexRows, CreatedIndexRows, removeIndexRows } from './index-rows.js'
 import type { MappedEntry } from './map-entry.js'
 import type { StoredValues, Tuple } from './ports.js'
-import { parseSimpleReferenceQuery } from './reference-query.js'
+import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
 import { timed } from './result.js'
 import { SlotMap, storedValuesJson } from './slot-map.js'
 import type { TypeState, WriteContext } from './run-context.js'
@@ -52,7 +51,7 @@ async function writeCreates(
   const ids = await ctx.tx.allocateObjectIds(creates.length)
   // The attributes whose index rows are kept: each entry's values are read for those only. Going through every value
   // of every entry (10 per row of the benchmark, 3 of them indexed) cost 1.1 µs more per entry (docs/benchmarks.md).
-  const indexed = [...plan.allAttributes.values()].filter(keepsIndexRows)
+  const indexRows = new CreatedIndexRows(ctx.tx, plan.allAttributes.values())
   const rows: Tuple[] = []
   for (let i = 0; i < creates.length; i++) {
     const { e, hash } = creates[i]!
@@ -61,42 +60,33 @@ async function writeCreates(
     state.seenIds.add(id)
     const encoded =
       e.values instanceof SlotMap ? storedValuesJson(e.values) : encodeValues(e.values, () => false)
-    rows.push([
-      id,
+    const labelCi = foldCase(e.label)
+    rows.push([id, key, e.label, e.identity, hash, encoded, labelCi])
+    indexRows.add(id, e.values, e.label, labelCi)
+    queueReferences(ctx, plan, e, id, key, true)
+    if (ctx.planning)
+      await ctx.log.recordCreate(plan.type.id, id, () => ({
+        operation: 'create',
+        objectKey: key,
+        identity: e.identity,
+        differences: named(plan, e.values, null),
+      }))
+  }
+  // Without a plan the batch's ids are logged in one call: an await per object cost a promise and a turn each.
+  if (!ctx.planning) await ctx.log.recordCreates(plan.type.id, ids)
+  result.objectsCreated += creates.length
+  await ctx.tx.insertObjects(
+    [
       ctx.workspaceId,
       ctx.objectSchemaId,
       plan.type.id,
-      key,
-      e.label,
-      e.identity,
       ctx.importSourceId,
-      hash,
-      encoded,
       ctx.now,
       ctx.now,
-      foldCase(e.label),
       ctx.provenance?.origin ?? null,
-    ])
-    for (const attribute of indexed) {
-      const vals = e.values.get(attribute.id)
-      if (vals) addIndexRows(ctx.tx, attribute, id, vals)
-    }
-    queueReferences(ctx, plan, e, id, key, true)
-    await ctx.log.recordCreate(
-      plan.type.id,
-      id,
-      ctx.planning
-        ? () => ({
-            operation: 'create',
-            objectKey: key,
-            identity: e.identity,
-            differences: named(plan, e.values, null),
-          })
-        : undefined,
-    )
-  }
-  result.objectsCreated += creates.length
-  await ctx.tx.insertObjects(rows)
+    ],
+    rows,
+  )
   await ctx.tx.flushIndex()
 }
 
@@ -195,6 +185,26 @@ async function writeUpdates(
 
 const NO_PLACEHOLDERS: ReadonlyMap<string, string[]> = new Map()
 
+/** A plan's reference attributes with their simple queries (parsed once per plan, not once per entry). */
+const referencesOfPlan = new WeakMap<
+  TypePlan,
+  { a: TypePlan['attributes'][number]; simple: SimpleReferenceQuery | null }[]
+>()
+
+function referenceAttributes(plan: TypePlan) {
+  let refs = referencesOfPlan.get(plan)
+  if (!refs) {
+    refs = plan.attributes
+      .filter((a) => a.attribute.kind === 'referenced_object')
+      .map((a) => ({
+        a,
+        simple: a.referenceQuery === null ? null : parseSimpleReferenceQuery(a.referenceQuery),
+      }))
+    referencesOfPlan.set(plan, refs)
+  }
+  return refs
+}
+
 /**
  * Remembers the references of a written object for the second pass. For simple queries only the lookup texts are
  * kept (a few bytes per entry); general queries keep the entry's placeholder values.
@@ -207,11 +217,9 @@ function queueReferences(
   objectKey: string,
   created: boolean,
 ): void {
-  for (const a of plan.attributes) {
-    if (a.attribute.kind !== 'referenced_object') continue
+  for (const { a, simple } of referenceAttributes(plan)) {
     const own = e.references.get(a.attribute.id)
     if (!own && !(e.empty.has(a.attribute.id) && plan.emptyValues === 'REMOVE' && !created)) continue
-    const simple = a.referenceQuery === null ? null : parseSimpleReferenceQuery(a.referenceQuery)
     const texts = simple && own ? (e.placeholders.get(simple.placeholder) ?? own) : (own ?? [])
     ctx.pending.push({
       objectId,

@@ -45,6 +45,13 @@ export interface BulkWriter {
   ): Promise<void>
 }
 
+/** The named parameters `@p0`, `@p1`, … of a row prefix (better-sqlite3 binds them from a plain object). */
+function sharedValues(prefix: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (let c = 0; c < prefix.length; c++) out[`p${c}`] = prefix[c]
+  return out
+}
+
 /** At most this many rows per SQLite insert statement (and at most MAX_PARAMETERS bound values). */
 const SQLITE_ROWS = 64
 const SQLITE_MAX_PARAMETERS = 999
@@ -66,8 +73,10 @@ export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
   /**
    * Inserts `[...prefix, ...row]` for every row: full chunks of `per` rows through one multi-row
    * `insert … values (…), (…), …` statement (one call into SQLite per chunk instead of one per row: the per-call
-   * cost was most of an insert's), the rest one row at a time. The values are copied into one reused array, so no
-   * joined row is built.
+   * cost was most of an insert's), the rest one row at a time. The rows' values are copied into one reused array, so
+   * no joined row is built; the prefix's are named parameters (`@p0`, …) that every row of the statement names,
+   * bound once per statement instead of once per row (a text bound costs a UTF-8 copy and SQLite's own copy of it:
+   * the object rows' seven shared values were ~0.5 µs per row, docs/benchmarks.md issue 11 eighth pass).
    */
   const insertRows = (
     table: string,
@@ -75,36 +84,40 @@ export function sqliteBulkWriter(handle: SqliteDatabase.Database): BulkWriter {
     prefix: readonly unknown[],
     rows: readonly unknown[][],
   ): void => {
-    const width = columns.length
+    const p = prefix.length
+    const width = columns.length - p
     // `or fail`: a multi-row statement whose checks may ABORT it half-way keeps a statement journal (a copy of every
     // page it changes, in a temporary file) to undo its own rows; a failed import rolls its whole transaction back,
     // so none needs undoing alone (~0.5 µs per object; the object table's keys are deferred for it, migration 0028).
     const head = `insert or fail into ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) values `
-    const tuple = `(${columns.map(() => '?').join(', ')})`
-    const per = Math.max(1, Math.min(SQLITE_ROWS, Math.floor(SQLITE_MAX_PARAMETERS / width)))
+    const tuple = `(${columns.map((_, c) => (c < p ? `@p${c}` : '?')).join(', ')})`
+    const named = p === 0 ? undefined : sharedValues(prefix)
+    const per = Math.max(
+      1,
+      Math.min(SQLITE_ROWS, Math.floor((SQLITE_MAX_PARAMETERS - p) / Math.max(1, width))),
+    )
     let i = 0
     if (rows.length >= per && per > 1) {
       const text = head + Array.from({ length: per }, () => tuple).join(', ')
       const st = statement(text)
       let values = buffers.get(text)
       if (!values) buffers.set(text, (values = new Array<unknown>(per * width)))
-      const p = prefix.length
       for (; i + per <= rows.length; i += per) {
         let k = 0
         for (let r = i; r < i + per; r++) {
           const row = rows[r]!
-          for (let c = 0; c < p; c++) values[k++] = prefix[c]
-          for (let c = 0; c < width - p; c++) values[k++] = row[c]
+          for (let c = 0; c < width; c++) values[k++] = row[c]
         }
-        st.run(values)
+        if (named) st.run(values, named)
+        else st.run(values)
       }
       // The last chunk's values would otherwise stay referenced until the next insert into the table.
       values.fill(null)
     }
     if (i === rows.length) return
     const one = statement(head + tuple)
-    if (prefix.length === 0) for (; i < rows.length; i++) one.run(rows[i]!)
-    else for (; i < rows.length; i++) one.run([...prefix, ...rows[i]!])
+    if (named) for (; i < rows.length; i++) one.run(rows[i]!, named)
+    else for (; i < rows.length; i++) one.run(rows[i]!)
   }
 
   return {

@@ -13,6 +13,7 @@ import {
   OBJECT_HASH_UPDATE,
   OBJECT_INSERT,
   OBJECT_MISSING_UPDATE,
+  OBJECT_SHARED_COLUMNS,
   OBJECT_PROVENANCE_UPDATE,
   OBJECT_UPDATE,
   PROBLEM,
@@ -27,19 +28,6 @@ class Rollback extends Error {}
 
 const TYPE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'object_type_id')
 const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_id')
-
-/** The types of inserted object rows (OBJECT_INSERT tuples) not in `known`, which this adds them to. */
-function newTypes(known: Set<number>, rows: readonly unknown[][]): number[] {
-  const out: number[] = []
-  for (const row of rows) {
-    const t = Number(row[TYPE_COLUMN])
-    if (!known.has(t)) {
-      known.add(t)
-      out.push(t)
-    }
-  }
-  return out
-}
 
 const TARGET_COLUMN = REFERENCE_INSERT.findIndex((c) => c.name === 'target_object_id')
 
@@ -82,24 +70,6 @@ class OwnIds {
     }
     return [...out]
   }
-}
-
-/** Counts inserted object rows (OBJECT_INSERT tuples) by type. */
-function countInserted(counts: ObjectCountDeltas, rows: readonly unknown[][]): void {
-  let typeId = NaN
-  let workspaceId = ''
-  let n = 0
-  for (const row of rows) {
-    const t = Number(row[TYPE_COLUMN])
-    if (t !== typeId) {
-      if (n > 0) counts.add(typeId, workspaceId, n)
-      typeId = t
-      workspaceId = String(row[WORKSPACE_COLUMN])
-      n = 0
-    }
-    n++
-  }
-  if (n > 0) counts.add(typeId, workspaceId, n)
 }
 
 /**
@@ -154,10 +124,16 @@ function importTx(
       if (dialect === 'postgres') ownIds.add(ids)
       return ids
     },
-    insertObjects: async (rows) => {
-      if (dialect === 'postgres') await objectIntegrityRepository.shareTypes(db, newTypes(sharedTypes, rows))
-      countInserted(counts, rows)
-      return bulk.insert(db, 'object', OBJECT_INSERT, rows)
+    insertObjects: async (shared, rows) => {
+      if (rows.length === 0) return
+      if (shared.length !== OBJECT_SHARED_COLUMNS) throw new Error('insertObjects: not the shared columns')
+      const typeId = Number(shared[TYPE_COLUMN])
+      if (dialect === 'postgres' && !sharedTypes.has(typeId)) {
+        sharedTypes.add(typeId)
+        await objectIntegrityRepository.shareTypes(db, [typeId])
+      }
+      counts.add(typeId, String(shared[WORKSPACE_COLUMN]), rows.length)
+      return bulk.insertGrouped(db, 'object', OBJECT_INSERT, [{ prefix: shared, rows }])
     },
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
     updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),

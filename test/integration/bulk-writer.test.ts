@@ -100,6 +100,26 @@ for (const dialect of dialects()) {
       }
     })
 
+    it("gives every row its group's leading values, several of them, texts and nulls included", async () => {
+      // SQLite binds a group's leading values once per statement (named parameters every row of it names).
+      await sql`delete from bulk_probe`.execute(store.db)
+      const groups = [
+        { prefix: [1, null, 2.5], rows: Array.from({ length: 130 }, (_, i) => [`a${i}`]) },
+        { prefix: [2, 7, null], rows: Array.from({ length: 64 }, (_, i) => [i % 2 ? null : `b${i}`]) },
+        { prefix: [3, -1, 0], rows: [['c']] },
+        // Every value shared, a text among them: rows of no values of their own.
+        { prefix: [5, 1, 0.5, 'shared "text" \\ é 🙂'], rows: Array.from({ length: 70 }, () => []) },
+      ]
+      const texts = [{ prefix: [4], rows: Array.from({ length: 65 }, (_, i) => [i, i / 2, 'tab\tq"\'é']) }]
+      await store.bulkTransaction(async ({ db, bulk }) => {
+        await bulk.insertGrouped(db, 'bulk_probe', COLUMNS, groups)
+        await bulk.insertGrouped(db, 'bulk_probe', COLUMNS, texts)
+      })
+      const expected = sorted([...groups, ...texts].flatMap((g) => g.rows.map((r) => [...g.prefix, ...r])))
+      const json = (rows: Row[]) => rows.map((r) => JSON.stringify([r.a, r.b, r.c, r.d])).sort()
+      expect(json(await readBack())).toEqual(json(expected))
+    })
+
     it('fails the transaction on a value its column cannot hold, and the store stays usable', async () => {
       await sql`delete from bulk_probe`.execute(store.db)
       const bad = [[1, 1.5, 0, 'a']]

@@ -46,12 +46,22 @@ export function pushIndexTuples(
   attribute: Pick<AttributeDef, 'id' | 'kind'>,
   values: readonly CanonicalValue[],
 ): void {
-  for (let position = 0; position < values.length; position++) {
-    const v = values[position]!
-    const text = valueText(v)
-    const folded = foldCase(text)
-    out.push([folded, objectId, position, folded === text ? null : text, sortKey(attribute.kind, v)])
-  }
+  for (let position = 0; position < values.length; position++)
+    pushIndexTuple(out, objectId, attribute.kind, values[position]!, position)
+}
+
+/** One value's index tuple (see pushIndexTuples); `folded`: its folded text when the caller has it already. */
+export function pushIndexTuple(
+  out: unknown[][],
+  objectId: number,
+  kind: AttributeDef['kind'],
+  value: CanonicalValue,
+  position: number,
+  folded?: string,
+): void {
+  const text = valueText(value)
+  const ci = folded ?? foldCase(text)
+  out.push([ci, objectId, position, ci === text ? null : text, sortKey(kind, value)])
 }
 
 /** The keys (attribute_id, value_ci, object_id) of one attribute's index rows on one object, appended to `out`. */

@@ -220,7 +220,8 @@ async function recreate(w: Writer, removed: Logged[]): Promise<void> {
   const { tx } = w
   const outbound: { id: number; attributeId: number; targets: number[]; typeId: number; key: string }[] = []
   for (let i = 0; i < removed.length; i += PAGE) {
-    const rows: Tuple[] = []
+    /** The page's rows by type: a type's objects share their schema, type, source, times and origin. */
+    const rows = new Map<number, Tuple[]>()
     for (const { typeId, change } of removed.slice(i, i + PAGE)) {
       const values = new Map<number, CanonicalValue[]>()
       for (const [attrId, list] of Object.entries(change.before ?? {})) {
@@ -248,27 +249,26 @@ async function recreate(w: Writer, removed: Logged[]): Promise<void> {
         }
       }
       const label = change.object?.label ?? change.key
-      rows.push([
+      let ofType = rows.get(typeId)
+      if (!ofType) rows.set(typeId, (ofType = []))
+      ofType.push([
         change.objectId,
-        w.input.workspaceId,
-        w.schemaOf(typeId),
-        typeId,
         change.key,
         label,
         change.object?.identity ?? null,
-        w.input.importSourceId,
         w.hash(change.objectId),
         encodeValues(values, () => false),
-        w.now,
-        w.now,
         foldCase(label),
-        w.origin,
       ])
       await w.log.recordCreate(typeId, change.objectId)
       w.resultOf(typeId).objectsCreated++
       w.summary.objectsRecreated++
     }
-    await tx.insertObjects(rows)
+    for (const [typeId, ofType] of rows)
+      await tx.insertObjects(
+        [w.input.workspaceId, w.schemaOf(typeId), typeId, w.input.importSourceId, w.now, w.now, w.origin],
+        ofType,
+      )
     await tx.flushIndex()
   }
 

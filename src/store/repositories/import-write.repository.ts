@@ -14,22 +14,29 @@ import type { ReadRows } from '../read-rows.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
 
+/**
+ * The columns of an inserted object row: first those every object of one insert shares (ImportTx.insertObjects'
+ * `shared` tuple, a group's prefix for the bulk writer), then each object's own.
+ */
 export const OBJECT_INSERT: readonly BulkColumn[] = [
-  { name: 'id', pg: 'bigint' },
   { name: 'workspace_id', pg: 'text' },
   { name: 'object_schema_id', pg: 'bigint' },
   { name: 'object_type_id', pg: 'bigint' },
+  { name: 'import_source_id', pg: 'text' },
+  { name: 'created_at', pg: 'text' },
+  { name: 'updated_at', pg: 'text' },
+  { name: 'origin_id', pg: 'bigint' },
+  { name: 'id', pg: 'bigint' },
   { name: 'object_key', pg: 'text' },
   { name: 'label', pg: 'text' },
   { name: 'identity', pg: 'text' },
-  { name: 'import_source_id', pg: 'text' },
   { name: 'content_hash', pg: 'text' },
   { name: 'attribute_values', pg: 'text' },
-  { name: 'created_at', pg: 'text' },
-  { name: 'updated_at', pg: 'text' },
   { name: 'label_ci', pg: 'text' },
-  { name: 'origin_id', pg: 'bigint' },
 ]
+
+/** How many of OBJECT_INSERT's columns are the shared ones. */
+export const OBJECT_SHARED_COLUMNS = 7
 
 export const OBJECT_UPDATE: readonly BulkColumn[] = [
   { name: 'id', pg: 'bigint' },

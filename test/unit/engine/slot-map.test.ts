@@ -63,6 +63,9 @@ describe('storedValuesJson', () => {
     // What JSON escapes, one value a slot (written without JSON.stringify when nothing needs escaping).
     ['tab\there', 'nul \u0000 and \u001f', 'lone \ud800 surrogate', 'pair 😀 and é', 'back\\slash "q"'],
     ['\udc00', '', 'plain', Number.NaN as never, -0],
+    // Each kind of value after each other kind (a list, a plain string, another value), in id order.
+    ['after a number', ['first'], undefined, 7, ['after a list']],
+    [[1, 'two'], 'plain first', ['after a plain string'], 'and "quoted" after a list', 2],
   ]
 
   it('writes exactly what encodeValues writes: ids ascending, whatever the layout order, empty lists left out', () => {

@@ -8,6 +8,7 @@ import { createStore, type Db } from '../../../src/store/create-store.js'
 import { migrateToLatest } from '../../../src/store/migrate.js'
 import {
   OBJECT_INSERT,
+  OBJECT_SHARED_COLUMNS,
   REFERENCE_INSERT,
   VALUE_INDEX,
 } from '../../../src/store/repositories/import-write.repository.js'
@@ -31,7 +32,9 @@ interface Op {
 /** The opcodes of `text`'s program that make SQLite keep a statement journal for it. */
 function aborting(handle: SqliteDatabase.Database, text: string): string[] {
   const parameters = Array.from({ length: text.split('?').length - 1 }, () => null)
-  const ops = handle.prepare(`explain ${text}`).all(parameters) as Op[]
+  // A group's leading values are named parameters (@p0, …), bound once per statement.
+  const named = Object.fromEntries([...new Set(text.match(/@p\d+/g) ?? [])].map((p) => [p.slice(1), null]))
+  const ops = handle.prepare(`explain ${text}`).all(parameters, named) as Op[]
   return ops
     .filter(
       (o) =>
@@ -80,8 +83,14 @@ describe('the SQLite bulk writer', () => {
       Array.from({ length: 64 }, () => Array.from({ length: width }, () => null))
     handle.exec('begin')
     try {
+      // Objects as the engine inserts them: the values the batch's objects share, then each one's own.
+      const shared = Array.from({ length: OBJECT_SHARED_COLUMNS }, () => null)
+      await expect(
+        bulk.insertGrouped(db, 'object', OBJECT_INSERT, [
+          { prefix: shared, rows: rows(OBJECT_INSERT.length - shared.length) },
+        ]),
+      ).rejects.toThrow(/NOT NULL/)
       for (const [table, columns] of [
-        ['object', OBJECT_INSERT],
         ['object_value', VALUE_INDEX],
         ['object_reference', REFERENCE_INSERT],
       ] as const)
