@@ -24,7 +24,7 @@ const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], o
  * skipped from the first on; above, the decide phase of the first batch reads it (and may decline to: owned-table.ts)
  * and entries are skipped from the second batch on.
  */
-const EAGER_TABLE = 2 * BATCH
+const EAGER_TABLE = BATCH
 /** The entry's source fingerprint (source-fingerprint.ts): low and high words. */
 const SOURCE = new Int32Array(2)
 
