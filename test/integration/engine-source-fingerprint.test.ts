@@ -117,12 +117,12 @@ describeEachDialect(
       }
       doc.mapping.objectTypeMappings[0]!.attributesMapping[2]!.transformations = [{ type: 'trim' }]
       // runEngine leaves its execution rows PROCESSING: ended, so that the mapping may change.
-    await services()
-      .store.db.updateTable('execution')
-      .set({ status: 'DONE' })
-      .where('import_source_id', '=', s.source.id)
-      .execute()
-    await services().mappings.submit(ws(), s.source.id, 'PATCH', doc)
+      await services()
+        .store.db.updateTable('execution')
+        .set({ status: 'DONE' })
+        .where('import_source_id', '=', s.source.id)
+        .execute()
+      await services().mappings.submit(ws(), s.source.id, 'PATCH', doc)
       const remapped = await run(s.source.id, [{ hosts: hosts(20) }])
       expect(remapped.mapped).toBe(20)
       expect(counters(remapped.result, 'Host')).toEqual({
