@@ -45,6 +45,8 @@ async function once(): Promise<{ read: number; map: number }> {
     uniqueValues: new Map(),
     batch: [],
     batchWeight: 0,
+    skippedSinceFlush: 0,
+    skippedHashes: [],
   }
   const mapCtx = benchContext()
   const run = {

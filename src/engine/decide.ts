@@ -13,6 +13,7 @@ import { NOT_OWNED, OwnedTable } from './owned-table.js'
 import type { OwnedObject, OwnedRow, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
+import { hashPart, withSource } from './source-fingerprint.js'
 
 export interface Decided {
   creates: { e: MappedEntry; hash: string }[]
@@ -79,7 +80,10 @@ export async function decideBatch(
           const id = table.id(at)
           state.seenIds.add(id)
           state.result.objectsIdentical++
-          if (table.missing(at)) decided.hashOnly.push([id, hash, null, 0])
+          // Its missing counters reset; and the entry's source fingerprint stored when the object has another (or
+          // none: written before fingerprints, or under another mapping), so that the next import skips mapping it.
+          if (table.missing(at) || (e.source !== null && !table.sameSourceText(at, e.source)))
+            decided.hashOnly.push([id, withSource(hash, e.source), null, 0])
           continue
         }
         changed.push(e)
@@ -163,16 +167,18 @@ function compareStored(
   e: MappedEntry,
   hash: string,
 ): boolean {
-  if (o.content_hash === hash) {
+  // The stored hash without the source fingerprint it may carry (source-fingerprint.ts).
+  if (hashPart(o.content_hash) === hash) {
     state.result.objectsIdentical++
-    if (o.missing_runs > 0) decided.hashOnly.push([o.id, hash, null, 0])
+    const stored = withSource(hash, e.source)
+    if (o.missing_runs > 0 || stored !== o.content_hash) decided.hashOnly.push([o.id, stored, null, 0])
     return true
   }
   if (isVersion1ContentHash(o.content_hash) && o.content_hash === version1ContentHash(plan, e)) {
     // Stored by an import before hash version 2: unchanged all the same. Its hash is brought to version 2 once,
     // so that the next import finds it equal without this second hash.
     state.result.objectsIdentical++
-    decided.hashOnly.push([o.id, hash, null, 0])
+    decided.hashOnly.push([o.id, withSource(hash, e.source), null, 0])
     return true
   }
   return false

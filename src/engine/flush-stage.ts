@@ -13,6 +13,7 @@ import { flushBatch } from './type-writer.js'
 export async function flushType(run: Run, ctx: WriteContext, state: TypeState): Promise<void> {
   const n = state.batch.length
   const { result } = state
+  state.skippedSinceFlush = 0
   await flushBatch(ctx, state)
   await timed(result, 'postFunctionTimeInMs', () => stagePending(ctx))
   run.written += n

@@ -42,6 +42,11 @@ export interface MappedEntry {
    * setMappedValues changed a value (entryContentHash computes it again).
    */
   hash: string | null
+  /**
+   * The entry's source fingerprint as stored after its hash (source-fingerprint.ts), set by the read + map stage
+   * when the entry mapped without a problem; null otherwise, and once setMappedValues changed a value.
+   */
+  source: string | null
 }
 
 export type MapOutcome =
@@ -106,6 +111,8 @@ interface CompiledMapping {
   hashOrder: number[]
   /** The attributes that form the identity. */
   identity: AttributePlan[]
+  /** Their positions in plan.attributes. */
+  identityIndexes: number[]
   /** The attributes with a minimum cardinality. */
   required: AttributePlan[]
   /** Whether the type's label attribute is mapped. */
@@ -200,6 +207,7 @@ function mappingOf(plan: TypePlan): CompiledMapping {
     c = {
       hashOrder: [...new Set(plan.attributes.map((a) => a.attribute.id))].sort((a, b) => a - b),
       identity: plan.attributes.filter((a) => a.identity),
+      identityIndexes: plan.attributes.flatMap((a, i) => (a.identity ? [i] : [])),
       required: plan.attributes.filter((a) => a.attribute.minimumCardinality > 0),
       labelMapped: plan.attributes.some((a) => a.attribute.id === plan.labelAttribute?.id),
       labelSlot: undefined,
@@ -468,6 +476,7 @@ export function mapEntry(
           : new SlotMap(compiledPlan.placeholderLayout, placeholderSlots, placeholderCount),
       newOptions: newOptions ?? NO_LISTS,
       hash: hashOfSlots(compiledPlan, valueSlots, referenceSlots),
+      source: null,
     },
   }
 }
@@ -536,6 +545,58 @@ function hasValues<T>(s: Slot<T>): s is T | readonly T[] {
 export function setMappedValues(e: MappedEntry, attributeId: number, list: CanonicalValue[]): void {
   ;(e.values as Values).replace(attributeId, list)
   e.hash = null
+  e.source = null
+}
+
+/**
+ * The identity mapEntry gives an entry whose identity parts are in their plain shape (coercePlainString's, or
+ * reference texts), read and shaped as mapEntry reads them, without mapping the other attributes and without any
+ * side effect (no problem, memo or option); null for any other entry. Used only to find the owned object whose
+ * stored source fingerprint the entry's is compared with: equal fingerprints prove the identity (a stored
+ * fingerprint was made from an entry mapped to its object's identity), so an answer here need not be exact.
+ */
+export function entryIdentity(
+  plan: TypePlan,
+  entry: Record<string, unknown>,
+  ctx: MapContext,
+): string | null {
+  const c = mappingOf(plan)
+  const parts = c.identityIndexes
+  if (parts.length === 0) return null
+  let texts: string[] | null = null
+  let first: string | null = null
+  for (let k = 0; k < parts.length; k++) {
+    const ai = parts[k]!
+    const a = plan.attributes[ai]!
+    let raw = readJoined(a, entry, ctx.concatenator)
+    if (a.shape) {
+      try {
+        raw = a.shape(raw, entry)
+      } catch (error) {
+        if (error instanceof TransformFailure) return null
+        throw error
+      }
+    }
+    let text: string
+    const kind = a.attribute.kind
+    if (kind === 'referenced_object') {
+      const t = lookupTexts(raw)
+      if (t === undefined) return null
+      text = isList(t) ? t[0]! : t
+    } else {
+      if (typeof raw !== 'string' || raw.includes('||')) return null
+      const options =
+        kind === 'select' || kind === 'status' ? optionsOf(c, ai, a, ctx).options : ctx.coerceOptions
+      const v = coercePlainString(kind, raw, options)
+      if (v === undefined) return null
+      text = valueText(v)
+    }
+    if (text.trim() === '') return null
+    if (parts.length === 1) first = text
+    else (texts ??= []).push(text)
+  }
+  const joined = first ?? JSON.stringify(texts)
+  return plan.ignoreCase ? foldCase(joined) : joined
 }
 
 /** Where an identity attribute's values are: a slot among the values or the references (by its kind). */

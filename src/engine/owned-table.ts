@@ -21,9 +21,16 @@
  * - Everything else is asked by identity, as before: a stored hash of version 1 or marked `~` (precedence) — the
  *   first is often identical all the same, and its values are then not read —, and ASK: a fingerprint that two owned
  *   identities share, found while the table is built.
+ * - A stored hash may carry the source fingerprint of the entry it was written from (`<hash>.<fingerprint>`,
+ *   source-fingerprint.ts): the table keeps it (8 bytes more per object), and an entry whose own fingerprint equals
+ *   it is identical without being mapped (sameSource; read-map-stage.ts). The fingerprint is compared for the object
+ *   that find() answers for the entry's identity, so that identity must be the entry's: equal fingerprints are equal
+ *   source values under the same mapping, which map to the same identity. A hash with anything appended after the
+ *   fingerprint (`!`, `~`) is not kept exactly, as before.
  */
 import type { ImportTx, OwnedDigest } from './ports.js'
 import { textHashesInto } from './seen-sets.js'
+import { decodeSource, HASH_WITH_SOURCE_LENGTH, sourceText } from './source-fingerprint.js'
 
 /** find(): the source owned no object of that identity when the run began. */
 export const NOT_OWNED = -1
@@ -60,15 +67,23 @@ const BASE64URL = new Int8Array(128).fill(-1)
 for (let i = 0; i < 64; i++)
   BASE64URL['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i
 
-/** The scratch of encodeHash: four words and the tail, or false when the text is not a plain version 2 hash. */
-const HASH = new Int32Array(5)
+/** The scratch of encodeHash: four words and the tail, then the source fingerprint's two words (0 and 0: none). */
+const HASH = new Int32Array(7)
 
 /**
  * A version 2 content hash (`I:`/`R:` and 22 base64url characters, content-hash.ts) as four words of five characters
  * and a tail of the last two and the prefix: one-to-one, so equal encodings are equal texts.
  */
 function encodeHash(text: string | null): boolean {
-  if (text === null || text.length !== 24 || text.charCodeAt(1) !== 58 /* : */) return false
+  if (text === null || text.charCodeAt(1) !== 58 /* : */) return false
+  if (text.length === HASH_WITH_SOURCE_LENGTH) {
+    if (text.charCodeAt(24) !== 46 /* . */ || !decodeSource(text, 25, SOURCE)) return false
+    HASH[5] = SOURCE[0]!
+    HASH[6] = SOURCE[1]!
+  } else if (text.length === 24) {
+    HASH[5] = 0
+    HASH[6] = 0
+  } else return false
   const prefix = text.charCodeAt(0)
   if (prefix !== 73 /* I */ && prefix !== 82 /* R */) return false
   let at = 2
@@ -91,6 +106,9 @@ function encodeHash(text: string | null): boolean {
   return true
 }
 
+const SOURCE = new Int32Array(2)
+const BASE64URL_TEXT = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
 export class OwnedTable {
   #n = 0
   #low: Int32Array
@@ -98,6 +116,8 @@ export class OwnedTable {
   #ids: Uint32Array
   #hash: Int32Array
   #tail: Uint16Array
+  /** Per object: the stored source fingerprint's two words, 0 and 0 when it has none. */
+  #source: Int32Array
   #slots = new Int32Array(0)
   readonly #fp = new Int32Array(2)
   readonly #fingerprint: Fingerprint
@@ -109,6 +129,7 @@ export class OwnedTable {
     this.#ids = new Uint32Array(c)
     this.#hash = new Int32Array(4 * c)
     this.#tail = new Uint16Array(c)
+    this.#source = new Int32Array(2 * c)
     this.#fingerprint = fingerprint
   }
 
@@ -146,7 +167,7 @@ export class OwnedTable {
 
   /** Bytes of the typed arrays (the heap the table holds). */
   get bytes(): number {
-    return this.#low.length * 30 + this.#slots.length * 4
+    return this.#low.length * 38 + this.#slots.length * 4
   }
 
   /** Adds an owned object (before seal); false when its id does not fit. */
@@ -163,6 +184,8 @@ export class OwnedTable {
     if (encodeHash(contentHash)) {
       this.#hash.set(HASH.subarray(0, 4), 4 * i)
       tail |= HASH[4]! | EXACT
+      this.#source[2 * i] = HASH[5]!
+      this.#source[2 * i + 1] = HASH[6]!
     }
     this.#tail[i] = tail
     return true
@@ -223,6 +246,35 @@ export class OwnedTable {
     )
   }
 
+  /**
+   * Whether entry `e`'s stored content hash carries the source fingerprint `low`/`high` (then an entry with that
+   * fingerprint is identical: see the rule above).
+   */
+  sameSource(e: number, low: number, high: number): boolean {
+    const s = this.#source
+    return s[2 * e] === low && s[2 * e + 1] === high && (low !== 0 || high !== 0)
+  }
+
+  /** Whether entry `e`'s stored content hash carries the source fingerprint of this text (sourceText's). */
+  sameSourceText(e: number, text: string): boolean {
+    return decodeSource(text, 0, SOURCE) && this.sameSource(e, SOURCE[0]!, SOURCE[1]!)
+  }
+
+  /** Entry `e`'s stored content hash, as stored (for an exact one: see exact()). */
+  storedHash(e: number): string {
+    const h = this.#hash
+    const tail = this.#tail[e]!
+    let text = tail & R_PREFIX ? 'R:' : 'I:'
+    for (let w = 0; w < 4; w++) {
+      const word = h[4 * e + w]!
+      for (let k = 4; k >= 0; k--) text += BASE64URL_TEXT[(word >>> (6 * k)) & 63]!
+    }
+    text += BASE64URL_TEXT[(tail >>> 6) & 63]! + BASE64URL_TEXT[tail & 63]!
+    const low = this.#source[2 * e]!
+    const high = this.#source[2 * e + 1]!
+    return low === 0 && high === 0 ? text : `${text}.${sourceText(low, high)}`
+  }
+
   /** Whether entry `e`'s stored content hash is a plain version 2 hash, kept exactly (sameHash can answer for it). */
   exact(e: number): boolean {
     return (this.#tail[e]! & EXACT) !== 0
@@ -250,5 +302,6 @@ export class OwnedTable {
     this.#ids = grow(this.#ids, c)
     this.#hash = grow(this.#hash, 4 * c)
     this.#tail = grow(this.#tail, c)
+    this.#source = grow(this.#source, 2 * c)
   }
 }

@@ -4,16 +4,29 @@
  */
 import { matchesAql } from '../domain/aql/evaluate-memory.js'
 import type { AqlResolver as RecordResolver } from '../domain/aql/record.js'
+import { breathe } from './breathe.js'
 import { droppedEntryProblem } from './dropped-entries.js'
 import type { DataChunk } from './engine-types.js'
-import { mapEntry, mappedWeight } from './map-entry.js'
+import { entryIdentity, mapEntry, mappedWeight } from './map-entry.js'
+import { OwnedTable } from './owned-table.js'
+import { timed } from './result.js'
 import type { Run, TypeState, WriteContext } from './run-context.js'
 import { entriesForMapping, objectsRoot, type SelectorProblem } from './selector.js'
+import { sourceFingerprint, sourceText } from './source-fingerprint.js'
+import { writeSkippedHashes } from './type-writer.js'
 
 const BATCH = 5000
 /** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
 const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
+/**
+ * Owned objects up to which the owned table is read before the type's first entry is mapped, so that entries are
+ * skipped from the first on; above, the decide phase of the first batch reads it (and may decline to: owned-table.ts)
+ * and entries are skipped from the second batch on.
+ */
+const EAGER_TABLE = BATCH
+/** The entry's source fingerprint (source-fingerprint.ts): low and high words. */
+const SOURCE = new Int32Array(2)
 
 /** Maps one chunk into the types' batches; `flushType` writes a full batch (and checks for a cancel). */
 export async function consumeChunk(
@@ -36,8 +49,15 @@ export async function consumeChunk(
       selectorProblems,
       run.rootOffsets,
     )
+    // An entry whose source fingerprint its owned object carries is identical without being mapped. Not with a
+    // selector filter: an AQL query may read the clock (now()).
+    const fingerprints = filter === undefined
     let mapStart = performance.now()
     result.readExternalDataTimeInMs += mapStart - selectStart
+    if (fingerprints && !state.skipChecked && selected.length > 0) {
+      await readTableEarly(ctx, state)
+      mapStart = performance.now()
+    }
     for (const { entry, location } of selected) {
       result.entriesInSource++
       run.total++
@@ -46,9 +66,41 @@ export async function consumeChunk(
         continue
       }
       mapCtx.statusNames = ctx.statusNames
+      const printed = fingerprints && sourceFingerprint(plan, entry, mapCtx, SOURCE)
+      const table = printed ? state.ownedTable : null
+      if (table) {
+        const identity = entryIdentity(plan, entry, mapCtx)
+        const at = identity === null ? -1 : table.find(identity)
+        if (at >= 0 && table.sameSource(at, SOURCE[0]!, SOURCE[1]!)) {
+          // Identical, as decide would find it after mapping (decide.ts): seen, counted, its missing counters reset.
+          if (state.firstEntryKeys === undefined) state.firstEntryKeys = Object.keys(entry)
+          const duplicate = mayBeDuplicate(state, identity!)
+          if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, identity!)))) {
+            result.duplicateEnries++
+            problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: identity! }))
+            continue
+          }
+          const id = table.id(at)
+          state.seenIds.add(id)
+          result.objectsIdentical++
+          state.accepted++
+          if (table.missing(at)) state.skippedHashes.push([id, table.storedHash(at), null, 0])
+          if (++state.skippedSinceFlush >= BATCH) {
+            result.mapExternalDataTimeInMs += performance.now() - mapStart
+            await pauseAfterSkipped(run, ctx, state)
+            mapStart = performance.now()
+          }
+          continue
+        }
+      }
+      const low = SOURCE[0]!
+      const high = SOURCE[1]!
       const before = problems.length
       const outcome = mapEntry(plan, entry, location, mapCtx)
       if (problems.length > before) result.entriesWithProblems++
+      // Stored with the object only when the entry mapped cleanly: one that reports a problem is mapped every time.
+      else if (printed && outcome.kind === 'mapped' && outcome.mapped.newOptions.size === 0)
+        outcome.mapped.source = sourceText(low, high)
       if (outcome.kind === 'emptyExternalId' || outcome.kind === 'emptyLabel') {
         if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
         else result.emptyLabelEntries++
@@ -119,6 +171,35 @@ export async function consumeChunk(
     const items = chunk[root]
     if (Array.isArray(items)) run.rootOffsets.set(root, (run.rootOffsets.get(root) ?? 0) + items.length)
   }
+}
+
+/**
+ * Reads the owned table (owned-table.ts) before the type's first entry when the source owns few objects of it (a
+ * small re-import skips entries from the first on); otherwise the decide phase of its first batch reads it.
+ */
+async function readTableEarly(ctx: WriteContext, state: TypeState): Promise<void> {
+  state.skipChecked = true
+  if (!ctx.wholeSource || state.ownedTable !== undefined) return
+  const { plan, result } = state
+  await timed(result, 'decidingActionsTimeInMs', async () => {
+    state.ownedAtStart ??= await ctx.tx.hasOwned(plan.type.id, ctx.importSourceId)
+    if (!state.ownedAtStart) return
+    if ((await ctx.tx.countOwned(plan.type.id, ctx.importSourceId)) > EAGER_TABLE) return
+    state.ownedTable = await OwnedTable.read(ctx.tx, plan.type.id, ctx.importSourceId, null)
+  })
+}
+
+/**
+ * The pause a written batch makes (flush-stage.ts), after every BATCH entries skipped: their missing counters and
+ * the problems written, progress reported, the event loop let run.
+ */
+async function pauseAfterSkipped(run: Run, ctx: WriteContext, state: TypeState): Promise<void> {
+  state.skippedSinceFlush = 0
+  const { result } = state
+  await writeSkippedHashes(ctx, state)
+  await timed(result, 'writeInsightDataTimeInMs', () => ctx.log.problems(run.problems))
+  run.input.onProgress?.({ phase: 'reading', entriesRead: run.total, objectsWritten: run.written })
+  await timed(result, 'readExternalDataTimeInMs', breathe)
 }
 
 /**

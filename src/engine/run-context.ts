@@ -6,7 +6,7 @@ import type { EngineCatalog } from './engine-catalog.js'
 import type { DeleteGuardInput, GuardVerdict } from './delete-guard.js'
 import type { EngineInput, EntryProblem, EntryProblemPolicy } from './engine-types.js'
 import type { MapContext, MappedEntry } from './map-entry.js'
-import type { CatalogWriter, ImportTx } from './ports.js'
+import type { CatalogWriter, ImportTx, Tuple } from './ports.js'
 import type { TypeResult } from './result.js'
 import type { OwnedTable } from './owned-table.js'
 import type { IdBitmap, IdentityHashes, TextHashes } from './seen-sets.js'
@@ -95,6 +95,15 @@ export interface TypeState {
   batch: MappedEntry[]
   /** mappedWeight of the batch: a batch is also written once it holds BATCH_TEXT_BUDGET characters. */
   batchWeight: number
+  /**
+   * Entries found identical by their source fingerprint since the last written batch, without being mapped
+   * (read-map-stage.ts): they count towards the pause a batch makes (progress, the event loop).
+   */
+  skippedSinceFlush: number
+  /** HashUpdate tuples of such entries whose objects were counted missing: written with the next batch. */
+  skippedHashes: Tuple[]
+  /** Whether the read + map stage has looked for the owned table it skips entries with (once per type). */
+  skipChecked?: boolean
   /** The mass-delete guard's numbers of the type, once its missing objects were handled (guarded runs). */
   guardCount?: { owned: number; toRemove: number; toMark: number }
 }

@@ -200,6 +200,8 @@ async function prepareRun(deps: EngineDeps, input: EngineInput, started: Date): 
           uniqueValues: new Map(),
           batch: [],
           batchWeight: 0,
+          skippedSinceFlush: 0,
+          skippedHashes: [],
         },
       ]),
     ),

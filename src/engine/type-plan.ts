@@ -25,6 +25,11 @@ export interface AttributePlan {
   shape?: AttributeShaper | null
   /** Per locator: whether it read a value in some entry of this execution (set while mapping). */
   readSomething: boolean[]
+  /**
+   * The readers of the fields its shaping reads of the entry (conditions, templates), each compiled once: with the
+   * locators' values, what the source fingerprint hashes (source-fingerprint.ts). Undefined when it reads none.
+   */
+  shapeReaders?: ((entry: Record<string, unknown>) => unknown)[]
 }
 
 /** Everything the engine needs to turn entries of one object type mapping into objects. */
@@ -76,14 +81,22 @@ export function compilePlans(
       const attribute = byExternalId.get(m.attributeExternalId)
       if (!attribute)
         throw new Error(`mapping names attribute ${m.attributeExternalId}, which ${type.name} lacks`)
+      // Every field the shaping reads of an entry goes through its locator compiler: recorded here.
+      const shapeReaders: ((entry: Record<string, unknown>) => unknown)[] = []
+      const locator = (name: string): ((entry: Record<string, unknown>) => unknown) => {
+        const read = compileLocator(name)
+        shapeReaders.push(read)
+        return read
+      }
       return {
         attribute,
         readers: m.attributeLocators.map(compileLocator),
         identity: m.externalIdPart,
         referenceQuery: m.objectMappingIQL,
         locatorNames: m.attributeLocators,
-        shape: compileAttributeShaping(m, shaping),
+        shape: compileAttributeShaping(m, { ...shaping, locator }),
         readSomething: m.attributeLocators.map(() => false),
+        ...(shapeReaders.length ? { shapeReaders } : {}),
       }
     })
     plans.push({

@@ -13,6 +13,7 @@ import type { TypeState, WriteContext } from './run-context.js'
 import { addNewOptions } from './schema-options.js'
 import type { TypePlan } from './type-plan.js'
 import { enforceUnique } from './unique-values.js'
+import { withSource } from './source-fingerprint.js'
 
 export { entryHash } from './decide.js'
 
@@ -22,6 +23,7 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
   state.batch = []
   state.batchWeight = 0
   state.batchIdentities.clear()
+  await writeSkippedHashes(ctx, state)
   if (batch0.length === 0) return
   const { plan, result } = state
   // Checking unique values decides which values may be written: it counts as deciding. New options are schema
@@ -38,6 +40,17 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
     await writeCreates(ctx, state, decided.creates)
     await writeUpdates(ctx, state, decided.candidates, decided.hashOnly)
   })
+}
+
+/**
+ * The missing counters of owned objects whose entries were identical without being mapped (read-map-stage.ts),
+ * reset as decide resets an identical entry's: written with the next batch.
+ */
+export async function writeSkippedHashes(ctx: WriteContext, state: TypeState): Promise<void> {
+  if (state.skippedHashes.length === 0) return
+  const rows = state.skippedHashes
+  state.skippedHashes = []
+  await timed(state.result, 'writeInsightDataTimeInMs', () => ctx.tx.updateHashes(rows))
 }
 
 async function writeCreates(
@@ -61,7 +74,7 @@ async function writeCreates(
     const encoded =
       e.values instanceof SlotMap ? storedValuesJson(e.values) : encodeValues(e.values, () => false)
     const labelCi = foldCase(e.label)
-    rows.push([id, key, e.label, e.identity, hash, encoded, labelCi])
+    rows.push([id, key, e.label, e.identity, withSource(hash, e.source), encoded, labelCi])
     indexRows.add(id, e.values, e.label, labelCi)
     queueReferences(ctx, plan, e, id, key, true)
     if (ctx.planning)
@@ -136,7 +149,8 @@ async function writeUpdates(
     }
     const label = labelMapped && !labelKept ? c.e.label : s.label
     // Values kept by precedence: the next run compares this object again instead of trusting the hash.
-    const hash = kept ? `${c.hash}~` : c.hash
+    // The source fingerprint only with a hash the next run may trust (source-fingerprint.ts).
+    const hash = kept ? `${c.hash}~` : withSource(c.hash, c.e.source)
     queueReferences(ctx, plan, c.e, c.id, c.key, false)
     if (changed.length === 0 && label === s.label) {
       hashOnly.push([c.id, hash, null, 0])

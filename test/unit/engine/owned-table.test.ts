@@ -105,6 +105,8 @@ function decideSetup(fingerprint: Fingerprint, owned: { id: number; name: string
     uniqueValues: new Map(),
     batch: [],
     batchWeight: 0,
+    skippedSinceFlush: 0,
+    skippedHashes: [],
     ownedAtStart: true,
     ownedTable: table,
   } as TypeState

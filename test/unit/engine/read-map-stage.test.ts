@@ -25,6 +25,8 @@ function setup() {
     uniqueValues: new Map(),
     batch: [],
     batchWeight: 0,
+    skippedSinceFlush: 0,
+    skippedHashes: [],
   }
   const problems: EntryProblem[] = []
   const run = {
