@@ -41,6 +41,8 @@ export async function benchEngine(
   env: Record<string, string>,
   n: number,
   log: (s: string) => void,
+  /** false: leave out the first load with transformation steps (a fresh database and a whole first load more). */
+  shapedScenario = true,
 ): Promise<EngineBenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-engine-bench-'))
   const files = {
@@ -89,6 +91,7 @@ export async function benchEngine(
       )
       rows.push(row)
     }
+    if (!shapedScenario) return rows
     const scenario = 'first load, 5 transformation steps per attribute'
     const shaped = await engineFirstLoad(env, files.first, firstRows, shapedHardwareDocument())
     const row: EngineBenchRow = {

@@ -1,6 +1,7 @@
 /**
  * Attribution of the PostgreSQL first load's write phase, statement by statement: `npx tsx
- * bench/engine/pg-write-attribution.ts --rows=100000 [--keep]`. For each statement shape: calls, wall time, the
+ * bench/engine/pg-write-attribution.ts --rows=100000 [--keep] [--reimport]`. `--reimport`: the first load runs
+ * unmeasured, then the engine benchmark's re-import with 10 % changed, 5 % gone and 5 % new is attributed. For each statement shape: calls, wall time, the
  * server backend's CPU (/proc/<pid>/stat), this process's CPU while the statement ran (for a COPY: the encoding),
  * and the WAL the server wrote meanwhile (pg_current_wal_lsn on a second connection before and after; the WAL is the
  * whole server's, so other sessions' writes count too). `--keep` leaves the scratch database for inspection.
@@ -15,6 +16,7 @@ import { writeCsv } from './hardware-data.js'
 
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
 const keep = process.argv.includes('--keep')
+const reimport = process.argv.includes('--reimport')
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const TICK_MS = 1000 / 100
 
@@ -91,11 +93,17 @@ pg.Client.prototype.query = function (this: pg.Client & { processID?: number }, 
 } as typeof pg.Client.prototype.query
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-pgattr-'))
-const csv = path.join(dir, 'first.csv')
-writeCsv(csv, { n })
+const first = path.join(dir, 'first.csv')
+writeCsv(first, { n })
+const changed = path.join(dir, 'changed.csv')
+if (reimport) writeCsv(changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
+const csv = reimport ? changed : first
 const db = await freshDatabase({ DATABASE_URL: admin })
 const runner = await engineRunner(db.env)
 try {
+  // As the engine benchmark: the first load, then the unchanged re-import, before the measured one.
+  if (reimport) for (let i = 0; i < 2; i++) await runner.runOnce(first)
+  await new Promise((r) => setTimeout(r, 200))
   stats.clear()
   const t0 = performance.now()
   const n0 = nodeCpu()
@@ -123,7 +131,7 @@ try {
     cpu += s.cpuMs
   }
   console.log(
-    `first load ${n}: ${(total / 1000).toFixed(2)} s; phases read / map / decide / write / post µs/entry ${phases}; ` +
+    `${reimport ? 're-import 10 % changed, 5 % gone, 5 % new of' : 'first load'} ${n}: ${(total / 1000).toFixed(2)} s; phases read / map / decide / write / post µs/entry ${phases}; ` +
       `node CPU ${per(node)} µs/entry; in statements wall ${per(wall)}, backend CPU ${per(cpu)} µs/entry; WAL ${(wal / n).toFixed(0)} B/entry`,
   )
   console.log('| statement | calls | wall µs/e | backend CPU µs/e | node CPU µs/e | WAL B/e |')

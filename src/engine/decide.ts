@@ -8,9 +8,11 @@
  * earlier run compares equal to what that run stored.
  */
 import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
+import { decodeValues } from '../domain/schema/stored-values.js'
+import type { CanonicalValue } from '../domain/schema/types.js'
 import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
 import { NOT_OWNED, OwnedTable } from './owned-table.js'
-import type { OwnedObject, OwnedRow, Tuple } from './ports.js'
+import type { OwnedObject, OwnedRow, StoredValues, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
 import type { TypePlan } from './type-plan.js'
 import { hashPart, withSource } from './source-fingerprint.js'
@@ -156,6 +158,32 @@ export function settle(state: TypeState, decided: Decided, skipped: ReadonlySet<
     if (!compareStored(state, out, plan, c.owned, c.e, hash)) out.candidates.push({ ...c, hash })
   }
   return out
+}
+
+/** Decoded stored values, kept for the object's row: decoded once for the unique check and the update phase. */
+const decoded = new WeakMap<StoredValues, Map<number, CanonicalValue[]>>()
+
+/** An object's stored values by attribute (object.attribute_values), decoded once per row read. */
+export function storedValueMap(s: StoredValues): Map<number, CanonicalValue[]> {
+  let values = decoded.get(s)
+  if (values === undefined) decoded.set(s, (values = decodeValues(s.values)))
+  return values
+}
+
+/**
+ * What the objects of the batch's candidates hold, for the unique check: the stored values of the candidates decide
+ * read by id (OwnedRow), by entry; undefined for an entry whose object's values were not read (they are asked).
+ */
+export function heldValuesOf(
+  decided: Decided,
+): (e: MappedEntry) => ReadonlyMap<number, readonly CanonicalValue[]> | undefined {
+  const rows = new Map<MappedEntry, StoredValues>()
+  for (const c of decided.candidates) if ('stored' in c.owned) rows.set(c.e, c.owned.stored)
+  if (rows.size === 0) return () => undefined
+  return (e) => {
+    const s = rows.get(e)
+    return s === undefined ? undefined : storedValueMap(s)
+  }
 }
 
 /** Whether the entry is identical to its stored object (counted, and its missing counters reset when set). */

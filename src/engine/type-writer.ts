@@ -1,8 +1,8 @@
 /** The write phase of one batch: creates, updates of changed attributes only, and the references they carry. */
 import { foldCase } from '../domain/aql/compare.js'
-import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
+import { encodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
-import { decideBatch, settle, type Decided } from './decide.js'
+import { decideBatch, heldValuesOf, settle, storedValueMap, type Decided } from './decide.js'
 import { addIndexRows, CreatedIndexRows, removeIndexRows } from './index-rows.js'
 import type { MappedEntry } from './map-entry.js'
 import type { StoredValues, Tuple } from './ports.js'
@@ -30,7 +30,7 @@ export async function flushBatch(ctx: WriteContext, state: TypeState): Promise<v
   // writes: writing.
   const found = await timed(result, 'decidingActionsTimeInMs', () => decideBatch(ctx, state, batch0))
   const skipped = await timed(result, 'decidingActionsTimeInMs', () =>
-    enforceUnique(ctx, state, found.writing),
+    enforceUnique(ctx, state, found.writing, heldValuesOf(found)),
   )
   await timed(result, 'writeInsightDataTimeInMs', () =>
     addNewOptions(ctx, plan, skipped.size ? found.writing.filter((e) => !skipped.has(e)) : found.writing),
@@ -121,7 +121,7 @@ async function writeUpdates(
     plan.labelAttribute !== null && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)
   for (const c of candidates) {
     const s = stored.get(c.id)!
-    const before = decodeValues(s.values)
+    const before = storedValueMap(s)
     const after = new Map(before)
     const changed: number[] = []
     let kept = false

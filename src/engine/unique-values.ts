@@ -15,6 +15,10 @@
  *   values a batch may repeat (a duplicate in the source, or a rare hash collision), which it answers exactly.
  * - Staged rows are invisible to the database: the first batch that may repeat a value makes the attribute direct —
  *   its staged rows move into object_value, where the database then finds them — for the rest of the run.
+ * - A value a changed entry's own object already holds (decide read the object's values by id) is not asked: keeping
+ *   it writes nothing another object could conflict with (decision 0014), and a changed entry keeps most of its
+ *   unique values. A duplicate stored before (decision 0011) is then reported when an entry gives the value to an
+ *   object that does not hold it, not when an entry that keeps it changes.
  */
 import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
@@ -24,6 +28,14 @@ import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-en
 import type { TypeState, UniqueRunValues, WriteContext } from './run-context.js'
 import { textHashesInto, TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
+
+/**
+ * The values the object of an entry already holds, by attribute (what decide read of a changed entry's object), or
+ * undefined when they were not read.
+ */
+export type HeldValues = (e: MappedEntry) => ReadonlyMap<number, readonly CanonicalValue[]> | undefined
+
+const NOTHING_HELD: HeldValues = () => undefined
 
 /** The unique attributes of a plan whose values are checked (references are checked as their targets). */
 export function uniqueAttributes(plan: TypePlan): TypePlan['attributes'] {
@@ -38,6 +50,7 @@ export async function enforceUnique(
   ctx: WriteContext,
   state: TypeState,
   batch: MappedEntry[],
+  heldByObjects: HeldValues = NOTHING_HELD,
 ): Promise<Set<MappedEntry>> {
   const { plan } = state
   const skipped = new Set<MappedEntry>()
@@ -47,7 +60,7 @@ export async function enforceUnique(
   for (const { attribute } of unique) {
     const run = await runValues(ctx, state, attribute.id)
     const values = batchValues(batch, attribute.id, skipped)
-    const takenByOthers = await storedConflicts(ctx, run, attribute.id, values)
+    const takenByOthers = await storedConflicts(ctx, run, attribute.id, values, heldByObjects)
     const held = new BatchHolders(values)
     const { entries, lists, lows, highs } = values
     let at = 0
@@ -210,11 +223,13 @@ async function storedConflicts(
   run: UniqueRunValues,
   attributeId: number,
   values: BatchValues,
+  held: HeldValues,
 ): Promise<Set<string>> {
   const claims = new Map<string, readonly [string, string]>()
   let repeats = false
   let at = 0
   const { entries, lists, lows, highs } = values
+  const own = run.emptyAtStart ? null : ownValues(attributeId, values, held)
   for (let k = 0; k < entries.length; k++) {
     const identity = entries[k]!.identity
     for (let i = lists[k]!.length; i > 0; i--, at++) {
@@ -222,6 +237,8 @@ async function storedConflicts(
       repeats ||= repeated
       // With no value rows at the start, only a value the run may already have kept can be held by another object.
       if (run.emptyAtStart && !repeated) continue
+      // A value the entry's own object already holds: the entry adds nothing another object could conflict with.
+      if (own?.[at] === 1) continue
       const f = values.folded(at)
       const key = claimKey(f, identity)
       if (!claims.has(key)) claims.set(key, [f, identity])
@@ -241,4 +258,30 @@ async function storedConflicts(
     taken.add(claimKey(folded, identity))
   }
   return taken
+}
+
+/**
+ * Which of the batch's values (1 at their position) the entry's own object already holds, among its stored values
+ * decide read: keeping a value adds nothing for another object to conflict with, so it is not asked (decision 0014).
+ * Null when no value of the batch is one.
+ */
+function ownValues(attributeId: number, values: BatchValues, held: HeldValues): Uint8Array | null {
+  let own: Uint8Array | null = null
+  let at = 0
+  const { entries, lists } = values
+  for (let k = 0; k < entries.length; k++) {
+    const n = lists[k]!.length
+    const stored = held(entries[k]!)?.get(attributeId)
+    if (stored !== undefined && stored.length > 0)
+      for (let i = 0; i < n; i++) {
+        const f = values.folded(at + i)
+        for (const v of stored)
+          if (foldCase(typeof v === 'string' ? v : String(v)) === f) {
+            ;(own ??= new Uint8Array(values.texts.length))[at + i] = 1
+            break
+          }
+      }
+    at += n
+  }
+  return own
 }

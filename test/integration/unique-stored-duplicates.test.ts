@@ -123,28 +123,55 @@ describeEachDialect('unique values: duplicates stored before unique was switched
     })
   }
 
-  it('a changed entry that holds a stored duplicate is checked: FAIL fails, SKIP_VALUE keeps the stored value, SKIP_ENTRY skips it', async () => {
-    await makeUnique()
-    const failing = runEngine(services(), ws(), s.source.id, items('b2'), policy('FAIL'))
-    await expect(failing).rejects.toBeInstanceOf(EntryProblemFailure)
-    await expect(failing).rejects.toThrow('Tag: "DUP" is unique')
-    expect(await tagsById()).toMatchObject({ B: [['DUP'], ['b']] })
+  for (const entryProblems of ['FAIL', 'SKIP_VALUE', 'SKIP_ENTRY'] as const) {
+    it(`a changed entry that keeps a stored duplicate writes nothing new for it and is not reported (${entryProblems})`, async () => {
+      await makeUnique()
+      const changed = await runEngine(services(), ws(), s.source.id, items('b2'), policy(entryProblems))
+      expect(counters(changed, 'Tagged')).toMatchObject({
+        objectsIdentical: 2,
+        objectsUpdated: 1,
+        entriesWithProblems: 0,
+      })
+      expect(await problemsOf(changed.id)).toEqual([])
+      expect(await tagsById()).toMatchObject({ A: [['dup'], ['a']], B: [['DUP'], ['b2']] })
+    })
+  }
 
-    const skipped = await runEngine(services(), ws(), s.source.id, items('b2'), policy('SKIP_ENTRY'))
+  it('an entry giving a stored duplicate to an object that does not hold it is checked: FAIL fails, SKIP_VALUE keeps the stored value, SKIP_ENTRY skips it', async () => {
+    await makeUnique()
+    const giving = (note = 'c') => [
+      {
+        items: [
+          { serial: 'A', tag: 'dup', note: 'a' },
+          { serial: 'B', tag: 'DUP', note: 'b' },
+          { serial: 'C', tag: 'Dup', note },
+        ],
+      },
+    ]
+    const failing = runEngine(services(), ws(), s.source.id, giving(), policy('FAIL'))
+    await expect(failing).rejects.toBeInstanceOf(EntryProblemFailure)
+    await expect(failing).rejects.toThrow('Tag: "Dup" is unique')
+    expect(await tagsById()).toMatchObject({ C: [['other'], ['c']] })
+
+    const skipped = await runEngine(services(), ws(), s.source.id, giving(), policy('SKIP_ENTRY'))
     expect(counters(skipped, 'Tagged')).toMatchObject({ objectsIdentical: 2, objectsUpdated: 0 })
     expect(typeResult(skipped, 'Tagged').entriesSkipped).toBe(1)
-    expect(await problemsOf(skipped.id)).toEqual([['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'DUP']])
-    expect(await tagsById()).toMatchObject({ B: [['DUP'], ['b']] })
+    expect(await problemsOf(skipped.id)).toEqual([['items[2]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'Dup']])
+    expect(await tagsById()).toMatchObject({ C: [['other'], ['c']] })
 
-    const dropped = await runEngine(services(), ws(), s.source.id, items('b2'), policy('SKIP_VALUE'))
+    const dropped = await runEngine(services(), ws(), s.source.id, giving('c2'), policy('SKIP_VALUE'))
     expect(counters(dropped, 'Tagged')).toMatchObject({ objectsIdentical: 2, objectsUpdated: 1 })
-    expect(await problemsOf(dropped.id)).toEqual([['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'DUP']])
-    // A dropped value is not an empty value: B keeps the one it holds, and takes the new note.
-    expect(await tagsById()).toMatchObject({ B: [['DUP'], ['b2']] })
+    expect(await problemsOf(dropped.id)).toEqual([['items[2]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'Dup']])
+    // A dropped value is not an empty value: C keeps the one it holds, and takes the new note.
+    expect(await tagsById()).toMatchObject({
+      A: [['dup'], ['a']],
+      B: [['DUP'], ['b']],
+      C: [['other'], ['c2']],
+    })
 
-    // The same entry again: the drop gives the hash the last run stored, so B is identical (and still reported).
-    const again = await runEngine(services(), ws(), s.source.id, items('b2'), policy('SKIP_VALUE'))
+    // The same entry again: the drop gives the hash the last run stored, so C is identical (and still reported).
+    const again = await runEngine(services(), ws(), s.source.id, giving('c2'), policy('SKIP_VALUE'))
     expect(counters(again, 'Tagged')).toMatchObject({ objectsIdentical: 3, objectsUpdated: 0 })
-    expect(await problemsOf(again.id)).toEqual([['items[1]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'DUP']])
+    expect(await problemsOf(again.id)).toEqual([['items[2]', 'UNIQUE_VALUE_TAKEN', 'Tag', 'Dup']])
   })
 })

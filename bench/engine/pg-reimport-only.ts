@@ -1,0 +1,103 @@
+/**
+ * The PostgreSQL re-import with 10 % changed, 5 % gone and 5 % new alone, from a prepared database, so that an A/B
+ * of that scenario does not pay the first load each time:
+ *
+ * - `npx tsx bench/engine/pg-reimport-only.ts --prepare --rows=1000000` — a database after the first load and the
+ *   unchanged re-import (as the engine benchmark leaves it before this scenario); prints its name. Run it with the
+ *   older build: nothing the change touches runs before the scenario.
+ * - `npx tsx bench/engine/pg-reimport-only.ts --from=<name> --rows=1000000` — a copy of it (`create database …
+ *   template`), the scenario on the copy (the process's CPU per phase with `--import ./bench/engine/cpu-phases.ts`
+ *   and CPU_CLOCK=1), the copy dropped. `--drop-template` drops the prepared database.
+ */
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { loadConfig } from '../../src/config/config.js'
+import { bootstrap } from '../../src/main.js'
+import { runEngine } from '../../test/helpers/engine-fixtures.js'
+import { BENCH_TOKEN, countersOf } from '../bench-kit.js'
+import { csvChunks } from './csv-chunks.js'
+import { engineRunner, HARDWARE_ROOT } from './engine-runner.js'
+import { writeCsv } from './hardware-data.js'
+
+const arg = (name: string): string | undefined =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+const n = Number(arg('rows') ?? 100000)
+const admin = 'postgres://postgres@127.0.0.1:5432/postgres'
+const url = (name: string): string => `postgres://postgres@127.0.0.1:5432/${name}`
+
+async function adminQuery(text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin })
+  await c.connect()
+  try {
+    await c.query(text)
+  } finally {
+    await c.end()
+  }
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-pgre-'))
+try {
+  if (process.argv.includes('--prepare')) {
+    const name = `intake_pgre_${randomBytes(4).toString('hex')}`
+    await adminQuery(`create database ${name}`)
+    const first = path.join(dir, 'first.csv')
+    writeCsv(first, { n })
+    const runner = await engineRunner({ INTAKE_DATA_DIR: dir, DATABASE_URL: url(name) })
+    await runner.runOnce(first)
+    await runner.runOnce(first)
+    await runner.close()
+    // The copies start from the same statistics and visibility as the prepared database.
+    const c = new pg.Client({ connectionString: url(name) })
+    await c.connect()
+    await c.query('vacuum analyze')
+    await c.end()
+    console.log(`prepared ${name}`)
+  } else {
+    const template = arg('from')!
+    const name = `intake_pgre_${randomBytes(4).toString('hex')}`
+    await adminQuery(`create database ${name} template ${template}`)
+    try {
+      const changed = path.join(dir, 'changed.csv')
+      const rows = writeCsv(changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
+      const booted = await bootstrap(
+        loadConfig({
+          INTAKE_DATA_DIR: dir,
+          DATABASE_URL: url(name),
+          INTAKE_ADMIN_TOKEN: BENCH_TOKEN,
+          LOG_LEVEL: 'silent',
+        }),
+      )
+      const ws = booted.workspaceId
+      const source = (await booted.services.importSources.list(ws, { startAt: 0, maxResults: 10 })).values[0]!
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      const result = await runEngine(booted.services, ws, source.id, csvChunks(changed, HARDWARE_ROOT))
+      const seconds = (performance.now() - t0) / 1000
+      const c = process.cpuUsage(c0)
+      await booted.close()
+      const t = Object.values(result.objectTypeResultMap)[0]!
+      const per = (ms: number): string => ((ms * 1000) / rows).toFixed(2)
+      console.log(
+        `re-import 10 % changed of ${n}: ${seconds.toFixed(1)} s, process CPU ${((c.user + c.system) / 1e6).toFixed(1)} s; ` +
+          `read / map / decide / write / post µs/entry ${[
+            t.readExternalDataTimeInMs,
+            t.mapExternalDataTimeInMs,
+            t.decidingActionsTimeInMs,
+            t.writeInsightDataTimeInMs,
+            t.postFunctionTimeInMs,
+          ]
+            .map(per)
+            .join(' / ')}; ${countersOf(t, result.problemCount)}`,
+      )
+    } finally {
+      await adminQuery(`drop database if exists ${name} with (force)`)
+      if (process.argv.includes('--drop-template'))
+        await adminQuery(`drop database if exists ${template} with (force)`)
+    }
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true })
+}
