@@ -1,4 +1,7 @@
-/** Quick entry point for the engine benchmark alone: `npx tsx bench/engine-only.ts --rows=100000 [--pg]`. */
+/**
+ * Quick entry point for the engine benchmark alone: `npx tsx bench/engine-only.ts --rows=100000 [--pg] [--no-sqlite]
+ * [--first-only]` (`--first-only`: the first load and its baseline, no re-imports and no transformation run).
+ */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -7,10 +10,11 @@ import pg from 'pg'
 import { benchEngine, engineTable } from './engine/engine.bench.js'
 
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
+const firstOnly = process.argv.includes('--first-only')
 const rows = []
 if (!process.argv.includes('--no-sqlite')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-b-'))
-  rows.push(...(await benchEngine('sqlite', { INTAKE_DATA_DIR: dir }, n, console.log)))
+  rows.push(...(await benchEngine('sqlite', { INTAKE_DATA_DIR: dir }, n, console.log, { firstOnly })))
   fs.rmSync(dir, { recursive: true, force: true })
 }
 if (process.argv.includes('--pg')) {
@@ -27,6 +31,7 @@ if (process.argv.includes('--pg')) {
         { INTAKE_DATA_DIR: os.tmpdir(), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` },
         n,
         console.log,
+        { firstOnly },
       )),
     )
   } finally {

@@ -41,6 +41,7 @@ export async function benchEngine(
   env: Record<string, string>,
   n: number,
   log: (s: string) => void,
+  { firstOnly = false }: { firstOnly?: boolean } = {},
 ): Promise<EngineBenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-engine-bench-'))
   const files = {
@@ -65,7 +66,7 @@ export async function benchEngine(
     ['first load', files.first, firstRows],
     ['re-import unchanged', files.first, firstRows],
     ['re-import 10% changed, 5% gone, 5% new', files.changed, changedRows],
-  ]
+  ].slice(0, firstOnly ? 1 : 3) as [string, string, number][]
   try {
     for (const [scenario, csv, count] of scenarios) {
       const baselineSeconds = await baseline(csv)
@@ -89,6 +90,7 @@ export async function benchEngine(
       )
       rows.push(row)
     }
+    if (firstOnly) return rows
     const scenario = 'first load, 5 transformation steps per attribute'
     const shaped = await engineFirstLoad(env, files.first, firstRows, shapedHardwareDocument())
     const row: EngineBenchRow = {
