@@ -11,10 +11,10 @@ interface Dropped {
  * PostgreSQL: an import into an empty `object` table writes its rows without the table's secondary B-trees (the
  * unique key and identity constraints, the type + label index) and builds them once, from the rows, in the same
  * transaction — before anything in it reads through them, and before its commit. At 1,000,000 objects the server
- * spent 21.6–30.8 µs of CPU per object copying rows into `object` with every index, 10.0 without the B-trees, and
- * 3.8 building the three afterwards (docs/benchmarks.md, issue 11 eighth pass). The trigram GIN stays: building it
- * cost about what its upkeep costs here (3.2–4.7 against ~5.5 µs) and, on labels less regular than the benchmark's,
- * several times more (decision 0012).
+ * spent 21.6–30.8 µs of CPU per object copying rows into `object` with every index, 10.0–10.5 without the B-trees,
+ * and 3.8–5.8 building the three afterwards (docs/benchmarks.md, issue 11 eighth pass). The trigram GIN stays:
+ * building it cost about what its upkeep costs here (3.2–4.7 against ~5.5 µs) and, on labels less regular than the
+ * benchmark's, several times more (decision 0012).
  *
  * Dropping an index locks the table ACCESS EXCLUSIVE until the commit: every other reader and writer of `object`, in
  * every workspace, waits for the import. That is only done while the table is empty — there is nothing for them to
