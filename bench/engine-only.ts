@@ -1,6 +1,7 @@
 /**
  * Quick entry point for the engine benchmark alone: `npx tsx bench/engine-only.ts --rows=100000 [--pg] [--no-sqlite]
- * [--no-shaped]` (`--no-shaped`: without the first load with transformation steps).
+ * [--no-shaped] [--first-only]` (`--no-shaped`: without the first load with transformation steps; `--first-only`: the
+ * first load and its baseline, no re-imports and no transformation run).
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -11,10 +12,12 @@ import { benchEngine, engineTable } from './engine/engine.bench.js'
 
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
 const shaped = !process.argv.includes('--no-shaped')
+const firstOnly = process.argv.includes('--first-only')
+const options = { firstOnly, shaped }
 const rows = []
 if (!process.argv.includes('--no-sqlite')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-b-'))
-  rows.push(...(await benchEngine('sqlite', { INTAKE_DATA_DIR: dir }, n, console.log, shaped)))
+  rows.push(...(await benchEngine('sqlite', { INTAKE_DATA_DIR: dir }, n, console.log, options)))
   fs.rmSync(dir, { recursive: true, force: true })
 }
 if (process.argv.includes('--pg')) {
@@ -31,7 +34,7 @@ if (process.argv.includes('--pg')) {
         { INTAKE_DATA_DIR: os.tmpdir(), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` },
         n,
         console.log,
-        shaped,
+        options,
       )),
     )
   } finally {

@@ -41,8 +41,15 @@ export async function benchEngine(
   env: Record<string, string>,
   n: number,
   log: (s: string) => void,
-  /** false: leave out the first load with transformation steps (a fresh database and a whole first load more). */
-  shapedScenario = true,
+  {
+    firstOnly = false,
+    shaped: shapedScenario = true,
+  }: {
+    /** The first load and its baseline alone: no re-imports, no transformation run. */
+    firstOnly?: boolean
+    /** false: leave out the first load with transformation steps (a fresh database and a whole first load more). */
+    shaped?: boolean
+  } = {},
 ): Promise<EngineBenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-engine-bench-'))
   const files = {
@@ -67,7 +74,7 @@ export async function benchEngine(
     ['first load', files.first, firstRows],
     ['re-import unchanged', files.first, firstRows],
     ['re-import 10% changed, 5% gone, 5% new', files.changed, changedRows],
-  ]
+  ].slice(0, firstOnly ? 1 : 3) as [string, string, number][]
   try {
     for (const [scenario, csv, count] of scenarios) {
       const baselineSeconds = await baseline(csv)
@@ -91,7 +98,7 @@ export async function benchEngine(
       )
       rows.push(row)
     }
-    if (!shapedScenario) return rows
+    if (firstOnly || !shapedScenario) return rows
     const scenario = 'first load, 5 transformation steps per attribute'
     const shaped = await engineFirstLoad(env, files.first, firstRows, shapedHardwareDocument())
     const row: EngineBenchRow = {
