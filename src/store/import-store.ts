@@ -4,7 +4,6 @@ import type { Db, Store } from './create-store.js'
 import type { BulkWriter } from './bulk.js'
 import type { ReadRows } from './read-rows.js'
 import { completeIndex } from './complete-index.js'
-import { DeferredObjectIndexes } from './deferred-indexes.js'
 import { provenanceRepository } from './repositories/provenance.repository.js'
 import { uniqueLockRepository } from './repositories/unique-lock.repository.js'
 import {
@@ -85,11 +84,7 @@ export function importStore(store: Store): ImportStore {
       try {
         await store.bulkTransaction(async ({ db, bulk, readRows }) => {
           const counts = new ObjectCountDeltas()
-          // PostgreSQL: into an empty object table, rows first and the B-trees built from them (deferred-indexes.ts).
-          const deferred = store.caps.dialect === 'postgres' ? new DeferredObjectIndexes() : null
-          await deferred?.begin(db)
-          await work(importTx(store, db, bulk, readRows, counts, deferred))
-          await deferred?.build(db)
+          await work(importTx(store, db, bulk, readRows, counts))
           // The per-type object counts change once, at the end: their rows are locked only until the commit.
           await counts.apply(db)
           if (rollback) throw new Rollback()
@@ -107,31 +102,19 @@ function importTx(
   bulk: BulkWriter,
   readRows: ReadRows,
   counts: ObjectCountDeltas,
-  deferred: DeferredObjectIndexes | null,
 ): ImportTx {
   const dialect = store.caps.dialect
   const index = new IndexStage(store, bulk)
   // The types this transaction holds a KEY SHARE lock on (object-integrity.repository.ts): one lock per type.
   const sharedTypes = new Set<number>()
   const ownIds = new OwnIds()
-  /** Before a read that looks objects up by identity or key: the indexes it needs are there (deferred-indexes.ts). */
-  const indexed = async (): Promise<void> => {
-    await deferred?.build(db)
-  }
   return {
     db,
     dialect,
-    // Not after `indexed()`: asked once per type before its first batch is written, it would end the deferral at
-    // once. Without the identity index it reads this run's rows of other types (an empty table at the start).
     hasOwned: (typeId, sourceId) => repo.hasOwned(db, typeId, sourceId),
-    countOwned: async (typeId, sourceId) => {
-      await indexed()
-      return repo.countOwned(db, typeId, sourceId)
-    },
-    findOwned: async (typeId, sourceId, identities) => {
-      await indexed()
-      return repo.findOwned(readRows, dialect, typeId, sourceId, identities)
-    },
+    countOwned: (typeId, sourceId) => repo.countOwned(db, typeId, sourceId),
+    findOwned: (typeId, sourceId, identities) =>
+      repo.findOwned(readRows, dialect, typeId, sourceId, identities),
     ownedRowsByIds: (typeId, sourceId, ids) => repo.ownedRowsByIds(readRows, dialect, typeId, sourceId, ids),
     storedValues: (ids) => repo.storedValues(db, ids),
     valuesPage: (workspaceId, typeIds, afterId, limit) =>
@@ -162,11 +145,7 @@ function importTx(
     stagesUniqueIndex: dialect === 'sqlite',
     indexDirect: (attributeId) => index.direct(db, attributeId),
     flushIndex: () => index.flush(db),
-    applyIndex: async (between) => {
-      await index.apply(db, between)
-      // The write phase is over: the phases after it look objects up by key and identity.
-      await indexed()
-    },
+    applyIndex: (between) => index.apply(db, between),
     deleteIndexKeys: (keys) => index.remove(db, keys),
     hasIndexRows: (attributeId) => repo.hasIndexRows(db, attributeId),
     completeIndex: (attribute) => completeIndex(db, attribute),
@@ -188,21 +167,17 @@ function importTx(
           .execute()
       ).map((r) => ({ object_id: Number(r.object_id), value_text: r.value_text })),
     objectOwners: (ids) => repo.objectOwners(db, ids),
-    objectsByKey: async (workspaceId, typeIds, keys) => {
-      await indexed()
-      return (
-        (
-          await db
-            .selectFrom('object')
-            .select(['id', 'object_key'])
-            // The workspace makes the (workspace, key) index usable: without it every object of the types is scanned.
-            .where('workspace_id', '=', workspaceId)
-            .where('object_type_id', 'in', typeIds)
-            .where('object_key', 'in', keys)
-            .execute()
-        ).map((r) => ({ id: Number(r.id), object_key: r.object_key }))
-      )
-    },
+    objectsByKey: async (workspaceId, typeIds, keys) =>
+      (
+        await db
+          .selectFrom('object')
+          .select(['id', 'object_key'])
+          // The workspace makes the (workspace, key) index usable: without it every object of the types is scanned.
+          .where('workspace_id', '=', workspaceId)
+          .where('object_type_id', 'in', typeIds)
+          .where('object_key', 'in', keys)
+          .execute()
+      ).map((r) => ({ id: Number(r.id), object_key: r.object_key })),
     references: (ids, attributeIds) => repo.references(db, ids, attributeIds),
     referrers: (ids) => repo.referrers(db, ids),
     deleteReferences: (ids, attributeId) => repo.deleteReferences(db, ids, attributeId),
@@ -237,14 +212,9 @@ function importTx(
         )
       return rows.map((r) => r.object_id)
     },
-    ownedPage: async (typeId, sourceId, after, limit) => {
-      await indexed()
-      return repo.ownedPage(db, typeId, sourceId, after, limit)
-    },
-    ownedDigestPage: async (typeId, sourceId, after, limit) => {
-      await indexed()
-      return repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit)
-    },
+    ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
+    ownedDigestPage: (typeId, sourceId, after, limit) =>
+      repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit),
     ownedByIds: (typeId, sourceId, ids) => repo.ownedByIds(db, typeId, sourceId, ids),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {
