@@ -93,13 +93,7 @@ export class ChangeLog {
    */
   async recordCreate(typeId: number, objectId: number, planned?: () => PlannedChange): Promise<void> {
     if (planned) await this.#plan(typeId, objectId, planned)
-    let created = this.#created.get(typeId)
-    if (!created) this.#created.set(typeId, (created = { ranges: [], count: 0 }))
-    const last = created.ranges[created.ranges.length - 1]
-    if (last && last[1] + 1 === objectId) last[1] = objectId
-    else created.ranges.push([objectId, objectId])
-    created.count++
-    if (created.ranges.length >= RANGES) await this.#flushCreated(typeId)
+    await this.recordCreates(typeId, [objectId])
   }
 
   /** Created objects, without a plan: recordCreate for each id, in one call (no await per object). */

@@ -28,6 +28,7 @@
  *   source values under the same mapping, which map to the same identity. A hash with anything appended after the
  *   fingerprint (`!`, `~`) is not kept exactly, as before.
  */
+import { BASE64URL_ALPHABET, BASE64URL_VALUES } from '../domain/schema/content-hash.js'
 import type { ImportTx, OwnedDigest } from './ports.js'
 import { textHashesInto } from './seen-sets.js'
 import { decodeSource, HASH_WITH_SOURCE_LENGTH, sourceText } from './source-fingerprint.js'
@@ -63,10 +64,6 @@ const MISSING = 1 << 14
 /** Another owned identity has the same fingerprint: find() answers ASK. */
 const AMBIGUOUS = 1 << 15
 
-const BASE64URL = new Int8Array(128).fill(-1)
-for (let i = 0; i < 64; i++)
-  BASE64URL['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i
-
 /** The scratch of encodeHash: four words and the tail, then the source fingerprint's two words (0 and 0: none). */
 const HASH = new Int32Array(7)
 
@@ -91,7 +88,7 @@ function encodeHash(text: string | null): boolean {
     let word = 0
     for (let k = 0; k < 5; k++) {
       const c = text.charCodeAt(at++)
-      const v = c < 128 ? BASE64URL[c]! : -1
+      const v = c < 128 ? BASE64URL_VALUES[c]! : -1
       if (v < 0) return false
       word = (word << 6) | v
     }
@@ -99,15 +96,14 @@ function encodeHash(text: string | null): boolean {
   }
   const c1 = text.charCodeAt(22)
   const c2 = text.charCodeAt(23)
-  const v1 = c1 < 128 ? BASE64URL[c1]! : -1
-  const v2 = c2 < 128 ? BASE64URL[c2]! : -1
+  const v1 = c1 < 128 ? BASE64URL_VALUES[c1]! : -1
+  const v2 = c2 < 128 ? BASE64URL_VALUES[c2]! : -1
   if (v1 < 0 || v2 < 0) return false
   HASH[4] = (v1 << 6) | v2 | (prefix === 82 ? R_PREFIX : 0)
   return true
 }
 
 const SOURCE = new Int32Array(2)
-const BASE64URL_TEXT = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 export class OwnedTable {
   #n = 0
@@ -267,9 +263,9 @@ export class OwnedTable {
     let text = tail & R_PREFIX ? 'R:' : 'I:'
     for (let w = 0; w < 4; w++) {
       const word = h[4 * e + w]!
-      for (let k = 4; k >= 0; k--) text += BASE64URL_TEXT[(word >>> (6 * k)) & 63]!
+      for (let k = 4; k >= 0; k--) text += BASE64URL_ALPHABET[(word >>> (6 * k)) & 63]!
     }
-    text += BASE64URL_TEXT[(tail >>> 6) & 63]! + BASE64URL_TEXT[tail & 63]!
+    text += BASE64URL_ALPHABET[(tail >>> 6) & 63]! + BASE64URL_ALPHABET[tail & 63]!
     const low = this.#source[2 * e]!
     const high = this.#source[2 * e + 1]!
     return low === 0 && high === 0 ? text : `${text}.${sourceText(low, high)}`

@@ -15,7 +15,7 @@
  * option): a re-import may then skip mapping it (read-map-stage.ts), and the entry reports nothing on that run,
  * exactly as its full mapping would not have.
  */
-import { murmur3x86x128 } from '../domain/schema/content-hash.js'
+import { BASE64URL, BASE64URL_VALUES, murmur3x86x128 } from '../domain/schema/content-hash.js'
 import type { MapContext } from './map-entry.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
 
@@ -28,13 +28,9 @@ export const FINGERPRINT_VERSION = 1
 /** Length of a stored content hash with a fingerprint: the version 2 hash (24), the dot and 11 characters. */
 export const HASH_WITH_SOURCE_LENGTH = 36
 
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-const BASE64URL_VALUE = new Int8Array(128).fill(-1)
-for (let i = 0; i < 64; i++) BASE64URL_VALUE[BASE64URL.charCodeAt(i)] = i
-
 /** The fingerprint's text: 64 bits (high's, then low's) as 11 base64url characters, ten of six bits and one of four. */
 export function sourceText(low: number, high: number): string {
-  const b = BASE64URL_CODES
+  const b = BASE64URL
   const c = CODES
   c[0] = b[(high >>> 26) & 63]!
   c[1] = b[(high >>> 20) & 63]!
@@ -50,7 +46,6 @@ export function sourceText(low: number, high: number): string {
   return String.fromCharCode.apply(null, c)
 }
 
-const BASE64URL_CODES = Uint8Array.from(BASE64URL, (ch) => ch.charCodeAt(0))
 const CODES: number[] = new Array<number>(11).fill(0)
 
 /** Decodes sourceText's 11 characters at `at` of `text` into out[0] (low) and out[1] (high); false when not one. */
@@ -58,7 +53,7 @@ export function decodeSource(text: string, at: number, out: Int32Array): boolean
   const v = DIGITS
   for (let i = 0; i < 11; i++) {
     const c = text.charCodeAt(at + i)
-    const d = c < 128 ? BASE64URL_VALUE[c]! : -1
+    const d = c < 128 ? BASE64URL_VALUES[c]! : -1
     if (d < 0) return false
     v[i] = d
   }

@@ -264,10 +264,13 @@ function fmix32(h: number): number {
 
 /** Words a ContentHashWords keeps between hashes; a larger buffer (a huge value) is let go after its digest. */
 const KEPT_WORDS = 16 * 1024
+/** The base64url alphabet the content hash (and the engine's source fingerprint) is written in. */
+export const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 /** The character codes of the base64url alphabet. */
-const BASE64URL = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (c) =>
-  c.charCodeAt(0),
-)
+export const BASE64URL = Uint8Array.from(BASE64URL_ALPHABET, (c) => c.charCodeAt(0))
+/** Each ASCII character's value in the base64url alphabet, -1 for characters outside it. */
+export const BASE64URL_VALUES = new Int8Array(128).fill(-1)
+for (let i = 0; i < 64; i++) BASE64URL_VALUES[BASE64URL[i]!] = i
 /** The separator of a version 2 content hash: a character base64url never writes, so no SHA-1 hash has it. */
 const VERSION_2_SEPARATOR = ':'
 /** A content hash of the first version: the empty-values policy letter and a SHA-1 in base64url. */
