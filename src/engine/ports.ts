@@ -95,9 +95,12 @@ export interface StagedReference {
   object_key: string
   type_id: number
   created: number
-  texts: string
+  /** JSON of the texts; of a slim row (text_ci set), its one text when folding changed it, else null. */
+  texts: string | null
   placeholders: string | null
   location: string
+  /** Set on a slim row only: a created object's reference with one text, folded. */
+  text_ci: string | null
 }
 
 /** The writes and lookups of one execution, bound to its transaction. */

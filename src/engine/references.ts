@@ -141,18 +141,24 @@ export async function stagePending(ctx: WriteContext): Promise<void> {
       counts.lastSeq = seq
       if (counts.typeId !== p.typeId) counts.typeId = null
     }
+    // What resolveStagedSingle joins on: the folded text of a created object's reference with one text.
+    const single = p.created && p.texts.length === 1 ? p.texts[0]! : null
+    const textCi = single === null ? null : foldCase(single)
+    // Such a row, the most common (every reference of a first load with one text), is staged slim: most are
+    // resolved by the set statement and never read back. Its one text is stored as it is, and not at all when
+    // folding leaves it unchanged; its object's key is read from the object by the page that reads it
+    // (refStagePageQuery). ~25 bytes and a JSON text less per row (docs/benchmarks.md, issue 11 ninth pass, sqlpost).
     return [
       seq,
       p.attributeId,
       p.objectId,
-      p.objectKey,
+      single === null ? p.objectKey : null,
       p.typeId,
       p.created ? 1 : 0,
-      JSON.stringify(p.texts),
+      single === null ? JSON.stringify(p.texts) : single === textCi ? null : single,
       p.placeholders.size ? JSON.stringify(Object.fromEntries(p.placeholders)) : null,
       p.location,
-      // What resolveStagedSingle joins on: the folded text of a created object's reference with one text.
-      p.created && p.texts.length === 1 ? foldCase(p.texts[0]!) : null,
+      textCi,
     ]
   })
   ctx.pending = []
@@ -169,7 +175,8 @@ function toPending(r: StagedReference): PendingReference {
     objectKey: r.object_key,
     typeId: r.type_id,
     attributeId: r.attribute_id,
-    texts: JSON.parse(r.texts) as string[],
+    // A slim row (stagePending): text_ci is set, texts is its one text when folding changed it.
+    texts: r.text_ci === null ? (JSON.parse(r.texts!) as string[]) : [r.texts ?? r.text_ci],
     placeholders:
       r.placeholders === null
         ? NO_PLACEHOLDERS
