@@ -50,6 +50,9 @@ export async function resolveReferences(
   // the next page's type, or to the first type at the end, so that every moment of the pass is counted once.
   let uncounted = performance.now() - started
   const staged = stagedOf(ctx)
+  // One staged attribute: an object the set statement links is linked by it alone (one row per object and
+  // attribute; the pages leave its row out), so its count is the number of objects, and no id need come back.
+  const countOnly = attributeIds.length === 1
   for (const attributeId of attributeIds) {
     const counts = staged.get(attributeId)
     const single = counts && singleTargets(ctx, states, attributeId, counts, rc)
@@ -68,13 +71,26 @@ export async function resolveReferences(
         const lastSeq = Math.min(afterSeq + SET_SEQS, counts.lastSeq)
         await timed(state.result, 'postFunctionTimeInMs', async () => {
           await breathe()
-          const ids = await ctx.tx.resolveStagedSingle(attributeId, targetAttributeIds, afterSeq, lastSeq)
-          for (const id of ids) {
-            if (relinked.has(id)) continue
-            relinked.add(id)
-            state.result.objectsWithUpdatedReferences++
+          const ids = await ctx.tx.resolveStagedSingle(
+            attributeId,
+            targetAttributeIds,
+            afterSeq,
+            lastSeq,
+            countOnly,
+          )
+          let written: number
+          if (typeof ids === 'number') {
+            written = ids
+            state.result.objectsWithUpdatedReferences += written
+          } else {
+            written = ids.length
+            for (const id of ids) {
+              if (relinked.has(id)) continue
+              relinked.add(id)
+              state.result.objectsWithUpdatedReferences++
+            }
           }
-          if (ids.length < rows) ranges.push([afterSeq, lastSeq])
+          if (written < rows) ranges.push([afterSeq, lastSeq])
         })
       }
     }
