@@ -75,7 +75,7 @@ describeEachDialect('import engine: the reference stage', (env) => {
     expect(Number(links.n)).toBe(2700)
   }, 90_000)
 
-  it('a created object\'s staged reference with one text, staged without its key and text, reads back with both', async () => {
+  it("a created object's staged reference with one text, staged without its key and text, reads back with both", async () => {
     // A dry run reads every staged row back in pages (no set statement): each plan line names the created object
     // by its key and the targets it would get; the unresolved one keeps its text as it was (not folded).
     const s = await engineSource(services(), ws(), [node])
