@@ -147,6 +147,7 @@ function stagedOf(ctx: WriteContext): Map<number, StagedCounts> {
 export async function stagePending(ctx: WriteContext): Promise<void> {
   if (ctx.pending.length === 0) return
   const staged = stagedOf(ctx)
+  const keyless = ctx.tx.dialect === 'sqlite'
   const rows: Tuple[] = ctx.pending.map((p) => {
     const seq = ++stagedSeq
     const counts = staged.get(p.attributeId)
@@ -162,13 +163,14 @@ export async function stagePending(ctx: WriteContext): Promise<void> {
     const textCi = single === null ? null : foldCase(single)
     // Such a row, the most common (every reference of a first load with one text), is staged slim: most are
     // resolved by the set statement and never read back. Its one text is stored as it is, and not at all when
-    // folding leaves it unchanged; its object's key is read from the object by the page that reads it
-    // (refStagePageQuery). ~25 bytes and a JSON text less per row (docs/benchmarks.md, issue 11 ninth pass, sqlpost).
+    // folding leaves it unchanged; on SQLite its object's key is read from the object by the page that reads it
+    // (refStagePageQuery; PostgreSQL, which reads every row back, keeps it). ~25 bytes and a JSON text less per
+    // row (docs/benchmarks.md, issue 11 ninth pass, sqlpost).
     return [
       seq,
       p.attributeId,
       p.objectId,
-      single === null ? p.objectKey : null,
+      single === null || !keyless ? p.objectKey : null,
       p.typeId,
       p.created ? 1 : 0,
       single === null ? JSON.stringify(p.texts) : single === textCi ? null : single,

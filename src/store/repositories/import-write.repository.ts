@@ -839,7 +839,7 @@ export function refStagePageQuery(attributeId: number, afterSeq: number, limit: 
       : sql`and seq <= ${lastSeq} and not (s.created = 1 and s.text_ci is not null and exists (select 1
           from object_reference r where r.object_id = s.object_id and r.attribute_id = ${attributeId}
           limit 1 offset 0))`
-  // A slim row (stagePending) leaves the key out: it is the created object's, read from it.
+  // A slim row on SQLite (stagePending) leaves the key out: it is the created object's, read from it.
   return sql<StagedReference>`select seq, attribute_id, object_id, coalesce(object_key, (select o.object_key
     from object o where o.id = s.object_id)) as object_key, type_id, created, texts, placeholders, location,
     text_ci from engine_ref_stage s where attribute_id = ${attributeId} and seq > ${afterSeq}
