@@ -95,9 +95,12 @@ export interface StagedReference {
   object_key: string
   type_id: number
   created: number
-  texts: string
+  /** JSON of the texts; of a slim row (text_ci set), its one text when folding changed it, else null. */
+  texts: string | null
   placeholders: string | null
   location: string
+  /** Set on a slim row only: a created object's reference with one text, folded. */
+  text_ci: string | null
 }
 
 /** The writes and lookups of one execution, bound to its transaction. */
@@ -225,14 +228,17 @@ export interface ImportTx {
   /**
    * Writes, in one statement, the reference of each staged row of the attribute made by a created object with one
    * text that matches exactly one object by folded value of `targetAttributeIds`, of the rows of seq in
-   * (afterSeq, lastSeq]; answers the objects written.
+   * (afterSeq, lastSeq]; answers the objects written. `countOnly`: the caller needs only how many (each written row
+   * is a different object: one row per object and attribute), which SQLite answers without returning the rows;
+   * a store may answer the objects anyway.
    */
   resolveStagedSingle(
     attributeId: number,
     targetAttributeIds: readonly number[],
     afterSeq: number,
     lastSeq: number,
-  ): Promise<number[]>
+    countOnly?: boolean,
+  ): Promise<number[] | number>
 
   // missing objects
   ownedPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedMissing[]>

@@ -50,6 +50,9 @@ export async function resolveReferences(
   // the next page's type, or to the first type at the end, so that every moment of the pass is counted once.
   let uncounted = performance.now() - started
   const staged = stagedOf(ctx)
+  // One staged attribute: an object the set statement links is linked by it alone (one row per object and
+  // attribute; the pages leave its row out), so its count is the number of objects, and no id need come back.
+  const countOnly = attributeIds.length === 1
   for (const attributeId of attributeIds) {
     const counts = staged.get(attributeId)
     const single = counts && singleTargets(ctx, states, attributeId, counts, rc)
@@ -68,13 +71,26 @@ export async function resolveReferences(
         const lastSeq = Math.min(afterSeq + SET_SEQS, counts.lastSeq)
         await timed(state.result, 'postFunctionTimeInMs', async () => {
           await breathe()
-          const ids = await ctx.tx.resolveStagedSingle(attributeId, targetAttributeIds, afterSeq, lastSeq)
-          for (const id of ids) {
-            if (relinked.has(id)) continue
-            relinked.add(id)
-            state.result.objectsWithUpdatedReferences++
+          const ids = await ctx.tx.resolveStagedSingle(
+            attributeId,
+            targetAttributeIds,
+            afterSeq,
+            lastSeq,
+            countOnly,
+          )
+          let written: number
+          if (typeof ids === 'number') {
+            written = ids
+            state.result.objectsWithUpdatedReferences += written
+          } else {
+            written = ids.length
+            for (const id of ids) {
+              if (relinked.has(id)) continue
+              relinked.add(id)
+              state.result.objectsWithUpdatedReferences++
+            }
           }
-          if (ids.length < rows) ranges.push([afterSeq, lastSeq])
+          if (written < rows) ranges.push([afterSeq, lastSeq])
         })
       }
     }
@@ -131,6 +147,7 @@ function stagedOf(ctx: WriteContext): Map<number, StagedCounts> {
 export async function stagePending(ctx: WriteContext): Promise<void> {
   if (ctx.pending.length === 0) return
   const staged = stagedOf(ctx)
+  const keyless = ctx.tx.dialect === 'sqlite'
   const rows: Tuple[] = ctx.pending.map((p) => {
     const seq = ++stagedSeq
     const counts = staged.get(p.attributeId)
@@ -141,18 +158,25 @@ export async function stagePending(ctx: WriteContext): Promise<void> {
       counts.lastSeq = seq
       if (counts.typeId !== p.typeId) counts.typeId = null
     }
+    // What resolveStagedSingle joins on: the folded text of a created object's reference with one text.
+    const single = p.created && p.texts.length === 1 ? p.texts[0]! : null
+    const textCi = single === null ? null : foldCase(single)
+    // Such a row, the most common (every reference of a first load with one text), is staged slim: most are
+    // resolved by the set statement and never read back. Its one text is stored as it is, and not at all when
+    // folding leaves it unchanged; on SQLite its object's key is read from the object by the page that reads it
+    // (refStagePageQuery; PostgreSQL, which reads every row back, keeps it). ~25 bytes and a JSON text less per
+    // row (docs/benchmarks.md, issue 11 ninth pass, sqlpost).
     return [
       seq,
       p.attributeId,
       p.objectId,
-      p.objectKey,
+      single === null || !keyless ? p.objectKey : null,
       p.typeId,
       p.created ? 1 : 0,
-      JSON.stringify(p.texts),
+      single === null ? JSON.stringify(p.texts) : single === textCi ? null : single,
       p.placeholders.size ? JSON.stringify(Object.fromEntries(p.placeholders)) : null,
       p.location,
-      // What resolveStagedSingle joins on: the folded text of a created object's reference with one text.
-      p.created && p.texts.length === 1 ? foldCase(p.texts[0]!) : null,
+      textCi,
     ]
   })
   ctx.pending = []
@@ -169,7 +193,8 @@ function toPending(r: StagedReference): PendingReference {
     objectKey: r.object_key,
     typeId: r.type_id,
     attributeId: r.attribute_id,
-    texts: JSON.parse(r.texts) as string[],
+    // A slim row (stagePending): text_ci is set, texts is its one text when folding changed it.
+    texts: r.text_ci === null ? (JSON.parse(r.texts!) as string[]) : [r.texts ?? r.text_ci],
     placeholders:
       r.placeholders === null
         ? NO_PLACEHOLDERS

@@ -194,7 +194,10 @@ function importTx(
     refStageAttributes: () => refStage.attributes(db, dialect),
     refStagePage: (attributeId, afterSeq, limit, lastSeq) =>
       refStage.page(db, attributeId, afterSeq, limit, lastSeq),
-    resolveStagedSingle: async (attributeId, targetAttributeIds, afterSeq, lastSeq) => {
+    resolveStagedSingle: async (attributeId, targetAttributeIds, afterSeq, lastSeq, countOnly) => {
+      // PostgreSQL needs the rows for its locks below.
+      if (countOnly && dialect === 'sqlite')
+        return refStage.resolveSingleCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
       const rows = await refStage.resolveSingle(
         db,
         dialect,

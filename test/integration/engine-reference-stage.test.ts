@@ -74,4 +74,29 @@ describeEachDialect('import engine: the reference stage', (env) => {
       .executeTakeFirstOrThrow()
     expect(Number(links.n)).toBe(2700)
   }, 90_000)
+
+  it("a created object's staged reference with one text, staged without its key and text, reads back with both", async () => {
+    // A dry run reads every staged row back in pages (no set statement): each plan line names the created object
+    // by its key and the targets it would get; the unresolved one keeps its text as it was (not folded).
+    const s = await engineSource(services(), ws(), [node])
+    const few = [{ name: 'Root' }, { name: 'Leaf', parent: 'ROOT' }, { name: 'Lost', parent: 'Nowhere' }]
+    const dry = await runEngine(services(), ws(), s.source.id, [{ nodes: few }], {
+      dryRun: true,
+      planLimit: 100,
+    })
+    const plan = dry.plan![String(s.typeId('Node'))]!
+    const keyOf = new Map(plan.filter((p) => p.operation === 'create').map((p) => [p.identity, p.objectKey]))
+    const links = plan.filter((p) => p.operation === 'references')
+    expect(links).toHaveLength(1)
+    expect(links[0]!.objectKey).toBe(keyOf.get('leaf') ?? keyOf.get('Leaf'))
+    expect(links[0]!.objectKey).toMatch(/^[A-Z0-9]+-\d+$/)
+    const real = await runEngine(services(), ws(), s.source.id, [{ nodes: few }])
+    expect(counters(real, 'Node')).toMatchObject({ objectsCreated: 3, objectsWithUpdatedReferences: 1 })
+    const problems = await services()
+      .store.db.selectFrom('execution_problem')
+      .select(['code', 'value'])
+      .where('execution_id', '=', real.id)
+      .execute()
+    expect(problems).toEqual([{ code: 'UNRESOLVED_REFERENCE', value: 'Nowhere' }])
+  })
 })
