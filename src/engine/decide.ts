@@ -10,7 +10,7 @@
 import { isVersion1ContentHash } from '../domain/schema/content-hash.js'
 import { decodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
-import { entryContentHash, version1ContentHash, type MappedEntry } from './map-entry.js'
+import { entryContentHash, hasSource, version1ContentHash, type MappedEntry } from './map-entry.js'
 import { NOT_OWNED, OwnedTable } from './owned-table.js'
 import type { OwnedObject, OwnedRow, StoredValues, Tuple } from './ports.js'
 import type { TypeState, WriteContext } from './run-context.js'
@@ -84,8 +84,8 @@ export async function decideBatch(
           state.result.objectsIdentical++
           // Its missing counters reset; and the entry's source fingerprint stored when the object has another (or
           // none: written before fingerprints, or under another mapping), so that the next import skips mapping it.
-          if (table.missing(at) || (e.source !== null && !table.sameSourceText(at, e.source)))
-            decided.hashOnly.push([id, withSource(hash, e.source), null, 0])
+          if (table.missing(at) || (hasSource(e) && !table.sameSource(at, e.sourceLow, e.sourceHigh)))
+            decided.hashOnly.push([id, withSource(hash, e.sourceLow, e.sourceHigh), null, 0])
           continue
         }
         changed.push(e)
@@ -198,7 +198,7 @@ function compareStored(
   // The stored hash without the source fingerprint it may carry (source-fingerprint.ts).
   if (hashPart(o.content_hash) === hash) {
     state.result.objectsIdentical++
-    const stored = withSource(hash, e.source)
+    const stored = withSource(hash, e.sourceLow, e.sourceHigh)
     if (o.missing_runs > 0 || stored !== o.content_hash) decided.hashOnly.push([o.id, stored, null, 0])
     return true
   }
@@ -206,7 +206,7 @@ function compareStored(
     // Stored by an import before hash version 2: unchanged all the same. Its hash is brought to version 2 once,
     // so that the next import finds it equal without this second hash.
     state.result.objectsIdentical++
-    decided.hashOnly.push([o.id, withSource(hash, e.source), null, 0])
+    decided.hashOnly.push([o.id, withSource(hash, e.sourceLow, e.sourceHigh), null, 0])
     return true
   }
   return false

@@ -14,6 +14,7 @@ import type { EngineSettings, EntryProblem } from './engine-types.js'
 import { compileLocator } from './selector.js'
 import { isList, NO_VALUES, SlotLayout, SlotMap, type Slot } from './slot-map.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
+import { beginPrint, endPrint, printAttribute } from './source-fingerprint.js'
 
 /**
  * An entry turned into the values of one object, before it is compared with the repository. Its collections are
@@ -43,10 +44,17 @@ export interface MappedEntry {
    */
   hash: string | null
   /**
-   * The entry's source fingerprint as stored after its hash (source-fingerprint.ts), set by the read + map stage
-   * when the entry mapped without a problem; null otherwise, and once setMappedValues changed a value.
+   * The entry's source fingerprint (source-fingerprint.ts), low and high words, stored after its hash: kept by the
+   * read + map stage when the entry mapped without a problem; 0 and 0 (none) otherwise, and once setMappedValues
+   * changed a value. Two numbers, no text: the stored text is made when the object's row is (withSource).
    */
-  source: string | null
+  sourceLow: number
+  sourceHigh: number
+}
+
+/** Whether a mapped entry carries a source fingerprint. */
+export function hasSource(e: MappedEntry): boolean {
+  return e.sourceLow !== 0 || e.sourceHigh !== 0
 }
 
 export type MapOutcome =
@@ -315,11 +323,17 @@ const OUT: CanonicalValue[] = []
 type Values = SlotMap<number, CanonicalValue>
 type References = SlotMap<number, string>
 
+/**
+ * Maps one entry. With `seed` (the plan's fingerprint seed, source-fingerprint.ts planSeed), the entry's source
+ * fingerprint is made from the values its locators read for mapping (never read twice) and kept with the mapped
+ * entry (sourceLow, sourceHigh); without it, or when a locator read a nested object, the entry has none.
+ */
 export function mapEntry(
   plan: TypePlan,
   entry: Record<string, unknown>,
   location: string,
   ctx: MapContext,
+  seed: Int32Array | null = null,
 ): MapOutcome {
   const compiledPlan = mappingOf(plan)
   const { slot } = compiledPlan
@@ -332,10 +346,13 @@ export function mapEntry(
   let empty: Set<number> | null = null
   let newOptions: Map<number, string[]> | null = null
   let skip = false
+  let printing = seed !== null
+  if (printing) beginPrint(seed!)
 
   for (let ai = 0; ai < plan.attributes.length; ai++) {
     const a = plan.attributes[ai]!
     let raw = readJoined(a, entry, ctx.concatenator)
+    if (printing) printing = printAttribute(a, entry, raw)
     // A value a transformation step cannot read is dropped like an invalid one: never taken for an empty value.
     let failed = false
     if (a.shape) {
@@ -461,6 +478,7 @@ export function mapEntry(
       if (ctx.settings.entryProblems !== 'FAIL') return { kind: 'skipped', identity }
     }
   }
+  if (printing) endPrint(PRINT)
   return {
     kind: 'mapped',
     mapped: {
@@ -476,10 +494,14 @@ export function mapEntry(
           : new SlotMap(compiledPlan.placeholderLayout, placeholderSlots, placeholderCount),
       newOptions: newOptions ?? NO_LISTS,
       hash: hashOfSlots(compiledPlan, valueSlots, referenceSlots),
-      source: null,
+      sourceLow: printing ? PRINT[0]! : 0,
+      sourceHigh: printing ? PRINT[1]! : 0,
     },
   }
 }
+
+/** The fingerprint of the entry being mapped (mapping is synchronous). */
+const PRINT = new Int32Array(2)
 
 function slotLength(s: Slot<string>): number {
   return s === undefined ? 0 : isList(s) ? s.length : 1
@@ -545,7 +567,8 @@ function hasValues<T>(s: Slot<T>): s is T | readonly T[] {
 export function setMappedValues(e: MappedEntry, attributeId: number, list: CanonicalValue[]): void {
   ;(e.values as Values).replace(attributeId, list)
   e.hash = null
-  e.source = null
+  e.sourceLow = 0
+  e.sourceHigh = 0
 }
 
 /**

@@ -251,11 +251,6 @@ export class OwnedTable {
     return s[2 * e] === low && s[2 * e + 1] === high && (low !== 0 || high !== 0)
   }
 
-  /** Whether entry `e`'s stored content hash carries the source fingerprint of this text (sourceText's). */
-  sameSourceText(e: number, text: string): boolean {
-    return decodeSource(text, 0, SOURCE) && this.sameSource(e, SOURCE[0]!, SOURCE[1]!)
-  }
-
   /** Entry `e`'s stored content hash, as stored (for an exact one: see exact()). */
   storedHash(e: number): string {
     const h = this.#hash

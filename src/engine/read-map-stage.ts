@@ -12,7 +12,7 @@ import { OwnedTable } from './owned-table.js'
 import { timed } from './result.js'
 import type { Run, TypeState, WriteContext } from './run-context.js'
 import { entriesForMapping, objectsRoot, type SelectorProblem } from './selector.js'
-import { sourceFingerprint, sourceText } from './source-fingerprint.js'
+import { planSeed, sourceFingerprint } from './source-fingerprint.js'
 import { writeSkippedHashes } from './type-writer.js'
 
 const BATCH = 5000
@@ -66,9 +66,11 @@ export async function consumeChunk(
         continue
       }
       mapCtx.statusNames = ctx.statusNames
-      const printed = fingerprints && sourceFingerprint(plan, entry, mapCtx, SOURCE)
-      const table = printed ? state.ownedTable : null
-      if (table) {
+      // With an owned table (a re-import) the fingerprint is made before mapping, to skip it; otherwise (a first
+      // load) while mapping, from the values mapping reads.
+      const table = fingerprints ? (state.ownedTable ?? null) : null
+      const printed = table !== null && sourceFingerprint(plan, entry, mapCtx, SOURCE)
+      if (printed) {
         const identity = entryIdentity(plan, entry, mapCtx)
         const at = identity === null ? -1 : table.find(identity)
         if (at >= 0 && table.sameSource(at, SOURCE[0]!, SOURCE[1]!)) {
@@ -96,11 +98,18 @@ export async function consumeChunk(
       const low = SOURCE[0]!
       const high = SOURCE[1]!
       const before = problems.length
-      const outcome = mapEntry(plan, entry, location, mapCtx)
+      const seed = fingerprints && table === null ? planSeed(plan, mapCtx) : null
+      const outcome = mapEntry(plan, entry, location, mapCtx, seed)
+      if (outcome.kind === 'mapped') {
+        const m = outcome.mapped
+        // Stored with the object only when the entry mapped cleanly: one that reports a problem is mapped every time.
+        if (problems.length > before || m.newOptions.size !== 0) m.sourceLow = m.sourceHigh = 0
+        else if (printed) {
+          m.sourceLow = low
+          m.sourceHigh = high
+        }
+      }
       if (problems.length > before) result.entriesWithProblems++
-      // Stored with the object only when the entry mapped cleanly: one that reports a problem is mapped every time.
-      else if (printed && outcome.kind === 'mapped' && outcome.mapped.newOptions.size === 0)
-        outcome.mapped.source = sourceText(low, high)
       if (outcome.kind === 'emptyExternalId' || outcome.kind === 'emptyLabel') {
         if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
         else result.emptyLabelEntries++

@@ -67,9 +67,32 @@ export function decodeSource(text: string, at: number, out: Int32Array): boolean
 
 const DIGITS = new Int32Array(11)
 
-/** The content hash text an import stores: the version 2 hash, with the entry's fingerprint when it has one. */
-export function withSource(hash: string, source: string | null): string {
-  return source === null ? hash : `${hash}.${source}`
+/**
+ * The content hash text an import stores: the version 2 hash, with the entry's fingerprint (`low`, `high`) when it
+ * has one (not 0 and 0). Made when the object's row is: the dot and the fingerprint's characters as one string of
+ * twelve (String.fromCharCode with its arguments written out: measured 0.06 µs with the concatenation, against
+ * 0.10 for sourceText's and 0.15 for one text of 36 codes through `apply`).
+ */
+export function withSource(hash: string, low: number, high: number): string {
+  if (low === 0 && high === 0) return hash
+  const b = BASE64URL
+  return (
+    hash +
+    String.fromCharCode(
+      46 /* . */,
+      b[(high >>> 26) & 63]!,
+      b[(high >>> 20) & 63]!,
+      b[(high >>> 14) & 63]!,
+      b[(high >>> 8) & 63]!,
+      b[(high >>> 2) & 63]!,
+      b[((high & 3) << 4) | ((low >>> 28) & 15)]!,
+      b[(low >>> 22) & 63]!,
+      b[(low >>> 16) & 63]!,
+      b[(low >>> 10) & 63]!,
+      b[(low >>> 4) & 63]!,
+      b[(low & 15) << 2]!,
+    )
+  )
 }
 
 /**
@@ -151,7 +174,8 @@ function planWords(plan: TypePlan, ctx: MapContext): PlanPrint | null {
 
 /** The plan's fingerprint words for this context, or null when the plan cannot have one. */
 function planPrint(plan: TypePlan, ctx: MapContext): PlanPrint | null {
-  let p = planPrints.get(plan)
+  // The last plan asked first: an import asks for each of its entries, mostly of one type in a row.
+  let p = plan === lastPlan ? lastPrint : planPrints.get(plan)
   if (p !== undefined && p !== null) {
     const c = p.context
     let same =
@@ -161,15 +185,24 @@ function planPrint(plan: TypePlan, ctx: MapContext): PlanPrint | null {
       (p.statusNames === null || p.statusNames === ctx.statusNames)
     for (let i = 0; same && i < plan.attributes.length; i++)
       same = plan.attributes[i]!.attribute === p.attributes[i]
-    if (same) return p
+    if (same) {
+      lastPlan = plan
+      lastPrint = p
+      return p
+    }
     p = undefined
   }
   if (p === undefined) {
     p = planWords(plan, ctx)
     planPrints.set(plan, p)
   }
+  lastPlan = plan
+  lastPrint = p
   return p
 }
+
+let lastPlan: TypePlan | null = null
+let lastPrint: PlanPrint | null | undefined = undefined
 
 /** Words of one entry's read values, hashed into its fingerprint (one buffer: mapping is synchronous). */
 class SourceWords {
@@ -225,9 +258,56 @@ const WORDS = new SourceWords()
 const OUT = new Int32Array(4)
 
 /**
+ * The plan's fingerprint words for this context (what every entry's fingerprint starts from), or null when the plan
+ * cannot have one. Asked once per entry at most: it is checked against the context and the plan's attributes.
+ */
+export function planSeed(plan: TypePlan, ctx: MapContext): Int32Array | null {
+  return planPrint(plan, ctx)?.words ?? null
+}
+
+/**
+ * Starts an entry's fingerprint from the plan's seed (planSeed). Then printAttribute, per mapped attribute in plan
+ * order, and endPrint: the fingerprint mapEntry makes from the values it reads anyway, equal to sourceFingerprint's
+ * of the same entry (the same words in the same order).
+ */
+export function beginPrint(seed: Int32Array): void {
+  const w = WORDS
+  w.length = 0
+  w.room(4)
+  w.words.set(seed, 0)
+  w.length = 4
+}
+
+/**
+ * Appends what attribute `a`'s locators read of the entry — `raw`, the value its one locator read, is not read again
+ * (an attribute of several locators has each read again: `raw` is their joined text) — and the fields its shaping
+ * reads. False when one is a nested object: the entry has no fingerprint.
+ */
+export function printAttribute(a: AttributePlan, entry: Record<string, unknown>, raw: unknown): boolean {
+  const w = WORDS
+  if (a.readers.length === 1) {
+    if (!w.value(raw)) return false
+  } else for (let r = 0; r < a.readers.length; r++) if (!w.value(a.readers[r]!(entry))) return false
+  const extra = a.shapeReaders
+  if (extra !== undefined) for (let r = 0; r < extra.length; r++) if (!w.value(extra[r]!(entry))) return false
+  return true
+}
+
+/** The fingerprint of the words appended since beginPrint, into out[0] (low) and out[1] (high). */
+export function endPrint(out: Int32Array): void {
+  const w = WORDS
+  murmur3x86x128(w.words, w.length, OUT)
+  if (w.words.length > 16 * 1024) w.words = new Int32Array(256)
+  // Never 0 and 0: the owned table's mark of an object stored without a fingerprint (and an entry's of none).
+  out[0] = OUT[0] === 0 && OUT[1] === 0 ? 1 : OUT[0]!
+  out[1] = OUT[1]!
+}
+
+/**
  * The entry's fingerprint into out[0] (low) and out[1] (high), or false when it has none (its plan cannot have one,
- * or a locator read a nested object). Sets the attributes' readSomething as mapping would (a locator that read a
- * value in some entry), so that an entry whose mapping is skipped still counts for LOCATOR_READ_NOTHING.
+ * or a locator read a nested object), read before the entry is mapped. Sets the attributes' readSomething as mapping
+ * would (a locator that read a value in some entry), so that an entry whose mapping is skipped still counts for
+ * LOCATOR_READ_NOTHING.
  */
 export function sourceFingerprint(
   plan: TypePlan,
@@ -235,29 +315,22 @@ export function sourceFingerprint(
   ctx: MapContext,
   out: Int32Array,
 ): boolean {
-  const print = planPrint(plan, ctx)
-  if (print === null) return false
-  const w = WORDS
-  w.length = 0
-  w.room(4)
-  w.words.set(print.words, 0)
-  w.length = 4
+  const seed = planSeed(plan, ctx)
+  if (seed === null) return false
+  beginPrint(seed)
   let ok = true
   for (let ai = 0; ai < plan.attributes.length; ai++) {
     const a = plan.attributes[ai]!
     for (let r = 0; r < a.readers.length; r++) {
       const v = a.readers[r]!(entry)
       if (!a.readSomething[r] && v !== undefined && v !== null && v !== '') a.readSomething[r] = true
-      if (ok && !w.value(v)) ok = false
+      if (ok && !WORDS.value(v)) ok = false
     }
     const extra = a.shapeReaders
-    if (extra !== undefined) for (let r = 0; ok && r < extra.length; r++) ok = w.value(extra[r]!(entry))
+    if (ok && extra !== undefined)
+      for (let r = 0; ok && r < extra.length; r++) ok = WORDS.value(extra[r]!(entry))
   }
   if (!ok) return false
-  murmur3x86x128(w.words, w.length, OUT)
-  if (w.words.length > 16 * 1024) w.words = new Int32Array(256)
-  // Never 0 and 0: the owned table's mark of an object stored without a fingerprint.
-  out[0] = OUT[0] === 0 && OUT[1] === 0 ? 1 : OUT[0]!
-  out[1] = OUT[1]!
+  endPrint(out)
   return true
 }

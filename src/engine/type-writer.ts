@@ -74,7 +74,7 @@ async function writeCreates(
     const encoded =
       e.values instanceof SlotMap ? storedValuesJson(e.values) : encodeValues(e.values, () => false)
     const labelCi = foldCase(e.label)
-    rows.push([id, key, e.label, e.identity, withSource(hash, e.source), encoded, labelCi])
+    rows.push([id, key, e.label, e.identity, withSource(hash, e.sourceLow, e.sourceHigh), encoded, labelCi])
     indexRows.add(id, e.values, e.label, labelCi)
     queueReferences(ctx, plan, e, id, key, true)
     if (ctx.planning)
@@ -150,7 +150,7 @@ async function writeUpdates(
     const label = labelMapped && !labelKept ? c.e.label : s.label
     // Values kept by precedence: the next run compares this object again instead of trusting the hash.
     // The source fingerprint only with a hash the next run may trust (source-fingerprint.ts).
-    const hash = kept ? `${c.hash}~` : withSource(c.hash, c.e.source)
+    const hash = kept ? `${c.hash}~` : withSource(c.hash, c.e.sourceLow, c.e.sourceHigh)
     queueReferences(ctx, plan, c.e, c.id, c.key, false)
     if (changed.length === 0 && label === s.label) {
       hashOnly.push([c.id, hash, null, 0])
