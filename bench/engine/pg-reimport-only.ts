@@ -72,12 +72,35 @@ try {
       )
       const ws = booted.workspaceId
       const source = (await booted.services.importSources.list(ws, { startAt: 0, maxResults: 10 })).values[0]!
+      // The server's side: WAL written and the object table's row updates (how many were HOT: no index entries).
+      const stats = async (): Promise<{ wal: bigint; upd: number; hot: number }> => {
+        const s = new pg.Client({ connectionString: url(name) })
+        await s.connect()
+        try {
+          await s.query('select pg_stat_clear_snapshot()')
+          const r = await s.query(
+            `select pg_current_wal_lsn() - '0/0' as wal, n_tup_upd as upd, n_tup_hot_upd as hot
+               from pg_stat_user_tables where relname = 'object'`,
+          )
+          return { wal: BigInt(r.rows[0].wal), upd: Number(r.rows[0].upd), hot: Number(r.rows[0].hot) }
+        } finally {
+          await s.end()
+        }
+      }
+      const s0 = await stats()
       const c0 = process.cpuUsage()
       const t0 = performance.now()
       const result = await runEngine(booted.services, ws, source.id, csvChunks(changed, HARDWARE_ROOT))
       const seconds = (performance.now() - t0) / 1000
       const c = process.cpuUsage(c0)
       await booted.close()
+      // The statistics collector reports a backend's counts when it ends (booted.close ended them).
+      await new Promise((r) => setTimeout(r, 1000))
+      const s1 = await stats()
+      console.log(
+        `server: WAL ${(Number(s1.wal - s0.wal) / rows).toFixed(0)} B/entry; object row updates ${s1.upd - s0.upd}, ` +
+          `HOT ${s1.hot - s0.hot}`,
+      )
       const t = Object.values(result.objectTypeResultMap)[0]!
       const per = (ms: number): string => ((ms * 1000) / rows).toFixed(2)
       console.log(
