@@ -22,8 +22,11 @@ export const HEADER = [
   'parent',
 ]
 
-/** One row; `version` > 0 changes the name and size (for the "10 % changed" scenario). */
-export function row(i: number, version = 0): string[] {
+/**
+ * One row; `version` > 0 changes the name and size (for the "10 % changed" scenario), only the size with
+ * `keepName` (the name is the label: an update that keeps it changes no indexed column of the object row).
+ */
+export function row(i: number, version = 0, keepName = false): string[] {
   const r = seededRandom(i * 7919 + 17)
   const day = 1 + Math.floor(r() * 28)
   const month = 1 + Math.floor(r() * 12)
@@ -31,7 +34,7 @@ export function row(i: number, version = 0): string[] {
   const size = Math.floor(r() * 4_000_000_000) + version * 1024
   return [
     `asset-${i}`,
-    version === 0 ? `Device ${i}` : `Device ${i} v${version}`,
+    version === 0 || keepName ? `Device ${i}` : `Device ${i} v${version}`,
     MANUFACTURERS[i % MANUFACTURERS.length]!,
     `Model ${Math.floor(r() * 500)}`,
     `SN-${(i * 2654435761) % 4294967291}-${i}`,
@@ -50,6 +53,8 @@ export interface Variant {
   changedEvery?: number
   goneEvery?: number
   extra?: number
+  /** The changed rows keep their name (the label): only the size changes. */
+  keepName?: boolean
 }
 
 /** Writes the CSV for a variant and answers its path and row count. */
@@ -67,7 +72,7 @@ export function writeCsv(path: string, v: Variant): number {
   }
   for (let i = 0; i < v.n; i++) {
     if (v.goneEvery && i % v.goneEvery === 1) continue
-    emit(row(i, v.changedEvery && i % v.changedEvery === 0 ? 1 : 0))
+    emit(row(i, v.changedEvery && i % v.changedEvery === 0 ? 1 : 0, v.keepName))
   }
   for (let i = v.n; i < v.n + (v.extra ?? 0); i++) emit(row(i))
   fs.writeSync(fd, buffer)

@@ -7,7 +7,8 @@
  *   older build: nothing the change touches runs before the scenario.
  * - `npx tsx bench/engine/pg-reimport-only.ts --from=<name> --rows=1000000` — a copy of it (`create database …
  *   template`), the scenario on the copy (the process's CPU per phase with `--import ./bench/engine/cpu-phases.ts`
- *   and CPU_CLOCK=1), the copy dropped. `--drop-template` drops the prepared database.
+ *   and CPU_CLOCK=1), the copy dropped. `--drop-template` drops the prepared database. `--keep-label`: the changed
+ *   rows change only their size, not their name (the label), so their updates change no indexed column.
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -38,6 +39,34 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
+/**
+ * The CPU seconds (user + system, /proc/<pid>/stat) the backends connected to database `name` have used since they
+ * started: read before the server's pool closes them (its connections open at bootstrap, so this is the scenario
+ * plus the migration check).
+ */
+async function backendCpuSeconds(name: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url(name) })
+  await c.connect()
+  try {
+    const r = await c.query(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [name],
+    )
+    let ticks = 0
+    for (const { pid } of r.rows as { pid: number }[]) {
+      try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+        ticks += Number(fields[11]) + Number(fields[12])
+      } catch {
+        // The backend ended meanwhile.
+      }
+    }
+    return ticks / 100
+  } finally {
+    await c.end()
+  }
+}
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-pgre-'))
 try {
   if (process.argv.includes('--prepare')) {
@@ -61,7 +90,13 @@ try {
     await adminQuery(`create database ${name} template ${template}`)
     try {
       const changed = path.join(dir, 'changed.csv')
-      const rows = writeCsv(changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
+      const rows = writeCsv(changed, {
+        n,
+        changedEvery: 10,
+        goneEvery: 20,
+        extra: Math.floor(n / 20),
+        keepName: process.argv.includes('--keep-label'),
+      })
       const booted = await bootstrap(
         loadConfig({
           INTAKE_DATA_DIR: dir,
@@ -72,12 +107,36 @@ try {
       )
       const ws = booted.workspaceId
       const source = (await booted.services.importSources.list(ws, { startAt: 0, maxResults: 10 })).values[0]!
+      // The server's side: WAL written and the object table's row updates (how many were HOT: no index entries).
+      const stats = async (): Promise<{ wal: bigint; upd: number; hot: number }> => {
+        const s = new pg.Client({ connectionString: url(name) })
+        await s.connect()
+        try {
+          await s.query('select pg_stat_clear_snapshot()')
+          const r = await s.query(
+            `select pg_current_wal_lsn() - '0/0' as wal, n_tup_upd as upd, n_tup_hot_upd as hot
+               from pg_stat_user_tables where relname = 'object'`,
+          )
+          return { wal: BigInt(r.rows[0].wal), upd: Number(r.rows[0].upd), hot: Number(r.rows[0].hot) }
+        } finally {
+          await s.end()
+        }
+      }
+      const s0 = await stats()
       const c0 = process.cpuUsage()
       const t0 = performance.now()
       const result = await runEngine(booted.services, ws, source.id, csvChunks(changed, HARDWARE_ROOT))
       const seconds = (performance.now() - t0) / 1000
       const c = process.cpuUsage(c0)
+      const backendCpu = await backendCpuSeconds(name)
       await booted.close()
+      // The statistics collector reports a backend's counts when it ends (booted.close ended them).
+      await new Promise((r) => setTimeout(r, 1000))
+      const s1 = await stats()
+      console.log(
+        `server: WAL ${(Number(s1.wal - s0.wal) / rows).toFixed(0)} B/entry; object row updates ${s1.upd - s0.upd}, ` +
+          `HOT ${s1.hot - s0.hot}; CPU of the database's backends (since they started) ${backendCpu.toFixed(1)} s`,
+      )
       const t = Object.values(result.objectTypeResultMap)[0]!
       const per = (ms: number): string => ((ms * 1000) / rows).toFixed(2)
       console.log(

@@ -538,15 +538,17 @@ export const importWriteRepository = {
     }
   },
 
-  /** Marks objects as changed (an unresolved reference): the next import re-reads their entries. */
+  /**
+   * Marks objects as changed (an unresolved reference): the next import re-reads their entries. On PostgreSQL one
+   * array parameter of up to 10,000 ids per statement (idLists), not 900 literals.
+   */
   markDirty: async (db: Db, ids: number[]): Promise<void> => {
-    for (let i = 0; i < ids.length; i += 900) {
+    for (const list of idLists(db, 'id', ids))
       await db
         .updateTable('object')
         .set({ content_hash: sql`content_hash || '!'` })
-        .where('id', 'in', ids.slice(i, i + 900))
+        .where(list)
         .execute()
-    }
   },
 
   /**
