@@ -19,8 +19,6 @@ import {
   type ClientProgress,
   type Execution,
 } from '../domain/execution/execution.types.js'
-import type { AppConfig } from '../config/config.js'
-import { overlapEnabled, overlapSubmit } from './overlap-prototype.js'
 import type { Db, Store } from '../store/create-store.js'
 import { executionRepository as repo } from '../store/repositories/execution.repository.js'
 import { objectsRoot } from '../engine/selector.js'
@@ -160,18 +158,6 @@ export class ExecutionService {
           .digest('hex')
       : chunkHash(payload, body.completed === true)
     const execution = await this.get(workspaceId, importSourceId, id)
-    if (overlapEnabled() && !pushed) {
-      await overlapSubmit(
-        this.limits as unknown as AppConfig,
-        this.store,
-        this.sources,
-        this.runs,
-        execution,
-        payload,
-        body.completed === true,
-      )
-      return { stored: true, completed: body.completed === true }
-    }
     const outcome = await this.db.transaction().execute(async (trx): Promise<ChunkOutcome> => {
       const cgid = body.clientGeneratedId
       if (cgid !== undefined) {
