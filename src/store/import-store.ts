@@ -21,6 +21,7 @@ import {
   REFERENCE_INSERT,
   refStage,
   resolveSinglePg,
+  resolveSinglePgPays,
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
 import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
@@ -199,6 +200,9 @@ function importTx(
       if (countOnly && dialect === 'sqlite')
         return refStage.resolveSingleCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
       if (dialect === 'postgres') {
+        // Nothing linked: the engine leaves every row of the range to the pages.
+        if (!(await resolveSinglePgPays(db, attributeId, targetAttributeIds, afterSeq, lastSeq)))
+          return countOnly ? 0 : []
         // As insertReferences: the targets other transactions created stay until this one ends (KEY SHARE).
         // Taken after the insert, in the same transaction: a target deleted meanwhile fails the check and the
         // execution.

@@ -952,6 +952,29 @@ export const refStage = {
 }
 
 /**
+ * PostgreSQL: whether resolveSinglePg pays for the staged rows of (afterSeq, lastSeq]. Its grouping reads every value of
+ * the target attributes, whatever the stage holds; so it runs only when the rows it would link are at least as many as
+ * the objects the target types held when the run began (object_type_count changes at the commit): a first load, or
+ * referrers loaded into a type no larger than they are. Otherwise the pages resolve the rows, by lookup, at the cost of
+ * the run's own size — a re-import adding a few referrers to a million targets does not group the million.
+ */
+export async function resolveSinglePgPays(
+  db: Db,
+  attributeId: number,
+  targetAttributeIds: readonly number[],
+  afterSeq: number,
+  lastSeq: number,
+): Promise<boolean> {
+  const r = await sql<{ staged: string; targets: string }>`select
+      (select count(*) from engine_ref_stage s where s.attribute_id = ${attributeId} and s.seq > ${afterSeq}
+        and s.seq <= ${lastSeq} and s.created = 1 and s.text_ci is not null) as staged,
+      (select coalesce(sum(c.n), 0) from object_type_count c where c.object_type_id in (select a.object_type_id
+        from attribute a where a.id = any(${[...targetAttributeIds]}::bigint[]))) as targets`.execute(db)
+  const row = r.rows[0]!
+  return Number(row.staged) >= Number(row.targets)
+}
+
+/**
  * PostgreSQL's resolveSingle, over the whole stage in one statement (references.ts): the targets' values are
  * grouped first (one row per folded value that exactly one object holds), then hash-joined to the stage — no
  * grouping of the stage's rows, and the value index read once. work_mem is raised for this statement only, so that
