@@ -230,7 +230,8 @@ export interface ImportTx {
    * text that matches exactly one object by folded value of `targetAttributeIds`, of the rows of seq in
    * (afterSeq, lastSeq]; answers the objects written. `countOnly`: the caller needs only how many (each written row
    * is a different object: one row per object and attribute), which SQLite answers without returning the rows;
-   * a store may answer the objects anyway.
+   * a store may answer the objects anyway. A store may also link none (PostgreSQL, when the targets outnumber the
+   * rows): the rows it leaves are read by the pages.
    */
   resolveStagedSingle(
     attributeId: number,

@@ -67,8 +67,9 @@ export async function resolveReferences(
       for (let k = 0; k < counts.ranges.length; k++) {
         const rows = counts.ranges[k] ?? 0
         if (rows === 0) continue
-        const afterSeq = counts.firstSeq - 1 + k * SET_SEQS
-        const lastSeq = Math.min(afterSeq + SET_SEQS, counts.lastSeq)
+        const span = setSeqs(ctx)
+        const afterSeq = counts.firstSeq - 1 + k * span
+        const lastSeq = Math.min(afterSeq + span, counts.lastSeq)
         await timed(state.result, 'postFunctionTimeInMs', async () => {
           await breathe()
           const ids = await ctx.tx.resolveStagedSingle(
@@ -135,6 +136,15 @@ interface StagedCounts {
 /** The seqs (of all attributes) one set statement goes through: ~40 ms on SQLite between two pauses. */
 const SET_SEQS = 20_000
 
+/**
+ * The seqs one set statement goes through. PostgreSQL: the whole stage in one statement (the server works while the
+ * event loop runs; one hash join reads the targets' value index once, where ranges of 20,000 each read most of it:
+ * docs/benchmarks.md, issue 11 ninth pass, pgpost).
+ */
+function setSeqs(ctx: WriteContext): number {
+  return ctx.tx.dialect === 'postgres' ? Number.MAX_SAFE_INTEGER : SET_SEQS
+}
+
 const stagedByRun = new WeakMap<WriteContext, Map<number, StagedCounts>>()
 
 function stagedOf(ctx: WriteContext): Map<number, StagedCounts> {
@@ -148,12 +158,13 @@ export async function stagePending(ctx: WriteContext): Promise<void> {
   if (ctx.pending.length === 0) return
   const staged = stagedOf(ctx)
   const keyless = ctx.tx.dialect === 'sqlite'
+  const span = setSeqs(ctx)
   const rows: Tuple[] = ctx.pending.map((p) => {
     const seq = ++stagedSeq
     const counts = staged.get(p.attributeId)
     if (!counts) staged.set(p.attributeId, { typeId: p.typeId, firstSeq: seq, lastSeq: seq, ranges: [1] })
     else {
-      const k = Math.floor((seq - counts.firstSeq) / SET_SEQS)
+      const k = Math.floor((seq - counts.firstSeq) / span)
       counts.ranges[k] = (counts.ranges[k] ?? 0) + 1
       counts.lastSeq = seq
       if (counts.typeId !== p.typeId) counts.typeId = null
@@ -219,10 +230,7 @@ function singleTargets(
   counts: StagedCounts,
   rc: ReferenceContext,
 ): { state: TypeState; targetAttributeIds: number[] } | null {
-  // PostgreSQL: not used. At 1,000,000 rows its first load's post phase took 13.8 µs/entry with the statement against
-  // 7.3 without (the 100,000-row runs it was measured on showed a gain): each range's join read far more of the
-  // value index than its rows need (docs/benchmarks.md, issue 11 seventh pass merged).
-  if (ctx.planning || counts.typeId === null || ctx.tx.dialect === 'postgres') return null
+  if (ctx.planning || counts.typeId === null) return null
   const state = states.get(counts.typeId)
   if (!state) return null
   const attr = state.plan.allAttributes.get(attributeId)

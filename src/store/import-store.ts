@@ -20,6 +20,8 @@ import {
   REF_STAGE,
   REFERENCE_INSERT,
   refStage,
+  resolveSinglePg,
+  resolveSinglePgPays,
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
 import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
@@ -195,24 +197,45 @@ function importTx(
     refStagePage: (attributeId, afterSeq, limit, lastSeq) =>
       refStage.page(db, attributeId, afterSeq, limit, lastSeq),
     resolveStagedSingle: async (attributeId, targetAttributeIds, afterSeq, lastSeq, countOnly) => {
-      // PostgreSQL needs the rows for its locks below.
       if (countOnly && dialect === 'sqlite')
         return refStage.resolveSingleCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
+      if (dialect === 'postgres') {
+        // Nothing linked: the engine leaves every row of the range to the pages.
+        if (!(await resolveSinglePgPays(db, attributeId, targetAttributeIds, afterSeq, lastSeq)))
+          return countOnly ? 0 : []
+        // As insertReferences: the targets other transactions created stay until this one ends (KEY SHARE).
+        // Taken after the insert, in the same transaction: a target deleted meanwhile fails the check and the
+        // execution.
+        if (countOnly) {
+          const { count, targets } = await resolveSinglePg(
+            db,
+            attributeId,
+            targetAttributeIds,
+            afterSeq,
+            lastSeq,
+            true,
+          )
+          await objectIntegrityRepository.shareObjects(
+            db,
+            targets.filter((t) => !ownIds.has(t)),
+          )
+          return count
+        }
+        const rows = await resolveSinglePg(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
+        await objectIntegrityRepository.shareObjects(
+          db,
+          ownIds.foreignTargets(rows.map((r) => [r.object_id, attributeId, 0, r.target_object_id])),
+        )
+        return rows.map((r) => r.object_id)
+      }
       const rows = await refStage.resolveSingle(
         db,
-        dialect,
+        'sqlite',
         attributeId,
         targetAttributeIds,
         afterSeq,
         lastSeq,
       )
-      // As insertReferences: the targets other transactions created stay until this one ends (KEY SHARE). Taken
-      // after the insert, in the same transaction: a target deleted meanwhile fails the check and the execution.
-      if (dialect === 'postgres')
-        await objectIntegrityRepository.shareObjects(
-          db,
-          ownIds.foreignTargets(rows.map((r) => [r.object_id, attributeId, 0, r.target_object_id])),
-        )
       return rows.map((r) => r.object_id)
     },
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),

@@ -951,6 +951,87 @@ export const refStage = {
   },
 }
 
+/**
+ * PostgreSQL: whether resolveSinglePg pays for the staged rows of (afterSeq, lastSeq]. Its grouping reads every value of
+ * the target attributes, whatever the stage holds; so it runs only when the rows it would link are at least as many as
+ * the objects the target types held when the run began (object_type_count changes at the commit): a first load, or
+ * referrers loaded into a type no larger than they are. Otherwise the pages resolve the rows, by lookup, at the cost of
+ * the run's own size — a re-import adding a few referrers to a million targets does not group the million.
+ */
+export async function resolveSinglePgPays(
+  db: Db,
+  attributeId: number,
+  targetAttributeIds: readonly number[],
+  afterSeq: number,
+  lastSeq: number,
+): Promise<boolean> {
+  const r = await sql<{ staged: string; targets: string }>`select
+      (select count(*) from engine_ref_stage s where s.attribute_id = ${attributeId} and s.seq > ${afterSeq}
+        and s.seq <= ${lastSeq} and s.created = 1 and s.text_ci is not null) as staged,
+      (select coalesce(sum(c.n), 0) from object_type_count c where c.object_type_id in (select a.object_type_id
+        from attribute a where a.id = any(${[...targetAttributeIds]}::bigint[]))) as targets`.execute(db)
+  const row = r.rows[0]!
+  return Number(row.staged) >= Number(row.targets)
+}
+
+/**
+ * PostgreSQL's resolveSingle, over the whole stage in one statement (references.ts): the targets' values are
+ * grouped first (one row per folded value that exactly one object holds), then hash-joined to the stage — no
+ * grouping of the stage's rows, and the value index read once. work_mem is raised for this statement only, so that
+ * the hash of a million targets' values stays in memory instead of spilling in batches. `count`: answers how many
+ * rows it wrote and their distinct targets (for the KEY SHARE locks), not one row per reference.
+ */
+export async function resolveSinglePg(
+  db: Db,
+  attributeId: number,
+  targetAttributeIds: readonly number[],
+  afterSeq: number,
+  lastSeq: number,
+): Promise<{ object_id: number; target_object_id: number }[]>
+export async function resolveSinglePg(
+  db: Db,
+  attributeId: number,
+  targetAttributeIds: readonly number[],
+  afterSeq: number,
+  lastSeq: number,
+  count: true,
+): Promise<{ count: number; targets: number[] }>
+export async function resolveSinglePg(
+  db: Db,
+  attributeId: number,
+  targetAttributeIds: readonly number[],
+  afterSeq: number,
+  lastSeq: number,
+  count?: true,
+): Promise<{ object_id: number; target_object_id: number }[] | { count: number; targets: number[] }> {
+  const insert = sql`insert into object_reference (object_id, attribute_id, position, target_object_id)
+      select s.object_id, ${attributeId}, 0, t.id from engine_ref_stage s
+      join (select v.value_ci, min(v.object_id) as id from object_value v
+        where v.attribute_id = any(${[...targetAttributeIds]}::bigint[])
+        group by v.value_ci having min(v.object_id) = max(v.object_id)) t on t.value_ci = s.text_ci
+      where s.attribute_id = ${attributeId} and s.seq > ${afterSeq} and s.seq <= ${lastSeq}
+        and s.created = 1 and s.text_ci is not null`
+  const before = await sql<{ w: string }>`select current_setting('work_mem') as w`.execute(db)
+  await sql`select set_config('work_mem', '64MB', true)`.execute(db)
+  try {
+    if (count) {
+      const r = await sql<{ n: string; targets: string[] | null }>`with ins as (${insert}
+        returning target_object_id) select (select count(*) from ins) as n,
+        (select array_agg(distinct target_object_id) from ins) as targets`.execute(db)
+      const row = r.rows[0]!
+      return { count: Number(row.n), targets: (row.targets ?? []).map(Number) }
+    }
+    const r = await sql<{ object_id: string; target_object_id: string }>`${insert}
+      returning object_id, target_object_id`.execute(db)
+    return r.rows.map((x) => ({
+      object_id: Number(x.object_id),
+      target_object_id: Number(x.target_object_id),
+    }))
+  } finally {
+    await sql`select set_config('work_mem', ${before.rows[0]!.w}, true)`.execute(db)
+  }
+}
+
 /** The insert of resolveSingle: a reference row per staged row of (afterSeq, lastSeq] that matches one object. */
 function resolveSingleInsert(
   among: RawBuilder<unknown>,
