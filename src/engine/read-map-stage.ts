@@ -16,6 +16,14 @@ import { planSeed, sourceFingerprint } from './source-fingerprint.js'
 import { writeSkippedHashes } from './type-writer.js'
 
 const BATCH = 5000
+/**
+ * Entries per batch on SQLite. A batch's mapped entries live until it is written, so most of them outlive a scavenge
+ * or two and are copied and promoted (~1 KB per entry at 5,000); a smaller batch lets more of them die young. On
+ * SQLite (64-row statements, no round trips) a first load at 1M took 28–31 s at 2,000 against 30–34 s at 5,000
+ * (map 4.6 against 4.7–5.1 µs/entry; docs/benchmarks.md, issue 11 ninth pass, gcmap). PostgreSQL keeps 5,000: each
+ * batch costs it round trips and COPYs, and 1,000 measured slower there.
+ */
+const SQLITE_BATCH = 2000
 /** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
 const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
@@ -52,6 +60,7 @@ export async function consumeChunk(
     // An entry whose source fingerprint its owned object carries is identical without being mapped. Not with a
     // selector filter: an AQL query may read the clock (now()).
     const fingerprints = filter === undefined
+    const batchSize = ctx.tx.dialect === 'sqlite' ? SQLITE_BATCH : BATCH
     let mapStart = performance.now()
     result.readExternalDataTimeInMs += mapStart - selectStart
     if (fingerprints && !state.skipChecked && selected.length > 0) {
@@ -156,7 +165,7 @@ export async function consumeChunk(
       state.accepted++
       state.batch.push(m)
       state.batchWeight += mappedWeight(m)
-      if (state.batch.length >= BATCH || state.batchWeight >= BATCH_TEXT_BUDGET) {
+      if (state.batch.length >= batchSize || state.batchWeight >= BATCH_TEXT_BUDGET) {
         result.mapExternalDataTimeInMs += performance.now() - mapStart
         await flushType(state)
         mapStart = performance.now()
