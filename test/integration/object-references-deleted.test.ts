@@ -271,6 +271,7 @@ describeEachDialect('deleting objects deletes their references', (env) => {
     const { s } = await loaded()
     const bob = await objectByIdentity(services(), s.typeId('Person'), 'Bob')
     const a = await objectByIdentity(services(), s.typeId('Host'), 'A')
+    const c = await objectByIdentity(services(), s.typeId('Host'), 'C')
     const owner = s.attributeId('Host.Owner')
     const { outcome } = await afterWaitingForOpenWrite(
       (holdOpen) =>
@@ -278,11 +279,13 @@ describeEachDialect('deleting objects deletes their references', (env) => {
           async (tx) => {
             await tx.deleteReferences([a.id], owner)
             await tx.createRefStage()
-            // A row as stagePending writes it: seq 1, a created object's reference with one text, folded.
+            // Rows as stagePending writes them: a created object's reference with one text, folded. Two rows for the
+            // two people: PostgreSQL's statement runs only when the staged rows are as many as the targets.
             await tx.stageReferences([
               [1, owner, a.id, 'A', s.typeId('Host'), 1, '["Bob"]', null, 'x', 'bob'],
+              [2, owner, c.id, 'C', s.typeId('Host'), 1, '["Nobody"]', null, 'y', 'nobody'],
             ])
-            expect(await tx.resolveStagedSingle(owner, [s.attributeId('Person.Name')], 0, 1)).toEqual([a.id])
+            expect(await tx.resolveStagedSingle(owner, [s.attributeId('Person.Name')], 0, 2)).toEqual([a.id])
             await holdOpen()
           },
           { rollback: false },
