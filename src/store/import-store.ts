@@ -21,6 +21,7 @@ import {
   REFERENCE_INSERT,
   refStage,
   resolveSinglePg,
+  resolveSinglePgCount,
   resolveSinglePgPays,
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
@@ -207,19 +208,12 @@ function importTx(
         // Taken after the insert, in the same transaction: a target deleted meanwhile fails the check and the
         // execution.
         if (countOnly) {
-          const { count, targets } = await resolveSinglePg(
-            db,
-            attributeId,
-            targetAttributeIds,
-            afterSeq,
-            lastSeq,
-            true,
-          )
+          const r = await resolveSinglePgCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
           await objectIntegrityRepository.shareObjects(
             db,
-            targets.filter((t) => !ownIds.has(t)),
+            r.targets.filter((t) => !ownIds.has(t)),
           )
-          return count
+          return r.count
         }
         const rows = await resolveSinglePg(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
         await objectIntegrityRepository.shareObjects(
@@ -228,14 +222,7 @@ function importTx(
         )
         return rows.map((r) => r.object_id)
       }
-      const rows = await refStage.resolveSingle(
-        db,
-        'sqlite',
-        attributeId,
-        targetAttributeIds,
-        afterSeq,
-        lastSeq,
-      )
+      const rows = await refStage.resolveSingle(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
       return rows.map((r) => r.object_id)
     },
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),

@@ -51,6 +51,30 @@ export async function insertLegacySchema(
     .executeTakeFirstOrThrow()
 }
 
+/** An object type `Thing <schemaId>` of workspace `w` (external id `leg/type/<schemaId>`); answers its id. */
+export async function insertLegacyType(
+  db: Raw,
+  { schemaId, at }: { schemaId: number; at: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('object_type')
+    .values({
+      workspace_id: 'w',
+      object_schema_id: schemaId,
+      parent_object_type_id: null,
+      external_id: `leg/type/${schemaId}`,
+      name: `Thing ${schemaId}`,
+      description: '',
+      icon_key: null,
+      position: 0,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return Number(r.id)
+}
+
 /**
  * An object without values, identity or source (label `label`, content hash `h-<label>`), as the migrations since
  * 0022 store one; answers its id.

@@ -6,6 +6,7 @@ import {
   databaseMigratedTo,
   insertLegacyObject,
   insertLegacySchema,
+  insertLegacyType,
   type Raw,
 } from '../helpers/legacy-database.js'
 import { dialects, type TestDatabase } from '../helpers/test-env.js'
@@ -146,24 +147,8 @@ async function insertSchema(db: Raw, name: string, key: string, nextObjectSeq: n
   return Number(r.id)
 }
 
-async function insertType(db: Raw, schemaId: number): Promise<number> {
-  const r = await db
-    .insertInto('object_type')
-    .values({
-      workspace_id: 'w',
-      object_schema_id: schemaId,
-      parent_object_type_id: null,
-      external_id: `leg/type/${schemaId}`,
-      name: `Thing ${schemaId}`,
-      description: '',
-      icon_key: null,
-      position: 0,
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return Number(r.id)
+function insertType(db: Raw, schemaId: number): Promise<number> {
+  return insertLegacyType(db, { schemaId, at: NOW })
 }
 
 async function insert(db: Raw, schemaId: number, typeId: number, key: string, label: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
   databaseMigratedTo,
   insertLegacyObject,
   insertLegacySchema,
+  insertLegacyType,
   type Raw,
 } from '../helpers/legacy-database.js'
 import { dialects, type TestDatabase } from '../helpers/test-env.js'
@@ -86,22 +87,6 @@ for (const dialect of dialects()) {
   })
 }
 
-async function insertType(db: Raw, schemaId: number): Promise<number> {
-  const r = await db
-    .insertInto('object_type')
-    .values({
-      workspace_id: 'w',
-      object_schema_id: schemaId,
-      parent_object_type_id: null,
-      external_id: `leg/type/${schemaId}`,
-      name: `Thing ${schemaId}`,
-      description: '',
-      icon_key: null,
-      position: 0,
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return Number(r.id)
+function insertType(db: Raw, schemaId: number): Promise<number> {
+  return insertLegacyType(db, { schemaId, at: NOW })
 }

@@ -904,30 +904,21 @@ export const refStage = {
     return r.rows
   },
   /**
-   * Set-based resolution of the attribute's staged references that need no comparison with stored references:
-   * those of objects this execution created, with one text, matching exactly one object through the value index
-   * of `targetAttributeIds` (folded equality, as the lookup of `Name = ${x}`), among the rows of seq in
-   * (afterSeq, lastSeq]. One statement writes their reference rows (position 0) and answers them; every other
-   * staged row is left to the pages.
+   * SQLite: set-based resolution of the attribute's staged references that need no comparison with stored
+   * references: those of objects this execution created, with one text, matching exactly one object through the
+   * value index of `targetAttributeIds` (folded equality, as the lookup of `Name = ${x}`), among the rows of seq in
+   * (afterSeq, lastSeq]. One statement writes their reference rows (position 0) and answers them; every other staged
+   * row is left to the pages. PostgreSQL's is resolveSinglePg.
    */
   resolveSingle: async (
     db: Db,
-    dialect: 'sqlite' | 'postgres',
     attributeId: number,
     targetAttributeIds: readonly number[],
     afterSeq: number,
     lastSeq: number,
   ): Promise<{ object_id: number; target_object_id: number }[]> => {
-    const among =
-      dialect === 'sqlite'
-        ? sql`v.attribute_id in (${sql.join(targetAttributeIds)})`
-        : sql`v.attribute_id = any(${[...targetAttributeIds]}::bigint[])`
-    // min = max: one object matches, however many of its values do (what count(distinct) says, without a sort).
-    // seq is unique: grouped by it alone, SQLite groups along the (attribute_id, seq) index it reads the stage by
-    // instead of sorting the range in a temporary B-tree (its object_id is the group's one row's).
-    const groups = dialect === 'sqlite' ? sql`s.seq` : sql`s.seq, s.object_id`
     const r = await sql<{ object_id: number | string; target_object_id: number | string }>`
-      ${resolveSingleInsert(among, groups, attributeId, afterSeq, lastSeq)}
+      ${resolveSingleInsert(attributeId, targetAttributeIds, afterSeq, lastSeq)}
       returning object_id, target_object_id`.execute(db)
     return r.rows.map((x) => ({
       object_id: Number(x.object_id),
@@ -945,8 +936,7 @@ export const refStage = {
     afterSeq: number,
     lastSeq: number,
   ): Promise<number> => {
-    const among = sql`v.attribute_id in (${sql.join(targetAttributeIds)})`
-    const r = await resolveSingleInsert(among, sql`s.seq`, attributeId, afterSeq, lastSeq).execute(db)
+    const r = await resolveSingleInsert(attributeId, targetAttributeIds, afterSeq, lastSeq).execute(db)
     return Number(r.numAffectedRows ?? 0)
   },
 }
@@ -977,73 +967,92 @@ export async function resolveSinglePgPays(
 /**
  * PostgreSQL's resolveSingle, over the whole stage in one statement (references.ts): the targets' values are
  * grouped first (one row per folded value that exactly one object holds), then hash-joined to the stage — no
- * grouping of the stage's rows, and the value index read once. work_mem is raised for this statement only, so that
- * the hash of a million targets' values stays in memory instead of spilling in batches. `count`: answers how many
- * rows it wrote and their distinct targets (for the KEY SHARE locks), not one row per reference.
+ * grouping of the stage's rows, and the value index read once. Answers the rows it wrote.
  */
-export async function resolveSinglePg(
+export function resolveSinglePg(
   db: Db,
   attributeId: number,
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
-): Promise<{ object_id: number; target_object_id: number }[]>
-export async function resolveSinglePg(
+): Promise<{ object_id: number; target_object_id: number }[]> {
+  return withSetWorkMem(db, async () => {
+    const r = await sql<{ object_id: string; target_object_id: string }>`${resolveSinglePgInsert(
+      attributeId,
+      targetAttributeIds,
+      afterSeq,
+      lastSeq,
+    )} returning object_id, target_object_id`.execute(db)
+    return r.rows.map((x) => ({
+      object_id: Number(x.object_id),
+      target_object_id: Number(x.target_object_id),
+    }))
+  })
+}
+
+/** resolveSinglePg answering how many rows it wrote and their distinct targets (for the KEY SHARE locks). */
+export function resolveSinglePgCount(
   db: Db,
   attributeId: number,
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
-  count: true,
-): Promise<{ count: number; targets: number[] }>
-export async function resolveSinglePg(
-  db: Db,
+): Promise<{ count: number; targets: number[] }> {
+  return withSetWorkMem(db, async () => {
+    const insert = resolveSinglePgInsert(attributeId, targetAttributeIds, afterSeq, lastSeq)
+    const r = await sql<{ n: string; targets: string[] | null }>`with ins as (${insert}
+      returning target_object_id) select (select count(*) from ins) as n,
+      (select array_agg(distinct target_object_id) from ins) as targets`.execute(db)
+    const row = r.rows[0]!
+    return { count: Number(row.n), targets: (row.targets ?? []).map(Number) }
+  })
+}
+
+function resolveSinglePgInsert(
   attributeId: number,
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
-  count?: true,
-): Promise<{ object_id: number; target_object_id: number }[] | { count: number; targets: number[] }> {
-  const insert = sql`insert into object_reference (object_id, attribute_id, position, target_object_id)
+): RawBuilder<unknown> {
+  return sql`insert into object_reference (object_id, attribute_id, position, target_object_id)
       select s.object_id, ${attributeId}, 0, t.id from engine_ref_stage s
       join (select v.value_ci, min(v.object_id) as id from object_value v
         where v.attribute_id = any(${[...targetAttributeIds]}::bigint[])
         group by v.value_ci having min(v.object_id) = max(v.object_id)) t on t.value_ci = s.text_ci
       where s.attribute_id = ${attributeId} and s.seq > ${afterSeq} and s.seq <= ${lastSeq}
         and s.created = 1 and s.text_ci is not null`
+}
+
+/**
+ * Runs `work` with work_mem at 64 MB, then puts it back (transaction-local): the hash of a million targets' values
+ * stays in memory instead of spilling in batches.
+ */
+async function withSetWorkMem<T>(db: Db, work: () => Promise<T>): Promise<T> {
   const before = await sql<{ w: string }>`select current_setting('work_mem') as w`.execute(db)
   await sql`select set_config('work_mem', '64MB', true)`.execute(db)
   try {
-    if (count) {
-      const r = await sql<{ n: string; targets: string[] | null }>`with ins as (${insert}
-        returning target_object_id) select (select count(*) from ins) as n,
-        (select array_agg(distinct target_object_id) from ins) as targets`.execute(db)
-      const row = r.rows[0]!
-      return { count: Number(row.n), targets: (row.targets ?? []).map(Number) }
-    }
-    const r = await sql<{ object_id: string; target_object_id: string }>`${insert}
-      returning object_id, target_object_id`.execute(db)
-    return r.rows.map((x) => ({
-      object_id: Number(x.object_id),
-      target_object_id: Number(x.target_object_id),
-    }))
+    return await work()
   } finally {
     await sql`select set_config('work_mem', ${before.rows[0]!.w}, true)`.execute(db)
   }
 }
 
-/** The insert of resolveSingle: a reference row per staged row of (afterSeq, lastSeq] that matches one object. */
+/**
+ * The insert of SQLite's resolveSingle: a reference row per staged row of (afterSeq, lastSeq] that matches one
+ * object. min = max: one object matches, however many of its values do (what count(distinct) says, without a sort).
+ * seq is unique: grouped by it alone, SQLite groups along the (attribute_id, seq) index it reads the stage by instead
+ * of sorting the range in a temporary B-tree (its object_id is the group's one row's).
+ */
 function resolveSingleInsert(
-  among: RawBuilder<unknown>,
-  groups: RawBuilder<unknown>,
   attributeId: number,
+  targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
 ): RawBuilder<unknown> {
   return sql`insert into object_reference (object_id, attribute_id, position, target_object_id)
       select s.object_id, ${attributeId}, 0, min(v.object_id) from engine_ref_stage s
-      join object_value v on ${among} and v.value_ci = s.text_ci
+      join object_value v on v.attribute_id in (${sql.join(targetAttributeIds)}) and v.value_ci = s.text_ci
       where s.attribute_id = ${attributeId} and s.seq > ${afterSeq} and s.seq <= ${lastSeq}
         and s.created = 1 and s.text_ci is not null
-      group by ${groups} having min(v.object_id) = max(v.object_id)`
+      group by s.seq having min(v.object_id) = max(v.object_id)`
 }
