@@ -33,8 +33,17 @@ export function applyHeapGrowth(percent: number, execArgv: readonly string[] = p
 /** V8's flag for the young generation's semi-spaces, in MB, spelled either way. */
 const SEMI_SPACE = /^--max[-_]semi[-_]space[-_]size=(\d+)$/
 
-/** V8's semi-space size on 64-bit platforms when node is given none (the young generation is two of them). */
+/**
+ * V8's semi-space size on 64-bit platforms when node is given none (the young generation is two of them), up to
+ * Node.js 22. Node.js 24's V8 sizes it by the machine's memory instead (measured: 2 × 64 MB on a 24 GiB machine),
+ * so the banner names no size there.
+ */
 export const V8_SEMI_SPACE_MB = 16
+
+/** Whether node `version` (process.versions.node) has V8's fixed 16 MB semi-space default. */
+function fixedSemiSpaceDefault(version: string): boolean {
+  return Number(version.split('.')[0]) <= 22
+}
 
 /**
  * The young generation's semi-space size in MB that node was started with: `--max-semi-space-size` on its command
@@ -58,6 +67,7 @@ export function memoryLine(
   config: Pick<AppConfig, 'database' | 'nodeOptions' | 'mallocArenaMax'>,
   growth: HeapGrowth = inForce,
   execArgv: readonly string[] = process.execArgv,
+  nodeVersion: string = process.versions.node,
 ): string {
   const { database, mallocArenaMax } = config
   const semiSpace = semiSpaceMb(execArgv, config.nodeOptions)
@@ -70,7 +80,9 @@ export function memoryLine(
   const young =
     semiSpace !== null
       ? `young generation 2 × ${semiSpace} MB (node --max-semi-space-size)`
-      : `young generation 2 × ${V8_SEMI_SPACE_MB} MB (V8's default: node started without --max-semi-space-size)`
+      : fixedSemiSpaceDefault(nodeVersion)
+        ? `young generation 2 × ${V8_SEMI_SPACE_MB} MB (V8's default: node started without --max-semi-space-size)`
+        : "young generation sized by V8 from the machine's memory (node started without --max-semi-space-size)"
   const arenas = mallocArenaMax ? `; malloc arenas ≤ ${mallocArenaMax} (MALLOC_ARENA_MAX)` : ''
   const heap = `${growthText}; ${young}${arenas}`
   if (database.dialect !== 'sqlite') return heap

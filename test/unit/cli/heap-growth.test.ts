@@ -41,9 +41,24 @@ describe('memoryLine', () => {
         { database: { dialect: 'postgres', url: 'x' }, nodeOptions: '', mallocArenaMax: null },
         { percent: null, by: 'v8' },
         [],
+        '22.23.5',
       ),
     ).toBe(
       "heap growth left to V8's heuristics (INTAKE_HEAP_GROWTH_PERCENT=0); young generation 2 × 16 MB (V8's default: node started without --max-semi-space-size)",
+    )
+  })
+
+  it("names no young generation size for Node.js 24, whose V8 sizes it from the machine's memory", () => {
+    const config = {
+      database: { dialect: 'postgres' as const, url: 'x' },
+      nodeOptions: '',
+      mallocArenaMax: null,
+    }
+    expect(memoryLine(config, { percent: 100 }, [], '24.22.3')).toBe(
+      "heap grows 100 % over live data (INTAKE_HEAP_GROWTH_PERCENT); young generation sized by V8 from the machine's memory (node started without --max-semi-space-size)",
+    )
+    expect(memoryLine(config, { percent: 100 }, ['--max-semi-space-size=4'], '24.22.3')).toContain(
+      'young generation 2 × 4 MB (node --max-semi-space-size)',
     )
   })
 })
