@@ -44,6 +44,7 @@ export async function consumeChunk(
   flushType: (state: TypeState) => Promise<void>,
 ): Promise<void> {
   const { problems, mapCtx } = run
+  const releasable = run.input.releaseEntries === true ? releasableArrays(run, chunk) : null
   for (const state of run.states.values()) {
     const { plan, result } = state
     // Selecting the chunk's entries is part of reading (read = parse + select).
@@ -56,6 +57,7 @@ export async function consumeChunk(
       plan.mapping.objectTypeExternalId,
       selectorProblems,
       run.rootOffsets,
+      releasable?.get(state) ?? null,
     )
     // An entry whose source fingerprint its owned object carries is identical without being mapped. Not with a
     // selector filter: an AQL query may read the clock (now()).
@@ -67,7 +69,9 @@ export async function consumeChunk(
       await readTableEarly(ctx, state)
       mapStart = performance.now()
     }
-    for (const { entry, location } of selected) {
+    for (let i = 0; i < selected.length; i++) {
+      // Taken out of the selection (and, when releasable, the chunk): held by this turn alone from here on.
+      const entry = selected.take(i)
       result.entriesInSource++
       run.total++
       if (plan.condition && !plan.condition(entry)) {
@@ -88,7 +92,9 @@ export async function consumeChunk(
           const duplicate = mayBeDuplicate(state, identity!)
           if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, identity!)))) {
             result.duplicateEnries++
-            problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: identity! }))
+            problems.push(
+              droppedEntryProblem(plan, selected.location(i), { kind: 'duplicate', identity: identity! }),
+            )
             continue
           }
           const id = table.id(at)
@@ -108,7 +114,7 @@ export async function consumeChunk(
       const high = SOURCE[1]!
       const before = problems.length
       const seed = fingerprints && table === null ? planSeed(plan, mapCtx) : null
-      const outcome = mapEntry(plan, entry, location, mapCtx, seed)
+      const outcome = mapEntry(plan, entry, selected.paths[i]!, mapCtx, seed, selected.indexes[i]!)
       if (outcome.kind === 'mapped') {
         const m = outcome.mapped
         // Stored with the object only when the entry mapped cleanly: one that reports a problem is mapped every time.
@@ -122,7 +128,7 @@ export async function consumeChunk(
       if (outcome.kind === 'emptyExternalId' || outcome.kind === 'emptyLabel') {
         if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
         else result.emptyLabelEntries++
-        problems.push(droppedEntryProblem(plan, location, outcome))
+        problems.push(droppedEntryProblem(plan, selected.location(i), outcome))
       } else if (outcome.kind === 'skipped') result.entriesSkipped++
       if (state.firstEntryKeys === undefined) state.firstEntryKeys = Object.keys(entry)
       if ((outcome.kind === 'skipped' || outcome.kind === 'emptyLabel') && outcome.identity !== null) {
@@ -159,7 +165,9 @@ export async function consumeChunk(
       const duplicate = mayBeDuplicate(state, m.identity)
       if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, m.identity)))) {
         result.duplicateEnries++
-        problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
+        problems.push(
+          droppedEntryProblem(plan, selected.location(i), { kind: 'duplicate', identity: m.identity }),
+        )
         continue
       }
       state.accepted++
@@ -189,6 +197,30 @@ export async function consumeChunk(
     const items = chunk[root]
     if (Array.isArray(items)) run.rootOffsets.set(root, (run.rootOffsets.get(root) ?? 0) + items.length)
   }
+}
+
+/**
+ * Per type: the chunk's top-level arrays whose elements its selection may release once mapped (EngineInput
+ * releaseEntries) — those of its selector's root and its own root that no later type of the run selects from (a
+ * tabular file hands every mapping the same rows, under each root). A type whose selector has more segments
+ * releases nothing, and neither does any type before it that shares its root.
+ */
+function releasableArrays(run: Run, chunk: DataChunk): Map<TypeState, Set<unknown>> {
+  const states = [...run.states.values()]
+  const rootsOf = (s: TypeState) => [s.plan.selector[0]!, objectsRoot(s.plan.mapping.objectTypeExternalId)]
+  const out = new Map<TypeState, Set<unknown>>()
+  const later = new Set<unknown>()
+  for (let i = states.length - 1; i >= 0; i--) {
+    const s = states[i]!
+    const mine = new Set<unknown>()
+    for (const root of rootsOf(s)) {
+      const items = chunk[root]
+      if (Array.isArray(items) && !later.has(items)) mine.add(items)
+    }
+    out.set(s, mine)
+    for (const root of rootsOf(s)) later.add(chunk[root])
+  }
+  return out
 }
 
 /**

@@ -318,6 +318,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         partialRead: since !== undefined,
         dryRun,
         data: recorder ? recorder.tee(data()) : data(),
+        // The connector's batches are read for this run alone (the plan's copy is written before the engine sees them).
+        releaseEntries: true,
         ...(recorder && { planSink: recorder.sink }),
         deleteGuard: plan.deleteGuard ?? null,
         drainSourceProblems: () => pendingProblems.splice(0),
