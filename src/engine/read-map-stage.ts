@@ -17,13 +17,15 @@ import { writeSkippedHashes } from './type-writer.js'
 
 const BATCH = 5000
 /**
- * Entries per batch on SQLite. A batch's mapped entries live until it is written, so most of them outlive a scavenge
- * or two and are copied and promoted (~1 KB per entry at 5,000); a smaller batch lets more of them die young. On
- * SQLite (64-row statements, no round trips) a first load at 1M took 28–31 s at 2,000 against 30–34 s at 5,000
- * (map 4.6 against 4.7–5.1 µs/entry; docs/benchmarks.md, issue 11 ninth pass, gcmap). PostgreSQL keeps 5,000: each
- * batch costs it round trips and COPYs, and 1,000 measured slower there.
+ * Entries per batch on SQLite. A batch's mapped entries live until it is written: a batch no larger than the chunks
+ * it is mapped from (file imports: FILE_BATCH_SIZE, 1,000) lets them die young — written before the connector parses
+ * the next chunk. Measured in process (bench/read-map-only.ts, 200,000 rows, entries released once mapped): chunk
+ * 1,000 / batch 1,000 promoted 27–32 MB where 5,000 / 2,000 promoted 30–120 MB with V8's 16 MB semi-spaces and ~245
+ * MB with the server's 4 MB (docs/benchmarks.md, issue 11 tenth pass, mapgc2); the ninth pass (gcmap) measured a
+ * first load at 1M at 1,000 as fast as at 2,000. PostgreSQL keeps 5,000: each batch costs it round trips and COPYs,
+ * and 1,000 measured slower there.
  */
-const SQLITE_BATCH = 2000
+const SQLITE_BATCH = 1000
 /** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
 const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
