@@ -24,7 +24,10 @@ export async function engineRunner(
   const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
   await services.mappings.submit(ws, source.id, 'PUT', document)
   return {
-    runOnce: (csv) => runEngine(services, ws, source.id, csvChunks(csv, HARDWARE_ROOT)),
+    runOnce: (csv) =>
+      runEngine(services, ws, source.id, csvChunks(csv, HARDWARE_ROOT), {
+        releaseEntries: process.env.BENCH_KEEP_ENTRIES !== '1',
+      }),
     close: () => booted.close(),
   }
 }

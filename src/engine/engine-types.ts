@@ -49,6 +49,13 @@ export interface EngineInput {
   settings: EngineSettings
   data: AsyncIterable<DataChunk>
   /**
+   * The chunks are this run's alone (parsed for it, never read again by the caller): the engine may empty the
+   * elements of a chunk's arrays as it maps their entries (selector.ts Selection.take), so that a mapped source row
+   * can die young instead of living until its whole chunk is mapped. Off by default: a caller that hands the same
+   * chunk objects to another run (as tests do) keeps them whole.
+   */
+  releaseEntries?: boolean
+  /**
    * Problems of the source itself found while reading (a malformed CSV row, undecodable bytes), drained after each
    * chunk is read: they are stored and reported with the entry problems, and the execution goes on.
    */

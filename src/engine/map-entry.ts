@@ -11,7 +11,7 @@ import { STATUS_NAME_PATTERN } from '../domain/schema/definitions.js'
 import type { AttributeKind, CanonicalValue } from '../domain/schema/types.js'
 import { TransformFailure } from '../domain/mapping/transform-steps.js'
 import type { EngineSettings, EntryProblem } from './engine-types.js'
-import { compileLocator } from './selector.js'
+import { compileLocator, locationText } from './selector.js'
 import { isList, NO_VALUES, SlotLayout, SlotMap, type Slot } from './slot-map.js'
 import type { AttributePlan, TypePlan } from './type-plan.js'
 import { beginPrint, endPrint, printAttribute } from './source-fingerprint.js'
@@ -25,7 +25,13 @@ import { beginPrint, endPrint, printAttribute } from './source-fingerprint.js'
  * batch of entries lives until it is written; a list read from them may be a new array on every read.
  */
 export interface MappedEntry {
-  location: string
+  /**
+   * The entry's location as the selection found it (selector.ts Selection): the array that held it and its index
+   * there, shared text and a number — made into text (entryLocation) only when a problem or a staged reference needs
+   * it. Index -1: `path` is the whole location.
+   */
+  path: string
+  index: number
   identity: string
   label: string
   /** Non-reference attributes with at least one value. */
@@ -50,6 +56,11 @@ export interface MappedEntry {
    */
   sourceLow: number
   sourceHigh: number
+}
+
+/** A mapped entry's location text (`hardware[12]`). */
+export function entryLocation(e: MappedEntry): string {
+  return locationText(e.path, e.index)
 }
 
 /** Whether a mapped entry carries a source fingerprint. */
@@ -279,7 +290,8 @@ function slotsOf(plan: TypePlan) {
  */
 function report(
   plan: TypePlan,
-  location: string,
+  path: string,
+  index: number,
   ctx: MapContext,
   a: AttributePlan,
   code: string,
@@ -288,7 +300,7 @@ function report(
 ): boolean {
   const p: EntryProblem = {
     objectTypeId: plan.type.id,
-    location,
+    location: locationText(path, index),
     code,
     message: `${a.attribute.name}: ${message}`,
     attribute: a.attribute.name,
@@ -324,16 +336,18 @@ type Values = SlotMap<number, CanonicalValue>
 type References = SlotMap<number, string>
 
 /**
- * Maps one entry. With `seed` (the plan's fingerprint seed, source-fingerprint.ts planSeed), the entry's source
+ * Maps one entry, found at `path` and `index` (its location `${path}[${index}]`, made into text only for a problem;
+ * index -1: `path` is the whole location). With `seed` (the plan's fingerprint seed, source-fingerprint.ts planSeed), the entry's source
  * fingerprint is made from the values its locators read for mapping (never read twice) and kept with the mapped
  * entry (sourceLow, sourceHigh); without it, or when a locator read a nested object, the entry has none.
  */
 export function mapEntry(
   plan: TypePlan,
   entry: Record<string, unknown>,
-  location: string,
+  path: string,
   ctx: MapContext,
   seed: Int32Array | null = null,
+  index = -1,
 ): MapOutcome {
   const compiledPlan = mappingOf(plan)
   const { slot } = compiledPlan
@@ -360,7 +374,7 @@ export function mapEntry(
         raw = a.shape(raw, entry)
       } catch (error) {
         if (!(error instanceof TransformFailure)) throw error
-        if (report(plan, location, ctx, a, 'TRANSFORMATION_FAILED', transformProblem(error), error.value))
+        if (report(plan, path, index, ctx, a, 'TRANSFORMATION_FAILED', transformProblem(error), error.value))
           skip = true
         failed = true
         raw = undefined
@@ -375,7 +389,7 @@ export function mapEntry(
       if (max !== -1 && distinct > max) {
         // The reference pass links the targets of the first texts only.
         const message = `takes at most ${max} value(s), got ${distinct}; the first ${max} are kept`
-        if (report(plan, location, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
+        if (report(plan, path, index, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
       }
       if (texts !== undefined) {
         referenceSlots ??= new Array<Slot<string>>(compiledPlan.referenceLayout.keys.length)
@@ -423,7 +437,7 @@ export function mapEntry(
           if (kind === 'status' && !STATUS_NAME_PATTERN.test(name)) {
             // Not a name a status can have: a problem of this entry's value, never of the whole execution.
             const message = `"${name}" cannot become a status (a status name has 2 to 30 letters, digits, spaces or dashes); the value is dropped`
-            if (report(plan, location, ctx, a, 'INVALID_STATUS_NAME', message, item)) skip = true
+            if (report(plan, path, index, ctx, a, 'INVALID_STATUS_NAME', message, item)) skip = true
             invalid = true
             continue
           }
@@ -433,7 +447,7 @@ export function mapEntry(
           newOptions.set(a.attribute.id, [...(newOptions.get(a.attribute.id) ?? []), name])
         }
       } else if (r.reason !== 'empty value') {
-        if (report(plan, location, ctx, a, 'INVALID_VALUE', r.reason, item)) skip = true
+        if (report(plan, path, index, ctx, a, 'INVALID_VALUE', r.reason, item)) skip = true
         invalid = true
       }
     }
@@ -441,7 +455,7 @@ export function mapEntry(
     const max = a.attribute.maximumCardinality
     if (max !== -1 && out.length > max) {
       const message = `takes at most ${max} value(s), got ${out.length}; the first ${max} are kept`
-      if (report(plan, location, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
+      if (report(plan, path, index, ctx, a, 'TOO_MANY_VALUES', message)) skip = true
       out.length = max
     }
     if (out.length) {
@@ -474,7 +488,7 @@ export function mapEntry(
     const count = values.countOf(a.attribute.id) || refs.countOf(a.attribute.id)
     if (count < a.attribute.minimumCardinality) {
       const message = `needs at least ${a.attribute.minimumCardinality} value(s); the entry is skipped`
-      report(plan, location, ctx, a, 'MISSING_REQUIRED_VALUE', message)
+      report(plan, path, index, ctx, a, 'MISSING_REQUIRED_VALUE', message)
       if (ctx.settings.entryProblems !== 'FAIL') return { kind: 'skipped', identity }
     }
   }
@@ -482,7 +496,8 @@ export function mapEntry(
   return {
     kind: 'mapped',
     mapped: {
-      location,
+      path,
+      index,
       identity,
       label,
       values,
@@ -817,7 +832,7 @@ function optionsWith(base: CoerceOptions, allowed: readonly string[]): CoerceOpt
 
 /** The characters of text a mapped entry holds, roughly: what a batch of them weighs on the heap. */
 export function mappedWeight(m: MappedEntry): number {
-  let n = m.identity.length + m.label.length + m.location.length
+  let n = m.identity.length + m.label.length + m.path.length + 8
   for (const s of (m.values as Values).rawSlots()) n += slotWeight(s)
   for (const s of (m.references as SlotMap<number, string>).rawSlots()) n += slotWeight(s)
   return n

@@ -17,13 +17,15 @@ import { writeSkippedHashes } from './type-writer.js'
 
 const BATCH = 5000
 /**
- * Entries per batch on SQLite. A batch's mapped entries live until it is written, so most of them outlive a scavenge
- * or two and are copied and promoted (~1 KB per entry at 5,000); a smaller batch lets more of them die young. On
- * SQLite (64-row statements, no round trips) a first load at 1M took 28–31 s at 2,000 against 30–34 s at 5,000
- * (map 4.6 against 4.7–5.1 µs/entry; docs/benchmarks.md, issue 11 ninth pass, gcmap). PostgreSQL keeps 5,000: each
- * batch costs it round trips and COPYs, and 1,000 measured slower there.
+ * Entries per batch on SQLite. A batch's mapped entries live until it is written: a batch no larger than the chunks
+ * it is mapped from (file imports: FILE_BATCH_SIZE, 1,000) lets them die young — written before the connector parses
+ * the next chunk. Measured in process (bench/read-map-only.ts, 200,000 rows, entries released once mapped): chunk
+ * 1,000 / batch 1,000 promoted 27–32 MB where 5,000 / 2,000 promoted 30–120 MB with V8's 16 MB semi-spaces and ~245
+ * MB with the server's 4 MB (docs/benchmarks.md, issue 11 tenth pass, mapgc2); the ninth pass (gcmap) measured a
+ * first load at 1M at 1,000 as fast as at 2,000. PostgreSQL keeps 5,000: each batch costs it round trips and COPYs,
+ * and 1,000 measured slower there.
  */
-const SQLITE_BATCH = 2000
+const SQLITE_BATCH = 1000
 /** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
 const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }
@@ -44,6 +46,7 @@ export async function consumeChunk(
   flushType: (state: TypeState) => Promise<void>,
 ): Promise<void> {
   const { problems, mapCtx } = run
+  const releasable = run.input.releaseEntries === true ? releasableArrays(run, chunk) : null
   for (const state of run.states.values()) {
     const { plan, result } = state
     // Selecting the chunk's entries is part of reading (read = parse + select).
@@ -56,6 +59,7 @@ export async function consumeChunk(
       plan.mapping.objectTypeExternalId,
       selectorProblems,
       run.rootOffsets,
+      releasable?.get(state) ?? null,
     )
     // An entry whose source fingerprint its owned object carries is identical without being mapped. Not with a
     // selector filter: an AQL query may read the clock (now()).
@@ -67,7 +71,9 @@ export async function consumeChunk(
       await readTableEarly(ctx, state)
       mapStart = performance.now()
     }
-    for (const { entry, location } of selected) {
+    for (let i = 0; i < selected.length; i++) {
+      // Taken out of the selection (and, when releasable, the chunk): held by this turn alone from here on.
+      const entry = selected.take(i)
       result.entriesInSource++
       run.total++
       if (plan.condition && !plan.condition(entry)) {
@@ -88,7 +94,9 @@ export async function consumeChunk(
           const duplicate = mayBeDuplicate(state, identity!)
           if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, identity!)))) {
             result.duplicateEnries++
-            problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: identity! }))
+            problems.push(
+              droppedEntryProblem(plan, selected.location(i), { kind: 'duplicate', identity: identity! }),
+            )
             continue
           }
           const id = table.id(at)
@@ -108,7 +116,7 @@ export async function consumeChunk(
       const high = SOURCE[1]!
       const before = problems.length
       const seed = fingerprints && table === null ? planSeed(plan, mapCtx) : null
-      const outcome = mapEntry(plan, entry, location, mapCtx, seed)
+      const outcome = mapEntry(plan, entry, selected.paths[i]!, mapCtx, seed, selected.indexes[i]!)
       if (outcome.kind === 'mapped') {
         const m = outcome.mapped
         // Stored with the object only when the entry mapped cleanly: one that reports a problem is mapped every time.
@@ -122,7 +130,7 @@ export async function consumeChunk(
       if (outcome.kind === 'emptyExternalId' || outcome.kind === 'emptyLabel') {
         if (outcome.kind === 'emptyExternalId') result.emptyExternalIdEntries++
         else result.emptyLabelEntries++
-        problems.push(droppedEntryProblem(plan, location, outcome))
+        problems.push(droppedEntryProblem(plan, selected.location(i), outcome))
       } else if (outcome.kind === 'skipped') result.entriesSkipped++
       if (state.firstEntryKeys === undefined) state.firstEntryKeys = Object.keys(entry)
       if ((outcome.kind === 'skipped' || outcome.kind === 'emptyLabel') && outcome.identity !== null) {
@@ -159,7 +167,9 @@ export async function consumeChunk(
       const duplicate = mayBeDuplicate(state, m.identity)
       if (duplicate && (duplicate === 'yes' || (await isEarlierDuplicate(ctx, state, m.identity)))) {
         result.duplicateEnries++
-        problems.push(droppedEntryProblem(plan, location, { kind: 'duplicate', identity: m.identity }))
+        problems.push(
+          droppedEntryProblem(plan, selected.location(i), { kind: 'duplicate', identity: m.identity }),
+        )
         continue
       }
       state.accepted++
@@ -189,6 +199,30 @@ export async function consumeChunk(
     const items = chunk[root]
     if (Array.isArray(items)) run.rootOffsets.set(root, (run.rootOffsets.get(root) ?? 0) + items.length)
   }
+}
+
+/**
+ * Per type: the chunk's top-level arrays whose elements its selection may release once mapped (EngineInput
+ * releaseEntries) — those of its selector's root and its own root that no later type of the run selects from (a
+ * tabular file hands every mapping the same rows, under each root). A type whose selector has more segments
+ * releases nothing, and neither does any type before it that shares its root.
+ */
+function releasableArrays(run: Run, chunk: DataChunk): Map<TypeState, Set<unknown>> {
+  const states = [...run.states.values()]
+  const rootsOf = (s: TypeState) => [s.plan.selector[0]!, objectsRoot(s.plan.mapping.objectTypeExternalId)]
+  const out = new Map<TypeState, Set<unknown>>()
+  const later = new Set<unknown>()
+  for (let i = states.length - 1; i >= 0; i--) {
+    const s = states[i]!
+    const mine = new Set<unknown>()
+    for (const root of rootsOf(s)) {
+      const items = chunk[root]
+      if (Array.isArray(items) && !later.has(items)) mine.add(items)
+    }
+    out.set(s, mine)
+    for (const root of rootsOf(s)) later.add(chunk[root])
+  }
+  return out
 }
 
 /**

@@ -4,7 +4,7 @@ import { encodeValues } from '../domain/schema/stored-values.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import { decideBatch, heldValuesOf, settle, storedValueMap, type Decided } from './decide.js'
 import { addIndexRows, CreatedIndexRows, removeIndexRows } from './index-rows.js'
-import type { MappedEntry } from './map-entry.js'
+import { entryLocation, type MappedEntry } from './map-entry.js'
 import type { StoredValues, Tuple } from './ports.js'
 import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
 import { timed } from './result.js'
@@ -231,6 +231,7 @@ function queueReferences(
   objectKey: string,
   created: boolean,
 ): void {
+  let location: string | undefined
   for (const { a, simple } of referenceAttributes(plan)) {
     const own = e.references.get(a.attribute.id)
     if (!own && !(e.empty.has(a.attribute.id) && plan.emptyValues === 'REMOVE' && !created)) continue
@@ -242,7 +243,7 @@ function queueReferences(
       attributeId: a.attribute.id,
       texts,
       placeholders: a.referenceQuery === null || simple ? NO_PLACEHOLDERS : e.placeholders,
-      location: e.location,
+      location: (location ??= entryLocation(e)),
       created,
     })
   }

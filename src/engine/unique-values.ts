@@ -24,7 +24,7 @@ import { foldCase } from '../domain/aql/compare.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import type { CanonicalValue } from '../domain/schema/types.js'
 import type { EntryProblem } from './engine-types.js'
-import { EntryProblemFailure, setMappedValues, type MappedEntry } from './map-entry.js'
+import { EntryProblemFailure, entryLocation, setMappedValues, type MappedEntry } from './map-entry.js'
 import type { TypeState, UniqueRunValues, WriteContext } from './run-context.js'
 import { textHashesInto, TextHashes } from './seen-sets.js'
 import type { TypePlan } from './type-plan.js'
@@ -88,7 +88,7 @@ export async function enforceUnique(
         }
         const problem: EntryProblem = {
           objectTypeId: plan.type.id,
-          location: e.location,
+          location: entryLocation(e),
           code: 'UNIQUE_VALUE_TAKEN',
           message: `${attribute.name}: "${valueText(v)}" is unique and another object of ${plan.type.name} already has it; ${ctx.entryProblems === 'SKIP_ENTRY' ? 'the entry is skipped' : 'the value is dropped'}`,
           attribute: attribute.name,

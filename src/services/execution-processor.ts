@@ -99,6 +99,8 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
           document: mapping.document,
           settings,
           data: recorder ? recorder.tee(storedChunks(db, executionId)) : storedChunks(db, executionId),
+          // Each chunk is parsed from its stored payload for this run alone.
+          releaseEntries: true,
           dryRun,
           ...(recorder && { planSink: recorder.sink }),
           deleteGuard,

@@ -31,8 +31,13 @@ import { preparePullSource } from './pull-source.js'
 import type { PlanRecorder, PlanService } from './plan.service.js'
 import type { WorkspaceSettingsService } from './workspace-settings.service.js'
 
-/** Entries per connector batch. */
-export const FILE_BATCH_SIZE = 5000
+/**
+ * Entries per connector batch (the engine's chunk). The engine keeps a chunk's rows until it maps them, each released
+ * once mapped; rows parsed long before they are mapped outlive the young generation: at 5,000 a first load's read +
+ * map promoted ~1.2 KB per entry under the server's 4 MB semi-spaces, at 1,000 (with SQLite's 1,000-entry batches)
+ * ~0.15 KB (docs/benchmarks.md, issue 11 tenth pass, mapgc2).
+ */
+export const FILE_BATCH_SIZE = 1000
 /** How often a run stores its progress (PostgreSQL) and looks for a pause or cancel from another process. */
 const TICK_MS = 1000
 
@@ -318,6 +323,8 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
         partialRead: since !== undefined,
         dryRun,
         data: recorder ? recorder.tee(data()) : data(),
+        // The connector's batches are read for this run alone (the plan's copy is written before the engine sees them).
+        releaseEntries: true,
         ...(recorder && { planSink: recorder.sink }),
         deleteGuard: plan.deleteGuard ?? null,
         drainSourceProblems: () => pendingProblems.splice(0),

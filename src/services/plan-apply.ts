@@ -179,6 +179,7 @@ export function processPlanApply(deps: PlanApplyDeps): JobHandler {
         document: JSON.parse(plan.document) as NormalizedDocument,
         settings: JSON.parse(plan.settings) as EngineSettings,
         data: readLines<DataChunk>(input, true),
+        releaseEntries: true,
         partialRead: Number(plan.partial_read) === 1,
         planSink: {
           add: async (typeId, objectId, change) => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { selectEntries, splitSelector, type SelectorProblem } from '../../../src/engine/selector.js'
+import {
+  entriesForMapping,
+  objectsRoot,
+  selectEntries,
+  splitSelector,
+  type SelectorProblem,
+} from '../../../src/engine/selector.js'
 
 function select(data: Record<string, unknown>, selector: string) {
   const problems: SelectorProblem[] = []
@@ -97,5 +103,33 @@ describe('selectors', () => {
     const { entries, problems } = select({ a: ['x', { b: [{ v: 1 }] }] }, 'a.b')
     expect(entries.map((e) => e.entry.v)).toEqual([1])
     expect(problems).toEqual([{ location: 'a[0]', message: 'an entry must be an object, found a string' }])
+  })
+
+  it("a selection keeps each entry's array and index, not its location text, and takes entries out one by one", () => {
+    const rows = [{ id: 'a' }, 7, { id: 'b' }]
+    const own = [{ id: 'c' }]
+    const chunk = { rows, [objectsRoot('t')]: own }
+    const problems: SelectorProblem[] = []
+    const offsets = new Map([['rows', 10]])
+    // Only the arrays it is given may be emptied: here the type's own root, not `rows`.
+    const s = entriesForMapping(chunk, ['rows'], 't', problems, offsets, new Set([own]))
+    expect(s.length).toBe(3)
+    expect([0, 1, 2].map((i) => s.location(i))).toEqual(['rows[10]', 'rows[12]', `${objectsRoot('t')}[0]`])
+    expect(problems).toEqual([
+      { location: 'rows[11]', message: 'an entry must be an object, found a number' },
+    ])
+    expect([0, 1, 2].map((i) => s.take(i))).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
+    expect(s.entries).toEqual([undefined, undefined, undefined])
+    expect(rows).toEqual([{ id: 'a' }, 7, { id: 'b' }])
+    expect(own).toEqual([undefined])
+  })
+
+  it("releases the elements of the selector's own array (its offset taken off) when given it", () => {
+    const rows = [{ id: 'a' }, 'x', { id: 'b' }]
+    const s = entriesForMapping({ rows }, ['rows'], 't', [], new Map([['rows', 5]]), new Set([rows]))
+    s.take(1)
+    expect(rows).toEqual([{ id: 'a' }, 'x', undefined])
+    s.take(0)
+    expect(rows).toEqual([undefined, 'x', undefined])
   })
 })
