@@ -57,6 +57,14 @@ export async function benchAql(
       ['objectType = Device AND Bought >= "2024-12-01" AND Vendor in ("Vendor 1", "Vendor 2")', ''],
       [`object having inboundReferences(Serial = "${serial}")`, ''],
       ['objectType = Device AND Vendor = "Vendor 3" order by Serial desc', ''],
+      // The label attribute (Name) by name: answered from object.label_ci, or from its index rows before 0030.
+      [`Name = "${repo.deviceLabel}"`, ''],
+      [`objectType = Device AND Name = "${repo.deviceLabel.toUpperCase()}"`, ''],
+      [`Name in ("${repo.deviceLabel}", "${repo.personLabel}")`, ''],
+      ['Name like "abc"', ''],
+      ['Name startswith "dev-zz"', ''],
+      [`objectType = Device AND Owner.Name = "${repo.personLabel}"`, ''],
+      ['objectType = Person AND Name is not EMPTY', ''],
     ]
     const rows: AqlBenchRow[] = []
     for (const [query, target] of queries) {

@@ -2,6 +2,7 @@ import { breathe } from './breathe.js'
 import { guardActive, judge } from './delete-guard.js'
 import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
+import { valueText } from '../domain/schema/content-hash.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
 import type { OwnedTable } from './owned-table.js'
@@ -297,15 +298,17 @@ async function update(
     const prev = values.get(attr.id) ?? []
     if (prev.length === 1 && prev[0] === coerced.value) continue
     values.set(attr.id, [coerced.value])
+    // The label is the label attribute's first value (what AQL reads for it when it keeps no index rows).
+    const label = attr.label ? valueText(coerced.value) : s.label
     updates.push([
       o.id,
-      s.label,
+      label,
       `missing:${o.id}`,
       encodeValues(values, () => false),
       ctx.now,
       o.missing_since,
       o.missing_runs,
-      foldCase(s.label),
+      foldCase(label),
       ctx.provenance ? ctx.provenance.written(s, [attr.id]) : s.provenance,
     ])
     removeIndexRows(removeKeys, attr, o.id, prev)

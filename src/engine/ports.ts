@@ -189,6 +189,17 @@ export interface ImportTx {
     pattern: string,
     limit: number,
   ): Promise<{ object_id: number; value_text: string }[]>
+  /** valuesMatching for attributes answered from their objects' labels (index state `label`, no index rows). */
+  labelsMatching(
+    labels: LabelTargets,
+    folded: string[],
+  ): Promise<{ object_id: number | string; value_ci: string; value_text: string }[]>
+  /** valuesLike for attributes answered from their objects' labels. */
+  labelsLike(
+    labels: LabelTargets,
+    pattern: string,
+    limit: number,
+  ): Promise<{ object_id: number; value_text: string }[]>
   objectOwners(
     ids: number[],
   ): Promise<{ id: number | string; identity: string | null; import_source_id: string | null }[]>
@@ -231,7 +242,8 @@ export interface ImportTx {
    * (afterSeq, lastSeq]; answers the objects written. `countOnly`: the caller needs only how many (each written row
    * is a different object: one row per object and attribute), which SQLite answers without returning the rows;
    * a store may answer the objects anyway. A store may also link none (PostgreSQL, when the targets outnumber the
-   * rows): the rows it leaves are read by the pages.
+   * rows): the rows it leaves are read by the pages. `labels`: the target attributes are answered from their objects'
+   * labels (index state `label`, no index rows): the statement matches the targets' label_ci instead.
    */
   resolveStagedSingle(
     attributeId: number,
@@ -239,6 +251,7 @@ export interface ImportTx {
     afterSeq: number,
     lastSeq: number,
     countOnly?: boolean,
+    labels?: LabelTargets,
   ): Promise<number[] | number>
 
   // missing objects
@@ -275,4 +288,14 @@ export interface ImportStore {
   readonly dialect: 'sqlite' | 'postgres'
   /** Runs `work` in one transaction; `rollback` (a dry run) undoes it after `work` returns. */
   transaction(work: (tx: ImportTx) => Promise<void>, options: { rollback: boolean }): Promise<void>
+}
+
+/**
+ * Label attributes answered from their objects' labels (index state `label`, domain/schema/indexed-attributes.ts):
+ * an object holding a value of one of `attributeIds` has it as label; `typeIds` are their types.
+ */
+export interface LabelTargets {
+  readonly workspaceId: string
+  readonly attributeIds: readonly number[]
+  readonly typeIds: readonly number[]
 }

@@ -1,7 +1,7 @@
 import { foldCase } from '../domain/aql/compare.js'
 import { storedKeyFor } from '../domain/aql/key-equality.js'
 import { valueText } from '../domain/schema/content-hash.js'
-import { indexUsable } from '../domain/schema/indexed-attributes.js'
+import { answeredFromLabel, indexUsable } from '../domain/schema/indexed-attributes.js'
 import { decodeValues } from '../domain/schema/stored-values.js'
 import { interpolate } from '../domain/aql/placeholders.js'
 import { AppError } from '../domain/errors.js'
@@ -11,7 +11,7 @@ import type { EntryProblem } from './engine-types.js'
 import { parseSimpleReferenceQuery, type SimpleReferenceQuery } from './reference-query.js'
 import { breathe } from './breathe.js'
 import { IdBitmap } from './seen-sets.js'
-import type { StagedReference, Tuple } from './ports.js'
+import type { LabelTargets, StagedReference, Tuple } from './ports.js'
 import { timed, type PlannedChange } from './result.js'
 import type { PendingReference, TypeState, WriteContext } from './run-context.js'
 
@@ -59,7 +59,7 @@ export async function resolveReferences(
     // The ranges of seq read in pages (afterSeq, lastSeq]: the whole stage, or where the set statement left rows.
     let ranges: [number, number | undefined][] = [[0, undefined]]
     if (single) {
-      const { state, targetAttributeIds } = single
+      const { state, targetAttributeIds, labels } = single
       state.result.postFunctionTimeInMs += uncounted
       uncounted = 0
       ranges = []
@@ -78,6 +78,7 @@ export async function resolveReferences(
             afterSeq,
             lastSeq,
             countOnly,
+            labels,
           )
           let written: number
           if (typeof ids === 'number') {
@@ -229,7 +230,7 @@ function singleTargets(
   attributeId: number,
   counts: StagedCounts,
   rc: ReferenceContext,
-): { state: TypeState; targetAttributeIds: number[] } | null {
+): { state: TypeState; targetAttributeIds: number[]; labels?: LabelTargets } | null {
   if (ctx.planning || counts.typeId === null) return null
   const state = states.get(counts.typeId)
   if (!state) return null
@@ -244,8 +245,21 @@ function singleTargets(
     (rc.attributesByType.get(t) ?? []).filter((a) => foldCase(a.name) === name),
   )
   // A quoted "Key" the types do not have is the object key (lookup); an unknown attribute is reported by the pages.
-  if (targets.length === 0 || !targets.every((a) => indexUsable(a))) return null
-  return { state, targetAttributeIds: targets.map((a) => a.id) }
+  if (targets.length === 0) return null
+  const targetAttributeIds = targets.map((a) => a.id)
+  // Targets answered from their labels (no index rows): the statement matches label_ci, when all are.
+  if (targets.every((a) => answeredFromLabel(a)))
+    return { state, targetAttributeIds, labels: labelTargets(ctx, targets) }
+  if (!targets.every((a) => indexUsable(a))) return null
+  return { state, targetAttributeIds }
+}
+
+function labelTargets(ctx: WriteContext, attributes: readonly AttributeDef[]): LabelTargets {
+  return {
+    workspaceId: ctx.workspaceId,
+    attributeIds: attributes.map((a) => a.id),
+    typeIds: [...new Set(attributes.map((a) => a.objectTypeId))],
+  }
 }
 
 function referenceQueryOf(state: TypeState, attributeId: number): string {
@@ -527,21 +541,33 @@ async function lookup(
     const targets = typeIds.flatMap((t) =>
       (rc.attributesByType.get(t) ?? []).filter((a) => (name === null ? a.label : foldCase(a.name) === name)),
     )
-    // Attributes without complete index rows are read from their objects' values (indexed-attributes.ts).
+    // Attributes without complete index rows are read from their objects' values (indexed-attributes.ts); those
+    // answered from their objects' labels, from the labels.
     const attributeIds = targets.filter((a) => indexUsable(a)).map((a) => a.id)
-    const scanned = targets.filter((a) => !indexUsable(a))
+    const onLabel = targets.filter((a) => answeredFromLabel(a))
+    const scanned = targets.filter((a) => !indexUsable(a) && !answeredFromLabel(a))
     const likeHits =
       scanned.length > 0 ? await scanLookup(ctx, scanned, new Set(folded), q.operator === 'like', add) : null
+    const labels = onLabel.length > 0 ? labelTargets(ctx, onLabel) : null
+    if (labels !== null) {
+      for (let i = 0; i < folded.length; i += 900) {
+        for (const r of await ctx.tx.labelsMatching(labels, folded.slice(i, i + 900)))
+          add(r.value_ci, Number(r.object_id), r.value_text)
+      }
+    }
     if (attributeIds.length) {
       for (let i = 0; i < folded.length; i += 900) {
         for (const r of await ctx.tx.valuesMatching(attributeIds, folded.slice(i, i + 900)))
           add(r.value_ci, Number(r.object_id), r.value_text)
       }
-      if (q.operator === 'like') {
-        for (const f of folded.filter((x) => !byFolded.has(x))) {
-          const pattern = `%${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    }
+    if (q.operator === 'like' && (attributeIds.length > 0 || labels !== null)) {
+      for (const f of folded.filter((x) => !byFolded.has(x))) {
+        const pattern = `%${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        if (attributeIds.length > 0)
           for (const r of await ctx.tx.valuesLike(attributeIds, pattern, 2)) add(f, r.object_id, r.value_text)
-        }
+        if (labels !== null)
+          for (const r of await ctx.tx.labelsLike(labels, pattern, 2)) add(f, r.object_id, r.value_text)
       }
     }
     // `like` on scanned attributes: the values without an exact hit in either.

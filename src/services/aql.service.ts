@@ -106,11 +106,13 @@ export class AqlService {
       for (const a of type.attributes)
         attributeTypes.set(a.id, [...(attributeTypes.get(a.id) ?? []), type.id])
     }
+    const indexed = await repo.indexedAttributeIds(db, workspaceId)
     return {
       caps: this.caps,
       workspaceId,
       referenceAttributeIds: new Set(new CatalogIndex(prepared.catalog).referenceAttributeIds()),
-      indexedAttributeIds: new Set(await repo.indexedAttributeIds(db, workspaceId)),
+      indexedAttributeIds: new Set(indexed.map((a) => a.id)),
+      labelAttributeIds: new Set(indexed.filter((a) => a.label).map((a) => a.id)),
       attributeTypes,
     }
   }

@@ -1,7 +1,7 @@
 import { isoNow, systemClock, type Clock } from '../domain/clock.js'
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../domain/errors.js'
 import { checkCardinality, checkName, isAttributeKind } from '../domain/schema/definitions.js'
-import { keepsIndexRows, nextIndexState } from '../domain/schema/indexed-attributes.js'
+import { nextIndexState } from '../domain/schema/indexed-attributes.js'
 import { decodeValues } from '../domain/schema/stored-values.js'
 import { UniqueDuplicates } from '../domain/schema/unique-duplicates.js'
 import type { AttributeDef, AttributeKind } from '../domain/schema/types.js'
@@ -117,15 +117,14 @@ export class AttributeService {
       is_unique: input.unique ? 1 : 0,
       indexed: input.indexed ? 1 : 0,
       // A new attribute holds no values: its index rows, if it keeps any, are complete from the start.
-      index_state: nextIndexState(
-        null,
-        keepsIndexRows({
-          kind: input.kind,
-          label: input.label ?? false,
-          unique: input.unique ?? false,
-          indexed: input.indexed ?? false,
-        }),
-      ),
+      index_state: nextIndexState({
+        kind: input.kind,
+        label: input.label ?? false,
+        unique: input.unique ?? false,
+        indexed: input.indexed ?? false,
+        maximumCardinality: max,
+        indexState: null,
+      }),
       reference_object_type_id: input.referenceObjectTypeId ?? null,
       allowed_values: JSON.stringify(allowed),
       position: existing.length,
@@ -275,7 +274,7 @@ export class AttributeService {
    */
   private async syncIndexStates(workspaceId: string, objectTypeId: number): Promise<void> {
     for (const a of await this.list(workspaceId, objectTypeId)) {
-      const next = nextIndexState(a.indexState, keepsIndexRows(a))
+      const next = nextIndexState(a)
       if (next !== a.indexState) await repo.updateAttribute(this.db, a.id, { index_state: next })
     }
   }

@@ -4,6 +4,7 @@ import type { Db, Store } from './create-store.js'
 import type { BulkWriter } from './bulk.js'
 import type { ReadRows } from './read-rows.js'
 import { completeIndex } from './complete-index.js'
+import { labelTargetsRepository } from './repositories/label-targets.repository.js'
 import { provenanceRepository } from './repositories/provenance.repository.js'
 import { uniqueLockRepository } from './repositories/unique-lock.repository.js'
 import {
@@ -159,6 +160,8 @@ function importTx(
     valuesMatching: (attributeIds, folded) => repo.valuesMatching(db, dialect, attributeIds, folded),
     takenUniqueValues: (attributeId, sourceId, claims) =>
       repo.takenUniqueValues(db, dialect, attributeId, sourceId, claims),
+    labelsMatching: (labels, folded) => labelTargetsRepository.matching(db, dialect, labels, folded),
+    labelsLike: (labels, pattern, limit) => labelTargetsRepository.like(db, dialect, labels, pattern, limit),
     valuesLike: async (attributeIds, pattern, limit) =>
       (
         await db
@@ -197,9 +200,9 @@ function importTx(
     refStageAttributes: () => refStage.attributes(db, dialect),
     refStagePage: (attributeId, afterSeq, limit, lastSeq) =>
       refStage.page(db, attributeId, afterSeq, limit, lastSeq),
-    resolveStagedSingle: async (attributeId, targetAttributeIds, afterSeq, lastSeq, countOnly) => {
+    resolveStagedSingle: async (attributeId, targetAttributeIds, afterSeq, lastSeq, countOnly, labels) => {
       if (countOnly && dialect === 'sqlite')
-        return refStage.resolveSingleCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
+        return refStage.resolveSingleCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq, labels)
       if (dialect === 'postgres') {
         // Nothing linked: the engine leaves every row of the range to the pages.
         if (!(await resolveSinglePgPays(db, attributeId, targetAttributeIds, afterSeq, lastSeq)))
@@ -208,21 +211,28 @@ function importTx(
         // Taken after the insert, in the same transaction: a target deleted meanwhile fails the check and the
         // execution.
         if (countOnly) {
-          const r = await resolveSinglePgCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
+          const r = await resolveSinglePgCount(db, attributeId, targetAttributeIds, afterSeq, lastSeq, labels)
           await objectIntegrityRepository.shareObjects(
             db,
             r.targets.filter((t) => !ownIds.has(t)),
           )
           return r.count
         }
-        const rows = await resolveSinglePg(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
+        const rows = await resolveSinglePg(db, attributeId, targetAttributeIds, afterSeq, lastSeq, labels)
         await objectIntegrityRepository.shareObjects(
           db,
           ownIds.foreignTargets(rows.map((r) => [r.object_id, attributeId, 0, r.target_object_id])),
         )
         return rows.map((r) => r.object_id)
       }
-      const rows = await refStage.resolveSingle(db, attributeId, targetAttributeIds, afterSeq, lastSeq)
+      const rows = await refStage.resolveSingle(
+        db,
+        attributeId,
+        targetAttributeIds,
+        afterSeq,
+        lastSeq,
+        labels,
+      )
       return rows.map((r) => r.object_id)
     },
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),

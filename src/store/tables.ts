@@ -72,7 +72,7 @@ export interface AttributeTable {
   position: number
   /** 1 = flagged searchable by index (Assets' `indexed`); the label and unique attributes are regardless (0017). */
   indexed: Generated<number>
-  /** 'none' | 'building' | 'ready' | 'dropping': whether the index rows are complete (indexed-attributes.ts). */
+  /** 'none' | 'building' | 'ready' | 'dropping' | 'label': whether the index rows are complete (indexed-attributes.ts). */
   index_state: Generated<string>
   created_at: string
   updated_at: string

@@ -7,7 +7,8 @@ import type { Services } from '../../src/services/services.js'
  * A small generated repository for the SQL / in-memory agreement tests: four types (Device ← Laptop), attributes
  * of most kinds including multi-valued ones, references (one to a parent type, one self-reference), statuses,
  * empty values and objects without a label; text drawn from a pool made to trip case folding, ordering and LIKE
- * escaping. Built through the services, so the stored rows are exactly what the API would write.
+ * escaping. The single-valued text labels (Name) are answered from the object rows' labels (index state `label`);
+ * Group's multi-valued text label, also Name, and Port's integer label (Number) keep index rows. Built through the services, so the stored rows are exactly what the API would write.
  */
 
 export const TEXTS = [
@@ -45,6 +46,9 @@ export const TEXTS = [
   '😀 smile',
   'ǅemal',
   "'; drop table object; --",
+  // Keys of the two workspaces (AGA-n, AGB-n): an object without a label value has its key as label.
+  'AGA-3',
+  'agb-2',
 ] as const
 
 /** Multi-valued tags: case variants of one word can sit on one object, so one object can match twice. */
@@ -132,6 +136,8 @@ export async function buildRepository(
   const device = await type('Device')
   const laptop = await type('Laptop', device.id)
   const rack = await type('Rack')
+  const group = await type('Group')
+  const port = await type('Port')
   let created = 0
   const attr = (typeId: number, name: string, kind: any, extra: Record<string, unknown> = {}) =>
     s.createAttribute(ws, typeId, { name, kind, indexed: created++ % 2 === indexedParity, ...extra })
@@ -143,6 +149,8 @@ export async function buildRepository(
   ] as const) {
     await attr(t.id, name, 'text', { label: true })
   }
+  await attr(group.id, 'Name', 'text', { label: true, maximumCardinality: -1 })
+  await attr(port.id, 'Number', 'integer', { label: true })
   await attr(person.id, 'Nick names', 'text', { maximumCardinality: -1 })
   await attr(person.id, 'Age', 'integer')
   await attr(person.id, 'Email', 'email')
@@ -207,7 +215,11 @@ export async function buildRepository(
       ]),
     )
   }
-  return { schema, person, device, laptop, rack }
+  for (const p of spec.persons) {
+    await create(group.id, [{ attribute: 'Name', values: p['Nick names'] }])
+    await create(port.id, [{ attribute: 'Number', values: p.Age }])
+  }
+  return { schema, person, device, laptop, rack, group, port }
 }
 
 /** Every object of the workspace as the in-memory evaluator sees it. */

@@ -137,7 +137,47 @@ const KEYS = [
   'objectType = Device order by Owner.Key desc',
 ]
 
+/**
+ * Label attributes: the single-valued text Name of Person, Device, Laptop and Rack is answered from the object rows'
+ * label_ci (index state `label`, no index rows), Group's multi-valued Name and Port's integer Number from index rows
+ * — alone and mixed in one test. Objects without a Name have their key as label: `Name = "aga-1"` must not match
+ * them, `Name is EMPTY` must; some labels look like keys ("AGA-3", "agb-2").
+ */
+const LABELS = [
+  'Name = "aga-1"',
+  'Name = "AGA-3"',
+  'Name == "AGA-3"',
+  'Name = "agb-2"',
+  'Name in ("aga-1", "AGA-2", "aga-3", "alpha", "agb-1", "agb-2")',
+  'Name != "aga-3"',
+  'Name not in ("alpha", "aga-1")',
+  'Name like "aga"',
+  'Name like "a-"',
+  'Name startswith "AG"',
+  'Name endswith "-3"',
+  'Name is EMPTY',
+  'Name is not EMPTY order by Name',
+  'Name is EMPTY order by Name desc',
+  'Name > "beta" order by Name desc',
+  'objectType = Device AND Name = "alpha"',
+  'objectType = Group AND Name = "alpha"',
+  'objectType in (Person, Group) order by Name',
+  'objectType = Rack order by Name desc',
+  'Owner.Name = "alpha"',
+  'Owner.Name is EMPTY',
+  'Devices.Name like "a"',
+  'objectType = Rack order by Devices.Name',
+  'object having inboundReferences(Name = "alpha")',
+  'object having outboundReferences(Name is EMPTY)',
+  'Number = 9',
+  'Number in (0, 1, 2) order by Number desc',
+  'Number is EMPTY',
+  'label = "aga-1"',
+  'Name = "alpha" OR Number = 2 order by Name',
+]
+
 async function checkAgreement(services: Services, f: Fixture, runs: number): Promise<void> {
+  for (const text of LABELS) expect(await agrees(services, f, text, 0, 1000), text).toBe(true)
   for (const text of FOLDING) expect(await agrees(services, f, text, 0, 1000), text).toBe(true)
   for (const text of KEYS) expect(await agrees(services, f, text, 0, 1000), text).toBe(true)
   let checked = 0

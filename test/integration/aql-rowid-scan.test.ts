@@ -128,11 +128,13 @@ describeEachDialect('AQL: scans of unindexed attributes', (env) => {
     for (const type of (await services.aql.catalog(ws)).objectTypes)
       for (const a of type.attributes)
         attributeTypes.set(a.id, [...(attributeTypes.get(a.id) ?? []), type.id])
+    const indexed = await aqlRepository.indexedAttributeIds(services.store.db, ws)
     return {
       caps: services.store.caps,
       workspaceId: ws,
       referenceAttributeIds: new Set(),
-      indexedAttributeIds: new Set(await aqlRepository.indexedAttributeIds(services.store.db, ws)),
+      indexedAttributeIds: new Set(indexed.map((a) => a.id)),
+      labelAttributeIds: new Set(indexed.filter((a) => a.label).map((a) => a.id)),
       attributeTypes,
     }
   }

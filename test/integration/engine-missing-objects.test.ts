@@ -116,7 +116,8 @@ describeEachDialect('import engine: missing objects', (env) => {
         objectsMissingDeleted: 2,
       })
       expect(Object.keys(await objects())).toEqual(['A'])
-      const rows = await indexRowsOf(services(), s.attributeId('Host.Serial'))
+      // State is flagged indexed (Serial, a single-valued text label, keeps no rows: its object's label answers).
+      const rows = await indexRowsOf(services(), s.attributeId('Host.State'))
       expect(rows.map(([id]) => id)).not.toContain(b.id)
       expect(rows).toHaveLength(1)
     }
@@ -172,6 +173,24 @@ describeEachDialect('import engine: missing objects', (env) => {
         .filter(([id]) => id === c.id)
         .map(([, v]) => v),
     ).toEqual(['Not found'])
+  })
+
+  it('UPDATE of the label attribute writes the label too, which AQL reads for it', async () => {
+    const { s, run } = await setup({ policy: 'UPDATE', attributeName: 'Serial', value: 'Gone' })
+    await run(['A', 'B'])
+    await run(['A'])
+    const b = await objectByIdentity(services(), s.typeId('Host'), 'B')
+    const stored = await services()
+      .store.db.selectFrom('object')
+      .select(['label', 'label_ci'])
+      .where('id', '=', b.id)
+      .executeTakeFirstOrThrow()
+    expect(stored).toEqual({ label: 'Gone', label_ci: 'gone' })
+    const found = await services().aql.search(ws(), 'objectType = Host AND Serial = "gone"', {
+      startAt: 0,
+      maxResults: 10,
+    })
+    expect(found.values.map((o) => Number(o.id))).toEqual([b.id])
   })
 
   it('an UPDATEd object that comes back gets its source values again', async () => {

@@ -53,9 +53,9 @@ function countingStore(inner: ImportStore, seen: { pages: number; sets: number }
       seen.pages++
       return tx.refStagePage(attributeId, afterSeq, limit, lastSeq)
     },
-    resolveStagedSingle: async (attributeId, targets, afterSeq, lastSeq) => {
+    resolveStagedSingle: async (...args) => {
       seen.sets++
-      return setStatement ? tx.resolveStagedSingle(attributeId, targets, afterSeq, lastSeq) : []
+      return setStatement ? tx.resolveStagedSingle(...args) : []
     },
   }))
 }
@@ -124,6 +124,38 @@ describeEachDialect('import engine: references resolved in one statement', (env)
     const p2 = await objectByIdentity(services(), s.typeId('Person'), 'P2')
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([p1.id])
     expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Team lead'))).toEqual([p2.id])
+  })
+
+  it('a label answered from the object row links only objects holding it: not one whose key is its label', async () => {
+    const s = await engineSource(services(), ws(), [person, laptop])
+    // A person without a Name (its key as label) and one whose Name is that key in lower case.
+    const keyed = await services().objects.create(ws(), { objectTypeId: s.typeId('Person'), attributes: [] })
+    const named = await services().objects.create(ws(), {
+      objectTypeId: s.typeId('Person'),
+      attributes: [{ attribute: 'Name', values: ['Ann'] }],
+    })
+    expect(keyed.label).toBe(keyed.objectKey)
+    const seen = { pages: 0, sets: 0 }
+    const store = countingStore(importStore(services().store), seen)
+    await runEngine(
+      services(),
+      ws(),
+      s.source.id,
+      [
+        {
+          laptops: [
+            { serial: 'L1', owner: keyed.objectKey },
+            { serial: 'L2', owner: 'ANN' },
+          ],
+        },
+      ],
+      { deps: { store } },
+    )
+    expect(seen.sets).toBeGreaterThan(0)
+    const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
+    const l2 = await objectByIdentity(services(), s.typeId('Laptop'), 'L2')
+    expect(await referenceTargets(services(), l1.id, s.attributeId('Laptop.Owner'))).toEqual([])
+    expect(await referenceTargets(services(), l2.id, s.attributeId('Laptop.Owner'))).toEqual([named.id])
   })
 
   /**

@@ -14,6 +14,8 @@ const asset: TypeSpec = {
   attributes: [
     { name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] },
     { name: 'Code', type: 'text', unique: true, locators: ['code'] },
+    // A text attribute flagged indexed: the single-valued text label keeps no rows (its object row's label answers).
+    { name: 'Title', type: 'text', indexed: true, locators: ['name'] },
   ],
 }
 
@@ -59,6 +61,7 @@ const odd: TypeSpec = {
   selector: 'odds',
   attributes: [
     { name: 'Name', type: 'text', label: true, identity: true, locators: ['name'] },
+    { name: 'Title', type: 'text', indexed: true, locators: ['name'] },
     { name: 'Ratio', type: 'double', indexed: true, locators: ['ratio'] },
   ],
 }
@@ -82,15 +85,16 @@ describeEachDialect('import engine: value-index rows', (env) => {
 
   it('PostgreSQL writes each batch of value-index rows into object_value at once, every attribute in key order (SQLite stages them until the end)', async () => {
     const s = await engineSource(services(), ws(), [asset])
-    const name = s.attributeId('Asset.Name')
+    const label = s.attributeId('Asset.Name')
+    const name = s.attributeId('Asset.Title')
     const code = s.attributeId('Asset.Code')
     const seen: Seen = { flushes: [] }
-    const store = watchingStore(importStore(services().store), [name, code], seen)
+    const store = watchingStore(importStore(services().store), [name, code, label], seen)
     const result = await runEngine(services(), ws(), s.source.id, [{ assets }], { deps: { store } })
     expect(counters(result, 'Asset')).toMatchObject({ objectsCreated: N })
     const first = seen.flushes[0]!
     if (services().store.caps.dialect === 'postgres') {
-      // The first batch's 5,000 rows of each attribute, the label's as well as the unique code's, in key order.
+      // The first batch's 5,000 rows of each attribute, the indexed title's as well as the unique code's, in key order.
       const expected = (prefix: string) =>
         assets
           .slice(0, 5000)
@@ -98,6 +102,7 @@ describeEachDialect('import engine: value-index rows', (env) => {
           .sort()
       expect(first.get(name)).toEqual(expected('a'))
       expect(first.get(code)).toEqual(expected('c'))
+      expect(first.get(label)).toEqual([])
     } else {
       // SQLite keeps every attribute's rows in its stage tables until the passes after the last batch.
       expect(first.get(name)).toEqual([])
@@ -106,7 +111,7 @@ describeEachDialect('import engine: value-index rows', (env) => {
     const rows = await services()
       .store.db.selectFrom('object_value')
       .select(['attribute_id', 'value_ci', 'value_text'])
-      .where('attribute_id', 'in', [name, code])
+      .where('attribute_id', 'in', [name, code, label])
       .execute()
     expect(rows).toHaveLength(2 * N)
     const names = rows.filter((r) => Number(r.attribute_id) === name)
@@ -116,7 +121,7 @@ describeEachDialect('import engine: value-index rows', (env) => {
 
   it('value-index rows keep their texts and numbers exactly through the stage', async () => {
     const s = await engineSource(services(), ws(), [odd])
-    const name = { id: s.attributeId('Odd.Name'), kind: 'text' as const }
+    const name = { id: s.attributeId('Odd.Title'), kind: 'text' as const }
     const ratio = { id: s.attributeId('Odd.Ratio'), kind: 'double' as const }
     const result = await runEngine(services(), ws(), s.source.id, [{ odds }])
     expect(counters(result, 'Odd')).toMatchObject({ objectsCreated: odds.length })

@@ -1,3 +1,4 @@
+import { valueTypeOf } from '../aql/catalog.js'
 import type { AttributeDef } from './types.js'
 
 /**
@@ -12,15 +13,55 @@ import type { AttributeDef } from './types.js'
  * moment, a background task fills in the objects written before) until `ready`; a flag switched off is
  * `dropping` (rows no longer written nor read, deleted in batches) until `none`. AQL reads the rows of an
  * attribute only when they are kept and `ready`; otherwise it scans the objects' attribute_values.
+ *
+ * `label` (migration 0030, docs/decisions/0016-label-on-object-row.md): a single-valued text label attribute that
+ * is not unique, whose every object holding a value has that value as its label — so `object.label_ci` and its
+ * `(workspace_id, object_type_id, label_ci, id)` index answer what its rows would: it keeps no rows. An attribute
+ * gets the state when it is created so (it holds no values then) or from migration 0030 (which checked the
+ * objects); never later by a flag change (the objects' labels may then be another attribute's values: a label
+ * switch does not rewrite them). It loses the state when it stops qualifying (no longer the label, more values
+ * allowed, unique): rows are then built as for a flag switched on.
  */
 
-export const INDEX_STATES = ['none', 'building', 'ready', 'dropping'] as const
+export const INDEX_STATES = ['none', 'building', 'ready', 'dropping', 'label'] as const
 export type IndexState = (typeof INDEX_STATES)[number]
 
-export type IndexFlags = Pick<AttributeDef, 'kind' | 'label' | 'unique' | 'indexed'>
+export type IndexFlags = Pick<AttributeDef, 'kind' | 'label' | 'unique' | 'indexed' | 'indexState'>
+
+/** The flags that decide whether the attribute may be answered from the object row's label (state `label`). */
+export type LabelFlags = Pick<AttributeDef, 'kind' | 'label' | 'unique' | 'maximumCardinality'>
+
+/**
+ * Whether the attribute qualifies for the `label` state: the label, one value at most, compared as text (the
+ * object row holds `foldCase(valueText(value))` as label_ci, what its index row's value_ci would be), not unique
+ * (the uniqueness checks read index rows).
+ */
+export function labelOnRowEligible(attribute: LabelFlags): boolean {
+  return (
+    attribute.label &&
+    !attribute.unique &&
+    attribute.maximumCardinality === 1 &&
+    attribute.kind !== 'referenced_object' &&
+    valueTypeOf(attribute.kind) === 'text'
+  )
+}
+
+/** Whether the attribute's values are answered from the object row's label (no index rows: state `label`). */
+export function answeredFromLabel(attribute: Pick<AttributeDef, 'indexState'>): boolean {
+  return attribute.indexState === 'label'
+}
 
 /** Whether writes keep search-index rows for the attribute's values. */
 export function keepsIndexRows(attribute: IndexFlags): boolean {
+  return (
+    attribute.kind !== 'referenced_object' &&
+    attribute.indexState !== 'label' &&
+    (attribute.label || attribute.unique || attribute.indexed)
+  )
+}
+
+/** Whether the attribute's flags want its values searchable by index (rows, or the label on the object row). */
+function wantsIndex(attribute: Pick<AttributeDef, 'kind' | 'label' | 'unique' | 'indexed'>): boolean {
   return attribute.kind !== 'referenced_object' && (attribute.label || attribute.unique || attribute.indexed)
 }
 
@@ -31,15 +72,25 @@ export function indexUsable(attribute: IndexFlags & Pick<AttributeDef, 'indexSta
 
 /** The `indexed` member as Assets reports it: whether the attribute is searchable by index. */
 export function reportedIndexed(attribute: IndexFlags): boolean {
-  return keepsIndexRows(attribute)
+  return wantsIndex(attribute)
 }
 
 /**
- * The state after the flags changed: rows wanted and not complete → building; rows not wanted and some may be
- * left → dropping. A new attribute holds no values, so its rows are complete from the start.
+ * The state after the flags changed (`indexState`: the current one, null for a new attribute): a new attribute
+ * holds no values, so its rows are complete from the start — or it is answered from the label when it qualifies;
+ * an attribute answered from the label stays so while it qualifies, and otherwise holds no rows (`none`); then rows
+ * wanted and not complete → building; rows not wanted and some may be left → dropping.
  */
-export function nextIndexState(current: IndexState | null, keeps: boolean): IndexState {
+export function nextIndexState(
+  attribute: Pick<AttributeDef, 'kind' | 'label' | 'unique' | 'indexed' | 'maximumCardinality'> & {
+    indexState: IndexState | null
+  },
+): IndexState {
+  const current = attribute.indexState
+  if ((current === null || current === 'label') && labelOnRowEligible(attribute)) return 'label'
+  const keeps = wantsIndex(attribute)
   if (current === null) return keeps ? 'ready' : 'none'
+  if (current === 'label') return keeps ? 'building' : 'none'
   if (keeps) return current === 'ready' || current === 'building' ? current : 'building'
   return current === 'none' ? 'none' : 'dropping'
 }

@@ -46,7 +46,7 @@ export interface AttributeDef {
    */
   indexed: boolean
   /** Whether the attribute's index rows are complete (indexed-attributes.ts). */
-  indexState: 'none' | 'building' | 'ready' | 'dropping'
+  indexState: 'none' | 'building' | 'ready' | 'dropping' | 'label'
 }
 
 /**

@@ -128,9 +128,15 @@ function textKeysPerObject(caps: DialectCapabilities, order: BoundOrder, compile
 
 function valueKeys(caps: DialectCapabilities, order: BoundOrder, compiler: WhereCompiler): Sql {
   if (order.source.type !== 'attribute') throw new Error('an attribute source')
+  // Labels answered from the object row: one value per object, its folded label (compile-where.ts labelKeys).
+  const labels = compiler.labelKeys(order.source.attributeIds)
+  const ids = labels === null ? order.source.attributeIds : labels.others
+  if (ids.length === 0) return labels!.keys
   const v = compiler.alias('v')
   const columns = valueColumns(v, 'text')
   if (columns.kind !== 'text') throw new Error('text columns')
-  const where = sql`${inList(col(v, 'attribute_id'), order.source.attributeIds)} and ${presentSql(columns)}`
-  return sql`select ${col(v, 'object_id')} as object_id, min(${codePoints(caps, columns.folded)}) as k from object_value as ${sql.id(v)} where ${where} group by ${col(v, 'object_id')}`
+  const where = sql`${inList(col(v, 'attribute_id'), ids)} and ${presentSql(columns)}`
+  const rows = sql`select ${col(v, 'object_id')} as object_id, min(${codePoints(caps, columns.folded)}) as k from object_value as ${sql.id(v)} where ${where} group by ${col(v, 'object_id')}`
+  // An object is of one type, so the two sets hold different objects.
+  return labels === null ? rows : sql`${rows} union all ${labels.keys}`
 }

@@ -4,6 +4,7 @@ import type { DialectCapabilities } from '../capabilities.js'
 import { fieldColumns, presentSql, testSql, valueColumns } from './compile-test.js'
 import { conjuncts, driverRank } from './drivers.js'
 import { jsonColumns, jsonElements, jsonTextPrefilter } from './json-keys.js'
+import { labelColumns, labelValuePresent } from './label-row.js'
 import { and, col, inList, not, objectsOf, or, type Predicate, type Sql } from './sql-fragments.js'
 
 /** What the compiler needs besides the query: the dialect, the workspace and which attributes are references. */
@@ -17,6 +18,11 @@ export interface AqlSqlContext {
    * Any other value attribute is answered from its objects' attribute_values (json-keys.ts).
    */
   readonly indexedAttributeIds: ReadonlySet<number>
+  /**
+   * The attributes of indexedAttributeIds answered from the object row's label instead of index rows (index state
+   * `label`: single-valued text labels, label-row.ts).
+   */
+  readonly labelAttributeIds: ReadonlySet<number>
   /** The object types whose objects hold each attribute (its own type: Intake has no inheritance yet). */
   readonly attributeTypes: ReadonlyMap<number, readonly number[]>
 }
@@ -45,6 +51,26 @@ export class WhereCompiler {
   indexed(ids: readonly number[]): boolean {
     const { referenceAttributeIds, indexedAttributeIds } = this.#ctx
     return ids.every((id) => referenceAttributeIds.has(id) || indexedAttributeIds.has(id))
+  }
+
+  /**
+   * `select object_id, k` for the attributes of `attributeIds` answered from the object row's label: the folded
+   * label of the objects holding a value (k as object_value's value_ci), or null when none is.
+   */
+  labelKeys(attributeIds: readonly number[]): { keys: Sql; others: number[] } | null {
+    const labels = attributeIds.filter((id) => this.#ctx.labelAttributeIds.has(id))
+    if (labels.length === 0) return null
+    const x = this.alias('x')
+    const exists: BoundTarget = {
+      source: { type: 'attribute', attributeIds: labels },
+      valueType: 'text',
+      test: { op: 'exists' },
+    }
+    const scoped = sql`${col(x, 'workspace_id')} = ${this.#ctx.workspaceId}`
+    return {
+      keys: sql`select ${col(x, 'id')} as object_id, ${col(x, 'label_ci')} as k from object as ${sql.id(x)} where ${scoped} and ${this.#labelTest(exists, labels, x)}`,
+      others: attributeIds.filter((id) => !this.#ctx.labelAttributeIds.has(id)),
+    }
   }
 
   /** Conjuncts of `expr` that could drive the statement (see drivers.ts), best first, by index. */
@@ -118,20 +144,43 @@ export class WhereCompiler {
     const { caps } = this.#ctx
     if (target.source.type === 'field')
       return testSql(caps, fieldColumns(caps, o, target.source.field), target.test)
-    const sets = this.#valueSets(target)
+    const sets = this.#valueSets(target, false)
     const scanned = this.#unindexedIds(target)
+    const labels = this.#labelIds(target)
     return or([
       ...sets.map((set) => sql<SqlBool>`${col(o, 'id')} in (${set})`),
+      ...(labels.length > 0 ? [this.#labelTest(target, labels, o)] : []),
       ...(scanned.length > 0 ? [this.#rowTest(target, scanned, o)] : []),
+    ])
+  }
+
+  /** The value attributes of an attribute target answered from the object row's label. */
+  #labelIds(target: BoundTarget): number[] {
+    if (target.source.type !== 'attribute') return []
+    const { labelAttributeIds } = this.#ctx
+    return target.source.attributeIds.filter((id) => labelAttributeIds.has(id))
+  }
+
+  /**
+   * Whether the object row `o` holds a passing value of one of the label attributes `attributeIds`: one of their
+   * types, a value there (not the key or identity an object without one has as label), and its label passing.
+   */
+  #labelTest(target: BoundTarget, attributeIds: readonly number[], o: string): Predicate {
+    const { caps, attributeTypes } = this.#ctx
+    const types = [...new Set(attributeIds.flatMap((id) => attributeTypes.get(id) ?? []))]
+    return and([
+      inList(col(o, 'object_type_id'), types),
+      labelValuePresent(caps.dialect, o, attributeIds),
+      testSql(caps, labelColumns(o), target.test),
     ])
   }
 
   /** The value attributes of an attribute target that have no usable index rows. */
   #unindexedIds(target: BoundTarget): number[] {
     if (target.source.type !== 'attribute') return []
-    const { referenceAttributeIds, indexedAttributeIds } = this.#ctx
+    const { referenceAttributeIds, indexedAttributeIds, labelAttributeIds } = this.#ctx
     return target.source.attributeIds.filter(
-      (id) => !referenceAttributeIds.has(id) && !indexedAttributeIds.has(id),
+      (id) => !referenceAttributeIds.has(id) && !indexedAttributeIds.has(id) && !labelAttributeIds.has(id),
     )
   }
 
@@ -152,21 +201,38 @@ export class WhereCompiler {
     return and([inList(col(o, 'object_type_id'), types), ...(prefilter ? [prefilter] : []), or(tests)])
   }
 
-  /** Ids of the objects holding a passing value of an attribute target in the index (values and references apart). */
-  #valueSets(target: BoundTarget): Sql[] {
+  /**
+   * Ids of the objects holding a passing value of an attribute target in the index (values and references apart):
+   * index rows, and — with `labels` — the rows of the objects whose label answers (through the object row's
+   * (workspace, type, label_ci) index), in the same set.
+   */
+  #valueSets(target: BoundTarget, labels = true): Sql[] {
     if (target.source.type !== 'attribute') throw new Error('an attribute target')
     const refs = this.#ctx.referenceAttributeIds
     const indexed = this.#ctx.indexedAttributeIds
-    const valueIds = target.source.attributeIds.filter((id) => !refs.has(id) && indexed.has(id))
+    const onLabel = this.#ctx.labelAttributeIds
+    const valueIds = target.source.attributeIds.filter(
+      (id) => !refs.has(id) && indexed.has(id) && !onLabel.has(id),
+    )
+    const labelIds = labels ? this.#labelIds(target) : []
     const referenceIds = target.source.attributeIds.filter((id) => refs.has(id))
     const sets: Sql[] = []
+    const values: Sql[] = []
     if (valueIds.length > 0) {
       const v = this.alias('v')
       const test = testSql(this.#ctx.caps, valueColumns(v, target.valueType), target.test)
-      sets.push(
+      values.push(
         sql`select ${col(v, 'object_id')} from object_value as ${sql.id(v)} where ${inList(col(v, 'attribute_id'), valueIds)} and ${test}`,
       )
     }
+    if (labelIds.length > 0) {
+      const x = this.alias('x')
+      const scoped = sql`${col(x, 'workspace_id')} = ${this.#ctx.workspaceId}`
+      values.push(
+        sql`select ${col(x, 'id')} as object_id from object as ${sql.id(x)} where ${scoped} and ${this.#labelTest(target, labelIds, x)}`,
+      )
+    }
+    if (values.length > 0) sets.push(values.length === 1 ? values[0]! : sql.join(values, sql` union all `))
     if (referenceIds.length > 0) {
       // A reference attribute is only ever tested for having a value; its values are object ids.
       if (target.test.op !== 'exists') throw new Error('references are compared through their labels')

@@ -43,17 +43,27 @@ export const aqlRepository = {
     return { schemas, types, attributes }
   },
 
-  /** Value attributes whose search-index rows are kept and complete (domain/schema/indexed-attributes.ts). */
-  indexedAttributeIds: async (db: Db, workspaceId: string): Promise<number[]> => {
+  /**
+   * Value attributes whose search-index rows are kept and complete, and (`label`) those answered from the object
+   * row's label instead (domain/schema/indexed-attributes.ts).
+   */
+  indexedAttributeIds: async (db: Db, workspaceId: string): Promise<{ id: number; label: boolean }[]> => {
     const rows = await db
       .selectFrom('attribute')
-      .select('id')
+      .select(['id', 'index_state'])
       .where('workspace_id', '=', workspaceId)
-      .where('index_state', '=', 'ready')
       .where('kind', '<>', 'referenced_object')
-      .where((eb) => eb.or([eb('is_label', '=', 1), eb('is_unique', '=', 1), eb('indexed', '=', 1)]))
+      .where((eb) =>
+        eb.or([
+          eb('index_state', '=', 'label'),
+          eb.and([
+            eb('index_state', '=', 'ready'),
+            eb.or([eb('is_label', '=', 1), eb('is_unique', '=', 1), eb('indexed', '=', 1)]),
+          ]),
+        ]),
+      )
       .execute()
-    return rows.map((r) => Number(r.id))
+    return rows.map((r) => ({ id: Number(r.id), label: r.index_state === 'label' }))
   },
 
   /**

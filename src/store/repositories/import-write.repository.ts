@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, Store } from '../create-store.js'
 import type {
+  LabelTargets,
   OwnedDigest,
   OwnedMissing,
   OwnedObject,
@@ -10,6 +11,7 @@ import type {
 } from '../../engine/ports.js'
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
+import { labelTargetGroupsPg, labelTargetJoinSqlite } from './label-targets.repository.js'
 import type { ReadRows } from '../read-rows.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
@@ -916,9 +918,10 @@ export const refStage = {
     targetAttributeIds: readonly number[],
     afterSeq: number,
     lastSeq: number,
+    labels?: LabelTargets,
   ): Promise<{ object_id: number; target_object_id: number }[]> => {
     const r = await sql<{ object_id: number | string; target_object_id: number | string }>`
-      ${resolveSingleInsert(attributeId, targetAttributeIds, afterSeq, lastSeq)}
+      ${resolveSingleInsert(attributeId, targetAttributeIds, afterSeq, lastSeq, labels)}
       returning object_id, target_object_id`.execute(db)
     return r.rows.map((x) => ({
       object_id: Number(x.object_id),
@@ -935,8 +938,11 @@ export const refStage = {
     targetAttributeIds: readonly number[],
     afterSeq: number,
     lastSeq: number,
+    labels?: LabelTargets,
   ): Promise<number> => {
-    const r = await resolveSingleInsert(attributeId, targetAttributeIds, afterSeq, lastSeq).execute(db)
+    const r = await resolveSingleInsert(attributeId, targetAttributeIds, afterSeq, lastSeq, labels).execute(
+      db,
+    )
     return Number(r.numAffectedRows ?? 0)
   },
 }
@@ -975,6 +981,7 @@ export function resolveSinglePg(
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
+  labels?: LabelTargets,
 ): Promise<{ object_id: number; target_object_id: number }[]> {
   return withSetWorkMem(db, async () => {
     const r = await sql<{ object_id: string; target_object_id: string }>`${resolveSinglePgInsert(
@@ -982,6 +989,7 @@ export function resolveSinglePg(
       targetAttributeIds,
       afterSeq,
       lastSeq,
+      labels,
     )} returning object_id, target_object_id`.execute(db)
     return r.rows.map((x) => ({
       object_id: Number(x.object_id),
@@ -997,9 +1005,10 @@ export function resolveSinglePgCount(
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
+  labels?: LabelTargets,
 ): Promise<{ count: number; targets: number[] }> {
   return withSetWorkMem(db, async () => {
-    const insert = resolveSinglePgInsert(attributeId, targetAttributeIds, afterSeq, lastSeq)
+    const insert = resolveSinglePgInsert(attributeId, targetAttributeIds, afterSeq, lastSeq, labels)
     const r = await sql<{ n: string; targets: string[] | null }>`with ins as (${insert}
       returning target_object_id) select (select count(*) from ins) as n,
       (select array_agg(distinct target_object_id) from ins) as targets`.execute(db)
@@ -1013,12 +1022,17 @@ function resolveSinglePgInsert(
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
+  labels?: LabelTargets,
 ): RawBuilder<unknown> {
+  // Targets answered from their labels: grouped from object.label_ci instead (label-targets.repository.ts).
+  const groups = labels
+    ? labelTargetGroupsPg(labels)
+    : sql`select v.value_ci, min(v.object_id) as id from object_value v
+        where v.attribute_id = any(${[...targetAttributeIds]}::bigint[])
+        group by v.value_ci having min(v.object_id) = max(v.object_id)`
   return sql`insert into object_reference (object_id, attribute_id, position, target_object_id)
       select s.object_id, ${attributeId}, 0, t.id from engine_ref_stage s
-      join (select v.value_ci, min(v.object_id) as id from object_value v
-        where v.attribute_id = any(${[...targetAttributeIds]}::bigint[])
-        group by v.value_ci having min(v.object_id) = max(v.object_id)) t on t.value_ci = s.text_ci
+      join (${groups}) t on t.value_ci = s.text_ci
       where s.attribute_id = ${attributeId} and s.seq > ${afterSeq} and s.seq <= ${lastSeq}
         and s.created = 1 and s.text_ci is not null`
 }
@@ -1048,11 +1062,20 @@ function resolveSingleInsert(
   targetAttributeIds: readonly number[],
   afterSeq: number,
   lastSeq: number,
+  labels?: LabelTargets,
 ): RawBuilder<unknown> {
+  // Targets answered from their labels: joined through object's (workspace, type, label_ci) index instead
+  // (label-targets.repository.ts), the target being v.id.
+  const [join, target] = labels
+    ? [labelTargetJoinSqlite(labels), sql`v.id`]
+    : [
+        sql`join object_value v on v.attribute_id in (${sql.join(targetAttributeIds)}) and v.value_ci = s.text_ci`,
+        sql`v.object_id`,
+      ]
   return sql`insert into object_reference (object_id, attribute_id, position, target_object_id)
-      select s.object_id, ${attributeId}, 0, min(v.object_id) from engine_ref_stage s
-      join object_value v on v.attribute_id in (${sql.join(targetAttributeIds)}) and v.value_ci = s.text_ci
+      select s.object_id, ${attributeId}, 0, min(${target}) from engine_ref_stage s
+      ${join}
       where s.attribute_id = ${attributeId} and s.seq > ${afterSeq} and s.seq <= ${lastSeq}
         and s.created = 1 and s.text_ci is not null
-      group by s.seq having min(v.object_id) = max(v.object_id)`
+      group by s.seq having min(${target}) = max(${target})`
 }

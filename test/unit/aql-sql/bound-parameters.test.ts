@@ -49,13 +49,23 @@ const TEMPLATES = [
 
 /** Attribute ids and their types; every statement is compiled with all of them indexed and with none. */
 const attributeTypes = new Map(CATALOG.objectTypes.flatMap((t) => t.attributes.map((a) => [a.id, [t.id]])))
+const LABELS: ReadonlySet<number> = new Set(
+  CATALOG.objectTypes.flatMap((t) => t.attributes.filter((a) => a.name === 'Name').map((a) => a.id)),
+)
 
 function statements(text: string, drive: boolean) {
   const query = prepareAql(text, { catalog: CATALOG, now: NOW })
   const referenceAttributeIds = new Set(new CatalogIndex(CATALOG).referenceAttributeIds())
-  const layouts = [new Set(attributeTypes.keys()), new Set<number>()]
-  return layouts.flatMap((indexedAttributeIds) =>
-    DIALECTS.map((dialect) => statement(dialect, drive, query, referenceAttributeIds, indexedAttributeIds)),
+  // All indexed, none, and all indexed with the label attributes answered from the object row's label.
+  const layouts: [ReadonlySet<number>, ReadonlySet<number>][] = [
+    [new Set(attributeTypes.keys()), new Set<number>()],
+    [new Set<number>(), new Set<number>()],
+    [new Set(attributeTypes.keys()), LABELS],
+  ]
+  return layouts.flatMap(([indexedAttributeIds, labelAttributeIds]) =>
+    DIALECTS.map((dialect) =>
+      statement(dialect, drive, query, referenceAttributeIds, indexedAttributeIds, labelAttributeIds),
+    ),
   )
 }
 
@@ -65,6 +75,7 @@ function statement(
   query: ReturnType<typeof prepareAql>,
   referenceAttributeIds: ReadonlySet<number>,
   indexedAttributeIds: ReadonlySet<number>,
+  labelAttributeIds: ReadonlySet<number>,
 ) {
   return compileFor(dialect, (caps) => {
     const scope = {
@@ -72,6 +83,7 @@ function statement(
       workspaceId: `${MARK}' workspace`,
       referenceAttributeIds,
       indexedAttributeIds,
+      labelAttributeIds,
       attributeTypes,
     }
     const plan: AqlPlan = {
