@@ -17,6 +17,12 @@ import { writeCsv } from './hardware-data.js'
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
 const keep = process.argv.includes('--keep')
 const reimport = process.argv.includes('--reimport')
+/** `--explain=<text>`: the first measured statement containing the text is run once under EXPLAIN ANALYZE first. */
+const explainText = process.argv.find((a) => a.startsWith('--explain='))?.slice('--explain='.length)
+let explained = false
+let measuring = false
+/** The engine's phase (onProgress): reading (read, map, decide, write), then missing, references, finishing. */
+let phase = 'reading'
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const TICK_MS = 1000 / 100
 
@@ -67,7 +73,23 @@ pg.Client.prototype.query = function (this: pg.Client & { processID?: number }, 
   const first = args[0] as { text?: string } | string
   const text = typeof first === 'string' ? first : (first?.text ?? '')
   const pid = this.processID
+  if (explainText && measuring && !explained && text.includes(explainText)) {
+    explained = true
+    const values =
+      typeof first === 'string'
+        ? (args[1] as unknown[] | undefined)
+        : (first as { values?: unknown[] }).values
+    return (
+      original.call(this, `explain (analyze, buffers) ${text}`, values) as Promise<{
+        rows: Record<string, string>[]
+      }>
+    ).then((r) => {
+      console.log(r.rows.map((x) => Object.values(x)[0]).join('\n'))
+      return original.apply(this, args)
+    })
+  }
   const t0 = performance.now()
+  const at = phase
   const c0 = cpuOf(pid)
   const n0 = nodeCpu()
   const w0 = lsn()
@@ -77,8 +99,9 @@ pg.Client.prototype.query = function (this: pg.Client & { processID?: number }, 
     const cpu = cpuOf(pid) - c0
     const node = nodeCpu() - n0
     void Promise.all([w0, lsn()]).then(([a, b]) => {
-      let s = stats.get(shape(text))
-      if (!s) stats.set(shape(text), (s = { calls: 0, wallMs: 0, cpuMs: 0, nodeMs: 0, wal: 0 }))
+      const key = `${at}: ${shape(text)}`
+      let s = stats.get(key)
+      if (!s) stats.set(key, (s = { calls: 0, wallMs: 0, cpuMs: 0, nodeMs: 0, wal: 0 }))
       s.calls++
       s.wallMs += wall
       s.cpuMs += cpu
@@ -105,10 +128,11 @@ try {
   if (reimport) for (let i = 0; i < 2; i++) await runner.runOnce(first)
   await new Promise((r) => setTimeout(r, 200))
   stats.clear()
+  measuring = true
   const t0 = performance.now()
   const n0 = nodeCpu()
   const w0 = await lsn()
-  const result = await runner.runOnce(csv)
+  const result = await runner.runOnce(csv, { onProgress: (p) => void (phase = p.phase) })
   const total = performance.now() - t0
   const node = nodeCpu() - n0
   const wal = Number((await lsn()) - w0)
@@ -136,6 +160,14 @@ try {
   )
   console.log('| statement | calls | wall µs/e | backend CPU µs/e | node CPU µs/e | WAL B/e |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+  const byPhase = new Map<string, number>()
+  for (const [k, s] of stats) {
+    const p = k.slice(0, k.indexOf(':'))
+    byPhase.set(p, (byPhase.get(p) ?? 0) + s.wallMs)
+  }
+  console.log(
+    `statements' wall by phase µs/entry: ${[...byPhase].map(([p, ms]) => `${p} ${per(ms)}`).join(', ')}`,
+  )
   for (const [k, s] of [...stats].sort((a, b) => b[1].wallMs - a[1].wallMs)) {
     if (s.wallMs < 5) continue
     console.log(

@@ -180,6 +180,47 @@ export function ownedByIdsStatements(
   return statements
 }
 
+/** A reference row as the driver returns it. */
+export interface ReferenceRow {
+  object_id: number | string
+  attribute_id: number | string
+  position: number
+  target_object_id: number | string
+}
+
+/**
+ * references' statements: the primary key (object_id, attribute_id, position) probed once per id. PostgreSQL's planner
+ * chose, for `object_id = any(array) and attribute_id in (…)`, a bitmap scan of the (target, attribute) index on
+ * the attribute alone, every reference of the attribute read and filtered: at a million references ~250 ms per
+ * statement of 10,000 ids, 5–8 µs per entry of a 10 % re-import (docs/benchmarks.md, issue 11 tenth pass, post2).
+ * As ownedByIds: PostgreSQL probes through a lateral subquery; SQLite keeps `object_id in (…)` (its planner takes the
+ * primary key for it).
+ */
+export function referencesStatements(
+  db: Db,
+  ids: readonly number[],
+  attributeIds: readonly number[],
+): RawBuilder<ReferenceRow>[] {
+  const statements: RawBuilder<ReferenceRow>[] = []
+  if (attributeIds.length === 0) return statements
+  if (isPostgres(db)) {
+    for (let i = 0; i < ids.length; i += 10_000)
+      statements.push(sql<ReferenceRow>`select r.object_id, r.attribute_id, r.position, r.target_object_id
+        from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
+        cross join lateral (
+          select object_id, attribute_id, position, target_object_id from object_reference x
+          where x.object_id = k.id and x.attribute_id = any(${[...attributeIds]}::bigint[])
+          offset 0) r
+        order by r.object_id, r.attribute_id, r.position`)
+    return statements
+  }
+  for (let i = 0; i < ids.length; i += 900)
+    statements.push(sql<ReferenceRow>`select object_id, attribute_id, position, target_object_id from object_reference
+      where object_id in (${sql.join(ids.slice(i, i + 900))}) and attribute_id in (${sql.join([...attributeIds])})
+      order by object_id, attribute_id, position`)
+  return statements
+}
+
 export const importWriteRepository = {
   /** One index probe: whether the source owns any object of the type. */
   hasOwned: async (db: Db, typeId: number, sourceId: string): Promise<boolean> =>
@@ -474,18 +515,11 @@ export const importWriteRepository = {
     return out
   },
 
+  /** The reference rows of `ids` through `attributeIds`, by object, attribute and position (referencesStatements). */
   references: async (db: Db, ids: number[], attributeIds: number[]) => {
     const out: { object_id: number; attribute_id: number; position: number; target_object_id: number }[] = []
-    for (const list of idLists(db, 'object_id', ids)) {
-      const rows = await db
-        .selectFrom('object_reference')
-        .selectAll()
-        .where(list)
-        .where('attribute_id', 'in', attributeIds)
-        .orderBy('object_id')
-        .orderBy('attribute_id')
-        .orderBy('position')
-        .execute()
+    for (const statement of referencesStatements(db, ids, attributeIds)) {
+      const { rows } = await statement.execute(db)
       for (const r of rows) {
         out.push({
           object_id: Number(r.object_id),
