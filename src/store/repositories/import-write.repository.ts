@@ -137,6 +137,13 @@ function idLists(db: Db, column: string, ids: readonly number[]): RawBuilder<Sql
   return out
 }
 
+/**
+ * An object's content hash as decide reads it: with a `!` appended when the object is marked (object_mark, migration
+ * 0031) — what the mark wrote into `content_hash` itself before. `o` is the object row.
+ */
+const MARKED_HASH = `o.content_hash || case when exists (select 1 from object_mark m where m.object_id = o.id)
+  then '!' else '' end as content_hash`
+
 /** A row of ownedByIds as the driver returns it. */
 export interface OwnedMissingRow {
   id: number | string
@@ -270,7 +277,7 @@ export const importWriteRepository = {
             // identities COPYed to a temporary table and joined, the array sorted first, and a prepared statement
             // (its generic plan scanned the type per batch): docs/benchmarks.md, issue 11 sixth pass.
             await rows(
-              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs
                 from unnest($3::text[]) as k(identity)
                 cross join lateral (
                   select id, identity, content_hash, object_key, missing_runs from object x
@@ -281,9 +288,9 @@ export const importWriteRepository = {
           : // One JSON text parameter read by json_each (an `in` list binds at most 900 values); SQLite makes the
             // list an ephemeral index and probes the unique (type, source, identity) index once per identity.
             await rows(
-              `select id, identity, content_hash, object_key, missing_runs from object
-                where object_type_id = ? and import_source_id = ?
-                  and identity in (select value from json_each(?))`,
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs from object o
+                where o.object_type_id = ? and o.import_source_id = ?
+                  and o.identity in (select value from json_each(?))`,
               [typeId, sourceId, JSON.stringify(chunk)],
             )
       for (const r of found)
@@ -318,7 +325,7 @@ export const importWriteRepository = {
       const found =
         dialect === 'postgres'
           ? await rows(
-              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs,
                   o.attribute_values, o.label, o.origin_id, o.provenance
                 from unnest($3::bigint[]) as k(id)
                 cross join lateral (
@@ -332,7 +339,7 @@ export const importWriteRepository = {
             // `id in (json_each)` and the type and source, SQLite read the type's owned objects through the identity
             // index instead (3.8–4.4 µs per entry of a 10 % re-import against ~2 for the identity lookup).
             await rows(
-              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs,
                   o.attribute_values, o.label, o.origin_id, o.provenance
                 from json_each(?) as k cross join object o on o.id = k.value
                 where o.object_type_id = ? and o.import_source_id = ?`,
@@ -563,27 +570,49 @@ export const importWriteRepository = {
 
   /** Marks objects that refer to any of `ids` as changed, so the next import re-resolves their references. */
   markReferrersDirty: async (db: Db, ids: number[]): Promise<void> => {
-    for (const list of idLists(db, 'target_object_id', ids)) {
-      await db
-        .updateTable('object')
-        .set({ content_hash: sql`content_hash || '!'` })
-        .where('id', 'in', (eb) => eb.selectFrom('object_reference').select('object_id').where(list))
-        .execute()
-    }
+    for (const list of idLists(db, 'target_object_id', ids))
+      await sql`insert into object_mark (object_id) select distinct object_id from object_reference where ${list}
+        on conflict do nothing`.execute(db)
   },
 
   /**
-   * Marks objects as changed (an unresolved reference): the next import re-reads their entries. On PostgreSQL one
-   * array parameter of up to 10,000 ids per statement (idLists), not 900 literals.
+   * Marks objects as changed (an unresolved reference, a removed target): the next import maps and resolves their
+   * entries again. A row of object_mark each (migration 0031), read back as the `!` the mark once appended to
+   * `content_hash` (markedHash): the object row itself is not written.
    */
   markDirty: async (db: Db, ids: number[]): Promise<void> => {
-    for (const list of idLists(db, 'id', ids))
-      await db
-        .updateTable('object')
-        .set({ content_hash: sql`content_hash || '!'` })
-        .where(list)
-        .execute()
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const chunk = ids.slice(i, i + 10_000)
+      if (isPostgres(db))
+        await sql`insert into object_mark (object_id) select unnest(${chunk}::bigint[])
+          on conflict do nothing`.execute(db)
+      else
+        await sql`insert or ignore into object_mark (object_id) select value from json_each(${JSON.stringify(chunk)})`.execute(
+          db,
+        )
+    }
   },
+
+  /** Deletes the marks of objects (their hash written again, or the objects removed). */
+  clearMarks: async (db: Db, ids: readonly number[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const chunk = ids.slice(i, i + 10_000)
+      if (isPostgres(db))
+        await sql`delete from object_mark where object_id = any(${chunk}::bigint[])`.execute(db)
+      else
+        await sql`delete from object_mark where object_id in (select value from json_each(${JSON.stringify(chunk)}))`.execute(
+          db,
+        )
+    }
+  },
+
+  /** The marked objects the source owns of the type (what OwnedTable reads as marked hashes). */
+  markedOwned: async (db: Db, typeId: number, sourceId: string): Promise<number[]> =>
+    (
+      await sql<{ object_id: number | string }>`select m.object_id from object_mark m
+        join object o on o.id = m.object_id
+        where o.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`.execute(db)
+    ).rows.map((r) => Number(r.object_id)),
 
   /**
    * Deletes objects with their references (both directions); answers the type and workspace of each deleted one
@@ -600,6 +629,7 @@ export const importWriteRepository = {
       for (const r of rows) deleted.push({ typeId: Number(r.object_type_id), workspaceId: r.workspace_id })
     }
     await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
+    await importWriteRepository.clearMarks(db, ids)
     return deleted
   },
 
