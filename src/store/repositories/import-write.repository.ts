@@ -793,7 +793,10 @@ export class IndexStage {
    */
   async remove(db: Db, keys: readonly unknown[][]): Promise<void> {
     if (keys.length === 0) return
-    return this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys)
+    // In key order, as the inserts (flush): consecutive deletes then walk the b-tree forward instead of landing on
+    // random pages. The keys come object by object (an attribute's values next to the next attribute's), a removed
+    // object's three at three places of the index (docs/benchmarks.md, issue 11 tenth pass, post2).
+    return this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, [...keys].sort(byValueKey))
   }
 
   /** Writes the waiting rows into the stage tables (object_value for direct attributes and once applied). */
@@ -868,6 +871,16 @@ export class IndexStage {
 }
 
 /** Orders staged value-index tuples (value_ci, object_id, position, …) by their object_value key. */
+/** Orders value-index keys (attribute_id, value_ci, object_id) as the primary key does. */
+function byValueKey(a: unknown[], b: unknown[]): number {
+  const d = (a[0] as number) - (b[0] as number)
+  if (d !== 0) return d
+  const x = a[1] as string
+  const y = b[1] as string
+  if (x !== y) return x < y ? -1 : 1
+  return (a[2] as number) - (b[2] as number)
+}
+
 function byIndexKey(a: unknown[], b: unknown[]): number {
   const x = a[0] as string
   const y = b[0] as string
