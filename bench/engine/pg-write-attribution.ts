@@ -122,12 +122,35 @@ const changed = path.join(dir, 'changed.csv')
 if (reimport) writeCsv(changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
 const csv = reimport ? changed : first
 const db = await freshDatabase({ DATABASE_URL: admin })
+/** The object table's row counters in the scratch database (deterministic, unlike the server-wide WAL). */
+async function objectRowStats(): Promise<{ upd: number; hot: number; del: number; ins: number }> {
+  const c = new pg.Client({ connectionString: db.env.DATABASE_URL })
+  await c.connect()
+  try {
+    await original.call(c, 'select pg_stat_clear_snapshot()')
+    const r = (await original.call(
+      c,
+      `select n_tup_upd as upd, n_tup_hot_upd as hot, n_tup_del as del, n_tup_ins as ins
+        from pg_stat_user_tables where relname = 'object'`,
+    )) as { rows: Record<string, string>[] }
+    const row = r.rows[0] ?? {}
+    return {
+      upd: Number(row.upd ?? 0),
+      hot: Number(row.hot ?? 0),
+      del: Number(row.del ?? 0),
+      ins: Number(row.ins ?? 0),
+    }
+  } finally {
+    await c.end()
+  }
+}
 const runner = await engineRunner(db.env)
 try {
   // As the engine benchmark: the first load, then the unchanged re-import, before the measured one.
   if (reimport) for (let i = 0; i < 2; i++) await runner.runOnce(first)
   await new Promise((r) => setTimeout(r, 200))
   stats.clear()
+  const rows0 = await objectRowStats()
   measuring = true
   const t0 = performance.now()
   const n0 = nodeCpu()
@@ -136,6 +159,8 @@ try {
   const total = performance.now() - t0
   const node = nodeCpu() - n0
   const wal = Number((await lsn()) - w0)
+  await new Promise((r) => setTimeout(r, 1500))
+  const rows1 = await objectRowStats()
   await new Promise((r) => setTimeout(r, 200))
   const t = Object.values(result.objectTypeResultMap)[0]!
   const phases = [
@@ -157,6 +182,10 @@ try {
   console.log(
     `${reimport ? 're-import 10 % changed, 5 % gone, 5 % new of' : 'first load'} ${n}: ${(total / 1000).toFixed(2)} s; phases read / map / decide / write / post µs/entry ${phases}; ` +
       `node CPU ${per(node)} µs/entry; in statements wall ${per(wall)}, backend CPU ${per(cpu)} µs/entry; WAL ${(wal / n).toFixed(0)} B/entry`,
+  )
+  console.log(
+    `object rows (pg_stat_user_tables, this database): updated ${rows1.upd - rows0.upd} (HOT ${rows1.hot - rows0.hot}), ` +
+      `deleted ${rows1.del - rows0.del}, inserted ${rows1.ins - rows0.ins}`,
   )
   console.log('| statement | calls | wall µs/e | backend CPU µs/e | node CPU µs/e | WAL B/e |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
