@@ -121,6 +121,9 @@ try {
       `phases read / map / decide / write / post µs/entry ${phases}; CPU ${per(cpu)} µs/entry; in statements ${per(wall)} µs/entry; ` +
       `created ${t.objectsCreated} updated ${t.objectsUpdated} identical ${t.objectsIdentical} removed ${t.objectsMissingDeleted} relinked ${t.objectsWithUpdatedReferences}`,
   )
+  console.log(
+    `process CPU by phase µs/entry: ${[...phaseCpu].map(([p, ms]) => `${p} ${per(ms)}`).join(', ')}`,
+  )
   console.log('| statement | calls | wall µs/e | CPU µs/e |')
   console.log('| --- | ---: | ---: | ---: |')
   const byPhase = new Map<string, number>()
