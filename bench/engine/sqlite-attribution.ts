@@ -97,9 +97,19 @@ try {
   const t0 = performance.now()
   const c0 = cpuMs()
   phase = 'reading'
+  // The process's CPU per phase (better-sqlite3 is synchronous: the statements' work included).
+  const phaseCpu = new Map<string, number>()
+  let mark = cpuMs()
   const result = await runner.runOnce(reimport ? changed : first, {
-    onProgress: (p) => void (phase = p.phase),
+    onProgress: (p) => {
+      if (p.phase === phase) return
+      const now = cpuMs()
+      phaseCpu.set(phase, (phaseCpu.get(phase) ?? 0) + now - mark)
+      mark = now
+      phase = p.phase
+    },
   })
+  phaseCpu.set(phase, (phaseCpu.get(phase) ?? 0) + cpuMs() - mark)
   const total = performance.now() - t0
   const cpu = cpuMs() - c0
   measuring = false
