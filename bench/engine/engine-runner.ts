@@ -15,7 +15,7 @@ export async function engineRunner(
   env: Record<string, string>,
   document: unknown = hardwareDocument,
 ): Promise<{
-  runOnce: (csv: string) => Promise<ImportResult>
+  runOnce: (csv: string, extra?: Parameters<typeof runEngine>[4]) => Promise<ImportResult>
   close: () => Promise<void>
 }> {
   const booted = await bootstrap(loadConfig({ ...env, INTAKE_ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent' }))
@@ -24,9 +24,10 @@ export async function engineRunner(
   const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
   await services.mappings.submit(ws, source.id, 'PUT', document)
   return {
-    runOnce: (csv) =>
+    runOnce: (csv, extra) =>
       runEngine(services, ws, source.id, csvChunks(csv, HARDWARE_ROOT), {
         releaseEntries: process.env.BENCH_KEEP_ENTRIES !== '1',
+        ...extra,
       }),
     close: () => booted.close(),
   }

@@ -17,6 +17,12 @@ import { writeCsv } from './hardware-data.js'
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
 const keep = process.argv.includes('--keep')
 const reimport = process.argv.includes('--reimport')
+/** `--explain=<text>`: the first measured statement containing the text is run once under EXPLAIN ANALYZE first. */
+const explainText = process.argv.find((a) => a.startsWith('--explain='))?.slice('--explain='.length)
+let explained = false
+let measuring = false
+/** The engine's phase (onProgress): reading (read, map, decide, write), then missing, references, finishing. */
+let phase = 'reading'
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const TICK_MS = 1000 / 100
 
@@ -67,7 +73,23 @@ pg.Client.prototype.query = function (this: pg.Client & { processID?: number }, 
   const first = args[0] as { text?: string } | string
   const text = typeof first === 'string' ? first : (first?.text ?? '')
   const pid = this.processID
+  if (explainText && measuring && !explained && text.includes(explainText)) {
+    explained = true
+    const values =
+      typeof first === 'string'
+        ? (args[1] as unknown[] | undefined)
+        : (first as { values?: unknown[] }).values
+    return (
+      original.call(this, `explain (analyze, buffers) ${text}`, values) as Promise<{
+        rows: Record<string, string>[]
+      }>
+    ).then((r) => {
+      console.log(r.rows.map((x) => Object.values(x)[0]).join('\n'))
+      return original.apply(this, args)
+    })
+  }
   const t0 = performance.now()
+  const at = phase
   const c0 = cpuOf(pid)
   const n0 = nodeCpu()
   const w0 = lsn()
@@ -77,8 +99,9 @@ pg.Client.prototype.query = function (this: pg.Client & { processID?: number }, 
     const cpu = cpuOf(pid) - c0
     const node = nodeCpu() - n0
     void Promise.all([w0, lsn()]).then(([a, b]) => {
-      let s = stats.get(shape(text))
-      if (!s) stats.set(shape(text), (s = { calls: 0, wallMs: 0, cpuMs: 0, nodeMs: 0, wal: 0 }))
+      const key = `${at}: ${shape(text)}`
+      let s = stats.get(key)
+      if (!s) stats.set(key, (s = { calls: 0, wallMs: 0, cpuMs: 0, nodeMs: 0, wal: 0 }))
       s.calls++
       s.wallMs += wall
       s.cpuMs += cpu
@@ -99,19 +122,45 @@ const changed = path.join(dir, 'changed.csv')
 if (reimport) writeCsv(changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
 const csv = reimport ? changed : first
 const db = await freshDatabase({ DATABASE_URL: admin })
+/** The object table's row counters in the scratch database (deterministic, unlike the server-wide WAL). */
+async function objectRowStats(): Promise<{ upd: number; hot: number; del: number; ins: number }> {
+  const c = new pg.Client({ connectionString: db.env.DATABASE_URL })
+  await c.connect()
+  try {
+    await original.call(c, 'select pg_stat_clear_snapshot()')
+    const r = (await original.call(
+      c,
+      `select n_tup_upd as upd, n_tup_hot_upd as hot, n_tup_del as del, n_tup_ins as ins
+        from pg_stat_user_tables where relname = 'object'`,
+    )) as { rows: Record<string, string>[] }
+    const row = r.rows[0] ?? {}
+    return {
+      upd: Number(row.upd ?? 0),
+      hot: Number(row.hot ?? 0),
+      del: Number(row.del ?? 0),
+      ins: Number(row.ins ?? 0),
+    }
+  } finally {
+    await c.end()
+  }
+}
 const runner = await engineRunner(db.env)
 try {
   // As the engine benchmark: the first load, then the unchanged re-import, before the measured one.
   if (reimport) for (let i = 0; i < 2; i++) await runner.runOnce(first)
   await new Promise((r) => setTimeout(r, 200))
   stats.clear()
+  const rows0 = await objectRowStats()
+  measuring = true
   const t0 = performance.now()
   const n0 = nodeCpu()
   const w0 = await lsn()
-  const result = await runner.runOnce(csv)
+  const result = await runner.runOnce(csv, { onProgress: (p) => void (phase = p.phase) })
   const total = performance.now() - t0
   const node = nodeCpu() - n0
   const wal = Number((await lsn()) - w0)
+  await new Promise((r) => setTimeout(r, 1500))
+  const rows1 = await objectRowStats()
   await new Promise((r) => setTimeout(r, 200))
   const t = Object.values(result.objectTypeResultMap)[0]!
   const phases = [
@@ -134,8 +183,20 @@ try {
     `${reimport ? 're-import 10 % changed, 5 % gone, 5 % new of' : 'first load'} ${n}: ${(total / 1000).toFixed(2)} s; phases read / map / decide / write / post µs/entry ${phases}; ` +
       `node CPU ${per(node)} µs/entry; in statements wall ${per(wall)}, backend CPU ${per(cpu)} µs/entry; WAL ${(wal / n).toFixed(0)} B/entry`,
   )
+  console.log(
+    `object rows (pg_stat_user_tables, this database): updated ${rows1.upd - rows0.upd} (HOT ${rows1.hot - rows0.hot}), ` +
+      `deleted ${rows1.del - rows0.del}, inserted ${rows1.ins - rows0.ins}`,
+  )
   console.log('| statement | calls | wall µs/e | backend CPU µs/e | node CPU µs/e | WAL B/e |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+  const byPhase = new Map<string, number>()
+  for (const [k, s] of stats) {
+    const p = k.slice(0, k.indexOf(':'))
+    byPhase.set(p, (byPhase.get(p) ?? 0) + s.wallMs)
+  }
+  console.log(
+    `statements' wall by phase µs/entry: ${[...byPhase].map(([p, ms]) => `${p} ${per(ms)}`).join(', ')}`,
+  )
   for (const [k, s] of [...stats].sort((a, b) => b[1].wallMs - a[1].wallMs)) {
     if (s.wallMs < 5) continue
     console.log(

@@ -145,10 +145,16 @@ export class OwnedTable {
     const count = await tx.countOwned(typeId, sourceId)
     if (lastBatch !== null && lastBatch * 2 < count) return null
     const table = new OwnedTable(count, fingerprint)
+    // Marked objects (object_mark): their hashes read as the mark once wrote them, with a `!` — kept inexactly.
+    const marked = new Set(await tx.markedOwned(typeId, sourceId))
     let after = ''
     for (;;) {
       const page: OwnedDigest[] = await tx.ownedDigestPage(typeId, sourceId, after, PAGE)
-      for (const row of page) if (!table.add(row)) return null
+      for (const row of page) {
+        const read: OwnedDigest =
+          marked.size && marked.has(Number(row[0])) ? [row[0], row[1], `${row[2] ?? ''}!`, row[3]] : row
+        if (!table.add(read)) return null
+      }
       if (page.length < PAGE) break
       after = page[page.length - 1]![1] ?? ''
     }

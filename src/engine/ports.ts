@@ -223,6 +223,10 @@ export interface ImportTx {
   markDirty(ids: number[]): Promise<void>
   /** Marks objects that refer to any of `ids` as changed. */
   markReferrersDirty(ids: number[]): Promise<void>
+  /** Deletes the marks of objects whose hash the engine writes again (their entries were mapped and compared). */
+  clearMarks(ids: number[]): Promise<void>
+  /** The marked objects the source owns of the type: their stored hashes read as marked (`!`). */
+  markedOwned(typeId: number, sourceId: string): Promise<number[]>
   createRefStage(): Promise<void>
   stageReferences(rows: Tuple[]): Promise<void>
   refStageAttributes(): Promise<number[]>

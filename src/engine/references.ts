@@ -556,8 +556,10 @@ async function lookup(
       }
     }
     if (attributeIds.length) {
-      for (let i = 0; i < folded.length; i += 900) {
-        for (const r of await ctx.tx.valuesMatching(attributeIds, folded.slice(i, i + 900)))
+      // PostgreSQL takes the texts as one array parameter: a page's texts in one statement (SQLite: 900 parameters).
+      const step = ctx.tx.dialect === 'postgres' ? REF_PAGE : 900
+      for (let i = 0; i < folded.length; i += step) {
+        for (const r of await ctx.tx.valuesMatching(attributeIds, folded.slice(i, i + step)))
           add(r.value_ci, Number(r.object_id), r.value_text)
       }
     }

@@ -193,6 +193,11 @@ async function writeUpdates(
   }
   await ctx.tx.updateObjects(updates)
   await ctx.tx.updateHashes(hashOnly)
+  // A marked object (its hash read with a `!`: object_mark, or a mark of the hash itself from before migration 0031)
+  // has its hash written again now: as that write once overwrote the `!`, its mark goes.
+  const marked: number[] = []
+  for (const c of candidates) if (c.owned.content_hash.endsWith('!')) marked.push(c.id)
+  if (marked.length) await ctx.tx.clearMarks(marked)
   await ctx.tx.deleteIndexKeys(removeIndex)
   await ctx.tx.flushIndex()
 }

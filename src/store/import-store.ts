@@ -194,6 +194,8 @@ function importTx(
       return bulk.insert(db, 'object_reference', REFERENCE_INSERT, rows)
     },
     markDirty: (ids) => repo.markDirty(db, ids),
+    clearMarks: (ids) => repo.clearMarks(db, ids),
+    markedOwned: (typeId, sourceId) => repo.markedOwned(db, typeId, sourceId),
     markReferrersDirty: (ids) => repo.markReferrersDirty(db, ids),
     createRefStage: () => refStage.create(store, db),
     stageReferences: (rows) => bulk.insert(db, refStage.table, REF_STAGE, rows),

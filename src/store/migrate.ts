@@ -26,6 +26,7 @@ import * as m0027 from './migrations/0027-object-key-index.js'
 import * as m0028 from './migrations/0028-sqlite-deferred-object-keys.js'
 import * as m0029 from './migrations/0029-pg-object-fillfactor.js'
 import * as m0030 from './migrations/0030-label-on-object-row.js'
+import * as m0031 from './migrations/0031-object-mark.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0028-sqlite-deferred-object-keys': m0028,
   '0029-pg-object-fillfactor': m0029,
   '0030-label-on-object-row': m0030,
+  '0031-object-mark': m0031,
 }
 
 /** Every migration, in order. */

@@ -141,6 +141,11 @@ export interface ObjectReferenceTable {
   target_object_id: number
 }
 
+/** An object the next import maps and resolves again (migration 0031: the engine's dirty mark). */
+export interface ObjectMarkTable {
+  object_id: number
+}
+
 export interface ImportSourceTable {
   id: string
   workspace_id: string
@@ -398,6 +403,7 @@ export interface Database {
   object: ObjectTable
   object_value: ObjectValueTable
   object_reference: ObjectReferenceTable
+  object_mark: ObjectMarkTable
   execution: ExecutionTable
   execution_problem: ExecutionProblemTable
   plan: PlanTable

@@ -245,3 +245,13 @@ export async function indexRowsOf(services: Services, attributeId: number) {
     .execute()
   return rows.map((r) => [Number(r.object_id), r.value_text] as const)
 }
+
+/** Ids of the objects the engine marked for its next import (object_mark, migration 0031), ascending. */
+export async function markedIds(services: Services): Promise<number[]> {
+  const rows = await services.store.db
+    .selectFrom('object_mark')
+    .select('object_id')
+    .orderBy('object_id')
+    .execute()
+  return rows.map((r) => Number(r.object_id))
+}

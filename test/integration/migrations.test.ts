@@ -15,6 +15,7 @@ const TABLES = [
   'object',
   'object_value',
   'object_reference',
+  'object_mark',
   'import_source',
   'mapping_progress',
 ]

@@ -139,6 +139,13 @@ function idLists(db: Db, column: string, ids: readonly number[]): RawBuilder<Sql
   return out
 }
 
+/**
+ * An object's content hash as decide reads it: with a `!` appended when the object is marked (object_mark, migration
+ * 0031) — what the mark wrote into `content_hash` itself before. `o` is the object row.
+ */
+const MARKED_HASH = `o.content_hash || case when exists (select 1 from object_mark m where m.object_id = o.id)
+  then '!' else '' end as content_hash`
+
 /** A row of ownedByIds as the driver returns it. */
 export interface OwnedMissingRow {
   id: number | string
@@ -179,6 +186,47 @@ export function ownedByIdsStatements(
             where o.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`,
     )
   }
+  return statements
+}
+
+/** A reference row as the driver returns it. */
+export interface ReferenceRow {
+  object_id: number | string
+  attribute_id: number | string
+  position: number
+  target_object_id: number | string
+}
+
+/**
+ * references' statements: the primary key (object_id, attribute_id, position) probed once per id. PostgreSQL's planner
+ * chose, for `object_id = any(array) and attribute_id in (…)`, a bitmap scan of the (target, attribute) index on
+ * the attribute alone, every reference of the attribute read and filtered: at a million references ~250 ms per
+ * statement of 10,000 ids, 5–8 µs per entry of a 10 % re-import (docs/benchmarks.md, issue 11 tenth pass, post2).
+ * As ownedByIds: PostgreSQL probes through a lateral subquery; SQLite keeps `object_id in (…)` (its planner takes the
+ * primary key for it).
+ */
+export function referencesStatements(
+  db: Db,
+  ids: readonly number[],
+  attributeIds: readonly number[],
+): RawBuilder<ReferenceRow>[] {
+  const statements: RawBuilder<ReferenceRow>[] = []
+  if (attributeIds.length === 0) return statements
+  if (isPostgres(db)) {
+    for (let i = 0; i < ids.length; i += 10_000)
+      statements.push(sql<ReferenceRow>`select r.object_id, r.attribute_id, r.position, r.target_object_id
+        from unnest(${ids.slice(i, i + 10_000)}::bigint[]) as k(id)
+        cross join lateral (
+          select object_id, attribute_id, position, target_object_id from object_reference x
+          where x.object_id = k.id and x.attribute_id = any(${[...attributeIds]}::bigint[])
+          offset 0) r
+        order by r.object_id, r.attribute_id, r.position`)
+    return statements
+  }
+  for (let i = 0; i < ids.length; i += 900)
+    statements.push(sql<ReferenceRow>`select object_id, attribute_id, position, target_object_id from object_reference
+      where object_id in (${sql.join(ids.slice(i, i + 900))}) and attribute_id in (${sql.join([...attributeIds])})
+      order by object_id, attribute_id, position`)
   return statements
 }
 
@@ -231,7 +279,7 @@ export const importWriteRepository = {
             // identities COPYed to a temporary table and joined, the array sorted first, and a prepared statement
             // (its generic plan scanned the type per batch): docs/benchmarks.md, issue 11 sixth pass.
             await rows(
-              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs
                 from unnest($3::text[]) as k(identity)
                 cross join lateral (
                   select id, identity, content_hash, object_key, missing_runs from object x
@@ -242,9 +290,9 @@ export const importWriteRepository = {
           : // One JSON text parameter read by json_each (an `in` list binds at most 900 values); SQLite makes the
             // list an ephemeral index and probes the unique (type, source, identity) index once per identity.
             await rows(
-              `select id, identity, content_hash, object_key, missing_runs from object
-                where object_type_id = ? and import_source_id = ?
-                  and identity in (select value from json_each(?))`,
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs from object o
+                where o.object_type_id = ? and o.import_source_id = ?
+                  and o.identity in (select value from json_each(?))`,
               [typeId, sourceId, JSON.stringify(chunk)],
             )
       for (const r of found)
@@ -279,7 +327,7 @@ export const importWriteRepository = {
       const found =
         dialect === 'postgres'
           ? await rows(
-              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs,
                   o.attribute_values, o.label, o.origin_id, o.provenance
                 from unnest($3::bigint[]) as k(id)
                 cross join lateral (
@@ -293,7 +341,7 @@ export const importWriteRepository = {
             // `id in (json_each)` and the type and source, SQLite read the type's owned objects through the identity
             // index instead (3.8–4.4 µs per entry of a 10 % re-import against ~2 for the identity lookup).
             await rows(
-              `select o.id, o.identity, o.content_hash, o.object_key, o.missing_runs,
+              `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs,
                   o.attribute_values, o.label, o.origin_id, o.provenance
                 from json_each(?) as k cross join object o on o.id = k.value
                 where o.object_type_id = ? and o.import_source_id = ?`,
@@ -476,18 +524,11 @@ export const importWriteRepository = {
     return out
   },
 
+  /** The reference rows of `ids` through `attributeIds`, by object, attribute and position (referencesStatements). */
   references: async (db: Db, ids: number[], attributeIds: number[]) => {
     const out: { object_id: number; attribute_id: number; position: number; target_object_id: number }[] = []
-    for (const list of idLists(db, 'object_id', ids)) {
-      const rows = await db
-        .selectFrom('object_reference')
-        .selectAll()
-        .where(list)
-        .where('attribute_id', 'in', attributeIds)
-        .orderBy('object_id')
-        .orderBy('attribute_id')
-        .orderBy('position')
-        .execute()
+    for (const statement of referencesStatements(db, ids, attributeIds)) {
+      const { rows } = await statement.execute(db)
       for (const r of rows) {
         out.push({
           object_id: Number(r.object_id),
@@ -531,27 +572,60 @@ export const importWriteRepository = {
 
   /** Marks objects that refer to any of `ids` as changed, so the next import re-resolves their references. */
   markReferrersDirty: async (db: Db, ids: number[]): Promise<void> => {
-    for (const list of idLists(db, 'target_object_id', ids)) {
-      await db
-        .updateTable('object')
-        .set({ content_hash: sql`content_hash || '!'` })
-        .where('id', 'in', (eb) => eb.selectFrom('object_reference').select('object_id').where(list))
-        .execute()
+    for (const list of idLists(db, 'target_object_id', ids))
+      await sql`insert into object_mark (object_id) select distinct object_id from object_reference where ${list}
+        on conflict do nothing`.execute(db)
+  },
+
+  /**
+   * Marks objects as changed (an unresolved reference, a removed target): the next import maps and resolves their
+   * entries again. A row of object_mark each (migration 0031), read back as the `!` the mark once appended to
+   * `content_hash` (markedHash): the object row itself is not written.
+   */
+  markDirty: async (db: Db, ids: number[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const chunk = ids.slice(i, i + 10_000)
+      if (isPostgres(db))
+        await sql`insert into object_mark (object_id) select unnest(${chunk}::bigint[])
+          on conflict do nothing`.execute(db)
+      else
+        await sql`insert or ignore into object_mark (object_id) select value from json_each(${JSON.stringify(chunk)})`.execute(
+          db,
+        )
+    }
+  },
+
+  /** Deletes the marks of objects (their hash written again, or the objects removed). */
+  clearMarks: async (db: Db, ids: readonly number[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const chunk = ids.slice(i, i + 10_000)
+      if (isPostgres(db))
+        await sql`delete from object_mark where object_id = any(${chunk}::bigint[])`.execute(db)
+      else
+        await sql`delete from object_mark where object_id in (select value from json_each(${JSON.stringify(chunk)}))`.execute(
+          db,
+        )
     }
   },
 
   /**
-   * Marks objects as changed (an unresolved reference): the next import re-reads their entries. On PostgreSQL one
-   * array parameter of up to 10,000 ids per statement (idLists), not 900 literals.
+   * The marked objects the source owns of the type (what OwnedTable reads as marked hashes): each mark's object probed
+   * by id — the marks are the outer loop (SQLite's `cross join`, PostgreSQL's lateral subquery), never the type's
+   * objects (a hash join over every object of the type took 0.7 s of server CPU at a million).
    */
-  markDirty: async (db: Db, ids: number[]): Promise<void> => {
-    for (const list of idLists(db, 'id', ids))
-      await db
-        .updateTable('object')
-        .set({ content_hash: sql`content_hash || '!'` })
-        .where(list)
-        .execute()
-  },
+  markedOwned: async (db: Db, typeId: number, sourceId: string): Promise<number[]> =>
+    (isPostgres(db)
+      ? (
+          await sql<{ object_id: number | string }>`select m.object_id from object_mark m
+            cross join lateral (select 1 from object o where o.id = m.object_id and o.object_type_id = ${typeId}
+              and o.import_source_id = ${sourceId} offset 0) o`.execute(db)
+        ).rows
+      : (
+          await sql<{ object_id: number | string }>`select m.object_id from object_mark m
+            cross join object o on o.id = m.object_id
+            where o.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`.execute(db)
+        ).rows
+    ).map((r) => Number(r.object_id)),
 
   /**
    * Deletes objects with their references (both directions); answers the type and workspace of each deleted one
@@ -568,6 +642,7 @@ export const importWriteRepository = {
       for (const r of rows) deleted.push({ typeId: Number(r.object_type_id), workspaceId: r.workspace_id })
     }
     await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
+    await importWriteRepository.clearMarks(db, ids)
     return deleted
   },
 
@@ -731,7 +806,10 @@ export class IndexStage {
    */
   async remove(db: Db, keys: readonly unknown[][]): Promise<void> {
     if (keys.length === 0) return
-    return this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, keys)
+    // In key order, as the inserts (flush): consecutive deletes then walk the b-tree forward instead of landing on
+    // random pages. The keys come object by object (an attribute's values next to the next attribute's), a removed
+    // object's three at three places of the index (docs/benchmarks.md, issue 11 tenth pass, post2).
+    return this.bulk.deleteByKeys(db, 'object_value', VALUE_INDEX_KEY, [...keys].sort(byValueKey))
   }
 
   /** Writes the waiting rows into the stage tables (object_value for direct attributes and once applied). */
@@ -806,6 +884,16 @@ export class IndexStage {
 }
 
 /** Orders staged value-index tuples (value_ci, object_id, position, …) by their object_value key. */
+/** Orders value-index keys (attribute_id, value_ci, object_id) as the primary key does. */
+function byValueKey(a: unknown[], b: unknown[]): number {
+  const d = (a[0] as number) - (b[0] as number)
+  if (d !== 0) return d
+  const x = a[1] as string
+  const y = b[1] as string
+  if (x !== y) return x < y ? -1 : 1
+  return (a[2] as number) - (b[2] as number)
+}
+
 function byIndexKey(a: unknown[], b: unknown[]): number {
   const x = a[0] as string
   const y = b[0] as string

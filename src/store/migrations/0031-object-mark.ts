@@ -1,0 +1,21 @@
+import { sql, type Kysely } from 'kysely'
+import type { DialectCapabilities } from '../capabilities.js'
+
+/**
+ * The engine's dirty marks in a table of their own: `object_mark` holds the ids of objects whose entries the next
+ * import must map and resolve again (an unresolved or ambiguous reference, a removed target, a reference kept by
+ * precedence, a revert). Until now a mark appended `!` to the object's `content_hash`: a rewrite of the whole row
+ * with an entry in each of its indexes (five on PostgreSQL, the trigram GIN among them) per mark — ~2 µs per entry
+ * of a 10 % re-import on PostgreSQL at a million objects (docs/benchmarks.md, issue 11 tenth pass, post2). A mark is
+ * now one small row; the engine reads it back as the `!` it was (import-write.repository.ts), so what decides an
+ * entry does not change, and deletes it when it writes the object's hash again.
+ *
+ * No foreign key: a mark of an object deleted elsewhere (the object API) is never read (ids are not reused) and the
+ * engine deletes the marks of the objects it removes. Hashes marked the old way (`…!`) keep working as marks: they
+ * equal no entry's hash, and are overwritten by the next write of the object.
+ */
+export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promise<void> {
+  if (caps.dialect === 'postgres')
+    await sql`create table object_mark (object_id bigint primary key)`.execute(db)
+  else await sql`create table object_mark (object_id integer primary key)`.execute(db)
+}
