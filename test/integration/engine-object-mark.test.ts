@@ -83,6 +83,17 @@ describeEachDialect('import engine: dirty marks in object_mark', (env) => {
     expect(await markedIds(services())).toEqual([])
   })
 
+  it('an object deleted through the object API takes its mark with it (no orphan marks for later runs to probe)', async () => {
+    const s = await engineSource(services(), ws(), [person, laptop])
+    await runEngine(services(), ws(), s.source.id, [
+      { people: [], laptops: [{ serial: 'L1', owner: 'Ann' }] },
+    ])
+    const l1 = await objectByIdentity(services(), s.typeId('Laptop'), 'L1')
+    expect(await markedIds(services())).toEqual([l1.id])
+    await services().objects.remove(ws(), l1.id)
+    expect(await markedIds(services())).toEqual([])
+  })
+
   it('a hash marked the old way (a `!` appended to content_hash) still makes the next import resolve the entry', async () => {
     const s = await engineSource(services(), ws(), [person, laptop])
     const owner = s.attributeId('Laptop.Owner')

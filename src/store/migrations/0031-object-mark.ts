@@ -10,7 +10,7 @@ import type { DialectCapabilities } from '../capabilities.js'
  * now one small row; the engine reads it back as the `!` it was (import-write.repository.ts), so what decides an
  * entry does not change, and deletes it when it writes the object's hash again.
  *
- * No foreign key: a mark of an object deleted elsewhere (the object API) is never read (ids are not reused) and the
+ * No foreign key: the object API deletes the mark with its object (object.repository.ts) and the
  * engine deletes the marks of the objects it removes. Hashes marked the old way (`…!`) keep working as marks: they
  * equal no entry's hash, and are overwritten by the next write of the object.
  */

@@ -32,7 +32,7 @@ export const objectRepository = {
       .where('id', '=', id)
       .execute()
   },
-  /** Deletes an object with its references (both directions). */
+  /** Deletes an object with its references (both directions) and its dirty mark (object_mark, migration 0031). */
   remove: async (db: Db, id: number): Promise<void> => {
     const gone = await db
       .deleteFrom('object')
@@ -40,6 +40,7 @@ export const objectRepository = {
       .returning(['object_type_id', 'workspace_id'])
       .executeTakeFirst()
     await objectIntegrityRepository.deleteReferencesOfObjects(db, [id])
+    await db.deleteFrom('object_mark').where('object_id', '=', id).execute()
     if (gone) await objectCountRepository.add(db, Number(gone.object_type_id), gone.workspace_id, -1)
   },
   find: (db: Db, workspaceId: string, id: number): Promise<ObjectRow | undefined> =>
