@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config/config.js'
+import type { DataChunk } from '../../src/engine/engine-types.js'
 import type { ImportResult, TypeResult } from '../../src/engine/result.js'
 import { bootstrap } from '../../src/main.js'
 import { runEngine } from '../../test/helpers/engine-fixtures.js'
@@ -11,8 +12,20 @@ import { hardwareDocument } from './hardware-mapping.js'
 export const HARDWARE_ROOT = hardwareDocument.mapping.objectTypeMappings[0]!.selector
 
 /** A booted Intake with one external source carrying the hardware mapping; `runOnce` imports a CSV through it. */
-export async function engineRunner(
+export function engineRunner(
   env: Record<string, string>,
+  document: unknown = hardwareDocument,
+): Promise<{
+  runOnce: (csv: string, extra?: Parameters<typeof runEngine>[4]) => Promise<ImportResult>
+  close: () => Promise<void>
+}> {
+  return engineRunnerFor(env, (root, csv) => csvChunks(csv, root), document)
+}
+
+/** engineRunner with the engine's chunks made by `chunks` from the selector root and the CSV file. */
+export async function engineRunnerFor(
+  env: Record<string, string>,
+  chunks: (root: string, csv: string) => AsyncIterable<DataChunk>,
   document: unknown = hardwareDocument,
 ): Promise<{
   runOnce: (csv: string, extra?: Parameters<typeof runEngine>[4]) => Promise<ImportResult>
@@ -25,7 +38,7 @@ export async function engineRunner(
   await services.mappings.submit(ws, source.id, 'PUT', document)
   return {
     runOnce: (csv, extra) =>
-      runEngine(services, ws, source.id, csvChunks(csv, HARDWARE_ROOT), {
+      runEngine(services, ws, source.id, chunks(HARDWARE_ROOT, csv), {
         releaseEntries: process.env.BENCH_KEEP_ENTRIES !== '1',
         ...extra,
       }),

@@ -129,6 +129,9 @@ async function runOnce(deps: EngineDeps, input: EngineInput): Promise<ImportResu
       for (const s of run.states.values()) await stageUniqueValues(tx, s)
       const iterator = input.data[Symbol.asyncIterator]()
       for (;;) {
+        // A source reads ahead while the stages await (CSV: two chunks): on PostgreSQL part of its parse runs during
+        // the write stage's queries and is counted there, so read's share depends on the chunk and batch sizes
+        // (docs/benchmarks.md, issue 11 tenth pass, mapgc3).
         const readStart = performance.now()
         const next = await iterator.next()
         const readMs = performance.now() - readStart
