@@ -15,7 +15,7 @@ import { entriesForMapping, objectsRoot, type SelectorProblem } from './selector
 import { planSeed, sourceFingerprint } from './source-fingerprint.js'
 import { writeSkippedHashes } from './type-writer.js'
 
-const BATCH = 5000
+export const BATCH = 5000
 /**
  * Entries per batch on SQLite. A batch's mapped entries live until it is written: a batch no larger than the chunks
  * it is mapped from (file imports: FILE_BATCH_SIZE, 1,000) lets them die young — written before the connector parses
@@ -25,7 +25,7 @@ const BATCH = 5000
  * first load at 1M at 1,000 as fast as at 2,000. PostgreSQL keeps 5,000: each batch costs it round trips and COPYs,
  * and 1,000 measured slower there.
  */
-const SQLITE_BATCH = 1000
+export const SQLITE_BATCH = 1000
 /** Characters of mapped text per batch at most (wide text values would otherwise make a batch of 5,000 huge). */
 const BATCH_TEXT_BUDGET = 8 * 1024 * 1024
 const NO_RESOLVER: RecordResolver = { get: () => undefined, inbound: () => [], outbound: () => [] }

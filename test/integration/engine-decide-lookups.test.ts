@@ -11,6 +11,7 @@ import {
 } from '../helpers/engine-documents.js'
 import { overridingTx, runEngine } from '../helpers/engine-fixtures.js'
 import { describeEachDialect } from '../helpers/test-env.js'
+import { BATCH, SQLITE_BATCH } from '../../src/engine/read-map-stage.js'
 
 const host: TypeSpec = {
   key: 'host',
@@ -192,8 +193,8 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
       partialRead: true,
     })
     expect(counters(result, 'Host')).toMatchObject({ objectsIdentical: 6000, duplicateEnries: 500 })
-    // 6,000 distinct entries in batches of 2,000 on SQLite, 5,000 on PostgreSQL (read-map-stage.ts).
-    const batchLookups = env().dialect === 'sqlite' ? 3 : 2
+    // 6,000 distinct entries in the dialect's batches (read-map-stage.ts: 1,000 on SQLite, 5,000 on PostgreSQL).
+    const batchLookups = Math.ceil(6000 / (env().dialect === 'sqlite' ? SQLITE_BATCH : BATCH))
     expect(calls).toEqual({ batchLookups, hasOwned: 1, tablePages: 0 })
   }, 90_000)
 
