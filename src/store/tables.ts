@@ -144,6 +144,8 @@ export interface ObjectReferenceTable {
 /** An object the next import maps and resolves again (migration 0031: the engine's dirty mark). */
 export interface ObjectMarkTable {
   object_id: number
+  /** The object's type: a run reads the marks of the type it imports (object_mark_type_idx). */
+  object_type_id: number
 }
 
 export interface ImportSourceTable {

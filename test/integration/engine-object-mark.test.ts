@@ -50,6 +50,14 @@ describeEachDialect('import engine: dirty marks in object_mark', (env) => {
     expect((await storedProblems(services(), first.id)).map((p) => p.code)).toEqual(['UNRESOLVED_REFERENCE'])
     const l2 = await objectByIdentity(services(), s.typeId('Laptop'), 'L2')
     expect(await markedIds(services())).toEqual([l2.id])
+    // The mark carries its object's type: a run reads its own type's marks (object_mark_type_idx), not all of them.
+    const marks = await services()
+      .store.db.selectFrom('object_mark')
+      .select(['object_id', 'object_type_id'])
+      .execute()
+    expect(marks.map((m) => [Number(m.object_id), Number(m.object_type_id)])).toEqual([
+      [l2.id, s.typeId('Laptop')],
+    ])
     // The row as its creation wrote it: the hash carries no mark.
     expect(l2.contentHash.endsWith('!')).toBe(false)
     // The same input again: L2 is compared and resolved again (reported again), L1 is identical.

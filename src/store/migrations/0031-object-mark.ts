@@ -10,12 +10,19 @@ import type { DialectCapabilities } from '../capabilities.js'
  * now one small row; the engine reads it back as the `!` it was (import-write.repository.ts), so what decides an
  * entry does not change, and deletes it when it writes the object's hash again.
  *
- * No foreign key: the object API deletes the mark with its object (object.repository.ts) and the
- * engine deletes the marks of the objects it removes. Hashes marked the old way (`…!`) keep working as marks: they
+ * Each mark carries its object's type, indexed, so that a run reads the marks of the type it imports
+ * (markedOwned), not every mark in the database. No foreign key: the object API deletes the mark with its object
+ * (object.repository.ts) and the engine deletes the marks of the objects it removes. Hashes marked the old way (`…!`) keep working as marks: they
  * equal no entry's hash, and are overwritten by the next write of the object.
  */
 export async function up(db: Kysely<unknown>, caps: DialectCapabilities): Promise<void> {
   if (caps.dialect === 'postgres')
-    await sql`create table object_mark (object_id bigint primary key)`.execute(db)
-  else await sql`create table object_mark (object_id integer primary key)`.execute(db)
+    await sql`create table object_mark (object_id bigint primary key, object_type_id bigint not null)`.execute(
+      db,
+    )
+  else
+    await sql`create table object_mark (object_id integer primary key, object_type_id integer not null)`.execute(
+      db,
+    )
+  await sql`create index object_mark_type_idx on object_mark (object_type_id, object_id)`.execute(db)
 }

@@ -573,8 +573,9 @@ export const importWriteRepository = {
   /** Marks objects that refer to any of `ids` as changed, so the next import re-resolves their references. */
   markReferrersDirty: async (db: Db, ids: number[]): Promise<void> => {
     for (const list of idLists(db, 'target_object_id', ids))
-      await sql`insert into object_mark (object_id) select distinct object_id from object_reference where ${list}
-        on conflict do nothing`.execute(db)
+      await sql`insert into object_mark (object_id, object_type_id)
+        select distinct r.object_id, o.object_type_id from object_reference r join object o on o.id = r.object_id
+        where ${list} on conflict do nothing`.execute(db)
   },
 
   /**
@@ -586,12 +587,13 @@ export const importWriteRepository = {
     for (let i = 0; i < ids.length; i += 10_000) {
       const chunk = ids.slice(i, i + 10_000)
       if (isPostgres(db))
-        await sql`insert into object_mark (object_id) select unnest(${chunk}::bigint[])
+        await sql`insert into object_mark (object_id, object_type_id)
+          select o.id, o.object_type_id from object o where o.id = any(${chunk}::bigint[])
           on conflict do nothing`.execute(db)
       else
-        await sql`insert or ignore into object_mark (object_id) select value from json_each(${JSON.stringify(chunk)})`.execute(
-          db,
-        )
+        await sql`insert or ignore into object_mark (object_id, object_type_id)
+          select o.id, o.object_type_id from object o
+          where o.id in (select value from json_each(${JSON.stringify(chunk)}))`.execute(db)
     }
   },
 
@@ -609,21 +611,23 @@ export const importWriteRepository = {
   },
 
   /**
-   * The marked objects the source owns of the type (what OwnedTable reads as marked hashes): each mark's object probed
-   * by id — the marks are the outer loop (SQLite's `cross join`, PostgreSQL's lateral subquery), never the type's
-   * objects (a hash join over every object of the type took 0.7 s of server CPU at a million).
+   * The marked objects the source owns of the type (what OwnedTable reads as marked hashes): the type's marks
+   * (object_mark_type_idx: not every mark in the database), each mark's object probed by id — the marks are the
+   * outer loop (SQLite's `cross join`, PostgreSQL's lateral subquery), never the type's objects (a hash join over
+   * every object of the type took 0.7 s of server CPU at a million).
    */
   markedOwned: async (db: Db, typeId: number, sourceId: string): Promise<number[]> =>
     (isPostgres(db)
       ? (
           await sql<{ object_id: number | string }>`select m.object_id from object_mark m
-            cross join lateral (select 1 from object o where o.id = m.object_id and o.object_type_id = ${typeId}
-              and o.import_source_id = ${sourceId} offset 0) o`.execute(db)
+            cross join lateral (select 1 from object o where o.id = m.object_id
+              and o.import_source_id = ${sourceId} offset 0) o
+            where m.object_type_id = ${typeId}`.execute(db)
         ).rows
       : (
           await sql<{ object_id: number | string }>`select m.object_id from object_mark m
             cross join object o on o.id = m.object_id
-            where o.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`.execute(db)
+            where m.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`.execute(db)
         ).rows
     ).map((r) => Number(r.object_id)),
 
