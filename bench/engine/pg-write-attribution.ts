@@ -13,6 +13,7 @@ import pg from 'pg'
 import { freshDatabase } from '../scratch.js'
 import { engineRunner } from './engine-runner.js'
 import { writeCsv } from './hardware-data.js'
+import { wallByPhase } from './statement-phases.js'
 
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 100000)
 const keep = process.argv.includes('--keep')
@@ -187,16 +188,9 @@ try {
     `object rows (pg_stat_user_tables, this database): updated ${rows1.upd - rows0.upd} (HOT ${rows1.hot - rows0.hot}), ` +
       `deleted ${rows1.del - rows0.del}, inserted ${rows1.ins - rows0.ins}`,
   )
+  console.log(wallByPhase(stats, per))
   console.log('| statement | calls | wall µs/e | backend CPU µs/e | node CPU µs/e | WAL B/e |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
-  const byPhase = new Map<string, number>()
-  for (const [k, s] of stats) {
-    const p = k.slice(0, k.indexOf(':'))
-    byPhase.set(p, (byPhase.get(p) ?? 0) + s.wallMs)
-  }
-  console.log(
-    `statements' wall by phase µs/entry: ${[...byPhase].map(([p, ms]) => `${p} ${per(ms)}`).join(', ')}`,
-  )
   for (const [k, s] of [...stats].sort((a, b) => b[1].wallMs - a[1].wallMs)) {
     if (s.wallMs < 5) continue
     console.log(

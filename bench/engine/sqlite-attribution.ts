@@ -11,6 +11,7 @@ import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { engineRunner } from './engine-runner.js'
 import { writeCsv } from './hardware-data.js'
+import { wallByPhase } from './statement-phases.js'
 
 const n = Number(process.argv.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 200000)
 const reimport = process.argv.includes('--reimport')
@@ -134,16 +135,9 @@ try {
   console.log(
     `process CPU by phase µs/entry: ${[...phaseCpu].map(([p, ms]) => `${p} ${per(ms)}`).join(', ')}`,
   )
+  console.log(wallByPhase(stats, per))
   console.log('| statement | calls | wall µs/e | CPU µs/e |')
   console.log('| --- | ---: | ---: | ---: |')
-  const byPhase = new Map<string, number>()
-  for (const [k, s] of stats) {
-    const p = k.slice(0, k.indexOf(':'))
-    byPhase.set(p, (byPhase.get(p) ?? 0) + s.wallMs)
-  }
-  console.log(
-    `statements' wall by phase µs/entry: ${[...byPhase].map(([p, ms]) => `${p} ${per(ms)}`).join(', ')}`,
-  )
   for (const [k, s] of [...stats].sort((a, b) => b[1].wallMs - a[1].wallMs)) {
     if ((s.wallMs * 1000) / n < 0.02) continue
     console.log(`| \`${k.replace(/\|/g, '/')}\` | ${s.calls} | ${per(s.wallMs)} | ${per(s.cpuMs)} |`)

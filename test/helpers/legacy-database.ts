@@ -51,10 +51,18 @@ export async function insertLegacySchema(
     .executeTakeFirstOrThrow()
 }
 
-/** An object type `Thing <schemaId>` of workspace `w` (external id `leg/type/<schemaId>`); answers its id. */
+/**
+ * An object type `Thing <n>` of workspace `w` (external id `leg/type/<n>`; `n` is the schema's id unless given, for
+ * several types in one schema); answers its id.
+ */
 export async function insertLegacyType(
   db: Raw,
-  { schemaId, at }: { schemaId: number; at: string },
+  {
+    schemaId,
+    at,
+    n = schemaId,
+    position = 0,
+  }: { schemaId: number; at: string; n?: number; position?: number },
 ): Promise<number> {
   const r = await db
     .insertInto('object_type')
@@ -62,11 +70,11 @@ export async function insertLegacyType(
       workspace_id: 'w',
       object_schema_id: schemaId,
       parent_object_type_id: null,
-      external_id: `leg/type/${schemaId}`,
-      name: `Thing ${schemaId}`,
+      external_id: `leg/type/${n}`,
+      name: `Thing ${n}`,
       description: '',
       icon_key: null,
-      position: 0,
+      position,
       created_at: at,
       updated_at: at,
     })

@@ -6,7 +6,12 @@ import { sortRecords } from '../../src/domain/aql/sort-records.js'
 import { bootstrap } from '../../src/main.js'
 import { DEFAULT_ORDER } from '../../src/store/aql/compile-order.js'
 import { loadRecords } from '../helpers/aql-repository.js'
-import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
+import {
+  databaseMigratedTo,
+  insertLegacySchema,
+  insertLegacyType,
+  type Raw,
+} from '../helpers/legacy-database.js'
 import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
 /**
@@ -96,25 +101,8 @@ for (const dialect of dialects()) {
 async function writeAsBefore(db: Raw) {
   const schemaId = Number((await insertLegacySchema(db, { nextObjectSeq: 8, at: NOW })).id)
   const types: number[] = []
-  for (let i = 1; i <= 4; i++) {
-    const r = await db
-      .insertInto('object_type')
-      .values({
-        workspace_id: 'w',
-        object_schema_id: schemaId,
-        parent_object_type_id: null,
-        external_id: `leg/type/${i}`,
-        name: `Thing ${i}`,
-        description: '',
-        icon_key: null,
-        position: i,
-        created_at: NOW,
-        updated_at: NOW,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    types.push(Number(r.id))
-  }
+  for (let i = 1; i <= 4; i++)
+    types.push(await insertLegacyType(db, { schemaId, at: NOW, n: i, position: i }))
   const attribute = async (typeId: number, name: string, kind: string, max: number) =>
     Number(
       (
