@@ -176,12 +176,15 @@ export function ownedByIdsStatements(
     const chunk = ids.slice(i, i + 10_000)
     statements.push(
       isPostgres(db)
-        ? sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+        ? // The type and source are tested outside the lateral subquery (OFFSET 0 keeps them out of it): with the
+          // source's number a parameter of the statement (its subquery), the planner took the identity index for
+          // (type, source) and filtered every owned object by id.
+          sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
             from unnest(${chunk}::bigint[]) as k(id)
             cross join lateral (
-              select id, identity, object_key, missing_since, missing_runs from object x
-              where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_no = ${numberOf(sourceId)}
-              offset 0) o`
+              select id, identity, object_key, missing_since, missing_runs, object_type_id, import_source_no
+              from object x where x.id = k.id offset 0) o
+            where o.object_type_id = ${typeId} and o.import_source_no = ${numberOf(sourceId)}`
         : sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
             from json_each(${JSON.stringify(chunk)}) as k cross join object o on o.id = k.value
             where o.object_type_id = ${typeId} and o.import_source_no = ${numberOf(sourceId)}`,
@@ -333,9 +336,9 @@ export const importWriteRepository = {
                 from unnest($3::bigint[]) as k(id)
                 cross join lateral (
                   select id, identity, content_hash, object_key, missing_runs,
-                    attribute_values, label, origin_id, provenance from object x
-                  where x.id = k.id and x.object_type_id = $1 and x.import_source_no = ${NUMBER_OF('$2')}
-                  offset 0) o`,
+                    attribute_values, label, origin_id, provenance, object_type_id, import_source_no from object x
+                  where x.id = k.id offset 0) o
+                where o.object_type_id = $1 and o.import_source_no = ${NUMBER_OF('$2')}`,
               [typeId, sourceId, chunk],
             )
           : // The ids as one JSON text parameter; `cross join` keeps them the outer loop (one rowid probe each): with
