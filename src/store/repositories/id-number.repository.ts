@@ -8,7 +8,12 @@ import type { Db } from '../create-store.js'
  * id (`idOf`), so no process keeps a copy that could go stale.
  */
 export const idNumberRepository = {
-  /** The number of `id`, made when it has none (inside the caller's transaction: it is rolled back with it). */
+  /**
+   * The number of `id`, made when it has none (inside the caller's transaction: it is rolled back with it). Workspaces
+   * and import sources get theirs when they are created (their repositories' insert), so that a long import never
+   * holds a new id_number row another writer's insert of the same id would wait for (PostgreSQL); the import's own
+   * call then only reads it.
+   */
   intern: async (db: Db, id: string): Promise<number> => {
     const found = await db.selectFrom('id_number').select('no').where('id', '=', id).executeTakeFirst()
     if (found) return Number(found.no)
