@@ -24,6 +24,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { loadConfig } from '../src/config/config.js'
 import { bootstrap } from '../src/main.js'
 import { loadAqlRepository } from './aql/aql-data.js'
+import { idNumberRepository } from '../src/store/repositories/id-number.repository.js'
 
 const arg = (name: string, fallback: number): number =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback)
@@ -48,8 +49,8 @@ interface Variant {
   gin?: boolean
 }
 
-const KEY_CI_SQLITE = 'create index object_key_ci_idx on object (workspace_id, lower(object_key))'
-const KEY_CI_PG = 'create index object_key_ci_idx on object (workspace_id, lower(object_key collate "C"))'
+const KEY_CI_SQLITE = 'create index object_key_ci_idx on object (workspace_no, lower(object_key))'
+const KEY_CI_PG = 'create index object_key_ci_idx on object (workspace_no, lower(object_key collate "C"))'
 const TRGM = (opts: string) =>
   `create index object_label_trgm_idx on object using gin (label_ci gin_trgm_ops)${opts}`
 const DROP = ['drop index if exists object_key_ci_idx', 'drop index if exists object_label_trgm_idx']
@@ -88,14 +89,14 @@ function objectRow(i: number, ids: Ids): string[] {
   ]
 }
 const COLUMNS = [
-  'workspace_id',
+  'workspace_no',
   'object_schema_id',
   'object_type_id',
   'object_key',
   'label',
   'label_ci',
   'identity',
-  'import_source_id',
+  'import_source_no',
   'content_hash',
   'attribute_values',
   'created_at',
@@ -120,7 +121,14 @@ async function prepare(env: Record<string, string>): Promise<Ids> {
     const schema = await services.schemas.createSchema(ws, { name: 'Bench', objectSchemaKey: 'HW' })
     const type = await services.schemas.createType(ws, { objectSchemaId: schema.id, name: 'Hardware' })
     const source = await services.importSources.create(ws, { name: 'bench', type: 'external' })
-    return { ws, schema: schema.id, type: type.id, source: Number(source.id) }
+    // The object row names its workspace and source by number (id_number, migration 0032).
+    const db = services.store.db
+    return {
+      ws: String(await idNumberRepository.intern(db, ws)),
+      schema: schema.id,
+      type: type.id,
+      source: await idNumberRepository.intern(db, source.id),
+    }
   } finally {
     await booted.close()
   }

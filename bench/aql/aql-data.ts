@@ -5,6 +5,7 @@ import type { AttributeKind } from '../../src/domain/schema/types.js'
 import type { Services } from '../../src/services/services.js'
 import type { Db } from '../../src/store/create-store.js'
 import { objectCountRepository } from '../../src/store/repositories/object-count.repository.js'
+import { idNumberRepository } from '../../src/store/repositories/id-number.repository.js'
 
 /**
  * A deterministic repository of `n` objects for the AQL benchmark, written straight into the tables in bulk
@@ -85,7 +86,7 @@ async function insertRows(
 
 const OBJECT_COLUMNS: readonly Column[] = [
   ['id', 'bigint'],
-  ['workspace_id', 'text'],
+  ['workspace_no', 'bigint'],
   ['object_schema_id', 'bigint'],
   ['object_type_id', 'bigint'],
   ['object_key', 'text'],
@@ -157,6 +158,8 @@ export async function loadAqlRepository(
 
   const started = performance.now()
   await db.transaction().execute(async (trx) => {
+    // The object row names its workspace by number (id_number, migration 0032).
+    const workspaceNo = await idNumberRepository.intern(trx, ws)
     const chunk = 50_000
     for (let from = 1; from <= n; from += chunk) {
       const rows: unknown[][] = []
@@ -166,7 +169,7 @@ export async function loadAqlRepository(
         const label = String(values[0]![1][0])
         rows.push([
           base + k,
-          ws,
+          workspaceNo,
           schema.id,
           person ? personType.id : deviceType.id,
           `AQB-${k}`,

@@ -82,6 +82,41 @@ function rebuildKeys(db: SqliteDatabase.Database, deferred: boolean): void {
     alter table object_new rename to object; ${indexes.join('; ')}; ${triggers.map((t) => `${t.sql};`).join(' ')} commit`)
 }
 
+/**
+ * `ints`: the object's workspace_id and import_source_id integers (no key to workspace) in the same three indexes;
+ * `both`: the texts kept in the row, integer copies beside them (workspace_no, import_source_no) in the indexes.
+ * Both bind the shared values as `shared` does.
+ */
+function surrogates(db: SqliteDatabase.Database, variant: string): void {
+  const { sql: ddl } = db.prepare(`select sql from sqlite_master where name = 'object'`).get() as {
+    sql: string
+  }
+  let t = ddl.replace('CREATE TABLE "object"', 'CREATE TABLE "object_new"')
+  if (variant === 'ints')
+    t = t
+      .replace(
+        /"workspace_id" text not null references "workspace" \("id"\) on delete cascade deferrable initially deferred/,
+        '"workspace_id" integer not null',
+      )
+      .replace('"import_source_id" text', '"import_source_id" integer')
+  else
+    t = t
+      .replace(
+        '"import_source_id" text,',
+        '"import_source_id" text, "workspace_no" integer not null, "import_source_no" integer,',
+      )
+      .replace('unique ("workspace_id", "object_key")', 'unique ("workspace_no", "object_key")')
+      .replace(
+        'unique ("object_type_id", "import_source_id", "identity")',
+        'unique ("object_type_id", "import_source_no", "identity")',
+      )
+  if (t === ddl.replace('CREATE TABLE "object"', 'CREATE TABLE "object_new"')) throw new Error('no change')
+  const label = variant === 'ints' ? '"workspace_id"' : '"workspace_no"'
+  db.pragma('foreign_keys = OFF')
+  db.exec(`begin; drop trigger if exists workspace_delete_references; ${t}; drop table object; alter table object_new rename to object;
+    create index object_type_label_ci_idx on object (${label}, object_type_id, label_ci, id); commit`)
+}
+
 const WS = '0b6c3c1e-2b8f-4d7b-9a77-3f1c2d9e8a11'
 const NOW = '2026-12-07T10:00:00.000Z'
 const MAKERS = ['Dell', 'Lenovo', 'HP', 'Apple', 'Cisco']
@@ -109,17 +144,27 @@ function run(variant: string, round: number): { insert: number; commit: number }
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('cache_size = -16384')
-  rebuildKeys(db, variant === 'deferred' || variant === 'shared')
+  rebuildKeys(db, variant !== 'abort' && variant !== 'fail')
+  if (variant === 'ints' || variant === 'both') surrogates(db, variant)
   db.pragma(`foreign_keys = ${variant === 'nofk' ? 'OFF' : 'ON'}`)
   const conflict = variant === 'abort' ? '' : 'or fail '
-  const p = variant === 'shared' ? OBJECT_SHARED_COLUMNS : 0
-  const tuple = `(${OBJECT_INSERT.map((_, c) => (c < p ? `@p${c}` : '?')).join(', ')})`
+  const p =
+    variant === 'abort' || variant === 'fail' || variant === 'deferred' || variant === 'nofk'
+      ? 0
+      : OBJECT_SHARED_COLUMNS
+  const cols = OBJECT_INSERT.map((c) => `"${c.name}"`)
+  if (variant === 'both') cols.splice(p, 0, '"workspace_no"', '"import_source_no"')
+  const tuple = `(${cols.map((_, c) => (c < p + (variant === 'both' ? 2 : 0) ? `@p${c}` : '?')).join(', ')})`
   const st = db.prepare(
-    `insert ${conflict}into "object" (${OBJECT_INSERT.map((c) => `"${c.name}"`).join(', ')}) values ` +
+    `insert ${conflict}into "object" (${cols.join(', ')}) values ` +
       Array.from({ length: PER }, () => tuple).join(', '),
   )
   // In OBJECT_INSERT's order: the shared columns, then the object's own.
-  const shared = [WS, 1, 1, '5f0c7a52-41d2-4c55-9a0e-6b1f7e3d2c10', NOW, NOW, 3]
+  const shared: unknown[] =
+    variant === 'ints'
+      ? [1, 1, 1, 2, NOW, NOW, 3]
+      : [WS, 1, 1, '5f0c7a52-41d2-4c55-9a0e-6b1f7e3d2c10', NOW, NOW, 3]
+  if (variant === 'both') shared.push(1, 2)
   const named = Object.fromEntries(shared.map((v, c) => [`p${c}`, v]))
   const width = OBJECT_INSERT.length - p
   const bound = new Array<unknown>(PER * width)

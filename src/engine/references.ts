@@ -529,7 +529,7 @@ async function lookup(
     (quotedKey &&
       !typeIds.some((t) => (rc.attributesByType.get(t) ?? []).some((a) => foldCase(a.name) === 'key')))
   if (byObjectKey) {
-    // The one stored key each text can match, read through (workspace_id, object_key) (key-equality.ts).
+    // The one stored key each text can match, read through (workspace_no, object_key) (key-equality.ts).
     const stored = [...new Set(folded.map(storedKeyFor).filter((k): k is string => k !== null))]
     for (let i = 0; i < stored.length; i += 900) {
       const keys = stored.slice(i, i + 900)

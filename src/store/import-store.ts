@@ -27,11 +27,13 @@ import {
 } from './repositories/import-write.repository.js'
 import { ObjectCountDeltas } from './repositories/object-count.repository.js'
 import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
+import { idNumberRepository, numberOf as numberOfId } from './repositories/id-number.repository.js'
 
 class Rollback extends Error {}
 
 const TYPE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'object_type_id')
-const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_id')
+const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_no')
+const SOURCE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'import_source_no')
 
 const TARGET_COLUMN = REFERENCE_INSERT.findIndex((c) => c.name === 'target_object_id')
 
@@ -112,6 +114,14 @@ function importTx(
   // The types this transaction holds a KEY SHARE lock on (object-integrity.repository.ts): one lock per type.
   const sharedTypes = new Set<number>()
   const ownIds = new OwnIds()
+  // The numbers of the workspace and source ids this transaction wrote into objects (id_number, 0032): made in it,
+  // so they are forgotten with it.
+  const numbers = new Map<string, number>()
+  const numberOf = async (id: string): Promise<number> => {
+    let no = numbers.get(id)
+    if (no === undefined) numbers.set(id, (no = await idNumberRepository.intern(db, id)))
+    return no
+  }
   return {
     db,
     dialect,
@@ -136,8 +146,14 @@ function importTx(
         sharedTypes.add(typeId)
         await objectIntegrityRepository.shareTypes(db, [typeId])
       }
-      counts.add(typeId, String(shared[WORKSPACE_COLUMN]), rows.length)
-      return bulk.insertGrouped(db, 'object', OBJECT_INSERT, [{ prefix: shared, rows }])
+      const workspaceId = String(shared[WORKSPACE_COLUMN])
+      counts.add(typeId, workspaceId, rows.length)
+      // The engine's shared tuple names the workspace and source by id; the row holds their numbers.
+      const prefix = [...shared]
+      prefix[WORKSPACE_COLUMN] = await numberOf(workspaceId)
+      const sourceId = shared[SOURCE_COLUMN]
+      prefix[SOURCE_COLUMN] = sourceId === null ? null : await numberOf(String(sourceId))
+      return bulk.insertGrouped(db, 'object', OBJECT_INSERT, [{ prefix, rows }])
     },
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
     updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),
@@ -179,7 +195,7 @@ function importTx(
           .selectFrom('object')
           .select(['id', 'object_key'])
           // The workspace makes the (workspace, key) index usable: without it every object of the types is scanned.
-          .where('workspace_id', '=', workspaceId)
+          .where('workspace_no', '=', numberOfId(workspaceId))
           .where('object_type_id', 'in', typeIds)
           .where('object_key', 'in', keys)
           .execute()

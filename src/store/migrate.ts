@@ -27,6 +27,7 @@ import * as m0028 from './migrations/0028-sqlite-deferred-object-keys.js'
 import * as m0029 from './migrations/0029-pg-object-fillfactor.js'
 import * as m0030 from './migrations/0030-label-on-object-row.js'
 import * as m0031 from './migrations/0031-object-mark.js'
+import * as m0032 from './migrations/0032-object-id-numbers.js'
 
 type MigrationModule = {
   up: (db: Parameters<Migration['up']>[0], caps: DialectCapabilities) => Promise<void>
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0029-pg-object-fillfactor': m0029,
   '0030-label-on-object-row': m0030,
   '0031-object-mark': m0031,
+  '0032-object-id-numbers': m0032,
 }
 
 /** Every migration, in order. */

@@ -88,9 +88,21 @@ export interface StatusTable {
   category: string
 }
 
+/**
+ * A number for each workspace and import source id an object row names (migration 0032, decision 0019): the object
+ * row and its indexes hold the number, not the 36-character text. A row is added the first time an id is written
+ * into an object (idNumberRepository.numberOf) and is never changed or deleted, so an object keeps the id of a source
+ * that was deleted since.
+ */
+export interface IdNumberTable {
+  no: Generated<number>
+  id: string
+}
+
 export interface ObjectTable {
   id: Generated<number>
-  workspace_id: string
+  /** The workspace's id_number (0032). */
+  workspace_no: number
   object_schema_id: number
   object_type_id: number
   object_key: string
@@ -102,7 +114,8 @@ export interface ObjectTable {
   label_ci: string
   /** The joined externalIdPart values for objects owned by an import source. */
   identity: string | null
-  import_source_id: string | null
+  /** The owning import source's id_number (0032); null when no source owns the object. */
+  import_source_no: number | null
   /** Hash of the canonical values: an unchanged object is detected without reading its values. */
   content_hash: string
   /** The source of truth for non-reference values: JSON `{ "<attributeId>": [canonical values…] }`. */
@@ -403,6 +416,7 @@ export interface Database {
   attribute: AttributeTable
   status: StatusTable
   object: ObjectTable
+  id_number: IdNumberTable
   object_value: ObjectValueTable
   object_reference: ObjectReferenceTable
   object_mark: ObjectMarkTable
@@ -463,7 +477,8 @@ export type ObjectTypeRow = Selectable<ObjectTypeTable>
 export type AttributeRow = Selectable<AttributeTable>
 export type AttributePatch = Updateable<AttributeTable>
 export type StatusRow = Selectable<StatusTable>
-export type ObjectRow = Selectable<ObjectTable>
+/** An object row as the repositories answer it: with the texts of its workspace and source id (id_number, 0032). */
+export type ObjectRow = Selectable<ObjectTable> & { workspace_id: string; import_source_id: string | null }
 export type ObjectValueRow = Selectable<ObjectValueTable>
 export type ObjectReferenceRow = Selectable<ObjectReferenceTable>
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/config.js'
 import { createStore } from '../../src/store/create-store.js'
 import { mappingFixture } from '../helpers/import-sources.js'
 import { ADMIN_TOKEN, createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+import { numberOf } from '../../src/store/repositories/id-number.repository.js'
 
 const BIN = path.resolve('dist/cli/bin.js')
 const ENTRIES = 100_000
@@ -123,7 +124,7 @@ describe('a worker killed with SIGKILL mid-processing', () => {
           const row = await store.db
             .selectFrom('object')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('import_source_id', '=', source.id)
+            .where('import_source_no', '=', numberOf(source.id))
             .executeTakeFirstOrThrow()
           expect([0, ENTRIES]).toContain(Number(row.n))
           if (status.status === 'DONE') expect(Number(row.n)).toBe(ENTRIES)

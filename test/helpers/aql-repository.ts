@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { createRecordResolver, type AqlRecord, type AqlResolver } from '../../src/domain/aql/record.js'
 import type { AqlCatalog } from '../../src/domain/aql/catalog.js'
 import type { Services } from '../../src/services/services.js'
+import { numberOf, objectIdTexts } from '../../src/store/repositories/id-number.repository.js'
 
 /**
  * A small generated repository for the SQL / in-memory agreement tests: four types (Device ← Laptop), attributes
@@ -231,7 +232,8 @@ export async function loadRecords(
   const rows = await services.store.db
     .selectFrom('object')
     .selectAll()
-    .where('workspace_id', '=', ws)
+    .select(objectIdTexts())
+    .where('workspace_no', '=', numberOf(ws))
     .execute()
   const views = await services.objects.views(ws, rows)
   const records: AqlRecord[] = views.map((v) => ({

@@ -7,6 +7,7 @@ import {
 import type { Services } from '../../src/services/services.js'
 import { createSource, mappingFixture, submitMapping, type Json } from './import-sources.js'
 import type { TestEnv } from './test-env.js'
+import { numberOf } from '../../src/store/repositories/id-number.repository.js'
 
 /** Seed 001's data chunk, verbatim. */
 export const SEED_CHUNK = {
@@ -83,7 +84,7 @@ export async function objectsOf(services: Services, workspaceId: string, schemaI
     .innerJoin('object_type', 'object_type.id', 'object.object_type_id')
     .select(['object.label', 'object_type.name as type', 'object.attribute_values'])
     .where('object_type.object_schema_id', '=', schemaId)
-    .where('object.workspace_id', '=', workspaceId)
+    .where('object.workspace_no', '=', numberOf(workspaceId))
     .orderBy('object.id')
     .execute()
 }

@@ -1,5 +1,5 @@
 /** Databases as earlier migrations left them, for the tests that migrate them further (test/integration/migration-*). */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { expect } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { createStore } from '../../src/store/create-store.js'
@@ -110,4 +110,48 @@ export async function insertLegacyObject(
     .returning('id')
     .executeTakeFirstOrThrow()
   return Number(r.id)
+}
+
+/**
+ * insertLegacyObject on a database migrated since 0032 (the object row names its workspace by its id_number): for
+ * the tests of earlier migrations that write objects after the database is migrated to the latest.
+ */
+export async function insertObjectNow(
+  db: Raw,
+  o: { workspaceId: string; schemaId: number; typeId: number; key: string; label: string; at: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('object')
+    .values({
+      workspace_no: sql`(select no from id_number where id = ${o.workspaceId})`,
+      object_schema_id: o.schemaId,
+      object_type_id: o.typeId,
+      object_key: o.key,
+      label: o.label,
+      label_ci: o.label,
+      identity: null,
+      import_source_no: null,
+      content_hash: `h-${o.label}`,
+      attribute_values: '{}',
+      created_at: o.at,
+      updated_at: o.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return Number(r.id)
+}
+
+/**
+ * An object row as the migrations before 0032 stored it: the numbers of a row read since (workspace_no,
+ * import_source_no) given back as the ids they stand for (workspace_id, import_source_id).
+ */
+export async function withIdTexts(db: Raw, row: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (!('workspace_no' in row)) return row
+  const { workspace_no, import_source_no, ...rest } = row
+  const idOf = async (no: unknown) =>
+    no === null
+      ? null
+      : ((await sql<{ id: string }>`select id from id_number where no = ${Number(no)}`.execute(db)).rows[0]
+          ?.id ?? null)
+  return { ...rest, workspace_id: await idOf(workspace_no), import_source_id: await idOf(import_source_no) }
 }

@@ -6,6 +6,7 @@ import { bootstrap } from '../../src/main.js'
 import { engineDocument, tag } from '../helpers/engine-documents.js'
 import { FAST } from '../helpers/executions.js'
 import { ADMIN_TOKEN, createTestDatabase, dialects, type TestDatabase } from '../helpers/test-env.js'
+import { numberOf } from '../../src/store/repositories/id-number.repository.js'
 
 /** One app and worker on the database of `env`, as `intake serve` runs them; close() stops both. */
 async function instance(env: Record<string, string>) {
@@ -108,7 +109,7 @@ describe('mass-delete guard: a hold survives a restart', () => {
           const left = await second.services.store.db
             .selectFrom('object')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('import_source_id', '=', sourceId)
+            .where('import_source_no', '=', numberOf(sourceId))
             .executeTakeFirstOrThrow()
           expect(Number(left.n)).toBe(5)
         } finally {

@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from 'vitest'
 import { describeEachDialect } from '../helpers/test-env.js'
 import { type Json } from '../helpers/import-sources.js'
 import { seedSource, startExecution, waitForEnd, withWorker } from '../helpers/executions.js'
+import { numberOf } from '../../src/store/repositories/id-number.repository.js'
 
 /** `n` hard drives with one file each, numbered from `from`. */
 const drives = (from: number, n: number) => ({
@@ -24,7 +25,7 @@ describeEachDialect('execution: processing', (env) => {
     const row = await env()
       .booted.services.store.db.selectFrom('object')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('import_source_id', '=', source.id)
+      .where('import_source_no', '=', numberOf(source.id))
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }

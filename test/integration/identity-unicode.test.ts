@@ -9,6 +9,7 @@ import {
 import { seedSource, startExecution, waitForEnd, withWorker } from '../helpers/executions.js'
 import type { Json } from '../helpers/import-sources.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
+import { numberOf } from '../../src/store/repositories/id-number.repository.js'
 
 const LONE_HIGH = '\ud800'
 const LONE_LOW = '\udc00'
@@ -68,7 +69,7 @@ describeEachDialect('identities with invalid Unicode', (env) => {
     const stored = await env()
       .booted.services.store.db.selectFrom('object')
       .select('identity')
-      .where('import_source_id', '=', source.id)
+      .where('import_source_no', '=', numberOf(source.id))
       .execute()
     expect(stored.map((o) => o.identity)).toEqual(['HD-ok'])
   })

@@ -61,9 +61,10 @@ for (const dialect of dialects()) {
           await writer.query('begin')
           await writer.query('select id from object_type where id = $1 for key share', [made.w.type])
           await writer.query(
-            `insert into object (workspace_id, object_schema_id, object_type_id, object_key, label, label_ci,
+            // Since 0032 the row names its workspace by number (id_number).
+            `insert into object (workspace_no, object_schema_id, object_type_id, object_key, label, label_ci,
               content_hash, attribute_values, created_at, updated_at)
-             values ('w', $1, $2, 'LEG-99', 'late', 'late', 'h', '{}', $3, $3)`,
+             values ((select no from id_number where id = 'w'), $1, $2, 'LEG-99', 'late', 'late', 'h', '{}', $3, $3)`,
             [made.w.schema, made.w.type, NOW],
           )
           const deleted = deleter.query(`delete from workspace where id = 'w'`)
@@ -76,7 +77,9 @@ for (const dialect of dialects()) {
           await writer.query('commit')
           await deleted
           // … and then deletes what the writer committed as well.
-          const left = await deleter.query(`select count(*)::int as n from object where workspace_id = 'w'`)
+          const left = await deleter.query(
+            `select count(*)::int as n from object where workspace_no = (select no from id_number where id = 'w')`,
+          )
           expect(left.rows[0].n).toBe(0)
         } finally {
           await writer.end()
@@ -93,8 +96,9 @@ async function objectForeignKeys(db: Raw): Promise<string[]> {
 }
 
 async function workspaceObjects(db: Raw): Promise<{ workspace_id: string; n: number }[]> {
-  const r = await sql<{ workspace_id: string; n: number | string }>`select workspace_id, count(*) as n
-    from object group by workspace_id order by 1`.execute(db)
+  // Since 0032 the row names its workspace by number (id_number).
+  const r = await sql<{ workspace_id: string; n: number | string }>`select w.id as workspace_id, count(*) as n
+    from object o join id_number w on w.no = o.workspace_no group by w.id order by 1`.execute(db)
   return r.rows.map((x) => ({ workspace_id: x.workspace_id, n: Number(x.n) }))
 }
 

@@ -69,9 +69,10 @@ for (const dialect of dialects()) {
         // re-import's markDirty does) then finds room on its own page for a fifth of them: HOT. With a fillfactor of
         // 100 only the last page has room (at most one page's rows, ~40 of these small rows).
         const hot = await raw.transaction().execute(async (tx) => {
-          await sql`insert into object (workspace_id, object_schema_id, object_type_id, object_key, label, label_ci,
+          // Since 0032 the row names its workspace by number (id_number).
+          await sql`insert into object (workspace_no, object_schema_id, object_type_id, object_key, label, label_ci,
               content_hash, attribute_values, created_at, updated_at)
-            select 'w', ${made.schema}, ${made.type}, 'LEG-' || (g + 10), 'x' || g, 'x' || g, 'h', '{}', ${NOW}, ${NOW}
+            select (select no from id_number where id = 'w'), ${made.schema}, ${made.type}, 'LEG-' || (g + 10), 'x' || g, 'x' || g, 'h', '{}', ${NOW}, ${NOW}
             from generate_series(1, ${ROWS}) g`.execute(tx)
           await sql`update object set content_hash = content_hash || '!' where content_hash = 'h'`.execute(tx)
           const r = await sql<{

@@ -21,6 +21,7 @@ import {
 } from '../helpers/file-imports.js'
 import type { Json } from '../helpers/import-sources.js'
 import { describeEachDialect, type TestEnv } from '../helpers/test-env.js'
+import { numberOf } from '../../src/store/repositories/id-number.repository.js'
 
 const person: TypeSpec = {
   key: 'person',
@@ -318,7 +319,7 @@ describeEachDialect('plan → apply', (env) => {
     const identities = await services()
       .store.db.selectFrom('object')
       .select('identity')
-      .where('import_source_id', '=', source.id)
+      .where('import_source_no', '=', numberOf(source.id))
       .execute()
     expect(identities.map((r) => r.identity).sort()).toEqual(
       plan.body.changes.map((c: any) => c.identity).sort(),

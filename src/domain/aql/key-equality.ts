@@ -6,7 +6,7 @@ import { foldCase } from './compare.js'
  * exactly when K is the ASCII upper case of foldCase(w), and foldCase(w) is ASCII — foldCase(K) is ASCII, and
  * ASCII upper-casing is one-to-one on the lower-case letters, digits and `-` that foldCase(K) holds. Text that
  * only folds to ASCII qualifies too (the Kelvin sign U+212A folds to `k`); text that folds to anything else (`ı`,
- * `İ` → `i` + U+0307) matches no key. So the equality reads `object_key` through (workspace_id, object_key).
+ * `İ` → `i` + U+0307) matches no key. So the equality reads `object_key` through (workspace_no, object_key).
  *
  * Answers the only stored key `Key = text` can match, or null when it matches none.
  */

@@ -16,7 +16,7 @@ import type { AttributeDef } from './types.js'
  *
  * `label` (migration 0030, docs/decisions/0016-label-on-object-row.md): a single-valued text label attribute that
  * is not unique, whose every object holding a value has that value as its label — so `object.label_ci` and its
- * `(workspace_id, object_type_id, label_ci, id)` index answer what its rows would: it keeps no rows. An attribute
+ * `(workspace_no, object_type_id, label_ci, id)` index answer what its rows would: it keeps no rows. An attribute
  * gets the state when it is created so (it holds no values then) or from migration 0030 (which checked the
  * objects); never later by a flag change (the objects' labels may then be another attribute's values: a label
  * switch does not rewrite them). It loses the state when it stops qualifying (no longer the label, more values

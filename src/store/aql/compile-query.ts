@@ -3,6 +3,7 @@ import type { BoundQuery } from '../../domain/aql/bound.js'
 import { WhereCompiler, type AqlSqlContext } from './compile-where.js'
 import { conjuncts } from './drivers.js'
 import { col, objectsOf, type Sql } from './sql-fragments.js'
+import { numberOf } from '../repositories/id-number.repository.js'
 
 /** What a compiled query reads besides the bound query (compile-where.ts says what each member is). */
 export type AqlScope = AqlSqlContext
@@ -30,7 +31,7 @@ export function compileQuery(scope: AqlScope, query: BoundQuery, plan: AqlPlan) 
   const from = driven?.from ?? sql`object as ${sql.id(o)}${rowidScan ? sql` not indexed` : sql``}`
   const joined = driven === null ? sql`` : sql`${driven.on} and `
   const test = compiler.expr(driver === null ? query.where : driver.rest, o)
-  const where = sql<SqlBool>`${joined}${col(o, 'workspace_id')} = ${scope.workspaceId} and ${test}`
+  const where = sql<SqlBool>`${joined}${col(o, 'workspace_no')} = ${numberOf(scope.workspaceId)} and ${test}`
   return { compiler, o, from, where }
 }
 

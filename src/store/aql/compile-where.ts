@@ -6,6 +6,7 @@ import { conjuncts, driverRank } from './drivers.js'
 import { jsonColumns, jsonElements, jsonTextPrefilter } from './json-keys.js'
 import { labelColumns, labelValuePresent } from './label-row.js'
 import { and, col, inList, not, objectsOf, or, type Predicate, type Sql } from './sql-fragments.js'
+import { numberOf } from '../repositories/id-number.repository.js'
 
 /** What the compiler needs besides the query: the dialect, the workspace and which attributes are references. */
 export interface AqlSqlContext {
@@ -66,7 +67,7 @@ export class WhereCompiler {
       valueType: 'text',
       test: { op: 'exists' },
     }
-    const scoped = sql`${col(x, 'workspace_id')} = ${this.#ctx.workspaceId}`
+    const scoped = sql`${col(x, 'workspace_no')} = ${numberOf(this.#ctx.workspaceId)}`
     return {
       keys: sql`select ${col(x, 'id')} as object_id, ${col(x, 'label_ci')} as k from object as ${sql.id(x)} where ${scoped} and ${this.#labelTest(exists, labels, x)}`,
       others: attributeIds.filter((id) => !this.#ctx.labelAttributeIds.has(id)),
@@ -227,7 +228,7 @@ export class WhereCompiler {
     }
     if (labelIds.length > 0) {
       const x = this.alias('x')
-      const scoped = sql`${col(x, 'workspace_id')} = ${this.#ctx.workspaceId}`
+      const scoped = sql`${col(x, 'workspace_no')} = ${numberOf(this.#ctx.workspaceId)}`
       values.push(
         sql`select ${col(x, 'id')} as object_id from object as ${sql.id(x)} where ${scoped} and ${this.#labelTest(target, labelIds, x)}`,
       )
@@ -260,14 +261,14 @@ export class WhereCompiler {
     if (driver === null) return this.#objects((x) => this.expr(expr, x))
     const x = this.alias('x')
     const { from, on } = objectsOf(this.#ctx.caps, driver.set, x, this.alias('d'))
-    const scoped = sql`${on} and ${col(x, 'workspace_id')} = ${this.#ctx.workspaceId}`
+    const scoped = sql`${on} and ${col(x, 'workspace_no')} = ${numberOf(this.#ctx.workspaceId)}`
     return sql`select ${col(x, 'id')} from ${from} where ${scoped} and ${this.expr(driver.rest, x)}`
   }
 
   /** `select id from object where workspace and predicate`. */
   #objects(predicate: (alias: string) => Predicate): Sql {
     const x = this.alias('x')
-    const scoped = sql`${col(x, 'workspace_id')} = ${this.#ctx.workspaceId}`
+    const scoped = sql`${col(x, 'workspace_no')} = ${numberOf(this.#ctx.workspaceId)}`
     return sql`select ${col(x, 'id')} from object as ${sql.id(x)} where ${scoped} and ${predicate(x)}`
   }
 

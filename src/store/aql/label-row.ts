@@ -5,7 +5,7 @@ import { col, or, type Predicate } from './sql-fragments.js'
 /**
  * Attributes answered from the object row's label (index state `label`, domain/schema/indexed-attributes.ts): a
  * single-valued text label attribute keeps no object_value rows; every object holding its value has that value as
- * `label` (and `foldCase` of it as `label_ci`), which the `(workspace_id, object_type_id, label_ci, id)` index and,
+ * `label` (and `foldCase` of it as `label_ci`), which the `(workspace_no, object_type_id, label_ci, id)` index and,
  * on PostgreSQL, the trigram GIN on label_ci serve. An object WITHOUT a value has another label (its key, or the
  * identity an import gave it): whether the value is there is read from attribute_values, whose text the writers
  * produce with JSON.stringify (stored-values.ts, slot-map.ts): the attribute holds a value exactly when the text

@@ -5,7 +5,7 @@ import { conjuncts } from './drivers.js'
 /**
  * How a scan that no index drives reads the object rows on SQLite.
  *
- * Left to itself, SQLite reads the rows of a type through the `(workspace_id, object_type_id, label_ci, id)`
+ * Left to itself, SQLite reads the rows of a type through the `(workspace_no, object_type_id, label_ci, id)`
  * index: one table look-up per row, in label order, i.e. random pages of the table, then a sort by id. When
  * the rows it would visit are a large part of the table, reading the whole table in rowid order (`NOT INDEXED`)
  * is cheaper: pages are read in order, each once, and the rows come out in id order (measured at 200,000

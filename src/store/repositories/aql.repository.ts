@@ -8,6 +8,7 @@ import { col } from '../aql/sql-fragments.js'
 import { rowidScanPays, typesBound } from '../aql/scan-order.js'
 import { WhereCompiler } from '../aql/compile-where.js'
 import type { ObjectRow } from '../tables.js'
+import { objectIdTexts } from './id-number.repository.js'
 
 export interface CatalogRows {
   schemas: { id: number; name: string }[]
@@ -220,7 +221,12 @@ export const aqlRepository = {
 /** The object rows of `ids`, in that order. */
 async function rowsInOrder(db: Db, ids: number[]): Promise<ObjectRow[]> {
   if (ids.length === 0) return []
-  const rows = await db.selectFrom('object').selectAll().where('id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('object')
+    .selectAll()
+    .select(objectIdTexts())
+    .where('id', 'in', ids)
+    .execute()
   const position = new Map(ids.map((id, i) => [id, i]))
   return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!)
 }

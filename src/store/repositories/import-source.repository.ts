@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Db } from '../create-store.js'
 import type { ImportSourceRow, ImportSourceTable } from '../tables.js'
+import { idNumberRepository } from './id-number.repository.js'
 
 /** An import source without its (possibly large) mapping document. */
 export type ImportSourceHead = Omit<ImportSourceRow, 'mapping'>
@@ -23,8 +24,10 @@ const HEAD_COLUMNS = [
 
 /** Import sources and the workspace facts a mapping needs: queries only, no rules. */
 export const importSourceRepository = {
+  /** With its id's number (id_number): made here, not by its first import's long transaction (intern). */
   insert: async (db: Db, row: Insertable<ImportSourceTable>): Promise<void> => {
     await db.insertInto('import_source').values(row).execute()
+    await idNumberRepository.intern(db, row.id)
   },
 
   find: (db: Db, workspaceId: string, id: string): Promise<ImportSourceHead | undefined> =>

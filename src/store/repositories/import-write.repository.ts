@@ -12,6 +12,7 @@ import type {
 import type { BulkColumn, BulkWriter } from '../bulk.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
 import { labelTargetGroupsPg, labelTargetJoinSqlite } from './label-targets.repository.js'
+import { idOf, NUMBER_OF, numberOf } from './id-number.repository.js'
 import type { ReadRows } from '../read-rows.js'
 
 /** Queries of the import engine: lookups by identity, id allocation, and the column lists of its bulk writes. */
@@ -21,10 +22,10 @@ import type { ReadRows } from '../read-rows.js'
  * `shared` tuple, a group's prefix for the bulk writer), then each object's own.
  */
 export const OBJECT_INSERT: readonly BulkColumn[] = [
-  { name: 'workspace_id', pg: 'text' },
+  { name: 'workspace_no', pg: 'bigint' },
   { name: 'object_schema_id', pg: 'bigint' },
   { name: 'object_type_id', pg: 'bigint' },
-  { name: 'import_source_id', pg: 'text' },
+  { name: 'import_source_no', pg: 'bigint' },
   { name: 'created_at', pg: 'text' },
   { name: 'updated_at', pg: 'text' },
   { name: 'origin_id', pg: 'bigint' },
@@ -175,15 +176,18 @@ export function ownedByIdsStatements(
     const chunk = ids.slice(i, i + 10_000)
     statements.push(
       isPostgres(db)
-        ? sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
+        ? // The type and source are tested outside the lateral subquery (OFFSET 0 keeps them out of it): with the
+          // source's number a parameter of the statement (its subquery), the planner took the identity index for
+          // (type, source) and filtered every owned object by id.
+          sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
             from unnest(${chunk}::bigint[]) as k(id)
             cross join lateral (
-              select id, identity, object_key, missing_since, missing_runs from object x
-              where x.id = k.id and x.object_type_id = ${typeId} and x.import_source_id = ${sourceId}
-              offset 0) o`
+              select id, identity, object_key, missing_since, missing_runs, object_type_id, import_source_no
+              from object x where x.id = k.id offset 0) o
+            where o.object_type_id = ${typeId} and o.import_source_no = ${numberOf(sourceId)}`
         : sql<OwnedMissingRow>`select o.id, o.identity, o.object_key, o.missing_since, o.missing_runs
             from json_each(${JSON.stringify(chunk)}) as k cross join object o on o.id = k.value
-            where o.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`,
+            where o.object_type_id = ${typeId} and o.import_source_no = ${numberOf(sourceId)}`,
     )
   }
   return statements
@@ -237,7 +241,7 @@ export const importWriteRepository = {
       .selectFrom('object')
       .select('id')
       .where('object_type_id', '=', typeId)
-      .where('import_source_id', '=', sourceId)
+      .where('import_source_no', '=', numberOf(sourceId))
       .limit(1)
       .executeTakeFirst()) !== undefined,
 
@@ -249,7 +253,7 @@ export const importWriteRepository = {
           .selectFrom('object')
           .select((eb) => eb.fn.countAll<number | string>().as('n'))
           .where('object_type_id', '=', typeId)
-          .where('import_source_id', '=', sourceId)
+          .where('import_source_no', '=', numberOf(sourceId))
           .executeTakeFirstOrThrow()
       ).n,
     ),
@@ -283,7 +287,7 @@ export const importWriteRepository = {
                 from unnest($3::text[]) as k(identity)
                 cross join lateral (
                   select id, identity, content_hash, object_key, missing_runs from object x
-                  where x.object_type_id = $1 and x.import_source_id = $2 and x.identity = k.identity
+                  where x.object_type_id = $1 and x.import_source_no = ${NUMBER_OF('$2')} and x.identity = k.identity
                   offset 0) o`,
               [typeId, sourceId, chunk],
             )
@@ -291,7 +295,7 @@ export const importWriteRepository = {
             // list an ephemeral index and probes the unique (type, source, identity) index once per identity.
             await rows(
               `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs from object o
-                where o.object_type_id = ? and o.import_source_id = ?
+                where o.object_type_id = ? and o.import_source_no = ${NUMBER_OF('?')}
                   and o.identity in (select value from json_each(?))`,
               [typeId, sourceId, JSON.stringify(chunk)],
             )
@@ -332,9 +336,9 @@ export const importWriteRepository = {
                 from unnest($3::bigint[]) as k(id)
                 cross join lateral (
                   select id, identity, content_hash, object_key, missing_runs,
-                    attribute_values, label, origin_id, provenance from object x
-                  where x.id = k.id and x.object_type_id = $1 and x.import_source_id = $2
-                  offset 0) o`,
+                    attribute_values, label, origin_id, provenance, object_type_id, import_source_no from object x
+                  where x.id = k.id offset 0) o
+                where o.object_type_id = $1 and o.import_source_no = ${NUMBER_OF('$2')}`,
               [typeId, sourceId, chunk],
             )
           : // The ids as one JSON text parameter; `cross join` keeps them the outer loop (one rowid probe each): with
@@ -344,7 +348,7 @@ export const importWriteRepository = {
               `select o.id, o.identity, ${MARKED_HASH}, o.object_key, o.missing_runs,
                   o.attribute_values, o.label, o.origin_id, o.provenance
                 from json_each(?) as k cross join object o on o.id = k.value
-                where o.object_type_id = ? and o.import_source_id = ?`,
+                where o.object_type_id = ? and o.import_source_no = ${NUMBER_OF('?')}`,
               [JSON.stringify(chunk), typeId, sourceId],
             )
       for (const r of found)
@@ -375,7 +379,7 @@ export const importWriteRepository = {
       out.push(
         ...(await db
           .selectFrom('object')
-          .select(['id', 'identity', 'import_source_id'])
+          .select(['id', 'identity', idOf(sql.ref('import_source_no')).as('import_source_id')])
           .where(list)
           .execute()),
       )
@@ -406,7 +410,7 @@ export const importWriteRepository = {
           from json_each(${JSON.stringify(claims)}) as k
           cross join object_value v on v.attribute_id = ${attributeId} and v.value_ci = k.value ->> 0
           left join object o on o.id = v.object_id
-          where o.id is null or o.import_source_id is not ${sourceId} or o.identity is not k.value ->> 1`.execute(
+          where o.id is null or o.import_source_no is not coalesce(${numberOf(sourceId)}, -1) or o.identity is not k.value ->> 1`.execute(
           db,
         )
       ).rows.map((r) => Number(r.claim))
@@ -422,7 +426,7 @@ export const importWriteRepository = {
         owner_id: number | string | null
         identity: string | null
         import_source_id: string | null
-      }>`select v.value_ci, o.id as owner_id, o.identity, o.import_source_id
+      }>`select v.value_ci, o.id as owner_id, o.identity, ${idOf(sql.ref('o.import_source_no'))} as import_source_id
         from unnest(${folded.slice(i, i + 10_000)}::text[]) as k(value_ci)
         cross join lateral (
           select object_id, value_ci from object_value x
@@ -497,7 +501,7 @@ export const importWriteRepository = {
     const rows = await db
       .selectFrom('object')
       .select(['id', 'attribute_values'])
-      .where('workspace_id', '=', workspaceId)
+      .where('workspace_no', '=', numberOf(workspaceId))
       .where('object_type_id', 'in', typeIds)
       .where('id', '>', afterId)
       .orderBy('id')
@@ -621,13 +625,13 @@ export const importWriteRepository = {
       ? (
           await sql<{ object_id: number | string }>`select m.object_id from object_mark m
             cross join lateral (select 1 from object o where o.id = m.object_id
-              and o.import_source_id = ${sourceId} offset 0) o
+              and o.import_source_no = ${numberOf(sourceId)} offset 0) o
             where m.object_type_id = ${typeId}`.execute(db)
         ).rows
       : (
           await sql<{ object_id: number | string }>`select m.object_id from object_mark m
             cross join object o on o.id = m.object_id
-            where m.object_type_id = ${typeId} and o.import_source_id = ${sourceId}`.execute(db)
+            where m.object_type_id = ${typeId} and o.import_source_no = ${numberOf(sourceId)}`.execute(db)
         ).rows
     ).map((r) => Number(r.object_id)),
 
@@ -641,9 +645,10 @@ export const importWriteRepository = {
       const rows = await db
         .deleteFrom('object')
         .where(list)
-        .returning(['object_type_id', 'workspace_id'])
+        .returning(['object_type_id', idOf(sql.ref('workspace_no')).as('workspace_id')])
         .execute()
-      for (const r of rows) deleted.push({ typeId: Number(r.object_type_id), workspaceId: r.workspace_id })
+      for (const r of rows)
+        deleted.push({ typeId: Number(r.object_type_id), workspaceId: String(r.workspace_id) })
     }
     await objectIntegrityRepository.deleteReferencesOfObjects(db, ids)
     await importWriteRepository.clearMarks(db, ids)
@@ -660,7 +665,7 @@ export const importWriteRepository = {
         .selectFrom('object')
         .select(['id', 'identity', 'object_key', 'missing_since', 'missing_runs'])
         .where('object_type_id', '=', typeId)
-        .where('import_source_id', '=', sourceId)
+        .where('import_source_no', '=', numberOf(sourceId))
         .where('identity', '>', after)
         .orderBy('identity')
         .limit(limit)
@@ -690,10 +695,10 @@ export const importWriteRepository = {
     (await rows(
       dialect === 'postgres'
         ? `select id, identity, content_hash, missing_runs from object
-            where object_type_id = $1 and import_source_id = $2 and identity > $3
+            where object_type_id = $1 and import_source_no = ${NUMBER_OF('$2')} and identity > $3
             order by identity limit $4`
         : `select id, identity, content_hash, missing_runs from object
-            where object_type_id = ? and import_source_id = ? and identity > ?
+            where object_type_id = ? and import_source_no = ${NUMBER_OF('?')} and identity > ?
             order by identity limit ?`,
       [typeId, sourceId, after, limit],
     )) as OwnedDigest[],

@@ -28,16 +28,17 @@ export interface ObjectReadRow {
 }
 
 const text = (p: (n: number) => string) => `
-  select o.id, o.object_key, o.label, o.object_type_id, o.object_schema_id, o.import_source_id, o.identity,
+  select o.id, o.object_key, o.label, o.object_type_id, o.object_schema_id,
+    (select n.id from id_number n where n.no = o.import_source_no) as import_source_id, o.identity,
     o.created_at, o.updated_at, o.attribute_values,
-    (select v.version from catalog_version v where v.workspace_id = o.workspace_id) as catalog_version,
+    (select v.version from catalog_version v where v.workspace_id = (select n.id from id_number n where n.no = o.workspace_no)) as catalog_version,
     (select c.n from object_type_count c where c.object_type_id = o.object_type_id) as type_count,
     r.attribute_id as ref_attribute_id, r.target_object_id as ref_target_id,
     t.object_key as target_key, t.label as target_label, t.object_type_id as target_type_id
   from object o
   left join object_reference r on r.object_id = o.id
-  left join object t on t.id = r.target_object_id and t.workspace_id = o.workspace_id
-  where o.id = ${p(1)} and o.workspace_id = ${p(2)}
+  left join object t on t.id = r.target_object_id and t.workspace_no = o.workspace_no
+  where o.id = ${p(1)} and o.workspace_no = (select n.no from id_number n where n.id = ${p(2)})
   order by r.attribute_id, r.position`
 
 /** Compiled once per dialect: a point read needs no query builder. */

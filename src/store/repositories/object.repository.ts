@@ -3,6 +3,7 @@ import { foldCase } from '../../domain/aql/compare.js'
 import type { Db } from '../create-store.js'
 import { objectCountRepository } from './object-count.repository.js'
 import { objectIntegrityRepository } from './object-integrity.repository.js'
+import { idNumberRepository, numberOf, objectIdTexts } from './id-number.repository.js'
 import type {
   ObjectReferenceRow,
   ObjectReferenceTable,
@@ -11,17 +12,29 @@ import type {
   ObjectValueTable,
 } from '../tables.js'
 
+/** A new object row as the object API writes it: its workspace and source by id (numbered on insert, 0032). */
+export type NewObjectRow = Omit<Insertable<ObjectTable>, 'label_ci' | 'workspace_no' | 'import_source_no'> & {
+  workspace_id: string
+  import_source_id: string | null
+}
+
 /** Objects, their values and references: queries only. */
 export const objectRepository = {
   /** label_ci, the folded label AQL reads, is derived here so that it never drifts from the label. */
-  insert: async (db: Db, row: Omit<Insertable<ObjectTable>, 'label_ci'>): Promise<number> => {
+  insert: async (db: Db, input: NewObjectRow): Promise<number> => {
+    const { workspace_id, import_source_id, ...row } = input
     await objectIntegrityRepository.shareTypes(db, [Number(row.object_type_id)])
     const r = await db
       .insertInto('object')
-      .values({ ...row, label_ci: foldCase(row.label) })
+      .values({
+        ...row,
+        workspace_no: await idNumberRepository.intern(db, workspace_id),
+        import_source_no: import_source_id ? await idNumberRepository.intern(db, import_source_id) : null,
+        label_ci: foldCase(row.label),
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await objectCountRepository.add(db, Number(row.object_type_id), row.workspace_id, 1)
+    await objectCountRepository.add(db, Number(row.object_type_id), workspace_id, 1)
     return Number(r.id)
   },
   update: async (db: Db, id: number, patch: Omit<Updateable<ObjectTable>, 'label_ci'>): Promise<void> => {
@@ -37,7 +50,7 @@ export const objectRepository = {
     const gone = await db
       .deleteFrom('object')
       .where('id', '=', id)
-      .returning(['object_type_id', 'workspace_id'])
+      .returning(['object_type_id', objectIdTexts()[0]])
       .executeTakeFirst()
     await objectIntegrityRepository.deleteReferencesOfObjects(db, [id])
     await db.deleteFrom('object_mark').where('object_id', '=', id).execute()
@@ -47,7 +60,8 @@ export const objectRepository = {
     db
       .selectFrom('object')
       .selectAll()
-      .where('workspace_id', '=', workspaceId)
+      .select(objectIdTexts())
+      .where('workspace_no', '=', numberOf(workspaceId))
       .where('id', '=', id)
       .executeTakeFirst(),
   /**
@@ -58,9 +72,9 @@ export const objectRepository = {
   findMany: async (db: Db, workspaceId: string, ids: number[]): Promise<ObjectRow[]> =>
     ids.length === 0
       ? []
-      : (await db.selectFrom('object').selectAll().where('id', 'in', ids).execute()).filter(
-          (r) => r.workspace_id === workspaceId,
-        ),
+      : (
+          await db.selectFrom('object').selectAll().select(objectIdTexts()).where('id', 'in', ids).execute()
+        ).filter((r) => r.workspace_id === workspaceId),
   references: (db: Db, objectIds: number[]): Promise<ObjectReferenceRow[]> =>
     objectIds.length === 0
       ? Promise.resolve([])

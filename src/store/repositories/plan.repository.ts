@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Insertable, Selectable } from 'kysely'
+import { numberOf } from './id-number.repository.js'
 import type { Db } from '../create-store.js'
 import type { PlanChangeTable, PlanTable } from '../tables.js'
 
@@ -113,7 +114,7 @@ export const planRepository = {
       : db
           .selectFrom('object')
           .select(['id', 'object_key', 'identity'])
-          .where('import_source_id', '=', importSourceId)
+          .where('import_source_no', '=', numberOf(importSourceId))
           .where('object_type_id', '=', objectTypeId)
           .where('identity', 'in', identities)
           .execute(),

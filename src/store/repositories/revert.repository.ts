@@ -1,5 +1,6 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../create-store.js'
+import { numberOf, objectIdTexts } from './id-number.repository.js'
 
 /** A full object row as a revert reads it (what deleting it must log, what restoring it must keep). */
 export interface RevertObjectRow {
@@ -41,7 +42,6 @@ const COLUMNS = [
   'object_key',
   'label',
   'identity',
-  'import_source_id',
   'attribute_values',
   'updated_at',
   'missing_since',
@@ -93,7 +93,7 @@ export const revertRepository = {
     for (let i = 0; i < ids.length; i += ID_LIST) {
       const rows = await db
         .selectFrom('object')
-        .select([...COLUMNS])
+        .select([...COLUMNS, objectIdTexts()[1]])
         .where('id', 'in', ids.slice(i, i + ID_LIST))
         .execute()
       out.push(...rows.map((r) => toRow(r as unknown as Record<string, unknown>)))
@@ -112,7 +112,7 @@ export const revertRepository = {
     (
       await db
         .selectFrom('object')
-        .select([...COLUMNS])
+        .select([...COLUMNS, objectIdTexts()[1]])
         .where('id', '>=', Math.max(first, afterId + 1))
         .where('id', '<=', last)
         .orderBy('id')
@@ -138,7 +138,7 @@ export const revertRepository = {
         .selectFrom('object')
         .select(['id', 'identity', 'object_key'])
         .where('object_type_id', '=', typeId)
-        .where('import_source_id', '=', sourceId)
+        .where('import_source_no', '=', numberOf(sourceId))
         .where('identity', 'in', identities.slice(i, i + ID_LIST))
         .execute()
       for (const r of rows)
