@@ -3,14 +3,16 @@
  * mapped entries that a worker_threads worker parsed (CSV connector), selected and mapped (mapEntry, with the first
  * load's source fingerprint), against what it pays to read + map them itself.
  *
- *   npx tsx bench/engine/map-worker.ts --rows=200000 [--modes=inline,clone,json,cols] [--rounds=3]
+ *   npx tsx bench/engine/map-worker.ts --rows=200000 [--modes=inline,clone,cols,json,pack] [--rounds=3]
  *
  * Modes:
  * - inline: the main thread reads the CSV and maps each entry (the engine's path today).
  * - clone:  the worker posts each chunk's mapped entries as an array of plain arrays (structured clone);
  * - cols:   as one columnar object per chunk (identities[], labels[], hashes[], one flat array of value slots, the
  *           fingerprints in an Int32Array): fewer objects for the serializer;
- * - json:   the columnar object as one JSON string per chunk (JSON.parse on the main thread).
+ * - json:   the columnar object as one JSON string per chunk (JSON.parse on the main thread);
+ * - pack:   every field in one string per chunk, split on the main thread (see toPack);
+ * - print-inline / print: an unchanged re-import's check instead of mapping (see readAndPrint).
  * In every worker mode the main thread rebuilds MappedEntry objects (SlotMap over the plan's layouts), as the write
  * stage needs them. At most `--inflight` chunks (default 4) are posted and not yet taken (backpressure: the main
  * thread acknowledges each chunk it took).
@@ -21,10 +23,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import { mapEntry, type MappedEntry } from '../../src/engine/map-entry.js'
+import { entryIdentity, mapEntry, type MappedEntry } from '../../src/engine/map-entry.js'
 import { entriesForMapping, type SelectorProblem } from '../../src/engine/selector.js'
 import { SlotMap, type SlotLayout } from '../../src/engine/slot-map.js'
-import { planSeed } from '../../src/engine/source-fingerprint.js'
+import { planSeed, sourceFingerprint } from '../../src/engine/source-fingerprint.js'
 import type { CanonicalValue } from '../../src/domain/schema/types.js'
 import { csvChunks } from './csv-chunks.js'
 import { HEADER, row, writeCsv } from './hardware-data.js'
@@ -34,7 +36,76 @@ import { benchContext, benchPlan, normalizedDocument } from './map.bench.js'
 const NO_NUMBERS: ReadonlySet<number> = new Set()
 const NO_LISTS: ReadonlyMap<number, string[]> = new Map()
 
-type Mode = 'inline' | 'clone' | 'cols' | 'json' | 'pack'
+type Mode = 'inline' | 'clone' | 'cols' | 'json' | 'pack' | 'print-inline' | 'print'
+
+/**
+ * The unchanged re-import's read + map (print modes): per entry its source fingerprint and identity
+ * (sourceFingerprint, entryIdentity, as read-map-stage.ts does before mapping), checked against a table of what the
+ * source owns (here a Map identity → position and the stored fingerprints, built once by an untimed pass). Every
+ * entry matches. print-inline: all on the main thread; print: the worker parses and makes identity + fingerprint,
+ * posts per chunk the identities (string[]) and the fingerprints (an Int32Array, transferred); the main thread only
+ * looks them up.
+ */
+interface Owned {
+  at: Map<string, number>
+  prints: Int32Array
+}
+let owned: Owned | null = null
+const PRINT = new Int32Array(2)
+
+async function readAndPrint(
+  csv: string,
+  emit: (identities: string[], prints: Int32Array) => void | Promise<void>,
+): Promise<number> {
+  const { plan, ctx } = setup()
+  const offsets = new Map<string, number>()
+  let total = 0
+  for await (const chunk of csvChunks(csv, ROOT)) {
+    const sel = entriesForMapping(chunk, plan.selector, plan.mapping.objectTypeExternalId, [], offsets)
+    const identities = new Array<string>(sel.length)
+    const prints = new Int32Array(2 * sel.length)
+    for (let i = 0; i < sel.length; i++) {
+      const entry = sel.take(i)
+      if (!sourceFingerprint(plan, entry, ctx, PRINT)) throw new Error('no fingerprint')
+      identities[i] = entryIdentity(plan, entry, ctx)!
+      prints[2 * i] = PRINT[0]!
+      prints[2 * i + 1] = PRINT[1]!
+    }
+    offsets.set(ROOT, (offsets.get(ROOT) ?? 0) + (chunk[ROOT] as unknown[]).length)
+    total += sel.length
+    await emit(identities, prints)
+  }
+  return total
+}
+
+/** Looks a chunk's entries up in the owned table: answers how many were identical (all, for this file). */
+function checkPrints(identities: string[], prints: Int32Array): number {
+  let same = 0
+  for (let i = 0; i < identities.length; i++) {
+    const at = owned!.at.get(identities[i]!)
+    if (
+      at !== undefined &&
+      owned!.prints[2 * at] === prints[2 * i] &&
+      owned!.prints[2 * at + 1] === prints[2 * i + 1]
+    )
+      same++
+  }
+  return same
+}
+
+async function ownedTable(csv: string, rows: number): Promise<void> {
+  if (owned) return
+  const table: Owned = { at: new Map(), prints: new Int32Array(2 * rows) }
+  await readAndPrint(csv, (identities, prints) => {
+    for (let i = 0; i < identities.length; i++) {
+      const at = table.at.size
+      table.at.set(identities[i]!, at)
+      table.prints[2 * at] = prints[2 * i]!
+      table.prints[2 * at + 1] = prints[2 * i + 1]!
+    }
+  })
+  owned = table
+}
 
 /**
  * pack mode: every field of every entry of a chunk in one string, fields separated by U+0001 (a structured clone
@@ -309,6 +380,21 @@ async function workerMain(): Promise<void> {
     credit++
     wake?.()
   })
+  if (mode === 'print') {
+    const cpu0 = threadCpuUs()
+    let encodeUs = 0
+    await readAndPrint(csv, async (identities, prints) => {
+      while (credit === 0) await new Promise<void>((r) => (wake = r))
+      wake = null
+      credit--
+      const e0 = threadCpuUs()
+      port.postMessage({ identities, prints }, [prints.buffer as ArrayBuffer])
+      encodeUs += threadCpuUs() - e0
+    })
+    port.postMessage({ done: true, cpuUs: threadCpuUs() - cpu0, encodeUs, startUs: cpu0 })
+    port.removeAllListeners('message')
+    return
+  }
   let vs = 0
   let rs = 0
   let ps = 0
@@ -377,6 +463,24 @@ async function runMode(csv: string, mode: Mode, inflight: number): Promise<Figur
   const cpu0 = threadCpuUs()
   const p0 = process.cpuUsage()
   const t0 = performance.now()
+  if (mode === 'print-inline') {
+    let same = 0
+    const n = await readAndPrint(csv, (identities, prints) => {
+      same += checkPrints(identities, prints)
+    })
+    if (same !== n) throw new Error(`print-inline: ${same} of ${n} identical`)
+    const mainUs = threadCpuUs() - cpu0
+    const p = process.cpuUsage(p0)
+    return {
+      mode,
+      n,
+      mainUs,
+      workerUs: 0,
+      encodeUs: 0,
+      processUs: p.user + p.system,
+      wallMs: performance.now() - t0,
+    }
+  }
   if (mode === 'inline') {
     const n = await readAndMap(csv, consume)
     const mainUs = threadCpuUs() - cpu0
@@ -406,8 +510,17 @@ async function runMode(csv: string, mode: Mode, inflight: number): Promise<Figur
         resolve(msg as unknown as { cpuUs: number; encodeUs: number; startUs: number })
         return
       }
-      let batch: MappedEntry[]
       if (firstMs === 0) firstMs = performance.now() - t0
+      if (mode === 'print') {
+        const m = msg as { identities: string[]; prints: Int32Array }
+        const same = checkPrints(m.identities, m.prints)
+        if (same !== m.identities.length)
+          throw new Error(`print: ${same} of ${m.identities.length} identical`)
+        n += same
+        worker.postMessage(1)
+        return
+      }
+      let batch: MappedEntry[]
       if (mode === 'clone') {
         const m = msg as { path: string; rows: Row[] }
         batch = fromRows(m.rows, m.path, layouts)
@@ -454,6 +567,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   )
   console.log('mode    round  main µs/e  worker µs/e (encode)  process µs/e  wall s')
+  if (modes.some((m) => m.startsWith('print'))) await ownedTable(csv, rows)
   for (let r = 0; r < rounds; r++)
     for (const mode of modes) {
       const f = await runMode(csv, mode, inflight)
