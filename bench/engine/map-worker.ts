@@ -9,7 +9,7 @@
  * - inline: the main thread reads the CSV and maps each entry (the engine's path today).
  * - clone:  the worker posts each chunk's mapped entries as an array of plain arrays (structured clone);
  * - cols:   as one columnar object per chunk (identities[], labels[], hashes[], one flat array of value slots, the
- *           fingerprints in an Int32Array): fewer objects for the serializer;
+ *           fingerprints as numbers): fewer objects for the serializer;
  * - json:   the columnar object as one JSON string per chunk (JSON.parse on the main thread);
  * - pack:   every field in one string per chunk, split on the main thread (see toPack);
  * - print-inline / print: an unchanged re-import's check instead of mapping (see readAndPrint).
