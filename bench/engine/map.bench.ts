@@ -22,6 +22,14 @@ export function normalizedDocument(document: unknown): NormalizedDocument {
 
 /** The plan of the document's first type over a made-up catalog (type id 1, attribute ids from 100). */
 export function benchPlan(document: NormalizedDocument): TypePlan {
+  return compilePlans(document, benchCatalog(document), DEFAULT_ENGINE_SETTINGS)[0]!
+}
+
+/** The made-up catalog of benchPlan: plain data (a worker thread can compile the same plan from a copy). */
+export function benchCatalog(document: NormalizedDocument): {
+  typesByExternalId: Map<string, ObjectTypeDef>
+  attributesByType: Map<number, AttributeDef[]>
+} {
   const type = document.objectTypes[0]!
   const typeDef: ObjectTypeDef = {
     id: 1,
@@ -50,11 +58,10 @@ export function benchPlan(document: NormalizedDocument): TypePlan {
     allowedValues: a.typeValues,
     position: i,
   }))
-  const catalog = {
+  return {
     typesByExternalId: new Map([[type.externalId, typeDef]]),
     attributesByType: new Map([[1, attributes]]),
   }
-  return compilePlans(document, catalog, DEFAULT_ENGINE_SETTINGS)[0]!
 }
 
 /** n hardware rows as entries of strings, as the CSV connector reads them. */
