@@ -240,7 +240,7 @@ function importTx(
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
     ownedDigestPage: (typeId, sourceId, after, limit) =>
       repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit),
-    ownedByIds: (typeId, sourceId, ids) => repo.ownedByIds(db, typeId, sourceId, ids),
+    ownedByIds: (typeId, sourceId, ids, withStored) => repo.ownedByIds(db, typeId, sourceId, ids, withStored),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {
         workspace_id: o.workspaceId,

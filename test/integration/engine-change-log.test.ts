@@ -165,6 +165,90 @@ describeEachDialect('import engine: change log', (env) => {
     expect(changesOf(log, s.typeId('Person'), 'update')).toEqual({})
   })
 
+  it('records a removed object’s whole before-image — values, reference targets, label, identity — from the one read of its row', async () => {
+    const s = await engineSource(services(), ws(), [
+      person,
+      {
+        ...host({ policy: 'REMOVE' }),
+        attributes: [...host({}).attributes, { name: 'Tag', type: 'text', unique: true, locators: ['tag'] }],
+      },
+    ])
+    const [size, notes, serial, owner, tag] = ['Size', 'Notes', 'Serial', 'Owner', 'Tag'].map((n) =>
+      String(s.attributeId(`Host.${n}`)),
+    )
+    const hostType = s.typeId('Host')
+    const people = [{ name: 'Ann' }, { name: 'Bob' }]
+    await runEngine(services(), ws(), s.source.id, [
+      {
+        people,
+        hosts: [
+          { serial: 'A', size: 1, notes: 'n "quoted"', owner: 'Ann', tag: 't-a' },
+          { serial: 'B', size: 2, owner: 'Bob', tag: 't-b' },
+          { serial: 'C', size: 3 },
+          { serial: 'D', size: 4 },
+          { serial: 'E', size: 5 },
+        ],
+      },
+    ])
+    const [a, c] = await Promise.all(['A', 'C'].map((id) => objectByIdentity(services(), hostType, id)))
+    const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
+    // Two of five missing: the owned table's unseen objects. Their rows are read once, with their values
+    // (ownedByIds), never again by id.
+    const reads = { storedValues: 0 }
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      storedValues: (ids: number[]) => {
+        reads.storedValues += ids.length
+        return tx.storedValues(ids)
+      },
+    }))
+    const second = await runEngine(
+      services(),
+      ws(),
+      s.source.id,
+      [
+        {
+          people,
+          hosts: [
+            { serial: 'B', size: 2, owner: 'Bob', tag: 't-b' },
+            { serial: 'D', size: 4 },
+            { serial: 'E', size: 5 },
+          ],
+        },
+      ],
+      { deps: { store } },
+    )
+    expect(reads.storedValues).toBe(0)
+    expect(changesOf(await changeLog(second.id), hostType, 'delete')).toEqual({
+      [a!.key]: {
+        objectId: a!.id,
+        key: a!.key,
+        before: {
+          [serial!]: ['A'],
+          [size!]: [1],
+          [notes!]: ['n "quoted"'],
+          [tag!]: ['t-a'],
+          [owner!]: [ann!.id],
+        },
+        after: null,
+        object: { label: 'A', identity: 'A' },
+      },
+      [c!.key]: {
+        objectId: c!.id,
+        key: c!.key,
+        before: { [serial!]: ['C'], [size!]: [3] },
+        after: null,
+        object: { label: 'C', identity: 'C' },
+      },
+    })
+    // Their value-index keys (Tag is unique: it keeps index rows) went with them; B's stays.
+    const tags = await services()
+      .store.db.selectFrom('object_value')
+      .select(['object_id', 'value_text'])
+      .where('attribute_id', '=', Number(tag))
+      .execute()
+    expect(tags.map((r) => r.value_text)).toEqual(['t-b'])
+  })
+
   it('records missing-object updates with the attribute before and after', async () => {
     const s = await engineSource(services(), ws(), [
       person,
