@@ -6,7 +6,8 @@
  *   first load and the unchanged re-import (as the engine benchmark leaves it before this scenario).
  * - `npx tsx bench/engine/sqlite-reimport-only.ts --from=<dir> --rows=1000000` — a copy of it in a temporary
  *   directory, the scenario on the copy (the process's CPU per phase with `--import ./bench/engine/cpu-phases.ts`
- *   and CPU_CLOCK=1), the copy removed.
+ *   and CPU_CLOCK=1), the copy removed. `--keep-label`: the changed rows change only their size, not their name (the
+ *   label), as pg-reimport-only.ts's.
  */
 import fs from 'node:fs'
 import inspector from 'node:inspector/promises'
@@ -43,7 +44,13 @@ if (prepare) {
   try {
     for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f))
     const changed = path.join(dir, 'changed.csv')
-    const rows = writeCsv(changed, { n, changedEvery: 10, goneEvery: 20, extra: Math.floor(n / 20) })
+    const rows = writeCsv(changed, {
+      n,
+      changedEvery: 10,
+      goneEvery: 20,
+      extra: Math.floor(n / 20),
+      keepName: process.argv.includes('--keep-label'),
+    })
     const booted = await bootstrap(
       loadConfig({ INTAKE_DATA_DIR: dir, INTAKE_ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent' }),
     )

@@ -139,6 +139,12 @@ export interface ImportTx {
    */
   insertObjects(shared: Tuple, rows: Tuple[]): Promise<void>
   updateObjects(rows: Tuple[]): Promise<void>
+  /**
+   * updateObjects for objects whose label does not change: the tuples without the label and its folded text (`[id,
+   * content_hash, attribute_values, updated_at, missing_since, missing_runs, provenance]`), so that the label's index
+   * entries are left alone.
+   */
+  updateObjectsKeepingLabel(rows: Tuple[]): Promise<void>
   updateHashes(rows: Tuple[]): Promise<void>
   updateMissing(rows: Tuple[]): Promise<void>
   deleteObjects(ids: number[]): Promise<void>

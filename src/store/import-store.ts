@@ -17,6 +17,7 @@ import {
   OBJECT_SHARED_COLUMNS,
   OBJECT_PROVENANCE_UPDATE,
   OBJECT_UPDATE,
+  OBJECT_UPDATE_KEEP_LABEL,
   PROBLEM,
   REF_STAGE,
   REFERENCE_INSERT,
@@ -140,6 +141,7 @@ function importTx(
       return bulk.insertGrouped(db, 'object', OBJECT_INSERT, [{ prefix: shared, rows }])
     },
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
+    updateObjectsKeepingLabel: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE_KEEP_LABEL, rows),
     updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),
     updateMissing: (rows) => bulk.updateByKey(db, 'object', OBJECT_MISSING_UPDATE, rows),
     deleteObjects: async (ids) => {

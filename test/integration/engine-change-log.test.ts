@@ -249,6 +249,59 @@ describeEachDialect('import engine: change log', (env) => {
     expect(tags.map((r) => r.value_text)).toEqual(['t-b'])
   })
 
+  it('writes an update that keeps the label without the label’s columns, and one that changes it with them', async () => {
+    const s = await engineSource(services(), ws(), [person, host({ policy: 'IGNORE' })])
+    const hostType = s.typeId('Host')
+    await runEngine(services(), ws(), s.source.id, [
+      {
+        hosts: [
+          { serial: 'A', size: 1 },
+          { serial: 'B', size: 2 },
+        ],
+      },
+    ])
+    const writes = { withLabel: [] as number[], keepingLabel: [] as number[] }
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      updateObjects: (rows: unknown[][]) => {
+        writes.withLabel.push(...rows.map((r) => Number(r[0])))
+        return tx.updateObjects(rows)
+      },
+      updateObjectsKeepingLabel: (rows: unknown[][]) => {
+        writes.keepingLabel.push(...rows.map((r) => Number(r[0])))
+        return tx.updateObjectsKeepingLabel(rows)
+      },
+    }))
+    // A's size changes (its label, the serial, stays); B is identical.
+    const second = await runEngine(
+      services(),
+      ws(),
+      s.source.id,
+      [
+        {
+          hosts: [
+            { serial: 'A', size: 10 },
+            { serial: 'B', size: 2 },
+          ],
+        },
+      ],
+      { deps: { store } },
+    )
+    const a = await objectByIdentity(services(), hostType, 'A')
+    expect(writes).toEqual({ withLabel: [], keepingLabel: [a!.id] })
+    expect(changesOf(await changeLog(second.id), hostType, 'update')[a!.key]).toMatchObject({
+      before: { [String(s.attributeId('Host.Size'))]: [1] },
+      after: { [String(s.attributeId('Host.Size'))]: [10] },
+    })
+    const row = await services()
+      .store.db.selectFrom('object')
+      .select(['label', 'label_ci', 'attribute_values'])
+      .where('id', '=', a!.id)
+      .executeTakeFirstOrThrow()
+    expect(row.label).toBe('A')
+    expect(row.label_ci).toBe('a')
+    expect(JSON.parse(row.attribute_values)[String(s.attributeId('Host.Size'))]).toEqual([10])
+  })
+
   it('records missing-object updates with the attribute before and after', async () => {
     const s = await engineSource(services(), ws(), [
       person,
