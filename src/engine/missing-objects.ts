@@ -81,7 +81,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       await breathe()
       let missing: OwnedMissing[]
       if (unseen) {
-        // The unseen objects in the table's order, a page at a time.
+        // The unseen objects in the table's (identity) order, a page at a time.
         if (next >= unseen.length) break
         missing = await missingRows(ctx, state, unseen.slice(next, next + PAGE), setting.policy === 'REMOVE')
         next += PAGE

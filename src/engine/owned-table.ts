@@ -1,7 +1,7 @@
 /**
- * What the source owns of a type when a full read begins, read once (keyset pages in identity order; on PostgreSQL
- * one COPY TO, in no particular order) into typed arrays: per object its id, a 64-bit fingerprint of its identity,
- * its content hash (exactly, as 16 bytes and two), and whether it is counted missing — 30 bytes, and 6–12 of an open-addressing index (~37 MB at a million objects,
+ * What the source owns of a type when a full read begins, read once (keyset pages in identity order) into typed
+ * arrays: per object its id, a 64-bit fingerprint of its identity, its content hash (exactly, as 16 bytes and two),
+ * and whether it is counted missing — 30 bytes, and 6–12 of an open-addressing index (~37 MB at a million objects,
  * dropped after the missing-objects pass). The decide phase asks it instead of the database for every entry
  * (decide.ts), and the missing-objects pass finds the owned objects the run did not see in it instead of paging
  * through all of them again (missing-objects.ts).
@@ -147,28 +147,16 @@ export class OwnedTable {
     const table = new OwnedTable(count, fingerprint)
     // Marked objects (object_mark): their hashes read as the mark once wrote them, with a `!` — kept inexactly.
     const marked = new Set(await tx.markedOwned(typeId, sourceId))
-    const add = (page: OwnedDigest[]): boolean => {
+    let after = ''
+    for (;;) {
+      const page: OwnedDigest[] = await tx.ownedDigestPage(typeId, sourceId, after, PAGE)
       for (const row of page) {
         const read: OwnedDigest =
           marked.size && marked.has(Number(row[0])) ? [row[0], row[1], `${row[2] ?? ''}!`, row[3]] : row
-        if (!table.add(read)) return false
+        if (!table.add(read)) return null
       }
-      return true
-    }
-    if (tx.ownedDigests) {
-      // One read of them all, in no particular order (PostgreSQL: COPY TO), read to its end even when an id does
-      // not fit: a COPY left half-read would hold the transaction's connection.
-      let fits = true
-      for await (const page of tx.ownedDigests(typeId, sourceId)) if (fits) fits = add(page)
-      if (!fits) return null
-    } else {
-      let after = ''
-      for (;;) {
-        const page: OwnedDigest[] = await tx.ownedDigestPage(typeId, sourceId, after, PAGE)
-        if (!add(page)) return null
-        if (page.length < PAGE) break
-        after = page[page.length - 1]![1] ?? ''
-      }
+      if (page.length < PAGE) break
+      after = page[page.length - 1]![1] ?? ''
     }
     table.seal()
     return table
@@ -289,7 +277,7 @@ export class OwnedTable {
     return (this.#tail[e]! & EXACT) !== 0
   }
 
-  /** The object id of entry `e` (entries are numbered 0…size-1 in the order read). */
+  /** The object id of entry `e` (entries are numbered 0…size-1 in identity order). */
   id(e: number): number {
     return this.#ids[e]!
   }

@@ -271,11 +271,6 @@ export interface ImportTx {
   /** What the source owns of the type after identity `after`, in identity order (the owned table's pages). */
   ownedDigestPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedDigest[]>
   /**
-   * Everything the source owns of the type in one read, in no particular order, handed over in pages — where the
-   * store has a cheaper way than keyset pages (PostgreSQL: one COPY TO); undefined elsewhere.
-   */
-  ownedDigests?: (typeId: number, sourceId: string) => AsyncIterable<OwnedDigest[]>
-  /**
    * ownedPage's rows of the given objects, of those the source still owns of the type (in no particular order);
    * `withStored`: each with its stored values (`stored`), read in the same probe — what removing it needs.
    */

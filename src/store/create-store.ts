@@ -9,7 +9,6 @@ import { capabilitiesFor, type DialectCapabilities } from './capabilities.js'
 import type { Database } from './tables.js'
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js'
 import { loadPg } from './pg-client.js'
-import { pgCopyTextRows } from './pg-copy-out.js'
 import { postgresReadRows, sqliteReadRows, type ReadRows } from './read-rows.js'
 import { PatientSqliteDialect, sqliteReadNow } from './sqlite-patient-dialect.js'
 import { sqliteCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
@@ -21,11 +20,6 @@ export interface BulkTransaction {
   bulk: BulkWriter
   /** Reads on the transaction's connection with rows as arrays (read-rows.ts). */
   readRows: ReadRows
-  /**
-   * PostgreSQL only: `COPY (query) TO STDOUT` on the transaction's connection, its rows as text fields in pages of
-   * about `pageRows` (pg-copy-out.ts). The query is run as written: no parameters.
-   */
-  copyRows?: (query: string, pageRows: number) => AsyncIterable<(string | null)[][]>
 }
 
 export interface Store {
@@ -207,12 +201,7 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
           // enable_seqscan = off adds 10^10 to the cost of every scan of a stage table, which puts the statement
           // far above jit_above_cost: each move of staged rows then spent ~0.2 s compiling itself with LLVM.
           await sql`set local jit = off`.execute(trx)
-          return fn({
-            db: trx,
-            bulk: postgresBulkWriter(client),
-            readRows: postgresReadRows(client),
-            copyRows: (query, pageRows) => pgCopyTextRows(client, query, pageRows),
-          })
+          return fn({ db: trx, bulk: postgresBulkWriter(client), readRows: postgresReadRows(client) })
         })
       } finally {
         client.release()

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { ImportStore, ImportTx } from '../engine/ports.js'
-import type { BulkTransaction, Db, Store } from './create-store.js'
+import type { Db, Store } from './create-store.js'
 import type { BulkWriter } from './bulk.js'
 import type { ReadRows } from './read-rows.js'
 import { completeIndex } from './complete-index.js'
@@ -30,9 +30,6 @@ import { ObjectCountDeltas } from './repositories/object-count.repository.js'
 import { objectIntegrityRepository } from './repositories/object-integrity.repository.js'
 
 class Rollback extends Error {}
-
-/** Rows per page of ownedDigests (the owned table's read on PostgreSQL: COPY TO). */
-const OWNED_DIGEST_PAGE = 20_000
 
 const TYPE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'object_type_id')
 const WORKSPACE_COLUMN = OBJECT_INSERT.findIndex((c) => c.name === 'workspace_id')
@@ -90,9 +87,9 @@ export function importStore(store: Store): ImportStore {
     dialect: store.caps.dialect,
     transaction: async (work, { rollback }) => {
       try {
-        await store.bulkTransaction(async ({ db, bulk, readRows, copyRows }) => {
+        await store.bulkTransaction(async ({ db, bulk, readRows }) => {
           const counts = new ObjectCountDeltas()
-          await work(importTx(store, db, bulk, readRows, counts, copyRows))
+          await work(importTx(store, db, bulk, readRows, counts))
           // The per-type object counts change once, at the end: their rows are locked only until the commit.
           await counts.apply(db)
           if (rollback) throw new Rollback()
@@ -110,7 +107,6 @@ function importTx(
   bulk: BulkWriter,
   readRows: ReadRows,
   counts: ObjectCountDeltas,
-  copyRows: BulkTransaction['copyRows'],
 ): ImportTx {
   const dialect = store.caps.dialect
   const index = new IndexStage(store, bulk)
@@ -246,12 +242,6 @@ function importTx(
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
     ownedDigestPage: (typeId, sourceId, after, limit) =>
       repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit),
-    ...(copyRows
-      ? {
-          ownedDigests: (typeId: number, sourceId: string) =>
-            repo.ownedDigests(copyRows, typeId, sourceId, OWNED_DIGEST_PAGE),
-        }
-      : {}),
     ownedByIds: (typeId, sourceId, ids, withStored) => repo.ownedByIds(db, typeId, sourceId, ids, withStored),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {

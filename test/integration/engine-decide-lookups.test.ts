@@ -51,13 +51,6 @@ function countingStore(
       if (calls.tablePages !== undefined) calls.tablePages++
       return tx.ownedDigestPage(...args)
     },
-    // PostgreSQL reads the owned table in one COPY: counted as one page.
-    ownedDigests: tx.ownedDigests
-      ? (...args) => {
-          if (calls.tablePages !== undefined) calls.tablePages++
-          return tx.ownedDigests!(...args)
-        }
-      : undefined,
   }))
 }
 
@@ -98,12 +91,6 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
         reads.tablePages++
         return tx.ownedDigestPage(...args)
       },
-      ownedDigests: tx.ownedDigests
-        ? (...args) => {
-            reads.tablePages++
-            return tx.ownedDigests!(...args)
-          }
-        : undefined,
       ownedByIds: (typeId, sourceId, ids, withStored) => {
         reads.byIds.push(ids)
         return tx.ownedByIds(typeId, sourceId, ids, withStored)

@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely'
-import type { BulkTransaction, Db, Store } from '../create-store.js'
+import type { Db, Store } from '../create-store.js'
 import type {
   LabelTargets,
   OwnedDigest,
@@ -716,23 +716,6 @@ export const importWriteRepository = {
             order by identity limit ?`,
       [typeId, sourceId, after, limit],
     )) as OwnedDigest[],
-
-  /**
-   * ownedDigestPage's rows, all of them, through one `COPY … TO STDOUT` (PostgreSQL; `copyRows`), in no particular
-   * order: no sort by identity, no round trip per page and no type parsing per field.
-   */
-  ownedDigests: async function* (
-    copyRows: NonNullable<BulkTransaction['copyRows']>,
-    typeId: number,
-    sourceId: string,
-    pageRows: number,
-  ): AsyncGenerator<OwnedDigest[]> {
-    if (!Number.isSafeInteger(typeId)) throw new Error('ownedDigests: not a type id')
-    const query = `select id, identity, content_hash, missing_runs from object
-      where object_type_id = ${typeId} and import_source_id = '${sourceId.replaceAll("'", "''")}'`
-    for await (const page of copyRows(query, pageRows))
-      yield page.map((f): OwnedDigest => [Number(f[0]), f[1] ?? null, f[2] ?? null, Number(f[3])])
-  },
 
   /**
    * ownedPage's rows of the given objects that the source still owns of the type (in no particular order), each
