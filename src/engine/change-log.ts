@@ -82,6 +82,29 @@ export class ChangeLog {
     if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
   }
 
+  /**
+   * record with the before-image already JSON text (a removal's stored values as the row holds them, with its
+   * references spliced in: removals.ts): written as is, where record parsed it into values and serialised them again.
+   */
+  async recordJson(
+    typeId: number,
+    operation: PlannedChange['operation'],
+    change: Omit<ChangeRecord, 'before'> & { before: string },
+    planned?: () => PlannedChange,
+  ): Promise<void> {
+    if (planned) await this.#plan(typeId, change.objectId, planned)
+    const key = `${typeId}:${operation}`
+    let buffer = this.#buffers.get(key)
+    if (!buffer) {
+      buffer = { typeId, operation, changes: [] }
+      this.#buffers.set(key, buffer)
+    }
+    buffer.changes.push(
+      `{"objectId":${change.objectId},"key":${JSON.stringify(change.key)},"before":${change.before},"after":${json(change.after)}${change.object ? `,"object":${JSON.stringify(change.object)}` : ''}${change.label ? `,"label":${JSON.stringify(change.label)}` : ''}}`,
+    )
+    if (buffer.changes.length >= BATCH) await this.#flushBuffer(key)
+  }
+
   /** A change that is not logged (the references of a created object, part of its creation): only planned. */
   async planOnly(typeId: number, objectId: number, planned: () => PlannedChange): Promise<void> {
     await this.#plan(typeId, objectId, planned)

@@ -4,9 +4,11 @@ import { foldCase } from '../domain/aql/compare.js'
 import { coerceValue } from '../domain/mapping/coerce.js'
 import { valueText } from '../domain/schema/content-hash.js'
 import { decodeValues, encodeValues } from '../domain/schema/stored-values.js'
+import { keepsIndexRows } from '../domain/schema/indexed-attributes.js'
+import type { AttributeDef, CanonicalValue } from '../domain/schema/types.js'
 import { addIndexRows, removeIndexRows } from './index-rows.js'
 import type { OwnedTable } from './owned-table.js'
-import type { OwnedMissing, Tuple } from './ports.js'
+import type { OwnedMissing, StoredValues, Tuple } from './ports.js'
 import { timed } from './result.js'
 import type { TypeState, WriteContext } from './run-context.js'
 
@@ -81,7 +83,7 @@ export async function handleMissing(ctx: WriteContext, state: TypeState): Promis
       if (unseen) {
         // The unseen objects in the table's (identity) order, a page at a time.
         if (next >= unseen.length) break
-        missing = await missingRows(ctx, state, unseen.slice(next, next + PAGE))
+        missing = await missingRows(ctx, state, unseen.slice(next, next + PAGE), setting.policy === 'REMOVE')
         next += PAGE
       } else {
         const page = await ctx.tx.ownedPage(plan.type.id, ctx.importSourceId, after, PAGE)
@@ -137,10 +139,19 @@ function unseenOf(table: OwnedTable, state: TypeState): number[] {
   return out
 }
 
-/** The rows of unseen objects the source still owns, in the order of `ids`. */
-async function missingRows(ctx: WriteContext, state: TypeState, ids: number[]): Promise<OwnedMissing[]> {
+/**
+ * The rows of unseen objects the source still owns, in the order of `ids`; `withStored`: with their stored values
+ * (a REMOVE policy: what removing them needs, read in the same probe by primary key).
+ */
+async function missingRows(
+  ctx: WriteContext,
+  state: TypeState,
+  ids: number[],
+  withStored: boolean,
+): Promise<OwnedMissing[]> {
   const rows = new Map<number, OwnedMissing>()
-  for (const r of await ctx.tx.ownedByIds(state.plan.type.id, ctx.importSourceId, ids)) rows.set(r.id, r)
+  for (const r of await ctx.tx.ownedByIds(state.plan.type.id, ctx.importSourceId, ids, withStored))
+    rows.set(r.id, r)
   const out: OwnedMissing[] = []
   for (const id of ids) {
     const r = rows.get(id)
@@ -202,48 +213,60 @@ async function countDue(ctx: WriteContext, state: TypeState): Promise<{ owned: n
   return { owned: Math.max(0, owned - state.result.objectsCreated), toRemove }
 }
 
+/**
+ * Removes due missing objects, set-based: their rows, value-index keys and references in a few statements per page,
+ * and each one's full before-image (values, reference targets, label, identity, inbound references: enough to put it
+ * back when the execution is reverted) written from the row's stored values text as it is — spliced with its
+ * reference targets, not decoded into values and serialised again. Only the attributes that keep index rows are read
+ * out of it (their keys are deleted).
+ */
 async function remove(
   ctx: WriteContext,
   state: TypeState,
-  due: { id: number; object_key: string; identity: string }[],
+  due: { id: number; object_key: string; identity: string; stored?: StoredValues }[],
 ): Promise<void> {
   const ids = due.map((o) => o.id)
-  const stored = await ctx.tx.storedValues(ids)
-  // The before-image of a removal is the whole object: values, reference targets, label and identity — enough to
-  // put it back (reverting the execution).
-  const refAttributes = [...state.plan.allAttributes.values()]
-    .filter((a) => a.kind === 'referenced_object')
-    .map((a) => a.id)
+  // The stored values came with the rows (missingRows); the owned pages' rows (ownedPage) carry none.
+  const unread = due.filter((o) => o.stored === undefined).map((o) => o.id)
+  const stored = unread.length ? await ctx.tx.storedValues(unread) : new Map<number, StoredValues>()
+  const refAttributes: number[] = []
+  const indexed: AttributeDef[] = []
+  for (const a of state.plan.allAttributes.values()) {
+    if (a.kind === 'referenced_object') refAttributes.push(a.id)
+    else if (keepsIndexRows(a)) indexed.push(a)
+  }
   const targets = new Map<number, Record<string, number[]>>()
   for (const r of refAttributes.length ? await ctx.tx.references(ids, refAttributes) : []) {
-    const own = targets.get(r.object_id) ?? {}
+    let own = targets.get(r.object_id)
+    if (!own) targets.set(r.object_id, (own = {}))
     ;(own[r.attribute_id] ??= []).push(r.target_object_id)
-    targets.set(r.object_id, own)
   }
   // The references other objects have to them go with them (the foreign key's cascade): kept for a revert.
   const inbound = new Map<number, [number, number, number][]>()
   const referring = new Set<number>()
   for (const r of await ctx.tx.referrers(ids)) {
-    const list = inbound.get(r.target_object_id) ?? []
+    let list = inbound.get(r.target_object_id)
+    if (!list) inbound.set(r.target_object_id, (list = []))
     list.push([r.object_id, r.attribute_id, r.position])
-    inbound.set(r.target_object_id, list)
     referring.add(r.object_id)
   }
   const keys: Tuple[] = []
   for (const o of due) {
-    const row = stored.get(o.id)!
-    const values = decodeValues(row.values)
-    for (const [attrId, vals] of values) {
-      const attr = state.plan.allAttributes.get(attrId)
-      if (attr) removeIndexRows(keys, attr, o.id, vals)
+    const row = o.stored ?? stored.get(o.id)!
+    if (indexed.length) {
+      const values = JSON.parse(row.values) as Record<string, CanonicalValue[] | undefined>
+      for (const attr of indexed) {
+        const vals = values[attr.id]
+        if (vals) removeIndexRows(keys, attr, o.id, vals)
+      }
     }
-    await ctx.log.record(
+    await ctx.log.recordJson(
       state.plan.type.id,
       'delete',
       {
         objectId: o.id,
         key: o.object_key,
-        before: { ...Object.fromEntries(values), ...targets.get(o.id) },
+        before: beforeImage(row.values, targets.get(o.id)),
         after: null,
         object: {
           label: row.label,
@@ -269,6 +292,22 @@ async function remove(
   await ctx.tx.deleteIndexKeys(keys)
   await ctx.tx.deleteObjects(ids)
   state.result.objectsMissingDeleted += ids.length
+}
+
+/**
+ * A removal's before-image as JSON text: the stored values (`{"<attributeId>": [values…]}`, encodeValues) with the
+ * reference targets' members after them — what `{...decodeValues(values), ...targets}` serialises to, parsed (a
+ * member named twice parses to its last value, as the spread keeps the targets'). A stored text that is not a plain
+ * object is decoded and serialised instead.
+ */
+export function beforeImage(values: string, targets: Record<string, number[]> | undefined): string {
+  const text = values.trim()
+  if (!text.startsWith('{') || !text.endsWith('}')) return JSON.stringify({ ...JSON.parse(text), ...targets })
+  if (targets === undefined) return text
+  const refs = JSON.stringify(targets)
+  if (refs === '{}') return text
+  const inner = text.slice(1, -1).trim()
+  return inner === '' ? refs : `{${inner},${refs.slice(1)}`
 }
 
 async function update(

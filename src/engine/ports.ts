@@ -58,6 +58,8 @@ export interface OwnedMissing {
   object_key: string
   missing_since: string | null
   missing_runs: number
+  /** The object's stored values, label, origin and provenance, when asked for (ownedByIds' `withStored`). */
+  stored?: StoredValues
 }
 
 /**
@@ -137,6 +139,12 @@ export interface ImportTx {
    */
   insertObjects(shared: Tuple, rows: Tuple[]): Promise<void>
   updateObjects(rows: Tuple[]): Promise<void>
+  /**
+   * updateObjects for objects whose label does not change: the tuples without the label and its folded text (`[id,
+   * content_hash, attribute_values, updated_at, missing_since, missing_runs, provenance]`), so that the label's index
+   * entries are left alone.
+   */
+  updateObjectsKeepingLabel(rows: Tuple[]): Promise<void>
   updateHashes(rows: Tuple[]): Promise<void>
   updateMissing(rows: Tuple[]): Promise<void>
   deleteObjects(ids: number[]): Promise<void>
@@ -262,8 +270,11 @@ export interface ImportTx {
   ownedPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedMissing[]>
   /** What the source owns of the type after identity `after`, in identity order (the owned table's pages). */
   ownedDigestPage(typeId: number, sourceId: string, after: string, limit: number): Promise<OwnedDigest[]>
-  /** ownedPage's rows of the given objects, of those the source still owns of the type (in no particular order). */
-  ownedByIds(typeId: number, sourceId: string, ids: number[]): Promise<OwnedMissing[]>
+  /**
+   * ownedPage's rows of the given objects, of those the source still owns of the type (in no particular order);
+   * `withStored`: each with its stored values (`stored`), read in the same probe — what removing it needs.
+   */
+  ownedByIds(typeId: number, sourceId: string, ids: number[], withStored?: boolean): Promise<OwnedMissing[]>
 
   // provenance (engine/provenance.ts)
   /** A write_origin row for this execution; answers its id. */

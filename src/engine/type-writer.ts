@@ -116,6 +116,8 @@ async function writeUpdates(
   for (const c of candidates) if ('stored' in c.owned) stored.set(c.id, c.owned.stored)
   await ctx.provenance?.load(stored.values())
   const updates: Tuple[] = []
+  // Updates that keep the label: written without it, so that its index entries are not rewritten (ports.ts).
+  const keepingLabel: Tuple[] = []
   const removeIndex: Tuple[] = []
   const labelMapped =
     plan.labelAttribute !== null && plan.attributes.some((a) => a.attribute.id === plan.labelAttribute!.id)
@@ -158,17 +160,10 @@ async function writeUpdates(
       continue
     }
     result.objectsUpdated++
-    updates.push([
-      c.id,
-      label,
-      hash,
-      encodeValues(after, () => false),
-      ctx.now,
-      null,
-      0,
-      foldCase(label),
-      ctx.provenance ? ctx.provenance.written(s, changed) : s.provenance,
-    ])
+    const values = encodeValues(after, () => false)
+    const provenance = ctx.provenance ? ctx.provenance.written(s, changed) : s.provenance
+    if (label === s.label) keepingLabel.push([c.id, hash, values, ctx.now, null, 0, provenance])
+    else updates.push([c.id, label, hash, values, ctx.now, null, 0, foldCase(label), provenance])
     const beforeChanged = Object.fromEntries(changed.map((id) => [id, before.get(id) ?? []]))
     const afterChanged = Object.fromEntries(changed.map((id) => [id, after.get(id) ?? []]))
     await ctx.log.record(
@@ -191,7 +186,8 @@ async function writeUpdates(
         : undefined,
     )
   }
-  await ctx.tx.updateObjects(updates)
+  if (updates.length) await ctx.tx.updateObjects(updates)
+  if (keepingLabel.length) await ctx.tx.updateObjectsKeepingLabel(keepingLabel)
   await ctx.tx.updateHashes(hashOnly)
   // A marked object (its hash read with a `!`: object_mark, or a mark of the hash itself from before migration 0031)
   // has its hash written again now: as that write once overwrote the `!`, its mark goes.

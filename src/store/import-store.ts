@@ -17,6 +17,7 @@ import {
   OBJECT_SHARED_COLUMNS,
   OBJECT_PROVENANCE_UPDATE,
   OBJECT_UPDATE,
+  OBJECT_UPDATE_KEEP_LABEL,
   PROBLEM,
   REF_STAGE,
   REFERENCE_INSERT,
@@ -156,6 +157,7 @@ function importTx(
       return bulk.insertGrouped(db, 'object', OBJECT_INSERT, [{ prefix, rows }])
     },
     updateObjects: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE, rows),
+    updateObjectsKeepingLabel: (rows) => bulk.updateByKey(db, 'object', OBJECT_UPDATE_KEEP_LABEL, rows),
     updateHashes: (rows) => bulk.updateByKey(db, 'object', OBJECT_HASH_UPDATE, rows),
     updateMissing: (rows) => bulk.updateByKey(db, 'object', OBJECT_MISSING_UPDATE, rows),
     deleteObjects: async (ids) => {
@@ -256,7 +258,7 @@ function importTx(
     ownedPage: (typeId, sourceId, after, limit) => repo.ownedPage(db, typeId, sourceId, after, limit),
     ownedDigestPage: (typeId, sourceId, after, limit) =>
       repo.ownedDigestPage(readRows, dialect, typeId, sourceId, after, limit),
-    ownedByIds: (typeId, sourceId, ids) => repo.ownedByIds(db, typeId, sourceId, ids),
+    ownedByIds: (typeId, sourceId, ids, withStored) => repo.ownedByIds(db, typeId, sourceId, ids, withStored),
     createOrigin: (o) =>
       provenanceRepository.createOrigin(db, {
         workspace_id: o.workspaceId,

@@ -165,6 +165,143 @@ describeEachDialect('import engine: change log', (env) => {
     expect(changesOf(log, s.typeId('Person'), 'update')).toEqual({})
   })
 
+  it('records a removed object’s whole before-image — values, reference targets, label, identity — from the one read of its row', async () => {
+    const s = await engineSource(services(), ws(), [
+      person,
+      {
+        ...host({ policy: 'REMOVE' }),
+        attributes: [...host({}).attributes, { name: 'Tag', type: 'text', unique: true, locators: ['tag'] }],
+      },
+    ])
+    const [size, notes, serial, owner, tag] = ['Size', 'Notes', 'Serial', 'Owner', 'Tag'].map((n) =>
+      String(s.attributeId(`Host.${n}`)),
+    )
+    const hostType = s.typeId('Host')
+    const people = [{ name: 'Ann' }, { name: 'Bob' }]
+    await runEngine(services(), ws(), s.source.id, [
+      {
+        people,
+        hosts: [
+          { serial: 'A', size: 1, notes: 'n "quoted"', owner: 'Ann', tag: 't-a' },
+          { serial: 'B', size: 2, owner: 'Bob', tag: 't-b' },
+          { serial: 'C', size: 3 },
+          { serial: 'D', size: 4 },
+          { serial: 'E', size: 5 },
+        ],
+      },
+    ])
+    const [a, c] = await Promise.all(['A', 'C'].map((id) => objectByIdentity(services(), hostType, id)))
+    const ann = await objectByIdentity(services(), s.typeId('Person'), 'Ann')
+    // Two of five missing: the owned table's unseen objects. Their rows are read once, with their values
+    // (ownedByIds), never again by id.
+    const reads = { storedValues: 0 }
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      storedValues: (ids: number[]) => {
+        reads.storedValues += ids.length
+        return tx.storedValues(ids)
+      },
+    }))
+    const second = await runEngine(
+      services(),
+      ws(),
+      s.source.id,
+      [
+        {
+          people,
+          hosts: [
+            { serial: 'B', size: 2, owner: 'Bob', tag: 't-b' },
+            { serial: 'D', size: 4 },
+            { serial: 'E', size: 5 },
+          ],
+        },
+      ],
+      { deps: { store } },
+    )
+    expect(reads.storedValues).toBe(0)
+    expect(changesOf(await changeLog(second.id), hostType, 'delete')).toEqual({
+      [a!.key]: {
+        objectId: a!.id,
+        key: a!.key,
+        before: {
+          [serial!]: ['A'],
+          [size!]: [1],
+          [notes!]: ['n "quoted"'],
+          [tag!]: ['t-a'],
+          [owner!]: [ann!.id],
+        },
+        after: null,
+        object: { label: 'A', identity: 'A' },
+      },
+      [c!.key]: {
+        objectId: c!.id,
+        key: c!.key,
+        before: { [serial!]: ['C'], [size!]: [3] },
+        after: null,
+        object: { label: 'C', identity: 'C' },
+      },
+    })
+    // Their value-index keys (Tag is unique: it keeps index rows) went with them; B's stays.
+    const tags = await services()
+      .store.db.selectFrom('object_value')
+      .select(['object_id', 'value_text'])
+      .where('attribute_id', '=', Number(tag))
+      .execute()
+    expect(tags.map((r) => r.value_text)).toEqual(['t-b'])
+  })
+
+  it('writes an update that keeps the label without the label’s columns, and one that changes it with them', async () => {
+    const s = await engineSource(services(), ws(), [person, host({ policy: 'IGNORE' })])
+    const hostType = s.typeId('Host')
+    await runEngine(services(), ws(), s.source.id, [
+      {
+        hosts: [
+          { serial: 'A', size: 1 },
+          { serial: 'B', size: 2 },
+        ],
+      },
+    ])
+    const writes = { withLabel: [] as number[], keepingLabel: [] as number[] }
+    const store = overridingTx(importStore(services().store), (tx) => ({
+      updateObjects: (rows: unknown[][]) => {
+        writes.withLabel.push(...rows.map((r) => Number(r[0])))
+        return tx.updateObjects(rows)
+      },
+      updateObjectsKeepingLabel: (rows: unknown[][]) => {
+        writes.keepingLabel.push(...rows.map((r) => Number(r[0])))
+        return tx.updateObjectsKeepingLabel(rows)
+      },
+    }))
+    // A's size changes (its label, the serial, stays); B is identical.
+    const second = await runEngine(
+      services(),
+      ws(),
+      s.source.id,
+      [
+        {
+          hosts: [
+            { serial: 'A', size: 10 },
+            { serial: 'B', size: 2 },
+          ],
+        },
+      ],
+      { deps: { store } },
+    )
+    const a = await objectByIdentity(services(), hostType, 'A')
+    expect(writes).toEqual({ withLabel: [], keepingLabel: [a!.id] })
+    expect(changesOf(await changeLog(second.id), hostType, 'update')[a!.key]).toMatchObject({
+      before: { [String(s.attributeId('Host.Size'))]: [1] },
+      after: { [String(s.attributeId('Host.Size'))]: [10] },
+    })
+    const row = await services()
+      .store.db.selectFrom('object')
+      .select(['label', 'label_ci', 'attribute_values'])
+      .where('id', '=', a!.id)
+      .executeTakeFirstOrThrow()
+    expect(row.label).toBe('A')
+    expect(row.label_ci).toBe('a')
+    expect(JSON.parse(row.attribute_values)[String(s.attributeId('Host.Size'))]).toEqual([10])
+  })
+
   it('records missing-object updates with the attribute before and after', async () => {
     const s = await engineSource(services(), ws(), [
       person,

@@ -91,9 +91,9 @@ describeEachDialect('import engine: the decide phase’s lookups', (env) => {
         reads.tablePages++
         return tx.ownedDigestPage(...args)
       },
-      ownedByIds: (typeId, sourceId, ids) => {
+      ownedByIds: (typeId, sourceId, ids, withStored) => {
         reads.byIds.push(ids)
-        return tx.ownedByIds(typeId, sourceId, ids)
+        return tx.ownedByIds(typeId, sourceId, ids, withStored)
       },
     }))
     const first = await runEngine(services(), ws(), s.source.id, [{ hosts }], { deps: { store } })
