@@ -60,7 +60,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
 
-  const finish = jobFinisher(db, clock)
+  const finish = jobFinisher(deps.store, clock)
 
   return async (job, ctx) => {
     const executionId = job.subject ?? ''
