@@ -131,7 +131,8 @@ for (const db of await scratchDatabases(pgUrl)) {
     await server.stop()
     const keep = arg('keep-log')
     if (keep) fs.copyFileSync(server.logFile, keep)
-    if (process.argv.includes('--node-arg=--trace-gc')) process.stdout.write(`server GC: ${gcSummary(server.logFile)}\n`)
+    if (process.argv.includes('--node-arg=--trace-gc'))
+      process.stdout.write(`server GC: ${gcSummary(server.logFile)}\n`)
     await db.drop()
   }
 }
