@@ -23,35 +23,14 @@ export type FinishJob = (
   error?: string,
 ) => Promise<void>
 
-/**
- * Ends the job and the execution together; nothing happens when the job was taken from this worker.
- *
- * On SQLite in a bulk transaction of `store` (the API's): its commit then leaves the WAL to the checkpoint thread
- * (create-store.ts), which the engine's own commit has just asked for. As a plain transaction, this commit — the
- * first on the API's connection after the engine's — ran SQLite's automatic checkpoint itself, before the thread
- * had started: it copied every page the run wrote into the database file on the event loop, and the execution was
- * DONE but no request was answered meanwhile (235 ms after a 200,000-row push, docs/benchmarks.md, issue 11
- * eleventh pass, push).
- */
-export function jobFinisher(store: Store, clock: Clock): FinishJob {
-  const end = async (
-    trx: Db,
-    job: JobRow,
-    ctx: JobContext,
-    state: JobEnd,
-    patch: ExecutionPatch,
-    error?: string,
-  ) => {
-    const now = isoNow(clock)
-    if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
-    await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
-  }
-  // PostgreSQL has no such checkpoint: a plain transaction (a bulk one sets up a connection of its own for COPY).
-  return store.caps.dialect === 'sqlite'
-    ? (job, ctx, state, patch, error) =>
-        store.bulkTransaction(({ db: trx }) => end(trx, job, ctx, state, patch, error))
-    : (job, ctx, state, patch, error) =>
-        store.db.transaction().execute((trx) => end(trx, job, ctx, state, patch, error))
+/** Ends the job and the execution together; nothing happens when the job was taken from this worker. */
+export function jobFinisher(db: Db, clock: Clock): FinishJob {
+  return (job, ctx, state, patch, error) =>
+    db.transaction().execute(async (trx) => {
+      const now = isoNow(clock)
+      if (!(await jobQueue.complete(trx, job.id, ctx.workerId, state, now, error))) return
+      await repo.updateIfStatus(trx, job.subject ?? '', ['PROCESSING'], { finished_at: now, ...patch })
+    })
 }
 
 /**

@@ -60,7 +60,7 @@ export function processExecution(deps: ProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
 
-  const finish = jobFinisher(deps.store, clock)
+  const finish = jobFinisher(db, clock)
 
   return async (job, ctx) => {
     const executionId = job.subject ?? ''

@@ -157,7 +157,7 @@ export function processFileImport(deps: FileImportProcessorDeps): JobHandler {
   const batchSize = deps.batchSize ?? FILE_BATCH_SIZE
   const resolve = deps.resolve ?? sourceRun(deps)
 
-  const finish = jobFinisher(deps.store, clock)
+  const finish = jobFinisher(db, clock)
 
   return async (job, ctx) => {
     const executionId = job.subject ?? ''

@@ -115,7 +115,7 @@ async function difference(db: Db, planId: string, applyId: string): Promise<Plan
 export function processPlanApply(deps: PlanApplyDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
-  const finish = jobFinisher(deps.store, clock)
+  const finish = jobFinisher(db, clock)
 
   return async (job, ctx) => {
     const executionId = job.subject ?? ''

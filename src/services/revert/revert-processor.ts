@@ -33,7 +33,7 @@ export interface RevertProcessorDeps {
 export function processRevert(deps: RevertProcessorDeps): JobHandler {
   const clock = deps.clock ?? systemClock
   const db = deps.store.db
-  const finish = jobFinisher(deps.store, clock)
+  const finish = jobFinisher(db, clock)
   return async (job, ctx) => {
     const executionId = job.subject ?? ''
     const execution = await executionToRun(db, clock, finish, job, ctx, 'execution')
