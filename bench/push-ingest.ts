@@ -4,13 +4,15 @@
  * the hardware rows in chunks of 1,000 (bench/http.bench.ts), and prints the ingest (wall seconds and the server's
  * CPU seconds from /proc/<pid>/stat, per entry), the processing after it, and the engine's read phase per entry.
  * `--ingest-only`: the bodies are built before the clock starts, none completes the execution, which is cancelled
- * at the end: the ingest alone, measured without the client's work.
+ * at the end: the ingest alone, measured without the client's work. Each run also prints the engine's phases in
+ * µs/entry (wall) and the server's peak RSS; with `--node-arg=--trace-gc` the server's collections (count and ms of
+ * pause per kind, from its log). `BENCH_NODE_START` replaces npm start's node flags (bench/server-process.ts).
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { hardwareDocument } from './engine/hardware-mapping.js'
-import { httpClient } from './bench-kit.js'
+import { httpClient, phasesOf } from './bench-kit.js'
 import { chunkBodies, pushHardware } from './http.bench.js'
 import { scratchDatabases } from './scratch.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
@@ -39,6 +41,20 @@ function threadCpu(pid: number): { main: number; other: number } {
     }
   }
   return cpu
+}
+
+/** The server's garbage collections from its `--trace-gc` lines: count and ms of pause per kind. */
+function gcSummary(logFile: string): string {
+  const kinds = new Map<string, { count: number; ms: number }>()
+  for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
+    const m = /ms: (Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep)\b.*?MB, ([\d.]+) \//.exec(line)
+    if (!m) continue
+    const k = kinds.get(m[1]!) ?? { count: 0, ms: 0 }
+    k.count++
+    k.ms += Number(m[2])
+    kinds.set(m[1]!, k)
+  }
+  return [...kinds].map(([kind, k]) => `${kind} ${k.count}× ${k.ms.toFixed(0)} ms`).join(', ')
 }
 
 /** Posts every chunk (none completing) and cancels: wall and server CPU seconds of the posts alone. */
@@ -103,15 +119,20 @@ for (const db of await scratchDatabases(pgUrl)) {
     })
     const cpuAll = server.cpuSeconds() - cpu0
     const read = push.type.readExternalDataTimeInMs / 1000
+    const phases = Object.values(phasesOf(push.type))
+      .map((ms) => us(ms / 1000))
+      .join(' / ')
     process.stdout.write(
       `${label} ${db.name} rows=${n} ingest ${push.ingestSeconds.toFixed(2)} s (${us(push.ingestSeconds)} µs/entry, client ${push.clientSeconds.toFixed(2)} s) ` +
-        `server CPU ingest ${cpuIngest.toFixed(2)} s (${us(cpuIngest)} µs/entry) | processing ${push.processingSeconds.toFixed(2)} s, server CPU ${(cpuAll - cpuIngest).toFixed(2)} s | engine read ${read.toFixed(2)} s (${us(read)} µs/entry) | end to end ${push.endToEndSeconds.toFixed(2)} s | load ${os.loadavg()[0]!.toFixed(2)}\n`,
+        `server CPU ingest ${cpuIngest.toFixed(2)} s (${us(cpuIngest)} µs/entry) | processing ${push.processingSeconds.toFixed(2)} s, server CPU ${(cpuAll - cpuIngest).toFixed(2)} s | engine read ${read.toFixed(2)} s (${us(read)} µs/entry; read / map / decide / write / post ${phases} µs/entry, run ${push.runSeconds.toFixed(2)} s, queue ${push.queueSeconds.toFixed(2)} s) | end to end ${push.endToEndSeconds.toFixed(2)} s | peak RSS ${server.peakRssMb()} MB | load ${os.loadavg()[0]!.toFixed(2)}\n`,
     )
   } finally {
     client.close()
     await server.stop()
     const keep = arg('keep-log')
     if (keep) fs.copyFileSync(server.logFile, keep)
+    if (process.argv.includes('--node-arg=--trace-gc'))
+      process.stdout.write(`server GC: ${gcSummary(server.logFile)}\n`)
     await db.drop()
   }
 }

@@ -98,6 +98,21 @@ const WAL_CHECKPOINT_PAGES = 1_000
  */
 const BACKGROUND_CHECKPOINT_ROWS = 10_000
 
+/** A SQLite connection's automatic checkpoint, held off by another connection's background checkpoint. */
+interface AutoCheckpoint {
+  suspend(): void
+  resume(): void
+}
+
+/**
+ * This process's SQLite connections by database file. While a bulk transaction's background checkpoint runs, the
+ * automatic checkpoint of every connection to its file is off: else the next commit on another connection — the
+ * job's finish on the API's connection, the first thing after an import — ran SQLite's automatic checkpoint itself,
+ * on the event loop, before the thread had started, and copied the whole import into the database file (3.6 s of
+ * the event loop after a 1,000,000-row push; docs/benchmarks.md, issue 11 eleventh pass, push).
+ */
+const connectionsByFile = new Map<string, Set<AutoCheckpoint>>()
+
 /** The page cache of a SQLite connection of this role, in MiB. */
 function sqliteCacheMb(config: DatabaseConfig, role: StoreOptions['role']): number {
   return role === 'api'
@@ -131,6 +146,25 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
       config.url !== ':memory:' ? (options.checkpointer ?? sqliteCheckpointer)(config.url) : null
     let bulkOpen = 0
     let changesAtOpen = 0
+    // Background checkpoints of this file (this connection's or another's) running: the automatic one is off.
+    let suspended = 0
+    const autoCheckpoint = (): void => {
+      if (sqlite.open)
+        sqlite.pragma(`wal_autocheckpoint = ${bulkOpen === 0 && suspended === 0 ? walPages : 0}`)
+    }
+    const self: AutoCheckpoint = {
+      suspend: () => {
+        suspended++
+        autoCheckpoint()
+      },
+      resume: () => {
+        suspended--
+        autoCheckpoint()
+      },
+    }
+    const peers = connectionsByFile.get(config.url) ?? new Set<AutoCheckpoint>()
+    connectionsByFile.set(config.url, peers)
+    peers.add(self)
     const totalChanges = sqlite.prepare('select total_changes()').pluck()
     return {
       db,
@@ -138,16 +172,22 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
       bulkTransaction: async (fn) => {
         if (!checkpoints) return transaction(fn)
         if (bulkOpen++ === 0) {
-          sqlite.pragma('wal_autocheckpoint = 0')
+          autoCheckpoint()
           changesAtOpen = totalChanges.get() as number
         }
         try {
           return await transaction(fn)
         } finally {
           if (--bulkOpen === 0 && sqlite.open) {
-            sqlite.pragma(`wal_autocheckpoint = ${walPages}`)
-            if ((totalChanges.get() as number) - changesAtOpen >= BACKGROUND_CHECKPOINT_ROWS)
+            autoCheckpoint()
+            if ((totalChanges.get() as number) - changesAtOpen >= BACKGROUND_CHECKPOINT_ROWS) {
               checkpoints.request()
+              const held = [...peers]
+              for (const peer of held) peer.suspend()
+              void checkpoints.settled().then(() => {
+                for (const peer of held) peer.resume()
+              })
+            }
           }
         }
       },
@@ -161,6 +201,8 @@ export function createStore(config: DatabaseConfig, options: StoreOptions = {}):
         }
       },
       close: async () => {
+        peers.delete(self)
+        if (peers.size === 0) connectionsByFile.delete(config.url)
         await db.destroy()
         await checkpoints?.close()
       },
