@@ -291,9 +291,11 @@ describe('web console in Chromium', () => {
     await nav().getByRole('link', { name: 'Tokens' }).click()
     await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor()
     // The focus moves to the heading once the page has rendered (an effect after the paint).
-    await page.waitForFunction("document.activeElement?.textContent === 'API tokens'", undefined, {
-      timeout: 5_000,
-    })
+    // Polled with evaluate (the DevTools protocol, outside the page's CSP): waitForFunction with a string predicate
+    // evals it in the page when its first check fails, which the console's `script-src 'self'` refuses (EvalError).
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.textContent'), { timeout: 5_000 })
+      .toBe('API tokens')
     // Tab goes on from the heading to the page's first control, with a visible focus ring.
     await page.keyboard.press('Tab')
     expect(await page.evaluate('document.activeElement.id')).toBe('token-name')
