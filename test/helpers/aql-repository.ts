@@ -1,4 +1,8 @@
 import fc from 'fast-check'
+import { expect } from 'vitest'
+import { matchesAql } from '../../src/domain/aql/evaluate-memory.js'
+import { sortRecords } from '../../src/domain/aql/sort-records.js'
+import { DEFAULT_ORDER } from '../../src/store/aql/compile-order.js'
 import { createRecordResolver, type AqlRecord, type AqlResolver } from '../../src/domain/aql/record.js'
 import type { AqlCatalog } from '../../src/domain/aql/catalog.js'
 import type { Services } from '../../src/services/services.js'
@@ -247,4 +251,31 @@ export async function loadRecords(
     updated: v.updated,
   }))
   return { records, resolver: createRecordResolver(records, catalog) }
+}
+
+/**
+ * Each query answered by the database (first page of 100) in the order and with the total the in-memory evaluator
+ * gives over every object of the workspace: the migration tests' "answers the same AQL".
+ */
+export async function expectAqlAsInMemory(
+  services: Services,
+  ws: string,
+  queries: readonly string[],
+): Promise<void> {
+  const catalog = await services.aql.catalog(ws)
+  const { records, resolver } = await loadRecords(services, ws, catalog)
+  for (const text of queries) {
+    const prepared = await services.aql.prepare(ws, text, { catalog })
+    const expected = sortRecords(
+      records.filter((r) => matchesAql(prepared.query, r, resolver)),
+      prepared.query.orderBy ?? DEFAULT_ORDER,
+      resolver,
+    ).map((r) => r.id)
+    const answer = await services.aql.run(ws, prepared, { startAt: 0, maxResults: 100 })
+    expect(
+      answer.rows.map((r) => Number(r.id)),
+      text,
+    ).toEqual(expected)
+    expect(answer.total, text).toBe(expected.length)
+  }
 }

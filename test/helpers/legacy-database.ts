@@ -83,30 +83,38 @@ export async function insertLegacyType(
   return Number(r.id)
 }
 
+/** What insertLegacyObject and insertObjectNow write: an object without values, identity or source. */
+interface BareObject {
+  workspaceId: string
+  schemaId: number
+  typeId: number
+  key: string
+  label: string
+  at: string
+}
+
+/** The columns both layouts share (label `label`, content hash `h-<label>`). */
+const bareColumns = (o: BareObject) => ({
+  object_schema_id: o.schemaId,
+  object_type_id: o.typeId,
+  object_key: o.key,
+  label: o.label,
+  label_ci: o.label,
+  identity: null,
+  content_hash: `h-${o.label}`,
+  attribute_values: '{}',
+  created_at: o.at,
+  updated_at: o.at,
+})
+
 /**
  * An object without values, identity or source (label `label`, content hash `h-<label>`), as the migrations since
  * 0022 store one; answers its id.
  */
-export async function insertLegacyObject(
-  db: Raw,
-  o: { workspaceId: string; schemaId: number; typeId: number; key: string; label: string; at: string },
-): Promise<number> {
+export async function insertLegacyObject(db: Raw, o: BareObject): Promise<number> {
   const r = await db
     .insertInto('object')
-    .values({
-      workspace_id: o.workspaceId,
-      object_schema_id: o.schemaId,
-      object_type_id: o.typeId,
-      object_key: o.key,
-      label: o.label,
-      label_ci: o.label,
-      identity: null,
-      import_source_id: null,
-      content_hash: `h-${o.label}`,
-      attribute_values: '{}',
-      created_at: o.at,
-      updated_at: o.at,
-    })
+    .values({ workspace_id: o.workspaceId, import_source_id: null, ...bareColumns(o) })
     .returning('id')
     .executeTakeFirstOrThrow()
   return Number(r.id)
@@ -116,25 +124,13 @@ export async function insertLegacyObject(
  * insertLegacyObject on a database migrated since 0032 (the object row names its workspace by its id_number): for
  * the tests of earlier migrations that write objects after the database is migrated to the latest.
  */
-export async function insertObjectNow(
-  db: Raw,
-  o: { workspaceId: string; schemaId: number; typeId: number; key: string; label: string; at: string },
-): Promise<number> {
+export async function insertObjectNow(db: Raw, o: BareObject): Promise<number> {
   const r = await db
     .insertInto('object')
     .values({
       workspace_no: sql`(select no from id_number where id = ${o.workspaceId})`,
-      object_schema_id: o.schemaId,
-      object_type_id: o.typeId,
-      object_key: o.key,
-      label: o.label,
-      label_ci: o.label,
-      identity: null,
       import_source_no: null,
-      content_hash: `h-${o.label}`,
-      attribute_values: '{}',
-      created_at: o.at,
-      updated_at: o.at,
+      ...bareColumns(o),
     })
     .returning('id')
     .executeTakeFirstOrThrow()

@@ -1,11 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
-import { matchesAql } from '../../src/domain/aql/evaluate-memory.js'
 import { foldCase } from '../../src/domain/aql/compare.js'
-import { sortRecords } from '../../src/domain/aql/sort-records.js'
 import { bootstrap } from '../../src/main.js'
-import { DEFAULT_ORDER } from '../../src/store/aql/compile-order.js'
-import { loadRecords } from '../helpers/aql-repository.js'
+import { expectAqlAsInMemory, loadRecords } from '../helpers/aql-repository.js'
 import { databaseMigratedTo, insertLegacySchema, type Raw } from '../helpers/legacy-database.js'
 import { dialects, type TestDatabase } from '../helpers/test-env.js'
 
@@ -74,22 +71,9 @@ for (const dialect of dialects()) {
           Tags: [false, 'none'],
         })
         const catalog = await services.aql.catalog('w')
-        const { records, resolver } = await loadRecords(services, 'w', catalog)
+        const { records } = await loadRecords(services, 'w', catalog)
         expect(records).toHaveLength(VALUES.length)
-        for (const text of QUERIES) {
-          const prepared = await services.aql.prepare('w', text, { catalog })
-          const expected = sortRecords(
-            records.filter((r) => matchesAql(prepared.query, r, resolver)),
-            prepared.query.orderBy ?? DEFAULT_ORDER,
-            resolver,
-          ).map((r) => r.id)
-          const answer = await services.aql.run('w', prepared, { startAt: 0, maxResults: 100 })
-          expect(
-            answer.rows.map((r) => Number(r.id)),
-            text,
-          ).toEqual(expected)
-          expect(answer.total, text).toBe(expected.length)
-        }
+        await expectAqlAsInMemory(services, 'w', QUERIES)
       } finally {
         await booted.close()
       }

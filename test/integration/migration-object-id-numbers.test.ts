@@ -2,12 +2,9 @@ import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
 import { foldCase } from '../../src/domain/aql/compare.js'
-import { matchesAql } from '../../src/domain/aql/evaluate-memory.js'
-import { sortRecords } from '../../src/domain/aql/sort-records.js'
 import { bootstrap } from '../../src/main.js'
-import { DEFAULT_ORDER } from '../../src/store/aql/compile-order.js'
 import { importWriteRepository } from '../../src/store/repositories/import-write.repository.js'
-import { loadRecords } from '../helpers/aql-repository.js'
+import { expectAqlAsInMemory, loadRecords } from '../helpers/aql-repository.js'
 import { danglingReferences } from '../helpers/dangling-references.js'
 import {
   databaseMigratedTo,
@@ -62,21 +59,9 @@ for (const dialect of dialects()) {
 
         // AQL: as the in-memory evaluator over the same objects, in workspace w.
         const catalog = await services.aql.catalog('w')
-        const { records, resolver } = await loadRecords(services, 'w', catalog)
+        const { records } = await loadRecords(services, 'w', catalog)
         expect(records.map((r) => r.key).sort()).toEqual(['LEG-1', 'LEG-2', 'LEG-3', 'LEG-4'])
-        for (const text of QUERIES) {
-          const prepared = await services.aql.prepare('w', text, { catalog })
-          const expected = sortRecords(
-            records.filter((r) => matchesAql(prepared.query, r, resolver)),
-            prepared.query.orderBy ?? DEFAULT_ORDER,
-            resolver,
-          ).map((r) => r.id)
-          const answer = await services.aql.run('w', prepared, { startAt: 0, maxResults: 100 })
-          expect(
-            answer.rows.map((r) => Number(r.id)),
-            text,
-          ).toEqual(expected)
-        }
+        await expectAqlAsInMemory(services, 'w', QUERIES)
         const keys = async (ws: string, q: string) =>
           (await services.aql.search(ws, q, { startAt: 0, maxResults: 50 })).values
             .map((o) => o.objectKey)
